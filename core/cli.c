@@ -1,0 +1,107 @@
+/* cli.c - see cli.h. */
+#include "cli.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+
+static const CliOpt *find(const CliOpt *opts, int nopts, const char *name, size_t len)
+{
+    for (int i = 0; i < nopts; i++)
+        if (strlen(opts[i].name) == len && strncmp(opts[i].name, name, len) == 0) return &opts[i];
+    return NULL;
+}
+
+static int set_value(const CliOpt *o, const char *v)
+{
+    char *end;
+    errno = 0;
+    switch (o->kind) {
+    case OPT_INT: {
+        long x = strtol(v, &end, 10);
+        if (end == v || *end || errno || x < INT_MIN || x > INT_MAX)
+            return cn_fail("--%s expects a whole number, got \"%s\"", o->name, v);
+        *(int *)o->dest = (int)x;
+        return 0;
+    }
+    case OPT_FLOAT: {
+        float x = strtof(v, &end);
+        if (end == v || *end || errno || !isfinite(x))
+            return cn_fail("--%s expects a number, got \"%s\"", o->name, v);
+        *(float *)o->dest = x;
+        return 0;
+    }
+    case OPT_STRING:
+        *(const char **)o->dest = v;
+        return 0;
+    case OPT_FLAG:
+        break;
+    }
+    return cn_fail("--%s takes no value", o->name);
+}
+
+int cli_parse(int argc, char **argv, const CliOpt *opts, int nopts)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) return 1;
+        if (strncmp(a, "--", 2) != 0 || a[2] == '\0')
+            return cn_fail("unexpected argument \"%s\" (flags start with --)", a);
+        const char *name = a + 2, *eq = strchr(name, '=');
+        size_t len = eq ? (size_t)(eq - name) : strlen(name);
+        const CliOpt *o = find(opts, nopts, name, len);
+        if (!o) return cn_fail("unknown flag \"%s\"", a);
+        if (o->kind == OPT_FLAG) {
+            if (eq) return cn_fail("--%s takes no value", o->name);
+            *(int *)o->dest = 1;
+            continue;
+        }
+        const char *v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+        if (!v) return cn_fail("--%s needs a value", o->name);
+        if (set_value(o, v)) return -1;
+    }
+    return 0;
+}
+
+void cli_usage(FILE *f, const char *prog, const char *about, const CliOpt *opts, int nopts)
+{
+    fprintf(f, "usage: %s [flags]\n\n%s\n\nflags:\n", prog, about);
+    for (int i = 0; i < nopts; i++) {
+        const char *h = opts[i].help, *colon = strstr(h, ": ");
+        char left[64];
+        if (opts[i].kind != OPT_FLAG && colon)
+            snprintf(left, sizeof left, "--%s %.*s", opts[i].name, (int)(colon - h), h);
+        else
+            snprintf(left, sizeof left, "--%s", opts[i].name);
+        const char *text = (opts[i].kind != OPT_FLAG && colon) ? colon + 2 : h;
+        fprintf(f, "  %-22s %s", left, text);
+        switch (opts[i].kind) {
+        case OPT_INT: fprintf(f, " (default %d)", *(int *)opts[i].dest); break;
+        case OPT_FLOAT: fprintf(f, " (default %g)", *(float *)opts[i].dest); break;
+        case OPT_STRING:
+            if (*(const char **)opts[i].dest) fprintf(f, " (default %s)", *(const char **)opts[i].dest);
+            break;
+        case OPT_FLAG: break;
+        }
+        fputc('\n', f);
+    }
+    fprintf(f, "  %-22s %s\n", "--help", "show this help");
+}
+
+void cli_main(int argc, char **argv, const CliOpt *opts, int nopts, const char *about)
+{
+    const char *prog = argc > 0 ? argv[0] : "lesson";
+    int r = cli_parse(argc, argv, opts, nopts);
+    if (r == 1) {
+        cli_usage(stdout, prog, about, opts, nopts);
+        exit(0);
+    }
+    if (r < 0) {
+        fprintf(stderr, "%s: %s\n(run %s --help to see the flags)\n", prog, cn_last_error(), prog);
+        exit(2);
+    }
+}

@@ -1,0 +1,41 @@
+/* cli.h - command-line flags for the lessons and tools.
+ *
+ * A program lists its flags in a table and calls cli_parse:
+ *
+ *     int quick = 0; const char *image = NULL; int epochs = 10;
+ *     CliOpt opts[] = {
+ *         { "quick",  OPT_FLAG,   &quick,  "a few seconds: small data, one epoch" },
+ *         { "image",  OPT_STRING, &image,  "FILE: use your own picture" },
+ *         { "epochs", OPT_INT,    &epochs, "N: training epochs" },
+ *     };
+ *     cli_main(argc, argv, opts, 3, "what this lesson shows");
+ *
+ * Flags are written `--name value` or `--name=value`. An unknown flag, a
+ * missing value or a value that is not a number is an error; --help prints
+ * the table.
+ */
+#ifndef CN_CLI_H
+#define CN_CLI_H
+
+#include <stdio.h>
+
+typedef enum { OPT_FLAG, OPT_INT, OPT_FLOAT, OPT_STRING } OptKind;
+
+typedef struct {
+    const char *name;  /* without the leading dashes */
+    OptKind kind;
+    void *dest;        /* int * (FLAG, INT), float * (FLOAT), const char ** (STRING) */
+    const char *help;  /* for a value, start with its placeholder: "N: ..." */
+} CliOpt;
+
+/* 0: parsed; 1: --help was asked for (usage printed to stdout);
+ * -1: bad command line (message in cn_last_error()). */
+int cli_parse(int argc, char **argv, const CliOpt *opts, int nopts);
+
+void cli_usage(FILE *f, const char *prog, const char *about, const CliOpt *opts, int nopts);
+
+/* For programs: parse, print usage and exit(0) on --help, print the error
+ * and a hint and exit(2) on a bad command line. */
+void cli_main(int argc, char **argv, const CliOpt *opts, int nopts, const char *about);
+
+#endif

@@ -1,0 +1,65 @@
+/* check_cli.c - flag parsing: values, errors, --help. */
+#include <check.h>
+#include <string.h>
+
+#include "cli.h"
+#include "error.h"
+
+static int quick, epochs;
+static float lr;
+static const char *image;
+static CliOpt opts[] = {
+    { "quick", OPT_FLAG, &quick, "a few seconds" },
+    { "epochs", OPT_INT, &epochs, "N: epochs" },
+    { "lr", OPT_FLOAT, &lr, "X: learning rate" },
+    { "image", OPT_STRING, &image, "FILE: a picture" },
+};
+
+static int parse(int argc, const char **argv)
+{
+    quick = 0, epochs = 10, lr = 0.1f, image = NULL;
+    return cli_parse(argc, (char **)argv, opts, 4);
+}
+
+START_TEST(good_flags)
+{
+    const char *a[] = { "p", "--quick", "--epochs", "3", "--lr=0.5", "--image", "x.png" };
+    ck_assert_int_eq(parse(7, a), 0);
+    ck_assert_int_eq(quick, 1);
+    ck_assert_int_eq(epochs, 3);
+    ck_assert_float_eq(lr, 0.5f);
+    ck_assert_str_eq(image, "x.png");
+    const char *h[] = { "p", "--help" };
+    ck_assert_int_eq(parse(2, h), 1);
+}
+END_TEST
+
+START_TEST(bad_flags)
+{
+    const char *a1[] = { "p", "--nope" };
+    ck_assert_int_eq(parse(2, a1), -1);
+    ck_assert_ptr_nonnull(strstr(cn_last_error(), "unknown flag \"--nope\""));
+    const char *a2[] = { "p", "--epochs", "ten" };
+    ck_assert_int_eq(parse(3, a2), -1);
+    ck_assert_ptr_nonnull(strstr(cn_last_error(), "--epochs expects a whole number"));
+    const char *a3[] = { "p", "--epochs" };
+    ck_assert_int_eq(parse(2, a3), -1);
+    ck_assert_ptr_nonnull(strstr(cn_last_error(), "needs a value"));
+    const char *a4[] = { "p", "--quick=1" };
+    ck_assert_int_eq(parse(2, a4), -1);
+    const char *a5[] = { "p", "stray" };
+    ck_assert_int_eq(parse(2, a5), -1);
+    const char *a6[] = { "p", "--lr", "1e999" };
+    ck_assert_int_eq(parse(3, a6), -1);
+}
+END_TEST
+
+Suite *cli_suite(void)
+{
+    Suite *s = suite_create("cli");
+    TCase *tc = tcase_create("parse");
+    tcase_add_test(tc, good_flags);
+    tcase_add_test(tc, bad_flags);
+    suite_add_tcase(s, tc);
+    return s;
+}
