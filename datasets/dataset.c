@@ -1,0 +1,161 @@
+/* dataset.c - load and validate an image/label pair of IDX files. */
+#include "dataset.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "idx.h"
+
+/* The Makefile passes the absolute project root; a build without it falls
+ * back to the working directory. */
+#ifndef CN_ROOT
+#define CN_ROOT "."
+#endif
+
+/* --- the known datasets ----------------------------------------------------- */
+
+static const char *const fashion_names[10] = {
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+};
+
+static const char *const digit_names[10] = { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9" };
+
+typedef struct {
+    const char *which;        /* directory under datasets/ */
+    const char *train_prefix; /* file name prefix of the training split */
+    const char *test_prefix;  /* ... and of the test split */
+    int nclasses;
+    const char *const *class_names;
+} DatasetKind;
+
+static const DatasetKind kinds[] = {
+    { "fashion-mnist", "train", "t10k", 10, fashion_names },
+    { "mnist-sample", "train", "test", 10, digit_names },
+};
+
+/* --- project root ------------------------------------------------------------ */
+
+const char *cn_project_root(void)
+{
+    const char *env = getenv("CONVNET_ROOT");
+    return env && env[0] ? env : CN_ROOT;
+}
+
+int cn_project_path(char *buf, size_t size, const char *rel)
+{
+    if (!buf || size == 0 || !rel) return cn_fail("cn_project_path: NULL or empty buffer");
+    int n = snprintf(buf, size, "%s/%s", cn_project_root(), rel);
+    if (n < 0 || (size_t)n >= size)
+        return cn_fail("cn_project_path: \"%s/%s\" does not fit in %zu bytes", cn_project_root(),
+                       rel, size);
+    return 0;
+}
+
+/* --- loading ------------------------------------------------------------------ */
+
+/* Prefix the pending error message with the dataset being loaded. */
+static void fail_in(const char *what)
+{
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s", cn_last_error());
+    cn_fail("loading %s: %s", what, msg);
+}
+
+Dataset *dataset_load_dir(const char *dir, const char *which, int train)
+{
+    if (!dir || !which) {
+        cn_fail("dataset_load_dir: dir or which is NULL");
+        return NULL;
+    }
+    const DatasetKind *k = NULL;
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strcmp(kinds[i].which, which) == 0) k = &kinds[i];
+    if (!k) {
+        cn_fail("unknown dataset \"%s\" (known: fashion-mnist, mnist-sample)", which);
+        return NULL;
+    }
+    char what[64];
+    snprintf(what, sizeof what, "%s %s", which, train ? "train" : "test");
+    const char *prefix = train ? k->train_prefix : k->test_prefix;
+
+    char ipath[4096], lpath[4096];
+    int ni = snprintf(ipath, sizeof ipath, "%s/%s-images-idx3-ubyte", dir, prefix);
+    int nl = snprintf(lpath, sizeof lpath, "%s/%s-labels-idx1-ubyte", dir, prefix);
+    if (ni < 0 || nl < 0 || (size_t)ni >= sizeof ipath || (size_t)nl >= sizeof lpath) {
+        cn_fail("loading %s: directory path \"%s\" is too long", what, dir);
+        return NULL;
+    }
+
+    Idx im, lb;
+    memset(&lb, 0, sizeof lb);
+    if (idx_load(&im, ipath) != 0 || idx_expect(&im, IDX_U8, 3, ipath, "images") != 0 ||
+        idx_load(&lb, lpath) != 0 || idx_expect(&lb, IDX_U8, 1, lpath, "labels") != 0)
+        goto fail;
+
+    if (im.dims[0] != lb.dims[0]) {
+        cn_fail("%s holds %lu images but %s holds %lu labels: the files do not belong together "
+                "(run `make datasets` to recreate them)", ipath, (unsigned long)im.dims[0], lpath,
+                (unsigned long)lb.dims[0]);
+        goto fail;
+    }
+    if (im.dims[0] > INT_MAX || im.dims[1] > INT_MAX || im.dims[2] > INT_MAX) {
+        cn_fail("%s: dims %lux%lux%lu exceed the int range of Dataset", ipath,
+                (unsigned long)im.dims[0], (unsigned long)im.dims[1], (unsigned long)im.dims[2]);
+        goto fail;
+    }
+    for (size_t i = 0; i < lb.count; i++) {
+        if (lb.data[i] >= k->nclasses) {
+            cn_fail("%s: label %zu is %d, but %s has only %d classes (0..%d)", lpath, i,
+                    lb.data[i], which, k->nclasses, k->nclasses - 1);
+            goto fail;
+        }
+    }
+
+    Dataset *d = malloc(sizeof *d);
+    if (!d) {
+        cn_fail("out of memory for the Dataset struct");
+        goto fail;
+    }
+    d->count = (int)im.dims[0];
+    d->height = (int)im.dims[1];
+    d->width = (int)im.dims[2];
+    d->nclasses = k->nclasses;
+    d->images = im.data;   /* ownership moves from the Idx structs */
+    d->labels = lb.data;
+    d->class_names = k->class_names;
+    snprintf(d->name, sizeof d->name, "%s", what);
+    return d;
+
+fail:
+    fail_in(what);
+    idx_free(&im);
+    idx_free(&lb);
+    return NULL;
+}
+
+Dataset *dataset_load(const char *which, int train)
+{
+    if (!which) {
+        cn_fail("dataset_load: which is NULL");
+        return NULL;
+    }
+    char dir[4096];
+    int n = snprintf(dir, sizeof dir, "%s/datasets/%s", cn_project_root(), which);
+    if (n < 0 || (size_t)n >= sizeof dir) {
+        cn_fail("dataset_load(%s): project root \"%s\" is too long", which, cn_project_root());
+        return NULL;
+    }
+    return dataset_load_dir(dir, which, train);
+}
+
+void dataset_free(Dataset *d)
+{
+    if (!d) return;
+    free(d->images);
+    free(d->labels);
+    free(d);
+}

