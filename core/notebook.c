@@ -1,0 +1,565 @@
+/* notebook.c - a lesson's story in the terminal and in plots/out/<id>/notebook.md. */
+#include "notebook.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dataset.h"
+#include "image.h"
+
+#define NB_WIDTH 78      /* terminal columns for wrapped text */
+#define NB_PATH_MAX 4096
+#define NB_NPATHS 8      /* nb_path buffers, reused in turn */
+
+struct Notebook {
+    FILE *term;          /* the terminal stream, or NULL */
+    FILE *md;            /* notebook.md */
+    int color;           /* ANSI colours on term */
+    int checks, failed;
+    int io_error;        /* a write failed or memory ran out; nb_close reports it */
+    int in_list;         /* the .md's last block was a list of checks, still open */
+    int next_path;
+    char id[128];
+    char dir[NB_PATH_MAX];
+    char md_path[NB_PATH_MAX];
+    char paths[NB_NPATHS][NB_PATH_MAX];
+};
+
+/* --- small helpers -------------------------------------------------------------- */
+
+static const char *ansi(const Notebook *nb, const char *code) { return nb->color ? code : ""; }
+#define BOLD "\033[1m"
+#define DIM "\033[2m"
+#define GREEN "\033[32m"
+#define RED "\033[31m"
+#define RESET "\033[0m"
+
+/* printf into a fresh string; NULL when out of memory. */
+static char *vformat(const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0) return NULL;
+    char *s = malloc((size_t)n + 1);
+    if (s) vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
+/* Columns taken by s[0..n) in a terminal: one per UTF-8 character (the
+ * continuation bytes 10xxxxxx do not count). */
+static size_t display_width(const char *s, size_t n)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) w += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return w;
+}
+
+static void term_pad(FILE *f, size_t n)
+{
+    while (n-- > 0) fputc(' ', f);
+}
+
+static void term_rule(FILE *f, const char *piece, size_t n)
+{
+    while (n-- > 0) fputs(piece, f);
+    fputc('\n', f);
+}
+
+/* Text for the .md: characters that Markdown would read as formatting are
+ * escaped, except a leading "- " (a list item, on purpose). */
+static void md_text(FILE *f, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (strchr("\\`*_[]<>|", c) || (c == '#' && i == 0)) fputc('\\', f);
+        fputc(c, f);
+    }
+}
+
+static void md_str(FILE *f, const char *s) { md_text(f, s, strlen(s)); }
+
+/* A link target: spaces and parentheses would end or break the link. */
+static void md_url(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == ' ') fputs("%20", f);
+        else if (*s == '(') fputs("%28", f);
+        else if (*s == ')') fputs("%29", f);
+        else if (*s == '<') fputs("%3C", f);
+        else if (*s == '>') fputs("%3E", f);
+        else fputc(*s, f);
+    }
+}
+
+/* Close an open list of checks: a Markdown block needs a blank line before it. */
+static void md_block(Notebook *nb)
+{
+    if (nb->in_list) fputc('\n', nb->md);
+    nb->in_list = 0;
+}
+
+static void flush_both(Notebook *nb)
+{
+    if (nb->term) fflush(nb->term);
+    if (fflush(nb->md) != 0 || ferror(nb->md)) nb->io_error = 1;
+}
+
+/* Print one line (no '\n' inside) wrapped at NB_WIDTH columns. A leading
+ * indent and list marker ("- ", "* ", "1. ") set a hanging indent for the
+ * continuation lines. Words longer than a line get a line of their own. */
+static void term_wrap_line(FILE *f, const char *line, size_t len)
+{
+    size_t lead = 0;
+    while (lead < len && line[lead] == ' ') lead++;
+    size_t hang = lead;
+    if (lead + 1 < len && (line[lead] == '-' || line[lead] == '*') && line[lead + 1] == ' ') {
+        hang = lead + 2;
+    } else {
+        size_t d = lead;
+        while (d < len && line[d] >= '0' && line[d] <= '9') d++;
+        if (d > lead && d + 1 < len && line[d] == '.' && line[d + 1] == ' ') hang = d + 2;
+    }
+    if (hang > NB_WIDTH / 2) hang = lead = 0;
+
+    fwrite(line, 1, lead, f);
+    size_t col = lead, i = lead;
+    int first = 1;
+    while (i < len) {
+        while (i < len && line[i] == ' ') i++;
+        size_t start = i;
+        while (i < len && line[i] != ' ') i++;
+        if (i == start) break;
+        size_t w = display_width(line + start, i - start);
+        if (!first && col + 1 + w > NB_WIDTH) {
+            fputc('\n', f);
+            term_pad(f, hang);
+            col = hang;
+        } else if (!first) {
+            fputc(' ', f);
+            col++;
+        }
+        fwrite(line + start, 1, i - start, f);
+        col += w;
+        first = 0;
+    }
+    fputc('\n', f);
+}
+
+/* --- open, close, paths --------------------------------------------------------- */
+
+static int valid_id(const char *id)
+{
+    if (!id || !*id || strlen(id) >= 128 || !strcmp(id, ".") || !strcmp(id, "..")) return 0;
+    for (const char *p = id; *p; p++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.", *p)) return 0;
+    return 1;
+}
+
+Notebook *nb_open(const char *lesson_id, const char *title) { return nb_open_to(lesson_id, title, stdout); }
+
+Notebook *nb_open_to(const char *lesson_id, const char *title, FILE *term)
+{
+    if (!valid_id(lesson_id))
+        return cn_fail("nb_open: lesson id \"%s\" must be 1..127 letters, digits, '_', '-' or '.' "
+                       "(e.g. \"01_single_filter\")", lesson_id ? lesson_id : "(null)"), NULL;
+    if (!title) title = lesson_id;
+    Notebook *nb = calloc(1, sizeof *nb);
+    if (!nb) return cn_fail("nb_open: out of memory"), NULL;
+    snprintf(nb->id, sizeof nb->id, "%s", lesson_id);
+    const char *root = cn_project_root();
+    int n = snprintf(nb->dir, sizeof nb->dir, "%s/plots/out/%s", root, lesson_id);
+    int m = snprintf(nb->md_path, sizeof nb->md_path, "%s/notebook.md", nb->dir);
+    if (n < 0 || (size_t)n >= sizeof nb->dir || m < 0 || (size_t)m >= sizeof nb->md_path) {
+        free(nb);
+        return cn_fail("nb_open: output folder path under %s is too long", root), NULL;
+    }
+    if (make_dirs(nb->dir) != 0) {
+        char why[768];
+        snprintf(why, sizeof why, "%s", cn_last_error());
+        free(nb);
+        return cn_fail("nb_open: cannot create the output folder of lesson %s: %s "
+                       "(set CONVNET_ROOT to a writable folder to write elsewhere)", lesson_id, why), NULL;
+    }
+    nb->md = fopen(nb->md_path, "w");
+    if (!nb->md) {
+        cn_fail("nb_open: cannot write %s: %s", nb->md_path, strerror(errno));
+        free(nb);
+        return NULL;
+    }
+    nb->term = term;
+    const char *no_color = getenv("NO_COLOR");
+    nb->color = term && isatty(fileno(term)) && !(no_color && *no_color);
+
+    if (term) {
+        fputs(ansi(nb, BOLD), term);
+        term_rule(term, "═", NB_WIDTH);
+        fprintf(term, "  %s\n", title);
+        fputs(ansi(nb, RESET), term);
+        fprintf(term, "%s  lesson %s; pictures, plots and notebook.md in %s/%s\n", ansi(nb, DIM), lesson_id,
+                nb->dir, ansi(nb, RESET));
+        fputs(ansi(nb, BOLD), term);
+        term_rule(term, "═", NB_WIDTH);
+        fputs(ansi(nb, RESET), term);
+    }
+
+    fputs("# ", nb->md);
+    md_str(nb->md, title);
+    fprintf(nb->md, "\n\n*The transcript of one run of `lessons/%s.c`: every number on this page was computed "
+                    "in that run. Run the lesson again to regenerate it.*\n\n", lesson_id);
+    flush_both(nb);
+    return nb;
+}
+
+const char *nb_dir(const Notebook *nb) { return nb ? nb->dir : NULL; }
+
+const char *nb_path(Notebook *nb, const char *file)
+{
+    if (!nb || !file) return cn_fail("nb_path: no notebook or no file name"), NULL;
+    char *buf = nb->paths[nb->next_path];
+    nb->next_path = (nb->next_path + 1) % NB_NPATHS;
+    int n = snprintf(buf, NB_PATH_MAX, "%s/%s", nb->dir, file);
+    if (n < 0 || n >= NB_PATH_MAX) return cn_fail("nb_path: %s/%s is too long", nb->dir, file), NULL;
+    return buf;
+}
+
+int nb_checks_run(const Notebook *nb) { return nb ? nb->checks : 0; }
+int nb_checks_failed(const Notebook *nb) { return nb ? nb->failed : 0; }
+
+int nb_close(Notebook *nb)
+{
+    if (!nb) return cn_fail("nb_close: no notebook (did nb_open fail?)");
+    md_block(nb);
+    if (nb->checks > 0) {
+        int passed = nb->checks - nb->failed;
+        if (nb->term) {
+            fputc('\n', nb->term);
+            fprintf(nb->term, "%s%d of %d checks passed%s", ansi(nb, nb->failed ? RED : GREEN), passed, nb->checks,
+                    ansi(nb, RESET));
+            if (nb->failed) fprintf(nb->term, "%s, %d failed%s", ansi(nb, RED), nb->failed, ansi(nb, RESET));
+            fputc('\n', nb->term);
+        }
+        fprintf(nb->md, "---\n\n**%d of %d checks passed%s.**\n", passed, nb->checks,
+                nb->failed ? ", see the ✘ above" : "");
+    }
+    if (nb->term) fflush(nb->term);
+    errno = 0;
+    int bad = nb->io_error || fflush(nb->md) != 0 || ferror(nb->md);
+    int e = errno;
+    if (fclose(nb->md) != 0) {
+        bad = 1;
+        if (!e) e = errno;
+    }
+    int failed = nb->failed;
+    if (bad)
+        cn_fail("nb_close: %s was not written completely: %s", nb->md_path,
+                e ? strerror(e) : "a write failed or memory ran out");
+    free(nb);
+    return bad ? -1 : failed;
+}
+
+/* --- text ------------------------------------------------------------------------- */
+
+void nb_section(Notebook *nb, const char *fmt, ...)
+{
+    if (!nb || !fmt) return;
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = vformat(fmt, ap);
+    va_end(ap);
+    if (!s) {
+        nb->io_error = 1;
+        return;
+    }
+    if (nb->term) {
+        fprintf(nb->term, "\n%s%s%s\n", ansi(nb, BOLD), s, ansi(nb, RESET));
+        size_t w = display_width(s, strlen(s));
+        term_rule(nb->term, "─", w < NB_WIDTH ? w : NB_WIDTH);
+    }
+    md_block(nb);
+    fputs("## ", nb->md);
+    md_str(nb->md, s);
+    fputs("\n\n", nb->md);
+    free(s);
+    flush_both(nb);
+}
+
+void nb_para(Notebook *nb, const char *fmt, ...)
+{
+    if (!nb || !fmt) return;
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = vformat(fmt, ap);
+    va_end(ap);
+    if (!s) {
+        nb->io_error = 1;
+        return;
+    }
+    if (nb->term) fputc('\n', nb->term);
+    md_block(nb);
+    for (const char *p = s; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        if (nb->term) term_wrap_line(nb->term, p, len);
+        md_text(nb->md, p, len);
+        /* Keep the line break in Markdown too (two trailing spaces), unless the
+         * next line is a list item, which starts a new line anyway. */
+        const char *next = nl ? nl + 1 : NULL;
+        if (next && *next) fputs(next[0] == '-' && next[1] == ' ' ? "\n" : "  \n", nb->md);
+        p = nl ? nl + 1 : p + len;
+    }
+    fputs("\n\n", nb->md);
+    free(s);
+    flush_both(nb);
+}
+
+/* --- matrices and tables ----------------------------------------------------------- */
+
+/* v with `prec` decimals into buf; "-0.00" becomes "0.00" (a tiny negative
+ * rounded to zero is zero on the page). */
+static void format_value(char *buf, size_t size, float v, int prec)
+{
+    snprintf(buf, size, "%.*f", prec, (double)v);
+    if (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1)) memmove(buf, buf + 1, strlen(buf));
+}
+
+void nb_matrix(Notebook *nb, const char *caption, const float *m, int rows, int cols, int precision)
+{
+    if (!nb) return;
+    if (!m || rows < 1 || cols < 1) {
+        nb_para(nb, "(nb_matrix: nothing to show for a %dx%d matrix)", rows, cols);
+        return;
+    }
+    if (precision < 0) precision = 0;
+    if (precision > 9) precision = 9;
+    char buf[64];
+    size_t width = 1;
+    for (size_t i = 0; i < (size_t)rows * (size_t)cols; i++) {
+        format_value(buf, sizeof buf, m[i], precision);
+        if (strlen(buf) > width) width = strlen(buf);
+    }
+    md_block(nb);
+    if (caption) {
+        if (nb->term) fprintf(nb->term, "\n%s (%dx%d):\n", caption, rows, cols);
+        fputs("**", nb->md);
+        md_str(nb->md, caption);
+        fprintf(nb->md, "** (%d×%d)\n\n", rows, cols);
+    } else if (nb->term) {
+        fputc('\n', nb->term);
+    }
+    fputs("```text\n", nb->md);
+    /* The same aligned rows in both outputs: values right-aligned in columns
+     * as wide as the widest value, two spaces apart. */
+    for (int r = 0; r < rows; r++) {
+        if (nb->term) fputs("    ", nb->term);
+        for (int c = 0; c < cols; c++) {
+            format_value(buf, sizeof buf, m[(size_t)r * (size_t)cols + (size_t)c], precision);
+            if (nb->term) fprintf(nb->term, "%s%*s", c ? "  " : "", (int)width, buf);
+            fprintf(nb->md, "%s%*s", c ? "  " : "", (int)width, buf);
+        }
+        if (nb->term) fputc('\n', nb->term);
+        fputc('\n', nb->md);
+    }
+    fputs("```\n\n", nb->md);
+    flush_both(nb);
+}
+
+/* A cell that reads as a number (optionally with a % sign) is right-aligned. */
+static int is_number(const char *s)
+{
+    char *end;
+    if (!*s) return 0;
+    strtod(s, &end);
+    return end != s && (*end == '\0' || (end[0] == '%' && end[1] == '\0'));
+}
+
+void nb_table(Notebook *nb, const char *const *header, const char *const *cells, int rows, int cols)
+{
+    if (!nb) return;
+    if (!cells || rows < 0 || cols < 1 || cols > 64) {
+        nb_para(nb, "(nb_table: nothing to show for %d rows of %d columns)", rows, cols);
+        return;
+    }
+    size_t width[64];
+    int numeric[64];
+    for (int c = 0; c < cols; c++) {
+        width[c] = header && header[c] ? display_width(header[c], strlen(header[c])) : 0;
+        numeric[c] = rows > 0;
+        for (int r = 0; r < rows; r++) {
+            const char *s = cells[(size_t)r * (size_t)cols + (size_t)c];
+            s = s ? s : "";
+            size_t w = display_width(s, strlen(s));
+            if (w > width[c]) width[c] = w;
+            if (!is_number(s)) numeric[c] = 0;
+        }
+    }
+    if (nb->term) {
+        fputc('\n', nb->term);
+        if (header) {
+            fputs("  ", nb->term);
+            for (int c = 0; c < cols; c++) {
+                const char *h = header[c] ? header[c] : "";
+                size_t pad = width[c] - display_width(h, strlen(h));
+                fprintf(nb->term, "%s%s", c ? "  " : "", ansi(nb, BOLD));
+                if (numeric[c]) term_pad(nb->term, pad);
+                fputs(h, nb->term);
+                fputs(ansi(nb, RESET), nb->term);
+                if (!numeric[c] && c + 1 < cols) term_pad(nb->term, pad);
+            }
+            fputs("\n  ", nb->term);
+            size_t total = 0;
+            for (int c = 0; c < cols; c++) total += width[c] + (c ? 2 : 0);
+            term_rule(nb->term, "─", total);
+        }
+        for (int r = 0; r < rows; r++) {
+            fputs("  ", nb->term);
+            for (int c = 0; c < cols; c++) {
+                const char *s = cells[(size_t)r * (size_t)cols + (size_t)c];
+                s = s ? s : "";
+                size_t pad = width[c] - display_width(s, strlen(s));
+                if (c) fputs("  ", nb->term);
+                if (numeric[c]) term_pad(nb->term, pad);
+                fputs(s, nb->term);
+                if (!numeric[c] && c + 1 < cols) term_pad(nb->term, pad);
+            }
+            fputc('\n', nb->term);
+        }
+    }
+    /* Markdown needs a header row; an empty one when none is given. */
+    md_block(nb);
+    fputc('|', nb->md);
+    for (int c = 0; c < cols; c++) {
+        fputc(' ', nb->md);
+        if (header && header[c]) md_str(nb->md, header[c]);
+        fputs(" |", nb->md);
+    }
+    fputs("\n|", nb->md);
+    for (int c = 0; c < cols; c++) fputs(numeric[c] ? " ---: |" : " --- |", nb->md);
+    fputc('\n', nb->md);
+    for (int r = 0; r < rows; r++) {
+        fputc('|', nb->md);
+        for (int c = 0; c < cols; c++) {
+            const char *s = cells[(size_t)r * (size_t)cols + (size_t)c];
+            fputc(' ', nb->md);
+            md_str(nb->md, s ? s : "");
+            fputs(" |", nb->md);
+        }
+        fputc('\n', nb->md);
+    }
+    fputc('\n', nb->md);
+    flush_both(nb);
+}
+
+void nb_code(Notebook *nb, const char *text)
+{
+    if (!nb || !text) return;
+    /* The fence must be longer than any run of backticks inside the text. */
+    size_t longest = 0, run = 0;
+    for (const char *p = text; *p; p++) {
+        run = *p == '`' ? run + 1 : 0;
+        if (run > longest) longest = run;
+    }
+    size_t fence = longest >= 3 ? longest + 1 : 3;
+    if (nb->term) fputc('\n', nb->term);
+    md_block(nb);
+    for (size_t i = 0; i < fence; i++) fputc('`', nb->md);
+    fputs("text\n", nb->md);
+    for (const char *p = text; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        if (nb->term) {
+            fputs("    ", nb->term);
+            fwrite(p, 1, len, nb->term);
+            fputc('\n', nb->term);
+        }
+        fwrite(p, 1, len, nb->md);
+        fputc('\n', nb->md);
+        p = nl ? nl + 1 : p + len;
+    }
+    for (size_t i = 0; i < fence; i++) fputc('`', nb->md);
+    fputs("\n\n", nb->md);
+    flush_both(nb);
+}
+
+/* --- pictures --------------------------------------------------------------------- */
+
+static void picture(Notebook *nb, const char *kind, const char *caption, const char *file)
+{
+    if (!nb || !file) return;
+    if (!caption) caption = file;
+    char full[NB_PATH_MAX];
+    int n = snprintf(full, sizeof full, "%s/%s", nb->dir, file);
+    struct stat st;
+    int present = n > 0 && n < NB_PATH_MAX && stat(full, &st) == 0 && st.st_size > 0;
+    int is_plot = !strcmp(kind, "plot");
+    md_block(nb);
+    if (present) {
+        if (nb->term)
+            fprintf(nb->term, "\n%s[%s]%s %s → %s\n", ansi(nb, BOLD), kind, ansi(nb, RESET), caption, full);
+        fputs("![", nb->md);
+        md_str(nb->md, caption);
+        fputs("](", nb->md);
+        md_url(nb->md, file);
+        fputs(")\n\n*", nb->md);
+        md_str(nb->md, caption);
+        fputs("*\n\n", nb->md);
+    } else if (is_plot) {
+        if (nb->term)
+            fprintf(nb->term, "\n%s[plot not drawn]%s %s → %s\n    (gnuplot was not available: the first line of "
+                              "the .dat file beside it is the command that draws it)\n",
+                    ansi(nb, BOLD), ansi(nb, RESET), caption, full);
+        fputs("*", nb->md);
+        md_str(nb->md, caption);
+        fputs(": not drawn (gnuplot was not available when the lesson ran; the first line of the `.dat` file "
+              "beside `", nb->md);
+        fputs(file, nb->md);
+        fputs("` is the command that draws it).*\n\n", nb->md);
+    } else {
+        if (nb->term)
+            fprintf(nb->term, "\n%s[%s missing]%s %s → %s\n", ansi(nb, RED), kind, ansi(nb, RESET), caption, full);
+        fputs("*", nb->md);
+        md_str(nb->md, caption);
+        fputs(": the image `", nb->md);
+        fputs(file, nb->md);
+        fputs("` was not written.*\n\n", nb->md);
+    }
+    flush_both(nb);
+}
+
+void nb_image(Notebook *nb, const char *caption, const char *file) { picture(nb, "image", caption, file); }
+
+void nb_plot(Notebook *nb, const char *caption, const char *file) { picture(nb, "plot", caption, file); }
+
+/* --- checks ------------------------------------------------------------------------- */
+
+int nb_check(Notebook *nb, int ok, const char *fmt, ...)
+{
+    ok = ok != 0;
+    if (!nb || !fmt) return ok;
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = vformat(fmt, ap);
+    va_end(ap);
+    nb->checks++;
+    nb->failed += !ok;
+    if (!s) {
+        nb->io_error = 1;
+        return ok;
+    }
+    if (nb->term) {
+        if (!nb->in_list) fputc('\n', nb->term);
+        fprintf(nb->term, "  %s%s%s %s\n", ansi(nb, ok ? GREEN : RED), ok ? "✔" : "✘", ansi(nb, RESET), s);
+    }
+    fputs(ok ? "- ✔ " : "- ✘ **FAILED:** ", nb->md);
+    md_str(nb->md, s);
+    fputc('\n', nb->md);
+    nb->in_list = 1;
+    free(s);
+    flush_both(nb);
+    return ok;
+}

@@ -1,0 +1,60 @@
+# lines.gp - several curves from one whitespace-separated data file.
+#
+# Data (written by plot_lines in core/plot.c, or by hand): optional '#'
+# comment lines, then a header row naming the columns (names with spaces in
+# double quotes), then one row per x value. Column 1 is x; every further
+# column is one curve, titled by its header. NaN leaves a gap in a curve.
+#
+#     epoch "train loss" "test loss"
+#     1     2.30         2.41
+#     2     1.21         1.52
+#
+# Parameters, given with -e before the script name:
+#   datafile, outfile    (required) the data file; the PNG to write
+#                        (with term='dumb': the text file, or stdout when
+#                        outfile is not given)
+#   plottitle, xlab, ylab  title and axis labels (default empty)
+#   logy=1               logarithmic y axis, for losses spanning decades
+#   term='dumb'          a text plot instead of a PNG
+#   width, height        pixels (PNG, 800x500) or characters (dumb, 72x20)
+#
+#   gnuplot -e "datafile='loss.dat'; outfile='loss.png'; plottitle='Loss'; xlab='epoch'" plots/lines.gp
+
+if (!exists("term")) { term = "png" }
+if (!exists("datafile") || (!exists("outfile") && term ne "dumb")) {
+    print "lines.gp: set datafile and outfile, e.g. gnuplot -e \"datafile='loss.dat'; outfile='loss.png'\" lines.gp"
+    exit status 2
+}
+if (!exists("plottitle")) { plottitle = "" }
+if (!exists("xlab")) { xlab = "" }
+if (!exists("ylab")) { ylab = "" }
+if (!exists("logy")) { logy = 0 }
+
+# noenhanced: titles are printed literally ("conv_1" keeps its underscore).
+set encoding utf8
+if (term eq "dumb") {
+    if (!exists("width")) { width = 72 }
+    if (!exists("height")) { height = 20 }
+    set terminal dumb size width, height noenhanced
+    set key inside top right
+} else {
+    if (!exists("width")) { width = 800 }
+    if (!exists("height")) { height = 500 }
+    set terminal pngcairo size width, height noenhanced font "DejaVu Sans,11"
+    set key outside right top Left reverse
+    set grid
+}
+if (exists("outfile")) { set output outfile }
+
+# The header row names the curves; count its columns to know how many.
+set datafile columnheaders
+stats datafile nooutput
+ncols = STATS_columns
+
+set title plottitle
+set xlabel xlab
+set ylabel ylab
+if (logy) { set logscale y }
+
+plot for [i=2:ncols] datafile using 1:i with linespoints pointsize 0.6 linewidth 2 \
+     title columnheader(i)
