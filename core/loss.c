@@ -1,0 +1,60 @@
+/* loss.c - softmax cross-entropy, see loss.h. */
+#include "loss.h"
+
+#include <math.h>
+
+#include "error.h"
+
+/* logits (B,K), labels (B), probs (B,K) */
+float softmax_ce_forward(float *probs, const float *logits, const unsigned char *labels, int B, int K)
+{
+    if (B < 1 || K < 1) {
+        cn_fail("softmax_ce_forward: batch %d, classes %d; both must be at least 1", B, K);
+        return NAN;
+    }
+    for (int n = 0; n < B; n++)
+        if (labels[n] >= K) {
+            cn_fail("softmax_ce_forward: label %d of sample %d is not a class 0..%d", labels[n], n, K - 1);
+            return NAN;
+        }
+    double total = 0.0;
+    for (int n = 0; n < B; n++) {
+        const float *z = logits + (size_t)n * (size_t)K;
+        float *p = probs + (size_t)n * (size_t)K;
+        /* m = max_k z_k, so every z_k - m <= 0 and e^{z_k - m} <= 1 */
+        float m = z[0];
+        for (int k = 1; k < K; k++) m = z[k] > m ? z[k] : m;
+        /* S = sum_k e^{z_k - m} >= 1;  p_k = e^{z_k - m} / S */
+        double S = 0.0;
+        for (int k = 0; k < K; k++) {
+            p[k] = expf(z[k] - m);
+            S += p[k];
+        }
+        const float inv = (float)(1.0 / S);
+        for (int k = 0; k < K; k++) p[k] *= inv;
+        /* L_n = logsumexp(z) - z_y = m + log S - z_y = (m - z_y) + log S */
+        total += ((double)m - (double)z[labels[n]]) + log(S);
+    }
+    return (float)(total / B);
+}
+
+/* probs (B,K), labels (B), dlogits (B,K) */
+void softmax_ce_backward(float *dlogits, const float *probs, const unsigned char *labels, int B, int K)
+{
+    /* dL/dz[n,k] = (p[n,k] - [k == y_n]) / B   (mean over the batch) */
+    const float invB = 1.0f / (float)B;
+    for (int n = 0; n < B; n++) {
+        const float *p = probs + (size_t)n * (size_t)K;
+        float *d = dlogits + (size_t)n * (size_t)K;
+        for (int k = 0; k < K; k++) d[k] += (p[k] - (k == labels[n] ? 1.0f : 0.0f)) * invB;
+    }
+}
+
+int argmax(const float *v, int n)
+{
+    if (n < 1) return -1;
+    int best = 0;
+    for (int i = 1; i < n; i++)
+        if (v[i] > v[best] || (isnan(v[best]) && !isnan(v[i]))) best = i;
+    return best;
+}
