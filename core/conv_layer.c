@@ -1,0 +1,1135 @@
+/* conv_layer.c - the 2-D convolution layer, see conv_layer.h.
+ *
+ * Two sets of loops compute the same sums.
+ *
+ * The reference loops (conv2d_forward_naive, conv2d_backward_naive) work on
+ * one plane at a time: one input plane x (H,W), one kernel k (KH,KW), one
+ * output plane y (OH,OW). Each plane operation exists twice, once per mode,
+ * and each is the obvious loop nest with its loops ordered the same way:
+ *
+ *   for each tap (m, kk) of the kernel:
+ *       clip the output rows oy and columns ox whose input pixel
+ *       (oy*sh - pt + m, ox*sw - pl + kk) lies inside the input
+ *       for each such output row: one loop over a run of output columns
+ *
+ * The innermost loop walks an output row and an input row together (stride 1
+ * in both when sw = 1), has no branch and a trip count known on entry, so the
+ * compiler vectorizes it. Padding is never stored: clipping the index ranges
+ * once per tap is the same as reading zeros outside the input.
+ *
+ * conv2d_forward and conv2d_backward use two faster loop orders where they
+ * apply (stride 1 on planes that fit in stack scratch; a kernel as large as
+ * its input) and the reference loops otherwise: see "fast kernels" below.
+ *
+ * Threads: forward shares the (sample, output channel) planes among threads,
+ * dx the (sample, input channel) planes, dweight/dbias the output channels.
+ * Every number is written by one thread, which adds its terms in an order
+ * fixed by the loops, so results are bit-identical for any thread count.
+ */
+#include "conv_layer.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conv.h"
+#include "error.h"
+
+/* Run loops on several threads only when there is enough work to pay for
+ * starting them (multiply-adds in the call). */
+#define CONV_PAR_MADDS 32768.0
+
+typedef struct {
+    int H, W, OH, OW, KH, KW, sh, sw, pt, pl;
+} Geom;
+
+/* Outputs i in [*lo, *hi) (of nout) whose tap t reads input index
+ * i*s - p + t inside [0, n). */
+static inline void tap_range(int *lo, int *hi, int t, int s, int p, int n, int nout)
+{
+    int a = p - t;         /* need i*s >= p - t */
+    int b = n - 1 + p - t; /* need i*s <= n - 1 + p - t */
+    int l, h;
+    if (s == 1) {
+        l = a > 0 ? a : 0;
+        h = b < 0 ? 0 : b + 1;
+    } else {
+        l = a > 0 ? (a + s - 1) / s : 0;
+        h = b < 0 ? 0 : b / s + 1;
+    }
+    if (h > nout) h = nout;
+    if (l > h) l = h;
+    *lo = l;
+    *hi = h;
+}
+
+/* --- one plane, forward ------------------------------------------------------ */
+
+/* x (H,W), k (KH,KW), y (OH,OW) +=
+ *   y[oy,ox] += sum_{m,kk} k[m,kk] * x[oy*sh - pt + m, ox*sw - pl + kk]
+ * For each tap, y's rows get k[m,kk] times a run of an input row. */
+static void plane_fwd_correlate(float *restrict y, const float *restrict x, const float *restrict k,
+                                const Geom *g)
+{
+    const int W = g->W, OW = g->OW, KW = g->KW, sh = g->sh, sw = g->sw;
+    for (int m = 0; m < g->KH; m++) {
+        int oy0, oy1;
+        tap_range(&oy0, &oy1, m, sh, g->pt, g->H, g->OH);
+        for (int kk = 0; kk < KW; kk++) {
+            int ox0, ox1;
+            tap_range(&ox0, &ox1, kk, sw, g->pl, W, OW);
+            const int n = ox1 - ox0;
+            const float w = k[m * KW + kk];
+            for (int oy = oy0; oy < oy1; oy++) {
+                float *restrict yr = y + (size_t)oy * OW + ox0;
+                const float *restrict xr = x + (size_t)(oy * sh - g->pt + m) * W + (ox0 * sw - g->pl + kk);
+                if (sw == 1)
+                    for (int i = 0; i < n; i++) yr[i] += w * xr[i];
+                else
+                    for (int i = 0; i < n; i++) yr[i] += w * xr[i * sw];
+            }
+        }
+    }
+}
+
+/* x (H,W), k (KH,KW), y (OH,OW) +=
+ *   y[oy,ox] += sum_{m,kk} k[KH-1-m, KW-1-kk] * x[oy*sh - pt + m, ox*sw - pl + kk]
+ * The same window as correlation; the kernel is read backwards (rot180). */
+static void plane_fwd_convolve(float *restrict y, const float *restrict x, const float *restrict k,
+                               const Geom *g)
+{
+    const int W = g->W, OW = g->OW, KH = g->KH, KW = g->KW, sh = g->sh, sw = g->sw;
+    for (int m = 0; m < KH; m++) {
+        int oy0, oy1;
+        tap_range(&oy0, &oy1, m, sh, g->pt, g->H, g->OH);
+        for (int kk = 0; kk < KW; kk++) {
+            int ox0, ox1;
+            tap_range(&ox0, &ox1, kk, sw, g->pl, W, OW);
+            const int n = ox1 - ox0;
+            const float w = k[(KH - 1 - m) * KW + (KW - 1 - kk)];
+            for (int oy = oy0; oy < oy1; oy++) {
+                float *restrict yr = y + (size_t)oy * OW + ox0;
+                const float *restrict xr = x + (size_t)(oy * sh - g->pt + m) * W + (ox0 * sw - g->pl + kk);
+                if (sw == 1)
+                    for (int i = 0; i < n; i++) yr[i] += w * xr[i];
+                else
+                    for (int i = 0; i < n; i++) yr[i] += w * xr[i * sw];
+            }
+        }
+    }
+}
+
+/* --- one plane, gradient with respect to the input ------------------------------- */
+
+/* dy (OH,OW), k (KH,KW), dx (H,W) +=
+ *   dx[oy*sh - pt + m, ox*sw - pl + kk] += k[m,kk] * dy[oy,ox]   for every oy, ox, m, kk
+ * i.e. dL/dx[iy,ix] = sum over the outputs whose window holds (iy,ix) of
+ * dL/dy times the weight that joined them. Scattered tap by tap: a run of an
+ * input-gradient row gets k[m,kk] times a run of an output-gradient row. */
+static void plane_dx_correlate(float *restrict dx, const float *restrict dy, const float *restrict k,
+                               const Geom *g)
+{
+    const int W = g->W, OW = g->OW, KW = g->KW, sh = g->sh, sw = g->sw;
+    for (int m = 0; m < g->KH; m++) {
+        int oy0, oy1;
+        tap_range(&oy0, &oy1, m, sh, g->pt, g->H, g->OH);
+        for (int kk = 0; kk < KW; kk++) {
+            int ox0, ox1;
+            tap_range(&ox0, &ox1, kk, sw, g->pl, W, OW);
+            const int n = ox1 - ox0;
+            const float w = k[m * KW + kk];
+            for (int oy = oy0; oy < oy1; oy++) {
+                float *restrict xr = dx + (size_t)(oy * sh - g->pt + m) * W + (ox0 * sw - g->pl + kk);
+                const float *restrict yr = dy + (size_t)oy * OW + ox0;
+                if (sw == 1)
+                    for (int i = 0; i < n; i++) xr[i] += w * yr[i];
+                else
+                    for (int i = 0; i < n; i++) xr[i * sw] += w * yr[i];
+            }
+        }
+    }
+}
+
+/* dy (OH,OW), k (KH,KW), dx (H,W) +=
+ *   dx[oy*sh - pt + m, ox*sw - pl + kk] += k[KH-1-m, KW-1-kk] * dy[oy,ox] */
+static void plane_dx_convolve(float *restrict dx, const float *restrict dy, const float *restrict k,
+                              const Geom *g)
+{
+    const int W = g->W, OW = g->OW, KH = g->KH, KW = g->KW, sh = g->sh, sw = g->sw;
+    for (int m = 0; m < KH; m++) {
+        int oy0, oy1;
+        tap_range(&oy0, &oy1, m, sh, g->pt, g->H, g->OH);
+        for (int kk = 0; kk < KW; kk++) {
+            int ox0, ox1;
+            tap_range(&ox0, &ox1, kk, sw, g->pl, W, OW);
+            const int n = ox1 - ox0;
+            const float w = k[(KH - 1 - m) * KW + (KW - 1 - kk)];
+            for (int oy = oy0; oy < oy1; oy++) {
+                float *restrict xr = dx + (size_t)(oy * sh - g->pt + m) * W + (ox0 * sw - g->pl + kk);
+                const float *restrict yr = dy + (size_t)oy * OW + ox0;
+                if (sw == 1)
+                    for (int i = 0; i < n; i++) xr[i] += w * yr[i];
+                else
+                    for (int i = 0; i < n; i++) xr[i * sw] += w * yr[i];
+            }
+        }
+    }
+}
+
+/* --- one plane, gradient with respect to the kernel ------------------------------ */
+
+/* The sum over an output plane of dy times the input pixels one tap sees is
+ * gathered in acc, one lane per output column (acc[i] += dy * x row by row:
+ * the same vectorizable loop as forward, no reassociation), then acc is
+ * added up in order. Rows wider than DW_ACC are done in pieces. */
+#define DW_ACC 256
+
+/* dy (OH,OW), x (H,W), dk (KH,KW) +=
+ *   dk[m,kk] += sum_{oy,ox} dy[oy,ox] * x[oy*sh - pt + m, ox*sw - pl + kk] */
+static void plane_dw_correlate(float *restrict dk, const float *restrict dy, const float *restrict x,
+                               const Geom *g)
+{
+    const int W = g->W, OW = g->OW, KW = g->KW, sh = g->sh, sw = g->sw;
+    float acc[DW_ACC];
+    for (int m = 0; m < g->KH; m++) {
+        int oy0, oy1;
+        tap_range(&oy0, &oy1, m, sh, g->pt, g->H, g->OH);
+        for (int kk = 0; kk < KW; kk++) {
+            int ox0, ox1;
+            tap_range(&ox0, &ox1, kk, sw, g->pl, W, OW);
+            float s = 0.0f;
+            for (int c0 = ox0; c0 < ox1; c0 += DW_ACC) {
+                const int n = ox1 - c0 < DW_ACC ? ox1 - c0 : DW_ACC;
+                for (int i = 0; i < n; i++) acc[i] = 0.0f;
+                for (int oy = oy0; oy < oy1; oy++) {
+                    const float *restrict yr = dy + (size_t)oy * OW + c0;
+                    const float *restrict xr = x + (size_t)(oy * sh - g->pt + m) * W + (c0 * sw - g->pl + kk);
+                    if (sw == 1)
+                        for (int i = 0; i < n; i++) acc[i] += yr[i] * xr[i];
+                    else
+                        for (int i = 0; i < n; i++) acc[i] += yr[i] * xr[i * sw];
+                }
+                for (int i = 0; i < n; i++) s += acc[i];
+            }
+            dk[m * KW + kk] += s;
+        }
+    }
+}
+
+/* dy (OH,OW), x (H,W), dk (KH,KW) +=
+ *   dk[KH-1-m, KW-1-kk] += sum_{oy,ox} dy[oy,ox] * x[oy*sh - pt + m, ox*sw - pl + kk]
+ * (the weight that multiplied x there in forward is the flipped one). */
+static void plane_dw_convolve(float *restrict dk, const float *restrict dy, const float *restrict x,
+                              const Geom *g)
+{
+    const int W = g->W, OW = g->OW, KH = g->KH, KW = g->KW, sh = g->sh, sw = g->sw;
+    float acc[DW_ACC];
+    for (int m = 0; m < KH; m++) {
+        int oy0, oy1;
+        tap_range(&oy0, &oy1, m, sh, g->pt, g->H, g->OH);
+        for (int kk = 0; kk < KW; kk++) {
+            int ox0, ox1;
+            tap_range(&ox0, &ox1, kk, sw, g->pl, W, OW);
+            float s = 0.0f;
+            for (int c0 = ox0; c0 < ox1; c0 += DW_ACC) {
+                const int n = ox1 - c0 < DW_ACC ? ox1 - c0 : DW_ACC;
+                for (int i = 0; i < n; i++) acc[i] = 0.0f;
+                for (int oy = oy0; oy < oy1; oy++) {
+                    const float *restrict yr = dy + (size_t)oy * OW + c0;
+                    const float *restrict xr = x + (size_t)(oy * sh - g->pt + m) * W + (c0 * sw - g->pl + kk);
+                    if (sw == 1)
+                        for (int i = 0; i < n; i++) acc[i] += yr[i] * xr[i];
+                    else
+                        for (int i = 0; i < n; i++) acc[i] += yr[i] * xr[i * sw];
+                }
+                for (int i = 0; i < n; i++) s += acc[i];
+            }
+            dk[(KH - 1 - m) * KW + (KW - 1 - kk)] += s;
+        }
+    }
+}
+
+/* --- reference kernels: one plane at a time ---------------------------------------- */
+
+/* inp (B,C,H,W), weight (OC,C/G,KH,KW), bias (OC) or NULL, out (B,OC,OH,OW)
+ *
+ * out[n,o] = bias[o] + sum_{j connected to o} plane(x[n, g*C/G + j], weight[o,j]),
+ * g = o / (OC/G), plane = correlation or convolution as above. */
+void conv2d_forward_naive(float *out, const float *inp, const float *weight, const float *bias,
+                    const unsigned char *table, int B, int C, int H, int W, int OC, int OH, int OW,
+                    int KH, int KW, int sh, int sw, int pt, int pl, int groups, Conv2dMode mode)
+{
+    const Geom g = { H, W, OH, OW, KH, KW, sh, sw, pt, pl };
+    const int Cg = C / groups, OCg = OC / groups;
+    const size_t pin = (size_t)H * W, pout = (size_t)OH * OW, ksz = (size_t)KH * KW;
+    const double work = (double)B * OC * Cg * (double)pout * (double)ksz;
+#pragma omp parallel for collapse(2) schedule(static) if (work >= CONV_PAR_MADDS)
+    for (int n = 0; n < B; n++) {
+        for (int o = 0; o < OC; o++) {
+            float *y = out + ((size_t)n * OC + o) * pout;
+            const float b0 = bias ? bias[o] : 0.0f;
+            for (size_t i = 0; i < pout; i++) y[i] = b0;
+            const int cbase = (o / OCg) * Cg;
+            for (int j = 0; j < Cg; j++) {
+                if (table && !table[(size_t)o * Cg + j]) continue;
+                const float *x = inp + ((size_t)n * C + cbase + j) * pin;
+                const float *k = weight + ((size_t)o * Cg + j) * ksz;
+                if (mode == CONV_MODE_CONVOLVE)
+                    plane_fwd_convolve(y, x, k, &g);
+                else
+                    plane_fwd_correlate(y, x, k, &g);
+            }
+        }
+    }
+}
+
+/* dout (B,OC,OH,OW), inp (B,C,H,W), weight (OC,C/G,KH,KW) -> dinp, dweight, dbias (+=)
+ *
+ * dinp[n,c]   += sum_{o in c's group, connected}  plane_dx(dout[n,o], weight[o,j])
+ * dweight[o,j] += sum_n plane_dw(dout[n,o], inp[n, g*C/G + j])
+ * dbias[o]    += sum_n sum_{oy,ox} dout[n,o,oy,ox] */
+void conv2d_backward_naive(float *dinp, float *dweight, float *dbias, const float *dout,
+                           const float *inp, const float *weight, const unsigned char *table, int B,
+                           int C, int H, int W, int OC, int OH, int OW, int KH, int KW, int sh, int sw,
+                           int pt, int pl, int groups, Conv2dMode mode)
+{
+    const Geom g = { H, W, OH, OW, KH, KW, sh, sw, pt, pl };
+    const int Cg = C / groups, OCg = OC / groups;
+    const size_t pin = (size_t)H * W, pout = (size_t)OH * OW, ksz = (size_t)KH * KW;
+    const double work = (double)B * OC * Cg * (double)pout * (double)ksz;
+
+    /* Input gradient: the planes dinp[n,c] are independent. */
+    if (dinp) {
+#pragma omp parallel for collapse(2) schedule(static) if (work >= CONV_PAR_MADDS)
+        for (int n = 0; n < B; n++) {
+            for (int c = 0; c < C; c++) {
+                float *dx = dinp + ((size_t)n * C + c) * pin;
+                const int gi = c / Cg, j = c % Cg;
+                for (int og = 0; og < OCg; og++) {
+                    const int o = gi * OCg + og;
+                    if (table && !table[(size_t)o * Cg + j]) continue;
+                    const float *dy = dout + ((size_t)n * OC + o) * pout;
+                    const float *k = weight + ((size_t)o * Cg + j) * ksz;
+                    if (mode == CONV_MODE_CONVOLVE)
+                        plane_dx_convolve(dx, dy, k, &g);
+                    else
+                        plane_dx_correlate(dx, dy, k, &g);
+                }
+            }
+        }
+    }
+
+    /* Weight and bias gradients: output channel o owns dweight[o] and
+     * dbias[o] and adds the samples n = 0 .. B-1 in order. Unconnected pairs
+     * are skipped, so their gradient is never touched. */
+    if (dweight || dbias) {
+#pragma omp parallel for schedule(static) if (work >= CONV_PAR_MADDS)
+        for (int o = 0; o < OC; o++) {
+            const int cbase = (o / OCg) * Cg;
+            if (dweight) {
+                for (int j = 0; j < Cg; j++) {
+                    if (table && !table[(size_t)o * Cg + j]) continue;
+                    float *dk = dweight + ((size_t)o * Cg + j) * ksz;
+                    for (int n = 0; n < B; n++) {
+                        const float *dy = dout + ((size_t)n * OC + o) * pout;
+                        const float *x = inp + ((size_t)n * C + cbase + j) * pin;
+                        if (mode == CONV_MODE_CONVOLVE)
+                            plane_dw_convolve(dk, dy, x, &g);
+                        else
+                            plane_dw_correlate(dk, dy, x, &g);
+                    }
+                }
+            }
+            if (dbias) {
+                float s = 0.0f;
+                for (int n = 0; n < B; n++) {
+                    const float *dy = dout + ((size_t)n * OC + o) * pout;
+                    for (size_t i = 0; i < pout; i++) s += dy[i];
+                }
+                dbias[o] += s;
+            }
+        }
+    }
+}
+
+/* --- fast kernels ----------------------------------------------------------------------
+ *
+ * The reference loops spend their time on loop overhead when output rows are
+ * short (LeNet's 10-pixel rows, or the 1x1 output of a kernel as large as its
+ * input). Two changes of loop order and layout fix that; the arithmetic is
+ * the same sums (added in another order, so results differ from the
+ * reference by rounding only; tests/check_conv_layer.c holds them to it).
+ *
+ * 1. Stride 1: flattened planes. Store a plane of row length R as one array
+ *    and let output index i = oy*R + ox. Tap (m, kk) then reads source index
+ *    i + m*R + kk for EVERY output at once: one long contiguous run instead of
+ *    OH short rows. With R = the padded input width Wp, the columns
+ *    ox >= OW of each row are garbage (they wrap into the next row) and are
+ *    simply not copied out. A run of TILE outputs is kept in registers while
+ *    all KH*KW taps add into it, so each output is loaded and stored once per
+ *    input channel instead of once per tap.
+ *      forward   acc[i] += sum_{m,kk} k[m,kk] * xp[i + m*Wp + kk]
+ *                (xp = the input plane with its zero padding written out)
+ *      input     the gradient of a correlation is the FULL convolution of dy
+ *      gradient  with the same kernel (and of a convolution, the full
+ *                correlation): with dyz = dy laid out with row length Wp
+ *                between runs of zeros (see dx_wide),
+ *                dxp[i] += sum_{a,b} k[KH-1-a, KW-1-b] * dyz[i + a*Wp + b]
+ *      weight    dk[m,kk] += sum_i dyw[i] * xp[i + m*Wp + kk], dyw = dy laid
+ *      gradient  out with row length Wp and zeros in the garbage columns;
+ *                four taps share each load of dyw.
+ *    Scratch planes live on the stack, so this path is taken when they fit
+ *    in FAST_PLANE floats; larger images use the reference loops, whose rows
+ *    are then long enough to vectorize well.
+ *
+ * 2. A kernel that covers its whole (unpadded) input (KH = H, KW = W, one
+ *    output pixel, LeNet-5's C5): each output is a dot product of a kernel and
+ *    an input block that are both contiguous; the layer is a dense layer.
+ */
+#define FAST_PLANE 4096
+#define TILE 16
+
+/* acc[i] += sum_{m,kk} k[m,kk] * src[i + m*R + kk], i in [0, L)  (correlation)
+ * A tile v[] of TILE outputs stays in registers while the KH*KW taps are
+ * added; what is left at the end is done as half a tile, then a plain loop
+ * per tap. */
+static void tile_correlate(float *restrict acc, const float *restrict src, int R, int L,
+                           const float *restrict k, int KH, int KW)
+{
+    int i0 = 0;
+    for (; i0 + TILE <= L; i0 += TILE) {
+        float v[TILE];
+        for (int u = 0; u < TILE; u++) v[u] = acc[i0 + u];
+        for (int m = 0; m < KH; m++)
+            for (int kk = 0; kk < KW; kk++) {
+                const float w = k[m * KW + kk];
+                const float *restrict s = src + i0 + m * R + kk;
+#pragma omp simd
+                for (int u = 0; u < TILE; u++) v[u] += w * s[u];
+            }
+        for (int u = 0; u < TILE; u++) acc[i0 + u] = v[u];
+    }
+    if (i0 + TILE / 2 <= L) { /* the same with half a tile */
+        float v[TILE / 2];
+        for (int u = 0; u < TILE / 2; u++) v[u] = acc[i0 + u];
+        for (int m = 0; m < KH; m++)
+            for (int kk = 0; kk < KW; kk++) {
+                const float w = k[m * KW + kk];
+                const float *restrict s = src + i0 + m * R + kk;
+#pragma omp simd
+                for (int u = 0; u < TILE / 2; u++) v[u] += w * s[u];
+            }
+        for (int u = 0; u < TILE / 2; u++) acc[i0 + u] = v[u];
+        i0 += TILE / 2;
+    }
+    const int n = L - i0;
+    for (int m = 0; m < KH; m++)
+        for (int kk = 0; kk < KW; kk++) {
+            const float w = k[m * KW + kk];
+            const float *restrict s = src + i0 + m * R + kk;
+            for (int u = 0; u < n; u++) acc[i0 + u] += w * s[u];
+        }
+}
+
+/* acc[i] += sum_{m,kk} k[KH-1-m, KW-1-kk] * src[i + m*R + kk]  (true convolution:
+ * the same window, the kernel read from its last tap backwards) */
+static void tile_convolve(float *restrict acc, const float *restrict src, int R, int L,
+                          const float *restrict k, int KH, int KW)
+{
+    int i0 = 0;
+    for (; i0 + TILE <= L; i0 += TILE) {
+        float v[TILE];
+        for (int u = 0; u < TILE; u++) v[u] = acc[i0 + u];
+        for (int m = 0; m < KH; m++)
+            for (int kk = 0; kk < KW; kk++) {
+                const float w = k[(KH - 1 - m) * KW + (KW - 1 - kk)];
+                const float *restrict s = src + i0 + m * R + kk;
+#pragma omp simd
+                for (int u = 0; u < TILE; u++) v[u] += w * s[u];
+            }
+        for (int u = 0; u < TILE; u++) acc[i0 + u] = v[u];
+    }
+    if (i0 + TILE / 2 <= L) { /* the same with half a tile */
+        float v[TILE / 2];
+        for (int u = 0; u < TILE / 2; u++) v[u] = acc[i0 + u];
+        for (int m = 0; m < KH; m++)
+            for (int kk = 0; kk < KW; kk++) {
+                const float w = k[(KH - 1 - m) * KW + (KW - 1 - kk)];
+                const float *restrict s = src + i0 + m * R + kk;
+#pragma omp simd
+                for (int u = 0; u < TILE / 2; u++) v[u] += w * s[u];
+            }
+        for (int u = 0; u < TILE / 2; u++) acc[i0 + u] = v[u];
+        i0 += TILE / 2;
+    }
+    const int n = L - i0;
+    for (int m = 0; m < KH; m++)
+        for (int kk = 0; kk < KW; kk++) {
+            const float w = k[(KH - 1 - m) * KW + (KW - 1 - kk)];
+            const float *restrict s = src + i0 + m * R + kk;
+            for (int u = 0; u < n; u++) acc[i0 + u] += w * s[u];
+        }
+}
+
+#define LANES 8
+
+/* `omp simd` on a fixed-width lane loop: GCC needs it to vectorize across
+ * the lanes (without it these loops run 5x slower). Clang runs them no
+ * faster with it, and under the sanitizers (SANITIZE=1) cannot honour the
+ * hint and warns, so it is given to GCC only. */
+#if defined(__clang__)
+#define LANE_SIMD
+#else
+#define LANE_SIMD _Pragma("omp simd")
+#endif
+
+/* s[t] = sum_{i<L} d[i] * src[i + m*R + kk] for every tap t = m*KW + kk, then
+ * dk[t] += s[t] (correlation) or dk[KH*KW-1-t] += s[t] (convolution: the
+ * tap that multiplied src there in forward is the flipped one). Four taps
+ * at a time share the loads of d. Each sum is kept in LANES partial sums
+ * (lane u adds i = u, u+LANES, ...: independent chains that stay in
+ * registers), added in lane order at the end, then the leftover terms. */
+static void taps_dot(float *restrict dk, const float *restrict d, const float *restrict src, int R,
+                     int L, int KH, int KW, int flip)
+{
+    const int T = KH * KW, Lv = L / LANES * LANES;
+    int t = 0;
+    for (; t + 4 <= T; t += 4) {
+        const float *restrict s0 = src + (t / KW) * R + t % KW;
+        const float *restrict s1 = src + ((t + 1) / KW) * R + (t + 1) % KW;
+        const float *restrict s2 = src + ((t + 2) / KW) * R + (t + 2) % KW;
+        const float *restrict s3 = src + ((t + 3) / KW) * R + (t + 3) % KW;
+        float v0[LANES], v1[LANES], v2[LANES], v3[LANES];
+        for (int u = 0; u < LANES; u++) v0[u] = v1[u] = v2[u] = v3[u] = 0.0f;
+        for (int i0 = 0; i0 < Lv; i0 += LANES) {
+            const float *restrict pd = d + i0, *restrict p0 = s0 + i0, *restrict p1 = s1 + i0;
+            const float *restrict p2 = s2 + i0, *restrict p3 = s3 + i0;
+            LANE_SIMD
+            for (int u = 0; u < LANES; u++) {
+                v0[u] += pd[u] * p0[u];
+                v1[u] += pd[u] * p1[u];
+                v2[u] += pd[u] * p2[u];
+                v3[u] += pd[u] * p3[u];
+            }
+        }
+        float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
+        for (int u = 0; u < LANES; u++) a0 += v0[u], a1 += v1[u], a2 += v2[u], a3 += v3[u];
+        for (int i = Lv; i < L; i++) {
+            a0 += d[i] * s0[i];
+            a1 += d[i] * s1[i];
+            a2 += d[i] * s2[i];
+            a3 += d[i] * s3[i];
+        }
+        if (flip) {
+            dk[T - 1 - t] += a0;
+            dk[T - 2 - t] += a1;
+            dk[T - 3 - t] += a2;
+            dk[T - 4 - t] += a3;
+        } else {
+            dk[t] += a0;
+            dk[t + 1] += a1;
+            dk[t + 2] += a2;
+            dk[t + 3] += a3;
+        }
+    }
+    for (; t < T; t++) {
+        const float *restrict s0 = src + (t / KW) * R + t % KW;
+        float v0[LANES];
+        for (int u = 0; u < LANES; u++) v0[u] = 0.0f;
+        for (int i0 = 0; i0 < Lv; i0 += LANES) {
+            const float *restrict pd = d + i0, *restrict p0 = s0 + i0;
+            LANE_SIMD
+            for (int u = 0; u < LANES; u++) v0[u] += pd[u] * p0[u];
+        }
+        float a0 = 0.0f;
+        for (int u = 0; u < LANES; u++) a0 += v0[u];
+        for (int i = Lv; i < L; i++) a0 += d[i] * s0[i];
+        dk[flip ? T - 1 - t : t] += a0;
+    }
+}
+
+/* xp (Hp,Wp) = x (H,W) with pt zero rows above, pl zero columns left, zeros
+ * after, and TILE more zeros of slack. */
+static void pad_plane(float *restrict xp, const float *restrict x, int H, int W, int Hp, int Wp,
+                      int pt, int pl)
+{
+    memset(xp, 0, ((size_t)Hp * Wp + TILE) * sizeof *xp);
+    for (int iy = 0; iy < H; iy++) memcpy(xp + (size_t)(iy + pt) * Wp + pl, x + (size_t)iy * W, (size_t)W * sizeof *x);
+}
+
+/* Stride 1 and every scratch plane of the flattened layout fits. */
+static int wide_ok(const Geom *g)
+{
+    if (g->sh != 1 || g->sw != 1) return 0;
+    const double Hq = (double)g->OH + 2.0 * (g->KH - 1), Wq = (double)g->OW + 2.0 * (g->KW - 1);
+    return Hq * Wq <= FAST_PLANE;
+}
+
+/* The kernel covers the whole unpadded input: one output pixel. */
+static int dense_ok(const Geom *g)
+{
+    return g->pt == 0 && g->pl == 0 && g->KH == g->H && g->KW == g->W && g->OH == 1 && g->OW == 1;
+}
+
+/* y (OH,OW) = b0 + sum over connected j of plane(x_j, k_j), stride 1.
+ * xs: the C/G input planes of this group, ks: the C/G kernels of this output. */
+static void fwd_wide(float *restrict y, const float *restrict xs, const float *restrict ks, float b0,
+                     const unsigned char *trow, int Cg, const Geom *g, Conv2dMode mode)
+{
+    const int H = g->H, W = g->W, OH = g->OH, OW = g->OW, KH = g->KH, KW = g->KW;
+    const int Hp = OH + KH - 1, Wp = OW + KW - 1, L = (OH - 1) * Wp + OW;
+    const int padded = Hp != H || Wp != W;
+    /* A padded copy is ours: give it TILE zeros of slack so the run length
+     * can be rounded up to whole tiles (the extra outputs are not copied). */
+    const int Lr = padded ? (L + TILE - 1) / TILE * TILE : L;
+    float acc[FAST_PLANE + TILE], xp[FAST_PLANE + TILE];
+    for (int i = 0; i < Lr; i++) acc[i] = b0;
+    for (int j = 0; j < Cg; j++) {
+        if (trow && !trow[j]) continue;
+        const float *src = xs + (size_t)j * H * W;
+        if (padded) {
+            pad_plane(xp, src, H, W, Hp, Wp, g->pt, g->pl);
+            src = xp;
+        }
+        const float *k = ks + (size_t)j * KH * KW;
+        if (mode == CONV_MODE_CONVOLVE)
+            tile_convolve(acc, src, Wp, Lr, k, KH, KW);
+        else
+            tile_correlate(acc, src, Wp, Lr, k, KH, KW);
+    }
+    for (int oy = 0; oy < OH; oy++)
+        for (int ox = 0; ox < OW; ox++) y[(size_t)oy * OW + ox] = acc[(size_t)oy * Wp + ox];
+}
+
+/* dx (H,W) += sum over the connected outputs o of the full convolution
+ * (CORRELATE layer) or full correlation (CONVOLVE layer) of dy_o with k_o,
+ * cropped to the unpadded input. dys: dy planes of this group's outputs,
+ * ks: their kernels for this input (kstride apart), tcol: the table column
+ * of this input (tstride apart) or NULL.
+ *
+ * dyz holds dy_o with row length Wp (zeros in the KW-1 columns after each
+ * row), preceded by Z = (KH-1)*Wp + KW-1 zeros and followed by KH-1 zero
+ * rows. Then for padded-input index P = py*Wp + px
+ *     dxp[P] = sum_{m,kk} k[m,kk] dy[py-m, px-kk] = sum_{a,b} k[KH-1-a, KW-1-b] dyz[P + a*Wp + b]
+ * because a column px-kk < 0 wraps into the zero columns of the row above,
+ * and one >= OW falls in the zero columns of its own row. */
+static void dx_wide(float *restrict dx, const float *restrict dys, const float *restrict ks,
+                    size_t kstride, const unsigned char *tcol, size_t tstride, int OCg, const Geom *g,
+                    Conv2dMode mode)
+{
+    const int H = g->H, W = g->W, OH = g->OH, OW = g->OW, KH = g->KH, KW = g->KW;
+    const int Hp = OH + KH - 1, Wp = OW + KW - 1, Z = (KH - 1) * Wp + (KW - 1);
+    const int i0 = g->pt * Wp + g->pl, L = (H - 1) * Wp + W;
+    /* Whole tiles: up to TILE-1 extra outputs, read from TILE zeros of slack. */
+    const int Lr = (L + TILE - 1) / TILE * TILE;
+    float acc[FAST_PLANE + TILE], dyz[FAST_PLANE + TILE];
+    memset(dyz, 0, (size_t)(Z + Hp * Wp + TILE) * sizeof *dyz);
+    for (int i = 0; i < Lr; i++) acc[i] = 0.0f;
+    for (int og = 0; og < OCg; og++) {
+        if (tcol && !tcol[(size_t)og * tstride]) continue;
+        const float *dy = dys + (size_t)og * OH * OW;
+        for (int oy = 0; oy < OH; oy++) {
+            float *restrict q = dyz + Z + (size_t)oy * Wp;
+            const float *restrict r = dy + (size_t)oy * OW;
+            for (int ox = 0; ox < OW; ox++) q[ox] = r[ox];
+        }
+        const float *k = ks + (size_t)og * kstride;
+        if (mode == CONV_MODE_CONVOLVE)
+            tile_correlate(acc, dyz + i0, Wp, Lr, k, KH, KW);
+        else
+            tile_convolve(acc, dyz + i0, Wp, Lr, k, KH, KW);
+    }
+    for (int iy = 0; iy < H; iy++)
+        for (int ix = 0; ix < W; ix++) dx[(size_t)iy * W + ix] += acc[(size_t)iy * Wp + ix];
+}
+
+/* dk_j += sum_i dyw[i] * xp_j[i + tap offset] for the connected inputs j of
+ * one output and one sample. dy: this sample's dy plane of the output. */
+static void dw_wide(float *restrict dks, const float *restrict dy, const float *restrict xs,
+                    const unsigned char *trow, int Cg, const Geom *g, Conv2dMode mode)
+{
+    const int H = g->H, W = g->W, OH = g->OH, OW = g->OW, KH = g->KH, KW = g->KW;
+    const int Hp = OH + KH - 1, Wp = OW + KW - 1, L = (OH - 1) * Wp + OW;
+    const int padded = Hp != H || Wp != W;
+    float dyw[FAST_PLANE], xp[FAST_PLANE + TILE];
+    for (int oy = 0; oy < OH; oy++) {
+        float *row = dyw + (size_t)oy * Wp;
+        memcpy(row, dy + (size_t)oy * OW, (size_t)OW * sizeof *dy);
+        if (oy + 1 < OH)
+            for (int ox = OW; ox < Wp; ox++) row[ox] = 0.0f;
+    }
+    for (int j = 0; j < Cg; j++) {
+        if (trow && !trow[j]) continue;
+        const float *src = xs + (size_t)j * H * W;
+        if (padded) {
+            pad_plane(xp, src, H, W, Hp, Wp, g->pt, g->pl);
+            src = xp;
+        }
+        taps_dot(dks + (size_t)j * KH * KW, dyw, src, Wp, L, KH, KW, mode == CONV_MODE_CONVOLVE);
+    }
+}
+
+/* sum_i a[i] b[i] over n numbers in TILE lanes (lane u adds i = u, u+TILE,
+ * ...; the lanes are independent chains that stay in registers), the lanes
+ * then added in order, then the leftover terms. */
+static float dot_lanes(const float *restrict a, const float *restrict b, int n)
+{
+    float v[TILE];
+    for (int u = 0; u < TILE; u++) v[u] = 0.0f;
+    int i0 = 0;
+    for (; i0 + TILE <= n; i0 += TILE) {
+        const float *restrict pa = a + i0, *restrict pb = b + i0;
+        LANE_SIMD
+        for (int u = 0; u < TILE; u++) v[u] += pa[u] * pb[u];
+    }
+    float s = 0.0f;
+    for (int u = 0; u < TILE; u++) s += v[u];
+    for (; i0 < n; i0++) s += a[i0] * b[i0];
+    return s;
+}
+
+/* out[i] += sum_{r<R} c[r*cs] * src[r*S + i] for i < N, the terms added in
+ * the order r = 0, 1, ...; a run of TILE outputs stays in registers over
+ * all r. */
+static void tile_rows(float *restrict out, const float *restrict src, size_t S,
+                      const float *restrict c, size_t cs, int R, int N)
+{
+    int i0 = 0;
+    for (; i0 + TILE <= N; i0 += TILE) {
+        float v[TILE];
+        for (int u = 0; u < TILE; u++) v[u] = out[i0 + u];
+        for (int r = 0; r < R; r++) {
+            const float cr = c[(size_t)r * cs];
+            const float *restrict a = src + (size_t)r * S + i0;
+#pragma omp simd
+            for (int u = 0; u < TILE; u++) v[u] += cr * a[u];
+        }
+        for (int u = 0; u < TILE; u++) out[i0 + u] = v[u];
+    }
+    for (int r = 0; r < R; r++) {
+        const float cr = c[(size_t)r * cs];
+        const float *restrict a = src + (size_t)r * S;
+        for (int i = i0; i < N; i++) out[i] += cr * a[i];
+    }
+}
+
+/* Dense case, T = KH*KW = H*W, one output pixel:
+ *   CORRELATE  y = b0 + sum_j sum_t k_j[t] x_j[t]
+ *   CONVOLVE   y = b0 + sum_j sum_t k_j[T-1-t] x_j[t]
+ * Without a table a correlation is one dot product over all Cg*T numbers. */
+static float fwd_dense(const float *restrict xs, const float *restrict ks, float b0,
+                       const unsigned char *trow, int Cg, int T, Conv2dMode mode)
+{
+    if (mode == CONV_MODE_CORRELATE && !trow) return b0 + dot_lanes(ks, xs, Cg * T);
+    float s = 0.0f;
+    for (int j = 0; j < Cg; j++) {
+        if (trow && !trow[j]) continue;
+        const float *restrict x = xs + (size_t)j * T, *restrict k = ks + (size_t)j * T;
+        float sj = 0.0f;
+        if (mode == CONV_MODE_CONVOLVE) {
+            for (int t = 0; t < T; t++) sj += k[T - 1 - t] * x[t];
+        } else {
+            sj = dot_lanes(k, x, T);
+        }
+        s += sj;
+    }
+    return b0 + s;
+}
+
+/* Dense case with a table or in CONVOLVE mode, one (sample, output) pair:
+ *   CORRELATE  out_j[t] += g * in_j[t]       CONVOLVE  out_j[t] += g * in_j[T-1-t]
+ * used as dx_j += dy * k_j (in = kernel, flip_in) and dk_j += dy * x_j (in =
+ * input, where the flip moves to the output, flip_out: dk_j[T-1-t] += dy *
+ * x_j[t], the same pairs as in forward). */
+static void axpy_blocks(float *restrict out, const float *restrict in, float gval,
+                        const unsigned char *trow, int Cg, int T, int flip_in, int flip_out)
+{
+    for (int j = 0; j < Cg; j++) {
+        if (trow && !trow[j]) continue;
+        float *restrict o = out + (size_t)j * T;
+        const float *restrict a = in + (size_t)j * T;
+        if (flip_in)
+            for (int t = 0; t < T; t++) o[t] += gval * a[T - 1 - t];
+        else if (flip_out)
+            for (int t = 0; t < T; t++) o[T - 1 - t] += gval * a[t];
+        else
+            for (int t = 0; t < T; t++) o[t] += gval * a[t];
+    }
+}
+
+/* inp (B,C,H,W), weight (OC,C/G,KH,KW), bias (OC) or NULL, out (B,OC,OH,OW)
+ * The same sums as conv2d_forward_naive; the (sample, output channel) planes
+ * are shared among threads. */
+void conv2d_forward(float *out, const float *inp, const float *weight, const float *bias,
+                    const unsigned char *table, int B, int C, int H, int W, int OC, int OH, int OW,
+                    int KH, int KW, int sh, int sw, int pt, int pl, int groups, Conv2dMode mode)
+{
+    const Geom g = { H, W, OH, OW, KH, KW, sh, sw, pt, pl };
+    const int dense = dense_ok(&g), wide = !dense && wide_ok(&g);
+    if (!dense && !wide) {
+        conv2d_forward_naive(out, inp, weight, bias, table, B, C, H, W, OC, OH, OW, KH, KW, sh, sw,
+                             pt, pl, groups, mode);
+        return;
+    }
+    const int Cg = C / groups, OCg = OC / groups;
+    const size_t pin = (size_t)H * W, pout = (size_t)OH * OW, ksz = (size_t)KH * KW;
+    const double work = (double)B * OC * Cg * (double)pout * (double)ksz;
+#pragma omp parallel for collapse(2) schedule(static) if (work >= CONV_PAR_MADDS)
+    for (int n = 0; n < B; n++) {
+        for (int o = 0; o < OC; o++) {
+            const float *xs = inp + ((size_t)n * C + (size_t)(o / OCg) * Cg) * pin;
+            const float *ks = weight + (size_t)o * Cg * ksz;
+            const unsigned char *trow = table ? table + (size_t)o * Cg : NULL;
+            const float b0 = bias ? bias[o] : 0.0f;
+            float *y = out + ((size_t)n * OC + o) * pout;
+            if (dense)
+                y[0] = fwd_dense(xs, ks, b0, trow, Cg, (int)ksz, mode);
+            else
+                fwd_wide(y, xs, ks, b0, trow, Cg, &g, mode);
+        }
+    }
+}
+
+/* dout (B,OC,OH,OW), inp (B,C,H,W), weight (OC,C/G,KH,KW) -> dinp, dweight, dbias (+=)
+ * The same sums as conv2d_backward_naive: dinp planes (sample, input channel)
+ * are shared among threads, dweight/dbias by output channel, each output
+ * channel adding samples 0..B-1 in order. */
+void conv2d_backward(float *dinp, float *dweight, float *dbias, const float *dout, const float *inp,
+                     const float *weight, const unsigned char *table, int B, int C, int H, int W,
+                     int OC, int OH, int OW, int KH, int KW, int sh, int sw, int pt, int pl,
+                     int groups, Conv2dMode mode)
+{
+    const Geom g = { H, W, OH, OW, KH, KW, sh, sw, pt, pl };
+    const int dense = dense_ok(&g), wide = !dense && wide_ok(&g);
+    if (!dense && !wide) {
+        conv2d_backward_naive(dinp, dweight, dbias, dout, inp, weight, table, B, C, H, W, OC, OH, OW,
+                              KH, KW, sh, sw, pt, pl, groups, mode);
+        return;
+    }
+    const int Cg = C / groups, OCg = OC / groups;
+    const size_t pin = (size_t)H * W, pout = (size_t)OH * OW, ksz = (size_t)KH * KW;
+    const double work = (double)B * OC * Cg * (double)pout * (double)ksz;
+    const int flip = mode == CONV_MODE_CONVOLVE;
+
+    /* Dense case without a table, CORRELATE: the (C/G)*KH*KW block of
+     * inputs of group gi is one contiguous run in x, in dx and in each
+     * kernel of the group, so dx_block += sum_o dy[n,o] k_o and
+     * dk_o += sum_n dy[n,o] x_block(n) are register-tiled sums of rows. */
+    const int dense_rows = dense && !table && !flip;
+    const int N = Cg * (int)ksz;
+    if (dinp && dense) {
+        /* dx[n, block of o] += dy[n,o] * k_o, outputs o = 0..OC-1 in order. */
+#pragma omp parallel for schedule(static) if (work >= CONV_PAR_MADDS)
+        for (int n = 0; n < B; n++) {
+            if (dense_rows) {
+                for (int gi = 0; gi < groups; gi++)
+                    tile_rows(dinp + ((size_t)n * C + (size_t)gi * Cg) * pin,
+                              weight + (size_t)gi * OCg * N, (size_t)N,
+                              dout + (size_t)n * OC + (size_t)gi * OCg, 1, OCg, N);
+            } else {
+                for (int o = 0; o < OC; o++)
+                    axpy_blocks(dinp + ((size_t)n * C + (size_t)(o / OCg) * Cg) * pin,
+                                weight + (size_t)o * Cg * ksz, dout[(size_t)n * OC + o],
+                                table ? table + (size_t)o * Cg : NULL, Cg, (int)ksz, flip, 0);
+            }
+        }
+    } else if (dinp) {
+#pragma omp parallel for collapse(2) schedule(static) if (work >= CONV_PAR_MADDS)
+        for (int n = 0; n < B; n++) {
+            for (int c = 0; c < C; c++) {
+                const int gi = c / Cg, j = c % Cg;
+                const size_t o0 = (size_t)gi * OCg;
+                dx_wide(dinp + ((size_t)n * C + c) * pin, dout + ((size_t)n * OC + o0) * pout,
+                        weight + (o0 * Cg + j) * ksz, (size_t)Cg * ksz,
+                        table ? table + o0 * Cg + j : NULL, (size_t)Cg, OCg, &g, mode);
+            }
+        }
+    }
+
+    if (dweight || dbias) {
+#pragma omp parallel for schedule(dynamic, 1) if (work >= CONV_PAR_MADDS)
+        for (int o = 0; o < OC; o++) {
+            const unsigned char *trow = table ? table + (size_t)o * Cg : NULL;
+            float *dks = dweight ? dweight + (size_t)o * Cg * ksz : NULL;
+            float sb = 0.0f;
+            if (dks && dense_rows)
+                tile_rows(dks, inp + (size_t)(o / OCg) * Cg * pin, (size_t)C * pin, dout + o,
+                          (size_t)OC, B, N);
+            for (int n = 0; n < B; n++) {
+                const float *dy = dout + ((size_t)n * OC + o) * pout;
+                const float *xs = inp + ((size_t)n * C + (size_t)(o / OCg) * Cg) * pin;
+                if (dks && !dense_rows) {
+                    if (dense)
+                        axpy_blocks(dks, xs, dy[0], trow, Cg, (int)ksz, 0, flip);
+                    else
+                        dw_wide(dks, dy, xs, trow, Cg, &g, mode);
+                }
+                for (size_t i = 0; i < pout; i++) sb += dy[i];
+            }
+            if (dbias) dbias[o] += sb;
+        }
+    }
+}
+
+/* --- the layer --------------------------------------------------------------------- */
+
+static const LayerOps conv2d_ops;
+
+Conv2d *conv2d_of(Layer *l)
+{
+    return (l && l->ops == &conv2d_ops) ? (Conv2d *)l : NULL;
+}
+
+static int connected(const Conv2d *c, int o, int j)
+{
+    int Cg = c->base.in.c / c->cfg.groups;
+    return !c->table || c->table[(size_t)o * Cg + j];
+}
+
+/* Inputs of output map o (channels, not weights). */
+static int map_inputs(const Conv2d *c, int o)
+{
+    int Cg = c->base.in.c / c->cfg.groups, n = 0;
+    for (int j = 0; j < Cg; j++) n += connected(c, o, j);
+    return n;
+}
+
+/* Counts that depend on the input shape and the table; zeroes removed weights. */
+static void conv2d_refresh(Conv2d *c)
+{
+    Layer *l = &c->base;
+    const Conv2dConfig *f = &c->cfg;
+    const int C = l->in.c, Cg = C / f->groups, OCg = f->out_channels / f->groups;
+    const size_t ksz = (size_t)f->kh * f->kw;
+    size_t conn = 0;
+    for (int o = 0; o < f->out_channels; o++) conn += (size_t)map_inputs(c, o);
+    c->connections = conn;
+    if (c->table) {
+        for (int o = 0; o < f->out_channels; o++)
+            for (int j = 0; j < Cg; j++)
+                if (!connected(c, o, j)) {
+                    memset(l->param[0].value + ((size_t)o * Cg + j) * ksz, 0, ksz * sizeof(float));
+                    memset(l->param[0].grad + ((size_t)o * Cg + j) * ksz, 0, ksz * sizeof(float));
+                }
+    }
+    l->param[0].trainable = conn * ksz;
+    l->param[1].trainable = (size_t)f->out_channels;
+    /* Fan-in of a map: its connected inputs times the kernel; with a table
+     * maps differ and this is their mean (init uses each map's own). Fan-out
+     * of an input pixel: the maps it feeds times the kernel (mean over
+     * channels with a table). */
+    l->fan_in = c->table ? (int)lround((double)conn * ksz / f->out_channels) : (int)(Cg * ksz);
+    l->fan_out = c->table ? (int)lround((double)conn * ksz / C) : (int)(OCg * ksz);
+    l->madds = (double)l->out.h * l->out.w * (double)conn * (double)ksz;
+}
+
+static int conv2d_setup(Layer *l)
+{
+    Conv2d *c = (Conv2d *)l;
+    const Conv2dConfig *f = &c->cfg;
+    const int C = l->in.c;
+    if (C % f->groups)
+        return cn_fail("conv: %d input channels cannot be split into %d groups; use a number of "
+                       "groups that divides both channel counts", C, f->groups);
+    if (c->table && c->table_cin != C)
+        return cn_fail("conv: the connection table was given for %d input channels but the input "
+                       "has %d", c->table_cin, C);
+    int OH = conv_out_size(l->in.h, f->kh, f->stride_h, f->pad_top, f->pad_bottom);
+    int OW = OH < 0 ? -1 : conv_out_size(l->in.w, f->kw, f->stride_w, f->pad_left, f->pad_right);
+    if (OH < 0 || OW < 0) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s", cn_last_error());
+        return cn_fail("conv: input (%d, %d, %d) does not fit kernel %dx%d: %s", C, l->in.h, l->in.w,
+                       f->kh, f->kw, msg);
+    }
+    l->out = (Shape){ f->out_channels, OH, OW };
+    if (layer_alloc_param(l, 0, "weight", 1, f->out_channels, C / f->groups, f->kh, f->kw) ||
+        layer_alloc_param(l, 1, "bias", 0, f->out_channels, 1, 1, 1))
+        return -1;
+    conv2d_refresh(c);
+    return 0;
+}
+
+static void conv2d_fwd_op(Layer *l, float *y, const float *x, int B)
+{
+    Conv2d *c = (Conv2d *)l;
+    const Conv2dConfig *f = &c->cfg;
+    conv2d_forward(y, x, l->param[0].value, l->param[1].value, c->table, B, l->in.c, l->in.h,
+                   l->in.w, f->out_channels, l->out.h, l->out.w, f->kh, f->kw, f->stride_h,
+                   f->stride_w, f->pad_top, f->pad_left, f->groups, f->mode);
+}
+
+static void conv2d_bwd_op(Layer *l, float *dx, const float *dy, const float *x, const float *y, int B)
+{
+    (void)y;
+    Conv2d *c = (Conv2d *)l;
+    const Conv2dConfig *f = &c->cfg;
+    conv2d_backward(dx, l->param[0].grad, l->param[1].grad, dy, x, l->param[0].value, c->table, B,
+                    l->in.c, l->in.h, l->in.w, f->out_channels, l->out.h, l->out.w, f->kh, f->kw,
+                    f->stride_h, f->stride_w, f->pad_top, f->pad_left, f->groups, f->mode);
+}
+
+/* Weights by `kind` with each output map's own fan-in F_o (its connected
+ * inputs times KH*KW: LeNet-5's U(-2.4/F_o, 2.4/F_o) needs the real count),
+ * removed weights exactly 0, biases 0. Draws go in weight order, skipping
+ * removed weights, so without a table this is layer.c's generic rule. */
+static void conv2d_init(Layer *l, InitKind kind, Rng *r)
+{
+    Conv2d *c = (Conv2d *)l;
+    const int OC = c->cfg.out_channels, Cg = l->in.c / c->cfg.groups;
+    const size_t ksz = (size_t)c->cfg.kh * c->cfg.kw;
+    float *w = l->param[0].value;
+    const float fo = (float)(l->fan_out > 0 ? l->fan_out : 1);
+    for (int o = 0; o < OC; o++) {
+        const int nin = map_inputs(c, o);
+        const float fi = (float)((size_t)(nin > 0 ? nin : 1) * ksz);
+        for (int j = 0; j < Cg; j++) {
+            float *k = w + ((size_t)o * Cg + j) * ksz;
+            for (size_t t = 0; t < ksz; t++) {
+                if (!connected(c, o, j)) {
+                    k[t] = 0.0f;
+                    continue;
+                }
+                switch (kind) {
+                case INIT_LECUN_UNIFORM: k[t] = rng_range(r, -2.4f / fi, 2.4f / fi); break;
+                case INIT_HE: k[t] = rng_normal(r) * sqrtf(2.0f / fi); break;
+                case INIT_XAVIER: {
+                    const float a = sqrtf(6.0f / (fi + fo));
+                    k[t] = rng_range(r, -a, a);
+                    break;
+                }
+                }
+            }
+        }
+    }
+    memset(l->param[1].value, 0, l->param[1].n * sizeof(float));
+}
+
+static void conv2d_destroy(Layer *l)
+{
+    Conv2d *c = (Conv2d *)l;
+    layer_free_params(l);
+    free(c->table);
+    free(c);
+}
+
+static const LayerOps conv2d_ops = {
+    .kind = "conv",
+    .setup = conv2d_setup,
+    .reserve = NULL,
+    .forward = conv2d_fwd_op,
+    .backward = conv2d_bwd_op,
+    .init = conv2d_init,
+    .destroy = conv2d_destroy,
+};
+
+Layer *conv2d_create_cfg(const Conv2dConfig *cfg)
+{
+    if (!cfg) {
+        cn_fail("conv2d_create_cfg: no configuration given");
+        return NULL;
+    }
+    const Conv2dConfig f = *cfg;
+    if (f.out_channels < 1 || f.kh < 1 || f.kw < 1 || f.stride_h < 1 || f.stride_w < 1) {
+        cn_fail("conv: output channels %d, kernel %dx%d and stride (%d, %d) must all be >= 1",
+                f.out_channels, f.kh, f.kw, f.stride_h, f.stride_w);
+        return NULL;
+    }
+    if (f.pad_top < 0 || f.pad_bottom < 0 || f.pad_left < 0 || f.pad_right < 0) {
+        cn_fail("conv: padding (top %d, bottom %d, left %d, right %d) must be >= 0", f.pad_top,
+                f.pad_bottom, f.pad_left, f.pad_right);
+        return NULL;
+    }
+    if (f.groups < 1 || f.out_channels % f.groups) {
+        cn_fail("conv: %d output channels cannot be split into %d groups; use a number of groups "
+                ">= 1 that divides both channel counts", f.out_channels, f.groups);
+        return NULL;
+    }
+    if (f.mode != CONV_MODE_CORRELATE && f.mode != CONV_MODE_CONVOLVE) {
+        cn_fail("conv: unknown mode %d (use CONV_MODE_CORRELATE or CONV_MODE_CONVOLVE)", (int)f.mode);
+        return NULL;
+    }
+    Conv2d *c = calloc(1, sizeof *c);
+    if (!c) {
+        cn_fail("conv: out of memory");
+        return NULL;
+    }
+    c->base.ops = &conv2d_ops;
+    c->base.rf_k = f.kh;
+    c->base.rf_s = f.stride_h;
+    c->base.rf_p = f.pad_top;
+    c->cfg = f;
+    return &c->base;
+}
+
+Layer *conv2d_create(int out_channels, int kh, int kw, int stride, int pad, int groups,
+                     Conv2dMode mode)
+{
+    const Conv2dConfig f = { .out_channels = out_channels, .kh = kh, .kw = kw, .stride_h = stride,
+                             .stride_w = stride, .pad_top = pad, .pad_bottom = pad, .pad_left = pad,
+                             .pad_right = pad, .groups = groups, .mode = mode };
+    return conv2d_create_cfg(&f);
+}
+
+int conv2d_set_table(Layer *l, int in_channels, const unsigned char *table)
+{
+    Conv2d *c = conv2d_of(l);
+    if (!c) return cn_fail("conv2d_set_table: the layer is not a conv layer");
+    const int G = c->cfg.groups, OC = c->cfg.out_channels;
+    const int set_up = l->nparam > 0;
+    if (in_channels < 1 || in_channels % G)
+        return cn_fail("conv2d_set_table: %d input channels cannot be split into %d groups",
+                       in_channels, G);
+    if (set_up && in_channels != l->in.c)
+        return cn_fail("conv2d_set_table: the table is for %d input channels but the layer has %d",
+                       in_channels, l->in.c);
+    unsigned char *t = NULL;
+    if (table) {
+        const int Cg = in_channels / G;
+        t = malloc((size_t)OC * Cg);
+        if (!t) return cn_fail("conv2d_set_table: out of memory");
+        for (int o = 0; o < OC; o++) {
+            int n = 0;
+            for (int j = 0; j < Cg; j++) {
+                t[(size_t)o * Cg + j] = table[(size_t)o * Cg + j] ? 1 : 0;
+                n += t[(size_t)o * Cg + j];
+            }
+            if (n == 0) {
+                free(t);
+                return cn_fail("conv2d_set_table: output map %d has no input in the table; "
+                               "connect it to at least one input channel", o);
+            }
+        }
+    }
+    free(c->table);
+    c->table = t;
+    c->table_cin = in_channels;
+    if (set_up) conv2d_refresh(c);
+    return 0;
+}
+
+const unsigned char *conv2d_lenet5_c3_table(void)
+{
+    /* Rows: C3 maps 0..15; columns: S2 maps 0..5 (the transpose of the
+     * paper's Table I, whose rows are S2 maps and columns C3 maps). */
+    static const unsigned char t[16 * 6] = {
+        1, 1, 1, 0, 0, 0, /*  0: 0 1 2     */
+        0, 1, 1, 1, 0, 0, /*  1: 1 2 3     */
+        0, 0, 1, 1, 1, 0, /*  2: 2 3 4     */
+        0, 0, 0, 1, 1, 1, /*  3: 3 4 5     */
+        1, 0, 0, 0, 1, 1, /*  4: 4 5 0     */
+        1, 1, 0, 0, 0, 1, /*  5: 5 0 1     */
+        1, 1, 1, 1, 0, 0, /*  6: 0 1 2 3   */
+        0, 1, 1, 1, 1, 0, /*  7: 1 2 3 4   */
+        0, 0, 1, 1, 1, 1, /*  8: 2 3 4 5   */
+        1, 0, 0, 1, 1, 1, /*  9: 3 4 5 0   */
+        1, 1, 0, 0, 1, 1, /* 10: 4 5 0 1   */
+        1, 1, 1, 0, 0, 1, /* 11: 5 0 1 2   */
+        1, 1, 0, 1, 1, 0, /* 12: 0 1 3 4   */
+        0, 1, 1, 0, 1, 1, /* 13: 1 2 4 5   */
+        1, 0, 1, 1, 0, 1, /* 14: 0 2 3 5   */
+        1, 1, 1, 1, 1, 1, /* 15: all       */
+    };
+    return t;
+}

@@ -1,0 +1,76 @@
+/* model_io.h - saving and loading a network's parameters, and training
+ * checkpoints.
+ *
+ * File format, version 1. Every integer and float is written little-endian
+ * byte by byte (floats as their IEEE-754 bits), whatever the host, so a file
+ * reads back bit for bit on any machine. A string is a u32 length then its
+ * bytes (no terminator).
+ *
+ *     "CNNC"                   magic, 4 bytes
+ *     u32  version             1
+ *     u32  type                1 = model, 2 = checkpoint
+ *     u64  file length         in bytes, checksum included (finds truncation)
+ *     str  architecture name   net->name
+ *     u32  c, h, w             input shape
+ *     f32  mean, std           input normalization (net_set_input_norm)
+ *     u32  number of layers
+ *     per layer:   str label, str kind, u32 number of params,
+ *                  per param: str name, u32 dims[4]
+ *     per param, in the same order: its n = d0*d1*d2*d3 values, f32
+ *     checkpoint only:
+ *         u32  epochs done
+ *         the run's settings: u64 seed, u32 batch, u32 train_limit,
+ *             f32 momentum, f32 weight_decay, u32 schedule kind, f32 lr,
+ *             u32 step_epochs, f32 gamma, u32 total_epochs, f32 lr_min,
+ *             f32 warmup_epochs, f32 mean, f32 std
+ *         per param: its n SGD velocities, f32
+ *         u32  number of generators; per generator: u32 layer index,
+ *              u64 state, u64 inc (dropout masks)
+ *         u32  history rows; per row: u32 epoch, f64 train_loss, train_acc,
+ *              test_loss, test_acc, lr, seconds, images_per_s
+ *     u64  checksum            FNV-1a 64 of every byte before it
+ *
+ * Writing is atomic: the bytes go to a temporary file in the same directory,
+ * which is flushed, fsync'ed and renamed over the target, so a crash leaves
+ * either the old file or the new one, never half of one.
+ *
+ * Loading checks, in this order, and names the file and the fix in its
+ * message: the magic, the version (newer than this build), the length
+ * (truncated or extended), the checksum (corrupt), then that the file
+ * describes this network: the architecture name, the layers (label, kind)
+ * and every param's name and shape. Nothing in the net changes unless every
+ * check passes.
+ */
+#ifndef CN_MODEL_IO_H
+#define CN_MODEL_IO_H
+
+#include <stddef.h>
+
+#include "net.h"
+#include "optim.h"
+#include "train.h"
+
+#define MODEL_MAGIC "CNNC"
+#define MODEL_VERSION 1
+
+/* Save every parameter of net (and its input normalization). 0 or -1. */
+int net_save(const Net *net, const char *path);
+/* Load parameters saved from a net built the same way (a model file or a
+ * checkpoint) into net, which must already be built. 0 or -1. */
+int net_load(Net *net, const char *path);
+
+/* A checkpoint: the params, opt's velocities, the dropout generators, the
+ * history so far (h->n epochs done) and cfg's settings that shape the run. */
+int checkpoint_save(const char *path, const Net *net, const Sgd *opt, const TrainConfig *cfg,
+                    const TrainHistory *h);
+/* Restore a checkpoint into net and opt (built as when it was saved) and
+ * replace h's content with its history. Refused with a message when the
+ * file was written with other settings (seed, batch, schedule, ...) than
+ * cfg's, since continuing would not reproduce the run. 0 or -1. */
+int checkpoint_load(const char *path, Net *net, Sgd *opt, const TrainConfig *cfg, TrainHistory *h);
+
+/* Write n bytes to path atomically (temporary file in the same directory,
+ * fflush, fsync, rename). 0 or -1. */
+int file_write_atomic(const char *path, const void *data, size_t n);
+
+#endif

@@ -1,0 +1,395 @@
+/* train.c - mini-batch training, evaluation, history files; see train.h. */
+#include "train.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "loss.h"
+#include "model_io.h"
+
+TrainConfig train_defaults(void)
+{
+    return (TrainConfig){ .epochs = 10, .batch = 64, .lr = schedule_constant(0.01f), .momentum = 0.9f,
+                          .weight_decay = 0.0f, .seed = 1, .mean = 0.0f, .std = 1.0f };
+}
+
+/* --- history ---------------------------------------------------------------- */
+
+int train_history_push(TrainHistory *h, const EpochStats *s)
+{
+    if (h->n == h->cap) {
+        int cap = h->cap ? 2 * h->cap : 16;
+        EpochStats *e = realloc(h->e, (size_t)cap * sizeof *e);
+        if (!e) return cn_fail("training history: out of memory");
+        h->e = e;
+        h->cap = cap;
+    }
+    h->e[h->n++] = *s;
+    return 0;
+}
+
+void train_history_free(TrainHistory *h)
+{
+    if (!h) return;
+    free(h->e);
+    *h = (TrainHistory){ 0 };
+}
+
+int train_history_write(const TrainHistory *h, const char *path)
+{
+    const size_t row = 256;
+    size_t cap = ((size_t)h->n + 1) * row, len = 0;
+    char *text = malloc(cap);
+    if (!text) return cn_fail("writing %s: out of memory", path);
+    len += (size_t)snprintf(text, cap, "# epoch train_loss train_acc test_loss test_acc lr seconds images_per_s\n");
+    for (int i = 0; i < h->n && len < cap; i++) {
+        const EpochStats *s = &h->e[i];
+        len += (size_t)snprintf(text + len, cap - len, "%d %.6f %.6f %.6f %.6f %.6g %.3f %.1f\n", s->epoch,
+                                s->train_loss, s->train_acc, s->test_loss, s->test_acc, s->lr, s->seconds,
+                                s->images_per_s);
+    }
+    int rc = len < cap ? file_write_atomic(path, text, len) : cn_fail("writing %s: a history row is too long", path);
+    free(text);
+    return rc;
+}
+
+/* --- random streams per epoch ---------------------------------------------- */
+
+/* splitmix64 (Steele, Lea, Flood 2014): a bijective mixer, so nearby inputs
+ * (seed, epoch 1, 2, 3 ...) give unrelated generator seeds. */
+static uint64_t splitmix64(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+enum { STREAM_SHUFFLE = 1, STREAM_AUGMENT = 2 };
+
+/* The generator for one purpose in one epoch depends on (seed, epoch)
+ * only, never on what happened before: a resumed run draws the same numbers. */
+static void epoch_rng(Rng *r, uint64_t seed, int epoch, uint64_t stream)
+{
+    rng_seed(r, splitmix64(seed ^ splitmix64((uint64_t)epoch)), stream);
+}
+
+/* --- progress display ------------------------------------------------------ */
+
+static double now_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* 1234567 -> "1,234,567" */
+static const char *commas(char *buf, size_t size, double v)
+{
+    char d[40];
+    snprintf(d, sizeof d, "%.0f", v);
+    size_t len = strlen(d), o = 0;
+    for (size_t k = 0; k < len && o + 2 < size; k++) {
+        buf[o++] = d[k];
+        if (d[k] != '-' && (len - k - 1) % 3 == 0 && k + 1 < len) buf[o++] = ',';
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+typedef struct {
+    FILE *f;          /* NULL when quiet */
+    int tty;
+    int epochs;
+    double t0, last;  /* start of the epoch, last draw or line */
+} Progress;
+
+static void progress_batch(Progress *p, int epoch, int done, int total, double loss)
+{
+    if (!p->f) return;
+    double t = now_seconds(), el = t - p->t0;
+    if (done < total && t - p->last < (p->tty ? 0.1 : 30.0)) return;
+    p->last = t;
+    double rate = el > 0 ? done / el : 0.0;
+    char a[32], b[32], c[32];
+    if (!p->tty) {
+        if (done < total)
+            fprintf(p->f, "epoch %d/%d  %s/%s  %s img/s  loss %.3f\n", epoch + 1, p->epochs, commas(a, 32, done),
+                    commas(b, 32, total), commas(c, 32, rate), loss);
+        fflush(p->f);
+        return;
+    }
+    char bar[25];
+    int fill = (int)((long long)done * 24 / total);
+    for (int i = 0; i < 24; i++) bar[i] = i < fill ? '#' : '.';
+    bar[24] = '\0';
+    int eta = rate > 0 ? (int)((total - done) / rate + 0.5) : 0;
+    char etas[24];
+    if (eta >= 3600)
+        snprintf(etas, sizeof etas, "%d:%02d:%02d", eta / 3600, eta / 60 % 60, eta % 60);
+    else
+        snprintf(etas, sizeof etas, "%d:%02d", eta / 60, eta % 60);
+    fprintf(p->f, "\repoch %d/%d [%s] %s/%s  %s img/s  loss %.3f  ETA %s\033[K", epoch + 1, p->epochs, bar,
+            commas(a, 32, done), commas(b, 32, total), commas(c, 32, rate), loss, etas);
+    fflush(p->f);
+}
+
+static void progress_epoch(Progress *p, const EpochStats *s)
+{
+    if (!p->f) return;
+    char a[32];
+    if (p->tty) fputc('\r', p->f);
+    fprintf(p->f, "epoch %d/%d  loss %.4f  acc %.2f%%", s->epoch, p->epochs, s->train_loss, 100.0 * s->train_acc);
+    if (!isnan(s->test_loss)) fprintf(p->f, "  test loss %.4f  acc %.2f%%", s->test_loss, 100.0 * s->test_acc);
+    fprintf(p->f, "  lr %.4g  %.1f s  %s img/s%s\n", s->lr, s->seconds, commas(a, 32, s->images_per_s),
+            p->tty ? "\033[K" : "");
+    fflush(p->f);
+}
+
+/* --- checks ------------------------------------------------------------------ */
+
+static int check_data(const Net *net, const Dataset *ds, const char *role)
+{
+    Shape o = net_out_shape(net);
+    if (!ds || ds->count < 1 || !ds->images || !ds->labels)
+        return cn_fail("%s: the %s set is empty or missing", net->name, role);
+    if (net->in.c != 1 || net->in.h != ds->height || net->in.w != ds->width)
+        return cn_fail("%s takes %dx%dx%d inputs, but the %s set \"%s\" has 1x%dx%d images: build the network for "
+                       "that size", net->name, net->in.c, net->in.h, net->in.w, role, ds->name, ds->height,
+                       ds->width);
+    if (o.h != 1 || o.w != 1 || o.c != ds->nclasses)
+        return cn_fail("%s ends in %dx%dx%d outputs, but the %s set \"%s\" has %d classes: end with "
+                       "dense_create(%d)", net->name, o.c, o.h, o.w, role, ds->name, ds->nclasses, ds->nclasses);
+    return 0;
+}
+
+static int check_config(const TrainConfig *cfg)
+{
+    if (cfg->epochs < 1) return cn_fail("training: epochs = %d; it must be at least 1", cfg->epochs);
+    if (cfg->batch < 1) return cn_fail("training: batch = %d; it must be at least 1 (try 64)", cfg->batch);
+    if (cfg->train_limit < 0 || cfg->test_limit < 0)
+        return cn_fail("training: train_limit %d and test_limit %d must be >= 0 (0 = all images)",
+                       cfg->train_limit, cfg->test_limit);
+    if (cfg->resume && !cfg->checkpoint)
+        return cn_fail("training: resume is set but no checkpoint path is given");
+    if (cfg->std < 0.0f) return cn_fail("training: input std %g must be > 0 (or 0 to keep the net's)", (double)cfg->std);
+    if (schedule_check(&cfg->lr)) return cn_fail("training: %s", cn_last_error());
+    return 0;
+}
+
+/* --- evaluation ---------------------------------------------------------------- */
+
+void eval_result_free(EvalResult *r)
+{
+    if (!r) return;
+    int want = r->want_pred;
+    free(r->confusion);
+    free(r->pred);
+    free(r->prob);
+    *r = (EvalResult){ .want_pred = want };
+}
+
+enum { EVAL_BATCH = 100 };
+
+int net_evaluate(Net *net, const Dataset *ds, int limit, EvalResult *r)
+{
+    if (!r) return cn_fail("net_evaluate: no result given");
+    eval_result_free(r);
+    if (!net_ok(net) || check_data(net, ds, "evaluation")) return -1;
+    if (limit < 0) return cn_fail("net_evaluate: limit %d must be >= 0 (0 = all images)", limit);
+    const int n = limit > 0 && limit < ds->count ? limit : ds->count, K = ds->nclasses;
+    const size_t in = shape_size(net->in);
+    float *x = malloc((size_t)EVAL_BATCH * in * sizeof *x);
+    float *probs = malloc((size_t)EVAL_BATCH * (size_t)K * sizeof *probs);
+    r->confusion = calloc((size_t)K * (size_t)K, sizeof *r->confusion);
+    if (r->want_pred) {
+        r->pred = malloc((size_t)n * sizeof *r->pred);
+        r->prob = malloc((size_t)n * (size_t)K * sizeof *r->prob);
+    }
+    if (!x || !probs || !r->confusion || (r->want_pred && (!r->pred || !r->prob))) {
+        free(x), free(probs);
+        eval_result_free(r);
+        return cn_fail("net_evaluate: out of memory for %d images", n);
+    }
+    int was_training = net->n > 0 && net->layer[0]->training;
+    net_set_training(net, 0);
+    double total = 0.0;
+    int correct = 0, rc = 0;
+    for (int start = 0; start < n; start += EVAL_BATCH) {
+        int B = n - start < EVAL_BATCH ? n - start : EVAL_BATCH;
+        net_input_from_u8(net, x, dataset_image(ds, start), (size_t)B * in);
+        const float *logits = net_forward(net, x, B);
+        if (!logits) {
+            rc = -1;
+            break;
+        }
+        const unsigned char *y = ds->labels + start;
+        for (int s = 0; s < B && !rc; s++)
+            if (y[s] >= K) rc = cn_fail("%s: image %d has label %d, but there are %d classes", ds->name, start + s,
+                                        y[s], K);
+        if (rc) break;
+        float loss = softmax_ce_forward(probs, logits, y, B, K);
+        total += (double)loss * B;
+        for (int s = 0; s < B; s++) {
+            int p = argmax(probs + (size_t)s * (size_t)K, K);
+            r->confusion[y[s] * K + p]++;
+            correct += p == y[s];
+            if (r->want_pred) {
+                r->pred[start + s] = p;
+                memcpy(r->prob + (size_t)(start + s) * (size_t)K, probs + (size_t)s * (size_t)K,
+                       (size_t)K * sizeof *probs);
+            }
+        }
+    }
+    net_set_training(net, was_training);
+    free(x), free(probs);
+    if (rc) {
+        eval_result_free(r);
+        return -1;
+    }
+    r->n = n;
+    r->nclasses = K;
+    r->loss = total / n;
+    r->accuracy = (double)correct / n;
+    return 0;
+}
+
+/* --- training ------------------------------------------------------------------- */
+
+typedef struct {
+    int *idx;
+    float *x, *probs, *dlogits;
+    unsigned char *y;
+} Scratch;
+
+static void scratch_free(Scratch *s) { free(s->idx), free(s->x), free(s->probs), free(s->dlogits), free(s->y); }
+
+/* One epoch over the first N images in the epoch's shuffled order. */
+static int train_epoch(Net *net, Sgd *opt, const Dataset *ds, int N, const TrainConfig *cfg, int e, Scratch *w,
+                       Progress *pg, EpochStats *st)
+{
+    const int K = ds->nclasses, nb = (N + cfg->batch - 1) / cfg->batch;
+    const size_t in = shape_size(net->in);
+    Rng shuffle, aug;
+    epoch_rng(&shuffle, cfg->seed, e, STREAM_SHUFFLE);
+    epoch_rng(&aug, cfg->seed, e, STREAM_AUGMENT);
+    for (int i = 0; i < N; i++) w->idx[i] = i;
+    rng_shuffle(&shuffle, w->idx, (size_t)N);
+
+    net_set_training(net, 1);
+    double loss_sum = 0.0;
+    int correct = 0;
+    for (int b = 0; b < nb; b++) {
+        const int first = b * cfg->batch, B = N - first < cfg->batch ? N - first : cfg->batch;
+        /* Gather the batch in order, one sample after another: the
+         * augmentation draws come from one generator in a fixed sequence. */
+        for (int s = 0; s < B; s++) {
+            int i = w->idx[first + s];
+            float *xs = w->x + (size_t)s * in;
+            net_input_from_u8(net, xs, dataset_image(ds, i), in);
+            if (cfg->augment) cfg->augment(xs, net->in.c, net->in.h, net->in.w, &aug, cfg->augment_ctx);
+            w->y[s] = ds->labels[i];
+            if (w->y[s] >= K)
+                return cn_fail("%s: image %d has label %d, but there are %d classes", ds->name, i, w->y[s], K);
+        }
+        const float *logits = net_forward(net, w->x, B);
+        if (!logits) return -1;
+        float loss = softmax_ce_forward(w->probs, logits, w->y, B, K);
+        if (!isfinite(loss)) {
+            double lr0 = cfg->lr.lr;
+            return cn_fail("loss became %s at epoch %d, batch %d: the learning rate %g is probably too large; "
+                           "try %g", isnan(loss) ? "nan" : "inf", e + 1, b + 1, lr0, lr0 / 10.0);
+        }
+        loss_sum += (double)loss * B;
+        for (int s = 0; s < B; s++) correct += argmax(w->probs + (size_t)s * (size_t)K, K) == w->y[s];
+
+        memset(w->dlogits, 0, (size_t)B * (size_t)K * sizeof *w->dlogits);
+        softmax_ce_backward(w->dlogits, w->probs, w->y, B, K);
+        net_zero_grad(net);
+        if (net_backward(net, w->dlogits, B)) return -1;
+        float lr = lr_at(&cfg->lr, e, (float)(b + 1) / (float)nb);
+        if (b == 0) st->lr = lr;
+        sgd_step(opt, lr);
+        progress_batch(pg, e, first + B, N, loss_sum / (first + B));
+    }
+    net_set_training(net, 0);
+    st->epoch = e + 1;
+    st->train_loss = loss_sum / N;
+    st->train_acc = (double)correct / N;
+    return 0;
+}
+
+int train_run(Net *net, const Dataset *train, const Dataset *test, const TrainConfig *cfg, TrainHistory *out)
+{
+    TrainHistory h = { 0 };
+    Scratch w = { 0 };
+    Sgd *opt = NULL;
+    EvalResult ev = { 0 };
+    int rc = -1;
+    if (!cfg) {
+        cn_fail("train_run: no configuration given (start from train_defaults())");
+        goto done;
+    }
+    if (!net_ok(net) || check_config(cfg) || check_data(net, train, "training") ||
+        (test && check_data(net, test, "test")))
+        goto done;
+    if (cfg->std > 0.0f && net_set_input_norm(net, cfg->mean, cfg->std)) goto done;
+    const int N = cfg->train_limit > 0 && cfg->train_limit < train->count ? cfg->train_limit : train->count;
+    const int K = train->nclasses, Bmax = cfg->batch < N ? cfg->batch : N;
+    const size_t in = shape_size(net->in);
+    w.idx = malloc((size_t)N * sizeof *w.idx);
+    w.x = malloc((size_t)Bmax * in * sizeof *w.x);
+    w.probs = malloc((size_t)Bmax * (size_t)K * sizeof *w.probs);
+    w.dlogits = malloc((size_t)Bmax * (size_t)K * sizeof *w.dlogits);
+    w.y = malloc((size_t)Bmax);
+    if (!w.idx || !w.x || !w.probs || !w.dlogits || !w.y) {
+        cn_fail("train_run: out of memory for a batch of %d", Bmax);
+        goto done;
+    }
+    if (!(opt = sgd_create(net, cfg->momentum, cfg->weight_decay))) goto done;
+
+    Progress pg = { .f = cfg->quiet ? NULL : (cfg->log ? cfg->log : stderr), .epochs = cfg->epochs };
+    if (pg.f) pg.tty = isatty(fileno(pg.f));
+
+    if (cfg->resume && access(cfg->checkpoint, F_OK) == 0) {
+        if (checkpoint_load(cfg->checkpoint, net, opt, cfg, &h)) goto done;
+        if (pg.f)
+            fprintf(pg.f, "resuming from %s: %d of %d epochs done\n", cfg->checkpoint, h.n, cfg->epochs);
+    }
+    if (cfg->history && train_history_write(&h, cfg->history)) goto done;
+
+    for (int e = h.n; e < cfg->epochs; e++) {
+        EpochStats st = { .test_loss = NAN, .test_acc = NAN };
+        pg.t0 = pg.last = now_seconds();
+        if (train_epoch(net, opt, train, N, cfg, e, &w, &pg, &st)) goto done;
+        double t_train = now_seconds() - pg.t0;
+        st.images_per_s = t_train > 0 ? N / t_train : 0.0;
+        if (test) {
+            if (net_evaluate(net, test, cfg->test_limit, &ev)) goto done;
+            st.test_loss = ev.loss;
+            st.test_acc = ev.accuracy;
+        }
+        st.seconds = now_seconds() - pg.t0;
+        if (train_history_push(&h, &st)) goto done;
+        if (cfg->history && train_history_write(&h, cfg->history)) goto done;
+        if (cfg->checkpoint && checkpoint_save(cfg->checkpoint, net, opt, cfg, &h)) goto done;
+        progress_epoch(&pg, &st);
+    }
+    rc = 0;
+done:
+    if (net) net_set_training(net, 0);
+    eval_result_free(&ev);
+    sgd_free(opt);
+    scratch_free(&w);
+    if (out) {
+        train_history_free(out);
+        *out = h;
+    } else {
+        train_history_free(&h);
+    }
+    return rc;
+}

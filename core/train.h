@@ -1,0 +1,123 @@
+/* train.h - the training loop over mini-batches, and evaluation.
+ *
+ * One epoch:
+ *
+ *     order = shuffle(0 .. N-1) with a generator seeded from (seed, epoch)
+ *     for each batch of `batch` images in that order (the last may be smaller):
+ *         x = (pixel/255 - mean) / std, then augment(x) per sample
+ *         logits = net_forward(x);  L = softmax_ce_forward(logits, labels)
+ *         net_zero_grad;  net_backward(dL/dlogits)
+ *         sgd_step(lr_at(schedule, epoch, (b + 1) / nbatches))
+ *     evaluate on the test set; append a row to the history file; checkpoint
+ *
+ * Reproducibility. Every random choice is drawn in a fixed serial order: the
+ * shuffle and the augmentation generator are re-seeded at the start of each
+ * epoch from (seed, epoch number), dropout layers draw from their own
+ * generators (saved in checkpoints), and the layers' threads only split work
+ * whose results do not depend on how it is split. So the same seed gives
+ * bit-identical weights and losses whatever the number of threads, and a run
+ * resumed from the checkpoint of epoch k ends exactly where an uninterrupted
+ * run ends.
+ *
+ * Progress goes to cfg.log (stderr when NULL) unless cfg.quiet: on a terminal
+ * a bar redrawn in place at most ten times a second,
+ *     epoch 3/10 [#########.....] 12,345/60,000  4,321 img/s  loss 0.412  ETA 0:09
+ * and otherwise plain lines, one per epoch (plus one every 30 s in a long
+ * epoch). That is the only output; everything else is returned.
+ */
+#ifndef CN_TRAIN_H
+#define CN_TRAIN_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dataset.h"
+#include "net.h"
+#include "optim.h"
+#include "rng.h"
+
+/* Changes one normalized image in place: img (c, h, w). Draw every random
+ * number from r (re-seeded each epoch), nothing else, to stay reproducible. */
+typedef void (*AugmentFn)(float *img, int c, int h, int w, Rng *r, void *ctx);
+
+typedef struct {
+    int epochs;             /* total epochs; a resumed run continues up to this many */
+    int batch;              /* mini-batch size */
+    Schedule lr;            /* learning rate per step (optim.h) */
+    float momentum;         /* SGD momentum, 0 for none */
+    float weight_decay;     /* L2 decay of the weights (decay = 1 params), 0 for none */
+    uint64_t seed;          /* shuffling and augmentation */
+    AugmentFn augment;      /* NULL for none */
+    void *augment_ctx;
+    float mean, std;        /* when std > 0: net_set_input_norm(net, mean, std) before training;
+                               std = 0 keeps the net's normalization (default x = p/255) */
+    int train_limit;        /* train on the first N training images only (0 = all) */
+    int test_limit;         /* evaluate on the first N test images only (0 = all) */
+    const char *checkpoint; /* written atomically after every epoch (NULL = none); without resume a
+                               run starts afresh and replaces it */
+    int resume;             /* 1: if the checkpoint exists, continue from it */
+    const char *history;    /* gnuplot data file, one row per epoch, rewritten atomically after each
+                               epoch with every row so far, so it is never half a line (NULL = none) */
+    int quiet;              /* 1: print nothing */
+    FILE *log;              /* where progress goes; NULL = stderr */
+} TrainConfig;
+
+/* 10 epochs, batch 64, constant lr 0.01, momentum 0.9, no decay, seed 1,
+ * x = p/255, everything else off. */
+TrainConfig train_defaults(void);
+
+typedef struct {
+    int epoch;              /* 1-based */
+    double train_loss;      /* mean cross-entropy over the epoch's batches (dropout on) */
+    double train_acc;       /* fraction of training images classified right while training */
+    double test_loss;       /* on the test set after the epoch (NAN without a test set) */
+    double test_acc;
+    double lr;              /* rate of the epoch's first step */
+    double seconds;         /* wall time of the epoch, evaluation included */
+    double images_per_s;    /* training images per second */
+} EpochStats;
+
+typedef struct {
+    int n;                  /* epochs recorded */
+    int cap;
+    EpochStats *e;          /* e[0..n) */
+} TrainHistory;
+
+/* Append one row. 0 or -1. */
+int train_history_push(TrainHistory *h, const EpochStats *s);
+void train_history_free(TrainHistory *h);  /* and zero it */
+
+/* Train net's parameters as they are (initialise first with net_init) on
+ * `train`, evaluating on `test` (may be NULL) after every epoch. `out` (may
+ * be NULL) must start zeroed or freed; it receives every epoch, including
+ * those read back from a checkpoint when resuming. The net is left in
+ * evaluation mode. 0, or -1 with a message (bad config, shapes that do not fit
+ * the data, a loss that became NaN/inf, I/O errors); `out` then holds the
+ * epochs that finished. */
+int train_run(Net *net, const Dataset *train, const Dataset *test, const TrainConfig *cfg, TrainHistory *out);
+
+/* Write the history as a gnuplot data file (atomically), header row
+ * "# epoch train_loss train_acc test_loss test_acc lr seconds images_per_s",
+ * accuracies as fractions. 0 or -1. */
+int train_history_write(const TrainHistory *h, const char *path);
+
+/* --- evaluation ------------------------------------------------------------ */
+
+typedef struct {
+    int want_pred;          /* in: 1 to fill pred and prob */
+    int n, nclasses;        /* images evaluated, K */
+    double loss;            /* mean cross-entropy */
+    double accuracy;        /* fraction right */
+    int *confusion;         /* K*K counts: confusion[true * K + predicted] */
+    int *pred;              /* n predicted classes (want_pred) */
+    float *prob;            /* n*K softmax probabilities (want_pred) */
+} EvalResult;
+
+/* Evaluate (training mode off, restored afterwards) on the first `limit`
+ * images of ds (0 = all), in batches, with the net's input normalization.
+ * `r` must start zeroed (or with only want_pred set); a second call frees
+ * what the first left. 0 or -1. */
+int net_evaluate(Net *net, const Dataset *ds, int limit, EvalResult *r);
+void eval_result_free(EvalResult *r);  /* keeps want_pred */
+
+#endif

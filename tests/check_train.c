@@ -1,0 +1,479 @@
+/* check_train.c - the training loop: the loss drops, a diverging run stops
+ * with a useful message, 1 and 2 threads give the same bits, a resumed run
+ * ends exactly where an uninterrupted one ends, evaluation counts add up. */
+#include <check.h>
+#include <dirent.h>
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "activation.h"
+#include "conv_layer.h"
+#include "dataset.h"
+#include "dense.h"
+#include "dropout.h"
+#include "error.h"
+#include "model_io.h"
+#include "net.h"
+#include "optim.h"
+#include "rng.h"
+#include "train.h"
+
+/* --- a synthetic dataset: bars on 8x8 images ------------------------------ */
+
+static const char *const bar_names[3] = { "horizontal", "vertical", "diagonal" };
+
+/* Class 0: a horizontal bar on a random row; 1: a vertical bar; 2: one of
+ * the two diagonals. Bars are bright (200..255) on dim noise (0..60). */
+static Dataset *bars(int count, uint64_t seed)
+{
+    Dataset *d = calloc(1, sizeof *d);
+    ck_assert_ptr_nonnull(d);
+    d->count = count, d->height = 8, d->width = 8, d->nclasses = 3;
+    d->images = malloc((size_t)count * 64);
+    d->labels = malloc((size_t)count);
+    ck_assert_ptr_nonnull(d->images);
+    ck_assert_ptr_nonnull(d->labels);
+    d->class_names = bar_names;
+    snprintf(d->name, sizeof d->name, "bars %d", count);
+    Rng r;
+    rng_seed(&r, seed, 17);
+    for (int i = 0; i < count; i++) {
+        unsigned char *im = d->images + (size_t)i * 64;
+        int c = (int)rng_below(&r, 3), at = (int)rng_below(&r, 8), flip = (int)rng_below(&r, 2);
+        for (int p = 0; p < 64; p++) im[p] = (unsigned char)rng_below(&r, 61);
+        for (int k = 0; k < 8; k++) {
+            int y = c == 0 ? at : k, x = c == 1 ? at : c == 0 ? k : (flip ? 7 - k : k);
+            im[y * 8 + x] = (unsigned char)(200 + rng_below(&r, 56));
+        }
+        d->labels[i] = (unsigned char)c;
+    }
+    return d;
+}
+
+static void bars_free(Dataset *d)
+{
+    free(d->images);
+    free(d->labels);
+    free(d);
+}
+
+/* conv 4 3x3 pad 1 -> relu -> conv 8 3x3 stride 2 -> relu -> dropout 0.25 -> dense 3 */
+static Net *bar_net(uint64_t init_seed)
+{
+    Net *net = net_create("bars", (Shape){ 1, 8, 8 });
+    net_add(net, "C1", conv2d_create(4, 3, 3, 1, 1, 1, CONV_MODE_CORRELATE));
+    net_add(net, "relu1", relu_create());
+    net_add(net, "C2", conv2d_create(8, 3, 3, 2, 0, 1, CONV_MODE_CORRELATE));
+    net_add(net, "relu2", relu_create());
+    net_add(net, "drop", dropout_create(0.25f, 3));
+    net_add(net, "fc", dense_create(3));
+    ck_assert_msg(net_ok(net), "%s", cn_last_error());
+    Rng r;
+    rng_seed(&r, init_seed, 0);
+    net_init(net, INIT_HE, &r);
+    return net;
+}
+
+/* Shift the image by -1, 0 or +1 pixels horizontally (zeros come in). */
+static void shift_augment(float *img, int c, int h, int w, Rng *r, void *ctx)
+{
+    int *calls = ctx;
+    if (calls) (*calls)++;
+    int s = (int)rng_below(r, 3) - 1;
+    if (s == 0) return;
+    for (int ch = 0; ch < c; ch++)
+        for (int y = 0; y < h; y++) {
+            float *row = img + ((size_t)ch * h + y) * w;
+            if (s > 0) {
+                for (int x = w - 1; x > 0; x--) row[x] = row[x - 1];
+                row[0] = 0.0f;
+            } else {
+                for (int x = 0; x < w - 1; x++) row[x] = row[x + 1];
+                row[w - 1] = 0.0f;
+            }
+        }
+}
+
+static TrainConfig bar_config(void)
+{
+    TrainConfig cfg = train_defaults();
+    cfg.epochs = 3;
+    cfg.batch = 16;
+    cfg.lr = schedule_constant(0.05f);
+    cfg.momentum = 0.9f;
+    cfg.weight_decay = 1e-4f;
+    cfg.seed = 42;
+    cfg.quiet = 1;
+    return cfg;
+}
+
+static void expect_same_params(Net *a, Net *b, const char *what)
+{
+    for (int k = 0; k < net_nparams(a); k++) {
+        Param *p = net_param(a, k, NULL), *q = net_param(b, k, NULL);
+        size_t at = 0;
+        while (at < p->n && memcmp(&p->value[at], &q->value[at], sizeof(float)) == 0) at++;
+        ck_assert_msg(at == p->n, "%s: param %d (%s) differs first at %zu: %.9g vs %.9g", what, k, p->name, at,
+                      (double)p->value[at], (double)q->value[at]);
+    }
+}
+
+static void expect_same_history(const TrainHistory *a, const TrainHistory *b, const char *what)
+{
+    ck_assert_int_eq(a->n, b->n);
+    for (int e = 0; e < a->n; e++) {
+        const EpochStats *x = &a->e[e], *y = &b->e[e];
+        ck_assert_int_eq(x->epoch, y->epoch);
+        const double vx[5] = { x->train_loss, x->train_acc, x->test_loss, x->test_acc, x->lr };
+        const double vy[5] = { y->train_loss, y->train_acc, y->test_loss, y->test_acc, y->lr };
+        ck_assert_msg(memcmp(vx, vy, sizeof vx) == 0,
+                      "%s: epoch %d differs: loss %.17g vs %.17g, acc %.17g vs %.17g, test loss %.17g vs %.17g",
+                      what, x->epoch, x->train_loss, y->train_loss, x->train_acc, y->train_acc, x->test_loss,
+                      y->test_loss);
+    }
+}
+
+/* --- tests -------------------------------------------------------------------- */
+
+START_TEST(loss_drops)
+{
+    Dataset *train = bars(480, 1), *test = bars(150, 2);
+    Net *net = bar_net(7);
+    EvalResult before = { 0 };
+    ck_assert_int_eq(net_evaluate(net, test, 0, &before), 0);
+    TrainConfig cfg = bar_config();
+    cfg.epochs = 5;
+    int calls = 0;
+    cfg.augment = shift_augment;
+    cfg.augment_ctx = &calls;
+    TrainHistory h = { 0 };
+    ck_assert_msg(train_run(net, train, test, &cfg, &h) == 0, "%s", cn_last_error());
+    ck_assert_int_eq(h.n, 5);
+    ck_assert_int_eq(calls, 5 * 480);  /* once per sample per epoch */
+    double first = h.e[0].train_loss, last = h.e[4].train_loss;
+    ck_assert_msg(last < 0.5 * first, "train loss %.4f -> %.4f: it did not halve", first, last);
+    ck_assert_msg(h.e[4].test_loss < 0.5 * before.loss, "test loss %.4f -> %.4f", before.loss, h.e[4].test_loss);
+    ck_assert_msg(h.e[4].test_acc > 0.9, "test accuracy %.3f after 5 epochs (before %.3f)", h.e[4].test_acc,
+                  before.accuracy);
+    for (int e = 0; e < 5; e++) {
+        ck_assert_int_eq(h.e[e].epoch, e + 1);
+        ck_assert_double_eq(h.e[e].lr, 0.05f);
+        ck_assert(h.e[e].seconds >= 0 && h.e[e].images_per_s > 0);
+    }
+    /* The net is left in evaluation mode. */
+    ck_assert_int_eq(net_layer(net, 4)->training, 0);
+    eval_result_free(&before);
+    train_history_free(&h);
+    net_free(net);
+    bars_free(train);
+    bars_free(test);
+}
+END_TEST
+
+START_TEST(diverging_loss_stops_the_run)
+{
+    Dataset *train = bars(160, 1);
+    Net *net = bar_net(7);
+    TrainConfig cfg = bar_config();
+    cfg.lr = schedule_constant(1e6f);
+    TrainHistory h = { 0 };
+    ck_assert_int_eq(train_run(net, train, NULL, &cfg, &h), -1);
+    const char *e = cn_last_error();
+    ck_assert_msg(strstr(e, "loss became") && strstr(e, "at epoch 1, batch ") && strstr(e, "learning rate 1e+06") &&
+                      strstr(e, "try 100000"),
+                  "message: %s", e);
+    ck_assert_int_eq(h.n, 0);
+    train_history_free(&h);
+    net_free(net);
+    bars_free(train);
+}
+END_TEST
+
+/* Train with n threads; returns the net (for its params) and the history. */
+static Net *run_threads(int threads, const Dataset *train, const Dataset *test, TrainHistory *h)
+{
+    omp_set_num_threads(threads);
+    Net *net = bar_net(7);
+    TrainConfig cfg = bar_config();
+    cfg.augment = shift_augment;
+    cfg.lr = schedule_cosine(0.05f, 3, 0.0f);
+    ck_assert_msg(train_run(net, train, test, &cfg, h) == 0, "%s", cn_last_error());
+    return net;
+}
+
+START_TEST(same_bits_with_1_and_2_threads)
+{
+    Dataset *train = bars(200, 1), *test = bars(60, 2);
+    TrainHistory h1 = { 0 }, h2 = { 0 };
+    Net *a = run_threads(1, train, test, &h1), *b = run_threads(2, train, test, &h2);
+    expect_same_params(a, b, "1 vs 2 threads");
+    expect_same_history(&h1, &h2, "1 vs 2 threads");
+    /* and a different seed really gives other numbers */
+    TrainConfig cfg = bar_config();
+    cfg.seed = 43;
+    TrainHistory h3 = { 0 };
+    Net *c = bar_net(7);
+    ck_assert_int_eq(train_run(c, train, test, &cfg, &h3), 0);
+    ck_assert(h3.e[2].train_loss != h1.e[2].train_loss);
+    train_history_free(&h1);
+    train_history_free(&h2);
+    train_history_free(&h3);
+    net_free(a);
+    net_free(b);
+    net_free(c);
+    bars_free(train);
+    bars_free(test);
+}
+END_TEST
+
+static char dir[64];
+
+static void make_dir(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/cn_train_XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void remove_dir(void)
+{
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    char p[512];
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+            unlink(p);
+        }
+    closedir(d);
+    rmdir(dir);
+}
+
+START_TEST(resume_equals_uninterrupted)
+{
+    make_dir();
+    char ck_full[128], ck_part[128], hist[128];
+    snprintf(ck_full, sizeof ck_full, "%s/full.ckpt", dir);
+    snprintf(ck_part, sizeof ck_part, "%s/part.ckpt", dir);
+    snprintf(hist, sizeof hist, "%s/history.dat", dir);
+    Dataset *train = bars(200, 1), *test = bars(60, 2);
+    /* Everything random or stateful is on: augmentation, dropout, momentum,
+     * decay, a schedule that changes within epochs. */
+    TrainConfig cfg = bar_config();
+    cfg.augment = shift_augment;
+    cfg.lr = schedule_cosine(0.05f, 3, 0.001f);
+    cfg.lr.warmup_epochs = 0.5f;
+
+    /* Uninterrupted: 3 epochs. */
+    TrainHistory full = { 0 };
+    cfg.checkpoint = ck_full;
+    Net *a = bar_net(7);
+    ck_assert_msg(train_run(a, train, test, &cfg, &full) == 0, "%s", cn_last_error());
+
+    /* Interrupted: 1 epoch, then a new process builds the net again (another
+     * init, which the checkpoint overrides) and resumes to 3. */
+    TrainHistory part = { 0 };
+    cfg.checkpoint = ck_part;
+    cfg.history = hist;
+    cfg.epochs = 1;
+    Net *b = bar_net(7);
+    ck_assert_msg(train_run(b, train, test, &cfg, &part) == 0, "%s", cn_last_error());
+    ck_assert_int_eq(part.n, 1);
+    net_free(b);
+    b = bar_net(99);
+    cfg.epochs = 3;
+    cfg.resume = 1;
+    ck_assert_msg(train_run(b, train, test, &cfg, &part) == 0, "%s", cn_last_error());
+    ck_assert_int_eq(part.n, 3);
+    expect_same_params(a, b, "resumed vs uninterrupted");
+    expect_same_history(&full, &part, "resumed vs uninterrupted");
+
+    /* The history file has the header and one row per epoch. */
+    FILE *f = fopen(hist, "r");
+    ck_assert_ptr_nonnull(f);
+    char line[256];
+    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+    ck_assert_str_eq(line, "# epoch train_loss train_acc test_loss test_acc lr seconds images_per_s\n");
+    int rows = 0, ep;
+    double loss;
+    while (fgets(line, sizeof line, f)) {
+        ck_assert_int_eq(sscanf(line, "%d %lf", &ep, &loss), 2);
+        ck_assert_int_eq(ep, ++rows);
+        ck_assert_double_eq_tol(loss, full.e[rows - 1].train_loss, 1e-6);
+    }
+    ck_assert_int_eq(rows, 3);
+    fclose(f);
+
+    /* Resuming a finished run trains nothing and returns its history. */
+    TrainHistory again = { 0 };
+    ck_assert_int_eq(train_run(b, train, test, &cfg, &again), 0);
+    expect_same_history(&full, &again, "resumed after the end");
+    expect_same_params(a, b, "resumed after the end");
+
+    /* Resuming with other settings is refused. */
+    cfg.batch = 8;
+    ck_assert_int_eq(train_run(b, train, test, &cfg, &again), -1);
+    ck_assert_msg(strstr(cn_last_error(), "batch 16"), "%s", cn_last_error());
+
+    train_history_free(&full);
+    train_history_free(&part);
+    train_history_free(&again);
+    net_free(a);
+    net_free(b);
+    bars_free(train);
+    bars_free(test);
+    remove_dir();
+}
+END_TEST
+
+START_TEST(progress_lines_off_a_terminal)
+{
+    Dataset *train = bars(64, 1);
+    Net *net = bar_net(7);
+    TrainConfig cfg = bar_config();
+    cfg.epochs = 2;
+    cfg.quiet = 0;
+    char *text = NULL;
+    size_t len = 0;
+    cfg.log = open_memstream(&text, &len);
+    ck_assert_ptr_nonnull(cfg.log);
+    ck_assert_int_eq(train_run(net, train, NULL, &cfg, NULL), 0);
+    ck_assert_int_eq(fclose(cfg.log), 0);
+    /* Not a terminal: no carriage returns, one line per epoch. */
+    ck_assert_ptr_null(strchr(text, '\r'));
+    ck_assert_msg(strstr(text, "epoch 1/2  loss ") && strstr(text, "epoch 2/2  loss ") && strstr(text, "img/s\n"),
+                  "%s", text);
+    int lines = 0;
+    for (const char *p = text; *p; p++) lines += *p == '\n';
+    ck_assert_int_eq(lines, 2);
+    free(text);
+    net_free(net);
+    bars_free(train);
+}
+END_TEST
+
+START_TEST(evaluation_counts)
+{
+    Dataset *train = bars(320, 1), *test = bars(97, 2);
+    Net *net = bar_net(7);
+    TrainConfig cfg = bar_config();
+    ck_assert_int_eq(train_run(net, train, NULL, &cfg, NULL), 0);
+    EvalResult r = { .want_pred = 1 };
+    ck_assert_int_eq(net_evaluate(net, test, 0, &r), 0);
+    ck_assert_int_eq(r.n, 97);
+    ck_assert_int_eq(r.nclasses, 3);
+    int total = 0, diag = 0;
+    for (int t = 0; t < 3; t++)
+        for (int p = 0; p < 3; p++) {
+            total += r.confusion[t * 3 + p];
+            diag += t == p ? r.confusion[t * 3 + p] : 0;
+        }
+    ck_assert_int_eq(total, 97);
+    ck_assert_double_eq_tol(r.accuracy, diag / 97.0, 1e-12);
+    int right = 0;
+    for (int i = 0; i < 97; i++) {
+        right += r.pred[i] == test->labels[i];
+        double s = 0;
+        for (int k = 0; k < 3; k++) s += r.prob[i * 3 + k];
+        ck_assert_double_eq_tol(s, 1.0, 1e-5);
+    }
+    ck_assert_int_eq(right, diag);
+    /* A limit, and a second call on the same result (frees the first). */
+    ck_assert_int_eq(net_evaluate(net, test, 10, &r), 0);
+    ck_assert_int_eq(r.n, 10);
+    eval_result_free(&r);
+    ck_assert_ptr_null(r.confusion);
+    ck_assert_int_eq(r.want_pred, 1);
+    net_free(net);
+    bars_free(train);
+    bars_free(test);
+}
+END_TEST
+
+START_TEST(mismatches_are_refused)
+{
+    Dataset *train = bars(32, 1);
+    TrainConfig cfg = bar_config();
+    /* input size */
+    Net *net = net_create("wrong-input", (Shape){ 1, 10, 10 });
+    net_add(net, "fc", dense_create(3));
+    ck_assert_int_eq(train_run(net, train, NULL, &cfg, NULL), -1);
+    ck_assert_msg(strstr(cn_last_error(), "1x10x10") && strstr(cn_last_error(), "1x8x8"), "%s", cn_last_error());
+    net_free(net);
+    /* number of classes */
+    net = net_create("wrong-classes", (Shape){ 1, 8, 8 });
+    net_add(net, "fc", dense_create(5));
+    ck_assert_int_eq(train_run(net, train, NULL, &cfg, NULL), -1);
+    ck_assert_msg(strstr(cn_last_error(), "3 classes") && strstr(cn_last_error(), "dense_create(3)"), "%s",
+                  cn_last_error());
+    /* config */
+    net_free(net);
+    net = bar_net(1);
+    cfg.batch = 0;
+    ck_assert_int_eq(train_run(net, train, NULL, &cfg, NULL), -1);
+    ck_assert_ptr_nonnull(strstr(cn_last_error(), "batch"));
+    cfg = bar_config();
+    cfg.resume = 1;
+    ck_assert_int_eq(train_run(net, train, NULL, &cfg, NULL), -1);
+    ck_assert_ptr_nonnull(strstr(cn_last_error(), "checkpoint"));
+    net_free(net);
+    bars_free(train);
+}
+END_TEST
+
+/* A real subset: 2,000 MNIST digits, one epoch, a small conv net. */
+START_TEST(mnist_subset_learns)
+{
+    Dataset *train = dataset_load("mnist-sample", 1), *test = dataset_load("mnist-sample", 0);
+    ck_assert_msg(train && test, "%s", cn_last_error());
+    Net *net = net_create("mnist-small", (Shape){ 1, 28, 28 });
+    net_add(net, "C1", conv2d_create(6, 5, 5, 2, 2, 1, CONV_MODE_CORRELATE));
+    net_add(net, "relu1", relu_create());
+    net_add(net, "C2", conv2d_create(12, 5, 5, 2, 2, 1, CONV_MODE_CORRELATE));
+    net_add(net, "relu2", relu_create());
+    net_add(net, "fc", dense_create(10));
+    ck_assert_msg(net_ok(net), "%s", cn_last_error());
+    Rng r;
+    rng_seed(&r, 1, 0);
+    net_init(net, INIT_HE, &r);
+    TrainConfig cfg = train_defaults();
+    cfg.epochs = 1;
+    cfg.batch = 32;
+    cfg.lr = schedule_constant(0.05f);
+    cfg.train_limit = 2000;
+    cfg.test_limit = 500;
+    cfg.quiet = 1;
+    TrainHistory h = { 0 };
+    ck_assert_msg(train_run(net, train, test, &cfg, &h) == 0, "%s", cn_last_error());
+    ck_assert_msg(h.e[0].test_acc > 0.8, "test accuracy %.3f after one epoch on 2,000 digits", h.e[0].test_acc);
+    ck_assert_msg(h.e[0].test_loss < 0.8, "test loss %.3f", h.e[0].test_loss);
+    train_history_free(&h);
+    net_free(net);
+    dataset_free(train);
+    dataset_free(test);
+}
+END_TEST
+
+Suite *train_suite(void)
+{
+    Suite *s = suite_create("train");
+    TCase *tc = tcase_create("loop");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, loss_drops);
+    tcase_add_test(tc, diverging_loss_stops_the_run);
+    tcase_add_test(tc, progress_lines_off_a_terminal);
+    tcase_add_test(tc, evaluation_counts);
+    tcase_add_test(tc, mismatches_are_refused);
+    tcase_add_test(tc, mnist_subset_learns);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("reproducible");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, same_bits_with_1_and_2_threads);
+    tcase_add_test(tc, resume_equals_uninterrupted);
+    suite_add_tcase(s, tc);
+    return s;
+}
