@@ -172,8 +172,12 @@ Notebook *nb_open_to(const char *lesson_id, const char *title, FILE *term)
     Notebook *nb = calloc(1, sizeof *nb);
     if (!nb) return cn_fail("nb_open: out of memory"), NULL;
     snprintf(nb->id, sizeof nb->id, "%s", lesson_id);
-    const char *root = cn_project_root();
-    int n = snprintf(nb->dir, sizeof nb->dir, "%s/plots/out/%s", root, lesson_id);
+    /* $CONVNET_OUT/<id> when set (tests, or a learner who wants the outputs
+     * elsewhere), else <root>/plots/out/<id>. */
+    const char *out = getenv("CONVNET_OUT");
+    const char *root = out && *out ? out : cn_project_root();
+    int n = out && *out ? snprintf(nb->dir, sizeof nb->dir, "%s/%s", root, lesson_id)
+                        : snprintf(nb->dir, sizeof nb->dir, "%s/plots/out/%s", root, lesson_id);
     int m = snprintf(nb->md_path, sizeof nb->md_path, "%s/notebook.md", nb->dir);
     if (n < 0 || (size_t)n >= sizeof nb->dir || m < 0 || (size_t)m >= sizeof nb->md_path) {
         free(nb);
@@ -184,7 +188,7 @@ Notebook *nb_open_to(const char *lesson_id, const char *title, FILE *term)
         snprintf(why, sizeof why, "%s", cn_last_error());
         free(nb);
         return cn_fail("nb_open: cannot create the output folder of lesson %s: %s "
-                       "(set CONVNET_ROOT to a writable folder to write elsewhere)", lesson_id, why), NULL;
+                       "(set CONVNET_OUT, or CONVNET_ROOT, to a writable folder to write elsewhere)", lesson_id, why), NULL;
     }
     nb->md = fopen(nb->md_path, "w");
     if (!nb->md) {

@@ -14,7 +14,10 @@
  * cn_project_root()/plots/out/<lesson_id>/ ($CONVNET_ROOT if set, else the
  * project root; see datasets/dataset.h), with the transcript in notebook.md
  * there; images are linked relative to it, so the folder can be moved or
- * published as it is.
+ * published as it is. When the environment variable CONVNET_OUT is set and
+ * non-empty, the folder is $CONVNET_OUT/<lesson_id>/ instead: only the
+ * outputs move, the data is still read from the project root (the lesson
+ * tests use it so a run never overwrites a learner's plots/out/).
  *
  * This is the one part of core/ that prints: the terminal is the lesson's
  * voice. Output goes to stdout (or the stream given to nb_open_to); ANSI colours
