@@ -1,0 +1,131 @@
+/* check_lesson04.c - lesson 04 (pooling) runs in --quick mode, tells its
+ * whole story, holds every claim, writes every picture and plot it shows,
+ * and its invariance data say what the lesson says they say; bad flags are
+ * refused. Runs the real binary (tests/lesson_run.h) with its outputs in a
+ * temporary folder. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lesson_checks.h"
+#include "lesson_run.h"
+
+#define L04 "04_pooling"
+
+static const char *const sections[] = {
+    "## Pooling by hand",
+    "## Pooling the edge map of a photograph",
+    "## Pooled digits still look like digits",
+    "## Invariance: move the digit, measure how much the features change",
+    "## \"The information is preserved\": a classifier on pooled pixels",
+    "## Try it yourself",
+};
+
+static const char *const claims[] = {
+    "- ✔ the sizes follow the one output-size formula floor((in − k) / s) + 1: 2x2/2 gives (6 − 2) / 2 + 1 = 3, "
+    "3x3/2 gives floor((6 − 3) / 2) + 1 = 2",
+    "- ✔ by hand, the window of rows 0–1, columns 2–3 holds 3, 9, 8, 9: its max is 9 and its mean "
+    "(3 + 9 + 8 + 9) / 4 = 7.25, as the library gives (9 and 7.25)",
+    "- ✔ a 126x126 map becomes 63x63 with 2x2/2 and 62x62 with 3x3/2",
+    "- ✔ max pooling keeps the strongest edge exactly",
+    "- ✔ average pooling with 2x2/2 keeps the mean exactly",
+    "- ✔ no shift, no change (0 and 0)",
+    "- ✔ every pooling changes less than the edge map itself, at every shift from 1 to 3",
+    "- ✔ after a 1-pixel move, max 2x2/2 changes by",
+    "- ✔ larger windows steady the features more",
+    "- ✔ the classifier learns:",
+    "- ✔ pooled to 14x14 (4× fewer numbers) it loses less than 2 points",
+    "- ✔ pooled to 7x7 (16× fewer numbers) it still keeps",
+    "- ✔ on raw pixels a 3-pixel move costs",
+    "- ✔ but one pooling layer does not rescue it",
+    "| shift (pixels) | edge map | max 2x2/2 | avg 2x2/2 | max 3x3/2 | avg 3x3/2 | max 4x4/4 |",
+    "| pixels 28x28 | 784 |",
+    "| max 2x2/2 14x14 | 196 |",
+    "| avg 4x4/4 7x7 | 49 |",
+};
+
+static const char *const files[] = { "photo_pooled.png",    "photo_pooled_zoom.png", "digits_pooled.png",
+                                     "invariance.png",      "pooled_accuracy.png",   "shifted_accuracy.png" };
+
+/* Rows of a plot data file: the lines that start with a number. Fills
+ * v[row][col] (at most rows x cols) and returns the number of rows. */
+static int read_rows(const char *path, double v[][8], int rows, int cols)
+{
+    char *text = lesson_read_file(path, NULL);
+    ck_assert_msg(text != NULL, "%s was not written", path);
+    int n = 0;
+    for (char *line = strtok(text, "\n"); line && n < rows; line = strtok(NULL, "\n")) {
+        if (line[0] == '#' || line[0] == '"') continue;
+        char *p = line;
+        for (int c = 0; c < cols; c++) v[n][c] = strtod(p, &p);
+        n++;
+    }
+    free(text);
+    return n;
+}
+
+START_TEST(quick_run)
+{
+    LessonRun r;
+    const char *args[] = { "--quick", NULL };
+    LessonExpect e = { sections, sizeof sections / sizeof *sections, claims, sizeof claims / sizeof *claims,
+                       files, sizeof files / sizeof *files, 16, 6 };
+    char *md = lesson_expect_run(&r, L04, args, &e);
+
+    /* the invariance data: shift 0..3, then the edge map and five poolings */
+    char path[1024];
+    double v[8][8];
+    snprintf(path, sizeof path, "%s/invariance.dat", r.outdir);
+    ck_assert_int_eq(read_rows(path, v, 8, 7), 4);
+    for (int s = 0; s < 4; s++) {
+        ck_assert_msg(v[s][0] == s, "row %d is for shift %g", s, v[s][0]);
+        for (int c = 2; c < 7; c++)
+            ck_assert_msg(s == 0 ? v[s][c] == 0.0 : v[s][c] < v[s][1],
+                          "shift %d: pooling %d changes by %g, the edge map by %g", s, c - 1, v[s][c], v[s][1]);
+        if (s > 0) ck_assert_msg(v[s][1] > v[s - 1][1], "the edge map's change does not grow with the shift");
+    }
+    /* the accuracies are percentages, the raw-pixel classifier well above chance */
+    snprintf(path, sizeof path, "%s/shifted_accuracy.dat", r.outdir);
+    ck_assert_int_eq(read_rows(path, v, 8, 6), 4);
+    ck_assert_msg(v[0][1] > 80.0 && v[0][1] <= 100.0, "raw-pixel test accuracy %g%%", v[0][1]);
+    ck_assert_msg(v[3][1] < v[0][1] - 20.0, "a 3-pixel move cost only %g points", v[0][1] - v[3][1]);
+    free(md);
+    lesson_run_free(&r);
+}
+END_TEST
+
+START_TEST(command_line)
+{
+    const char *flags[] = { "--quick", "--epochs", "--digits" };
+    lesson_assert_cli(L04, flags, 3);
+
+    LessonRun r;
+    const char *bad[] = { "--quick", "--epochs", "1000", NULL };
+    lesson_run(&r, L04, bad);
+    ck_assert_msg(r.status != 0, "--epochs 1000 exited 0");
+    ck_assert_msg(strstr(r.err, "--epochs 1000") != NULL, "the message does not name the flag: %s", r.err);
+    lesson_run_free(&r);
+
+    const char *bad2[] = { "--digits", "-5", NULL };
+    lesson_run(&r, L04, bad2);
+    ck_assert_msg(r.status != 0, "--digits -5 exited 0");
+    ck_assert_msg(strstr(r.err, "--digits -5") != NULL, "the message does not name the flag: %s", r.err);
+    lesson_run_free(&r);
+}
+END_TEST
+
+Suite *lesson04_suite(void)
+{
+    Suite *s = suite_create("lesson04");
+    TCase *run = tcase_create("run");
+    tcase_set_timeout(run, lesson_timeout(60));
+    tcase_add_test(run, quick_run);
+    suite_add_tcase(s, run);
+    TCase *cli = tcase_create("command_line");
+    tcase_set_timeout(cli, lesson_timeout(30));
+    tcase_add_test(cli, command_line);
+    suite_add_tcase(s, cli);
+    return s;
+}

@@ -1,0 +1,132 @@
+/* check_lesson05.c - lesson 05 (learning a filter) runs in --quick mode,
+ * recovers every kernel, shows the 180-degree rotation with Sobel, holds
+ * every claim and writes every picture and plot it shows; its loss data end
+ * near zero and the kernel it prints for convolved examples is -Sobel x;
+ * bad flags are refused. Runs the real binary (tests/lesson_run.h) with its
+ * outputs in a temporary folder. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lesson_checks.h"
+#include "lesson_run.h"
+
+#define L05 "05_learn_filter"
+
+static const char *const sections[] = {
+    "## The examples",
+    "## The model, the loss and its gradient",
+    "## Learning the seed's six kernels and Sobel",
+    "## Why centre the pixels?",
+    "## Convolution or correlation: which kernel did it learn?",
+    "## Try it yourself",
+};
+
+static const char *const claims[] = {
+    "dL/dy_i = (y_i − t_i) / n",
+    "- ✔ at a random start, learning edge detection (3), the sum above for w\\[0\\]\\[2\\] gives",
+    "- ✔ identity recovered:", "- ✔ edge detection (1) recovered:", "- ✔ edge detection (2) recovered:",
+    "- ✔ edge detection (3) recovered:", "- ✔ sharpen recovered:", "- ✔ box blur (normalized) recovered:",
+    "- ✔ Sobel x recovered:", "- ✔ every loss fell by a factor of at least",
+    "- ✔ after 600 steps the raw-pixel layer is still",
+    "- ✔ all six seed kernels equal their own 180° rotation, and rot180(Sobel x) = −Sobel x exactly",
+    "| cross-correlation | correlate | Sobel x |",
+    "| cross-correlation | convolve | rot180(Sobel x) = −Sobel x |",
+    "| true convolution | correlate | rot180(Sobel x) = −Sobel x |",
+    "| true convolution | convolve | Sobel x |",
+    "- ✔ examples by cross-correlation, correlate layer: it learns Sobel x itself",
+    "- ✔ examples by cross-correlation, convolve layer: it learns rot180(Sobel x) = −Sobel x",
+    "- ✔ examples by true convolution, correlate layer: it learns rot180(Sobel x) = −Sobel x",
+    "- ✔ examples by true convolution, convolve layer: it learns Sobel x itself",
+};
+
+static const char *const files[] = { "examples.png", "loss_curves.png", "kernels.png", "centring.png" };
+
+START_TEST(quick_run)
+{
+    LessonRun r;
+    const char *args[] = { "--quick", NULL };
+    LessonExpect e = { sections, sizeof sections / sizeof *sections, claims, sizeof claims / sizeof *claims,
+                       files, sizeof files / sizeof *files, 15, 4 };
+    char *md = lesson_expect_run(&r, L05, args, &e);
+
+    /* the kernel printed for convolved examples learned by a correlating
+     * layer: its rows are the first bracket of the three lines after the header */
+    const char *p = strstr(md, "learned (correlate layer)");
+    ck_assert_msg(p != NULL, "the notebook does not print the kernel learned from convolved examples");
+    static const float want[9] = { 1, 0, -1, 2, 0, -2, 1, 0, -1 }; /* rot180(Sobel x) = -Sobel x */
+    for (int row = 0; row < 3; row++) {
+        p = strchr(p, '\n');
+        ck_assert_ptr_nonnull(p);
+        p++;
+        float a, b, c;
+        ck_assert_msg(sscanf(p, "[ %f %f %f ]", &a, &b, &c) == 3, "cannot read row %d near \"%.40s\"", row, p);
+        const float got[3] = { a, b, c };
+        for (int col = 0; col < 3; col++)
+            ck_assert_msg(fabsf(got[col] - want[row * 3 + col]) < 1e-3f, "learned[%d][%d] = %g, expected %g", row, col,
+                          (double)got[col], (double)want[row * 3 + col]);
+    }
+
+    /* the loss curves: a log-scale plot, seven kernels, every loss far below its start at the end */
+    char path[1024];
+    snprintf(path, sizeof path, "%s/loss_curves.dat", r.outdir);
+    char *dat = lesson_read_file(path, NULL);
+    ck_assert_msg(dat != NULL, "%s was not written", path);
+    ck_assert_msg(strncmp(dat, "# draw: gnuplot -e", 18) == 0 && strstr(dat, "logy=1") != NULL,
+                  "the data file does not start with the command that draws it on a log scale");
+    const char *last = dat + strlen(dat);
+    while (last > dat && last[-1] == '\n') last--;
+    while (last > dat && last[-1] != '\n') last--;
+    const char *hdr = strstr(dat, "\n\"gradient step\"");
+    ck_assert_msg(hdr != NULL, "the data file has no header row");
+    const char *first = strchr(hdr + 1, '\n');
+    ck_assert_ptr_nonnull(first);
+    first++;
+    char *q = (char *)first, *s = (char *)last;
+    double step0 = strtod(q, &q), stepn = strtod(s, &s);
+    ck_assert_msg(step0 == 0.0 && stepn == 600.0, "the curves run from step %g to %g, expected 0 to 600", step0, stepn);
+    for (int k = 0; k < 7; k++) {
+        double l0 = strtod(q, &q), ln = strtod(s, &s);
+        ck_assert_msg(l0 > 1e-4 && ln < 1e-9 && ln < 1e-6 * l0, "kernel %d: loss %g at the start, %g at the end", k,
+                      l0, ln);
+    }
+    free(dat);
+    free(md);
+    lesson_run_free(&r);
+}
+END_TEST
+
+START_TEST(command_line)
+{
+    const char *flags[] = { "--quick", "--steps" };
+    lesson_assert_cli(L05, flags, 2);
+
+    LessonRun r;
+    const char *bad[] = { "--steps", "10", NULL };
+    lesson_run(&r, L05, bad);
+    ck_assert_msg(r.status != 0, "--steps 10 exited 0");
+    ck_assert_msg(strstr(r.err, "--steps 10") != NULL, "the message does not name the flag: %s", r.err);
+    lesson_run_free(&r);
+
+    const char *bad2[] = { "--steps", "many", NULL };
+    lesson_run(&r, L05, bad2);
+    ck_assert_int_eq(r.status, 2);
+    lesson_run_free(&r);
+}
+END_TEST
+
+Suite *lesson05_suite(void)
+{
+    Suite *s = suite_create("lesson05");
+    TCase *run = tcase_create("run");
+    tcase_set_timeout(run, lesson_timeout(60));
+    tcase_add_test(run, quick_run);
+    suite_add_tcase(s, run);
+    TCase *cli = tcase_create("command_line");
+    tcase_set_timeout(cli, lesson_timeout(30));
+    tcase_add_test(cli, command_line);
+    suite_add_tcase(s, cli);
+    return s;
+}

@@ -1,0 +1,143 @@
+/* check_lesson06.c - lesson 06 (backprop by hand) runs in --quick mode,
+ * walks through the forward and backward pass, checks every gradient of
+ * every layer against differences, trains, and finds edge-detecting
+ * filters; every claim holds and every picture and plot it shows is
+ * written; the gradient table and the accuracy data say what the lesson
+ * says; bad flags are refused. Runs the real binary (tests/lesson_run.h)
+ * with its outputs in a temporary folder. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lesson_checks.h"
+#include "lesson_run.h"
+
+#define L06 "06_backprop"
+
+static const char *const sections[] = {
+    "## The network",
+    "## The task: horizontal or vertical?",
+    "## One forward pass, layer by layer",
+    "## One backward pass, layer by layer",
+    "## Every gradient checked against central differences",
+    "## Training: horizontal or vertical?",
+    "## What the filters learned",
+    "## Try it yourself",
+};
+
+static const char *const claims[] = {
+    "total: 394 parameters",
+    "dL/dz_k = (p_k − [k = y]) / B",
+    "- ✔ first picture, score 0:",
+    "- ✔ by hand for input",
+    "- ✔ in all 288 of 288 windows the whole gradient sits at the window's maximum",
+    "- ✔ all 1152 entries follow the rule;",
+    "- ✔ by hand: dL/dw\\[2\\]\\[1\\]\\[3\\] =",
+    "- ✔ softmax + cross-entropy, dL/dz (scores): 4 of 4 entries agree",
+    "- ✔ fc, dL/dx (pooled maps):",
+    "- ✔ fc, dL/dW (weights): 288 of 288 entries agree",
+    "- ✔ fc, dL/db (biases): 2 of 2 entries agree",
+    "- ✔ pool1, dL/dx (ReLU output):",
+    "- ✔ relu1, dL/dx (conv output):",
+    "- ✔ conv1, dL/dx (the pictures):",
+    "- ✔ conv1, dL/dW (weights):",
+    "- ✔ conv1, dL/db (biases):",
+    "entries cross a kink on one side; at all",
+    "- ✔ test accuracy",
+    "- ✔ the mean training loss fell from",
+    "- ✔ training made the filters like the hand-designed edge kernels",
+    "trained filters match Sobel x or Sobel y best",
+    "filters answer one orientation at least twice as strongly as the other",
+};
+
+static const char *const files[] = { "bars.png",     "forward_maps.png", "loss.png",
+                                     "accuracy.png", "filters.png",      "trained_maps_horizontal.png",
+                                     "trained_maps_vertical.png" };
+
+START_TEST(quick_run)
+{
+    LessonRun r;
+    const char *args[] = { "--quick", NULL };
+    LessonExpect e = { sections, sizeof sections / sizeof *sections, claims, sizeof claims / sizeof *claims,
+                       files, sizeof files / sizeof *files, 20, 7 };
+    char *md = lesson_expect_run(&r, L06, args, &e);
+
+    /* the gradient table: nine rows, none with an entry outside tolerance,
+     * every kink matched ("k (k)") */
+    const char *rows[] = { "| softmax + cross-entropy | dL/dz (scores) | 4 |", "| fc | dL/dx (pooled maps) | 288 |",
+                           "| fc | dL/dW (weights) | 288 |",    "| fc | dL/db (biases) | 2 |",
+                           "| pool1 | dL/dx (ReLU output) | 1152 |", "| relu1 | dL/dx (conv output) | 1152 |",
+                           "| conv1 | dL/dx (the pictures) | 512 |", "| conv1 | dL/dW (weights) | 100 |",
+                           "| conv1 | dL/db (biases) | 4 |" };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        const char *p = strstr(md, rows[i]);
+        ck_assert_msg(p != NULL, "the gradient table lacks the row \"%s\"", rows[i]);
+        const char *end = strchr(p, '\n');
+        ck_assert_ptr_nonnull(end);
+        /* the last two cells: "| bad | kinks (matched) |" */
+        const char *c = end;
+        int cells = 0;
+        while (c > p && cells < 3) cells += *--c == '|';
+        int bad = -1, kinks = -1, matched = -2;
+        ck_assert_msg(sscanf(c, "| %d | %d (%d) |", &bad, &kinks, &matched) == 3, "cannot read \"%.*s\"",
+                      (int)(end - p), p);
+        ck_assert_msg(bad == 0 && kinks == matched, "row \"%.*s\": %d outside tolerance, %d of %d kinks matched",
+                      (int)(end - p), p, bad, matched, kinks);
+    }
+
+    /* the accuracy data: epoch 0 near chance, the last epoch above 95% */
+    char path[1024];
+    snprintf(path, sizeof path, "%s/accuracy.dat", r.outdir);
+    char *dat = lesson_read_file(path, NULL);
+    ck_assert_msg(dat != NULL, "%s was not written", path);
+    double first = -1.0, last = -1.0;
+    int rowsn = 0;
+    for (char *line = strtok(dat, "\n"); line; line = strtok(NULL, "\n")) {
+        if (line[0] == '#' || line[0] == '"') continue;
+        double ep, acc;
+        ck_assert_msg(sscanf(line, "%lf %lf", &ep, &acc) == 2, "bad row \"%s\"", line);
+        if (rowsn++ == 0) first = acc;
+        last = acc;
+    }
+    ck_assert_int_eq(rowsn, 7); /* epoch 0 and six epochs */
+    ck_assert_msg(first > 30.0 && first < 70.0 && last > 95.0, "accuracy %g%% before, %g%% after", first, last);
+    free(dat);
+    free(md);
+    lesson_run_free(&r);
+}
+END_TEST
+
+START_TEST(command_line)
+{
+    const char *flags[] = { "--quick", "--epochs", "--seed" };
+    lesson_assert_cli(L06, flags, 3);
+
+    LessonRun r;
+    const char *bad[] = { "--epochs", "-3", NULL };
+    lesson_run(&r, L06, bad);
+    ck_assert_msg(r.status != 0, "--epochs -3 exited 0");
+    ck_assert_msg(strstr(r.err, "--epochs -3") != NULL, "the message does not name the flag: %s", r.err);
+    lesson_run_free(&r);
+
+    const char *bad2[] = { "--seed", "-1", NULL };
+    lesson_run(&r, L06, bad2);
+    ck_assert_msg(r.status != 0, "--seed -1 exited 0");
+    ck_assert_msg(strstr(r.err, "--seed -1") != NULL, "the message does not name the flag: %s", r.err);
+    lesson_run_free(&r);
+}
+END_TEST
+
+Suite *lesson06_suite(void)
+{
+    Suite *s = suite_create("lesson06");
+    TCase *run = tcase_create("run");
+    tcase_set_timeout(run, lesson_timeout(90));
+    tcase_add_test(run, quick_run);
+    suite_add_tcase(s, run);
+    TCase *cli = tcase_create("command_line");
+    tcase_set_timeout(cli, lesson_timeout(30));
+    tcase_add_test(cli, command_line);
+    suite_add_tcase(s, cli);
+    return s;
+}

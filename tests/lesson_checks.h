@@ -1,0 +1,45 @@
+/* lesson_checks.h - what every lesson test asserts about a finished run,
+ * on top of tests/lesson_run.h (which runs the binary).
+ *
+ * A lesson's --quick run must exit 0, write notebook.md with its sections
+ * and its ✔ claims, hold every claim (no ✘, the closing tally "P of T
+ * checks passed" with P == T), and show only images that exist and decode
+ * as PNG. An unknown flag must exit 2 and name the flag; --help exits 0 and
+ * lists the lesson's flags.
+ */
+#ifndef CN_TEST_LESSON_CHECKS_H
+#define CN_TEST_LESSON_CHECKS_H
+
+#include <stddef.h>
+
+#include "lesson_run.h"
+
+typedef struct {
+    const char *const *sections;  /* "## ..." headings that must appear */
+    size_t nsections;
+    const char *const *claims;    /* text that must appear (e.g. "- ✔ ..." lines) */
+    size_t nclaims;
+    const char *const *files;     /* files the notebook must show (images and plots) */
+    size_t nfiles;
+    int min_checks;               /* the tally must count at least this many checks */
+    int min_images;               /* at least this many images shown */
+} LessonExpect;
+
+/* Run lesson `name` with args (NULL-terminated; may be NULL), assert what
+ * `e` lists and everything above. Returns the notebook text (the caller
+ * frees it) for further assertions; r is filled and must be freed with
+ * lesson_run_free. */
+char *lesson_expect_run(LessonRun *r, const char *name, const char *const *args, const LessonExpect *e);
+
+/* No ✘ in md, and the closing tally "**P of T checks passed" has P == T and
+ * T >= min. */
+void lesson_assert_all_passed(const char *md, int min);
+
+/* Every needle occurs in text; `what` names the text in the message. */
+void lesson_assert_contains(const char *text, const char *const *needles, size_t n, const char *what);
+
+/* An unknown flag exits 2 naming it; --help exits 0 and lists every flag in
+ * flags (e.g. "--quick"). */
+void lesson_assert_cli(const char *name, const char *const *flags, size_t nflags);
+
+#endif
