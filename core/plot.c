@@ -316,9 +316,9 @@ static int all_integers(const double *v, size_t n)
 
 /* --- the three plots ---------------------------------------------------------------- */
 
-int plot_lines(const char *png_path, const char *dat_path, const char *title, const char *xlabel,
-               const char *ylabel, const char *const *names, const double *x, const double *const *ys,
-               int nseries, int npoints)
+static int lines(const char *png_path, const char *dat_path, const char *title, const char *xlabel,
+                 const char *ylabel, const char *const *names, const double *x, const double *const *ys,
+                 int nseries, int npoints, int logy)
 {
     if (!png_path || !dat_path || !ys || nseries < 1 || npoints < 1)
         return cn_fail("plot_lines: need output paths, at least one series and one point (got %d series of %d)",
@@ -339,6 +339,7 @@ int plot_lines(const char *png_path, const char *dat_path, const char *title, co
     param_str(&params, "plottitle", title);
     param_str(&params, "xlab", xlabel);
     param_str(&params, "ylab", ylabel);
+    if (logy) param_int(&params, "logy", 1);
 
     FILE *f = open_data(dat_path);
     if (!f) {
@@ -355,13 +356,28 @@ int plot_lines(const char *png_path, const char *dat_path, const char *title, co
     fputc('\n', f);
     for (int i = 0; i < npoints; i++) {
         put_value(f, x ? x[i] : (double)i);
-        for (int s = 0; s < nseries; s++) put_value(f, ys[s][i]);
+        /* On a log axis a value <= 0 has no place: leave a gap. */
+        for (int s = 0; s < nseries; s++) put_value(f, logy && !(ys[s][i] > 0.0) ? NAN : ys[s][i]);
         fputc('\n', f);
     }
     int rc = close_data(f, dat_path);
     if (rc == 0) rc = draw("lines.gp", &params, png_path);
     free(params.s);
     return rc;
+}
+
+int plot_lines(const char *png_path, const char *dat_path, const char *title, const char *xlabel,
+               const char *ylabel, const char *const *names, const double *x, const double *const *ys,
+               int nseries, int npoints)
+{
+    return lines(png_path, dat_path, title, xlabel, ylabel, names, x, ys, nseries, npoints, 0);
+}
+
+int plot_lines_logy(const char *png_path, const char *dat_path, const char *title, const char *xlabel,
+                    const char *ylabel, const char *const *names, const double *x, const double *const *ys,
+                    int nseries, int npoints)
+{
+    return lines(png_path, dat_path, title, xlabel, ylabel, names, x, ys, nseries, npoints, 1);
 }
 
 int plot_heatmap(const char *png_path, const char *dat_path, const char *title, const char *rowaxis,

@@ -55,6 +55,12 @@ int plot_lines(const char *png_path, const char *dat_path, const char *title, co
                const char *ylabel, const char *const *names, const double *x, const double *const *ys,
                int nseries, int npoints);
 
+/* The same with a logarithmic y axis (for losses spanning decades); values
+ * <= 0 are written NaN and leave a gap. */
+int plot_lines_logy(const char *png_path, const char *dat_path, const char *title, const char *xlabel,
+                    const char *ylabel, const char *const *names, const double *x, const double *const *ys,
+                    int nseries, int npoints);
+
 /* A (rows, cols) matrix m, row-major, as coloured cells with row 0 on top,
  * values printed in the cells (up to 400 cells; integers without decimals).
  * A matrix with negative values gets a blue-white-red scale centred on 0.

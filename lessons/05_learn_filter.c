@@ -87,39 +87,6 @@ static void kernel_rows(char rows[K][64], const float *k)
     }
 }
 
-/* Curves y_s(x) on a logarithmic y axis: plot_lines (core/plot.h) draws a
- * linear axis, so the data file is written here in its format, with the
- * command that draws it (lines.gp with logy=1) on its first line, and drawn
- * with plot_gnuplot. Values <= 0 are written NaN (no logarithm). PLOT_OK,
- * PLOT_DATA_ONLY or -1, as plot_lines. */
-static int plot_lines_logy(const char *png, const char *dat, const char *title, const char *xlabel,
-                           const char *ylabel, const char *const *names, const double *x, const double *const *ys,
-                           int nseries, int npoints)
-{
-    char script[4096], params[9000];
-    if (plot_script_path(script, sizeof script, "lines.gp") != 0) return -1;
-    int n = snprintf(params, sizeof params, "datafile='%s'; outfile='%s'; plottitle='%s'; xlab='%s'; ylab='%s'; logy=1",
-                     dat, png, title, xlabel, ylabel);
-    if (n < 0 || (size_t)n >= sizeof params) return cn_fail("plot %s: the paths are too long", png);
-    if (make_parent_dirs(dat) != 0) return -1;
-    FILE *f = fopen(dat, "w");
-    if (!f) return cn_fail("cannot write plot data %s", dat);
-    fprintf(f, "# draw: gnuplot -e \"%s\" %s\n# %s\n\"%s\"", params, script, title, xlabel);
-    for (int s = 0; s < nseries; s++) fprintf(f, " \"%s\"", names[s]);
-    fputc('\n', f);
-    for (int i = 0; i < npoints; i++) {
-        fprintf(f, "%.10g", x[i]);
-        for (int s = 0; s < nseries; s++) {
-            if (ys[s][i] > 0.0 && isfinite(ys[s][i])) fprintf(f, " %.6e", ys[s][i]);
-            else fputs(" NaN", f);
-        }
-        fputc('\n', f);
-    }
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad) return cn_fail("cannot write plot data %s", dat);
-    return plot_gnuplot("lines.gp", params, png);
-}
-
 /* --- the examples ------------------------------------------------------------------- */
 
 /* t (B,1,P,P) = each patch of x (B,1,P,P) filtered by k in same mode, by
