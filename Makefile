@@ -92,6 +92,8 @@ $(BUILD)/tests/suites.h: FORCE
 
 $(BUILD)/tests/check_main.o: $(BUILD)/tests/suites.h
 $(BUILD)/tests/check_main.o: CPPFLAGS += -I$(BUILD)/tests
+# Tests run the lesson binaries built beside them (build/ or build/san/).
+$(TEST_OBJ): CPPFLAGS += -DCN_BUILD_DIR='"$(BUILD)"'
 
 $(TEST_BIN): $(TEST_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) $(TEST_OBJ) $(LIB) $(PKG_LIBS) $(LDLIBS) -o $@
@@ -103,7 +105,7 @@ test:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory datasets
 	@$(MAKE) --no-print-directory build
-	CN_BUILD=$(BUILD) $(TEST_BIN)
+	$(TEST_BIN)
 
 lessons:
 	@$(MAKE) --no-print-directory deps

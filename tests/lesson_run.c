@@ -139,7 +139,7 @@ void lesson_run(LessonRun *r, const char *name, const char *const *args)
     snprintf(r->md, sizeof r->md, "%s/notebook.md", r->outdir);
 
     const char *build = getenv("CN_BUILD");
-    if (!build || !*build) build = "build";
+    if (!build || !*build) build = CN_BUILD_DIR;
     char exe[1024];
     if (build[0] == '/') snprintf(exe, sizeof exe, "%s/lessons/%s", build, name);
     else snprintf(exe, sizeof exe, "%s/%s/lessons/%s", CN_ROOT, build, name);

@@ -1,8 +1,8 @@
 /* lesson_run.h - run a lesson binary from a test and look at what it wrote.
  *
  * The lesson is run as a child process, build/lessons/NAME (the build folder
- * is $CN_BUILD, which the Makefile sets to build or build/san; default
- * "build", relative to the project root CN_ROOT), with CONVNET_OUT pointing
+ * is $CN_BUILD if set, else the folder this test runner was built into,
+ * build or build/san, relative to the project root CN_ROOT), with CONVNET_OUT pointing
  * at a fresh temporary folder (core/notebook.h), so a test never overwrites
  * a learner's plots/out/, and NO_COLOR set. Its stdout and stderr are
  * captured. Failures to run it at all abort the test with a message.
