@@ -165,7 +165,12 @@ void lesson_run(LessonRun *r, const char *name, const char *const *args)
         if (fo < 0 || fe < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0) _exit(126);
         close(fo);
         close(fe);
-        if (setenv("CONVNET_OUT", r->dir, 1) != 0 || setenv("NO_COLOR", "1", 1) != 0) _exit(126);
+        /* Idle OpenMP threads sleep instead of spinning: on a busy machine
+         * (make -j, other jobs) spinning threads starve the working one and a
+         * seconds-long quick run takes minutes. Results do not change. */
+        if (setenv("CONVNET_OUT", r->dir, 1) != 0 || setenv("NO_COLOR", "1", 1) != 0 ||
+            setenv("OMP_WAIT_POLICY", "passive", 0) != 0)
+            _exit(126);
         execv(exe, (char *const *)argv);
         _exit(127);
     }

@@ -4,7 +4,8 @@
  * is $CN_BUILD if set, else the folder this test runner was built into,
  * build or build/san, relative to the project root CN_ROOT), with CONVNET_OUT pointing
  * at a fresh temporary folder (core/notebook.h), so a test never overwrites
- * a learner's plots/out/, and NO_COLOR set. Its stdout and stderr are
+ * a learner's plots/out/, NO_COLOR set, and OMP_WAIT_POLICY=passive unless
+ * already set. Its stdout and stderr are
  * captured. Failures to run it at all abort the test with a message.
  */
 #ifndef CN_TEST_LESSON_RUN_H
