@@ -41,6 +41,8 @@ typedef struct {
                           table keeps the others at zero); n when unmasked */
     int decay;         /* 1 if weight decay applies (weights), 0 (biases) */
     int dims[4];       /* shape of value, for summaries and saved files */
+    int frozen;        /* 1: the optimizer leaves it alone (no step, no weight decay;
+                          backward still fills grad); 0 after setup */
 } Param;
 
 typedef enum {

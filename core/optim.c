@@ -60,6 +60,7 @@ void sgd_step(Sgd *s, float lr)
     const float mu = s->momentum;
     for (int k = 0; k < s->n; k++) {
         Param *p = s->param[k];
+        if (p->frozen) continue;  /* a frozen param keeps its value (and its velocity) */
         float *w = p->value, *v = s->velocity[k];
         const float *g = p->grad;
         const float lambda = p->decay ? s->weight_decay : 0.0f;

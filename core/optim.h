@@ -37,7 +37,8 @@ typedef struct {
 Sgd *sgd_create(Net *net, float momentum, float weight_decay);
 void sgd_free(Sgd *s);
 /* One update of every parameter with learning rate lr, using the gradients
- * as they are (the caller zeroes them before each backward). */
+ * as they are (the caller zeroes them before each backward). A param with
+ * `frozen` set (core/layer.h) is skipped: no step, no weight decay. */
 void sgd_step(Sgd *s, float lr);
 /* Forget the velocities (back to 0). */
 void sgd_reset(Sgd *s);
