@@ -17,9 +17,10 @@
  * compiler vectorizes it. Padding is never stored: clipping the index ranges
  * once per tap is the same as reading zeros outside the input.
  *
- * conv2d_forward and conv2d_backward use two faster loop orders where they
+ * conv2d_forward and conv2d_backward use three faster loop orders where they
  * apply (stride 1 on planes that fit in stack scratch; a kernel as large as
- * its input) and the reference loops otherwise: see "fast kernels" below.
+ * its input; many channels on small planes) and the reference loops
+ * otherwise: see "fast kernels" below.
  *
  * Threads: forward shares the (sample, output channel) planes among threads,
  * dx the (sample, input channel) planes, dweight/dbias the output channels.
@@ -366,9 +367,9 @@ void conv2d_backward_naive(float *dinp, float *dweight, float *dbias, const floa
  *    i + m*R + kk for EVERY output at once: one long contiguous run instead of
  *    OH short rows. With R = the padded input width Wp, the columns
  *    ox >= OW of each row are garbage (they wrap into the next row) and are
- *    simply not copied out. A run of TILE outputs is kept in registers while
- *    all KH*KW taps add into it, so each output is loaded and stored once per
- *    input channel instead of once per tap.
+ *    simply not copied out. The taps of one kernel row are added in one
+ *    pass over the run (rows_acc), so each output is loaded and stored once
+ *    per kernel row instead of once per tap.
  *      forward   acc[i] += sum_{m,kk} k[m,kk] * xp[i + m*Wp + kk]
  *                (xp = the input plane with its zero padding written out)
  *      input     the gradient of a correlation is the FULL convolution of dy
@@ -390,86 +391,39 @@ void conv2d_backward_naive(float *dinp, float *dweight, float *dbias, const floa
 #define FAST_PLANE 4096
 #define TILE 16
 
-/* acc[i] += sum_{m,kk} k[m,kk] * src[i + m*R + kk], i in [0, L)  (correlation)
- * A tile v[] of TILE outputs stays in registers while the KH*KW taps are
- * added; what is left at the end is done as half a tile, then a plain loop
- * per tap. */
-static void tile_correlate(float *restrict acc, const float *restrict src, int R, int L,
-                           const float *restrict k, int KH, int KW)
+/* acc[i] += sum_{m,kk} k'[m,kk] * src[i + m*R + kk] for i in [0, L), with
+ * k' = k (flip 0: correlation) or k' = rot180(k) (flip 1: true convolution,
+ * k'[m,kk] = k[KH-1-m, KW-1-kk]).
+ * One kernel ROW at a time: for a row of 5 taps
+ *     acc[i] += k'[m,0] src[i+mR] + k'[m,1] src[i+mR+1] + ... + k'[m,4] src[i+mR+4]
+ * is one plain loop over i: five loads of the same source row at shifts
+ * 0..4, one load and one store of acc, which the compiler vectorizes as it
+ * stands. Each output is loaded and stored once per kernel row instead of
+ * once per tap, and nothing needs to stay in registers between loops. Rows
+ * of 3 taps (AlexNet's 3x3) likewise; other widths one tap at a time. */
+static void rows_acc(float *restrict acc, const float *restrict src, int R, int L, const float *restrict k,
+                     int KH, int KW, int flip)
 {
-    int i0 = 0;
-    for (; i0 + TILE <= L; i0 += TILE) {
-        float v[TILE];
-        for (int u = 0; u < TILE; u++) v[u] = acc[i0 + u];
-        for (int m = 0; m < KH; m++)
+    for (int m = 0; m < KH; m++) {
+        const float *restrict s = src + (size_t)m * R;
+        /* row m of k': k'[m,kk] = kr[kk * step] */
+        const float *kr = flip ? k + (size_t)(KH - 1 - m) * KW + (KW - 1) : k + (size_t)m * KW;
+        const int step = flip ? -1 : 1;
+        if (KW == 5) {
+            const float w0 = kr[0], w1 = kr[step], w2 = kr[2 * step], w3 = kr[3 * step], w4 = kr[4 * step];
+            for (int i = 0; i < L; i++)
+                acc[i] += w0 * s[i] + w1 * s[i + 1] + w2 * s[i + 2] + w3 * s[i + 3] + w4 * s[i + 4];
+        } else if (KW == 3) {
+            const float w0 = kr[0], w1 = kr[step], w2 = kr[2 * step];
+            for (int i = 0; i < L; i++) acc[i] += w0 * s[i] + w1 * s[i + 1] + w2 * s[i + 2];
+        } else {
             for (int kk = 0; kk < KW; kk++) {
-                const float w = k[m * KW + kk];
-                const float *restrict s = src + i0 + m * R + kk;
-#pragma omp simd
-                for (int u = 0; u < TILE; u++) v[u] += w * s[u];
+                const float w = kr[kk * step];
+                const float *restrict sk = s + kk;
+                for (int i = 0; i < L; i++) acc[i] += w * sk[i];
             }
-        for (int u = 0; u < TILE; u++) acc[i0 + u] = v[u];
-    }
-    if (i0 + TILE / 2 <= L) { /* the same with half a tile */
-        float v[TILE / 2];
-        for (int u = 0; u < TILE / 2; u++) v[u] = acc[i0 + u];
-        for (int m = 0; m < KH; m++)
-            for (int kk = 0; kk < KW; kk++) {
-                const float w = k[m * KW + kk];
-                const float *restrict s = src + i0 + m * R + kk;
-#pragma omp simd
-                for (int u = 0; u < TILE / 2; u++) v[u] += w * s[u];
-            }
-        for (int u = 0; u < TILE / 2; u++) acc[i0 + u] = v[u];
-        i0 += TILE / 2;
-    }
-    const int n = L - i0;
-    for (int m = 0; m < KH; m++)
-        for (int kk = 0; kk < KW; kk++) {
-            const float w = k[m * KW + kk];
-            const float *restrict s = src + i0 + m * R + kk;
-            for (int u = 0; u < n; u++) acc[i0 + u] += w * s[u];
         }
-}
-
-/* acc[i] += sum_{m,kk} k[KH-1-m, KW-1-kk] * src[i + m*R + kk]  (true convolution:
- * the same window, the kernel read from its last tap backwards) */
-static void tile_convolve(float *restrict acc, const float *restrict src, int R, int L,
-                          const float *restrict k, int KH, int KW)
-{
-    int i0 = 0;
-    for (; i0 + TILE <= L; i0 += TILE) {
-        float v[TILE];
-        for (int u = 0; u < TILE; u++) v[u] = acc[i0 + u];
-        for (int m = 0; m < KH; m++)
-            for (int kk = 0; kk < KW; kk++) {
-                const float w = k[(KH - 1 - m) * KW + (KW - 1 - kk)];
-                const float *restrict s = src + i0 + m * R + kk;
-#pragma omp simd
-                for (int u = 0; u < TILE; u++) v[u] += w * s[u];
-            }
-        for (int u = 0; u < TILE; u++) acc[i0 + u] = v[u];
     }
-    if (i0 + TILE / 2 <= L) { /* the same with half a tile */
-        float v[TILE / 2];
-        for (int u = 0; u < TILE / 2; u++) v[u] = acc[i0 + u];
-        for (int m = 0; m < KH; m++)
-            for (int kk = 0; kk < KW; kk++) {
-                const float w = k[(KH - 1 - m) * KW + (KW - 1 - kk)];
-                const float *restrict s = src + i0 + m * R + kk;
-#pragma omp simd
-                for (int u = 0; u < TILE / 2; u++) v[u] += w * s[u];
-            }
-        for (int u = 0; u < TILE / 2; u++) acc[i0 + u] = v[u];
-        i0 += TILE / 2;
-    }
-    const int n = L - i0;
-    for (int m = 0; m < KH; m++)
-        for (int kk = 0; kk < KW; kk++) {
-            const float w = k[(KH - 1 - m) * KW + (KW - 1 - kk)];
-            const float *restrict s = src + i0 + m * R + kk;
-            for (int u = 0; u < n; u++) acc[i0 + u] += w * s[u];
-        }
 }
 
 #define LANES 8
@@ -549,6 +503,38 @@ static void taps_dot(float *restrict dk, const float *restrict d, const float *r
     }
 }
 
+/* The same sums as taps_dot for kernels 5 wide, one kernel row at a time:
+ * the 5 taps of row m share each load of d, and each sum is kept in LANES
+ * partial sums (lane u adds i = u, u+LANES, ...), added in lane order at
+ * the end, then the leftover terms. */
+static void rows_dot5(float *restrict dk, const float *restrict d, const float *restrict src, int R, int L,
+                      int KH, int flip)
+{
+    const int T = KH * 5, Lv = L / LANES * LANES;
+    for (int m = 0; m < KH; m++) {
+        const float *restrict s = src + (size_t)m * R;
+        float v0[LANES], v1[LANES], v2[LANES], v3[LANES], v4[LANES];
+        for (int u = 0; u < LANES; u++) v0[u] = v1[u] = v2[u] = v3[u] = v4[u] = 0.0f;
+        for (int i0 = 0; i0 < Lv; i0 += LANES) {
+            const float *restrict pd = d + i0, *restrict ps = s + i0;
+            LANE_SIMD
+            for (int u = 0; u < LANES; u++) {
+                const float du = pd[u];
+                v0[u] += du * ps[u];
+                v1[u] += du * ps[u + 1];
+                v2[u] += du * ps[u + 2];
+                v3[u] += du * ps[u + 3];
+                v4[u] += du * ps[u + 4];
+            }
+        }
+        float a[5] = { 0.0f, 0.0f, 0.0f, 0.0f, 0.0f };
+        for (int u = 0; u < LANES; u++) a[0] += v0[u], a[1] += v1[u], a[2] += v2[u], a[3] += v3[u], a[4] += v4[u];
+        for (int i = Lv; i < L; i++)
+            for (int kk = 0; kk < 5; kk++) a[kk] += d[i] * s[i + kk];
+        for (int kk = 0; kk < 5; kk++) dk[flip ? T - 1 - (m * 5 + kk) : m * 5 + kk] += a[kk];
+    }
+}
+
 /* xp (Hp,Wp) = x (H,W) with pt zero rows above, pl zero columns left, zeros
  * after, and TILE more zeros of slack. */
 static void pad_plane(float *restrict xp, const float *restrict x, int H, int W, int Hp, int Wp,
@@ -580,11 +566,8 @@ static void fwd_wide(float *restrict y, const float *restrict xs, const float *r
     const int H = g->H, W = g->W, OH = g->OH, OW = g->OW, KH = g->KH, KW = g->KW;
     const int Hp = OH + KH - 1, Wp = OW + KW - 1, L = (OH - 1) * Wp + OW;
     const int padded = Hp != H || Wp != W;
-    /* A padded copy is ours: give it TILE zeros of slack so the run length
-     * can be rounded up to whole tiles (the extra outputs are not copied). */
-    const int Lr = padded ? (L + TILE - 1) / TILE * TILE : L;
     float acc[FAST_PLANE + TILE], xp[FAST_PLANE + TILE];
-    for (int i = 0; i < Lr; i++) acc[i] = b0;
+    for (int i = 0; i < L; i++) acc[i] = b0;
     for (int j = 0; j < Cg; j++) {
         if (trow && !trow[j]) continue;
         const float *src = xs + (size_t)j * H * W;
@@ -592,56 +575,51 @@ static void fwd_wide(float *restrict y, const float *restrict xs, const float *r
             pad_plane(xp, src, H, W, Hp, Wp, g->pt, g->pl);
             src = xp;
         }
-        const float *k = ks + (size_t)j * KH * KW;
-        if (mode == CONV_MODE_CONVOLVE)
-            tile_convolve(acc, src, Wp, Lr, k, KH, KW);
-        else
-            tile_correlate(acc, src, Wp, Lr, k, KH, KW);
+        rows_acc(acc, src, Wp, L, ks + (size_t)j * KH * KW, KH, KW, mode == CONV_MODE_CONVOLVE);
     }
     for (int oy = 0; oy < OH; oy++)
         for (int ox = 0; ox < OW; ox++) y[(size_t)oy * OW + ox] = acc[(size_t)oy * Wp + ox];
 }
 
-/* dx (H,W) += sum over the connected outputs o of the full convolution
- * (CORRELATE layer) or full correlation (CONVOLVE layer) of dy_o with k_o,
- * cropped to the unpadded input. dys: dy planes of this group's outputs,
- * ks: their kernels for this input (kstride apart), tcol: the table column
- * of this input (tstride apart) or NULL.
+/* dx (H,W) += sum over the connected outputs o of dL/dx through o's kernel,
+ * for one sample and one input channel. dys: dy planes of this group's
+ * outputs, ks: their kernels for this input (kstride apart), tcol: the table
+ * column of this input (tstride apart) or NULL.
  *
- * dyz holds dy_o with row length Wp (zeros in the KW-1 columns after each
- * row), preceded by Z = (KH-1)*Wp + KW-1 zeros and followed by KH-1 zero
- * rows. Then for padded-input index P = py*Wp + px
- *     dxp[P] = sum_{m,kk} k[m,kk] dy[py-m, px-kk] = sum_{a,b} k[KH-1-a, KW-1-b] dyz[P + a*Wp + b]
- * because a column px-kk < 0 wraps into the zero columns of the row above,
- * and one >= OW falls in the zero columns of its own row. */
+ * Forward added k'[m,kk] * xp[i + m*Wp + kk] into output i (k' = k, or
+ * rot180(k) in a CONVOLVE layer), so output i sends k'[m,kk] * dy[i] back to
+ * padded-input index i + m*Wp + kk. With dy laid out with row length Wp
+ * (dyw: zeros in the KW-1 columns after each row), kernel row m adds
+ *     dxp[m*Wp + q] += sum_kk k'[m,kk] dyw[q - kk],   q in [0, Lo + KW - 1)
+ * which rows_acc computes as a one-row correlation with the reversed row,
+ * reading dz = dyw with KW-1 zeros on each side. The result is cropped to the
+ * unpadded input. */
 static void dx_wide(float *restrict dx, const float *restrict dys, const float *restrict ks,
                     size_t kstride, const unsigned char *tcol, size_t tstride, int OCg, const Geom *g,
                     Conv2dMode mode)
 {
     const int H = g->H, W = g->W, OH = g->OH, OW = g->OW, KH = g->KH, KW = g->KW;
-    const int Hp = OH + KH - 1, Wp = OW + KW - 1, Z = (KH - 1) * Wp + (KW - 1);
-    const int i0 = g->pt * Wp + g->pl, L = (H - 1) * Wp + W;
-    /* Whole tiles: up to TILE-1 extra outputs, read from TILE zeros of slack. */
-    const int Lr = (L + TILE - 1) / TILE * TILE;
-    float acc[FAST_PLANE + TILE], dyz[FAST_PLANE + TILE];
-    memset(dyz, 0, (size_t)(Z + Hp * Wp + TILE) * sizeof *dyz);
-    for (int i = 0; i < Lr; i++) acc[i] = 0.0f;
+    const int Hp = OH + KH - 1, Wp = OW + KW - 1, Lo = (OH - 1) * Wp + OW, Q = Lo + KW - 1;
+    float acc[FAST_PLANE], dz[FAST_PLANE + TILE];
+    for (int i = 0; i < Hp * Wp; i++) acc[i] = 0.0f;
+    for (int i = 0; i < Lo + 2 * (KW - 1); i++) dz[i] = 0.0f;
     for (int og = 0; og < OCg; og++) {
         if (tcol && !tcol[(size_t)og * tstride]) continue;
         const float *dy = dys + (size_t)og * OH * OW;
-        for (int oy = 0; oy < OH; oy++) {
-            float *restrict q = dyz + Z + (size_t)oy * Wp;
-            const float *restrict r = dy + (size_t)oy * OW;
-            for (int ox = 0; ox < OW; ox++) q[ox] = r[ox];
-        }
+        for (int oy = 0; oy < OH; oy++)
+            memcpy(dz + (KW - 1) + (size_t)oy * Wp, dy + (size_t)oy * OW, (size_t)OW * sizeof *dy);
         const float *k = ks + (size_t)og * kstride;
-        if (mode == CONV_MODE_CONVOLVE)
-            tile_correlate(acc, dyz + i0, Wp, Lr, k, KH, KW);
-        else
-            tile_convolve(acc, dyz + i0, Wp, Lr, k, KH, KW);
+        for (int m = 0; m < KH; m++) {
+            /* k'[m, KW-1-b] for b = 0..KW-1: row m of k reversed, or row
+             * KH-1-m of k as it stands (k' = rot180(k)) */
+            if (mode == CONV_MODE_CONVOLVE)
+                rows_acc(acc + (size_t)m * Wp, dz, 0, Q, k + (size_t)(KH - 1 - m) * KW, 1, KW, 0);
+            else
+                rows_acc(acc + (size_t)m * Wp, dz, 0, Q, k + (size_t)m * KW, 1, KW, 1);
+        }
     }
     for (int iy = 0; iy < H; iy++)
-        for (int ix = 0; ix < W; ix++) dx[(size_t)iy * W + ix] += acc[(size_t)iy * Wp + ix];
+        for (int ix = 0; ix < W; ix++) dx[(size_t)iy * W + ix] += acc[(size_t)(iy + g->pt) * Wp + ix + g->pl];
 }
 
 /* dk_j += sum_i dyw[i] * xp_j[i + tap offset] for the connected inputs j of
@@ -666,7 +644,10 @@ static void dw_wide(float *restrict dks, const float *restrict dy, const float *
             pad_plane(xp, src, H, W, Hp, Wp, g->pt, g->pl);
             src = xp;
         }
-        taps_dot(dks + (size_t)j * KH * KW, dyw, src, Wp, L, KH, KW, mode == CONV_MODE_CONVOLVE);
+        if (KW == 5)
+            rows_dot5(dks + (size_t)j * KH * KW, dyw, src, Wp, L, KH, mode == CONV_MODE_CONVOLVE);
+        else
+            taps_dot(dks + (size_t)j * KH * KW, dyw, src, Wp, L, KH, KW, mode == CONV_MODE_CONVOLVE);
     }
 }
 
@@ -758,6 +739,218 @@ static void axpy_blocks(float *restrict out, const float *restrict in, float gva
     }
 }
 
+/* 3. Many input and output channels on small planes (AlexNet's conv2..conv5:
+ *    24..64 channels of 13x13 or 6x6). The loops above work on one
+ *    (output map, input map) pair at a time: a 6x6 output is 46 numbers,
+ *    loaded and stored again for every input map and every kernel row, and
+ *    each input plane is padded again for every output map. Here the input
+ *    planes of a sample are padded once (flattened, row length Wp, as in 1),
+ *    and a block of BLK_O output maps x BLK_P consecutive outputs (8 sums of
+ *    4 maps) stays in registers while every input map and every tap is added:
+ *
+ *      for each block of BLK_O maps o, each run of BLK_P outputs i:
+ *          v[o][i] = bias[o]
+ *          for each input map j, each tap t = (m, kk):
+ *              v[o][i] += k'[o, j, t] * xp_j[i + m*Wp + kk]      (BLK_O x BLK_P terms)
+ *
+ *    One load of a run of xp feeds BLK_O maps, one load of a weight feeds
+ *    BLK_P outputs: 2 vector loads and 4 weights per 32 multiply-adds, where
+ *    the row loops of 1 need a load and a store of the output per kernel row.
+ *    Each sum starts from the bias and adds the inputs j and the taps in the
+ *    reference loops' order, so forward gives exactly the reference's bits.
+ *    The input gradient is the same loop on the flattened dy planes (the full
+ *    convolution of 1, taps reversed), with input maps and output maps
+ *    swapped. */
+#define BLK_O 4
+#define BLK_P 8
+#define BLK_SCRATCH 16384 /* floats of padded planes per thread (on the stack) */
+#define BLK_MIN_CHANNELS 12
+#define DW_O 8    /* output maps per weight-gradient block */
+#define DW_TAPS 3 /* taps of a kernel row per pass */
+
+/* acc(b, i) = init[b] + sum_{j<J} sum_{t<T} w(b, j, t) * src[j*P + i + off[t]]
+ * for maps b < nb and outputs i < L; w(b, j, t) = k[b*sb + j*sj + (flip ? T-1-t : t)].
+ * Output i goes to dst[b*dstride + (i / R) * ncols + i % R] (= or +=, by add)
+ * when i % R < ncols: the columns past ncols are the flattened layout's
+ * garbage. The source has BLK_P floats of readable slack after position L. */
+static void blocked_taps(float *restrict dst, size_t dstride, int ncols, int add, const float *init, int nb,
+                         const float *restrict src, size_t P, int J, const float *restrict k, size_t sb, size_t sj,
+                         const int *off, int T, int flip, int R, int L)
+{
+    for (int b0 = 0; b0 < nb; b0 += BLK_O) {
+        const int bn = nb - b0 < BLK_O ? nb - b0 : BLK_O;
+        for (int i0 = 0; i0 < L; i0 += BLK_P) {
+            float v[BLK_O][BLK_P];
+            for (int b = 0; b < BLK_O; b++)
+                for (int u = 0; u < BLK_P; u++) v[b][u] = init && b < bn ? init[b0 + b] : 0.0f;
+            if (bn == BLK_O) {
+                for (int j = 0; j < J; j++) {
+                    const float *restrict s = src + (size_t)j * P + i0;
+                    const float *restrict kb = k + (size_t)b0 * sb + (size_t)j * sj;
+                    for (int t = 0; t < T; t++) {
+                        const float *restrict st = s + off[t];
+                        const int tt = flip ? T - 1 - t : t;
+                        for (int b = 0; b < BLK_O; b++) {
+                            const float w = kb[(size_t)b * sb + tt];
+LANE_SIMD
+                            for (int u = 0; u < BLK_P; u++) v[b][u] += w * st[u];
+                        }
+                    }
+                }
+            } else { /* the last few maps, one at a time */
+                for (int b = 0; b < bn; b++)
+                    for (int j = 0; j < J; j++) {
+                        const float *restrict s = src + (size_t)j * P + i0;
+                        const float *restrict kb = k + (size_t)(b0 + b) * sb + (size_t)j * sj;
+                        for (int t = 0; t < T; t++) {
+                            const float *restrict st = s + off[t];
+                            const float w = kb[flip ? T - 1 - t : t];
+                            for (int u = 0; u < BLK_P; u++) v[b][u] += w * st[u];
+                        }
+                    }
+            }
+            for (int u = 0; u < BLK_P && i0 + u < L; u++) {
+                const int i = i0 + u, col = i % R;
+                if (col >= ncols) continue;
+                const size_t at = (size_t)(i / R) * (size_t)ncols + (size_t)col;
+                for (int b = 0; b < bn; b++) {
+                    float *d = dst + (size_t)(b0 + b) * dstride + at;
+                    *d = add ? *d + v[b][u] : v[b][u];
+                }
+            }
+        }
+    }
+}
+
+/* Planes of Hp*Wp floats, padded, plus slack: the stride between them. */
+static size_t blk_plane(const Geom *g)
+{
+    const int Hp = g->OH + g->KH - 1, Wp = g->OW + g->KW - 1;
+    return (size_t)Hp * Wp + (size_t)(g->KH - 1) * Wp + (size_t)g->KW + BLK_P;
+}
+
+/* Stride 1, no table, many channels, and the padded planes of one group fit. */
+static int blocked_ok(const Geom *g, int Cg, int OCg, const unsigned char *table)
+{
+    if (table || g->sh != 1 || g->sw != 1 || Cg < BLK_MIN_CHANNELS || OCg < BLK_MIN_CHANNELS || dense_ok(g)) return 0;
+    const int Hp = g->OH + g->KH - 1, Wp = g->OW + g->KW - 1;
+    if (Hp < g->H || Wp < g->W || g->KH * g->KW > 64) return 0;
+    const size_t P = blk_plane(g);
+    return (size_t)Cg * P <= BLK_SCRATCH && (size_t)OCg * P <= BLK_SCRATCH &&
+           (size_t)g->OH * g->OW * DW_O <= BLK_SCRATCH / 4 && (size_t)Cg * g->KH * g->KW * DW_O <= BLK_SCRATCH / 2;
+}
+
+static void blk_offsets(int *off, const Geom *g, int Wp)
+{
+    for (int t = 0; t < g->KH * g->KW; t++) off[t] = (t / g->KW) * Wp + t % g->KW;
+}
+
+/* Forward of one (sample, group): y (OCg planes) from xs (Cg planes). */
+static void fwd_blocked(float *y, const float *xs, const float *ks, const float *bias, int Cg, int OCg,
+                        const Geom *g, Conv2dMode mode)
+{
+    const int Wp = g->OW + g->KW - 1, T = g->KH * g->KW, L = (g->OH - 1) * Wp + g->OW;
+    const size_t P = blk_plane(g);
+    float xp[BLK_SCRATCH];
+    int off[64];
+    blk_offsets(off, g, Wp);
+    memset(xp, 0, (size_t)Cg * P * sizeof *xp);
+    for (int j = 0; j < Cg; j++)
+        for (int iy = 0; iy < g->H; iy++)
+            memcpy(xp + (size_t)j * P + (size_t)(iy + g->pt) * Wp + g->pl, xs + ((size_t)j * g->H + iy) * g->W,
+                   (size_t)g->W * sizeof *xp);
+    blocked_taps(y, (size_t)g->OH * g->OW, g->OW, 0, bias, OCg, xp, P, Cg, ks, (size_t)Cg * T, (size_t)T, off, T,
+                 mode == CONV_MODE_CONVOLVE, Wp, L);
+}
+
+/* Input gradient of one (sample, group): dx (Cg planes) += from dys (OCg
+ * planes). dyz_o = dy_o with row length Wp after Z zeros (see dx_wide); the
+ * gradient of a CORRELATE layer reads each kernel reversed (flip), of a
+ * CONVOLVE layer forwards. */
+static void dx_blocked(float *dx, const float *dys, const float *ks, int Cg, int OCg, const Geom *g, Conv2dMode mode)
+{
+    const int Wp = g->OW + g->KW - 1, T = g->KH * g->KW, Z = (g->KH - 1) * Wp + (g->KW - 1);
+    const int i0 = g->pt * Wp + g->pl, L = (g->H - 1) * Wp + g->W;
+    const size_t P = blk_plane(g);
+    float dyz[BLK_SCRATCH];
+    int off[64];
+    blk_offsets(off, g, Wp);
+    memset(dyz, 0, (size_t)OCg * P * sizeof *dyz);
+    for (int og = 0; og < OCg; og++)
+        for (int oy = 0; oy < g->OH; oy++)
+            memcpy(dyz + (size_t)og * P + Z + (size_t)oy * Wp, dys + ((size_t)og * g->OH + oy) * g->OW,
+                   (size_t)g->OW * sizeof *dyz);
+    /* maps b = input channels c (kernel stride T), sums over j = output maps (stride Cg*T) */
+    blocked_taps(dx, (size_t)g->H * g->W, g->W, 1, NULL, Cg, dyz + i0, P, OCg, ks, (size_t)T, (size_t)Cg * T, off, T,
+                 mode == CONV_MODE_CORRELATE, Wp, L);
+}
+
+/* Weight gradient of one block of up to DW_O output maps of group gi:
+ *   dk[o, j, t] += sum_n sum_{oy,ox} dy[n, o, oy, ox] * xp[n, j, (oy + m) * Wp + ox + kk],  t = (m, kk)
+ * The flattened rows of 1 would sum 46 numbers (a 6x6 output) and then need
+ * a horizontal sum per tap per sample. Here the block's dy values of one
+ * pixel are laid out side by side (dyT[p][o], "pixel-major") and the sums
+ * run over samples and pixels in one go into dkT[j][t][o], DW_O maps wide:
+ * per pixel, three taps of a kernel row times the DW_O maps, each a vector
+ * operation, with no horizontal sum at all. Each dk entry is one running sum
+ * over samples 0..B-1 and the pixels in order, owned by one thread. */
+static void dw_blocked(float *dweight, float *dbias, const float *dout, const float *inp, int B, int C, int OC,
+                       int o0, int nb, int gi, int Cg, const Geom *g, Conv2dMode mode)
+{
+    const int Wp = g->OW + g->KW - 1, T = g->KH * g->KW, flip = mode == CONV_MODE_CONVOLVE;
+    const size_t P = blk_plane(g), pout = (size_t)g->OH * g->OW;
+    float xp[BLK_SCRATCH], dyT[BLK_SCRATCH / 4], dkT[BLK_SCRATCH / 2];
+    float sb[DW_O] = { 0 };
+    memset(dkT, 0, (size_t)Cg * T * DW_O * sizeof *dkT);
+    for (int n = 0; n < B; n++) {
+        for (size_t p = 0; p < pout; p++)
+            for (int b = 0; b < DW_O; b++) dyT[p * DW_O + b] = b < nb ? dout[((size_t)n * OC + o0 + b) * pout + p] : 0.0f;
+        for (int b = 0; b < nb; b++) {
+            const float *dy = dout + ((size_t)n * OC + o0 + b) * pout;
+            for (size_t p = 0; p < pout; p++) sb[b] += dy[p];
+        }
+        memset(xp, 0, (size_t)Cg * P * sizeof *xp);
+        for (int j = 0; j < Cg; j++)
+            for (int iy = 0; iy < g->H; iy++)
+                memcpy(xp + (size_t)j * P + (size_t)(iy + g->pt) * Wp + g->pl,
+                       inp + (((size_t)n * C + (size_t)gi * Cg + j) * g->H + iy) * g->W, (size_t)g->W * sizeof *xp);
+        for (int j = 0; j < Cg; j++)
+            for (int m = 0; m < g->KH; m++)
+                for (int k0 = 0; k0 < g->KW; k0 += DW_TAPS) {
+                    const int nk = g->KW - k0 < DW_TAPS ? g->KW - k0 : DW_TAPS;
+                    float *restrict a = dkT + ((size_t)j * T + (size_t)m * g->KW + k0) * DW_O;
+                    float acc[DW_TAPS][DW_O];
+                    for (int q = 0; q < DW_TAPS; q++)
+                        for (int v = 0; v < DW_O; v++) acc[q][v] = q < nk ? a[q * DW_O + v] : 0.0f;
+                    const float *xj = xp + (size_t)j * P + (size_t)m * Wp + k0;
+                    for (int oy = 0; oy < g->OH; oy++) {
+                        const float *restrict xr = xj + (size_t)oy * Wp;
+                        const float *restrict d = dyT + (size_t)oy * g->OW * DW_O;
+                        for (int ox = 0; ox < g->OW; ox++) {
+                            /* taps past nk read padding or slack and are not kept */
+                            const float x0 = xr[ox], x1 = xr[ox + 1], x2 = xr[ox + 2];
+                            const float *restrict dd = d + (size_t)ox * DW_O;
+LANE_SIMD
+                            for (int v = 0; v < DW_O; v++) {
+                                acc[0][v] += x0 * dd[v];
+                                acc[1][v] += x1 * dd[v];
+                                acc[2][v] += x2 * dd[v];
+                            }
+                        }
+                    }
+                    for (int q = 0; q < nk; q++)
+                        for (int v = 0; v < DW_O; v++) a[q * DW_O + v] = acc[q][v];
+                }
+    }
+    for (int b = 0; b < nb; b++) {
+        if (dweight)
+            for (int j = 0; j < Cg; j++)
+                for (int t = 0; t < T; t++)
+                    dweight[((size_t)(o0 + b) * Cg + j) * T + (flip ? T - 1 - t : t)] += dkT[((size_t)j * T + t) * DW_O + b];
+        if (dbias) dbias[o0 + b] += sb[b];
+    }
+}
+
 /* inp (B,C,H,W), weight (OC,C/G,KH,KW), bias (OC) or NULL, out (B,OC,OH,OW)
  * The same sums as conv2d_forward_naive; the (sample, output channel) planes
  * are shared among threads. */
@@ -766,6 +959,16 @@ void conv2d_forward(float *out, const float *inp, const float *weight, const flo
                     int KH, int KW, int sh, int sw, int pt, int pl, int groups, Conv2dMode mode)
 {
     const Geom g = { H, W, OH, OW, KH, KW, sh, sw, pt, pl };
+    if (blocked_ok(&g, C / groups, OC / groups, table)) {
+        const int Cg = C / groups, OCg = OC / groups;
+        const size_t pin = (size_t)H * W, pout = (size_t)OH * OW, ksz = (size_t)KH * KW;
+#pragma omp parallel for collapse(2) schedule(static) if ((double)B * OC * Cg * pout * ksz >= CONV_PAR_MADDS)
+        for (int n = 0; n < B; n++)
+            for (int gi = 0; gi < groups; gi++)
+                fwd_blocked(out + ((size_t)n * OC + (size_t)gi * OCg) * pout, inp + ((size_t)n * C + (size_t)gi * Cg) * pin,
+                            weight + (size_t)gi * OCg * Cg * ksz, bias ? bias + (size_t)gi * OCg : NULL, Cg, OCg, &g, mode);
+        return;
+    }
     const int dense = dense_ok(&g), wide = !dense && wide_ok(&g);
     if (!dense && !wide) {
         conv2d_forward_naive(out, inp, weight, bias, table, B, C, H, W, OC, OH, OW, KH, KW, sh, sw,
@@ -818,7 +1021,13 @@ void conv2d_backward(float *dinp, float *dweight, float *dbias, const float *dou
      * dk_o += sum_n dy[n,o] x_block(n) are register-tiled sums of rows. */
     const int dense_rows = dense && !table && !flip;
     const int N = Cg * (int)ksz;
-    if (dinp && dense) {
+    if (dinp && blocked_ok(&g, Cg, OCg, table)) {
+#pragma omp parallel for collapse(2) schedule(static) if (work >= CONV_PAR_MADDS)
+        for (int n = 0; n < B; n++)
+            for (int gi = 0; gi < groups; gi++)
+                dx_blocked(dinp + ((size_t)n * C + (size_t)gi * Cg) * pin, dout + ((size_t)n * OC + (size_t)gi * OCg) * pout,
+                           weight + (size_t)gi * OCg * Cg * ksz, Cg, OCg, &g, mode);
+    } else if (dinp && dense) {
         /* dx[n, block of o] += dy[n,o] * k_o, outputs o = 0..OC-1 in order. */
 #pragma omp parallel for schedule(static) if (work >= CONV_PAR_MADDS)
         for (int n = 0; n < B; n++) {
@@ -847,7 +1056,15 @@ void conv2d_backward(float *dinp, float *dweight, float *dbias, const float *dou
         }
     }
 
-    if (dweight || dbias) {
+    if ((dweight || dbias) && blocked_ok(&g, Cg, OCg, table)) {
+        const int per = (OCg + DW_O - 1) / DW_O;
+#pragma omp parallel for schedule(dynamic, 1) if (work >= CONV_PAR_MADDS)
+        for (int blk = 0; blk < groups * per; blk++) {
+            const int gi = blk / per, first = (blk % per) * DW_O;
+            dw_blocked(dweight, dbias, dout, inp, B, C, OC, gi * OCg + first, OCg - first < DW_O ? OCg - first : DW_O,
+                       gi, Cg, &g, mode);
+        }
+    } else if (dweight || dbias) {
 #pragma omp parallel for schedule(dynamic, 1) if (work >= CONV_PAR_MADDS)
         for (int o = 0; o < OC; o++) {
             const unsigned char *trow = table ? table + (size_t)o * Cg : NULL;

@@ -1,0 +1,1385 @@
+/* 08_alexnet.c - lesson 08: a scaled-down AlexNet on Fashion-MNIST.
+ *
+ * AlexNet (Krizhevsky, Sutskever and Hinton, 2012) is LeNet's skeleton made
+ * deeper and wider, plus a handful of ideas that made it trainable: ReLU,
+ * local response normalization, overlapping pooling, dropout, data
+ * augmentation, momentum with weight decay, and convolutions split into two
+ * groups. This lesson builds it at 1x28x28 (core/alexnet.h), trains it on
+ * Fashion-MNIST, shows what it learned (curves, conv1's filters, one
+ * garment's feature maps through every layer, the confusion matrix, the
+ * mistakes), sets it beside LeNet-5 from lesson 07, and then turns each of
+ * the paper's ideas off in turn, on a subset of the data, to measure what it
+ * does at this scale.
+ *
+ * The trained network is saved as models/alexnet_mini_fashion.cnn (lesson
+ * 09 reads it), with a checkpoint (.ckpt) after every epoch; the next run
+ * reuses it when it matches this lesson's settings. The ablation runs keep
+ * their checkpoints there too.
+ *
+ *   build/lessons/08_alexnet              the full lesson
+ *   build/lessons/08_alexnet --quick      seconds: a small subset, every picture still drawn
+ *   build/lessons/08_alexnet --retrain    train again even when saved runs match
+ *   build/lessons/08_alexnet --resume     continue an interrupted training from its checkpoint
+ *   build/lessons/08_alexnet --ablations  the longer ablations (all 60,000 images)
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "activation.h"
+#include "alexnet.h"
+#include "cli.h"
+#include "conv_layer.h"
+#include "dataset.h"
+#include "dropout.h"
+#include "error.h"
+#include "image.h"
+#include "lenet.h"
+#include "loss.h"
+#include "lrn.h"
+#include "model_io.h"
+#include "net.h"
+#include "notebook.h"
+#include "optim.h"
+#include "plot.h"
+#include "train.h"
+
+#define LESSON_ID "08_alexnet"
+#define SEED 2012
+#define BATCH 64
+#define MAIN_EPOCHS 12       /* the default training (see "Training" in the notebook) */
+#define MAIN_LR 0.05f        /* peak of the cosine schedule, batch 64 */
+#define BIAS_HIDDEN 0.1f     /* start of the biases the paper set to 1 */
+#define CROP_PAD 2           /* random crops: the picture moves by up to 2 pixels */
+#define ABL_TRAIN 5000       /* ablations: training images, epochs, test images */
+#define ABL_EPOCHS 8
+#define ABL_TEST 2000
+#define LONG_TRAIN 60000     /* --ablations */
+#define LONG_EPOCHS 10
+#define LONG_TEST 10000
+#define QUICK_TRAIN 1000     /* --quick */
+#define QUICK_TEST 300
+#define QUICK_EPOCHS 3
+#define QUICK_ABL_TRAIN 128
+#define QUICK_ABL_EPOCHS 2
+#define QUICK_ABL_TEST 128
+#define TARGET_ACC 0.930
+#define TRAIN_ERR 0.25       /* ReLU vs tanh: time to reach 25% training error */
+#define SHOW_CLASS 9         /* the garment drawn through the layers: the first test ankle boot */
+#define MISTAKES 24
+
+/* --- small helpers ------------------------------------------------------------------ */
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p) CN_DIE("out of memory (%zu x %zu bytes)", n, size);
+    return p;
+}
+
+/* 1234567 -> "1,234,567" into buf (at least 32 bytes). */
+static const char *commas(char *buf, double v)
+{
+    char d[40];
+    snprintf(d, sizeof d, "%.0f", v);
+    size_t len = strlen(d), o = 0;
+    for (size_t k = 0; k < len && o + 2 < 32; k++) {
+        buf[o++] = d[k];
+        if (d[k] != '-' && (len - k - 1) % 3 == 0 && k + 1 < len) buf[o++] = ',';
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+static int file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* The first n images of d as a dataset of their own (all of d when n >= count). */
+static Dataset *first_n(const Dataset *d, int n)
+{
+    if (n >= d->count) n = d->count;
+    const size_t px = (size_t)d->height * (size_t)d->width;
+    Dataset *s = xcalloc(1, sizeof *s);
+    *s = *d;
+    s->count = n;
+    s->images = xcalloc((size_t)n, px);
+    s->labels = xcalloc((size_t)n, 1);
+    memcpy(s->images, d->images, (size_t)n * px);
+    memcpy(s->labels, d->labels, (size_t)n);
+    return s;
+}
+
+/* --- canvas drawing (RGB images made here) ------------------------------------------ */
+
+static const float SLATE[3] = { 0.15f, 0.17f, 0.21f }, WHITE[3] = { 0.95f, 0.95f, 0.95f },
+                   DIM[3] = { 0.62f, 0.66f, 0.72f }, GREEN[3] = { 0.35f, 0.85f, 0.45f },
+                   RED[3] = { 0.98f, 0.40f, 0.35f }, BAR[3] = { 0.40f, 0.62f, 0.95f };
+
+static Image *canvas(int h, int w)
+{
+    Image *im = image_create(3, h, w);
+    CN_CHECK(im);
+    const size_t plane = (size_t)h * (size_t)w;
+    for (int ch = 0; ch < 3; ch++)
+        for (size_t i = 0; i < plane; i++) im->data[(size_t)ch * plane + i] = SLATE[ch];
+    return im;
+}
+
+static void fill_rect(Image *im, int x0, int y0, int w, int h, const float rgb[3])
+{
+    const size_t plane = (size_t)im->h * (size_t)im->w;
+    for (int y = y0; y < y0 + h; y++)
+        for (int x = x0; x < x0 + w; x++) {
+            if (x < 0 || y < 0 || x >= im->w || y >= im->h) continue;
+            for (int ch = 0; ch < 3; ch++) im->data[(size_t)ch * plane + (size_t)y * im->w + x] = rgb[ch];
+        }
+}
+
+/* Map m (h, w) into gray levels, lo black, hi white, each value a scale x
+ * scale block with its top-left corner at (x0, y0). */
+static void blit_map(Image *im, int x0, int y0, const float *m, int h, int w, int scale, float lo, float hi)
+{
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            float g = hi > lo ? (m[y * w + x] - lo) / (hi - lo) : 0.5f;
+            g = g < 0.0f ? 0.0f : g > 1.0f ? 1.0f : g;
+            const float rgb[3] = { g, g, g };
+            fill_rect(im, x0 + x * scale, y0 + y * scale, scale, scale, rgb);
+        }
+}
+
+static void text_at(Image *im, int x, int y, const char *s, const float rgb[3]) { image_draw_text(im, x, y, s, 1, rgb); }
+
+static void text_centred(Image *im, int cx, int y, const char *s, const float rgb[3])
+{
+    text_at(im, cx - text_width(s, 1) / 2, y, s, rgb);
+}
+
+static void write_png(Notebook *nb, const char *file, const Image *im)
+{
+    CN_CHECK(image_write_png(nb_path(nb, file), im->data, im->c, im->h, im->w) == 0);
+}
+
+/* --- a training run, trained or reused ------------------------------------------------ */
+
+typedef struct {
+    const char *key;       /* file names: alexnet_mini_<key> */
+    const char *title;     /* "ReLU", "no LRN", ... */
+    AlexNetOptions opt;
+    Net *net;
+    TrainConfig cfg;
+    AlexNetAugment aug;
+    TrainHistory hist;
+    char ckpt[4096], model[4096];
+    const char *how;       /* "trained", "resumed", "reused" */
+    double seconds;        /* wall time of the training in this run (0 when reused) */
+    int ntrain;            /* training images used */
+} Run;
+
+static void run_setup(Run *r, const char *key, const char *title, const AlexNetOptions *o, int epochs, int ntrain,
+                      int ntest, const char *models_dir, int save_model)
+{
+    memset(r, 0, sizeof *r);
+    r->key = key;
+    r->title = title;
+    r->opt = *o;
+    r->net = alexnet_mini(o);
+    CN_CHECK(r->net);
+    r->ntrain = ntrain;
+    CN_CHECK(snprintf(r->ckpt, sizeof r->ckpt, "%s/alexnet_mini_%s.ckpt", models_dir, key) < (int)sizeof r->ckpt);
+    if (save_model)
+        CN_CHECK(snprintf(r->model, sizeof r->model, "%s/alexnet_mini_%s.cnn", models_dir, key) < (int)sizeof r->model);
+    TrainConfig c = train_defaults();
+    c.epochs = epochs;
+    c.batch = BATCH;
+    c.lr = schedule_cosine(MAIN_LR, epochs, 0.0f);
+    c.momentum = 0.9f;
+    c.weight_decay = 5e-4f;
+    c.seed = SEED;
+    c.std = 0.0f; /* x = p/255, as in the reference script */
+    c.train_limit = ntrain;
+    c.test_limit = ntest;
+    c.checkpoint = r->ckpt;
+    r->aug = (AlexNetAugment){ .pad = CROP_PAD, .flip = 1, .background = 0.0f };
+    c.augment = alexnet_augment;
+    c.augment_ctx = &r->aug;
+    c.quiet = 0;
+    r->cfg = c;
+}
+
+static void run_free(Run *r)
+{
+    net_free(r->net);
+    train_history_free(&r->hist);
+}
+
+/* Seconds of training (evaluation excluded) up to the end of epoch e (1-based). */
+static double train_seconds(const Run *r, int e)
+{
+    double t = 0.0;
+    for (int i = 0; i < e && i < r->hist.n; i++)
+        if (r->hist.e[i].images_per_s > 0) t += r->ntrain / r->hist.e[i].images_per_s;
+    return t;
+}
+
+/* Train r, or reuse an earlier run's checkpoint when it matches r's settings
+ * and is complete. `say` 1: tell the notebook which (the main run); the
+ * ablations are summed up in one line by the caller. */
+static void train_or_reuse(Notebook *nb, Run *r, const Dataset *train, const Dataset *test, int retrain, int resume,
+                           const char *hist_path, int say)
+{
+    int done = -1;
+    char why[1200] = "";
+    if (!retrain && file_exists(r->ckpt)) {
+        Sgd *opt = sgd_create(r->net, r->cfg.momentum, r->cfg.weight_decay);
+        CN_CHECK(opt);
+        TrainHistory h = { 0 };
+        if (checkpoint_load(r->ckpt, r->net, opt, &r->cfg, &h) == 0)
+            done = h.n;
+        else
+            snprintf(why, sizeof why, "%s", cn_last_error());
+        train_history_free(&h);
+        sgd_free(opt);
+    }
+    alexnet_init(r->net, SEED, BIAS_HIDDEN);
+    const int complete = done == r->cfg.epochs;
+    r->cfg.resume = complete || (done >= 0 && done < r->cfg.epochs && resume);
+    r->cfg.history = hist_path;
+    if (say) {
+        if (complete)
+            nb_para(nb, "Reusing %s, trained by an earlier run of this lesson with the same settings (%d epochs). "
+                        "Pass --retrain to train it again.", r->ckpt, done);
+        else if (retrain)
+            nb_para(nb, "Training from scratch (--retrain).");
+        else if (r->cfg.resume)
+            nb_para(nb, "Resuming the interrupted training from its checkpoint (%d of %d epochs done).", done,
+                    r->cfg.epochs);
+        else if (done >= 0)
+            nb_para(nb, "An interrupted training was found (%d of %d epochs); starting afresh (--resume would "
+                        "continue it).", done, r->cfg.epochs);
+        else if (why[0])
+            nb_para(nb, "The saved checkpoint does not match this lesson's settings (%s), so the network is trained "
+                        "again.", why);
+        else
+            nb_para(nb, "No saved model yet: training now.");
+    }
+    const double t0 = now_s();
+    train_history_free(&r->hist);
+    if (train_run(r->net, train, test, &r->cfg, &r->hist))
+        CN_DIE("training %s failed: %s", r->title, cn_last_error());
+    r->seconds = complete ? 0.0 : now_s() - t0;
+    r->how = complete ? "reused" : r->cfg.resume ? "resumed" : "trained";
+    r->cfg.history = NULL;
+    if (r->model[0]) CN_CHECK(net_save(r->net, r->model) == 0);
+}
+
+/* --- the architecture table ------------------------------------------------------------ */
+
+static void describe_layer(char *what, size_t n, const Layer *L)
+{
+    const char *k = L->ops->kind;
+    Conv2d *cv = conv2d_of((Layer *)L);
+    if (cv)
+        snprintf(what, n, "conv %d@%dx%d, pad %d%s", cv->cfg.out_channels, cv->cfg.kh, cv->cfg.kw, cv->cfg.pad_top,
+                 cv->cfg.groups > 1 ? ", 2 groups" : "");
+    else if (!strcmp(k, "maxpool"))
+        snprintf(what, n, "max pool %dx%d, stride %d", L->rf_k, L->rf_k, L->rf_s);
+    else if (!strcmp(k, "dense"))
+        snprintf(what, n, "fully connected %d", L->out.c);
+    else if (!strcmp(k, "lrn"))
+        snprintf(what, n, "LRN n=5 k=2 α=1e-4 β=0.75");
+    else if (!strcmp(k, "dropout"))
+        snprintf(what, n, "dropout %.1f", (double)((const Dropout *)L)->p);
+    else
+        snprintf(what, n, "%s", k);
+}
+
+static void architecture_table(Notebook *nb, const Net *net)
+{
+    const char *hdr[] = { "layer", "what", "output", "parameters", "multiply-adds", "receptive field" };
+    const int rows = net->n + 2, cols = 6;
+    const char **cells = xcalloc((size_t)rows * cols, sizeof *cells);
+    char (*txt)[6][48] = xcalloc((size_t)rows, sizeof *txt);
+    int r = 0;
+    snprintf(txt[r][0], 48, "input");
+    snprintf(txt[r][1], 48, "28x28 gray picture, x = p/255");
+    snprintf(txt[r][2], 48, "%dx%dx%d", net->in.c, net->in.h, net->in.w);
+    snprintf(txt[r][3], 48, "–");
+    snprintf(txt[r][4], 48, "–");
+    snprintf(txt[r][5], 48, "1x1");
+    r++;
+    for (int i = 0; i < net->n; i++, r++) {
+        const Layer *L = net->layer[i];
+        RecField rf = net_receptive_field(net, i);
+        char a[32], b[32];
+        snprintf(txt[r][0], 48, "%s", L->label);
+        describe_layer(txt[r][1], 48, L);
+        snprintf(txt[r][2], 48, "%dx%dx%d", L->out.c, L->out.h, L->out.w);
+        snprintf(txt[r][3], 48, "%s", L->nparam ? commas(a, (double)layer_param_count(L)) : "–");
+        snprintf(txt[r][4], 48, "%s", L->nparam && L->madds > 0 ? commas(b, L->madds) : "–");
+        if (rf.whole)
+            snprintf(txt[r][5], 48, "all");
+        else
+            snprintf(txt[r][5], 48, "%dx%d", rf.size, rf.size);
+    }
+    char a[32], b[32];
+    snprintf(txt[r][0], 48, "total");
+    snprintf(txt[r][1], 48, "%d layers", net->n);
+    snprintf(txt[r][2], 48, "%d classes", net_out_shape(net).c);
+    snprintf(txt[r][3], 48, "%s", commas(a, (double)net_param_count(net)));
+    double macs = 0.0;
+    for (int i = 0; i < net->n; i++)
+        if (net->layer[i]->nparam) macs += net->layer[i]->madds;
+    snprintf(txt[r][4], 48, "%s", commas(b, macs));
+    snprintf(txt[r][5], 48, " ");
+    for (int i = 0; i < rows; i++)
+        for (int j = 0; j < cols; j++) cells[i * cols + j] = txt[i][j];
+    nb_table(nb, hdr, cells, rows, cols);
+    free(cells);
+    free(txt);
+}
+
+/* Multiply-adds of the layers with weights (the convolutions and the fully
+ * connected layers), the count the reference script reports. */
+static double weight_madds(const Net *net)
+{
+    double m = 0.0;
+    for (int i = 0; i < net->n; i++)
+        if (net->layer[i]->nparam) m += net->layer[i]->madds;
+    return m;
+}
+
+/* --- pictures of the data: augmentation --------------------------------------------- */
+
+static void augmentation_sheet(Notebook *nb, const Dataset *train)
+{
+    const int n = 4, copies = 7, S = 3, G = 8, cell = 28 * S;
+    Image *im = canvas(G + n * (cell + G + 12), G + (copies + 1) * (cell + G) + 10);
+    Rng r;
+    rng_seed(&r, SEED, 99);
+    AlexNetAugment a = { .pad = CROP_PAD, .flip = 1, .background = 0.0f };
+    float x[28 * 28], y[28 * 28];
+    for (int k = 0; k < n; k++) {
+        const int i = k * 1237 % train->count;
+        const unsigned char *p = dataset_image(train, i);
+        for (int j = 0; j < 28 * 28; j++) x[j] = p[j] / 255.0f;
+        const int y0 = G + k * (cell + G + 12);
+        blit_map(im, G, y0, x, 28, 28, S, 0.0f, 1.0f);
+        text_centred(im, G + cell / 2, y0 + cell + 2, "original", WHITE);
+        for (int c = 0; c < copies; c++) {
+            memcpy(y, x, sizeof y);
+            alexnet_augment(y, 1, 28, 28, &r, &a);
+            blit_map(im, G + 10 + (c + 1) * (cell + G), y0, y, 28, 28, S, 0.0f, 1.0f);
+        }
+    }
+    write_png(nb, "augmentation.png", im);
+    image_free(im);
+}
+
+/* --- curves ------------------------------------------------------------------------------ */
+
+static void main_curves(Notebook *nb, const Run *r)
+{
+    const int n = r->hist.n;
+    double *x = xcalloc((size_t)n, sizeof *x), *y[4];
+    for (int s = 0; s < 4; s++) y[s] = xcalloc((size_t)n, sizeof **y);
+    for (int e = 0; e < n; e++) {
+        x[e] = e + 1;
+        y[0][e] = r->hist.e[e].train_loss;
+        y[1][e] = r->hist.e[e].test_loss;
+        y[2][e] = 1.0 - r->hist.e[e].train_acc;
+        y[3][e] = 1.0 - r->hist.e[e].test_acc;
+    }
+    const char *ln[2] = { "training (dropout on, augmented)", "test" };
+    const double *ly[2] = { y[0], y[1] };
+    char png[4096];
+    snprintf(png, sizeof png, "%s", nb_path(nb, "loss.png"));
+    CN_CHECK(plot_lines(png, nb_path(nb, "loss.dat"), "AlexNet-mini on Fashion-MNIST: cross-entropy per epoch", "epoch",
+                        "mean cross-entropy", ln, x, ly, 2, n) >= 0);
+    nb_plot(nb, "loss per epoch: training (averaged over the epoch's batches, with dropout and augmentation on) "
+                "and test (after the epoch)", "loss.png");
+    const double *ey[2] = { y[2], y[3] };
+    snprintf(png, sizeof png, "%s", nb_path(nb, "error.png"));
+    CN_CHECK(plot_lines(png, nb_path(nb, "error.dat"), "AlexNet-mini on Fashion-MNIST: error rate per epoch", "epoch",
+                        "fraction classified wrong", ln, x, ey, 2, n) >= 0);
+    nb_plot(nb, "error rate per epoch: training (while training) and test", "error.png");
+    free(x);
+    for (int s = 0; s < 4; s++) free(y[s]);
+}
+
+/* --- conv1's filters ------------------------------------------------------------------- */
+
+static float conv1_filters(Notebook *nb, Net *net)
+{
+    Layer *c1 = net_layer(net, net_find(net, "conv1"));
+    CN_CHECK(c1);
+    const int n = c1->param[0].dims[0], kh = c1->param[0].dims[2], kw = c1->param[0].dims[3];
+    const float *w = c1->param[0].value;
+    float a = 0.0f;
+    for (int i = 0; i < n * kh * kw; i++) a = fmaxf(a, fabsf(w[i]));
+    char(*lab)[16] = xcalloc((size_t)n, sizeof *lab);
+    const char **lp = xcalloc((size_t)n, sizeof *lp);
+    for (int i = 0; i < n; i++) {
+        snprintf(lab[i], 16, "%d", i);
+        lp[i] = lab[i];
+    }
+    MontageOptions mo = montage_defaults();
+    mo.cols = n > 12 ? (n + 1) / 2 : n;
+    mo.scale = 14;
+    mo.gap = 8;
+    mo.mode = MAP_SYMMETRIC;
+    mo.shared_range = 1;
+    mo.labels = lp;
+    CN_CHECK(montage_write_png_opts(nb_path(nb, "conv1_filters.png"), w, n, 1, kh, kw, &mo) == 0);
+    free(lab);
+    free(lp);
+    return a;
+}
+
+/* --- one garment through every layer ---------------------------------------------------- */
+
+/* The rows of the picture: a layer's output drawn as a grid of its maps. */
+static const char *const shown_layers[] = { "conv1", "lrn1", "pool1", "conv2", "lrn2", "pool2", "conv3",
+                                            "conv4", "conv5", "pool5", "fc6",  "fc7" };
+#define NSHOWN ((int)(sizeof shown_layers / sizeof shown_layers[0]))
+
+/* The index of the layer whose output stands for layer `label`: a conv or
+ * fc layer is shown after its activation (what the next layer receives). */
+static int shown_index(const Net *net, const char *label)
+{
+    int i = net_find(net, label);
+    if (i < 0) return -1;
+    const char *k = net->layer[i]->ops->kind;
+    if ((!strcmp(k, "conv") || !strcmp(k, "dense")) && i + 1 < net->n) {
+        const char *n = net->layer[i + 1]->ops->kind;
+        if (!strcmp(n, "relu") || !strcmp(n, "tanh")) i++;
+    }
+    return i;
+}
+
+/* Runs test image `index` through the network and draws every shown layer,
+ * one row per layer, then the class probabilities. Returns the prediction. */
+static int feature_maps(Notebook *nb, Net *net, const Dataset *test, int index, const char *file, float *prob_out)
+{
+    const size_t in = shape_size(net->in);
+    float *x = xcalloc(in, sizeof *x);
+    net_input_from_u8(net, x, dataset_image(test, index), in);
+    net_set_training(net, 0);
+    const float *logits = net_forward(net, x, 1);
+    CN_CHECK(logits);
+    const int K = net_out_shape(net).c;
+    float prob[16];
+    unsigned char lab = test->labels[index];
+    softmax_ce_forward(prob, logits, &lab, 1, K);
+    const int pred = argmax(prob, K);
+    memcpy(prob_out, prob, (size_t)K * sizeof *prob);
+
+    enum { LEFT = 170, G = 10, MAXW = 1500 };
+    int idx[NSHOWN], scale[NSHOWN], cols[NSHOWN], rowh[NSHOWN];
+    int H = G + 28 * 4 + 20 + G;
+    for (int r = 0; r < NSHOWN; r++) {
+        idx[r] = shown_index(net, shown_layers[r]);
+        CN_CHECK(idx[r] >= 0);
+        const Shape s = net->layer[idx[r]]->out;
+        if (s.h > 1) {
+            scale[r] = s.h >= 24 ? 2 : s.h >= 10 ? 3 : s.h >= 5 ? 6 : 10;
+            const int cw = s.w * scale[r] + 4;
+            cols[r] = (MAXW - LEFT) / cw;
+            if (cols[r] > s.c) cols[r] = s.c;
+            const int nrows = (s.c + cols[r] - 1) / cols[r];
+            rowh[r] = nrows * (s.h * scale[r] + 4) + G;
+        } else { /* a vector: one cell per unit, 32 to a row */
+            scale[r] = 12;
+            cols[r] = 32;
+            rowh[r] = (s.c + 31) / 32 * (scale[r] + 2) + G;
+        }
+        if (rowh[r] < 46) rowh[r] = 46;
+        H += rowh[r];
+    }
+    H += K * 18 + 2 * G + 14;
+    Image *im = canvas(H, MAXW);
+    /* the input */
+    float px[28 * 28];
+    const unsigned char *p = dataset_image(test, index);
+    for (int j = 0; j < 28 * 28; j++) px[j] = p[j] / 255.0f;
+    int y = G;
+    text_at(im, G, y + 20, "input", WHITE);
+    char buf[96];
+    snprintf(buf, sizeof buf, "1x28x28, a %s", test->class_names[lab]);
+    text_at(im, G, y + 32, buf, DIM);
+    blit_map(im, LEFT, y, px, 28, 28, 4, 0.0f, 1.0f);
+    y += 28 * 4 + 20 + G;
+    for (int r = 0; r < NSHOWN; r++) {
+        const Layer *L = net->layer[idx[r]];
+        const Shape s = L->out;
+        const float *d = net_output(net, idx[r]);
+        const size_t n = shape_size(s);
+        float hi = 0.0f, lo = 0.0f;
+        for (size_t i = 0; i < n; i++) hi = fmaxf(hi, d[i]), lo = fminf(lo, d[i]);
+        const int named = net_find(net, shown_layers[r]);
+        const char *what = idx[r] != named ? net->layer[idx[r]]->label : "";
+        snprintf(buf, sizeof buf, "%s%s%s", shown_layers[r], what[0] ? " + " : "", what);
+        text_at(im, G, y + 4, buf, WHITE);
+        if (s.h > 1)
+            snprintf(buf, sizeof buf, "%d maps %dx%d", s.c, s.h, s.w);
+        else
+            snprintf(buf, sizeof buf, "%d units", s.c);
+        text_at(im, G, y + 16, buf, DIM);
+        snprintf(buf, sizeof buf, "black %.2g, white %.2g", (double)lo, (double)hi);
+        text_at(im, G, y + 28, buf, DIM);
+        if (s.h > 1) {
+            const int cw = s.w * scale[r] + 4, ch = s.h * scale[r] + 4;
+            for (int c = 0; c < s.c; c++)
+                blit_map(im, LEFT + (c % cols[r]) * cw, y + (c / cols[r]) * ch, d + (size_t)c * s.h * s.w, s.h, s.w,
+                         scale[r], lo, hi);
+        } else {
+            for (int u = 0; u < s.c; u++) {
+                float g = hi > lo ? (d[u] - lo) / (hi - lo) : 0.5f;
+                const float rgb[3] = { g, g, g };
+                fill_rect(im, LEFT + (u % 32) * (scale[r] + 2), y + (u / 32) * (scale[r] + 2), scale[r], scale[r], rgb);
+            }
+        }
+        y += rowh[r];
+    }
+    /* the output: softmax of fc8 */
+    text_at(im, G, y + 4, "fc8 + softmax", WHITE);
+    text_at(im, G, y + 16, "10 class probabilities", DIM);
+    int label_w = 0;
+    for (int k = 0; k < K; k++)
+        if (text_width(test->class_names[k], 1) > label_w) label_w = text_width(test->class_names[k], 1);
+    for (int k = 0; k < K; k++) {
+        const int yy = y + k * 18;
+        const float *col = k == pred ? (pred == lab ? GREEN : RED) : (k == lab ? GREEN : WHITE);
+        text_at(im, LEFT, yy + 4, test->class_names[k], col);
+        const int bw = (int)lroundf(300.0f * prob[k]);
+        fill_rect(im, LEFT + label_w + 8, yy + 1, bw > 0 ? bw : 1, 14, k == pred ? col : BAR);
+        snprintf(buf, sizeof buf, "%.1f%%", 100.0 * prob[k]);
+        text_at(im, LEFT + label_w + 8 + 300 + 8, yy + 4, buf, DIM);
+    }
+    write_png(nb, file, im);
+    image_free(im);
+    free(x);
+    return pred;
+}
+
+/* --- mistakes ----------------------------------------------------------------------- */
+
+typedef struct {
+    int i;
+    float p;
+} Mistake;
+
+static int by_confidence(const void *a, const void *b)
+{
+    const Mistake *x = a, *y = b;
+    if (x->p != y->p) return x->p < y->p ? 1 : -1;
+    return x->i - y->i;
+}
+
+/* The most confident mistakes on the test set. Returns how many there are in
+ * all; *shown gets how many are drawn. */
+static int mistakes_grid(Notebook *nb, const EvalResult *ev, const Dataset *ds, const char *file, int *shown)
+{
+    const int K = ev->nclasses;
+    Mistake *m = xcalloc((size_t)ev->n, sizeof *m);
+    int nm = 0;
+    for (int i = 0; i < ev->n; i++)
+        if (ev->pred[i] != ds->labels[i]) m[nm++] = (Mistake){ i, ev->prob[(size_t)i * K + ev->pred[i]] };
+    qsort(m, (size_t)nm, sizeof *m, by_confidence);
+    const int n = nm < MISTAKES ? nm : MISTAKES;
+    *shown = n;
+    char(*l1)[48] = xcalloc((size_t)(n > 0 ? n : 1), sizeof *l1), (*l2)[48] = xcalloc((size_t)(n > 0 ? n : 1), sizeof *l2);
+    int cw = 28 * 3;
+    for (int k = 0; k < n; k++) {
+        snprintf(l1[k], 48, "true: %s", ds->class_names[ds->labels[m[k].i]]);
+        snprintf(l2[k], 48, "said: %s %.0f%%", ds->class_names[ev->pred[m[k].i]], 100.0 * m[k].p);
+        if (text_width(l1[k], 1) > cw) cw = text_width(l1[k], 1);
+        if (text_width(l2[k], 1) > cw) cw = text_width(l2[k], 1);
+    }
+    const int cols = 8, rows = n > 0 ? (n + cols - 1) / cols : 1, G = 10, ch = 28 * 3 + 26;
+    Image *im = canvas(rows * (ch + G) + G, cols * (cw + G) + G);
+    float px[28 * 28];
+    for (int k = 0; k < n; k++) {
+        const int x0 = G + (k % cols) * (cw + G), y0 = G + (k / cols) * (ch + G);
+        const unsigned char *p = dataset_image(ds, m[k].i);
+        for (int j = 0; j < 28 * 28; j++) px[j] = p[j] / 255.0f;
+        blit_map(im, x0 + (cw - 84) / 2, y0, px, 28, 28, 3, 0.0f, 1.0f);
+        text_centred(im, x0 + cw / 2, y0 + 84 + 4, l1[k], GREEN);
+        text_centred(im, x0 + cw / 2, y0 + 84 + 15, l2[k], RED);
+    }
+    if (n == 0) text_at(im, G, G + 20, "no mistakes on this test set", WHITE);
+    write_png(nb, file, im);
+    image_free(im);
+    free(l1);
+    free(l2);
+    free(m);
+    return nm;
+}
+
+/* --- LeNet-5 beside it ----------------------------------------------------------------- */
+
+typedef struct {
+    char name[64];
+    char source[160];
+    size_t params;
+    double madds;
+    double acc;
+    double img_s;   /* inference images per second on the test set */
+} NetRow;
+
+/* Evaluate net on test, timing the pass. */
+static void net_row(NetRow *row, Net *net, const Dataset *test, const char *name, const char *source)
+{
+    EvalResult ev = { 0 };
+    const double t0 = now_s();
+    CN_CHECK(net_evaluate(net, test, 0, &ev) == 0);
+    const double dt = now_s() - t0;
+    snprintf(row->name, sizeof row->name, "%s", name);
+    snprintf(row->source, sizeof row->source, "%s", source);
+    row->params = net_param_count(net);
+    row->madds = weight_madds(net);
+    row->acc = ev.accuracy;
+    row->img_s = dt > 0 ? ev.n / dt : 0.0;
+    eval_result_free(&ev);
+}
+
+/* --- the ablations ---------------------------------------------------------------------- */
+
+enum { A_BASE, A_TANH, A_NOLRN, A_POOL2, A_NODROP, A_GROUPS, NABL };
+
+typedef struct {
+    Run run;
+    double train_acc_eval; /* accuracy on its training images at the end, dropout off */
+    double test_acc;       /* final test accuracy (on the ablation test set) */
+    size_t params, fc6_params;
+} Abl;
+
+/* First epoch (1-based) whose training error is at most err, linearly
+ * interpolated between epochs (epoch 0 has the error of guessing, 0.9);
+ * *sec gets the training seconds to that point. -1 if never reached. */
+static double epochs_to_error(const Run *r, double err, double *sec)
+{
+    double prev = 0.9;
+    for (int e = 0; e < r->hist.n; e++) {
+        const double cur = 1.0 - r->hist.e[e].train_acc;
+        if (cur <= err) {
+            const double f = prev > cur ? (prev - err) / (prev - cur) : 1.0;
+            const double t0 = train_seconds(r, e), t1 = train_seconds(r, e + 1);
+            *sec = t0 + f * (t1 - t0);
+            return e + f;
+        }
+        prev = cur;
+    }
+    *sec = NAN;
+    return -1.0;
+}
+
+/* Two runs' curves of one quantity on one plot. which: 0 training error,
+ * 1 test accuracy, 2 training and test accuracy (four curves). */
+static void ablation_plot(Notebook *nb, const char *file, const char *title, const Abl *a, const char *na,
+                          const Abl *b, const char *nb_name, int which, const char *caption)
+{
+    const int n = a->run.hist.n > b->run.hist.n ? a->run.hist.n : b->run.hist.n;
+    double *x = xcalloc((size_t)n, sizeof *x), *y[5];
+    for (int s = 0; s < 5; s++) y[s] = xcalloc((size_t)n, sizeof **y);
+    const Abl *ab[2] = { a, b };
+    for (int e = 0; e < n; e++) {
+        x[e] = e + 1;
+        for (int k = 0; k < 2; k++) {
+            const TrainHistory *h = &ab[k]->run.hist;
+            const int ok = e < h->n;
+            if (which == 0) y[k][e] = ok ? 1.0 - h->e[e].train_acc : NAN;
+            if (which == 1) y[k][e] = ok ? h->e[e].test_acc : NAN;
+            if (which == 2) {
+                y[2 * k][e] = ok ? h->e[e].train_acc : NAN;
+                y[2 * k + 1][e] = ok ? h->e[e].test_acc : NAN;
+            }
+        }
+        y[4][e] = TRAIN_ERR;
+    }
+    char n0[80], n1[80], n2[80], n3[80];
+    const char *names[5];
+    int ns;
+    if (which == 2) {
+        snprintf(n0, sizeof n0, "%s: training", na);
+        snprintf(n1, sizeof n1, "%s: test", na);
+        snprintf(n2, sizeof n2, "%s: training", nb_name);
+        snprintf(n3, sizeof n3, "%s: test", nb_name);
+        names[0] = n0, names[1] = n1, names[2] = n2, names[3] = n3;
+        ns = 4;
+    } else {
+        names[0] = na;
+        names[1] = nb_name;
+        ns = 2;
+        if (which == 0) {
+            names[2] = "25% error";
+            memcpy(y[2], y[4], (size_t)n * sizeof **y);
+            ns = 3;
+        }
+    }
+    const double *ys[4] = { y[0], y[1], y[2], y[3] };
+    char png[4096], dat[128];
+    snprintf(dat, sizeof dat, "%.*s.dat", (int)(strlen(file) - 4), file);
+    snprintf(png, sizeof png, "%s", nb_path(nb, file));
+    CN_CHECK(plot_lines(png, nb_path(nb, dat), title, "epoch (of the ablation subset)",
+                        which == 0 ? "training error (while training)" : "fraction classified right", names, x, ys, ns,
+                        n) >= 0);
+    nb_plot(nb, caption, file);
+    free(x);
+    for (int s = 0; s < 5; s++) free(y[s]);
+}
+
+/* --- main ------------------------------------------------------------------------------- */
+
+int main(int argc, char **argv)
+{
+    int quick = 0, retrain = 0, resume = 0, long_abl = 0, epochs = MAIN_EPOCHS, show = -1, groups = 1;
+    CliOpt opts[] = {
+        { "quick", OPT_FLAG, &quick, "seconds: a small subset, a few epochs (models go to the output folder, not "
+                                     "models/); every picture is still drawn" },
+        { "retrain", OPT_FLAG, &retrain, "train again even when saved runs match this lesson's settings" },
+        { "resume", OPT_FLAG, &resume, "continue an interrupted training from its checkpoint" },
+        { "ablations", OPT_FLAG, &long_abl, "the longer ablations: all 60,000 training images, 10 epochs each "
+                                            "(about an hour)" },
+        { "epochs", OPT_INT, &epochs, "N: epochs of the main training (default 12)" },
+        { "groups", OPT_INT, &groups, "G: train the main network with conv2..conv5 in G groups (1 or 2; 2 is "
+                                      "saved as alexnet_mini_g2_fashion.cnn)" },
+        { "index", OPT_INT, &show, "N: the test image drawn through the layers (default: the first ankle boot)" },
+    };
+    cli_main(argc, argv, opts, (int)(sizeof opts / sizeof opts[0]),
+             "Lesson 08: a scaled-down AlexNet on Fashion-MNIST: ReLU, local response normalization, overlapping "
+             "pooling, dropout, augmentation, momentum and weight decay, grouped convolutions; the architecture, "
+             "curves, filters, feature maps, confusion matrix, mistakes, LeNet-5 beside it, and each idea switched "
+             "off in turn.\nOutputs: plots/out/" LESSON_ID "/ (or $CONVNET_OUT/" LESSON_ID "/). Models: models/ (or "
+             "$CONVNET_MODELS; with --quick, the output folder's models/).");
+    if (retrain && resume) CN_DIE("--retrain and --resume contradict each other: give one of them");
+    if (epochs < 1 || epochs > 1000) CN_DIE("--epochs %d: give a number of epochs from 1 to 1000", epochs);
+    if (groups != 1 && groups != 2) CN_DIE("--groups %d: use 1, or 2 for the paper's two halves", groups);
+    if (quick && long_abl) CN_DIE("--quick and --ablations contradict each other: give one of them");
+    const double t_start = now_s();
+
+    Dataset *train = dataset_load("fashion-mnist", 1), *test = dataset_load("fashion-mnist", 0);
+    if (!train || !test) CN_DIE("%s", cn_last_error());
+    const int full_train = train->count, full_test = test->count;
+    if (quick) {
+        if (epochs == MAIN_EPOCHS) epochs = QUICK_EPOCHS;
+        Dataset *a = first_n(train, QUICK_TRAIN), *b = first_n(test, QUICK_TEST);
+        dataset_free(train);
+        dataset_free(test);
+        train = a;
+        test = b;
+    }
+    if (show >= test->count) CN_DIE("--index %d: the test set has %d images (0 .. %d)", show, test->count, test->count - 1);
+    if (show < 0)
+        for (int i = 0; i < test->count && show < 0; i++)
+            if (test->labels[i] == SHOW_CLASS) show = i;
+    if (show < 0) show = 0;
+
+    Notebook *nb = nb_open(LESSON_ID, "Lesson 08 — A scaled-down AlexNet");
+    CN_CHECK(nb);
+    char models_dir[4096];
+    const char *env_models = getenv("CONVNET_MODELS");
+    if (env_models && env_models[0])
+        snprintf(models_dir, sizeof models_dir, "%s", env_models);
+    else if (quick)
+        snprintf(models_dir, sizeof models_dir, "%s/models", nb_dir(nb));
+    else
+        CN_CHECK(cn_project_path(models_dir, sizeof models_dir, "models") == 0);
+    CN_CHECK(make_dirs(models_dir) == 0);
+    char a[32], b[32], c[32], d[32];
+
+    /* ------------------------------------------------------------------------------------ */
+    nb_section(nb, "From LeNet to AlexNet");
+    nb_para(nb, "In 2012 a convolutional network won the ImageNet competition (1.2 million photographs, 1000 classes) "
+                "with a top-5 error of 15.3%%, where the next best entry had 26.2%%: Krizhevsky, Sutskever and Hinton, "
+                "\"ImageNet classification with deep convolutional neural networks\". Its skeleton is LeNet's "
+                "(lesson 07): convolutions and pooling, then fully connected layers. What was new is what made a "
+                "network of 60 million parameters trainable at all:\n"
+                "- ReLU, max(0, a), instead of tanh: gradients that do not fade, several times faster training;\n"
+                "- local response normalization (LRN): each map divided by the energy of its neighbouring maps;\n"
+                "- overlapping pooling: 3x3 windows every 2 pixels instead of 2x2 every 2;\n"
+                "- dropout: during training, each unit of the big fully connected layers is switched off half the "
+                "time, so no unit can rely on another;\n"
+                "- data augmentation: random crops and mirror images, so the network never sees the same picture "
+                "twice;\n"
+                "- SGD with momentum 0.9 and weight decay 0.0005, a learning rate that goes down, and biases started "
+                "at 1 so that the ReLUs begin active;\n"
+                "- two groups of convolutions, one per GPU, that only meet at a few layers.");
+    nb_para(nb, "This lesson builds AlexNet at the size of Fashion-MNIST: 28x28 gray pictures of clothes, %s for "
+                "training and %s for testing, in 10 classes. Every idea is here as a switch (core/alexnet.h), so "
+                "that at the end each one can be turned off and measured.",
+            commas(a, full_train), commas(b, full_test));
+    if (quick)
+        nb_para(nb, "This is a --quick run: %d training images, %d test images, %d epochs and tiny ablations, so the "
+                    "numbers are far from what the full lesson reaches. Models go to %s.",
+                train->count, test->count, epochs, models_dir);
+
+    /* ------------------------------------------------------------------------------------ */
+    nb_section(nb, "The network");
+    AlexNetOptions o = alexnet_defaults();
+    o.seed = SEED;
+    o.groups = groups;
+    Run mainr;
+    const char *main_key = groups == 2 ? "g2_fashion" : "fashion";
+    run_setup(&mainr, main_key, "AlexNet-mini", &o, epochs, quick ? train->count : 0, 0, models_dir, 1);
+    Net *net = mainr.net;
+    char name[64];
+    nb_para(nb, "Five convolution layers and three fully connected ones, in AlexNet's order, each convolution "
+                "followed by a ReLU; LRN after the first two; max pooling after conv1, conv2 and conv5; dropout "
+                "on the inputs of fc7 and fc8. The widths are AlexNet's divided by 4 (96 → 24 maps in conv1, "
+                "256 → 48 in conv2, 384 → 64 in conv3 and conv4, 256 → 48 in conv5), the fully connected layers "
+                "4096 → 256. The network's name records every switch: %s.", alexnet_name(name, sizeof name, &o));
+    architecture_table(nb, net);
+    const double macs = weight_madds(net);
+    if (groups == 1) {
+        nb_check(nb, net_param_count(net) == 221146 && macs == 5657600.0,
+                 "%s parameters and %s multiply-adds per image, the numbers PyTorch counts for the same network in "
+                 "the reference script (221,146 and 5,657,600)",
+                 commas(a, (double)net_param_count(net)), commas(b, macs));
+    }
+    {
+        RecField rf5 = net_receptive_field(net, net_find(net, "conv5")), rfp = net_receptive_field(net, net_find(net, "pool5"));
+        nb_para(nb, "The receptive field (lesson 03) grows by (k − 1) × jump at every layer, and the jump doubles at "
+                    "every stride-2 pooling: a unit of conv5 sees %dx%d input pixels, one of pool5 %dx%d, more than "
+                    "the whole 28x28 picture. The three fully connected layers then see everything.",
+                rf5.size, rf5.size, rfp.size, rfp.size);
+        nb_check(nb, rfp.size == 47 && rf5.size == 39,
+                 "receptive fields by the recurrence r ← r + (k − 1)·j: conv1 5, pool1 7, conv2 11, pool2 15, conv3 23, "
+                 "conv4 31, conv5 %d, pool5 %d", rf5.size, rfp.size);
+    }
+    const Layer *p5 = net->layer[net_find(net, "pool5")];
+    const int cover_h = (p5->out.h - 1) * p5->rf_s + p5->rf_k, cover_w = (p5->out.w - 1) * p5->rf_s + p5->rf_k;
+    nb_para(nb, "Two things in the table to look at. Most multiply-adds are in the convolutions (conv2 alone does "
+                "%.0f%%), while most parameters are in the fully connected layers (%.0f%%): AlexNet's own split was "
+                "similar. And pool5 reads a %dx%d map with 3x3 windows every 2 pixels: windows start at 0 and 2 and "
+                "cover %dx%d pixels, so the last row and column of conv5 (%d of its %d outputs per map) are never "
+                "read, a quirk of the scaled sizes.",
+            100.0 * net->layer[net_find(net, "conv2")]->madds / macs,
+            100.0 *
+                (double)(layer_param_count(net->layer[net_find(net, "fc6")]) +
+                         layer_param_count(net->layer[net_find(net, "fc7")]) +
+                         layer_param_count(net->layer[net_find(net, "fc8")])) /
+                (double)net_param_count(net),
+            p5->in.h, p5->in.w, cover_h, cover_w, p5->in.h * p5->in.w - cover_h * cover_w, p5->in.h * p5->in.w);
+
+    /* ------------------------------------------------------------------------------------ */
+    nb_section(nb, "Training");
+    nb_para(nb, "The recipe is the paper's, in small:\n"
+                "- stochastic gradient descent on mini-batches of %d, momentum 0.9, weight decay 0.0005 on the "
+                "weights (not the biases);\n"
+                "- the learning rate starts at %.2f and follows half a cosine down to 0 over the %d epochs (the "
+                "paper divided it by 10 by hand whenever the validation error stopped improving; the cosine does "
+                "the same smoothly, with nothing to watch);\n"
+                "- weights drawn from N(0, 2/fan-in) (He et al. 2015, the scale that keeps a ReLU network's "
+                "activations from growing or fading with depth; the paper used N(0, 0.01²) for every layer, which "
+                "for 8 layers only trains with care), except fc8, the output layer, which starts at the paper's "
+                "N(0, 0.01²) so that the first predictions are near uniform; biases 0 except conv2, conv4, conv5, "
+                "fc6 and fc7, where the paper started them at 1 to make their ReLUs start active, and we start them "
+                "at %.1f (1 is large next to weights of this scale);\n"
+                "- augmentation: each training picture is moved by up to %d pixels in each direction (the paper's "
+                "random 224x224 crops out of 256x256 images) and mirrored left to right half of the time.",
+            BATCH, (double)MAIN_LR, epochs, (double)BIAS_HIDDEN, CROP_PAD);
+    augmentation_sheet(nb, train);
+    nb_image(nb, "four training pictures (left) and seven random versions of each as the network sees them: "
+                 "moved by up to 2 pixels (the uncovered border is black background) and mirrored half the time",
+             "augmentation.png");
+    nb_para(nb, "Every choice is random but seeded (seed %d): a run of this lesson gives the same weights on any "
+                "number of threads, and a run interrupted after any epoch resumes to exactly the same end "
+                "(--resume; tests/check_alexnet.c checks both).", SEED);
+
+    char hist_path[4096];
+    snprintf(hist_path, sizeof hist_path, "%s", nb_path(nb, "history.dat"));
+    const double t_train0 = now_s();
+    train_or_reuse(nb, &mainr, train, test, retrain, resume, hist_path, 1);
+    const double main_wall = now_s() - t_train0;
+    const EpochStats *last = &mainr.hist.e[mainr.hist.n - 1];
+    double med_ips = 0.0;
+    {
+        double *v = xcalloc((size_t)mainr.hist.n, sizeof *v);
+        for (int e = 0; e < mainr.hist.n; e++) v[e] = mainr.hist.e[e].images_per_s;
+        for (int i = 1; i < mainr.hist.n; i++)
+            for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
+                double t = v[j];
+                v[j] = v[j - 1];
+                v[j - 1] = t;
+            }
+        med_ips = v[mainr.hist.n / 2];
+        free(v);
+    }
+    if (strcmp(mainr.how, "reused"))
+        nb_para(nb, "Trained in %.0f s: %d epochs over %s images, a median of %s images per second while training "
+                    "(forward, backward and the update, batch %d); saved to %s.",
+                main_wall, mainr.hist.n, commas(a, train->count), commas(b, med_ips), BATCH, mainr.model);
+    else
+        nb_para(nb, "That training took %.0f s when it ran (a median of %s images per second).",
+                train_seconds(&mainr, mainr.hist.n) + 0.0, commas(b, med_ips));
+    main_curves(nb, &mainr);
+
+    EvalResult ev = { .want_pred = 1 };
+    CN_CHECK(net_evaluate(net, test, 0, &ev) == 0);
+    double best = 0.0;
+    int best_e = 0;
+    for (int e = 0; e < mainr.hist.n; e++)
+        if (mainr.hist.e[e].test_acc > best) best = mainr.hist.e[e].test_acc, best_e = e + 1;
+    nb_para(nb, "After %d epochs: test accuracy %.4f (%d of %d pictures right), test loss %.4f; training accuracy "
+                "%.4f while training (with dropout and augmentation on). The best epoch was %d with %.4f: the "
+                "final network is the one kept, not the best epoch (choosing by the test set would be cheating).",
+            mainr.hist.n, ev.accuracy, (int)lround(ev.accuracy * ev.n), ev.n, ev.loss, last->train_acc, best_e, best);
+    if (!quick && epochs == MAIN_EPOCHS)
+        nb_check(nb, ev.accuracy >= TARGET_ACC, "test accuracy %.4f ≥ %.3f on all %s test pictures", ev.accuracy,
+                 TARGET_ACC, commas(a, ev.n));
+    else
+        nb_check(nb, ev.accuracy > 0.2, "test accuracy %.4f is more than twice chance (0.1 for 10 classes)", ev.accuracy);
+
+    /* ------------------------------------------------------------------------------------ */
+    nb_section(nb, "What conv1 learned");
+    const float wmax = conv1_filters(nb, net);
+    nb_image(nb, "the 24 filters of conv1, 5x5 each, enlarged; mid-gray is 0, lighter positive, darker negative, "
+                 "all on one scale (largest |weight| drawn white or black)", "conv1_filters.png");
+    {
+        Layer *c1 = net_layer(net, net_find(net, "conv1"));
+        int nsum_pos = 0, nsum_neg = 0;
+        for (int f = 0; f < c1->out.c; f++) {
+            double s = 0.0;
+            for (int t = 0; t < 25; t++) s += c1->param[0].value[f * 25 + t];
+            nsum_pos += s > 0.05 * wmax * 25, nsum_neg += s < -0.05 * wmax * 25;
+        }
+        nb_para(nb, "Largest |weight| %.3f. As in lesson 01, a filter's sum says what it does with flat regions: "
+                    "%d of the 24 filters sum to clearly more than 0 (they respond to brightness, like a blur), %d to "
+                    "clearly less, and the rest to about 0 (edge and stripe detectors: light on one side, dark on the "
+                    "other). The paper's first layer learned the same kinds of filters from photographs.",
+                (double)wmax, nsum_pos, nsum_neg);
+    }
+
+    /* ------------------------------------------------------------------------------------ */
+    nb_section(nb, "One garment through every layer");
+    float prob[16];
+    const int pred = feature_maps(nb, net, test, show, "feature_maps.png", prob);
+    {
+        const int lab = test->labels[show];
+        nb_image(nb, "one test picture through the network: every map of every layer, each layer on its own "
+                     "scale (black its smallest value, white its largest); convolution and fully connected layers "
+                     "after their ReLU; the bars are the class probabilities (green: the true class)",
+                 "feature_maps.png");
+        nb_para(nb, "Test picture %d, a %s. The network says %s with probability %.3f%s. Going down, the maps "
+                    "shrink (28 → 13 → 6 → 2 pixels) and multiply (24 → 48 → 64 maps), and they become sparse: "
+                    "after a ReLU most units are exactly 0 and a few light up. conv1's maps still look like the boot "
+                    "(edges, the sole, the dark inside); by conv5 a 6x6 map only says whether something is there.",
+                show, test->class_names[lab], test->class_names[pred], (double)prob[pred],
+                pred == lab ? " (right)" : " (wrong)");
+        /* LRN at AlexNet's constants barely moves s from k */
+        const int li = net_find(net, "lrn1");
+        if (li >= 0) {
+            const Lrn *L = (const Lrn *)net->layer[li];
+            const size_t n = shape_size(net->layer[li]->out);
+            float smax = 0.0f, smin = INFINITY;
+            for (size_t i = 0; i < n; i++) smax = fmaxf(smax, L->scale[i]), smin = fminf(smin, L->scale[i]);
+            nb_para(nb, "LRN's divisor s = k + (α/n)·Σ a² on this picture stays between %.4f and %.4f (k = 2), so "
+                        "each output is its input times %.4f to %.4f: with α = 1e-4 and activations of this size, "
+                        "LRN is nearly a constant factor 2^−0.75 = %.4f. It matters only where activations are large "
+                        "(the paper's network worked on pixel values in the hundreds).",
+                    (double)smin, (double)smax, pow(smax, -0.75), pow(smin, -0.75), pow(2.0, -0.75));
+        }
+    }
+
+    /* ------------------------------------------------------------------------------------ */
+    nb_section(nb, "Which clothes it confuses");
+    const int K = ev.nclasses;
+    {
+        double *cm = xcalloc((size_t)K * K, sizeof *cm);
+        for (int i = 0; i < K * K; i++) cm[i] = ev.confusion[i];
+        char png[4096];
+        snprintf(png, sizeof png, "%s", nb_path(nb, "confusion.png"));
+        CN_CHECK(plot_heatmap(png, nb_path(nb, "confusion.dat"), "AlexNet-mini, Fashion-MNIST test set", "true class",
+                              "predicted class", cm, K, K, test->class_names, test->class_names) >= 0);
+        free(cm);
+        nb_plot(nb, "the confusion matrix: row = true class, column = what the network said; the diagonal is right",
+                "confusion.png");
+        /* per-class accuracy, worst first */
+        int order[16], tot[16];
+        double acc[16];
+        for (int k = 0; k < K; k++) {
+            tot[k] = 0;
+            for (int j = 0; j < K; j++) tot[k] += ev.confusion[k * K + j];
+            acc[k] = tot[k] ? (double)ev.confusion[k * K + k] / tot[k] : 0.0;
+            order[k] = k;
+        }
+        for (int i = 1; i < K; i++)
+            for (int j = i; j > 0 && acc[order[j - 1]] > acc[order[j]]; j--) {
+                int t = order[j];
+                order[j] = order[j - 1];
+                order[j - 1] = t;
+            }
+        const char *hdr[] = { "class", "right", "accuracy", "most often mistaken for" };
+        const char **cells = xcalloc((size_t)K * 4, sizeof *cells);
+        char(*txt)[4][64] = xcalloc((size_t)K, sizeof *txt);
+        for (int r = 0; r < K; r++) {
+            const int k = order[r];
+            int wj = -1, wn = 0;
+            for (int j = 0; j < K; j++)
+                if (j != k && ev.confusion[k * K + j] > wn) wn = ev.confusion[k * K + j], wj = j;
+            snprintf(txt[r][0], 64, "%s", test->class_names[k]);
+            snprintf(txt[r][1], 64, "%d / %d", ev.confusion[k * K + k], tot[k]);
+            snprintf(txt[r][2], 64, "%.3f", acc[k]);
+            if (wj >= 0)
+                snprintf(txt[r][3], 64, "%s (%d)", test->class_names[wj], wn);
+            else
+                snprintf(txt[r][3], 64, "–");
+            for (int j = 0; j < 4; j++) cells[r * 4 + j] = txt[r][j];
+        }
+        nb_table(nb, hdr, cells, K, 4);
+        free(cells);
+        free(txt);
+        /* the upper-body garments */
+        const int tee = 0, pull = 2, coat = 4, shirt = 6;
+        const int upper[4] = { tee, pull, coat, shirt };
+        int wrong = 0;
+        for (int t = 0; t < K; t++)
+            for (int p2 = 0; p2 < K; p2++)
+                if (t != p2) wrong += ev.confusion[t * K + p2];
+        int within_n = 0;
+        for (int u = 0; u < 4; u++)
+            for (int v = 0; v < 4; v++)
+                if (u != v) within_n += ev.confusion[upper[u] * K + upper[v]];
+        nb_para(nb, "The hardest class is %s (%.3f right); %d of the %d mistakes (%.0f%%) are one upper-body garment "
+                    "taken for another (T-shirt/top, pullover, coat, shirt): at 28x28 in gray, a shirt is a T-shirt "
+                    "with a collar, buttons and longer sleeves, and those details are a few pixels. Shirts are "
+                    "taken for T-shirts %d times, T-shirts for shirts %d times, pullovers for coats %d times and "
+                    "coats for pullovers %d times. Shoes and bags are almost never confused with clothes.",
+                test->class_names[order[0]], acc[order[0]], within_n, wrong, wrong ? 100.0 * within_n / wrong : 0.0,
+                ev.confusion[shirt * K + tee], ev.confusion[tee * K + shirt], ev.confusion[pull * K + coat],
+                ev.confusion[coat * K + pull]);
+        if (!quick)
+            nb_check(nb, order[0] == shirt && wrong > 0 && within_n * 2 > wrong,
+                     "shirt is the hardest class (%.3f) and most mistakes (%d of %d) stay among the four upper-body "
+                     "garments", acc[shirt], within_n, wrong);
+    }
+    int shown = 0;
+    const int nmist = mistakes_grid(nb, &ev, test, "mistakes.png", &shown);
+    nb_image(nb, "the most confident mistakes on the test set: the picture, its true class (green) and what the "
+                 "network said with its probability (red)", "mistakes.png");
+    nb_para(nb, "%d of the %d test pictures are wrong; the %d shown are the ones the network was surest about. Some "
+                "are the network's fault, some are hard for a person too at this resolution, and a few look "
+                "mislabelled.", nmist, ev.n, shown);
+
+    /* ------------------------------------------------------------------------------------ */
+    nb_section(nb, "LeNet-5 beside AlexNet-mini");
+    NetRow rows[4];
+    int nrows = 0;
+    {
+        const char *files[2] = { "lenet5_modern_fashion.cnn", "lenet5_classic_fashion.cnn" };
+        int found = 0;
+        for (int f = 0; f < 2; f++) {
+            char path[4160];
+            snprintf(path, sizeof path, "%s/%s", models_dir, files[f]);
+            if (!file_exists(path)) continue;
+            Net *ln = lenet5_load(path);
+            if (!ln) {
+                nb_para(nb, "%s could not be read (%s); it is left out.", path, cn_last_error());
+                continue;
+            }
+            Dataset *lt = lenet5_fit_dataset(test, ln);
+            CN_CHECK(lt);
+            net_row(&rows[nrows++], ln, lt, lenet5_is_classic(ln) ? "LeNet-5, classic" : "LeNet-5, modern",
+                    "lesson 07's model");
+            dataset_free(lt);
+            net_free(ln);
+            found++;
+        }
+        if (!found) {
+            /* lesson 07 has not been run: a modern LeNet-5 with this lesson's recipe */
+            Net *ln = lenet5_modern();
+            CN_CHECK(ln);
+            char lck[4160];
+            snprintf(lck, sizeof lck, "%s/lenet5_modern_fashion_for08.ckpt", models_dir);
+            TrainConfig lc = mainr.cfg;
+            lc.checkpoint = lck;
+            lc.history = NULL;
+            lc.quiet = 1;
+            lc.test_limit = 0;
+            Sgd *opt = sgd_create(ln, lc.momentum, lc.weight_decay);
+            CN_CHECK(opt);
+            TrainHistory h = { 0 };
+            lc.resume = !retrain && file_exists(lck) && checkpoint_load(lck, ln, opt, &lc, &h) == 0 && h.n == lc.epochs;
+            train_history_free(&h);
+            sgd_free(opt);
+            lenet5_init(ln, SEED);
+            if (train_run(ln, train, NULL, &lc, &h)) CN_DIE("training LeNet-5: %s", cn_last_error());
+            train_history_free(&h);
+            net_row(&rows[nrows++], ln, test, "LeNet-5, modern", "trained here");
+            nb_para(nb, "Lesson 07's LeNet-5 models are not in %s (run build/lessons/07_lenet first to use them), so "
+                        "a modern LeNet-5 was %s here with this lesson's recipe: %d epochs, the same augmentation, "
+                        "momentum, weight decay and schedule.", models_dir, lc.resume ? "reused from an earlier run" : "trained",
+                    lc.epochs);
+            net_free(ln);
+        }
+        net_row(&rows[nrows++], net, test, "AlexNet-mini", mainr.how);
+        const char *hdr[] = { "network", "parameters", "multiply-adds per image", "test accuracy", "test errors",
+                              "inference images/s", "from" };
+        const char **cells = xcalloc((size_t)nrows * 7, sizeof *cells);
+        char(*txt)[7][64] = xcalloc((size_t)nrows, sizeof *txt);
+        for (int r = 0; r < nrows; r++) {
+            snprintf(txt[r][0], 64, "%.63s", rows[r].name);
+            snprintf(txt[r][1], 64, "%s", commas(a, (double)rows[r].params));
+            snprintf(txt[r][2], 64, "%s", commas(b, rows[r].madds));
+            snprintf(txt[r][3], 64, "%.4f", rows[r].acc);
+            snprintf(txt[r][4], 64, "%d", (int)lround((1.0 - rows[r].acc) * test->count));
+            snprintf(txt[r][5], 64, "%s", commas(c, rows[r].img_s));
+            snprintf(txt[r][6], 64, "%.63s", rows[r].source);
+            for (int j = 0; j < 7; j++) cells[r * 7 + j] = txt[r][j];
+        }
+        nb_table(nb, hdr, cells, nrows, 7);
+        free(cells);
+        free(txt);
+        const NetRow *ax = &rows[nrows - 1], *le = &rows[0];
+        const int ea = (int)lround((1.0 - ax->acc) * test->count), el = (int)lround((1.0 - le->acc) * test->count);
+        nb_para(nb, "On the same %d test pictures, AlexNet-mini makes %d mistakes where %s makes %d (%.0f%% %s), "
+                    "with %.1f times the parameters and %.0f times the multiply-adds per picture: %s",
+                test->count, ea, le->name, el, el > 0 ? 100.0 * fabs((double)(el - ea)) / el : 0.0,
+                ea <= el ? "fewer" : "more", (double)ax->params / (double)le->params, ax->madds / le->madds,
+                ea < el ? "the extra depth and width buy accuracy, at a price paid on every picture."
+                        : "in a run this short the extra depth and width have not paid off yet.");
+    }
+
+    /* ------------------------------------------------------------------------------------ */
+    nb_section(nb, "The paper's ideas, one at a time");
+    const int abl_train = quick ? QUICK_ABL_TRAIN : long_abl ? LONG_TRAIN : ABL_TRAIN;
+    const int abl_epochs = quick ? QUICK_ABL_EPOCHS : long_abl ? LONG_EPOCHS : ABL_EPOCHS;
+    const int abl_test = quick ? QUICK_ABL_TEST : long_abl ? LONG_TEST : ABL_TEST;
+    nb_para(nb, "Each idea is switched off in turn (or swapped for what came before it) and the network is trained "
+                "again from the same seed, on the first %s training pictures for %d epochs, tested on the first %s "
+                "test pictures%s. Everything else stays as above. These are small runs to keep the lesson short: "
+                "the numbers say what each idea does here, at this scale, and may or may not go the paper's way; "
+                "--ablations runs them on all the training pictures for %d epochs.",
+            commas(a, abl_train), abl_epochs, commas(b, abl_test),
+            long_abl ? "" : " (a subset: the network overfits it sooner than the full set)", LONG_EPOCHS);
+    Abl abl[NABL];
+    {
+        const char *keys[NABL] = { "abl_base", "abl_tanh", "abl_nolrn", "abl_pool2", "abl_nodrop", "abl_groups2" };
+        const char *titles[NABL] = { "AlexNet-mini", "tanh", "no LRN", "pool 2x2/2", "no dropout", "groups 2" };
+        char lkeys[NABL][32];
+        const double t0 = now_s();
+        int reused = 0;
+        for (int k = 0; k < NABL; k++) {
+            AlexNetOptions ao = alexnet_defaults();
+            ao.seed = SEED;
+            if (k == A_TANH) ao.act = ACT_TANH;
+            if (k == A_NOLRN) ao.lrn = 0;
+            if (k == A_POOL2) ao.pool_k = 2;
+            if (k == A_NODROP) ao.dropout = 0.0f;
+            if (k == A_GROUPS) ao.groups = 2;
+            snprintf(lkeys[k], sizeof lkeys[k], "%s%s", keys[k], long_abl ? "_long" : "");
+            run_setup(&abl[k].run, lkeys[k], titles[k], &ao, abl_epochs, abl_train, abl_test, models_dir, 0);
+            train_or_reuse(nb, &abl[k].run, train, test, retrain, resume, NULL, 0);
+            reused += !strcmp(abl[k].run.how, "reused");
+            EvalResult e2 = { 0 };
+            CN_CHECK(net_evaluate(abl[k].run.net, train, abl_train, &e2) == 0);
+            abl[k].train_acc_eval = e2.accuracy;
+            eval_result_free(&e2);
+            abl[k].test_acc = abl[k].run.hist.e[abl[k].run.hist.n - 1].test_acc;
+            /* keep the numbers, free the network and its buffers */
+            abl[k].params = net_param_count(abl[k].run.net);
+            abl[k].fc6_params = layer_param_count(abl[k].run.net->layer[net_find(abl[k].run.net, "fc6")]);
+            net_free(abl[k].run.net);
+            abl[k].run.net = NULL;
+        }
+        const double dt = now_s() - t0;
+        if (reused == NABL)
+            nb_para(nb, "All %d runs were reused from the checkpoints of an earlier run of this lesson (%s); "
+                        "--retrain trains them again.", NABL, models_dir);
+        else
+            nb_para(nb, "The %d runs took %.0f s here%s.", NABL, dt,
+                    reused ? " (some were reused from an earlier run's checkpoints)" : "");
+    }
+    const Abl *base = &abl[A_BASE];
+    /* ReLU vs tanh */
+    double t_relu, t_tanh;
+    const double e_relu = epochs_to_error(&base->run, TRAIN_ERR, &t_relu);
+    const double e_tanh = epochs_to_error(&abl[A_TANH].run, TRAIN_ERR, &t_tanh);
+    nb_para(nb, "ReLU vs tanh. The paper's figure 1: a 4-layer network on CIFAR-10 reached 25%% training error six "
+                "times faster with ReLUs than with tanh units. A tanh saturates: for |a| > 2 its slope is under "
+                "0.07, and gradients shrink through every saturated layer; a ReLU passes the gradient unchanged "
+                "wherever it is active. The tanh network here gets Glorot's initialisation, the usual one for tanh, "
+                "and the same learning rate.");
+    ablation_plot(nb, "relu_vs_tanh.png", "ReLU vs tanh: training error", base, "ReLU", &abl[A_TANH], "tanh", 0,
+                  "training error per epoch (averaged over each epoch while training), ReLU and tanh networks, and "
+                  "the 25% line");
+    /* LRN, pooling */
+    ablation_plot(nb, "lrn.png", "LRN on vs off: accuracy", base, "LRN", &abl[A_NOLRN], "no LRN", 2,
+                  "training and test accuracy per epoch with LRN (AlexNet-mini) and without");
+    ablation_plot(nb, "pooling.png", "Overlapping 3x3/2 pooling vs 2x2/2: accuracy", base, "3x3/2", &abl[A_POOL2],
+                  "2x2/2", 2,
+                  "training and test accuracy per epoch with overlapping 3x3 pooling at stride 2 (AlexNet-mini) and "
+                  "2x2 pooling at stride 2");
+    ablation_plot(nb, "dropout.png", "Dropout on vs off: training and test accuracy", base, "dropout 0.5",
+                  &abl[A_NODROP], "no dropout", 2,
+                  "training accuracy (while training) and test accuracy per epoch, with dropout 0.5 (AlexNet-mini) "
+                  "and without: the distance between a run's two curves is its overfitting");
+    ablation_plot(nb, "groups.png", "Two groups vs one: accuracy", base, "1 group", &abl[A_GROUPS], "2 groups", 2,
+                  "training and test accuracy per epoch with conv2..conv5 in one group (AlexNet-mini) and in two");
+    {
+        const char *hdr[] = { "idea", "with it", "without it", "measured", "with", "without", "the paper" };
+        enum { NR = 6, NC = 7 };
+        char txt[NR][NC][96];
+        const char *cells[NR * NC];
+        double ips_b = 0.0, ips_g = 0.0;
+        for (int e = 0; e < base->run.hist.n; e++) ips_b += base->run.hist.e[e].images_per_s / base->run.hist.n;
+        for (int e = 0; e < abl[A_GROUPS].run.hist.n; e++)
+            ips_g += abl[A_GROUPS].run.hist.e[e].images_per_s / abl[A_GROUPS].run.hist.n;
+        const double gap_b = base->train_acc_eval - base->test_acc, gap_d = abl[A_NODROP].train_acc_eval - abl[A_NODROP].test_acc;
+        const double gap_p = abl[A_POOL2].train_acc_eval - abl[A_POOL2].test_acc;
+        char e1[48], e2[48];
+        if (e_relu >= 0) snprintf(e1, sizeof e1, "%.2f epochs (%.0f s)", e_relu, t_relu);
+        else snprintf(e1, sizeof e1, "not in %d epochs", abl_epochs);
+        if (e_tanh >= 0) snprintf(e2, sizeof e2, "%.2f epochs (%.0f s)", e_tanh, t_tanh);
+        else snprintf(e2, sizeof e2, "not in %d epochs", abl_epochs);
+        int r = 0;
+        snprintf(txt[r][0], 96, "ReLU");
+        snprintf(txt[r][1], 96, "ReLU");
+        snprintf(txt[r][2], 96, "tanh");
+        snprintf(txt[r][3], 96, "time to 25%% training error");
+        snprintf(txt[r][4], 96, "%s", e1);
+        snprintf(txt[r][5], 96, "%s", e2);
+        snprintf(txt[r][6], 96, "6x faster (CIFAR-10)");
+        r++;
+        snprintf(txt[r][0], 96, "LRN");
+        snprintf(txt[r][1], 96, "LRN");
+        snprintf(txt[r][2], 96, "none");
+        snprintf(txt[r][3], 96, "test accuracy");
+        snprintf(txt[r][4], 96, "%.4f", base->test_acc);
+        snprintf(txt[r][5], 96, "%.4f", abl[A_NOLRN].test_acc);
+        snprintf(txt[r][6], 96, "top-1 error −1.4%%");
+        r++;
+        snprintf(txt[r][0], 96, "overlapping pooling");
+        snprintf(txt[r][1], 96, "3x3 stride 2");
+        snprintf(txt[r][2], 96, "2x2 stride 2");
+        snprintf(txt[r][3], 96, "test accuracy (train − test)");
+        snprintf(txt[r][4], 96, "%.4f (%+.4f)", base->test_acc, gap_b);
+        snprintf(txt[r][5], 96, "%.4f (%+.4f)", abl[A_POOL2].test_acc, gap_p);
+        snprintf(txt[r][6], 96, "top-1 error −0.4%%, less overfitting");
+        r++;
+        snprintf(txt[r][0], 96, "dropout");
+        snprintf(txt[r][1], 96, "0.5 at fc7, fc8");
+        snprintf(txt[r][2], 96, "none");
+        snprintf(txt[r][3], 96, "train − test accuracy");
+        snprintf(txt[r][4], 96, "%+.4f (%.4f − %.4f)", gap_b, base->train_acc_eval, base->test_acc);
+        snprintf(txt[r][5], 96, "%+.4f (%.4f − %.4f)", gap_d, abl[A_NODROP].train_acc_eval, abl[A_NODROP].test_acc);
+        snprintf(txt[r][6], 96, "without it, substantial overfitting");
+        r++;
+        snprintf(txt[r][0], 96, "two groups");
+        snprintf(txt[r][1], 96, "groups 2");
+        snprintf(txt[r][2], 96, "groups 1");
+        snprintf(txt[r][3], 96, "parameters; training images/s");
+        snprintf(txt[r][4], 96, "%s; %s", commas(a, (double)abl[A_GROUPS].params), commas(b, ips_g));
+        snprintf(txt[r][5], 96, "%s; %s", commas(c, (double)base->params), commas(d, ips_b));
+        snprintf(txt[r][6], 96, "what fit on two 3 GB GPUs");
+        r++;
+        snprintf(txt[r][0], 96, "two groups");
+        snprintf(txt[r][1], 96, "groups 2");
+        snprintf(txt[r][2], 96, "groups 1");
+        snprintf(txt[r][3], 96, "test accuracy");
+        snprintf(txt[r][4], 96, "%.4f", abl[A_GROUPS].test_acc);
+        snprintf(txt[r][5], 96, "%.4f", base->test_acc);
+        snprintf(txt[r][6], 96, "vs half the maps: top-1 −1.7%%");
+        for (int i = 0; i < NR; i++)
+            for (int j = 0; j < NC; j++) cells[i * NC + j] = txt[i][j];
+        nb_table(nb, hdr, cells, NR, NC);
+
+        /* in words, with the direction computed */
+        const double d_lrn = base->test_acc - abl[A_NOLRN].test_acc, d_pool = base->test_acc - abl[A_POOL2].test_acc;
+        const double d_grp = abl[A_GROUPS].test_acc - base->test_acc;
+        const double ntest_abl = abl_test < test->count ? abl_test : test->count;
+        const double se = sqrt(base->test_acc * (1.0 - base->test_acc) / ntest_abl);
+        if (e_relu >= 0 && e_tanh >= 0)
+            nb_para(nb, "- ReLU vs tanh: the ReLU network reached 25%% training error after %.2f epochs (%.0f s of "
+                        "training), the tanh network after %.2f epochs (%.0f s): tanh needed %.2f times as many epochs. "
+                        "%s",
+                    e_relu, t_relu, e_tanh, t_tanh, e_relu > 0 ? e_tanh / e_relu : 0.0,
+                    e_tanh > 1.2 * e_relu ? "That is the paper's direction, far from its 6x: its network, data and "
+                                           "learning rates were not these."
+                    : e_relu > 1.2 * e_tanh ? "Here tanh was faster, against the paper's direction at this scale."
+                                            : "About the same at this scale: the paper's effect does not show here.");
+        else
+            nb_para(nb, "- ReLU vs tanh: %s 25%% training error within %d epochs.",
+                    e_relu < 0 && e_tanh < 0 ? "neither network reached" : e_relu < 0 ? "the ReLU network did not reach"
+                                                                                      : "the tanh network did not reach",
+                    abl_epochs);
+        nb_para(nb, "- LRN: %.4f with it, %.4f without (%+.4f). A difference of one standard error of the test "
+                    "accuracy here is about %.4f, so this %s. As measured above, at α = 1e-4 LRN is close to a "
+                    "constant factor on these activations, which a network can learn around.",
+                base->test_acc, abl[A_NOLRN].test_acc, d_lrn, se,
+                fabs(d_lrn) < 2 * se ? "is within the noise of one run" : d_lrn > 0 ? "favours LRN, as the paper found"
+                                                                                     : "goes against the paper here");
+        nb_para(nb, "- Overlapping pooling: %.4f with 3x3/2, %.4f with 2x2/2 (%+.4f; %s). The 2x2 network keeps "
+                    "3x3 maps after pool5 instead of 2x2, so fc6 has %s parameters instead of %s: the paper's "
+                    "comparison kept the output size equal, this one cannot.",
+                base->test_acc, abl[A_POOL2].test_acc, d_pool,
+                fabs(d_pool) < 2 * se ? "within the noise" : d_pool > 0 ? "the paper's direction" : "against the paper",
+                commas(a, (double)abl[A_POOL2].fc6_params), commas(b, (double)base->fc6_params));
+        nb_para(nb, "- Dropout: without it the network fits its %s training pictures to %.4f but tests at %.4f, a gap "
+                    "of %+.4f; with dropout the gap is %+.4f (training accuracy measured at the end with dropout "
+                    "off). %s",
+                commas(a, abl_train), abl[A_NODROP].train_acc_eval, abl[A_NODROP].test_acc, gap_d, gap_b,
+                gap_d > gap_b ? "Dropout narrows the gap, as the paper says; whether the test accuracy itself gains "
+                                "depends on how long the run is: dropout slows training down."
+                              : "Here dropout did not narrow the gap.");
+        const double speed = ips_b > 0 ? ips_g / ips_b : 0.0;
+        nb_para(nb, "- Two groups: each output map of conv2..conv5 sees half the maps below it, so those layers have "
+                    "half the weights (%s parameters in all instead of %s) and half the multiply-adds; training ran "
+                    "at %s images/s instead of %s (%.2fx: %s). Test accuracy %.4f with two groups, %.4f with one "
+                    "(%+.4f, %s). The paper split the network to fit two GPUs of 3 GB, and found it slightly better "
+                    "than one GPU with half the maps in each layer; set against the same widths in one group, as here, "
+                    "a split is a trade of connections for work.",
+                commas(a, (double)abl[A_GROUPS].params), commas(b, (double)base->params), commas(c, ips_g),
+                commas(d, ips_b), speed,
+                speed > 1.15 ? "faster, though not twice: the other layers and the bookkeeping do not shrink"
+                : speed > 0.95 ? "hardly faster: smaller blocks of maps use the loops less well"
+                               : "slower here: smaller blocks of maps use the loops less well, and the timing of "
+                                 "short runs is noisy",
+                abl[A_GROUPS].test_acc, base->test_acc, d_grp,
+                fabs(d_grp) < 2 * se ? "within the noise of one run" : d_grp > 0 ? "better" : "worse");
+        int ok = 1;
+        for (int k = 0; k < NABL; k++) ok &= abl[k].run.hist.n == abl_epochs && isfinite(abl[k].test_acc);
+        nb_check(nb, ok, "all %d ablation runs finished %d epochs with finite results", NABL, abl_epochs);
+        nb_check(nb, abl[A_GROUPS].params < base->params, "groups 2 has fewer parameters (%s) than groups 1 (%s)",
+                 commas(a, (double)abl[A_GROUPS].params), commas(b, (double)base->params));
+    }
+
+    /* ------------------------------------------------------------------------------------ */
+    nb_section(nb, "Try it yourself");
+    nb_para(nb, "- build/lessons/" LESSON_ID " --index 42 draws test picture 42 through the layers.\n"
+                "- build/lessons/" LESSON_ID " --groups 2 trains the main network in two groups.\n"
+                "- build/lessons/" LESSON_ID " --ablations runs each comparison on all 60,000 pictures.\n"
+                "- In core/alexnet.c, change the widths or the LRN constants (alpha 1e-2 makes LRN matter), rebuild "
+                "with make and run again with --retrain.\n"
+                "- Lesson 09 loads %s and compares conv1's filters with the hand-designed kernels of lesson 01.",
+            mainr.model);
+
+    struct rusage ru;
+    CN_CHECK(getrusage(RUSAGE_SELF, &ru) == 0);
+    nb_para(nb, "This run took %.0f s of wall time and at most %.0f MiB of memory (peak resident set).",
+            now_s() - t_start, (double)ru.ru_maxrss / 1024.0);
+
+    for (int k = 0; k < NABL; k++) run_free(&abl[k].run);
+    eval_result_free(&ev);
+    run_free(&mainr);
+    dataset_free(train);
+    dataset_free(test);
+    int failed = nb_close(nb);
+    CN_CHECK(failed >= 0);
+    return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,235 @@
+/* bench_lenet.c - how fast the modern LeNet-5 trains and infers on
+ * Fashion-MNIST at batch 32, and how fast each convolution layer runs with
+ * its real shapes, forward and backward.
+ *
+ *   build/tests/bench/bench_lenet                    the default run (about half a minute)
+ *   build/tests/bench/bench_lenet --batches 600 --repeat 5
+ *
+ * Training images/s: train_run (core/train.h) over N mini-batches of 32 after
+ * a warm-up, the same loop the lessons use (batch gathering and input
+ * normalization, forward, softmax cross-entropy, backward, SGD step with
+ * momentum); the evaluation pass is not counted, as in the PyTorch reference
+ * (shared/bench/torch_ref.py lenet). Inference images/s: net_forward over the
+ * 10,000 test images in batches (32, and 1000 to compare with the reference's
+ * figure), input conversion included. Each figure is measured --repeat times;
+ * the median and the best are printed.
+ *
+ * GFLOP/s per convolution layer: conv2d_forward / conv2d_backward (and the
+ * reference loops, *_naive) timed on the layer's real shapes at batch 32,
+ * counting 2 floating-point operations per multiply-add: forward B * madds,
+ * backward B * madds for the weight gradient plus as many for the input
+ * gradient (C1's input gradient is not needed in training and not computed,
+ * as in net_backward).
+ */
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "conv_layer.h"
+#include "dataset.h"
+#include "error.h"
+#include "lenet.h"
+#include "net.h"
+#include "rng.h"
+#include "train.h"
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* median and best (largest) of v[0..n) */
+static void summary(double *v, int n, double *median, double *best)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    *median = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    *best = v[n - 1];
+}
+
+static void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) CN_DIE("out of memory (%zu bytes)", n);
+    return p;
+}
+
+/* Training images per second of net on ds over `batches` batches of `batch`. */
+static double train_rate(Net *net, const Dataset *ds, int batch, int batches, uint64_t seed)
+{
+    TrainConfig cfg = train_defaults();
+    cfg.epochs = 1;
+    cfg.batch = batch;
+    cfg.lr = schedule_constant(0.01f);
+    cfg.momentum = 0.9f;
+    cfg.std = 0.0f;
+    cfg.seed = seed;
+    cfg.train_limit = batch * batches;
+    cfg.quiet = 1;
+    TrainHistory h = { 0 };
+    if (train_run(net, ds, NULL, &cfg, &h)) CN_DIE("training failed: %s", cn_last_error());
+    double r = h.e[0].images_per_s;
+    train_history_free(&h);
+    return r;
+}
+
+/* Inference images per second over the whole of ds at batch B. */
+static double infer_rate(Net *net, const Dataset *ds, int B)
+{
+    const size_t in = shape_size(net->in);
+    float *x = xmalloc((size_t)B * in * sizeof *x);
+    net_set_training(net, 0);
+    double t0 = now_s();
+    volatile float sink = 0.0f;
+    for (int start = 0; start < ds->count; start += B) {
+        const int n = ds->count - start < B ? ds->count - start : B;
+        net_input_from_u8(net, x, dataset_image(ds, start), (size_t)n * in);
+        const float *y = net_forward(net, x, n);
+        if (!y) CN_DIE("forward failed: %s", cn_last_error());
+        sink += y[0];
+    }
+    double dt = now_s() - t0;
+    (void)sink;
+    free(x);
+    return ds->count / dt;
+}
+
+static void conv_call(const Conv2d *cv, float *y, const float *x, float *dx, const float *dy, float *dw, float *db,
+                      int B, int naive, int backward)
+{
+    const Layer *l = &cv->base;
+    const Conv2dConfig *f = &cv->cfg;
+    const float *w = l->param[0].value, *b = l->param[1].value;
+    if (!backward) {
+        (naive ? conv2d_forward_naive : conv2d_forward)(y, x, w, b, cv->table, B, l->in.c, l->in.h, l->in.w,
+                                                         f->out_channels, l->out.h, l->out.w, f->kh, f->kw,
+                                                         f->stride_h, f->stride_w, f->pad_top, f->pad_left,
+                                                         f->groups, f->mode);
+    } else {
+        (naive ? conv2d_backward_naive : conv2d_backward)(dx, dw, db, dy, x, w, cv->table, B, l->in.c, l->in.h,
+                                                           l->in.w, f->out_channels, l->out.h, l->out.w, f->kh,
+                                                           f->kw, f->stride_h, f->stride_w, f->pad_top, f->pad_left,
+                                                           f->groups, f->mode);
+    }
+}
+
+/* Seconds per call of one conv op, the median of `repeat` timings of
+ * enough calls to fill about 0.1 s each. */
+static double time_conv(const Conv2d *cv, int B, int naive, int backward, int need_dx, int repeat)
+{
+    const Layer *l = &cv->base;
+    const size_t nin = shape_size(l->in) * (size_t)B, nout = shape_size(l->out) * (size_t)B;
+    float *x = xmalloc(nin * sizeof *x), *dx = xmalloc(nin * sizeof *dx);
+    float *y = xmalloc(nout * sizeof *y), *dy = xmalloc(nout * sizeof *dy);
+    float *dw = xmalloc(l->param[0].n * sizeof *dw), *db = xmalloc(l->param[1].n * sizeof *db);
+    Rng r;
+    rng_seed(&r, 5, 1);
+    for (size_t i = 0; i < nin; i++) x[i] = rng_range(&r, -1.0f, 1.0f), dx[i] = 0.0f;
+    for (size_t i = 0; i < nout; i++) dy[i] = rng_range(&r, -1.0f, 1.0f);
+    memset(dw, 0, l->param[0].n * sizeof *dw);
+    memset(db, 0, l->param[1].n * sizeof *db);
+    float *dxp = need_dx ? dx : NULL;
+    conv_call(cv, y, x, dxp, dy, dw, db, B, naive, backward); /* warm-up */
+    double t0 = now_s();
+    int calls = 0;
+    do {
+        conv_call(cv, y, x, dxp, dy, dw, db, B, naive, backward);
+        calls++;
+    } while (now_s() - t0 < 0.05);
+    const int per = calls * 2 > 1 ? calls * 2 : 1;
+    double *v = xmalloc((size_t)repeat * sizeof *v);
+    for (int k = 0; k < repeat; k++) {
+        t0 = now_s();
+        for (int c = 0; c < per; c++) conv_call(cv, y, x, dxp, dy, dw, db, B, naive, backward);
+        v[k] = (now_s() - t0) / per;
+    }
+    double med, best;
+    summary(v, repeat, &med, &best);
+    free(v);
+    free(x), free(dx), free(y), free(dy), free(dw), free(db);
+    return med;
+}
+
+static void conv_table(Net *net, int B, int repeat)
+{
+    printf("\n%s, convolution layers at batch %d (GFLOP/s = 2 x multiply-adds / time; median of %d)\n",
+           net->name, B, repeat);
+    printf("  %-6s %-28s %13s %13s %13s %13s\n", "layer", "shape", "fwd GFLOP/s", "bwd GFLOP/s", "fwd naive",
+           "bwd naive");
+    for (int i = 0; i < net->n; i++) {
+        Conv2d *cv = conv2d_of(net->layer[i]);
+        if (!cv) continue;
+        const Layer *l = &cv->base;
+        const int need_dx = i > 0;
+        const double fl_f = 2.0 * B * l->madds, fl_b = fl_f * (need_dx ? 2.0 : 1.0);
+        const double tf = time_conv(cv, B, 0, 0, need_dx, repeat), tb = time_conv(cv, B, 0, 1, need_dx, repeat);
+        const double nf = time_conv(cv, B, 1, 0, need_dx, repeat), nbk = time_conv(cv, B, 1, 1, need_dx, repeat);
+        char shape[64];
+        snprintf(shape, sizeof shape, "%dx%dx%d -> %dx%dx%d%s", l->in.c, l->in.h, l->in.w, l->out.c, l->out.h,
+                 l->out.w, need_dx ? "" : " (no dx)");
+        printf("  %-6s %-28s %13.2f %13.2f %13.2f %13.2f\n", l->label, shape, fl_f / tf / 1e9, fl_b / tb / 1e9,
+               fl_f / nf / 1e9, fl_b / nbk / 1e9);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    int batches = 300, repeat = 3, classic = 1;
+    CliOpt opts[] = {
+        { "batches", OPT_INT, &batches, "N: mini-batches of 32 per training measurement (default 300)" },
+        { "repeat", OPT_INT, &repeat, "N: measurements of each figure; the median and best are printed (default 3)" },
+        { "classic", OPT_INT, &classic, "0/1: also measure the classic LeNet-5 (default 1)" },
+    };
+    cli_main(argc, argv, opts, 3,
+             "Speed of LeNet-5 on Fashion-MNIST at batch 32: training and inference images/s, and GFLOP/s of "
+             "each convolution layer forward and backward. Compare with shared/bench/torch_ref.py lenet, run "
+             "in the same sitting.");
+    if (batches < 1 || repeat < 1) CN_DIE("--batches and --repeat must be at least 1");
+    const int B = 32;
+    Dataset *train = dataset_load("fashion-mnist", 1), *test = dataset_load("fashion-mnist", 0);
+    if (!train || !test) CN_DIE("%s", cn_last_error());
+    printf("bench_lenet: %d OpenMP threads; Fashion-MNIST %d train / %d test; batch %d\n", omp_get_max_threads(),
+           train->count, test->count, B);
+
+    for (int k = 0; k < (classic ? 2 : 1); k++) {
+        Net *net = k == 0 ? lenet5_modern() : lenet5_classic();
+        CN_CHECK(net);
+        lenet5_init(net, 1);
+        Dataset *tr = lenet5_fit_dataset(train, net), *te = lenet5_fit_dataset(test, net);
+        CN_CHECK(tr && te);
+        train_rate(net, tr, B, 20, 99); /* warm-up: page in the data, start the threads */
+        double *v = xmalloc((size_t)repeat * sizeof *v), tmed, tbest, imed, ibest, kmed, kbest;
+        for (int r = 0; r < repeat; r++) v[r] = train_rate(net, tr, B, batches, (uint64_t)r + 1);
+        summary(v, repeat, &tmed, &tbest);
+        for (int r = 0; r < repeat; r++) v[r] = infer_rate(net, te, B);
+        summary(v, repeat, &imed, &ibest);
+        for (int r = 0; r < repeat; r++) v[r] = infer_rate(net, te, 1000);
+        summary(v, repeat, &kmed, &kbest);
+        printf("\n%s (%zu parameters, %.0f multiply-adds per image)\n", net->name, net_param_count(net),
+               net_madds(net));
+        printf("  training,  batch %4d: %8.0f images/s median, %8.0f best  (%d x %d batches)\n", B, tmed, tbest,
+               repeat, batches);
+        printf("  inference, batch %4d: %8.0f images/s median, %8.0f best  (10,000 test images)\n", B, imed,
+               ibest);
+        printf("  inference, batch %4d: %8.0f images/s median, %8.0f best\n", 1000, kmed, kbest);
+        free(v);
+        conv_table(net, B, repeat);
+        dataset_free(tr);
+        dataset_free(te);
+        net_free(net);
+    }
+    dataset_free(train);
+    dataset_free(test);
+    return 0;
+}

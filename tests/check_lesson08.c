@@ -1,0 +1,131 @@
+/* check_lesson08.c - lesson 08 (a scaled-down AlexNet) in --quick mode: it
+ * runs, holds its claims, writes every picture and plot it shows, beats
+ * chance clearly, saves its models and checkpoints and reuses them on the
+ * next run with the same results; bad flags are refused. Runs the real
+ * binary (tests/lesson_run.h) with outputs and models in temporary folders
+ * ($CONVNET_OUT, $CONVNET_MODELS), never in the learner's plots/out/ and
+ * models/, on one thread (OMP_NUM_THREADS=1: the results do not depend on
+ * the number of threads, tests/check_alexnet.c checks that, and on a busy
+ * machine two threads waiting for each other at every layer are slower). */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lesson_checks.h"
+#include "lesson_run.h"
+
+#define L08 "08_alexnet"
+
+static const char *const sections[] = {
+    "## From LeNet to AlexNet", "## The network", "## Training", "## What conv1 learned",
+    "## One garment through every layer", "## Which clothes it confuses", "## LeNet-5 beside AlexNet-mini",
+    "## The paper's ideas, one at a time", "## Try it yourself",
+};
+
+static const char *const claims[] = {
+    "- ✔ 221,146 parameters and 5,657,600 multiply-adds per image, the numbers PyTorch counts",
+    ("- ✔ receptive fields by the recurrence r ← r + (k − 1)·j: conv1 5, pool1 7, conv2 11, pool2 15, conv3 23, "
+     "conv4 31, conv5 39, pool5 47"),
+    "- ✔ test accuracy",
+    "- ✔ all 6 ablation runs finished 2 epochs with finite results",
+    "- ✔ groups 2 has fewer parameters (169,882) than groups 1 (221,146)",
+    "| conv2 | conv 48@3x3, pad 1 | 48x13x13 | 10,416 | 1,752,192 | 11x11 |",
+    "| total | 22 layers | 10 classes | 221,146 | 5,657,600 |",
+};
+
+static const char *const files[] = {
+    "augmentation.png", "loss.png",    "error.png",   "conv1_filters.png", "feature_maps.png", "confusion.png",
+    "mistakes.png",     "relu_vs_tanh.png", "lrn.png", "pooling.png",      "dropout.png",      "groups.png",
+};
+
+/* The test accuracy the notebook states: "After N epochs: test accuracy 0.xxxx". */
+static double stated_accuracy(const char *md)
+{
+    const char *p = strstr(md, "epochs: test accuracy ");
+    ck_assert_msg(p != NULL, "the notebook states no test accuracy");
+    double acc = -1.0;
+    ck_assert(sscanf(p + strlen("epochs: test accuracy "), "%lf", &acc) == 1);
+    return acc;
+}
+
+START_TEST(quick_run_and_reuse)
+{
+    char mdir[128];
+    lesson_temp_dir(mdir, sizeof mdir, "models08");
+    ck_assert_int_eq(setenv("CONVNET_MODELS", mdir, 1), 0);
+    ck_assert_int_eq(setenv("OMP_NUM_THREADS", "1", 1), 0);
+    const LessonExpect e = { sections, sizeof sections / sizeof *sections, claims, sizeof claims / sizeof *claims,
+                             files, sizeof files / sizeof *files, 5, 12 };
+    LessonRun r;
+    const char *quick[] = { "--quick", NULL };
+    char *md = lesson_expect_run(&r, L08, quick, &e);
+    const double acc = stated_accuracy(md);
+    ck_assert_msg(acc > 0.25, "quick-mode test accuracy %.4f is not clearly above chance (0.10)", acc);
+    ck_assert_msg(strstr(md, "No saved model yet: training now."), "the first run did not train");
+    /* the model, its checkpoint and the ablations' checkpoints were saved */
+    const char *saved[] = { "alexnet_mini_fashion.cnn", "alexnet_mini_fashion.ckpt", "alexnet_mini_abl_base.ckpt",
+                            "alexnet_mini_abl_tanh.ckpt", "alexnet_mini_abl_groups2.ckpt" };
+    for (size_t i = 0; i < sizeof saved / sizeof *saved; i++) {
+        char p[256];
+        struct stat st;
+        snprintf(p, sizeof p, "%s/%s", mdir, saved[i]);
+        ck_assert_msg(stat(p, &st) == 0 && st.st_size > 100000, "%s is missing or too small", p);
+    }
+    /* the ablation table has its six rows */
+    ck_assert_msg(strstr(md, "| ReLU | ReLU | tanh | time to 25% training error |") &&
+                      strstr(md, "| dropout | 0.5 at fc7, fc8 | none | train − test accuracy |"),
+                  "the ablation table is incomplete");
+    free(md);
+    lesson_run_free(&r);
+
+    /* The second run finds every run and trains nothing: same numbers. */
+    LessonRun r2;
+    md = lesson_expect_run(&r2, L08, quick, &e);
+    ck_assert_msg(strstr(md, "Reusing "), "the second run did not reuse the model");
+    ck_assert_msg(strstr(md, "All 6 runs were reused"), "the second run did not reuse the ablations");
+    const double again = stated_accuracy(md);
+    ck_assert_msg(again == acc, "test accuracy %.4f after reuse, %.4f when trained", again, acc);
+    free(md);
+    lesson_run_free(&r2);
+    lesson_temp_free(mdir);
+    unsetenv("CONVNET_MODELS");
+    unsetenv("OMP_NUM_THREADS");
+}
+END_TEST
+
+START_TEST(command_line)
+{
+    const char *flags[] = { "--quick", "--retrain", "--resume", "--ablations", "--epochs", "--groups", "--index" };
+    lesson_assert_cli(L08, flags, sizeof flags / sizeof *flags);
+    const char *const bad[][4] = {
+        { "--epochs", "0", NULL, "--epochs 0" },
+        { "--groups", "3", NULL, "--groups 3" },
+        { "--retrain", "--resume", NULL, "contradict" },
+        { "--quick", "--ablations", NULL, "contradict" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        LessonRun r;
+        const char *args[] = { bad[i][0], bad[i][1], NULL };
+        lesson_run(&r, L08, args);
+        ck_assert_msg(r.status != 0, "%s %s exited 0", bad[i][0], bad[i][1]);
+        ck_assert_msg(strstr(r.err, bad[i][3]) != NULL, "%s %s: the message does not say \"%s\": %s", bad[i][0],
+                      bad[i][1], bad[i][3], r.err);
+        lesson_run_free(&r);
+    }
+}
+END_TEST
+
+Suite *lesson08_suite(void)
+{
+    Suite *s = suite_create("lesson08");
+    TCase *tc = tcase_create("lesson08");
+    tcase_add_unchecked_fixture(tc, lesson_fixture_setup, lesson_fixture_teardown);
+    tcase_set_timeout(tc, lesson_timeout(300));
+    tcase_add_test(tc, quick_run_and_reuse);
+    tcase_add_test(tc, command_line);
+    suite_add_tcase(s, tc);
+    return s;
+}
