@@ -1002,7 +1002,8 @@ int main(int argc, char **argv)
                     "activation) for the batch, that is, how large the signal is that reaches the layers above.",
                 NB);
         nb_table(nb, hdr, cells, 7, 3);
-        nb_para(nb, "In the classic network the spread shrinks at every layer. A weight drawn uniformly in "
+        nb_para(nb, "In the classic network the spread collapses at every layer with many inputs (C3, C5, F6, "
+                    "OUTPUT). A weight drawn uniformly in "
                     "±2.4/F has variance (2.4/F)²/3 = 1.92/F², so a sum of F inputs of spread s has spread about "
                     "1.39·s/√F: with F = 25 in C1, 75 to 150 in C3, 400 in C5 and 120 in F6, the outputs end up "
                     "about %.0f times smaller than C1's. The gradients flowing back are scaled down the same way, so "
