@@ -9,7 +9,8 @@
 #   make fuzz       build and run the libFuzzer target for the IDX reader (clang)
 #   make clean
 #
-# Switches: SANITIZE=1 (AddressSanitizer + UndefinedBehaviorSanitizer), DEBUG=1 (-O0).
+# Switches: SANITIZE=1 (AddressSanitizer + UndefinedBehaviorSanitizer), DEBUG=1 (-O0),
+# ARCH= (baseline x86-64 instead of this machine's instructions).
 # One suite:  make build && CK_RUN_SUITE=conv build/tests/check_all
 
 CC      ?= cc
@@ -25,6 +26,12 @@ SANFLAGS :=
 endif
 
 OPT := -O3
+# The machine's own vector instructions (AVX2 on most x86-64 laptops): about
+# 1.5 times the speed of baseline x86-64. AVX-512 stays off: gcc 12.2 builds
+# some 8-int initializers wrongly with it ((P){2,2,2,2,0,0,0,0} came out all
+# 2s, which tests/check_pool.c caught). For a binary that runs on other x86-64
+# machines: make ARCH=
+ARCH ?= -march=native $(shell $(CC) -march=native -dM -E - </dev/null 2>/dev/null | grep -q __AVX512F__ && echo -mno-avx512f)
 ifeq ($(DEBUG),1)
 OPT := -O0
 endif
@@ -34,8 +41,8 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CPPFLAGS += -Icore -Idatasets -DCN_ROOT='"$(CURDIR)"'
-CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow $(OPT) -g \
-            -fopenmp -MMD -MP $(SANFLAGS)
+CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow $(OPT) $(ARCH) -g \
+            -fno-math-errno -fopenmp -MMD -MP $(SANFLAGS)
 LDFLAGS  += -fopenmp $(SANFLAGS)
 LDLIBS   += -lm
 

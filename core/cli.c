@@ -79,7 +79,9 @@ void cli_usage(FILE *f, const char *prog, const char *about, const CliOpt *opts,
             snprintf(left, sizeof left, "--%s", opts[i].name);
         const char *text = (opts[i].kind != OPT_FLAG && colon) ? colon + 2 : h;
         fprintf(f, "  %-22s %s", left, text);
-        switch (opts[i].kind) {
+        /* a help text that states its default itself (it may depend on other
+         * flags) is left as it is */
+        switch (strstr(text, "(default") ? OPT_FLAG : opts[i].kind) {
         case OPT_INT: fprintf(f, " (default %d)", *(int *)opts[i].dest); break;
         case OPT_FLOAT: fprintf(f, " (default %g)", *(float *)opts[i].dest); break;
         case OPT_STRING:

@@ -26,14 +26,19 @@ static inline float pow_beta(float s, float beta)
 
 /* --- forward -------------------------------------------------------------------- */
 
+/* Pixels are taken CHUNK at a time so that the running sums of a chunk sit
+ * in a small array on the stack. */
+#define CHUNK 256
+
 /* x (B,C,H,W), y (B,C,H,W), scale (B,C,H,W)
  *
  * s_c = k + alpha' sum_{c' = c - n/2}^{c + (n-1)/2} a_{c'}^2   (c' in [0, C))
  * y_c = a_c / s_c^beta
  *
- * Threads take whole planes (n, c). Within a plane the pixel loop is
- * outermost and walks every plane involved contiguously; the short window
- * loop inside it sums each pixel's n squares in channel order. */
+ * Threads take whole planes (n, c). Within a plane, the window's planes are
+ * added one after the other into a row of sums (channel order, the order of
+ * the formula), so the innermost loop runs over contiguous pixels and
+ * vectorizes; a loop over the n channels of the window innermost would not. */
 void lrn_forward(float *restrict y, float *restrict scale, const float *restrict x, int B, int C, int HW,
                  int size, float ap, float beta, float k)
 {
@@ -44,15 +49,21 @@ void lrn_forward(float *restrict y, float *restrict scale, const float *restrict
             const int c0 = c - lo < 0 ? 0 : c - lo, c1 = c + hi > C - 1 ? C - 1 : c + hi;
             const float *xs = x + (size_t)n * (size_t)C * (size_t)HW;  /* sample n */
             const size_t off = ((size_t)n * (size_t)C + (size_t)c) * (size_t)HW;
-            for (int p = 0; p < HW; p++) {
-                float sum = 0.0f;
+            for (int p0 = 0; p0 < HW; p0 += CHUNK) {
+                const int m = HW - p0 < CHUNK ? HW - p0 : CHUNK;
+                float sum[CHUNK];
+                for (int p = 0; p < m; p++) sum[p] = 0.0f;
                 for (int j = c0; j <= c1; j++) {
-                    const float a = xs[(size_t)j * (size_t)HW + (size_t)p];
-                    sum += a * a;
+                    const float *restrict a = xs + (size_t)j * (size_t)HW + (size_t)p0;
+                    for (int p = 0; p < m; p++) sum[p] += a[p] * a[p];
                 }
-                const float s = k + ap * sum;
-                scale[off + (size_t)p] = s;
-                y[off + (size_t)p] = x[off + (size_t)p] / pow_beta(s, beta);
+                float *restrict sc = scale + off + (size_t)p0, *restrict yo = y + off + (size_t)p0;
+                const float *restrict xi = x + off + (size_t)p0;
+                for (int p = 0; p < m; p++) {
+                    const float s = k + ap * sum[p];
+                    sc[p] = s;
+                    yo[p] = xi[p] / pow_beta(s, beta);
+                }
             }
         }
     }
@@ -67,7 +78,8 @@ void lrn_forward(float *restrict y, float *restrict scale, const float *restrict
  * (j in [0, C): the outputs whose window contains channel i; y_j / s_j =
  * a_j s_j^(-beta-1)). Each dx plane (n, i) is written by one thread, and
  * each pixel's sum runs over j in order, so results do not depend on the
- * thread count. */
+ * thread count. As in the forward pass, the sums of a chunk of pixels are
+ * built plane by plane so the inner loop is over contiguous pixels. */
 void lrn_backward(float *restrict dx, const float *restrict dy, const float *restrict x, const float *restrict y,
                   const float *restrict scale, int B, int C, int HW, int size, float ap, float beta)
 {
@@ -79,14 +91,19 @@ void lrn_backward(float *restrict dx, const float *restrict dy, const float *res
             const int j0 = i - hi < 0 ? 0 : i - hi, j1 = i + lo > C - 1 ? C - 1 : i + lo;
             const size_t base = (size_t)n * (size_t)C * (size_t)HW;  /* sample n */
             const size_t off = base + (size_t)i * (size_t)HW;
-            for (int p = 0; p < HW; p++) {
-                float sum = 0.0f;
+            for (int p0 = 0; p0 < HW; p0 += CHUNK) {
+                const int m = HW - p0 < CHUNK ? HW - p0 : CHUNK;
+                float sum[CHUNK];
+                for (int p = 0; p < m; p++) sum[p] = 0.0f;
                 for (int j = j0; j <= j1; j++) {
-                    const size_t q = base + (size_t)j * (size_t)HW + (size_t)p;
-                    sum += dy[q] * y[q] / scale[q];
+                    const size_t q = base + (size_t)j * (size_t)HW + (size_t)p0;
+                    const float *restrict dyj = dy + q, *restrict yj = y + q, *restrict sj = scale + q;
+                    for (int p = 0; p < m; p++) sum[p] += dyj[p] * yj[p] / sj[p];
                 }
-                const size_t q = off + (size_t)p;
-                dx[q] += dy[q] / pow_beta(scale[q], beta) - coef * x[q] * sum;
+                const size_t q = off + (size_t)p0;
+                float *restrict dxi = dx + q;
+                const float *restrict dyi = dy + q, *restrict xi = x + q, *restrict si = scale + q;
+                for (int p = 0; p < m; p++) dxi[p] += dyi[p] / pow_beta(si[p], beta) - coef * xi[p] * sum[p];
             }
         }
     }

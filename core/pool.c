@@ -64,6 +64,42 @@ static inline int32_t window_argmax(const float *x, int W, int y0, int y1, int x
 
 /* --- max pooling ---------------------------------------------------------------------- */
 
+/* The fast path below keeps a table of KH*KW*OH*OW input offsets on the
+ * stack, so it serves planes up to this many (window tap, output) pairs. */
+#define POOL_TABLE 8192
+
+/* Plane-wide max pooling with a table of offsets: tab[t*pout + o] is the
+ * input pixel that tap t (row-major in the window) of output o reads. A tap
+ * that falls outside the input (padding) reads the window's first pixel
+ * inside it instead: that value is already the running maximum's start, and
+ * an equal value never takes over, so the result is the same as skipping the
+ * tap. Tap by tap, all pout outputs of the plane are updated in one loop
+ * (a gather, but long and branch-free, which vectorizes). */
+static void maxpool_plane_table(float *restrict y, int32_t *restrict am, const float *restrict x,
+                                const int32_t *restrict tab, int pout, int taps)
+{
+    for (int o = 0; o < pout; o++) y[o] = x[tab[o]];
+    if (am)
+        for (int o = 0; o < pout; o++) am[o] = tab[o];
+    for (int t = 1; t < taps; t++) {
+        const int32_t *restrict tt = tab + (size_t)t * pout;
+        if (am) {
+            for (int o = 0; o < pout; o++) {
+                const float v = x[tt[o]], b = y[o];
+                const int take = (v > b) | ((v != v) & (b == b));
+                y[o] = take ? v : b;
+                am[o] = take ? tt[o] : am[o];
+            }
+        } else {
+            for (int o = 0; o < pout; o++) {
+                const float v = x[tt[o]], b = y[o];
+                const int take = (v > b) | ((v != v) & (b == b));
+                y[o] = take ? v : b;
+            }
+        }
+    }
+}
+
 /* inp (B,C,H,W), out (B,C,OH,OW), argmax (B,C,OH,OW) or NULL
  *   out[n,c,oy,ox] = x[n,c,a] with a = the first argmax over the window
  *   rows oy*sh-pt .. +KH-1, columns ox*sw-pl .. +KW-1 (inside the input)
@@ -74,13 +110,38 @@ static inline int32_t window_argmax(const float *x, int W, int y0, int y1, int x
  * are visited in row-major order, each updating the whole row:
  *     take = v > y[ox] or (v is NaN and y[ox] is not);  y[ox] = take ? v : y[ox]
  * The inner loop over ox has no branch (the winner is data, and a branch
- * would be mispredicted half the time) and vectorizes. */
+ * would be mispredicted half the time) and vectorizes. Planes small enough
+ * for a table of offsets (all of LeNet's and AlexNet-mini's) take the
+ * plane-wide path (maxpool_plane_table) instead, whose loops are longer. */
 void maxpool2d_forward(float *out, int32_t *argmax, const float *inp, int B, int C, int H, int W,
                        int OH, int OW, int KH, int KW, int sh, int sw, int pt, int pl)
 {
     const size_t pin = (size_t)H * W, pout = (size_t)OH * OW;
     const long long planes = (long long)B * C;
     const double work = (double)planes * (double)pout * KH * KW;
+    if ((size_t)KH * KW * pout <= POOL_TABLE) {
+        int32_t tab[POOL_TABLE];
+        for (int oy = 0; oy < OH; oy++) {
+            int y0, y1;
+            window_span(&y0, &y1, oy, sh, pt, KH, H);
+            for (int ox = 0; ox < OW; ox++) {
+                int x0, x1;
+                window_span(&x0, &x1, ox, sw, pl, KW, W);
+                const int o = oy * OW + ox;
+                for (int m = 0; m < KH; m++)
+                    for (int kk = 0; kk < KW; kk++) {
+                        const int iy = oy * sh - pt + m, ix = ox * sw - pl + kk;
+                        const int in = iy >= y0 && iy < y1 && ix >= x0 && ix < x1;
+                        tab[(size_t)(m * KW + kk) * pout + o] = in ? iy * W + ix : y0 * W + x0;
+                    }
+            }
+        }
+#pragma omp parallel for schedule(static) if (work >= POOL_PAR_WORK)
+        for (long long p = 0; p < planes; p++)
+            maxpool_plane_table(out + (size_t)p * pout, argmax ? argmax + (size_t)p * pout : NULL,
+                                inp + (size_t)p * pin, tab, (int)pout, KH * KW);
+        return;
+    }
     /* Output columns whose window lies inside [0, W) left to right. */
     int ox0 = (pl + sw - 1) / sw, ox1 = W - KW + pl < 0 ? 0 : (W - KW + pl) / sw + 1;
     if (ox1 > OW) ox1 = OW;

@@ -313,6 +313,73 @@ START_TEST(grad_pools)
 }
 END_TEST
 
+/* --- both forward paths against a plain scan ------------------------------------------ */
+
+/* The first maximum of each window in row-major order (NaN wins), one
+ * window at a time: the definition maxpool2d_forward's two paths (a table of
+ * offsets for small planes, row by row for large ones) must both meet. */
+static void maxpool_scan(float *y, int32_t *am, const float *x, int H, int W, int OH, int OW, Pool2dConfig f)
+{
+    for (int oy = 0; oy < OH; oy++)
+        for (int ox = 0; ox < OW; ox++) {
+            int32_t bi = -1;
+            for (int m = 0; m < f.kh; m++)
+                for (int kk = 0; kk < f.kw; kk++) {
+                    const int iy = oy * f.stride_h - f.pad_top + m, ix = ox * f.stride_w - f.pad_left + kk;
+                    if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
+                    const int32_t i = iy * W + ix;
+                    if (bi < 0 || x[i] > x[bi] || (isnan(x[i]) && !isnan(x[bi]))) bi = i;
+                }
+            y[oy * OW + ox] = x[bi];
+            am[oy * OW + ox] = bi;
+        }
+}
+
+START_TEST(paths_match_scan)
+{
+    /* (config, plane): the first four fit the offset table, the last two
+     * (more than 8192 window taps per plane) take the row path */
+    const struct {
+        Pool2dConfig f;
+        int H, W;
+    } cases[] = {
+        { { 2, 2, 2, 2, 0, 0, 0, 0 }, 28, 28 },   { { 3, 3, 2, 2, 0, 0, 0, 0 }, 13, 13 },
+        { { 3, 3, 2, 2, 1, 1, 1, 1 }, 28, 28 },   { { 2, 3, 2, 1, 1, 0, 2, 1 }, 9, 11 },
+        { { 3, 3, 2, 2, 1, 1, 1, 1 }, 131, 131 }, { { 2, 2, 2, 2, 0, 0, 0, 0 }, 200, 190 },
+    };
+    Rng r;
+    rng_seed(&r, 220, 1);
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        const Pool2dConfig f = cases[c].f;
+        const int H = cases[c].H, W = cases[c].W, P = 3;
+        const int OH = conv_out_size(H, f.kh, f.stride_h, f.pad_top, f.pad_bottom);
+        const int OW = conv_out_size(W, f.kw, f.stride_w, f.pad_left, f.pad_right);
+        const size_t pin = (size_t)H * W, pout = (size_t)OH * OW;
+        float *x = alloc_floats(P * pin), *y = alloc_floats(P * pout), *ye = alloc_floats(pout);
+        int32_t *am = malloc(P * pout * sizeof *am), *ae = malloc(pout * sizeof *ae);
+        ck_assert_ptr_nonnull(am);
+        ck_assert_ptr_nonnull(ae);
+        /* few distinct values, so windows have ties; a NaN here and there */
+        for (size_t i = 0; i < P * pin; i++) x[i] = (float)rng_below(&r, 7) - 3.0f;
+        for (size_t i = 0; i < P * pin; i += 97) x[i] = NAN;
+        maxpool2d_forward(y, am, x, 1, P, H, W, OH, OW, f.kh, f.kw, f.stride_h, f.stride_w, f.pad_top,
+                          f.pad_left);
+        for (int p = 0; p < P; p++) {
+            maxpool_scan(ye, ae, x + (size_t)p * pin, H, W, OH, OW, f);
+            for (size_t o = 0; o < pout; o++) {
+                const size_t k = (size_t)p * pout + o;
+                ck_assert_msg(am[k] == ae[o], "case %zu plane %d output %zu: argmax %d, the scan says %d", c, p, o,
+                              (int)am[k], (int)ae[o]);
+                ck_assert_msg(memcmp(&y[k], &ye[o], sizeof ye[o]) == 0 || (isnan(y[k]) && isnan(ye[o])),
+                              "case %zu plane %d output %zu: %g, the scan says %g", c, p, o, (double)y[k],
+                              (double)ye[o]);
+            }
+        }
+        free(x), free(y), free(ye), free(am), free(ae);
+    }
+}
+END_TEST
+
 /* --- threads ------------------------------------------------------------------------------ */
 
 START_TEST(threads_bit_identical)
@@ -406,6 +473,7 @@ Suite *pool_suite(void)
 {
     Suite *s = suite_create("pool");
     TCase *tc = tcase_create("forward");
+    tcase_add_test(tc, paths_match_scan);
     tcase_add_test(tc, fixture_4x4);
     tcase_add_test(tc, fixture_overlapping);
     tcase_add_test(tc, floor_mode_sizes);
