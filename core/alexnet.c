@@ -145,27 +145,41 @@ Net *alexnet_load(const char *path, const AlexNetOptions *o)
 
 /* --- augmentation ----------------------------------------------------------- */
 
-void alexnet_augment(float *img, int c, int h, int w, Rng *r, void *ctx)
+/* Move img (c,h,w) by (dy, dx) and mirror it (flip): output pixel (y, x)
+ * is the input's (y + dy, x' + dx) with x' = x, or w - 1 - x for the mirror
+ * image; pixels from outside the picture are `background`. */
+static void shift_flip(float *img, int c, int h, int w, int dy, int dx, int flip, float background)
 {
-    const AlexNetAugment *a = ctx;
     float tmp[64 * 64];
-    if (h * w > 64 * 64) return;
-    const int dy = a->pad > 0 ? (int)rng_below(r, (uint32_t)(2 * a->pad + 1)) - a->pad : 0;
-    const int dx = a->pad > 0 ? (int)rng_below(r, (uint32_t)(2 * a->pad + 1)) - a->pad : 0;
-    const int flip = a->flip ? (int)rng_below(r, 2) : 0;
-    if (dy == 0 && dx == 0 && !flip) return;
+    if (h * w > 64 * 64 || (dy == 0 && dx == 0 && !flip)) return;
     for (int ch = 0; ch < c; ch++) {
         float *p = img + (size_t)ch * (size_t)h * (size_t)w;
-        /* Output pixel (y, x) is the padded picture's pixel (y + pad + dy,
-         * x + pad + dx) of the window, i.e. the original's (y + dy, x' + dx)
-         * with x' = x, or w - 1 - x for the mirror image. */
         for (int y = 0; y < h; y++) {
             const int sy = y + dy;
             for (int x = 0; x < w; x++) {
                 const int sx = (flip ? w - 1 - x : x) + dx;
-                tmp[y * w + x] = sy >= 0 && sy < h && sx >= 0 && sx < w ? p[sy * w + sx] : a->background;
+                tmp[y * w + x] = sy >= 0 && sy < h && sx >= 0 && sx < w ? p[sy * w + sx] : background;
             }
         }
         memcpy(p, tmp, (size_t)h * (size_t)w * sizeof *p);
     }
+}
+
+void alexnet_augment(float *img, int c, int h, int w, Rng *r, void *ctx)
+{
+    const AlexNetAugment *a = ctx;
+    /* a window of the picture padded by `pad`, at a random place: the
+     * picture moves by dy, dx in -pad..pad */
+    const int dy = a->pad > 0 ? (int)rng_below(r, (uint32_t)(2 * a->pad + 1)) - a->pad : 0;
+    const int dx = a->pad > 0 ? (int)rng_below(r, (uint32_t)(2 * a->pad + 1)) - a->pad : 0;
+    const int flip = a->flip ? (int)rng_below(r, 2) : 0;
+    shift_flip(img, c, h, w, dy, dx, flip, a->background);
+}
+
+void alexnet_view(float *img, int c, int h, int w, int view, void *ctx)
+{
+    const AlexNetAugment *a = ctx;
+    static const int corner[5][2] = { { 0, 0 }, { -1, -1 }, { -1, 1 }, { 1, -1 }, { 1, 1 } };
+    const int k = (view / 2) % 5;
+    shift_flip(img, c, h, w, corner[k][0] * a->pad, corner[k][1] * a->pad, view % 2, a->background);
 }

@@ -115,4 +115,14 @@ typedef struct {
  * from r only. */
 void alexnet_augment(float *img, int c, int h, int w, Rng *r, void *ctx);
 
+/* The paper's test-time averaging (section 4.1: five 224x224 patches, the
+ * four corners and the centre, and their mirror images, ten views whose
+ * softmax outputs are averaged), in small: a ViewFn (core/train.h) for
+ * net_evaluate_views with ALEXNET_VIEWS views. View v is the picture moved
+ * by pad pixels towards corner (v/2) (0: not moved; 1..4: up-left, up-right,
+ * down-left, down-right), mirrored when v is odd. ctx is an AlexNetAugment
+ * (pad and background; flip is ignored). */
+#define ALEXNET_VIEWS 10
+void alexnet_view(float *img, int c, int h, int w, int view, void *ctx);
+
 #endif

@@ -197,21 +197,29 @@ enum { EVAL_BATCH = 100 };
 
 int net_evaluate(Net *net, const Dataset *ds, int limit, EvalResult *r)
 {
+    return net_evaluate_views(net, ds, limit, NULL, 1, NULL, r);
+}
+
+int net_evaluate_views(Net *net, const Dataset *ds, int limit, ViewFn fn, int nviews, void *ctx, EvalResult *r)
+{
     if (!r) return cn_fail("net_evaluate: no result given");
     eval_result_free(r);
     if (!net_ok(net) || check_data(net, ds, "evaluation")) return -1;
     if (limit < 0) return cn_fail("net_evaluate: limit %d must be >= 0 (0 = all images)", limit);
+    if (nviews < 1 || (nviews > 1 && !fn))
+        return cn_fail("net_evaluate: %d views need a view function (1 view needs none)", nviews);
     const int n = limit > 0 && limit < ds->count ? limit : ds->count, K = ds->nclasses;
     const size_t in = shape_size(net->in);
     float *x = malloc((size_t)EVAL_BATCH * in * sizeof *x);
     float *probs = malloc((size_t)EVAL_BATCH * (size_t)K * sizeof *probs);
+    float *avg = nviews > 1 ? malloc((size_t)EVAL_BATCH * (size_t)K * sizeof *avg) : NULL;
     r->confusion = calloc((size_t)K * (size_t)K, sizeof *r->confusion);
     if (r->want_pred) {
         r->pred = malloc((size_t)n * sizeof *r->pred);
         r->prob = malloc((size_t)n * (size_t)K * sizeof *r->prob);
     }
-    if (!x || !probs || !r->confusion || (r->want_pred && (!r->pred || !r->prob))) {
-        free(x), free(probs);
+    if (!x || !probs || (nviews > 1 && !avg) || !r->confusion || (r->want_pred && (!r->pred || !r->prob))) {
+        free(x), free(probs), free(avg);
         eval_result_free(r);
         return cn_fail("net_evaluate: out of memory for %d images", n);
     }
@@ -219,34 +227,52 @@ int net_evaluate(Net *net, const Dataset *ds, int limit, EvalResult *r)
     net_set_training(net, 0);
     double total = 0.0;
     int correct = 0, rc = 0;
-    for (int start = 0; start < n; start += EVAL_BATCH) {
+    for (int start = 0; start < n && !rc; start += EVAL_BATCH) {
         int B = n - start < EVAL_BATCH ? n - start : EVAL_BATCH;
-        net_input_from_u8(net, x, dataset_image(ds, start), (size_t)B * in);
-        const float *logits = net_forward(net, x, B);
-        if (!logits) {
-            rc = -1;
-            break;
-        }
         const unsigned char *y = ds->labels + start;
         for (int s = 0; s < B && !rc; s++)
             if (y[s] >= K) rc = cn_fail("%s: image %d has label %d, but there are %d classes", ds->name, start + s,
                                         y[s], K);
         if (rc) break;
-        float loss = softmax_ce_forward(probs, logits, y, B, K);
+        float loss = 0.0f;
+        for (int v = 0; v < nviews; v++) {
+            net_input_from_u8(net, x, dataset_image(ds, start), (size_t)B * in);
+            if (fn)
+                for (int s = 0; s < B; s++) fn(x + (size_t)s * in, net->in.c, net->in.h, net->in.w, v, ctx);
+            const float *logits = net_forward(net, x, B);
+            if (!logits) {
+                rc = -1;
+                break;
+            }
+            loss = softmax_ce_forward(probs, logits, y, B, K);
+            if (nviews > 1)
+                for (size_t i = 0; i < (size_t)B * (size_t)K; i++)
+                    avg[i] = (v ? avg[i] : 0.0f) + probs[i] / (float)nviews;
+        }
+        if (rc) break;
+        const float *p = probs;
+        if (nviews > 1) {
+            p = avg;
+            loss = 0.0f;
+            for (int s = 0; s < B; s++) {
+                const float py = avg[(size_t)s * (size_t)K + y[s]];
+                loss += -logf(py > 1e-30f ? py : 1e-30f) / (float)B;
+            }
+        }
         total += (double)loss * B;
         for (int s = 0; s < B; s++) {
-            int p = argmax(probs + (size_t)s * (size_t)K, K);
-            r->confusion[y[s] * K + p]++;
-            correct += p == y[s];
+            int k = argmax(p + (size_t)s * (size_t)K, K);
+            r->confusion[y[s] * K + k]++;
+            correct += k == y[s];
             if (r->want_pred) {
-                r->pred[start + s] = p;
-                memcpy(r->prob + (size_t)(start + s) * (size_t)K, probs + (size_t)s * (size_t)K,
-                       (size_t)K * sizeof *probs);
+                r->pred[start + s] = k;
+                memcpy(r->prob + (size_t)(start + s) * (size_t)K, p + (size_t)s * (size_t)K,
+                       (size_t)K * sizeof *p);
             }
         }
     }
     net_set_training(net, was_training);
-    free(x), free(probs);
+    free(x), free(probs), free(avg);
     if (rc) {
         eval_result_free(r);
         return -1;

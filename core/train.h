@@ -118,6 +118,17 @@ typedef struct {
  * `r` must start zeroed (or with only want_pred set); a second call frees
  * what the first left. 0 or -1. */
 int net_evaluate(Net *net, const Dataset *ds, int limit, EvalResult *r);
+
+/* Test-time averaging: a ViewFn turns the normalized picture img (c,h,w) in
+ * place into view number `view` (0 .. nviews-1) of it. */
+typedef void (*ViewFn)(float *img, int c, int h, int w, int view, void *ctx);
+
+/* As net_evaluate, but each picture is shown to the network as nviews views
+ * (fn) and the softmax outputs of the views are averaged:
+ *   p = (1/V) sum_v softmax(net(view_v(x))),  predicted class argmax_k p_k,
+ *   loss -log p_y.
+ * With nviews = 1 and fn NULL this is net_evaluate. */
+int net_evaluate_views(Net *net, const Dataset *ds, int limit, ViewFn fn, int nviews, void *ctx, EvalResult *r);
 void eval_result_free(EvalResult *r);  /* keeps want_pred */
 
 #endif

@@ -204,6 +204,31 @@ START_TEST(init_rules)
 }
 END_TEST
 
+START_TEST(ten_views)
+{
+    /* view 0 is the picture, odd views are mirrored, views 2..9 move it by
+     * pad towards the four corners; all ten differ */
+    float img[28 * 28], out[ALEXNET_VIEWS][28 * 28];
+    for (int i = 0; i < 28 * 28; i++) img[i] = (float)(i % 97) + 1.0f;
+    const AlexNetAugment a = { .pad = 2, .flip = 1, .background = -5.0f };
+    const int dys[5] = { 0, -2, -2, 2, 2 }, dxs[5] = { 0, -2, 2, -2, 2 };
+    for (int v = 0; v < ALEXNET_VIEWS; v++) {
+        memcpy(out[v], img, sizeof img);
+        alexnet_view(out[v], 1, 28, 28, v, (void *)&a);
+        const int dy = dys[v / 2], dx = dxs[v / 2], flip = v % 2;
+        for (int y = 0; y < 28; y++)
+            for (int x = 0; x < 28; x++) {
+                const int sy = y + dy, sx = (flip ? 27 - x : x) + dx;
+                const float want = sy >= 0 && sy < 28 && sx >= 0 && sx < 28 ? img[sy * 28 + sx] : -5.0f;
+                ck_assert_msg(out[v][y * 28 + x] == want, "view %d pixel (%d,%d): %g vs %g", v, y, x,
+                              (double)out[v][y * 28 + x], (double)want);
+            }
+        for (int u = 0; u < v; u++) ck_assert_msg(memcmp(out[u], out[v], sizeof img) != 0, "views %d and %d", u, v);
+    }
+    ck_assert(memcmp(out[0], img, sizeof img) == 0);
+}
+END_TEST
+
 START_TEST(augmentation)
 {
     /* A draw moves the picture by (dy, dx) in -pad..pad and mirrors it when
@@ -668,6 +693,7 @@ Suite *alexnet_suite(void)
     tcase_add_test(tc, switches);
     tcase_add_test(tc, init_rules);
     tcase_add_test(tc, augmentation);
+    tcase_add_test(tc, ten_views);
     suite_add_tcase(s, tc);
     tc = tcase_create("gradients");
     tcase_add_test(tc, stack_gradcheck);

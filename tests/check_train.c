@@ -394,6 +394,68 @@ START_TEST(evaluation_counts)
 }
 END_TEST
 
+/* View v of a picture: its pixels times (v + 1), so a test can tell the
+ * views apart and compute their average by hand. */
+static void scale_view(float *img, int c, int h, int w, int view, void *ctx)
+{
+    int *calls = ctx;
+    (*calls)++;
+    for (int i = 0; i < c * h * w; i++) img[i] *= (float)(view + 1);
+}
+
+START_TEST(evaluation_with_views)
+{
+    Dataset *train = bars(320, 1), *test = bars(53, 2);
+    Net *net = bar_net(7);
+    TrainConfig cfg = bar_config();
+    ck_assert_int_eq(train_run(net, train, NULL, &cfg, NULL), 0);
+    /* one view without a function is net_evaluate, bit for bit */
+    EvalResult a = { .want_pred = 1 }, b = { .want_pred = 1 };
+    ck_assert_int_eq(net_evaluate(net, test, 0, &a), 0);
+    ck_assert_int_eq(net_evaluate_views(net, test, 0, NULL, 1, NULL, &b), 0);
+    ck_assert(a.accuracy == b.accuracy && a.loss == b.loss);
+    ck_assert(memcmp(a.prob, b.prob, (size_t)a.n * 3 * sizeof *a.prob) == 0);
+    /* three views: the averaged probabilities are the mean of three single
+     * evaluations of the scaled pictures, done here by hand */
+    int calls = 0;
+    ck_assert_int_eq(net_evaluate_views(net, test, 0, scale_view, 3, &calls, &b), 0);
+    ck_assert_int_eq(calls, 3 * test->count);
+    float *x = malloc((size_t)test->count * 64 * sizeof *x);
+    ck_assert_ptr_nonnull(x);
+    double want[53 * 3] = { 0 }, loss = 0.0;
+    for (int v = 0; v < 3; v++) {
+        net_input_from_u8(net, x, test->images, (size_t)test->count * 64);
+        for (int i = 0; i < test->count * 64; i++) x[i] *= (float)(v + 1);
+        const float *z = net_forward(net, x, test->count);
+        ck_assert_ptr_nonnull(z);
+        for (int i = 0; i < test->count; i++) {
+            double m = fmax(z[i * 3], fmax(z[i * 3 + 1], z[i * 3 + 2])), e[3], t = 0.0;
+            for (int k = 0; k < 3; k++) t += e[k] = exp(z[i * 3 + k] - m);
+            for (int k = 0; k < 3; k++) want[i * 3 + k] += e[k] / t / 3.0;
+        }
+    }
+    int right = 0;
+    for (int i = 0; i < test->count; i++) {
+        for (int k = 0; k < 3; k++)
+            ck_assert_msg(fabs(b.prob[i * 3 + k] - want[i * 3 + k]) < 1e-5, "picture %d class %d: %g vs %g", i, k,
+                          (double)b.prob[i * 3 + k], want[i * 3 + k]);
+        loss -= log(want[i * 3 + test->labels[i]]) / test->count;
+        right += b.pred[i] == test->labels[i];
+    }
+    ck_assert_double_eq_tol(b.loss, loss, 1e-4);
+    ck_assert_double_eq_tol(b.accuracy, right / (double)test->count, 1e-12);
+    /* several views need a function */
+    ck_assert_int_eq(net_evaluate_views(net, test, 0, NULL, 2, NULL, &b), -1);
+    ck_assert_msg(strstr(cn_last_error(), "view function"), "%s", cn_last_error());
+    free(x);
+    eval_result_free(&a);
+    eval_result_free(&b);
+    net_free(net);
+    bars_free(train);
+    bars_free(test);
+}
+END_TEST
+
 START_TEST(mismatches_are_refused)
 {
     Dataset *train = bars(32, 1);
@@ -467,6 +529,7 @@ Suite *train_suite(void)
     tcase_add_test(tc, diverging_loss_stops_the_run);
     tcase_add_test(tc, progress_lines_off_a_terminal);
     tcase_add_test(tc, evaluation_counts);
+    tcase_add_test(tc, evaluation_with_views);
     tcase_add_test(tc, mismatches_are_refused);
     tcase_add_test(tc, mnist_subset_learns);
     suite_add_tcase(s, tc);
