@@ -921,8 +921,9 @@ int main(int argc, char **argv)
                 "- the input is centred and scaled: the paper subtracted the mean picture of the training set from "
                 "every picture; here each pixel becomes x = (p/255 − %.4f) / %.4f, the mean and standard deviation "
                 "of all %s training pixels, measured in this run, so that the first layer sees numbers around 0 of "
-                "size about 1 (with x = p/255 every input is positive, and the first layer's weight gradients of "
-                "one map all share a sign, a zig-zag that slows SGD down).",
+                "size about 1 (with x = p/255 every input is positive, so the gradients of all the weights that "
+                "feed one output pixel have the same sign: one step can only move them all up or all down together, "
+                "and SGD zig-zags; LeCun et al. 1998, \"Efficient BackProp\").",
             BATCH, (double)MAIN_LR, (double)WARMUP, epochs, (double)BIAS_HIDDEN, CROP_PAD, (double)pixel_mean, (double)pixel_std,
             commas(a, (double)full_train * 28 * 28));
     augmentation_sheet(nb, train);
