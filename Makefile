@@ -31,7 +31,9 @@ OPT := -O3
 # some 8-int initializers wrongly with it ((P){2,2,2,2,0,0,0,0} came out all
 # 2s, which tests/check_pool.c caught). For a binary that runs on other x86-64
 # machines: make ARCH=
-ARCH ?= -march=native $(shell $(CC) -march=native -dM -E - </dev/null 2>/dev/null | grep -q __AVX512F__ && echo -mno-avx512f)
+ifeq ($(origin ARCH),undefined)
+ARCH := -march=native $(shell $(CC) -march=native -dM -E - </dev/null 2>/dev/null | grep -q __AVX512F__ && echo -mno-avx512f)
+endif
 ifeq ($(DEBUG),1)
 OPT := -O0
 endif

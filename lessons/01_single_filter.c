@@ -24,6 +24,7 @@
 #include "image.h"
 #include "kernels.h"
 #include "notebook.h"
+#include "lesson.h"
 
 #define LESSON_ID "01_single_filter"
 #define PATCH 16            /* side of the "flattest patch" searched in the photo */
@@ -99,13 +100,6 @@ static const char *const default_names[] = { "identity", "edge1",    "edge2",   
 #define NDEFAULT ((int)(sizeof default_names / sizeof default_names[0]))
 
 /* --- small numeric helpers -------------------------------------------------------- */
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p) CN_DIE("out of memory (%zu x %zu bytes)", n, size);
-    return p;
-}
 
 static double mean_of(const float *v, size_t n)
 {

@@ -26,17 +26,11 @@
 #include "notebook.h"
 #include "plot.h"
 #include "rng.h"
+#include "lesson.h"
 
 #define LESSON_ID "02_conv_vs_corr"
 
 /* --- small helpers ------------------------------------------------------------------ */
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p) CN_DIE("out of memory (%zu x %zu bytes)", n, size);
-    return p;
-}
 
 /* Largest |a[i] - b[i]| and where it is. */
 static double max_diff(const float *a, const float *b, size_t n, size_t *where)

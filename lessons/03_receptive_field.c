@@ -25,6 +25,7 @@
 #include "notebook.h"
 #include "plot.h"
 #include "receptive.h"
+#include "lesson.h"
 
 #define LESSON_ID "03_receptive_field"
 #define MAX_LAYERS 16
@@ -44,13 +45,6 @@ typedef struct {
     int n;
     Layer layers[MAX_LAYERS];
 } Stack;
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p) CN_DIE("out of memory (%zu x %zu bytes)", n, size);
-    return p;
-}
 
 /* Output side of every layer for an input of side `in`; -1 if it does not fit. */
 static int stack_sizes(int *out, const Stack *st, int in)

@@ -35,19 +35,13 @@
 #include "pool.h"
 #include "rng.h"
 #include "train.h"
+#include "lesson.h"
 
 #define LESSON_ID "04_pooling"
 #define MAX_SHIFT 3           /* digits are moved by 0 .. MAX_SHIFT pixels */
 #define EDGE_QUANTILE 0.99    /* edge-strength pictures: this quantile of the map is drawn white */
 
 /* --- small helpers ------------------------------------------------------------------ */
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p) CN_DIE("out of memory (%zu x %zu bytes)", n, size);
-    return p;
-}
 
 static double mean_of(const float *v, size_t n)
 {

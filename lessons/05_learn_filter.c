@@ -28,6 +28,7 @@
 #include "notebook.h"
 #include "plot.h"
 #include "rng.h"
+#include "lesson.h"
 
 #define LESSON_ID "05_learn_filter"
 #define SIDE 48          /* the photo is shrunk to SIDE x SIDE */
@@ -39,13 +40,6 @@
 #define TOL 1e-3         /* a learned weight counts as recovered within this */
 
 /* --- small helpers ------------------------------------------------------------------ */
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p) CN_DIE("out of memory (%zu x %zu bytes)", n, size);
-    return p;
-}
 
 static double max_abs_diff9(const float *a, const float *b)
 {

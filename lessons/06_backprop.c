@@ -34,6 +34,7 @@
 #include "plot.h"
 #include "pool.h"
 #include "rng.h"
+#include "lesson.h"
 
 #define LESSON_ID "06_backprop"
 #define S 16           /* pictures are S x S */
@@ -50,13 +51,6 @@ enum { L_CONV, L_RELU, L_POOL, L_FC, NLAYER };
 static const char *const class_names[NCLASS] = { "horizontal", "vertical" };
 
 /* --- small helpers ------------------------------------------------------------------ */
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p) CN_DIE("out of memory (%zu x %zu bytes)", n, size);
-    return p;
-}
 
 /* "a, b, c, d, ..." : the first n numbers of v, for the walk-through. */
 static const char *first_numbers(char *buf, size_t size, const float *v, int n, int total)

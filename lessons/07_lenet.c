@@ -43,6 +43,7 @@
 #include "optim.h"
 #include "plot.h"
 #include "train.h"
+#include "lesson.h"
 
 #define LESSON_ID "07_lenet"
 #define SEED 2024
@@ -51,61 +52,6 @@
 #define QUICK_TEST 500   /* --quick: images per test set */
 #define SHOW_CLASS 7     /* default image for the feature maps: the first test image of class 7 */
 #define MISTAKES 24      /* misclassified test images shown per network */
-
-/* --- small helpers ------------------------------------------------------------------ */
-
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p) CN_DIE("out of memory (%zu x %zu bytes)", n, size);
-    return p;
-}
-
-/* 1234567 -> "1,234,567" into buf (at least 32 bytes). */
-static const char *commas(char *buf, double v)
-{
-    char d[40];
-    snprintf(d, sizeof d, "%.0f", v);
-    size_t len = strlen(d), o = 0;
-    for (size_t k = 0; k < len && o + 2 < 32; k++) {
-        buf[o++] = d[k];
-        if (d[k] != '-' && (len - k - 1) % 3 == 0 && k + 1 < len) buf[o++] = ',';
-    }
-    buf[o] = '\0';
-    return buf;
-}
-
-static int file_exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
-}
-
-/* Every k-th image of d, n of them (all of d when n >= count): the training
- * files are sorted by class, so a stride keeps every class in a small set. */
-static Dataset *strided_subset(const Dataset *d, int n)
-{
-    if (n >= d->count) n = d->count;
-    const size_t px = (size_t)d->height * (size_t)d->width;
-    Dataset *s = xcalloc(1, sizeof *s);
-    *s = *d;
-    s->count = n;
-    s->images = xcalloc((size_t)n, px);
-    s->labels = xcalloc((size_t)n, 1);
-    for (int i = 0; i < n; i++) {
-        const int j = (int)((long long)i * d->count / n);
-        memcpy(s->images + (size_t)i * px, dataset_image(d, j), px);
-        s->labels[i] = d->labels[j];
-    }
-    return s;
-}
 
 /* --- augmentation: small random shifts ------------------------------------------------ */
 

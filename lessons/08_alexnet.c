@@ -47,6 +47,7 @@
 #include "optim.h"
 #include "plot.h"
 #include "train.h"
+#include "lesson.h"
 
 #define LESSON_ID "08_alexnet"
 #define SEED 2012
@@ -75,40 +76,6 @@
 #define MISTAKES 24
 
 /* --- small helpers ------------------------------------------------------------------ */
-
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p) CN_DIE("out of memory (%zu x %zu bytes)", n, size);
-    return p;
-}
-
-/* 1234567 -> "1,234,567" into buf (at least 32 bytes). */
-static const char *commas(char *buf, double v)
-{
-    char d[40];
-    snprintf(d, sizeof d, "%.0f", v);
-    size_t len = strlen(d), o = 0;
-    for (size_t k = 0; k < len && o + 2 < 32; k++) {
-        buf[o++] = d[k];
-        if (d[k] != '-' && (len - k - 1) % 3 == 0 && k + 1 < len) buf[o++] = ',';
-    }
-    buf[o] = '\0';
-    return buf;
-}
-
-static int file_exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
-}
 
 /* The first n images of d as a dataset of their own (all of d when n >= count). */
 static Dataset *first_n(const Dataset *d, int n)

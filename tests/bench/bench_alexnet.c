@@ -40,34 +40,7 @@
 #include "net.h"
 #include "rng.h"
 #include "train.h"
-
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* median and best (largest) of v[0..n) */
-static void summary(double *v, int n, double *median, double *best)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    *median = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-    *best = v[n - 1];
-}
-
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p) CN_DIE("out of memory (%zu bytes)", n);
-    return p;
-}
+#include "bench.h"
 
 /* Training images per second of net on ds over `batches` batches of `batch`,
  * with the lesson's augmentation. */
@@ -97,7 +70,7 @@ static double train_rate(Net *net, const Dataset *ds, int batch, int batches, ui
 static double infer_rate(Net *net, const Dataset *ds, int B, int n)
 {
     const size_t in = shape_size(net->in);
-    float *x = xmalloc((size_t)B * in * sizeof *x);
+    float *x = xcalloc(1, (size_t)B * in * sizeof *x);
     net_set_training(net, 0);
     double t0 = now_s();
     volatile float sink = 0.0f;
@@ -164,7 +137,7 @@ static double time_op(const Op *o, int repeat)
         run_op(o);
         calls++;
     } while (now_s() - t0 < 0.05);
-    double *v = xmalloc((size_t)repeat * sizeof *v);
+    double *v = xcalloc(1, (size_t)repeat * sizeof *v);
     for (int k = 0; k < repeat; k++) {
         t0 = now_s();
         for (int c = 0; c < calls; c++) run_op(o);
@@ -179,13 +152,13 @@ static double time_op(const Op *o, int repeat)
 static void layer_table(Net *net, const Dataset *ds, int B, int repeat)
 {
     const size_t in = shape_size(net->in);
-    float *x = xmalloc((size_t)B * in * sizeof *x);
+    float *x = xcalloc(1, (size_t)B * in * sizeof *x);
     net_input_from_u8(net, x, dataset_image(ds, 0), (size_t)B * in);
     net_set_training(net, 1);
     const float *logits = net_forward(net, x, B);
     CN_CHECK(logits);
     const int K = net_out_shape(net).c;
-    float *dl = xmalloc((size_t)B * K * sizeof *dl);
+    float *dl = xcalloc(1, (size_t)B * K * sizeof *dl);
     Rng r;
     rng_seed(&r, 3, 3);
     for (int i = 0; i < B * K; i++) dl[i] = rng_range(&r, -0.01f, 0.01f);
@@ -254,7 +227,7 @@ int main(int argc, char **argv)
     CN_CHECK(net);
     alexnet_init(net, 1, 0.1f);
     train_rate(net, train, B, 10, 99); /* warm-up: page in the data, start the threads */
-    double *v = xmalloc((size_t)repeat * sizeof *v), tmed, tbest, m64, b64, m1k, b1k, m1, b1;
+    double *v = xcalloc(1, (size_t)repeat * sizeof *v), tmed, tbest, m64, b64, m1k, b1k, m1, b1;
     for (int r = 0; r < repeat; r++) v[r] = train_rate(net, train, B, batches, (uint64_t)r + 1);
     summary(v, repeat, &tmed, &tbest);
     for (int r = 0; r < repeat; r++) v[r] = infer_rate(net, test, B, test->count);

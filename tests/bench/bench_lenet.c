@@ -36,34 +36,7 @@
 #include "net.h"
 #include "rng.h"
 #include "train.h"
-
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* median and best (largest) of v[0..n) */
-static void summary(double *v, int n, double *median, double *best)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    *median = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-    *best = v[n - 1];
-}
-
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p) CN_DIE("out of memory (%zu bytes)", n);
-    return p;
-}
+#include "bench.h"
 
 /* Training images per second of net on ds over `batches` batches of `batch`. */
 static double train_rate(Net *net, const Dataset *ds, int batch, int batches, uint64_t seed)
@@ -88,7 +61,7 @@ static double train_rate(Net *net, const Dataset *ds, int batch, int batches, ui
 static double infer_rate(Net *net, const Dataset *ds, int B)
 {
     const size_t in = shape_size(net->in);
-    float *x = xmalloc((size_t)B * in * sizeof *x);
+    float *x = xcalloc(1, (size_t)B * in * sizeof *x);
     net_set_training(net, 0);
     double t0 = now_s();
     volatile float sink = 0.0f;
@@ -130,9 +103,9 @@ static double time_conv(const Conv2d *cv, int B, int naive, int backward, int ne
 {
     const Layer *l = &cv->base;
     const size_t nin = shape_size(l->in) * (size_t)B, nout = shape_size(l->out) * (size_t)B;
-    float *x = xmalloc(nin * sizeof *x), *dx = xmalloc(nin * sizeof *dx);
-    float *y = xmalloc(nout * sizeof *y), *dy = xmalloc(nout * sizeof *dy);
-    float *dw = xmalloc(l->param[0].n * sizeof *dw), *db = xmalloc(l->param[1].n * sizeof *db);
+    float *x = xcalloc(1, nin * sizeof *x), *dx = xcalloc(1, nin * sizeof *dx);
+    float *y = xcalloc(1, nout * sizeof *y), *dy = xcalloc(1, nout * sizeof *dy);
+    float *dw = xcalloc(1, l->param[0].n * sizeof *dw), *db = xcalloc(1, l->param[1].n * sizeof *db);
     Rng r;
     rng_seed(&r, 5, 1);
     for (size_t i = 0; i < nin; i++) x[i] = rng_range(&r, -1.0f, 1.0f), dx[i] = 0.0f;
@@ -148,7 +121,7 @@ static double time_conv(const Conv2d *cv, int B, int naive, int backward, int ne
         calls++;
     } while (now_s() - t0 < 0.05);
     const int per = calls * 2 > 1 ? calls * 2 : 1;
-    double *v = xmalloc((size_t)repeat * sizeof *v);
+    double *v = xcalloc(1, (size_t)repeat * sizeof *v);
     for (int k = 0; k < repeat; k++) {
         t0 = now_s();
         for (int c = 0; c < per; c++) conv_call(cv, y, x, dxp, dy, dw, db, B, naive, backward);
@@ -211,7 +184,7 @@ int main(int argc, char **argv)
         Dataset *tr = pad ? lenet5_fit_dataset(train, net) : train, *te = pad ? lenet5_fit_dataset(test, net) : test;
         CN_CHECK(tr && te);
         train_rate(net, tr, B, 20, 99); /* warm-up: page in the data, start the threads */
-        double *v = xmalloc((size_t)repeat * sizeof *v), tmed, tbest, imed, ibest, kmed, kbest;
+        double *v = xcalloc(1, (size_t)repeat * sizeof *v), tmed, tbest, imed, ibest, kmed, kbest;
         for (int r = 0; r < repeat; r++) v[r] = train_rate(net, tr, B, batches, (uint64_t)r + 1);
         summary(v, repeat, &tmed, &tbest);
         for (int r = 0; r < repeat; r++) v[r] = infer_rate(net, te, B);
