@@ -166,7 +166,9 @@ int main(int argc, char **argv)
     if (!net)
         CN_DIE("cannot use the model: %s. Train the models with build/lessons/07_lenet, or give another with "
                "--model FILE", cn_last_error());
-    if (net_out_shape(net).c != 10) CN_DIE("%s has %d outputs, not 10 classes", model, net_out_shape(net).c);
+    if (net_out_shape(net).c != 10)
+        CN_DIE("%s has %d outputs, not the 10 classes this program names: give a model saved by lesson 07 "
+               "(models/lenet5_*.cnn) with --model FILE", model, net_out_shape(net).c);
 
     Image *im = image_load(picture, 1);
     if (!im) CN_DIE("cannot read the picture: %s. Give a PNG or JPEG file", cn_last_error());
