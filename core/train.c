@@ -2,6 +2,7 @@
 #include "train.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -294,6 +295,90 @@ typedef struct {
 
 static void scratch_free(Scratch *s) { free(s->idx), free(s->x), free(s->probs), free(s->dlogits), free(s->y); }
 
+/* The replica must be built like net: same name, layers and parameter
+ * sizes; and without dropout (see train.h). */
+static int check_replica(const Net *net, Net *rep)
+{
+    if (!net_ok(rep)) return cn_fail("training: the replica is not a usable network: %s", cn_last_error());
+    if (rep == net) return cn_fail("training: the replica must be a second network, not net itself");
+    if (strcmp(rep->name, net->name) || rep->n != net->n || net_nparams(rep) != net_nparams(net))
+        return cn_fail("training: the replica \"%s\" (%d layers) is not built like \"%s\" (%d layers); build it with "
+                       "the same constructor and options", rep->name, rep->n, net->name, net->n);
+    for (int k = 0; k < net_nparams(net); k++)
+        if (net_param(net, k, NULL)->n != net_param(rep, k, NULL)->n)
+            return cn_fail("training: parameter array %d of the replica has %zu numbers, of %s %zu; build it with the "
+                           "same constructor and options", k, net_param(rep, k, NULL)->n, net->name,
+                           net_param(net, k, NULL)->n);
+    for (int i = 0; i < net->n; i++)
+        if (!strcmp(net->layer[i]->ops->kind, "dropout"))
+            return cn_fail("training: %s has a dropout layer (%s); a replica would repeat its random masks, so train it "
+                           "without one (cfg.replica = NULL)", net->name, net->layer[i]->label);
+    if (net_set_input_norm(rep, net->in_mean, net->in_std)) return -1;
+    return 0;
+}
+
+/* dst's parameter values = src's (the replica after each step). */
+static void copy_params(Net *dst, const Net *src)
+{
+    for (int k = 0; k < net_nparams(src); k++) {
+        const Param *p = net_param(src, k, NULL);
+        memcpy(net_param(dst, k, NULL)->value, p->value, p->n * sizeof *p->value);
+    }
+}
+
+/* net's parameter gradients += rep's. */
+static void add_grads(Net *net, const Net *rep)
+{
+    for (int k = 0; k < net_nparams(net); k++) {
+        Param *p = net_param(net, k, NULL);
+        const float *g = net_param(rep, k, NULL)->grad;
+        for (size_t i = 0; i < p->n; i++) p->grad[i] += g[i];
+    }
+}
+
+/* Forward, loss and backward of samples [s0, s0+n) of the batch of B on one
+ * network: probs and dlogits of those samples, dlogits = dL/dlogits of the
+ * whole batch's mean loss; *loss = the sum of the n samples' losses (a
+ * non-finite one stops before backward). 0, or -1 with a message. */
+static int half_step(Net *h, Scratch *w, int s0, int n, int B, int K, size_t in, double *loss)
+{
+    const float *logits = net_forward(h, w->x + (size_t)s0 * in, n);
+    if (!logits) return -1;
+    float *probs = w->probs + (size_t)s0 * (size_t)K, *dl = w->dlogits + (size_t)s0 * (size_t)K;
+    const unsigned char *y = w->y + s0;
+    *loss = (double)softmax_ce_forward(probs, logits, y, n, K) * n;
+    if (!isfinite(*loss)) return 0;
+    memset(dl, 0, (size_t)n * (size_t)K * sizeof *dl);
+    softmax_ce_backward(dl, probs, y, n, K);
+    /* softmax_ce_backward averages over its n samples; the step averages over B */
+    const float scale = (float)n / (float)B;
+    for (size_t i = 0; i < (size_t)n * (size_t)K; i++) dl[i] *= scale;
+    net_zero_grad(h);
+    return net_backward(h, dl, n);
+}
+
+/* One batch of B in w, in two halves: net takes samples [0, B1), the replica
+ * [B1, B), one thread each (see train.h); then net's gradients += the
+ * replica's. *loss = the batch's mean loss. 0, or -1 with a message. */
+static int halves_step(Net *net, Net *rep, Scratch *w, int B, int K, size_t in, float *loss)
+{
+    const int B1 = (B + 1) / 2;
+    double sum[2] = { 0.0, 0.0 };
+    int rc[2] = { 0, 0 };
+    char why[2][256] = { "", "" }; /* messages are per thread: carry a half's failure back */
+#pragma omp parallel for num_threads(omp_get_max_threads() > 1 ? 2 : 1) schedule(static, 1)
+    for (int half = 0; half < 2; half++) {
+        const int s0 = half ? B1 : 0, n = half ? B - B1 : B1;
+        if (n > 0 && (rc[half] = half_step(half ? rep : net, w, s0, n, B, K, in, &sum[half])))
+            snprintf(why[half], sizeof why[half], "%s", cn_last_error());
+    }
+    for (int half = 0; half < 2; half++)
+        if (rc[half]) return cn_fail("%s", why[half]);
+    if (B - B1 > 0) add_grads(net, rep);
+    *loss = (float)((sum[0] + sum[1]) / B);
+    return 0;
+}
+
 /* One epoch over the first N images in the epoch's shuffled order. */
 static int train_epoch(Net *net, Sgd *opt, const Dataset *ds, int N, const TrainConfig *cfg, int e, Scratch *w,
                        Progress *pg, EpochStats *st)
@@ -307,6 +392,7 @@ static int train_epoch(Net *net, Sgd *opt, const Dataset *ds, int N, const Train
     rng_shuffle(&shuffle, w->idx, (size_t)N);
 
     net_set_training(net, 1);
+    if (cfg->replica) net_set_training(cfg->replica, 1);
     double loss_sum = 0.0;
     int correct = 0;
     for (int b = 0; b < nb; b++) {
@@ -322,9 +408,14 @@ static int train_epoch(Net *net, Sgd *opt, const Dataset *ds, int N, const Train
             if (w->y[s] >= K)
                 return cn_fail("%s: image %d has label %d, but there are %d classes", ds->name, i, w->y[s], K);
         }
-        const float *logits = net_forward(net, w->x, B);
-        if (!logits) return -1;
-        float loss = softmax_ce_forward(w->probs, logits, w->y, B, K);
+        float loss = 0.0f;
+        if (cfg->replica) {
+            if (halves_step(net, cfg->replica, w, B, K, in, &loss)) return -1;
+        } else {
+            const float *logits = net_forward(net, w->x, B);
+            if (!logits) return -1;
+            loss = softmax_ce_forward(w->probs, logits, w->y, B, K);
+        }
         if (!isfinite(loss)) {
             double lr0 = cfg->lr.lr;
             return cn_fail("loss became %s at epoch %d, batch %d: the learning rate %g is probably too large; "
@@ -333,16 +424,20 @@ static int train_epoch(Net *net, Sgd *opt, const Dataset *ds, int N, const Train
         loss_sum += (double)loss * B;
         for (int s = 0; s < B; s++) correct += argmax(w->probs + (size_t)s * (size_t)K, K) == w->y[s];
 
-        memset(w->dlogits, 0, (size_t)B * (size_t)K * sizeof *w->dlogits);
-        softmax_ce_backward(w->dlogits, w->probs, w->y, B, K);
-        net_zero_grad(net);
-        if (net_backward(net, w->dlogits, B)) return -1;
+        if (!cfg->replica) {
+            memset(w->dlogits, 0, (size_t)B * (size_t)K * sizeof *w->dlogits);
+            softmax_ce_backward(w->dlogits, w->probs, w->y, B, K);
+            net_zero_grad(net);
+            if (net_backward(net, w->dlogits, B)) return -1;
+        }
         float lr = lr_at(&cfg->lr, e, (float)(b + 1) / (float)nb);
         if (b == 0) st->lr = lr;
         sgd_step(opt, lr);
+        if (cfg->replica) copy_params(cfg->replica, net);
         progress_batch(pg, e, first + B, N, loss_sum / (first + B));
     }
     net_set_training(net, 0);
+    if (cfg->replica) net_set_training(cfg->replica, 0);
     st->epoch = e + 1;
     st->train_loss = loss_sum / N;
     st->train_acc = (double)correct / N;
@@ -387,6 +482,10 @@ int train_run(Net *net, const Dataset *train, const Dataset *test, const TrainCo
             fprintf(pg.f, "resuming from %s: %d of %d epochs done\n", cfg->checkpoint, h.n, cfg->epochs);
     }
     if (cfg->history && train_history_write(&h, cfg->history)) goto done;
+    if (cfg->replica) {
+        if (check_replica(net, cfg->replica)) goto done;
+        copy_params(cfg->replica, net);
+    }
 
     for (int e = h.n; e < cfg->epochs; e++) {
         EpochStats st = { .test_loss = NAN, .test_acc = NAN };

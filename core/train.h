@@ -19,6 +19,22 @@
  * resumed from the checkpoint of epoch k ends exactly where an uninterrupted
  * run ends.
  *
+ * Two halves. A network whose layers are small (LeNet-5: a 10x10 plane, a
+ * batch of 32) gives two threads too little work per layer: they spend much
+ * of the batch waiting for each other at the end of every layer. With
+ * cfg.replica, each batch is cut in two instead: net takes the first half
+ * (B+1)/2 samples and the replica the rest, one thread each, every layer of
+ * a half run by its one thread from forward to backward. The replica's
+ * parameter gradients are then added into net's (always in that order), net
+ * takes the step, and its weights are copied into the replica. The cut does
+ * not depend on the number of threads (with one thread the halves run one
+ * after the other), so results stay bit-identical whatever the number of
+ * threads; they differ from a run without a replica by rounding only (the
+ * gradient is summed in another order). The replica is only scratch: net
+ * holds the weights, and checkpoints save net. Networks with dropout layers
+ * are refused (the replica's masks would repeat net's). Large layers that
+ * already keep both threads busy (AlexNet-mini) gain nothing from it.
+ *
  * Progress goes to cfg.log (stderr when NULL) unless cfg.quiet: on a terminal
  * a bar redrawn in place at most ten times a second,
  *     epoch 3/10 [#########.....] 12,345/60,000  4,321 img/s  loss 0.412  ETA 0:09
@@ -58,6 +74,8 @@ typedef struct {
     int resume;             /* 1: if the checkpoint exists, continue from it */
     const char *history;    /* gnuplot data file, one row per epoch, rewritten atomically after each
                                epoch with every row so far, so it is never half a line (NULL = none) */
+    Net *replica;           /* NULL, or a second network built exactly like net (the same
+                               constructor and options): see "Two halves" above */
     int quiet;              /* 1: print nothing */
     FILE *log;              /* where progress goes; NULL = stderr */
 } TrainConfig;

@@ -105,6 +105,7 @@ typedef struct {
     Data *data;
     Recipe rc;
     Net *net;
+    Net *half;             /* a second copy that trains on half of every batch (train.h, "Two halves") */
     Dataset *train, *test; /* the data in the network's input size */
     int own;               /* 1: train/test are padded copies to free */
     TrainConfig cfg;
@@ -282,7 +283,8 @@ static void run_setup(Run *r, int classic, Data *d, int quick, const char *model
     r->data = d;
     r->rc = recipe(classic, d->key, quick);
     r->net = classic ? lenet5_classic() : lenet5_modern();
-    CN_CHECK(r->net);
+    r->half = classic ? lenet5_classic() : lenet5_modern();
+    CN_CHECK(r->net && r->half);
     if (classic) {
         r->train = lenet5_fit_dataset(d->train, r->net);
         r->test = lenet5_fit_dataset(d->test, r->net);
@@ -309,6 +311,7 @@ static void run_setup(Run *r, int classic, Data *d, int quick, const char *model
     c.seed = SEED + 100u * (uint64_t)r->rc.shift + 10u * (uint64_t)r->rc.flip;
     c.std = 0.0f;  /* keep the builder's input normalization */
     c.checkpoint = r->ckpt;
+    c.replica = r->half; /* LeNet's layers are too small to split between two threads: split the batch */
     r->aug = (ShiftAug){ .shift = r->rc.shift, .flip = r->rc.flip,
                          .background = (0.0f - r->net->in_mean) / r->net->in_std };
     if (r->rc.shift || r->rc.flip) {
@@ -325,6 +328,7 @@ static void run_free(Run *r)
         dataset_free(r->test);
     }
     net_free(r->net);
+    net_free(r->half);
     train_history_free(&r->hist);
     eval_result_free(&r->ev);
 }
@@ -1002,8 +1006,12 @@ int main(int argc, char **argv)
                 "to 0 over the run: big steps while the network is far from a good solution, small ones at the "
                 "end to settle. Augmentation moves each training image by a random whole number of pixels up to "
                 "the given amount in each direction every time it is seen (and, for clothes, mirrors it half of "
-                "the time), so the network cannot learn exact pixel positions by heart.",
-            BATCH);
+                "the time), so the network cannot learn exact pixel positions by heart. With two threads, each "
+                "batch is cut in two halves of %d, one per thread, each run through its own copy of the network; "
+                "the two gradients are added before the step. LeNet's layers are so small (C3's output is 16 maps "
+                "of 10x10) that splitting each layer's work between the threads would leave them waiting for each "
+                "other at every layer; the step is the same sum either way, added in another order.",
+            BATCH, (BATCH + 1) / 2);
     nb_para(nb, "Trained models are saved in %s (one .cnn file per network and dataset, plus a checkpoint written "
                 "after every epoch) and reused by the next run of this lesson when they were trained with the "
                 "same settings, so the second run takes seconds. --retrain trains them again; --resume continues "

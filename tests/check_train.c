@@ -61,15 +61,15 @@ static void bars_free(Dataset *d)
     free(d);
 }
 
-/* conv 4 3x3 pad 1 -> relu -> conv 8 3x3 stride 2 -> relu -> dropout 0.25 -> dense 3 */
-static Net *bar_net(uint64_t init_seed)
+/* conv 4 3x3 pad 1 -> relu -> conv 8 3x3 stride 2 -> relu -> [dropout 0.25] -> dense 3 */
+static Net *small_net(const char *name, int dropout, uint64_t init_seed)
 {
-    Net *net = net_create("bars", (Shape){ 1, 8, 8 });
+    Net *net = net_create(name, (Shape){ 1, 8, 8 });
     net_add(net, "C1", conv2d_create(4, 3, 3, 1, 1, 1, CONV_MODE_CORRELATE));
     net_add(net, "relu1", relu_create());
     net_add(net, "C2", conv2d_create(8, 3, 3, 2, 0, 1, CONV_MODE_CORRELATE));
     net_add(net, "relu2", relu_create());
-    net_add(net, "drop", dropout_create(0.25f, 3));
+    if (dropout) net_add(net, "drop", dropout_create(0.25f, 3));
     net_add(net, "fc", dense_create(3));
     ck_assert_msg(net_ok(net), "%s", cn_last_error());
     Rng r;
@@ -77,6 +77,10 @@ static Net *bar_net(uint64_t init_seed)
     net_init(net, INIT_HE, &r);
     return net;
 }
+
+static Net *bar_net(uint64_t init_seed) { return small_net("bars", 1, init_seed); }
+/* without dropout: a network that can train in two halves */
+static Net *plain_net(uint64_t init_seed) { return small_net("bars-plain", 0, init_seed); }
 
 /* Shift the image by -1, 0 or +1 pixels horizontally (zeros come in). */
 static void shift_augment(float *img, int c, int h, int w, Rng *r, void *ctx)
@@ -520,6 +524,114 @@ START_TEST(mnist_subset_learns)
 }
 END_TEST
 
+/* --- two halves (cfg.replica) ---------------------------------------------------- */
+
+/* Train plain_net in two halves with n threads, batch B. */
+static Net *run_halves(int threads, int B, const Dataset *train, const Dataset *test, TrainHistory *h)
+{
+    omp_set_num_threads(threads);
+    Net *net = plain_net(7), *half = plain_net(99); /* the replica's own weights must not matter */
+    TrainConfig cfg = bar_config();
+    cfg.batch = B;
+    cfg.augment = shift_augment;
+    cfg.replica = half;
+    ck_assert_msg(train_run(net, train, test, &cfg, h) == 0, "%s", cn_last_error());
+    expect_same_params(net, half, "the replica after training");
+    net_free(half);
+    return net;
+}
+
+START_TEST(halves_same_bits_with_1_and_2_threads)
+{
+    Dataset *train = bars(200, 1), *test = bars(60, 2);
+    /* batch 15: halves of 8 and 7, and a last batch of 5 (3 + 2) */
+    TrainHistory h1 = { 0 }, h2 = { 0 };
+    Net *a = run_halves(1, 15, train, test, &h1), *b = run_halves(2, 15, train, test, &h2);
+    expect_same_params(a, b, "halves, 1 vs 2 threads");
+    expect_same_history(&h1, &h2, "halves, 1 vs 2 threads");
+    ck_assert_msg(h1.e[2].test_acc > 0.9, "test accuracy %.3f after 3 epochs in halves", h1.e[2].test_acc);
+    train_history_free(&h1);
+    train_history_free(&h2);
+    net_free(a);
+    net_free(b);
+    bars_free(train);
+    bars_free(test);
+}
+END_TEST
+
+/* Largest |a - b| / (1 + |b|) over every parameter. */
+static double param_gap(Net *a, Net *b)
+{
+    double worst = 0.0;
+    for (int k = 0; k < net_nparams(a); k++) {
+        const Param *p = net_param(a, k, NULL), *q = net_param(b, k, NULL);
+        for (size_t i = 0; i < p->n; i++) {
+            const double d = fabs((double)p->value[i] - q->value[i]) / (1.0 + fabs((double)q->value[i]));
+            if (d > worst) worst = d;
+        }
+    }
+    return worst;
+}
+
+/* One step in two halves is the same step as on one network, up to the
+ * rounding of a sum taken in another order; with batch 1 the second half is
+ * empty and the step is the same to the bit. */
+START_TEST(halves_take_the_same_step)
+{
+    Dataset *train = bars(16, 1);
+    TrainConfig cfg = bar_config();
+    cfg.epochs = 1;
+    cfg.lr = schedule_constant(0.5f); /* a large step shows a wrong gradient clearly */
+    Net *one = plain_net(7), *two = plain_net(7), *half = plain_net(7);
+    TrainHistory h1 = { 0 }, h2 = { 0 };
+    ck_assert_msg(train_run(one, train, NULL, &cfg, &h1) == 0, "%s", cn_last_error());
+    cfg.replica = half;
+    ck_assert_msg(train_run(two, train, NULL, &cfg, &h2) == 0, "%s", cn_last_error());
+    Net *start = plain_net(7);
+    const double step = param_gap(one, start), gap = param_gap(two, one);
+    ck_assert_msg(step > 1e-2, "the step moved the weights by only %g", step);
+    ck_assert_msg(gap < 1e-5, "halves vs one network after one step: largest relative difference %g", gap);
+    ck_assert_msg(fabs(h1.e[0].train_loss - h2.e[0].train_loss) < 1e-6, "loss %.9g vs %.9g", h1.e[0].train_loss,
+                  h2.e[0].train_loss);
+    net_free(one), net_free(two), net_free(half), net_free(start);
+    train_history_free(&h1);
+    train_history_free(&h2);
+
+    /* batch 1: everything in the first half */
+    cfg = bar_config();
+    cfg.batch = 1;
+    cfg.epochs = 1;
+    one = plain_net(7), two = plain_net(7), half = plain_net(7);
+    ck_assert_msg(train_run(one, train, NULL, &cfg, NULL) == 0, "%s", cn_last_error());
+    cfg.replica = half;
+    ck_assert_msg(train_run(two, train, NULL, &cfg, NULL) == 0, "%s", cn_last_error());
+    expect_same_params(one, two, "batch 1, halves vs one network");
+    net_free(one), net_free(two), net_free(half);
+    bars_free(train);
+}
+END_TEST
+
+START_TEST(bad_replicas_are_refused)
+{
+    Dataset *train = bars(32, 1);
+    TrainConfig cfg = bar_config();
+    Net *net = plain_net(1), *other = bar_net(1);
+    cfg.replica = other; /* another architecture */
+    ck_assert_int_eq(train_run(net, train, NULL, &cfg, NULL), -1);
+    ck_assert_msg(strstr(cn_last_error(), "not built like") && strstr(cn_last_error(), "same constructor"), "%s",
+                  cn_last_error());
+    cfg.replica = net; /* itself */
+    ck_assert_int_eq(train_run(net, train, NULL, &cfg, NULL), -1);
+    ck_assert_msg(strstr(cn_last_error(), "second network"), "%s", cn_last_error());
+    Net *drop = bar_net(1), *drop2 = bar_net(1); /* dropout: the masks would repeat */
+    cfg.replica = drop2;
+    ck_assert_int_eq(train_run(drop, train, NULL, &cfg, NULL), -1);
+    ck_assert_msg(strstr(cn_last_error(), "dropout") && strstr(cn_last_error(), "drop"), "%s", cn_last_error());
+    net_free(net), net_free(other), net_free(drop), net_free(drop2);
+    bars_free(train);
+}
+END_TEST
+
 Suite *train_suite(void)
 {
     Suite *s = suite_create("train");
@@ -537,6 +649,9 @@ Suite *train_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, same_bits_with_1_and_2_threads);
     tcase_add_test(tc, resume_equals_uninterrupted);
+    tcase_add_test(tc, halves_same_bits_with_1_and_2_threads);
+    tcase_add_test(tc, halves_take_the_same_step);
+    tcase_add_test(tc, bad_replicas_are_refused);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -9,7 +9,10 @@
  * a warm-up, the same loop the lessons use (batch gathering and input
  * normalization, forward, softmax cross-entropy, backward, SGD step with
  * momentum); the evaluation pass is not counted, as in the PyTorch reference
- * (shared/bench/torch_ref.py lenet). Inference images/s: net_forward over the
+ * (shared/bench/torch_ref.py lenet). It is measured both ways train_run can
+ * use two threads: each batch cut in two halves, one per thread, with a
+ * replica of the network (cfg.replica, what lesson 07 does), and one
+ * network whose layers split their work between the threads. Inference images/s: net_forward over the
  * 10,000 test images in batches (32, and 1000 to compare with the reference's
  * figure), input conversion included. Each figure is measured --repeat times;
  * the median and the best are printed.
@@ -39,7 +42,7 @@
 #include "bench.h"
 
 /* Training images per second of net on ds over `batches` batches of `batch`. */
-static double train_rate(Net *net, const Dataset *ds, int batch, int batches, uint64_t seed)
+static double train_rate(Net *net, Net *half, const Dataset *ds, int batch, int batches, uint64_t seed)
 {
     TrainConfig cfg = train_defaults();
     cfg.epochs = 1;
@@ -50,6 +53,7 @@ static double train_rate(Net *net, const Dataset *ds, int batch, int batches, ui
     cfg.seed = seed;
     cfg.train_limit = batch * batches;
     cfg.quiet = 1;
+    cfg.replica = half;
     TrainHistory h = { 0 };
     if (train_run(net, ds, NULL, &cfg, &h)) CN_DIE("training failed: %s", cn_last_error());
     double r = h.e[0].images_per_s;
@@ -176,25 +180,34 @@ int main(int argc, char **argv)
            train->count, test->count, B);
 
     for (int k = 0; k < (classic ? 2 : 1); k++) {
-        Net *net = k == 0 ? lenet5_modern() : lenet5_classic();
-        CN_CHECK(net);
+        Net *net = k == 0 ? lenet5_modern() : lenet5_classic(), *half = k == 0 ? lenet5_modern() : lenet5_classic();
+        CN_CHECK(net && half);
         lenet5_init(net, 1);
         /* the classic network takes the images centred in 32x32: padded copies */
         const int pad = net->in.h != train->height;
         Dataset *tr = pad ? lenet5_fit_dataset(train, net) : train, *te = pad ? lenet5_fit_dataset(test, net) : test;
         CN_CHECK(tr && te);
-        train_rate(net, tr, B, 20, 99); /* warm-up: page in the data, start the threads */
-        double *v = xcalloc(1, (size_t)repeat * sizeof *v), tmed, tbest, imed, ibest, kmed, kbest;
-        for (int r = 0; r < repeat; r++) v[r] = train_rate(net, tr, B, batches, (uint64_t)r + 1);
+        train_rate(net, half, tr, B, 20, 99); /* warm-up: page in the data, start the threads */
+        double *v = xcalloc(1, (size_t)repeat * sizeof *v), tmed, tbest, omed, obest, imed, ibest, kmed, kbest;
+        /* the two ways alternate, so a drift of the machine's speed hits both */
+        double *o = xcalloc(1, (size_t)repeat * sizeof *o);
+        for (int r = 0; r < repeat; r++) {
+            v[r] = train_rate(net, half, tr, B, batches, (uint64_t)r + 1);
+            o[r] = train_rate(net, NULL, tr, B, batches, (uint64_t)r + 1);
+        }
         summary(v, repeat, &tmed, &tbest);
+        summary(o, repeat, &omed, &obest);
+        free(o);
         for (int r = 0; r < repeat; r++) v[r] = infer_rate(net, te, B);
         summary(v, repeat, &imed, &ibest);
         for (int r = 0; r < repeat; r++) v[r] = infer_rate(net, te, 1000);
         summary(v, repeat, &kmed, &kbest);
         printf("\n%s (%zu parameters, %.0f multiply-adds per image)\n", net->name, net_param_count(net),
                net_madds(net));
-        printf("  training,  batch %4d: %8.0f images/s median, %8.0f best  (%d x %d batches)\n", B, tmed, tbest,
-               repeat, batches);
+        printf("  training,  batch %4d: %8.0f images/s median, %8.0f best  (%d x %d batches; two halves, as lesson 07)\n",
+               B, tmed, tbest, repeat, batches);
+        printf("  training,  batch %4d: %8.0f images/s median, %8.0f best  (one network, its layers split between "
+               "threads)\n", B, omed, obest);
         printf("  inference, batch %4d: %8.0f images/s median, %8.0f best  (10,000 test images)\n", B, imed,
                ibest);
         printf("  inference, batch %4d: %8.0f images/s median, %8.0f best\n", 1000, kmed, kbest);
@@ -205,6 +218,7 @@ int main(int argc, char **argv)
             dataset_free(te);
         }
         net_free(net);
+        net_free(half);
     }
     dataset_free(train);
     dataset_free(test);
