@@ -745,7 +745,7 @@ static void axpy_blocks(float *restrict out, const float *restrict in, float gva
  *    loaded and stored again for every input map and every kernel row, and
  *    each input plane is padded again for every output map. Here the input
  *    planes of a sample are padded once (flattened, row length Wp, as in 1),
- *    and a block of BLK_O output maps x BLK_P consecutive outputs (8 sums of
+ *    and a block of BLK_O output maps x BLK_P consecutive outputs (16 sums of
  *    4 maps) stays in registers while every input map and every tap is added:
  *
  *      for each block of BLK_O maps o, each run of BLK_P outputs i:
@@ -754,15 +754,20 @@ static void axpy_blocks(float *restrict out, const float *restrict in, float gva
  *              v[o][i] += k'[o, j, t] * xp_j[i + m*Wp + kk]      (BLK_O x BLK_P terms)
  *
  *    One load of a run of xp feeds BLK_O maps, one load of a weight feeds
- *    BLK_P outputs: 2 vector loads and 4 weights per 32 multiply-adds, where
+ *    BLK_P outputs: 2 vector loads and 4 weights per 64 multiply-adds, where
  *    the row loops of 1 need a load and a store of the output per kernel row.
+ *    The block is 8 vector registers of sums: a multiply-add takes several
+ *    cycles before its result can be added to again, so the processor needs
+ *    that many independent sums in flight to start one or two every cycle
+ *    (with 8 outputs, 4 registers, AlexNet-mini's conv2..conv5 ran 10-20%
+ *    slower; with 24, 12 registers, slower again, measured with bench_alexnet).
  *    Each sum starts from the bias and adds the inputs j and the taps in the
  *    reference loops' order, so forward gives exactly the reference's bits.
  *    The input gradient is the same loop on the flattened dy planes (the full
  *    convolution of 1, taps reversed), with input maps and output maps
  *    swapped. */
 #define BLK_O 4
-#define BLK_P 8
+#define BLK_P 16
 #define BLK_SCRATCH 16384 /* floats of padded planes per thread (on the stack) */
 #define BLK_MIN_CHANNELS 12
 #define DW_O 8    /* output maps per weight-gradient block */

@@ -314,6 +314,9 @@ static const Geo fast_cases[] = {
     { 2, 2, 3, 3, 3, 2, 3, 1, 1, 1, 0, 2, 1, 1, 2 },     /* tiny input, random table */
     { 1, 1, 56, 56, 2, 5, 5, 1, 1, 2, 2, 2, 2, 1, 0 },   /* largest plane of the fast path */
     { 2, 3, 20, 70, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0 },   /* too large: reference loops */
+    { 2, 24, 13, 13, 48, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0 }, /* AlexNet-mini conv2: blocked loops */
+    { 2, 32, 6, 6, 28, 3, 3, 1, 1, 1, 1, 1, 1, 2, 0 },   /* blocked, groups, 14 maps a group (not 4k, 8k) */
+    { 2, 12, 9, 9, 13, 5, 5, 1, 1, 0, 0, 0, 0, 1, 0 },   /* blocked, 5x5, no padding, 13 maps */
 };
 
 static unsigned char *table_for(const Geo *g, Rng *r)
