@@ -8,6 +8,23 @@
 /* logits (B,K), labels (B), probs (B,K) */
 float softmax_ce_forward(float *probs, const float *logits, const unsigned char *labels, int B, int K)
 {
+    return softmax_ce_smooth_forward(probs, logits, labels, B, K, 0.0f);
+}
+
+/* probs (B,K), labels (B), dlogits (B,K) */
+void softmax_ce_backward(float *dlogits, const float *probs, const unsigned char *labels, int B, int K)
+{
+    softmax_ce_smooth_backward(dlogits, probs, labels, B, K, 0.0f);
+}
+
+/* logits (B,K), labels (B), probs (B,K) */
+float softmax_ce_smooth_forward(float *probs, const float *logits, const unsigned char *labels, int B, int K,
+                                float eps)
+{
+    if (!(eps >= 0.0f && eps < 1.0f)) {
+        cn_fail("softmax_ce_forward: label smoothing %g must be in [0, 1) (0 = none, 0.1 is usual)", (double)eps);
+        return NAN;
+    }
     if (B < 1 || K < 1) {
         cn_fail("softmax_ce_forward: batch %d, classes %d; both must be at least 1", B, K);
         return NAN;
@@ -32,21 +49,30 @@ float softmax_ce_forward(float *probs, const float *logits, const unsigned char 
         }
         const float inv = (float)(1.0 / S);
         for (int k = 0; k < K; k++) p[k] *= inv;
-        /* L_n = logsumexp(z) - z_y = m + log S - z_y = (m - z_y) + log S */
-        total += ((double)m - (double)z[labels[n]]) + log(S);
+        /* -log p_k = logsumexp(z) - z_k = (m - z_k) + log S */
+        const double lse = log(S);
+        double Ln = ((double)m - (double)z[labels[n]]) + lse;
+        if (eps > 0.0f) {
+            double all = 0.0; /* sum_k -log p_k */
+            for (int k = 0; k < K; k++) all += ((double)m - (double)z[k]) + lse;
+            Ln = (1.0 - (double)eps) * Ln + (double)eps / K * all;
+        }
+        total += Ln;
     }
     return (float)(total / B);
 }
 
 /* probs (B,K), labels (B), dlogits (B,K) */
-void softmax_ce_backward(float *dlogits, const float *probs, const unsigned char *labels, int B, int K)
+void softmax_ce_smooth_backward(float *dlogits, const float *probs, const unsigned char *labels, int B, int K,
+                                float eps)
 {
-    /* dL/dz[n,k] = (p[n,k] - [k == y_n]) / B   (mean over the batch) */
-    const float invB = 1.0f / (float)B;
+    /* dL/dz[n,k] = (p[n,k] - q[n,k]) / B   (mean over the batch),
+     * q = 1 - eps + eps/K for the label, eps/K for the others */
+    const float invB = 1.0f / (float)B, on = 1.0f - eps + eps / (float)K, off = eps / (float)K;
     for (int n = 0; n < B; n++) {
         const float *p = probs + (size_t)n * (size_t)K;
         float *d = dlogits + (size_t)n * (size_t)K;
-        for (int k = 0; k < K; k++) d[k] += (p[k] - (k == labels[n] ? 1.0f : 0.0f)) * invB;
+        for (int k = 0; k < K; k++) d[k] += (p[k] - (k == labels[n] ? on : off)) * invB;
     }
 }
 

@@ -17,6 +17,18 @@
  *
  * Labels are class indices 0 .. K-1 stored as unsigned char (the datasets'
  * own type; K <= 256).
+ *
+ * Label smoothing (Szegedy et al., "Rethinking the Inception architecture
+ * for computer vision", CVPR 2016, section 7): the target is not the one-hot
+ * vector but q = (1 - eps) onehot(y) + eps / K, so a right answer given with
+ * probability 1 still costs a little and the logits stop growing once the
+ * answer is clear (the network stays less sure of itself on pictures it has
+ * learned by heart):
+ *
+ *   L = -sum_k q_k log p_k = (1 - eps) (lse(z) - z_y) + (eps / K) sum_k (lse(z) - z_k)
+ *   dL/dz_k = p_k - q_k
+ *
+ * eps = 0 is the plain cross-entropy above, to the bit.
  */
 #ifndef CN_LOSS_H
 #define CN_LOSS_H
@@ -31,6 +43,13 @@ float softmax_ce_forward(float *probs, const float *logits, const unsigned char 
  * Accumulates like every backward here: clear dlogits first for a plain
  * gradient. Labels must be < K (as checked by forward). */
 void softmax_ce_backward(float *dlogits, const float *probs, const unsigned char *labels, int B, int K);
+
+/* The same with label smoothing eps in [0, 1) (above). forward returns NAN
+ * with a message also for an eps outside [0, 1). */
+float softmax_ce_smooth_forward(float *probs, const float *logits, const unsigned char *labels, int B, int K,
+                                float eps);
+void softmax_ce_smooth_backward(float *dlogits, const float *probs, const unsigned char *labels, int B, int K,
+                                float eps);
 
 /* Index of the largest of v[0..n); the first one on ties; -1 if n < 1.
  * NaN entries are never chosen (unless all are NaN: then 0). */

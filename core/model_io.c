@@ -106,6 +106,7 @@ typedef struct {
     const unsigned char *p;
     size_t n, off;
     int bad;  /* set by any read past the end */
+    uint32_t version; /* the file's format version, set by check_envelope */
 } Rd;
 
 static const unsigned char *get_bytes(Rd *r, size_t n)
@@ -262,6 +263,7 @@ static void put_settings(Buf *b, const TrainConfig *cfg)
     put_f32(b, cfg->lr.warmup_epochs);
     put_f32(b, cfg->mean);
     put_f32(b, cfg->std);
+    put_f32(b, cfg->label_smoothing);
 }
 
 /* The generator a layer draws from during training, if it has one. */
@@ -398,6 +400,7 @@ static int check_envelope(const char *path, const unsigned char *p, size_t n, Rd
         return cn_fail("%s was written in format version %u, newer than this build reads (%d): update convnet-c, "
                        "or delete it to retrain", path, version, MODEL_VERSION);
     if (version == 0) return cn_fail("%s has format version 0, which does not exist: delete it to retrain", path);
+    r->version = version;
     *type = (int)get_u32(r);
     uint64_t declared = get_u64(r);
     if ((uint64_t)n < declared)
@@ -554,6 +557,7 @@ static int check_settings(const char *path, Rd *r, const TrainConfig *cfg)
     double gamma = get_f32(r);
     int total = (int)get_u32(r);
     double lr_min = get_f32(r), warm = get_f32(r), mean = get_f32(r), std = get_f32(r);
+    double smooth = r->version >= 2 ? get_f32(r) : 0.0;
     if (r->bad) return cn_fail("%s is malformed (its settings end early): delete it to start over", path);
     SAME_SETTING(seed, (unsigned long long)cfg->seed, "seed", "%llu");
     SAME_SETTING(batch, cfg->batch, "batch", "%d");
@@ -569,6 +573,7 @@ static int check_settings(const char *path, Rd *r, const TrainConfig *cfg)
     SAME_SETTING(warm, (double)cfg->lr.warmup_epochs, "warmup_epochs", "%g");
     SAME_SETTING(mean, (double)cfg->mean, "input mean", "%g");
     SAME_SETTING(std, (double)cfg->std, "input std", "%g");
+    SAME_SETTING(smooth, (double)cfg->label_smoothing, "label smoothing", "%g");
     return 0;
 }
 

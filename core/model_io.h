@@ -1,13 +1,13 @@
 /* model_io.h - saving and loading a network's parameters, and training
  * checkpoints.
  *
- * File format, version 1. Every integer and float is written little-endian
+ * File format, version 2. Every integer and float is written little-endian
  * byte by byte (floats as their IEEE-754 bits), whatever the host, so a file
  * reads back bit for bit on any machine. A string is a u32 length then its
  * bytes (no terminator).
  *
  *     "CNNC"                   magic, 4 bytes
- *     u32  version             1
+ *     u32  version             2 (version 1 files, without label smoothing, still load)
  *     u32  type                1 = model, 2 = checkpoint
  *     u64  file length         in bytes, checksum included (finds truncation)
  *     str  architecture name   net->name
@@ -22,7 +22,8 @@
  *         the run's settings: u64 seed, u32 batch, u32 train_limit,
  *             f32 momentum, f32 weight_decay, u32 schedule kind, f32 lr,
  *             u32 step_epochs, f32 gamma, u32 total_epochs, f32 lr_min,
- *             f32 warmup_epochs, f32 mean, f32 std
+ *             f32 warmup_epochs, f32 mean, f32 std, f32 label_smoothing
+ *             (version 2; a version-1 checkpoint ran without smoothing)
  *         per param: its n SGD velocities, f32
  *         u32  number of generators; per generator: u32 layer index,
  *              u64 state, u64 inc (dropout masks)
@@ -51,7 +52,7 @@
 #include "train.h"
 
 #define MODEL_MAGIC "CNNC"
-#define MODEL_VERSION 1
+#define MODEL_VERSION 2
 
 /* Save every parameter of net (and its input normalization). 0 or -1. */
 int net_save(const Net *net, const char *path);

@@ -177,6 +177,9 @@ static int check_config(const TrainConfig *cfg)
                        cfg->train_limit, cfg->test_limit);
     if (cfg->resume && !cfg->checkpoint)
         return cn_fail("training: resume is set but no checkpoint path is given");
+    if (!(cfg->label_smoothing >= 0.0f && cfg->label_smoothing < 1.0f))
+        return cn_fail("training: label_smoothing %g must be in [0, 1) (0 = none; 0.1 is usual)",
+                       (double)cfg->label_smoothing);
     if (cfg->std < 0.0f) return cn_fail("training: input std %g must be > 0 (or 0 to keep the net's)", (double)cfg->std);
     if (schedule_check(&cfg->lr)) return cn_fail("training: %s", cn_last_error());
     return 0;
@@ -340,17 +343,17 @@ static void add_grads(Net *net, const Net *rep)
  * network: probs and dlogits of those samples, dlogits = dL/dlogits of the
  * whole batch's mean loss; *loss = the sum of the n samples' losses (a
  * non-finite one stops before backward). 0, or -1 with a message. */
-static int half_step(Net *h, Scratch *w, int s0, int n, int B, int K, size_t in, double *loss)
+static int half_step(Net *h, Scratch *w, int s0, int n, int B, int K, size_t in, float eps, double *loss)
 {
     const float *logits = net_forward(h, w->x + (size_t)s0 * in, n);
     if (!logits) return -1;
     float *probs = w->probs + (size_t)s0 * (size_t)K, *dl = w->dlogits + (size_t)s0 * (size_t)K;
     const unsigned char *y = w->y + s0;
-    *loss = (double)softmax_ce_forward(probs, logits, y, n, K) * n;
+    *loss = (double)softmax_ce_smooth_forward(probs, logits, y, n, K, eps) * n;
     if (!isfinite(*loss)) return 0;
     memset(dl, 0, (size_t)n * (size_t)K * sizeof *dl);
-    softmax_ce_backward(dl, probs, y, n, K);
-    /* softmax_ce_backward averages over its n samples; the step averages over B */
+    softmax_ce_smooth_backward(dl, probs, y, n, K, eps);
+    /* softmax_ce_smooth_backward averages over its n samples; the step averages over B */
     const float scale = (float)n / (float)B;
     for (size_t i = 0; i < (size_t)n * (size_t)K; i++) dl[i] *= scale;
     net_zero_grad(h);
@@ -360,7 +363,7 @@ static int half_step(Net *h, Scratch *w, int s0, int n, int B, int K, size_t in,
 /* One batch of B in w, in two halves: net takes samples [0, B1), the replica
  * [B1, B), one thread each (see train.h); then net's gradients += the
  * replica's. *loss = the batch's mean loss. 0, or -1 with a message. */
-static int halves_step(Net *net, Net *rep, Scratch *w, int B, int K, size_t in, float *loss)
+static int halves_step(Net *net, Net *rep, Scratch *w, int B, int K, size_t in, float eps, float *loss)
 {
     const int B1 = (B + 1) / 2;
     double sum[2] = { 0.0, 0.0 };
@@ -369,7 +372,7 @@ static int halves_step(Net *net, Net *rep, Scratch *w, int B, int K, size_t in, 
 #pragma omp parallel for num_threads(omp_get_max_threads() > 1 ? 2 : 1) schedule(static, 1)
     for (int half = 0; half < 2; half++) {
         const int s0 = half ? B1 : 0, n = half ? B - B1 : B1;
-        if (n > 0 && (rc[half] = half_step(half ? rep : net, w, s0, n, B, K, in, &sum[half])))
+        if (n > 0 && (rc[half] = half_step(half ? rep : net, w, s0, n, B, K, in, eps, &sum[half])))
             snprintf(why[half], sizeof why[half], "%s", cn_last_error());
     }
     for (int half = 0; half < 2; half++)
@@ -410,11 +413,11 @@ static int train_epoch(Net *net, Sgd *opt, const Dataset *ds, int N, const Train
         }
         float loss = 0.0f;
         if (cfg->replica) {
-            if (halves_step(net, cfg->replica, w, B, K, in, &loss)) return -1;
+            if (halves_step(net, cfg->replica, w, B, K, in, cfg->label_smoothing, &loss)) return -1;
         } else {
             const float *logits = net_forward(net, w->x, B);
             if (!logits) return -1;
-            loss = softmax_ce_forward(w->probs, logits, w->y, B, K);
+            loss = softmax_ce_smooth_forward(w->probs, logits, w->y, B, K, cfg->label_smoothing);
         }
         if (!isfinite(loss)) {
             double lr0 = cfg->lr.lr;
@@ -426,7 +429,7 @@ static int train_epoch(Net *net, Sgd *opt, const Dataset *ds, int N, const Train
 
         if (!cfg->replica) {
             memset(w->dlogits, 0, (size_t)B * (size_t)K * sizeof *w->dlogits);
-            softmax_ce_backward(w->dlogits, w->probs, w->y, B, K);
+            softmax_ce_smooth_backward(w->dlogits, w->probs, w->y, B, K, cfg->label_smoothing);
             net_zero_grad(net);
             if (net_backward(net, w->dlogits, B)) return -1;
         }

@@ -6,6 +6,7 @@
  *     for each batch of `batch` images in that order (the last may be smaller):
  *         x = (pixel/255 - mean) / std, then augment(x) per sample
  *         logits = net_forward(x);  L = softmax_ce_forward(logits, labels)
+ *             (with label_smoothing, softmax_ce_smooth_forward)
  *         net_zero_grad;  net_backward(dL/dlogits)
  *         sgd_step(lr_at(schedule, epoch, (b + 1) / nbatches))
  *     evaluate on the test set; append a row to the history file; checkpoint
@@ -65,6 +66,7 @@ typedef struct {
     uint64_t seed;          /* shuffling and augmentation */
     AugmentFn augment;      /* NULL for none */
     void *augment_ctx;
+    float label_smoothing;  /* eps of core/loss.h: the target is (1 - eps) onehot + eps/K; 0 = none */
     float mean, std;        /* when std > 0: net_set_input_norm(net, mean, std) before training;
                                std = 0 keeps the net's normalization (default x = p/255) */
     int train_limit;        /* train on the first N training images only (0 = all) */

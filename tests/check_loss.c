@@ -85,28 +85,29 @@ START_TEST(backward_by_hand_accumulates)
 }
 END_TEST
 
-START_TEST(gradcheck_loss)
+/* dL/dz[n,k] from backward vs (L(z + eps e_nk) - L(z - eps e_nk)) / 2eps,
+ * over every logit of a batch of 4 with 7 classes, logits of order 3, with
+ * label smoothing ls. */
+static void gradcheck_smooth(float ls)
 {
-    /* dL/dz[n,k] from backward vs (L(z + eps e_nk) - L(z - eps e_nk)) / 2eps,
-     * over every logit of a batch of 4 with 7 classes, logits of order 3. */
     enum { B = 4, K = 7 };
     float z[B * K], p[B * K], g[B * K] = { 0 }, tmp[B * K];
     unsigned char labels[B] = { 3, 0, 6, 3 };
     Rng r;
     rng_seed(&r, 21, 2);
     for (int i = 0; i < B * K; i++) z[i] = 3.0f * rng_normal(&r);
-    softmax_ce_forward(p, z, labels, B, K);
-    softmax_ce_backward(g, p, labels, B, K);
+    softmax_ce_smooth_forward(p, z, labels, B, K, ls);
+    softmax_ce_smooth_backward(g, p, labels, B, K, ls);
     const float eps = 1e-2f;
     double worst = 0.0, gmax = 0.0;
     int worst_at = 0;
     for (int i = 0; i < B * K; i++) {
         float saved = z[i];
         z[i] = saved + eps;
-        double lp = softmax_ce_forward(tmp, z, labels, B, K);
+        double lp = softmax_ce_smooth_forward(tmp, z, labels, B, K, ls);
         float hp = z[i];
         z[i] = saved - eps;
-        double lm = softmax_ce_forward(tmp, z, labels, B, K);
+        double lm = softmax_ce_smooth_forward(tmp, z, labels, B, K, ls);
         double h = (double)hp - (double)z[i];
         z[i] = saved;
         double num = (lp - lm) / h;
@@ -116,8 +117,8 @@ START_TEST(gradcheck_loss)
         ck_assert_msg(err <= 1e-4 + 1e-2 * fabs(num), "dlogits[%d]: analytic %.7g vs numeric %.7g", i,
                       (double)g[i], num);
     }
-    printf("gradcheck %-12s %d entries, max abs err %.3g at %d, max |grad| %.3g\n", "softmax_ce", B * K, worst,
-           worst_at, gmax);
+    printf("gradcheck softmax_ce, smoothing %.2f: %d entries, max abs err %.3g at %d, max |grad| %.3g\n",
+           (double)ls, B * K, worst, worst_at, gmax);
     ck_assert_double_gt(gmax, 0.01);
     /* each row of the gradient sums to 0 (probabilities sum to 1) */
     for (int n = 0; n < B; n++) {
@@ -125,6 +126,49 @@ START_TEST(gradcheck_loss)
         for (int k = 0; k < K; k++) s += g[n * K + k];
         ck_assert_double_lt(fabs(s), 1e-6);
     }
+}
+
+START_TEST(gradcheck_loss)
+{
+    gradcheck_smooth(0.0f);
+    gradcheck_smooth(0.1f);
+    gradcheck_smooth(0.5f);
+}
+END_TEST
+
+START_TEST(smoothing_by_hand)
+{
+    /* logits [1, 0], label 0, eps 0.2, K = 2: q = [0.9, 0.1];
+     * lse = ln(1 + e), -ln p0 = lse - 1, -ln p1 = lse;
+     * L = 0.9 (lse - 1) + 0.1 lse = lse - 0.9; dL/dz = p - q */
+    const float z[2] = { 1.0f, 0.0f };
+    const unsigned char y[1] = { 0 };
+    float p[2], d[2] = { 0.0f, 0.0f };
+    const double lse = log(1.0 + exp(1.0)), p0 = exp(1.0) / (1.0 + exp(1.0));
+    const float L = softmax_ce_smooth_forward(p, z, y, 1, 2, 0.2f);
+    ck_assert_msg(fabs(L - (lse - 0.9)) < 1e-6, "L = %.9g, want %.9g", (double)L, lse - 0.9);
+    softmax_ce_smooth_backward(d, p, y, 1, 2, 0.2f);
+    ck_assert_msg(fabs(d[0] - (p0 - 0.9)) < 1e-6 && fabs(d[1] - (1.0 - p0 - 0.1)) < 1e-6, "d = %g %g", (double)d[0],
+                  (double)d[1]);
+    /* eps = 0 is the plain loss, to the bit */
+    enum { B = 3, K = 5 };
+    float zz[B * K], p1[B * K], p2[B * K], g1[B * K] = { 0 }, g2[B * K] = { 0 };
+    const unsigned char yy[B] = { 4, 0, 2 };
+    Rng r;
+    rng_seed(&r, 8, 1);
+    for (int i = 0; i < B * K; i++) zz[i] = 2.0f * rng_normal(&r);
+    const float a = softmax_ce_forward(p1, zz, yy, B, K), b = softmax_ce_smooth_forward(p2, zz, yy, B, K, 0.0f);
+    softmax_ce_backward(g1, p1, yy, B, K);
+    softmax_ce_smooth_backward(g2, p2, yy, B, K, 0.0f);
+    ck_assert(memcmp(&a, &b, sizeof a) == 0 && memcmp(g1, g2, sizeof g1) == 0);
+    /* smoothing costs something even on a confident right answer */
+    const float sure[2] = { 20.0f, 0.0f };
+    ck_assert_float_lt(softmax_ce_forward(p, sure, y, 1, 2), 1e-6f);
+    ck_assert_float_gt(softmax_ce_smooth_forward(p, sure, y, 1, 2, 0.1f), 0.9f);
+    /* eps outside [0, 1) */
+    ck_assert(isnan(softmax_ce_smooth_forward(p, z, y, 1, 2, 1.0f)));
+    ck_assert_ptr_nonnull(strstr(cn_last_error(), "label smoothing 1"));
+    ck_assert(isnan(softmax_ce_smooth_forward(p, z, y, 1, 2, -0.1f)));
 }
 END_TEST
 
@@ -166,6 +210,7 @@ Suite *loss_suite(void)
     tc = tcase_create("backward");
     tcase_add_test(tc, backward_by_hand_accumulates);
     tcase_add_test(tc, gradcheck_loss);
+    tcase_add_test(tc, smoothing_by_hand);
     suite_add_tcase(s, tc);
     tc = tcase_create("argmax");
     tcase_add_test(tc, argmax_picks_first_largest);

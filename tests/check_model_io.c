@@ -152,7 +152,7 @@ START_TEST(bytes_are_little_endian)
     size_t n;
     unsigned char *buf = read_file(path, &n);
     ck_assert_int_eq(memcmp(buf, "CNNC", 4), 0);
-    const unsigned char version[4] = { 1, 0, 0, 0 }, type[4] = { 1, 0, 0, 0 };
+    const unsigned char version[4] = { MODEL_VERSION, 0, 0, 0 }, type[4] = { 1, 0, 0, 0 };
     ck_assert_int_eq(memcmp(buf + 4, version, 4), 0);
     ck_assert_int_eq(memcmp(buf + 8, type, 4), 0);
     uint64_t len = 0;
@@ -206,9 +206,11 @@ START_TEST(bad_files_are_refused)
     expect_refused(bad, "not a convnet-c model file", NULL);
     /* a newer version */
     memcpy(buf, good, n);
-    buf[4] = 2;
+    buf[4] = MODEL_VERSION + 1;
     write_file(bad, buf, n);
-    expect_refused(bad, "version 2", "newer");
+    char newer[32];
+    snprintf(newer, sizeof newer, "version %d", MODEL_VERSION + 1);
+    expect_refused(bad, newer, "newer");
     /* missing */
     snprintf(bad, sizeof bad, "%s/missing.cnnc", dir);
     expect_refused(bad, "cannot open", NULL);
@@ -306,6 +308,63 @@ START_TEST(checkpoint_round_trip)
 }
 END_TEST
 
+/* The file's checksum (FNV-1a 64 of every byte before it), rewritten. */
+static void reseal(unsigned char *buf, size_t n)
+{
+    uint64_t h = 14695981039346656037ULL;
+    for (size_t i = 0; i < n - 8; i++) h = (h ^ buf[i]) * 1099511628211ULL;
+    for (int i = 0; i < 8; i++) buf[n - 8 + i] = (unsigned char)(h >> (8 * i));
+}
+
+/* Label smoothing is a recorded setting (version 2); a version-1 checkpoint,
+ * written before it existed, loads as a run without smoothing. */
+START_TEST(checkpoint_label_smoothing)
+{
+    make_dir();
+    Net *a = build("ls", 4, 1);
+    Sgd *o = sgd_create(a, 0.9f, 0.0f);
+    ck_assert_ptr_nonnull(o);
+    TrainConfig plain = train_defaults(), smooth = plain;
+    smooth.label_smoothing = 0.1f;
+    TrainHistory h = { 0 }, got = { 0 };
+    char p2[160];
+    snprintf(p2, sizeof p2, "%s/smooth.ckpt", dir);
+    ck_assert_int_eq(checkpoint_save(path, a, o, &plain, &h), 0);
+    ck_assert_int_eq(checkpoint_save(p2, a, o, &smooth, &h), 0);
+    ck_assert_int_eq(checkpoint_load(p2, a, o, &smooth, &got), 0);
+    ck_assert_int_eq(checkpoint_load(p2, a, o, &plain, &got), -1);
+    ck_assert_msg(strstr(cn_last_error(), "label smoothing 0.1") && strstr(cn_last_error(), "but this run has 0"),
+                  "%s", cn_last_error());
+
+    /* The two files differ in the 4 bytes of the setting (and the checksum):
+     * without them, marked version 1, the plain one is a version-1 file. */
+    size_t n, n2;
+    unsigned char *buf = read_file(path, &n), *b2 = read_file(p2, &n2);
+    ck_assert_uint_eq(n, n2);
+    size_t at = 0;
+    while (at < n - 8 && buf[at] == b2[at]) at++;
+    ck_assert_msg(at + 4 <= n - 8, "the label smoothing setting was not found in the file");
+    ck_assert_int_eq(memcmp(buf + at + 4, b2 + at + 4, n - 8 - at - 4), 0);
+    memmove(buf + at, buf + at + 4, n - at - 4);
+    n -= 4;
+    buf[4] = 1;
+    for (int i = 0; i < 8; i++) buf[12 + i] = (unsigned char)((uint64_t)n >> (8 * i));
+    reseal(buf, n);
+    char p1[160];
+    snprintf(p1, sizeof p1, "%s/v1.ckpt", dir);
+    write_file(p1, buf, n);
+    ck_assert_msg(checkpoint_load(p1, a, o, &plain, &got) == 0, "version-1 checkpoint: %s", cn_last_error());
+    ck_assert_int_eq(checkpoint_load(p1, a, o, &smooth, &got), -1);
+    ck_assert_ptr_nonnull(strstr(cn_last_error(), "label smoothing 0,"));
+    free(buf), free(b2);
+    train_history_free(&h);
+    train_history_free(&got);
+    sgd_free(o);
+    net_free(a);
+    remove_dir();
+}
+END_TEST
+
 Suite *model_io_suite(void)
 {
     Suite *s = suite_create("model_io");
@@ -314,6 +373,7 @@ Suite *model_io_suite(void)
     tcase_add_test(tc, bytes_are_little_endian);
     tcase_add_test(tc, bad_files_are_refused);
     tcase_add_test(tc, checkpoint_round_trip);
+    tcase_add_test(tc, checkpoint_label_smoothing);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -486,6 +486,10 @@ START_TEST(mismatches_are_refused)
     cfg.resume = 1;
     ck_assert_int_eq(train_run(net, train, NULL, &cfg, NULL), -1);
     ck_assert_ptr_nonnull(strstr(cn_last_error(), "checkpoint"));
+    cfg = bar_config();
+    cfg.label_smoothing = 1.0f;
+    ck_assert_int_eq(train_run(net, train, NULL, &cfg, NULL), -1);
+    ck_assert_ptr_nonnull(strstr(cn_last_error(), "label_smoothing 1"));
     net_free(net);
     bars_free(train);
 }
