@@ -402,14 +402,21 @@ static void main_curves(Notebook *nb, const Run *r)
         y[2][e] = 1.0 - r->hist.e[e].train_acc;
         y[3][e] = 1.0 - r->hist.e[e].test_acc;
     }
-    const char *ln[2] = { "training", "test" };
+    const char *ln[2] = { "training", "test" }, *lnl[2] = { "training (smoothed labels)", "test (plain)" };
     const double *ly[2] = { y[0], y[1] };
     char png[4096];
     snprintf(png, sizeof png, "%s", nb_path(nb, "loss.png"));
     CN_CHECK(plot_lines(png, nb_path(nb, "loss.dat"), "AlexNet-mini on Fashion-MNIST: cross-entropy per epoch", "epoch",
-                        "mean cross-entropy", ln, x, ly, 2, n) >= 0);
-    nb_plot(nb, "loss per epoch: training (averaged over the epoch's batches, with dropout and augmentation on) "
-                "and test (after the epoch)", "loss.png");
+                        "mean cross-entropy", r->cfg.label_smoothing > 0.0f ? lnl : ln, x, ly, 2, n) >= 0);
+    char cap[512];
+    if (r->cfg.label_smoothing > 0.0f)
+        snprintf(cap, sizeof cap, "loss per epoch: training (averaged over the epoch's batches, with dropout and "
+                 "augmentation on, against the smoothed labels: it cannot go below %.2f) and test (after the epoch, "
+                 "the plain cross-entropy)", smooth_floor(r->cfg.label_smoothing, 10));
+    else
+        snprintf(cap, sizeof cap, "loss per epoch: training (averaged over the epoch's batches, with dropout and "
+                 "augmentation on) and test (after the epoch)");
+    nb_plot(nb, cap, "loss.png");
     const double *ey[2] = { y[2], y[3] };
     snprintf(png, sizeof png, "%s", nb_path(nb, "error.png"));
     CN_CHECK(plot_lines(png, nb_path(nb, "error.dat"), "AlexNet-mini on Fashion-MNIST: error rate per epoch", "epoch",
