@@ -1068,6 +1068,12 @@ int main(int argc, char **argv)
                     "roughly where, something is there.",
                 show, test->class_names[lab], test->class_names[pred], (double)prob[pred],
                 pred == lab ? " (right)" : " (wrong)", zero[0], zero[1], zero[2], zero[3]);
+        if (mainr.cfg.label_smoothing > 0.0f)
+            nb_para(nb, "A probability near %.2f, not near 1, is what label smoothing asks for (see \"Training\"): "
+                        "the network was trained to give about that much to a class it is sure of, and the rest "
+                        "spread over the others. The same holds for the mistakes below: their probabilities stop "
+                        "short of 1 by design, not from doubt.",
+                    1.0 - mainr.cfg.label_smoothing + mainr.cfg.label_smoothing / 10.0);
         /* LRN at AlexNet's constants barely moves s from k */
         const int li = net_find(net, "lrn1");
         if (li >= 0) {
