@@ -1047,6 +1047,7 @@ int main(int argc, char **argv)
                 "light band beside a dark one: edge and stroke detectors at various orientations, the kind of "
                 "kernel people design by hand (lesson 09 measures how close they come). Others are harder to "
                 "read: training makes a filter useful to the layers above it, not easy to look at.");
+    int dead_over = 0, dead_maps[2] = { 0, 0 }; /* the dead-map count: over how many pictures; per dataset */
     {
         /* dead ReLU maps: C1 outputs that are 0 at every pixel of every one of
          * NT test images spread over the test set */
@@ -1074,6 +1075,8 @@ int main(int argc, char **argv)
             seen[k] = n;
             free(x);
         }
+        dead_over = seen[0];
+        dead_maps[0] = dead[0], dead_maps[1] = dead[1];
         if (dead[0] + dead[1] > 0)
             nb_para(nb, "Not every filter of the modern network works: %d of its 6 C1 maps on the MNIST sample and %d "
                         "on Fashion-MNIST output 0 at every pixel of %d test images taken across each test set. "
@@ -1097,6 +1100,7 @@ int main(int argc, char **argv)
                 "modern one black is 0 and white the layer's largest value. C5 and F6 are columns of single units; "
                 "OUTPUT shows the softmax probability of each class (green: the true class; red: a wrong "
                 "prediction).");
+    int black[4] = { 0 }; /* modern networks: C1 maps that are 0 everywhere on the picture drawn */
     for (int r = 0; r < 4; r++) {
         Run *q = &runs[r];
         int index = show;
@@ -1115,12 +1119,29 @@ int main(int argc, char **argv)
         snprintf(file, sizeof file, "layers_%s.png", q->name + strlen("lenet5_"));
         const int pred = feature_maps(nb, q, index, file);
         const int truth = q->test->labels[index];
+        if (!q->classic) { /* the last forward was this one picture */
+            const int li = shown_output(q->net, net_find(q->net, "C1"));
+            const Shape sh = q->net->layer[li]->out;
+            const float *y = net_output(q->net, li);
+            for (int ch = 0; ch < sh.c; ch++) {
+                int lit = 0;
+                for (size_t i = 0; i < (size_t)sh.h * sh.w && !lit; i++) lit = y[(size_t)ch * sh.h * sh.w + i] > 0.0f;
+                black[r] += !lit;
+            }
+        }
         char cap[400];
         snprintf(cap, sizeof cap, "%s: test image %d of %s (a %s), layer by layer; the network says %s%s", q->label,
                  index, q->data->title, q->test->class_names[truth], q->test->class_names[pred],
                  pred == truth ? " (right)" : " (wrong)");
         nb_image(nb, cap, file);
     }
+    for (int r = 0; r < 4; r++)
+        if (black[r] > 0)
+            nb_para(nb, "In the modern network on %s, %d of the 6 C1 maps %s entirely black for this picture: after "
+                        "ReLU a map is 0 wherever its filter's weighted sum is negative, and for this picture that is "
+                        "everywhere. A map black on one picture can light up on another; only a map black on every "
+                        "picture is dead (counted above over %d pictures: %d on this dataset).",
+                    runs[r].data->title, black[r], black[r] == 1 ? "is" : "are", dead_over, dead_maps[r / 2]);
     nb_para(nb, "Going right, the maps get smaller and more numerous, and less like the picture: C1's maps are "
                 "the image seen through 6 filters (edges of the strokes light up), S2 halves their size, C3 "
                 "combines them into 16 maps of larger features, S4 halves again, and from C5 on there is no "
