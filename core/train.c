@@ -300,7 +300,7 @@ static void scratch_free(Scratch *s) { free(s->idx), free(s->x), free(s->probs),
 
 /* The replica must be built like net: same name, layers and parameter
  * sizes; and without dropout (see train.h). */
-static int check_replica(const Net *net, Net *rep)
+static int check_replica(const Net *net, const Net *rep)
 {
     if (!net_ok(rep)) return cn_fail("training: the replica is not a usable network: %s", cn_last_error());
     if (rep == net) return cn_fail("training: the replica must be a second network, not net itself");
@@ -316,8 +316,7 @@ static int check_replica(const Net *net, Net *rep)
         if (!strcmp(net->layer[i]->ops->kind, "dropout"))
             return cn_fail("training: %s has a dropout layer (%s); a replica would repeat its random masks, so train it "
                            "without one (cfg.replica = NULL)", net->name, net->layer[i]->label);
-    if (net_set_input_norm(rep, net->in_mean, net->in_std)) return -1;
-    return 0;
+    return 0; /* (its input normalization is never used: it gets the batch already normalized) */
 }
 
 /* dst's parameter values = src's (the replica after each step). */
@@ -340,9 +339,10 @@ static void add_grads(Net *net, const Net *rep)
 }
 
 /* Forward, loss and backward of samples [s0, s0+n) of the batch of B on one
- * network: probs and dlogits of those samples, dlogits = dL/dlogits of the
- * whole batch's mean loss; *loss = the sum of the n samples' losses (a
- * non-finite one stops before backward). 0, or -1 with a message. */
+ * network (the whole batch: s0 = 0, n = B; one half: see halves_step): probs
+ * and dlogits of those samples, dlogits = dL/dlogits of the whole batch's mean
+ * loss; *loss = the sum of the n samples' losses (a non-finite one stops
+ * before backward, and train_epoch reports it). 0, or -1 with a message. */
 static int half_step(Net *h, Scratch *w, int s0, int n, int B, int K, size_t in, float eps, double *loss)
 {
     const float *logits = net_forward(h, w->x + (size_t)s0 * in, n);
@@ -415,9 +415,9 @@ static int train_epoch(Net *net, Sgd *opt, const Dataset *ds, int N, const Train
         if (cfg->replica) {
             if (halves_step(net, cfg->replica, w, B, K, in, cfg->label_smoothing, &loss)) return -1;
         } else {
-            const float *logits = net_forward(net, w->x, B);
-            if (!logits) return -1;
-            loss = softmax_ce_smooth_forward(w->probs, logits, w->y, B, K, cfg->label_smoothing);
+            double sum = 0.0;
+            if (half_step(net, w, 0, B, B, K, in, cfg->label_smoothing, &sum)) return -1;
+            loss = (float)(sum / B);
         }
         if (!isfinite(loss)) {
             double lr0 = cfg->lr.lr;
@@ -427,12 +427,6 @@ static int train_epoch(Net *net, Sgd *opt, const Dataset *ds, int N, const Train
         loss_sum += (double)loss * B;
         for (int s = 0; s < B; s++) correct += argmax(w->probs + (size_t)s * (size_t)K, K) == w->y[s];
 
-        if (!cfg->replica) {
-            memset(w->dlogits, 0, (size_t)B * (size_t)K * sizeof *w->dlogits);
-            softmax_ce_smooth_backward(w->dlogits, w->probs, w->y, B, K, cfg->label_smoothing);
-            net_zero_grad(net);
-            if (net_backward(net, w->dlogits, B)) return -1;
-        }
         float lr = lr_at(&cfg->lr, e, (float)(b + 1) / (float)nb);
         if (b == 0) st->lr = lr;
         sgd_step(opt, lr);
@@ -459,7 +453,7 @@ int train_run(Net *net, const Dataset *train, const Dataset *test, const TrainCo
         goto done;
     }
     if (!net_ok(net) || check_config(cfg) || check_data(net, train, "training") ||
-        (test && check_data(net, test, "test")))
+        (test && check_data(net, test, "test")) || (cfg->replica && check_replica(net, cfg->replica)))
         goto done;
     if (cfg->std > 0.0f && net_set_input_norm(net, cfg->mean, cfg->std)) goto done;
     const int N = cfg->train_limit > 0 && cfg->train_limit < train->count ? cfg->train_limit : train->count;
@@ -485,10 +479,7 @@ int train_run(Net *net, const Dataset *train, const Dataset *test, const TrainCo
             fprintf(pg.f, "resuming from %s: %d of %d epochs done\n", cfg->checkpoint, h.n, cfg->epochs);
     }
     if (cfg->history && train_history_write(&h, cfg->history)) goto done;
-    if (cfg->replica) {
-        if (check_replica(net, cfg->replica)) goto done;
-        copy_params(cfg->replica, net);
-    }
+    if (cfg->replica) copy_params(cfg->replica, net); /* the weights as loaded or initialised */
 
     for (int e = h.n; e < cfg->epochs; e++) {
         EpochStats st = { .test_loss = NAN, .test_acc = NAN };

@@ -145,6 +145,21 @@ static int shown_output(const Net *net, int i)
     return i;
 }
 
+/* How many of the sh.c maps of y (n samples of shape sh) are 0 or below
+ * at every pixel of every sample: after a ReLU, black everywhere. */
+static int black_maps(const float *y, Shape sh, int n)
+{
+    const size_t plane = (size_t)sh.h * (size_t)sh.w;
+    int black = 0;
+    for (int ch = 0; ch < sh.c; ch++) {
+        int lit = 0;
+        for (int s = 0; s < n && !lit; s++)
+            for (size_t i = 0; i < plane && !lit; i++) lit = y[((size_t)s * sh.c + ch) * plane + i] > 0.0f;
+        black += !lit;
+    }
+    return black;
+}
+
 /* Layer indices of the named layers C1, S2, C3, S4, C5, F6, OUTPUT. */
 static const char *const named[7] = { "C1", "S2", "C3", "S4", "C5", "F6", "OUTPUT" };
 
@@ -1065,13 +1080,7 @@ int main(int argc, char **argv)
             const int li = shown_output(q->net, net_find(q->net, "C1"));
             const Shape sh = q->net->layer[li]->out;
             const float *y = net_output(q->net, li);
-            for (int ch = 0; ch < sh.c; ch++) {
-                int alive = 0;
-                for (int s = 0; s < n && !alive; s++)
-                    for (size_t i = 0; i < (size_t)sh.h * sh.w && !alive; i++)
-                        alive = y[((size_t)s * sh.c + ch) * sh.h * sh.w + i] > 0.0f;
-                dead[k] += !alive;
-            }
+            dead[k] = black_maps(y, sh, n);
             seen[k] = n;
             free(x);
         }
@@ -1122,12 +1131,7 @@ int main(int argc, char **argv)
         if (!q->classic) { /* the last forward was this one picture */
             const int li = shown_output(q->net, net_find(q->net, "C1"));
             const Shape sh = q->net->layer[li]->out;
-            const float *y = net_output(q->net, li);
-            for (int ch = 0; ch < sh.c; ch++) {
-                int lit = 0;
-                for (size_t i = 0; i < (size_t)sh.h * sh.w && !lit; i++) lit = y[(size_t)ch * sh.h * sh.w + i] > 0.0f;
-                black[r] += !lit;
-            }
+            black[r] = black_maps(net_output(q->net, li), sh, 1);
         }
         char cap[400];
         snprintf(cap, sizeof cap, "%s: test image %d of %s (a %s), layer by layer; the network says %s%s", q->label,

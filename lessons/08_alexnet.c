@@ -219,10 +219,13 @@ static void run_free(Run *r)
 }
 
 /* Seconds of training (evaluation excluded) up to the end of epoch e (1-based). */
+/* The target label smoothing eps gives the right one of K classes (core/loss.h). */
+static double smooth_on(double eps, int K) { return 1.0 - eps + eps / K; }
+
 /* The smallest value of the smoothed loss: its entropy H(q), reached at p = q. */
 static double smooth_floor(double eps, int K)
 {
-    const double on = 1.0 - eps + eps / K, off = eps / K;
+    const double on = smooth_on(eps, K), off = eps / K;
     return -(on * log(on) + (K - 1) * (off > 0.0 ? off * log(off) : 0.0));
 }
 
@@ -412,7 +415,7 @@ static void main_curves(Notebook *nb, const Run *r)
     if (r->cfg.label_smoothing > 0.0f)
         snprintf(cap, sizeof cap, "loss per epoch: training (averaged over the epoch's batches, with dropout and "
                  "augmentation on, against the smoothed labels: it cannot go below %.2f) and test (after the epoch, "
-                 "the plain cross-entropy)", smooth_floor(r->cfg.label_smoothing, 10));
+                 "the plain cross-entropy)", smooth_floor(r->cfg.label_smoothing, net_out_shape(r->net).c));
     else
         snprintf(cap, sizeof cap, "loss per epoch: training (averaged over the epoch's batches, with dropout and "
                  "augmentation on) and test (after the epoch)");
@@ -903,7 +906,7 @@ int main(int argc, char **argv)
                 "random 224x224 crops out of 256x256 images) and mirrored left to right half of the time;\n"
                 "- one addition the paper did not have (Szegedy et al. 2016, \"Rethinking the Inception "
                 "architecture\"): label smoothing %.1f. The loss does not ask for probability 1 on the right class "
-                "but for %.2f, with %.2f on each of the other 9 (core/loss.h): once a picture is classified "
+                "but for %.2f, with %.2f on each of the other %d (core/loss.h): once a picture is classified "
                 "clearly, its loss stops pushing the logits further apart, so the network learns less of its "
                 "training pictures by heart. (The training loss in the curves below is this smoothed loss, which "
                 "cannot go below about %.2f; the test loss is the plain cross-entropy.)\n"
@@ -914,7 +917,8 @@ int main(int argc, char **argv)
                 "feed one output pixel have the same sign: one step can only move them all up or all down together, "
                 "and SGD zig-zags; LeCun et al. 1998, \"Efficient BackProp\").",
             BATCH, (double)MAIN_LR, (double)WARMUP, epochs, (double)BIAS_HIDDEN, CROP_PAD, (double)LABEL_SMOOTH,
-            1.0 - LABEL_SMOOTH + LABEL_SMOOTH / 10.0, LABEL_SMOOTH / 10.0, smooth_floor(LABEL_SMOOTH, 10),
+            smooth_on(LABEL_SMOOTH, train->nclasses), (double)LABEL_SMOOTH / train->nclasses, train->nclasses - 1,
+            smooth_floor(LABEL_SMOOTH, train->nclasses),
             (double)pixel_mean, (double)pixel_std, commas(a, (double)full_train * 28 * 28));
     augmentation_sheet(nb, train);
     nb_image(nb, "four training pictures (left) and seven random versions of each as the network sees them: "
@@ -1073,7 +1077,7 @@ int main(int argc, char **argv)
                         "the network was trained to give about that much to a class it is sure of, and the rest "
                         "spread over the others. The same holds for the mistakes below: their probabilities stop "
                         "short of 1 by design, not from doubt.",
-                    1.0 - mainr.cfg.label_smoothing + mainr.cfg.label_smoothing / 10.0);
+                    smooth_on(mainr.cfg.label_smoothing, test->nclasses));
         /* LRN at AlexNet's constants barely moves s from k */
         const int li = net_find(net, "lrn1");
         if (li >= 0) {

@@ -12,9 +12,10 @@
  * (shared/bench/torch_ref.py lenet). It is measured both ways train_run can
  * use two threads: each batch cut in two halves, one per thread, with a
  * replica of the network (cfg.replica, what lesson 07 does), and one
- * network whose layers split their work between the threads. Inference images/s: net_forward over the
- * 10,000 test images in batches (32, and 1000 to compare with the reference's
- * figure), input conversion included. Each figure is measured --repeat times;
+ * network whose layers split their work between the threads.
+ * Inference images/s: net_forward over the 10,000 test images in batches
+ * (32, and 1000 to compare with the reference's figure), input conversion
+ * included. Each figure is measured --repeat times;
  * the median and the best are printed.
  *
  * GFLOP/s per convolution layer: conv2d_forward / conv2d_backward (and the
