@@ -2,6 +2,7 @@
 #include "optim.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,23 +56,46 @@ void sgd_reset(Sgd *s)
     for (int k = 0; k < s->n; k++) memset(s->velocity[k], 0, s->param[k]->n * sizeof(float));
 }
 
+/* v = mu v - lr (g + lambda w); w += v, for numbers [i0, i1) of one param. */
+static void sgd_update(float *restrict w, float *restrict v, const float *restrict g, float lambda, float mu,
+                       float lr, size_t i0, size_t i1)
+{
+    for (size_t i = i0; i < i1; i++) {
+        float gi = g[i] + lambda * w[i];
+        v[i] = mu * v[i] - lr * gi;
+        w[i] += v[i];
+    }
+}
+
 void sgd_step(Sgd *s, float lr)
 {
-    const float mu = s->momentum;
     for (int k = 0; k < s->n; k++) {
         Param *p = s->param[k];
         if (p->frozen) continue;  /* a frozen param keeps its value (and its velocity) */
-        float *w = p->value, *v = s->velocity[k];
-        const float *g = p->grad;
         const float lambda = p->decay ? s->weight_decay : 0.0f;
         /* Each number is updated on its own, so the loop splits freely
          * across threads and the result does not depend on their number. */
-        #pragma omp parallel for schedule(static) if (p->n > 65536)
-        for (size_t i = 0; i < p->n; i++) {
-            float gi = g[i] + lambda * w[i];
-            v[i] = mu * v[i] - lr * gi;
-            w[i] += v[i];
+        if (p->n > 65536) {
+            #pragma omp parallel
+            {
+                const size_t t = (size_t)omp_get_thread_num(), nt = (size_t)omp_get_num_threads();
+                sgd_update(p->value, s->velocity[k], p->grad, lambda, s->momentum, lr, p->n * t / nt,
+                           p->n * (t + 1) / nt);
+            }
+        } else {
+            sgd_update(p->value, s->velocity[k], p->grad, lambda, s->momentum, lr, 0, p->n);
         }
+    }
+}
+
+void sgd_step_part(Sgd *s, float lr, int part, int nparts)
+{
+    for (int k = 0; k < s->n; k++) {
+        Param *p = s->param[k];
+        if (p->frozen) continue;
+        const float lambda = p->decay ? s->weight_decay : 0.0f;
+        sgd_update(p->value, s->velocity[k], p->grad, lambda, s->momentum, lr, p->n * (size_t)part / (size_t)nparts,
+                   p->n * (size_t)(part + 1) / (size_t)nparts);
     }
 }
 

@@ -40,6 +40,10 @@ void sgd_free(Sgd *s);
  * as they are (the caller zeroes them before each backward). A param with
  * `frozen` set (core/layer.h) is skipped: no step, no weight decay. */
 void sgd_step(Sgd *s, float lr);
+/* The same update for part `part` of nparts of every param's numbers (the
+ * numbers n*part/nparts .. n*(part+1)/nparts - 1): called by each of nparts
+ * threads with its own part, it is one sgd_step. */
+void sgd_step_part(Sgd *s, float lr, int part, int nparts);
 /* Forget the velocities (back to 0). */
 void sgd_reset(Sgd *s);
 

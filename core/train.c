@@ -320,21 +320,27 @@ static int check_replica(const Net *net, const Net *rep)
 }
 
 /* dst's parameter values = src's (the replica after each step). */
-static void copy_params(Net *dst, const Net *src)
+/* Numbers n*part/nparts .. n*(part+1)/nparts - 1 of every param of dst =
+ * src's values (nparts threads, each its part: all of them). */
+static void copy_params_part(Net *dst, const Net *src, int part, int nparts)
 {
     for (int k = 0; k < net_nparams(src); k++) {
         const Param *p = net_param(src, k, NULL);
-        memcpy(net_param(dst, k, NULL)->value, p->value, p->n * sizeof *p->value);
+        const size_t i0 = p->n * (size_t)part / (size_t)nparts, i1 = p->n * (size_t)(part + 1) / (size_t)nparts;
+        memcpy(net_param(dst, k, NULL)->value + i0, p->value + i0, (i1 - i0) * sizeof *p->value);
     }
 }
 
-/* net's parameter gradients += rep's. */
-static void add_grads(Net *net, const Net *rep)
+static void copy_params(Net *dst, const Net *src) { copy_params_part(dst, src, 0, 1); }
+
+/* The same part of net's parameter gradients += rep's. */
+static void add_grads_part(Net *net, const Net *rep, int part, int nparts)
 {
     for (int k = 0; k < net_nparams(net); k++) {
         Param *p = net_param(net, k, NULL);
         const float *g = net_param(rep, k, NULL)->grad;
-        for (size_t i = 0; i < p->n; i++) p->grad[i] += g[i];
+        const size_t i0 = p->n * (size_t)part / (size_t)nparts, i1 = p->n * (size_t)(part + 1) / (size_t)nparts;
+        for (size_t i = i0; i < i1; i++) p->grad[i] += g[i];
     }
 }
 
@@ -369,15 +375,20 @@ static int halves_step(Net *net, Net *rep, Scratch *w, int B, int K, size_t in, 
     double sum[2] = { 0.0, 0.0 };
     int rc[2] = { 0, 0 };
     char why[2][256] = { "", "" }; /* messages are per thread: carry a half's failure back */
-#pragma omp parallel for num_threads(omp_get_max_threads() > 1 ? 2 : 1) schedule(static, 1)
-    for (int half = 0; half < 2; half++) {
-        const int s0 = half ? B1 : 0, n = half ? B - B1 : B1;
-        if (n > 0 && (rc[half] = half_step(half ? rep : net, w, s0, n, B, K, in, eps, &sum[half])))
-            snprintf(why[half], sizeof why[half], "%s", cn_last_error());
+#pragma omp parallel num_threads(omp_get_max_threads() > 1 ? 2 : 1)
+    {
+        const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+        for (int half = t; half < 2; half += nt) {
+            const int s0 = half ? B1 : 0, n = half ? B - B1 : B1;
+            if (n > 0 && (rc[half] = half_step(half ? rep : net, w, s0, n, B, K, in, eps, &sum[half])))
+                snprintf(why[half], sizeof why[half], "%s", cn_last_error());
+        }
+        /* both halves done: each thread adds its part of the gradients */
+#pragma omp barrier
+        if (!rc[0] && !rc[1] && B - B1 > 0) add_grads_part(net, rep, t, nt);
     }
     for (int half = 0; half < 2; half++)
         if (rc[half]) return cn_fail("%s", why[half]);
-    if (B - B1 > 0) add_grads(net, rep);
     *loss = (float)((sum[0] + sum[1]) / B);
     return 0;
 }
@@ -429,8 +440,17 @@ static int train_epoch(Net *net, Sgd *opt, const Dataset *ds, int N, const Train
 
         float lr = lr_at(&cfg->lr, e, (float)(b + 1) / (float)nb);
         if (b == 0) st->lr = lr;
-        sgd_step(opt, lr);
-        if (cfg->replica) copy_params(cfg->replica, net);
+        if (cfg->replica) {
+            /* the step and the copy into the replica, each thread its part */
+#pragma omp parallel num_threads(omp_get_max_threads() > 1 ? 2 : 1)
+            {
+                const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+                sgd_step_part(opt, lr, t, nt);
+                copy_params_part(cfg->replica, net, t, nt);
+            }
+        } else {
+            sgd_step(opt, lr);
+        }
         progress_batch(pg, e, first + B, N, loss_sum / (first + B));
     }
     net_set_training(net, 0);

@@ -317,6 +317,10 @@ static const Geo fast_cases[] = {
     { 2, 24, 13, 13, 48, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0 }, /* AlexNet-mini conv2: blocked loops */
     { 2, 32, 6, 6, 28, 3, 3, 1, 1, 1, 1, 1, 1, 2, 0 },   /* blocked, groups, 14 maps a group (not 4k, 8k) */
     { 2, 12, 9, 9, 13, 5, 5, 1, 1, 0, 0, 0, 0, 1, 0 },   /* blocked, 5x5, no padding, 13 maps */
+    { 3, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 0 },  /* modern C3: blocked, input gradient in 3s */
+    { 2, 9, 7, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0 },     /* blocks of 3 (9 inputs), short last block of 4 (7) */
+    { 2, 1, 28, 28, 5, 5, 5, 1, 1, 2, 2, 2, 2, 1, 0 },   /* padded 5-wide, weight gradient by maps, short block */
+    { 2, 2, 12, 12, 8, 5, 5, 1, 1, 2, 2, 2, 2, 2, 0 },   /* the same in 2 groups of 4 maps */
 };
 
 static unsigned char *table_for(const Geo *g, Rng *r)
