@@ -348,5 +348,8 @@ int net_set_input_norm(Net *net, float mean, float std)
 
 void net_input_from_u8(const Net *net, float *x, const uint8_t *p, size_t n)
 {
-    for (size_t i = 0; i < n; i++) x[i] = ((float)p[i] / 255.0f - net->in_mean) / net->in_std;
+    /* local copies: x could point into *net as far as the compiler knows, so
+     * it would read both again after every store and not vectorize the loop */
+    const float mean = net->in_mean, std = net->in_std;
+    for (size_t i = 0; i < n; i++) x[i] = ((float)p[i] / 255.0f - mean) / std;
 }
