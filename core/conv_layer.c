@@ -393,7 +393,9 @@ void conv2d_backward_naive(float *dinp, float *dweight, float *dbias, const floa
 
 /* Floats in one vector register: 16 where this file is built with AVX-512
  * (the Makefile turns it on for this file alone when the processor has it),
- * 8 with AVX2. The lane loops below keep VEC partial sums, one register. */
+ * 8 with AVX2. The blocked loops (3. below) keep 2 registers of outputs a
+ * map; the 5-tap weight-gradient sums keep LANES = 8 partial sums either way
+ * (16 ran C3's rows of 136 slower: 8 of them were left for the scalar tail). */
 #if defined(__AVX512F__)
 #define VEC 16
 #else
@@ -591,11 +593,8 @@ static void rows_dot5_maps(float *const *dk, const float *const *d, const float 
 {
     const int T = KH * 5, Lv = L / LANES * LANES;
     const float *restrict d0 = d[0], *restrict d1 = d[1];
-#if DW5_O >= 3
+#if DW5_O == 3
     const float *restrict d2 = d[2];
-#endif
-#if DW5_O >= 4
-    const float *restrict d3 = d[3];
 #endif
     for (int m = 0; m < KH; m++) {
         const float *restrict s = src + (size_t)m * R;
@@ -603,13 +602,9 @@ static void rows_dot5_maps(float *const *dk, const float *const *d, const float 
         DW5_SUMS(1);
         DW5_ZERO(0);
         DW5_ZERO(1);
-#if DW5_O >= 3
+#if DW5_O == 3
         DW5_SUMS(2);
         DW5_ZERO(2);
-#endif
-#if DW5_O >= 4
-        DW5_SUMS(3);
-        DW5_ZERO(3);
 #endif
         for (int i0 = 0; i0 < Lv; i0 += LANES) {
             const float *restrict ps = s + i0;
@@ -618,21 +613,15 @@ static void rows_dot5_maps(float *const *dk, const float *const *d, const float 
                 const float s0 = ps[u], s1 = ps[u + 1], s2 = ps[u + 2], s3 = ps[u + 3], s4 = ps[u + 4];
                 DW5_STEP(0)
                 DW5_STEP(1)
-#if DW5_O >= 3
+#if DW5_O == 3
                 DW5_STEP(2)
-#endif
-#if DW5_O >= 4
-                DW5_STEP(3)
 #endif
             }
         }
         DW5_KEEP(0)
         DW5_KEEP(1)
-#if DW5_O >= 3
+#if DW5_O == 3
         DW5_KEEP(2)
-#endif
-#if DW5_O >= 4
-        DW5_KEEP(3)
 #endif
     }
 }
