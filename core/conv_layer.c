@@ -635,6 +635,13 @@ static void pad_plane(float *restrict xp, const float *restrict x, int H, int W,
     for (int iy = 0; iy < H; iy++) memcpy(xp + (size_t)(iy + pt) * Wp + pl, x + (size_t)iy * W, (size_t)W * sizeof *x);
 }
 
+/* The flattened layout's padded plane (Hp = OH+KH-1 rows of Wp = OW+KW-1)
+ * is larger than the input: the input must be copied into it with zeros. */
+static int wide_padded(const Geom *g)
+{
+    return g->OH + g->KH - 1 != g->H || g->OW + g->KW - 1 != g->W;
+}
+
 /* Stride 1 and every scratch plane of the flattened layout fits. */
 static int wide_ok(const Geom *g)
 {
@@ -656,7 +663,7 @@ static void fwd_wide(float *restrict y, const float *restrict xs, const float *r
 {
     const int H = g->H, W = g->W, OH = g->OH, OW = g->OW, KH = g->KH, KW = g->KW;
     const int Hp = OH + KH - 1, Wp = OW + KW - 1, L = (OH - 1) * Wp + OW;
-    const int padded = Hp != H || Wp != W;
+    const int padded = wide_padded(g);
     float acc[FAST_PLANE + TILE], xp[FAST_PLANE + TILE];
     for (int i = 0; i < L; i++) acc[i] = b0;
     for (int j = 0; j < Cg; j++) {
@@ -720,7 +727,7 @@ static void dw_wide(float *restrict dks, const float *restrict dy, const float *
 {
     const int H = g->H, W = g->W, OH = g->OH, OW = g->OW, KH = g->KH, KW = g->KW;
     const int Hp = OH + KH - 1, Wp = OW + KW - 1, L = (OH - 1) * Wp + OW;
-    const int padded = Hp != H || Wp != W;
+    const int padded = wide_padded(g);
     float dyw[FAST_PLANE], xp[FAST_PLANE + TILE];
     for (int oy = 0; oy < OH; oy++) {
         float *row = dyw + (size_t)oy * Wp;
@@ -751,7 +758,7 @@ static void dw_wide5(float *dweight, const float *dout, const float *inp, int B,
 {
     const int H = g->H, W = g->W, OH = g->OH, OW = g->OW, KH = g->KH;
     const int Hp = OH + KH - 1, Wp = OW + 4, L = (OH - 1) * Wp + OW;
-    const int padded = Hp != H || Wp != W;
+    const int padded = wide_padded(g);
     const size_t pin = (size_t)H * W, pout = (size_t)OH * OW, ksz = (size_t)KH * 5;
     float dyw[DW5_O][FAST_PLANE], xp[FAST_PLANE + TILE];
     float *dk[DW5_O];
@@ -1229,7 +1236,7 @@ void conv2d_backward(float *dinp, float *dweight, float *dbias, const float *dou
     /* 5-wide kernels on padded inputs (LeNet-5's C1, AlexNet-mini's conv1) by
      * blocks of DW5_O maps: measured 1.6x as fast as one map at a time there;
      * on LeNet-5's C3 (unpadded, 16 maps) 10% slower, so C3 keeps dw_wide. */
-    if (dweight && wide && !table && KW == 5 && (pt || pl)) {
+    if (dweight && wide && !table && KW == 5 && wide_padded(&g)) {
         const int per = (OCg + DW5_O - 1) / DW5_O;
 #pragma omp parallel for schedule(dynamic, 1) if (work >= CONV_PAR_MADDS)
         for (int blk = 0; blk < groups * per; blk++) {

@@ -22,7 +22,7 @@ float softmax_ce_smooth_forward(float *probs, const float *logits, const unsigne
                                 float eps)
 {
     if (!(eps >= 0.0f && eps < 1.0f)) {
-        cn_fail("softmax_ce_forward: label smoothing %g must be in [0, 1) (0 = none, 0.1 is usual)", (double)eps);
+        cn_fail("softmax_ce_smooth_forward: label smoothing %g must be in [0, 1) (0 = none, 0.1 is usual)", (double)eps);
         return NAN;
     }
     if (B < 1 || K < 1) {

@@ -56,11 +56,19 @@ void sgd_reset(Sgd *s)
     for (int k = 0; k < s->n; k++) memset(s->velocity[k], 0, s->param[k]->n * sizeof(float));
 }
 
-/* v = mu v - lr (g + lambda w); w += v, for numbers [i0, i1) of one param. */
-static void sgd_update(float *restrict w, float *restrict v, const float *restrict g, float lambda, float mu,
-                       float lr, size_t i0, size_t i1)
+/* Numbers n*part/nparts .. n*(part+1)/nparts - 1 of param k:
+ * v = mu v - lr (g + lambda w); w += v. Each number is updated on its own, so
+ * the numbers split freely across threads and the result does not depend on
+ * their number. A frozen param keeps its value (and its velocity). */
+static void sgd_update(Sgd *s, int k, float lr, int part, int nparts)
 {
-    for (size_t i = i0; i < i1; i++) {
+    Param *p = s->param[k];
+    if (p->frozen) return;
+    const float lambda = p->decay ? s->weight_decay : 0.0f, mu = s->momentum;
+    float *restrict w = p->value, *restrict v = s->velocity[k];
+    const float *restrict g = p->grad;
+    const size_t i1 = p->n * (size_t)(part + 1) / (size_t)nparts;
+    for (size_t i = p->n * (size_t)part / (size_t)nparts; i < i1; i++) {
         float gi = g[i] + lambda * w[i];
         v[i] = mu * v[i] - lr * gi;
         w[i] += v[i];
@@ -70,33 +78,18 @@ static void sgd_update(float *restrict w, float *restrict v, const float *restri
 void sgd_step(Sgd *s, float lr)
 {
     for (int k = 0; k < s->n; k++) {
-        Param *p = s->param[k];
-        if (p->frozen) continue;  /* a frozen param keeps its value (and its velocity) */
-        const float lambda = p->decay ? s->weight_decay : 0.0f;
-        /* Each number is updated on its own, so the loop splits freely
-         * across threads and the result does not depend on their number. */
-        if (p->n > 65536) {
-            #pragma omp parallel
-            {
-                const size_t t = (size_t)omp_get_thread_num(), nt = (size_t)omp_get_num_threads();
-                sgd_update(p->value, s->velocity[k], p->grad, lambda, s->momentum, lr, p->n * t / nt,
-                           p->n * (t + 1) / nt);
-            }
+        if (s->param[k]->n > 65536) {
+#pragma omp parallel
+            sgd_update(s, k, lr, omp_get_thread_num(), omp_get_num_threads());
         } else {
-            sgd_update(p->value, s->velocity[k], p->grad, lambda, s->momentum, lr, 0, p->n);
+            sgd_update(s, k, lr, 0, 1);
         }
     }
 }
 
 void sgd_step_part(Sgd *s, float lr, int part, int nparts)
 {
-    for (int k = 0; k < s->n; k++) {
-        Param *p = s->param[k];
-        if (p->frozen) continue;
-        const float lambda = p->decay ? s->weight_decay : 0.0f;
-        sgd_update(p->value, s->velocity[k], p->grad, lambda, s->momentum, lr, p->n * (size_t)part / (size_t)nparts,
-                   p->n * (size_t)(part + 1) / (size_t)nparts);
-    }
+    for (int k = 0; k < s->n; k++) sgd_update(s, k, lr, part, nparts);
 }
 
 /* --- schedules ------------------------------------------------------------ */

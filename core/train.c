@@ -319,27 +319,35 @@ static int check_replica(const Net *net, const Net *rep)
     return 0; /* (its input normalization is never used: it gets the batch already normalized) */
 }
 
-/* dst's parameter values = src's (the replica after each step). */
-/* Numbers n*part/nparts .. n*(part+1)/nparts - 1 of every param of dst =
- * src's values (nparts threads, each its part: all of them). */
+/* The numbers of a param of n that part `part` of nparts owns: [*i0, *i1). */
+static void part_range(size_t n, int part, int nparts, size_t *i0, size_t *i1)
+{
+    *i0 = n * (size_t)part / (size_t)nparts;
+    *i1 = n * (size_t)(part + 1) / (size_t)nparts;
+}
+
+/* dst's parameter values = src's, the numbers of part `part` of nparts (the
+ * replica after each step: each thread copies its part). */
 static void copy_params_part(Net *dst, const Net *src, int part, int nparts)
 {
     for (int k = 0; k < net_nparams(src); k++) {
         const Param *p = net_param(src, k, NULL);
-        const size_t i0 = p->n * (size_t)part / (size_t)nparts, i1 = p->n * (size_t)(part + 1) / (size_t)nparts;
+        size_t i0, i1;
+        part_range(p->n, part, nparts, &i0, &i1);
         memcpy(net_param(dst, k, NULL)->value + i0, p->value + i0, (i1 - i0) * sizeof *p->value);
     }
 }
 
 static void copy_params(Net *dst, const Net *src) { copy_params_part(dst, src, 0, 1); }
 
-/* The same part of net's parameter gradients += rep's. */
+/* net's parameter gradients += rep's, the numbers of the same part. */
 static void add_grads_part(Net *net, const Net *rep, int part, int nparts)
 {
     for (int k = 0; k < net_nparams(net); k++) {
         Param *p = net_param(net, k, NULL);
         const float *g = net_param(rep, k, NULL)->grad;
-        const size_t i0 = p->n * (size_t)part / (size_t)nparts, i1 = p->n * (size_t)(part + 1) / (size_t)nparts;
+        size_t i0, i1;
+        part_range(p->n, part, nparts, &i0, &i1);
         for (size_t i = i0; i < i1; i++) p->grad[i] += g[i];
     }
 }
