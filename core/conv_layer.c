@@ -902,14 +902,18 @@ static void axpy_blocks(float *restrict out, const float *restrict in, float gva
  *    reference loops' order, so forward gives exactly the reference's bits.
  *    The input gradient is the same loop on the flattened dy planes (the full
  *    convolution of 1, taps reversed), with input maps and output maps
- *    swapped. The weight gradient has its own loop (dw_blocked) for 3-wide
- *    kernels; 5-wide ones (C3) stay with dw_wide, which was faster there. */
+ *    swapped. The weight gradient has its own loop (dw_blocked), a block of
+ *    DW_O maps side by side. */
 #define BLK_O 4
 #define BLK_P (2 * VEC)
 #define BLK_SCRATCH 16384 /* floats of padded planes per thread (on the stack) */
 #define BLK_MIN_CHANNELS 6
-#define DW_O 8    /* output maps per weight-gradient block */
-#define DW_TAPS 3 /* taps of a kernel row per pass */
+#define DW_O VEC /* output maps per weight-gradient block: one vector register */
+#if VEC == 16
+#define DW5_ROWS 3 /* rows of a 5-wide kernel per weight-gradient pass: 15 sums of AVX-512's 32 registers */
+#else
+#define DW5_ROWS 2 /* 10 of AVX2's 16 */
+#endif
 
 /* acc(b, i) = init[b] + sum_{j<J} sum_{t<T} w(b, j, t) * src[j*P + i + off[t]]
  * for maps b < nb and outputs i < L; w(b, j, t) = k[b*sb + j*sj + (flip ? T-1-t : t)].
@@ -993,7 +997,7 @@ static int blocked_ok(const Geom *g, int Cg, int OCg, const unsigned char *table
     if (Hp < g->H || Wp < g->W || g->KH * g->KW > 64) return 0;
     const size_t P = blk_plane(g);
     return (size_t)Cg * P <= BLK_SCRATCH && (size_t)OCg * P <= BLK_SCRATCH &&
-           (size_t)g->OH * g->OW * DW_O <= BLK_SCRATCH / 4 && (size_t)Cg * g->KH * g->KW * DW_O <= BLK_SCRATCH / 2;
+           (size_t)g->OH * g->OW * DW_O <= BLK_SCRATCH / 4 && (size_t)Cg * g->KH * g->KW * DW_O <= BLK_SCRATCH;
 }
 
 static void blk_offsets(int *off, const Geom *g, int Wp)
@@ -1041,21 +1045,63 @@ static void dx_blocked(float *dx, const float *dys, const float *ks, int Cg, int
                  mode == CONV_MODE_CORRELATE, Wp, L);
 }
 
+/* One pass of dw_blocked over the pixels of one sample, for input map j and
+ * NR kernel rows x NK taps:
+ *     a[r][q][o] += sum_{oy,ox} xj[(oy + r) * Wp + ox + q] * dyT[oy, ox][o]
+ * a: dkT at (j, first row, first tap), rows KW taps apart. The NR x NK sums,
+ * DW_O maps wide, stay in registers: a multiply-add takes several cycles
+ * before its sum can be added to again, so the processor needs about 8
+ * independent sums in flight (one kernel row of 3 taps at a time kept it at
+ * 3, and AlexNet-mini's weight gradient ran at half the forward's speed).
+ * Rows r >= nr and taps q >= nk are computed on readable memory (row 0, the
+ * padding or slack) and not kept. Each sum still adds the pixels in order,
+ * sample after sample. */
+#define DEFINE_DW_PASS(NAME, NR, NK)                                                                              \
+static __attribute__((noinline)) void NAME(float *restrict a, int KW, int nr, int nk, const float *restrict xj,  \
+                                           const float *restrict dyT, int OH, int OW, int Wp)                     \
+{                                                                                                                 \
+    float acc[NR][NK][DW_O];                                                                                      \
+    for (int r = 0; r < NR; r++)                                                                                  \
+        for (int q = 0; q < NK; q++)                                                                              \
+            for (int v = 0; v < DW_O; v++) acc[r][q][v] = r < nr && q < nk ? a[(r * KW + q) * DW_O + v] : 0.0f; \
+    for (int oy = 0; oy < OH; oy++) {                                                                             \
+        const float *restrict xr[NR];                                                                             \
+        for (int r = 0; r < NR; r++) xr[r] = xj + (size_t)(oy + (r < nr ? r : 0)) * Wp;                           \
+        const float *restrict d = dyT + (size_t)oy * OW * DW_O;                                                   \
+        for (int ox = 0; ox < OW; ox++) {                                                                         \
+            const float *restrict dd = d + (size_t)ox * DW_O;                                                     \
+            for (int r = 0; r < NR; r++)                                                                          \
+                for (int q = 0; q < NK; q++) {                                                                    \
+                    const float x = xr[r][ox + q];                                                                \
+                    LANE_SIMD                                                                                     \
+                    for (int v = 0; v < DW_O; v++) acc[r][q][v] += x * dd[v];                                     \
+                }                                                                                                 \
+        }                                                                                                         \
+    }                                                                                                             \
+    for (int r = 0; r < nr; r++)                                                                                  \
+        for (int q = 0; q < nk; q++)                                                                              \
+            for (int v = 0; v < DW_O; v++) a[(r * KW + q) * DW_O + v] = acc[r][q][v];                             \
+}
+DEFINE_DW_PASS(dw_pass_3x3, 3, 3)      /* 3x3 kernels: the whole kernel, 9 sums */
+DEFINE_DW_PASS(dw_pass_5, DW5_ROWS, 5) /* 5-wide: DW5_ROWS rows of 5 */
+DEFINE_DW_PASS(dw_pass_3, 1, 3)        /* other widths: 3 taps of one row */
+
 /* Weight gradient of one block of up to DW_O output maps of group gi:
  *   dk[o, j, t] += sum_n sum_{oy,ox} dy[n, o, oy, ox] * xp[n, j, (oy + m) * Wp + ox + kk],  t = (m, kk)
  * The flattened rows of 1 would sum 46 numbers (a 6x6 output) and then need
  * a horizontal sum per tap per sample. Here the block's dy values of one
  * pixel are laid out side by side (dyT[p][o], "pixel-major") and the sums
  * run over samples and pixels in one go into dkT[j][t][o], DW_O maps wide:
- * per pixel, three taps of a kernel row times the DW_O maps, each a vector
- * operation, with no horizontal sum at all. Each dk entry is one running sum
- * over samples 0..B-1 and the pixels in order, owned by one thread. */
+ * per pixel, each tap of a pass (dw_pass_*) times the DW_O maps is one
+ * vector operation, with no horizontal sum at all. Each dk entry is one
+ * running sum over samples 0..B-1 and the pixels in order, owned by one
+ * thread. */
 static void dw_blocked(float *dweight, float *dbias, const float *dout, const float *inp, int B, int C, int OC,
                        int o0, int nb, int gi, int Cg, const Geom *g, Conv2dMode mode)
 {
-    const int Wp = g->OW + g->KW - 1, T = g->KH * g->KW, flip = mode == CONV_MODE_CONVOLVE;
+    const int Wp = g->OW + g->KW - 1, KH = g->KH, KW = g->KW, T = KH * KW, flip = mode == CONV_MODE_CONVOLVE;
     const size_t P = blk_plane(g), pout = (size_t)g->OH * g->OW;
-    float xp[BLK_SCRATCH], dyT[BLK_SCRATCH / 4], dkT[BLK_SCRATCH / 2];
+    float xp[BLK_SCRATCH], dyT[BLK_SCRATCH / 4], dkT[BLK_SCRATCH];
     float sb[DW_O] = { 0 };
     memset(dkT, 0, (size_t)Cg * T * DW_O * sizeof *dkT);
     for (int n = 0; n < B; n++) {
@@ -1070,33 +1116,23 @@ static void dw_blocked(float *dweight, float *dbias, const float *dout, const fl
             for (int iy = 0; iy < g->H; iy++)
                 memcpy(xp + (size_t)j * P + (size_t)(iy + g->pt) * Wp + g->pl,
                        inp + (((size_t)n * C + (size_t)gi * Cg + j) * g->H + iy) * g->W, (size_t)g->W * sizeof *xp);
-        for (int j = 0; j < Cg; j++)
-            for (int m = 0; m < g->KH; m++)
-                for (int k0 = 0; k0 < g->KW; k0 += DW_TAPS) {
-                    const int nk = g->KW - k0 < DW_TAPS ? g->KW - k0 : DW_TAPS;
-                    float *restrict a = dkT + ((size_t)j * T + (size_t)m * g->KW + k0) * DW_O;
-                    float acc[DW_TAPS][DW_O];
-                    for (int q = 0; q < DW_TAPS; q++)
-                        for (int v = 0; v < DW_O; v++) acc[q][v] = q < nk ? a[q * DW_O + v] : 0.0f;
-                    const float *xj = xp + (size_t)j * P + (size_t)m * Wp + k0;
-                    for (int oy = 0; oy < g->OH; oy++) {
-                        const float *restrict xr = xj + (size_t)oy * Wp;
-                        const float *restrict d = dyT + (size_t)oy * g->OW * DW_O;
-                        for (int ox = 0; ox < g->OW; ox++) {
-                            /* taps past nk read padding or slack and are not kept */
-                            const float x0 = xr[ox], x1 = xr[ox + 1], x2 = xr[ox + 2];
-                            const float *restrict dd = d + (size_t)ox * DW_O;
-LANE_SIMD
-                            for (int v = 0; v < DW_O; v++) {
-                                acc[0][v] += x0 * dd[v];
-                                acc[1][v] += x1 * dd[v];
-                                acc[2][v] += x2 * dd[v];
-                            }
-                        }
-                    }
-                    for (int q = 0; q < nk; q++)
-                        for (int v = 0; v < DW_O; v++) a[q * DW_O + v] = acc[q][v];
-                }
+        for (int j = 0; j < Cg; j++) {
+            const float *xj = xp + (size_t)j * P;
+            float *aj = dkT + (size_t)j * T * DW_O;
+            if (KW == 3)
+                for (int m = 0; m < KH; m += 3)
+                    dw_pass_3x3(aj + (size_t)m * KW * DW_O, KW, KH - m < 3 ? KH - m : 3, 3, xj + (size_t)m * Wp, dyT,
+                                g->OH, g->OW, Wp);
+            else if (KW == 5)
+                for (int m = 0; m < KH; m += DW5_ROWS)
+                    dw_pass_5(aj + (size_t)m * KW * DW_O, KW, KH - m < DW5_ROWS ? KH - m : DW5_ROWS, 5,
+                              xj + (size_t)m * Wp, dyT, g->OH, g->OW, Wp);
+            else
+                for (int m = 0; m < KH; m++)
+                    for (int k0 = 0; k0 < KW; k0 += 3)
+                        dw_pass_3(aj + ((size_t)m * KW + k0) * DW_O, KW, 1, KW - k0 < 3 ? KW - k0 : 3,
+                                  xj + (size_t)m * Wp + k0, dyT, g->OH, g->OW, Wp);
+        }
     }
     for (int b = 0; b < nb; b++) {
         if (dweight)
@@ -1245,7 +1281,7 @@ void conv2d_backward(float *dinp, float *dweight, float *dbias, const float *dou
         }
         if (dbias)
             for (int o = 0; o < OC; o++) dbias[o] += bias_sum(dout, B, OC, o, pout);
-    } else if ((dweight || dbias) && blocked_ok(&g, Cg, OCg, table) && KW != 5) {
+    } else if ((dweight || dbias) && blocked_ok(&g, Cg, OCg, table)) {
         const int per = (OCg + DW_O - 1) / DW_O;
 #pragma omp parallel for schedule(dynamic, 1) if (work >= CONV_PAR_MADDS)
         for (int blk = 0; blk < groups * per; blk++) {

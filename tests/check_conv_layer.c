@@ -321,6 +321,8 @@ static const Geo fast_cases[] = {
     { 2, 9, 7, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0 },     /* blocks of 3 (9 inputs), short last block of 4 (7) */
     { 2, 1, 28, 28, 5, 5, 5, 1, 1, 2, 2, 2, 2, 1, 0 },   /* padded 5-wide, weight gradient by maps, short block */
     { 2, 2, 12, 12, 8, 5, 5, 1, 1, 2, 2, 2, 2, 2, 0 },   /* the same in 2 groups of 4 maps */
+    { 2, 6, 9, 8, 7, 4, 3, 1, 1, 1, 0, 1, 1, 1, 0 },     /* blocked, 3-wide in passes of 3 rows, then 1 row */
+    { 2, 7, 8, 10, 9, 2, 7, 1, 1, 0, 1, 2, 1, 1, 0 },    /* blocked, 7-wide: weight gradient 3 taps a pass */
 };
 
 static unsigned char *table_for(const Geo *g, Rng *r)
