@@ -805,12 +805,26 @@ static float dot_lanes(const float *restrict a, const float *restrict b, int n)
 }
 
 /* out[i] += sum_{r<R} c[r*cs] * src[r*S + i] for i < N, the terms added in
- * the order r = 0, 1, ...; a run of TILE outputs stays in registers over
- * all r. */
+ * the order r = 0, 1, ...; a run of ROWS_RUN outputs (8 vector registers:
+ * 8 independent sums in flight) stays in registers over all r, then runs of
+ * TILE. With one register, each multiply-add waited for the one before
+ * (LeNet-5's C5 backward). */
+#define ROWS_RUN (8 * VEC)
 static void tile_rows(float *restrict out, const float *restrict src, size_t S,
                       const float *restrict c, size_t cs, int R, int N)
 {
     int i0 = 0;
+    for (; i0 + ROWS_RUN <= N; i0 += ROWS_RUN) {
+        float v[ROWS_RUN];
+        for (int u = 0; u < ROWS_RUN; u++) v[u] = out[i0 + u];
+        for (int r = 0; r < R; r++) {
+            const float cr = c[(size_t)r * cs];
+            const float *restrict a = src + (size_t)r * S + i0;
+#pragma omp simd
+            for (int u = 0; u < ROWS_RUN; u++) v[u] += cr * a[u];
+        }
+        for (int u = 0; u < ROWS_RUN; u++) out[i0 + u] = v[u];
+    }
     for (; i0 + TILE <= N; i0 += TILE) {
         float v[TILE];
         for (int u = 0; u < TILE; u++) v[u] = out[i0 + u];
@@ -836,7 +850,6 @@ static void tile_rows(float *restrict out, const float *restrict src, size_t S,
 static float fwd_dense(const float *restrict xs, const float *restrict ks, float b0,
                        const unsigned char *trow, int Cg, int T, Conv2dMode mode)
 {
-    if (mode == CONV_MODE_CORRELATE && !trow) return b0 + dot_lanes(ks, xs, Cg * T);
     float s = 0.0f;
     for (int j = 0; j < Cg; j++) {
         if (trow && !trow[j]) continue;
@@ -850,6 +863,42 @@ static float fwd_dense(const float *restrict xs, const float *restrict ks, float
         s += sj;
     }
     return b0 + s;
+}
+
+/* The dense case without a table, CORRELATE (LeNet-5's C5): for one sample,
+ * y[b] = b0[b] + dot_lanes(k_b, xs, N) for nb <= DOT_O outputs b (kernels
+ * kstride apart), the same sums in the same order, DOT_O at a time: each
+ * load of xs feeds DOT_O sums, and the DOT_O chains run side by side (one
+ * dot product at a time waited for each multiply-add). A short block
+ * computes the missing outputs on kernel 0 and does not keep them. */
+#if VEC == 16
+#define DOT_O 8
+#else
+#define DOT_O 4 /* 8 sums of 2 registers: AVX2's 16 */
+#endif
+static void dense_dots(float *restrict y, const float *restrict xs, const float *restrict ks, size_t kstride,
+                       const float *b0, int nb, int N)
+{
+    const float *restrict k[DOT_O];
+    for (int b = 0; b < DOT_O; b++) k[b] = ks + (size_t)(b < nb ? b : 0) * kstride;
+    float v[DOT_O][TILE];
+    for (int b = 0; b < DOT_O; b++)
+        for (int u = 0; u < TILE; u++) v[b][u] = 0.0f;
+    int i0 = 0;
+    for (; i0 + TILE <= N; i0 += TILE) {
+        const float *restrict px = xs + i0;
+        for (int b = 0; b < DOT_O; b++) {
+            const float *restrict pk = k[b] + i0;
+            LANE_SIMD
+            for (int u = 0; u < TILE; u++) v[b][u] += pk[u] * px[u];
+        }
+    }
+    for (int b = 0; b < nb; b++) {
+        float s = 0.0f;
+        for (int u = 0; u < TILE; u++) s += v[b][u];
+        for (int i = i0; i < N; i++) s += k[b][i] * xs[i];
+        y[b] = (b0 ? b0[b] : 0.0f) + s;
+    }
 }
 
 /* Dense case with a table or in CONVOLVE mode, one (sample, output) pair:
@@ -1205,6 +1254,30 @@ void conv2d_forward(float *out, const float *inp, const float *weight, const flo
     const int Cg = C / groups, OCg = OC / groups;
     const size_t pin = (size_t)H * W, pout = (size_t)OH * OW, ksz = (size_t)KH * KW;
     const double work = (double)B * OC * Cg * (double)pout * (double)ksz;
+    if (dense && !table && mode == CONV_MODE_CORRELATE) {
+        const int per = (OCg + DOT_O - 1) / DOT_O;
+#pragma omp parallel for collapse(2) schedule(static) if (work >= CONV_PAR_MADDS)
+        for (int n = 0; n < B; n++)
+            for (int blk = 0; blk < groups * per; blk++) {
+                const int gi = blk / per, o0 = gi * OCg + blk % per * DOT_O, left = (gi + 1) * OCg - o0;
+                dense_dots(out + (size_t)n * OC + o0, inp + ((size_t)n * C + (size_t)gi * Cg) * pin,
+                           weight + (size_t)o0 * Cg * ksz, (size_t)Cg * ksz, bias ? bias + o0 : NULL,
+                           left < DOT_O ? left : DOT_O, Cg * (int)ksz);
+            }
+        return;
+    }
+    if (dense && !table && mode == CONV_MODE_CORRELATE) {
+        const int per = (OCg + DOT_O - 1) / DOT_O;
+#pragma omp parallel for collapse(2) schedule(static) if (work >= CONV_PAR_MADDS)
+        for (int n = 0; n < B; n++)
+            for (int blk = 0; blk < groups * per; blk++) {
+                const int gi = blk / per, o0 = gi * OCg + blk % per * DOT_O, left = (gi + 1) * OCg - o0;
+                dense_dots(out + (size_t)n * OC + o0, inp + ((size_t)n * C + (size_t)gi * Cg) * pin,
+                           weight + (size_t)o0 * Cg * ksz, (size_t)Cg * ksz, bias ? bias + o0 : NULL,
+                           left < DOT_O ? left : DOT_O, Cg * (int)ksz);
+            }
+        return;
+    }
 #pragma omp parallel for collapse(2) schedule(static) if (work >= CONV_PAR_MADDS)
     for (int n = 0; n < B; n++) {
         for (int o = 0; o < OC; o++) {
