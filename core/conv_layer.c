@@ -1266,18 +1266,6 @@ void conv2d_forward(float *out, const float *inp, const float *weight, const flo
             }
         return;
     }
-    if (dense && !table && mode == CONV_MODE_CORRELATE) {
-        const int per = (OCg + DOT_O - 1) / DOT_O;
-#pragma omp parallel for collapse(2) schedule(static) if (work >= CONV_PAR_MADDS)
-        for (int n = 0; n < B; n++)
-            for (int blk = 0; blk < groups * per; blk++) {
-                const int gi = blk / per, o0 = gi * OCg + blk % per * DOT_O, left = (gi + 1) * OCg - o0;
-                dense_dots(out + (size_t)n * OC + o0, inp + ((size_t)n * C + (size_t)gi * Cg) * pin,
-                           weight + (size_t)o0 * Cg * ksz, (size_t)Cg * ksz, bias ? bias + o0 : NULL,
-                           left < DOT_O ? left : DOT_O, Cg * (int)ksz);
-            }
-        return;
-    }
 #pragma omp parallel for collapse(2) schedule(static) if (work >= CONV_PAR_MADDS)
     for (int n = 0; n < B; n++) {
         for (int o = 0; o < OC; o++) {
