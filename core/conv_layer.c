@@ -972,6 +972,17 @@ static void axpy_blocks(float *restrict out, const float *restrict in, float gva
  * maps' weights read as a zero (their sums are computed and not kept). */
 static const float blk_zero = 0.0f;
 
+/* The sums of one blocked_taps call: tap t reads the source at off[t]
+ * (kernel rows of KW taps, rows R apart) with weight t, or T-1-t (flip);
+ * L outputs. Each source plane is zero outside [zlo, zhi) (the padding, or
+ * the zeros around dy in the input gradient): a run of outputs skips the
+ * kernel rows that read only zeros there, which leaves every sum as it was
+ * (LeNet-5's C3 input gradient: 23% fewer multiply-adds). */
+typedef struct {
+    const int *off;
+    int T, KW, flip, R, L, zlo, zhi;
+} BlkSums;
+
 /* One function per block size BO (blocked_taps_3, blocked_taps_4): with BO
  * a constant, GCC keeps the BO x BLK_P sums in registers. Not inlined: in
  * its callers' bodies GCC moved some of them to the stack (measured 2x
@@ -979,20 +990,24 @@ static const float blk_zero = 0.0f;
 #define DEFINE_BLOCKED_TAPS(NAME, BO)                                                                             \
 static __attribute__((noinline)) void NAME(float *restrict dst, size_t dstride, int ncols, int add,               \
                                            const float *init, int nb, const float *restrict src, size_t P, int J, \
-                                           const float *restrict k, size_t sb, size_t sj, const int *off, int T,  \
-                                           int flip, int R, int L)                                                \
+                                           const float *restrict k, size_t sb, size_t sj, const BlkSums *q)       \
 {                                                                                                                 \
+    const int *off = q->off, T = q->T, KW = q->KW, flip = q->flip, R = q->R, L = q->L;                           \
     for (int b0 = 0; b0 < nb; b0 += BO) {                                                                         \
         const int bn = nb - b0 < BO ? nb - b0 : BO;                                                               \
         const float *kb[BO];                                                                                      \
         for (int b = 0; b < BO; b++) kb[b] = b < bn ? k + (size_t)(b0 + b) * sb : &blk_zero;                      \
         for (int i0 = 0; i0 < L; i0 += BLK_P) {                                                                   \
+            /* kernel rows m0 .. m1-1 read some of [zlo, zhi); the others only zeros */                          \
+            const int below = q->zlo - (i0 + BLK_P - 1 + KW - 1), lim = q->zhi - i0;                              \
+            const int m0 = below > 0 ? (below + R - 1) / R : 0;                                                   \
+            const int m1 = lim <= 0 ? 0 : (lim + R - 1) / R < T / KW ? (lim + R - 1) / R : T / KW;                \
             float v[BO][BLK_P];                                                                                   \
             for (int b = 0; b < BO; b++)                                                                          \
                 for (int u = 0; u < BLK_P; u++) v[b][u] = init && b < bn ? init[b0 + b] : 0.0f;                   \
             for (int j = 0; j < J; j++) {                                                                         \
                 const float *restrict s = src + (size_t)j * P + i0;                                               \
-                for (int t = 0; t < T; t++) {                                                                     \
+                for (int t = m0 * KW; t < m1 * KW; t++) {                                                         \
                     const float *restrict st = s + off[t];                                                        \
                     const size_t at = (size_t)j * sj + (size_t)(flip ? T - 1 - t : t);                            \
                     for (int b = 0; b < BO; b++) {                                                                \
@@ -1029,20 +1044,20 @@ DEFINE_BLOCKED_TAPS(blocked_taps_8, 8)
  * that come in threes and not in fours in blocks of 3; the rest BLK_O. */
 static void blocked_taps(float *restrict dst, size_t dstride, int ncols, int add, const float *init, int nb,
                          const float *restrict src, size_t P, int J, const float *restrict k, size_t sb, size_t sj,
-                         const int *off, int T, int flip, int R, int L)
+                         const BlkSums *q)
 {
 #if VEC == 16
     if (nb % 8 == 0) {
-        blocked_taps_8(dst, dstride, ncols, add, init, nb, src, P, J, k, sb, sj, off, T, flip, R, L);
+        blocked_taps_8(dst, dstride, ncols, add, init, nb, src, P, J, k, sb, sj, q);
         return;
     }
 #endif
     if (nb == 6)
-        blocked_taps_6(dst, dstride, ncols, add, init, nb, src, P, J, k, sb, sj, off, T, flip, R, L);
+        blocked_taps_6(dst, dstride, ncols, add, init, nb, src, P, J, k, sb, sj, q);
     else if (nb % BLK_O != 0 && nb % 3 == 0)
-        blocked_taps_3(dst, dstride, ncols, add, init, nb, src, P, J, k, sb, sj, off, T, flip, R, L);
+        blocked_taps_3(dst, dstride, ncols, add, init, nb, src, P, J, k, sb, sj, q);
     else
-        blocked_taps_4(dst, dstride, ncols, add, init, nb, src, P, J, k, sb, sj, off, T, flip, R, L);
+        blocked_taps_4(dst, dstride, ncols, add, init, nb, src, P, J, k, sb, sj, q);
 }
 
 /* Planes of Hp*Wp floats, padded, plus slack: the stride between them. */
@@ -1082,8 +1097,8 @@ static void fwd_blocked(float *y, const float *xs, const float *ks, const float 
         for (int iy = 0; iy < g->H; iy++)
             memcpy(xp + (size_t)j * P + (size_t)(iy + g->pt) * Wp + g->pl, xs + ((size_t)j * g->H + iy) * g->W,
                    (size_t)g->W * sizeof *xp);
-    blocked_taps(y, (size_t)g->OH * g->OW, g->OW, 0, bias, OCg, xp, P, Cg, ks, (size_t)Cg * T, (size_t)T, off, T,
-                 mode == CONV_MODE_CONVOLVE, Wp, L);
+    const BlkSums q = { off, T, g->KW, mode == CONV_MODE_CONVOLVE, Wp, L, g->pt * Wp, (g->pt + g->H) * Wp };
+    blocked_taps(y, (size_t)g->OH * g->OW, g->OW, 0, bias, OCg, xp, P, Cg, ks, (size_t)Cg * T, (size_t)T, &q);
 }
 
 /* Input gradient of one (sample, group): dx (Cg planes) += from dys (OCg
@@ -1104,8 +1119,8 @@ static void dx_blocked(float *dx, const float *dys, const float *ks, int Cg, int
             memcpy(dyz + (size_t)og * P + Z + (size_t)oy * Wp, dys + ((size_t)og * g->OH + oy) * g->OW,
                    (size_t)g->OW * sizeof *dyz);
     /* maps b = input channels c (kernel stride T), sums over j = output maps (stride Cg*T) */
-    blocked_taps(dx, (size_t)g->H * g->W, g->W, 1, NULL, Cg, dyz + i0, P, OCg, ks, (size_t)T, (size_t)Cg * T, off, T,
-                 mode == CONV_MODE_CORRELATE, Wp, L);
+    const BlkSums q = { off, T, g->KW, mode == CONV_MODE_CORRELATE, Wp, L, Z - i0, Z + g->OH * Wp - i0 };
+    blocked_taps(dx, (size_t)g->H * g->W, g->W, 1, NULL, Cg, dyz + i0, P, OCg, ks, (size_t)T, (size_t)Cg * T, &q);
 }
 
 /* One pass of dw_blocked over the pixels of one sample, for input map j and
