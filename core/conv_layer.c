@@ -30,6 +30,7 @@
 #include "conv_layer.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1175,26 +1176,26 @@ DEFINE_DW_PASS(dw_pass_3, 1, 3)        /* other widths: 3 taps of one row */
  * running sum over samples 0..B-1 and the pixels in order, owned by one
  * thread. */
 static void dw_blocked(float *dweight, float *dbias, const float *dout, const float *inp, int B, int C, int OC,
-                       int o0, int nb, int gi, int Cg, const Geom *g, Conv2dMode mode)
+                       int o0, int nb, int gi, int Cg, int j0, int nj, const Geom *g, Conv2dMode mode)
 {
     const int Wp = g->OW + g->KW - 1, KH = g->KH, KW = g->KW, T = KH * KW, flip = mode == CONV_MODE_CONVOLVE;
     const size_t P = blk_plane(g), pout = (size_t)g->OH * g->OW;
     float xp[BLK_SCRATCH], dyT[BLK_SCRATCH / 4], dkT[BLK_SCRATCH];
     float sb[DW_O] = { 0 };
-    memset(dkT, 0, (size_t)Cg * T * DW_O * sizeof *dkT);
+    memset(dkT, 0, (size_t)nj * T * DW_O * sizeof *dkT);
     for (int n = 0; n < B; n++) {
         for (size_t p = 0; p < pout; p++)
             for (int b = 0; b < DW_O; b++) dyT[p * DW_O + b] = b < nb ? dout[((size_t)n * OC + o0 + b) * pout + p] : 0.0f;
-        for (int b = 0; b < nb; b++) {
+        for (int b = 0; b < nb && j0 == 0; b++) {
             const float *dy = dout + ((size_t)n * OC + o0 + b) * pout;
             for (size_t p = 0; p < pout; p++) sb[b] += dy[p];
         }
-        memset(xp, 0, (size_t)Cg * P * sizeof *xp);
-        for (int j = 0; j < Cg; j++)
+        memset(xp, 0, (size_t)nj * P * sizeof *xp);
+        for (int j = 0; j < nj; j++)
             for (int iy = 0; iy < g->H; iy++)
                 memcpy(xp + (size_t)j * P + (size_t)(iy + g->pt) * Wp + g->pl,
-                       inp + (((size_t)n * C + (size_t)gi * Cg + j) * g->H + iy) * g->W, (size_t)g->W * sizeof *xp);
-        for (int j = 0; j < Cg; j++) {
+                       inp + (((size_t)n * C + (size_t)gi * Cg + j0 + j) * g->H + iy) * g->W, (size_t)g->W * sizeof *xp);
+        for (int j = 0; j < nj; j++) {
             const float *xj = xp + (size_t)j * P;
             float *aj = dkT + (size_t)j * T * DW_O;
             if (KW == 3)
@@ -1214,10 +1215,11 @@ static void dw_blocked(float *dweight, float *dbias, const float *dout, const fl
     }
     for (int b = 0; b < nb; b++) {
         if (dweight)
-            for (int j = 0; j < Cg; j++)
+            for (int j = 0; j < nj; j++)
                 for (int t = 0; t < T; t++)
-                    dweight[((size_t)(o0 + b) * Cg + j) * T + (flip ? T - 1 - t : t)] += dkT[((size_t)j * T + t) * DW_O + b];
-        if (dbias) dbias[o0 + b] += sb[b];
+                    dweight[((size_t)(o0 + b) * Cg + j0 + j) * T + (flip ? T - 1 - t : t)] +=
+                        dkT[((size_t)j * T + t) * DW_O + b];
+        if (dbias && j0 == 0) dbias[o0 + b] += sb[b];
     }
 }
 
@@ -1372,12 +1374,16 @@ void conv2d_backward(float *dinp, float *dweight, float *dbias, const float *dou
         if (dbias)
             for (int o = 0; o < OC; o++) dbias[o] += bias_sum(dout, B, OC, o, pout);
     } else if ((dweight || dbias) && blocked_ok(&g, Cg, OCg, table)) {
-        const int per = (OCg + DW_O - 1) / DW_O;
+        /* tasks: blocks of DW_O output maps x nch runs of input maps; the
+         * input maps are split when the blocks alone would leave a thread
+         * idle (AlexNet-mini's conv5: 3 blocks of 16 maps on 2 threads) */
+        const int per = (OCg + DW_O - 1) / DW_O, nt = omp_get_max_threads();
+        const int nch = (groups * per) % nt && Cg >= 2 * nt ? nt : 1, cj = (Cg + nch - 1) / nch;
 #pragma omp parallel for schedule(dynamic, 1) if (work >= CONV_PAR_MADDS)
-        for (int blk = 0; blk < groups * per; blk++) {
-            const int gi = blk / per, first = (blk % per) * DW_O;
+        for (int task = 0; task < groups * per * nch; task++) {
+            const int blk = task / nch, j0 = task % nch * cj, gi = blk / per, first = (blk % per) * DW_O;
             dw_blocked(dweight, dbias, dout, inp, B, C, OC, gi * OCg + first, OCg - first < DW_O ? OCg - first : DW_O,
-                       gi, Cg, &g, mode);
+                       gi, Cg, j0, Cg - j0 < cj ? Cg - j0 : cj, &g, mode);
         }
     } else if (dweight || dbias) {
 #pragma omp parallel for schedule(dynamic, 1) if (work >= CONV_PAR_MADDS)
