@@ -955,7 +955,7 @@ static void axpy_blocks(float *restrict out, const float *restrict in, float gva
  *    DW_O maps side by side. */
 #define BLK_O 4
 #define BLK_P (2 * VEC)
-#define BLK_SCRATCH 16384 /* floats of padded planes per thread (on the stack) */
+#define BLK_SCRATCH 32768 /* floats of padded planes per thread (on the stack: 128 KiB; 64 maps of 13x13, padded) */
 #define BLK_MIN_CHANNELS 6
 #define DW_O VEC /* output maps per weight-gradient block: one vector register */
 #if VEC == 16
