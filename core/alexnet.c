@@ -19,6 +19,14 @@ AlexNetOptions alexnet_defaults(void)
                              .groups = 1, .conv = { 24, 48, 64, 64, 48 }, .fc = { 256, 256 }, .seed = 1 };
 }
 
+AlexNetOptions alexnet_lesson(void)
+{
+    AlexNetOptions o = alexnet_defaults();
+    const int quarter[5] = { 96 / 4, 256 / 4, 384 / 4, 384 / 4, 256 / 4 };
+    memcpy(o.conv, quarter, sizeof o.conv);
+    return o;
+}
+
 const char *alexnet_name(char *buf, int size, const AlexNetOptions *o)
 {
     snprintf(buf, (size_t)size, "%s:%s,%s,p%ds%d,d%g,g%d,%d-%d-%d-%d-%d,%d-%d", ALEXNET_MINI_NAME,

@@ -286,7 +286,7 @@ static Net *build(int arch)
 {
     if (arch == ARCH_MODERN) return lenet5_modern();
     if (arch == ARCH_CLASSIC) return lenet5_classic();
-    AlexNetOptions o = alexnet_defaults();
+    AlexNetOptions o = alexnet_lesson(); /* lesson 08's network */
     return alexnet_mini(&o);
 }
 
@@ -298,7 +298,7 @@ static Net *load_model(const Model *m, const char *path)
         return NULL;
     }
     if (m->arch == ARCH_ALEXNET) {
-        AlexNetOptions o = alexnet_defaults();
+        AlexNetOptions o = alexnet_lesson(); /* lesson 08's network */
         return alexnet_load(path, &o);
     }
     Net *net = lenet5_load(path);
