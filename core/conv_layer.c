@@ -1362,8 +1362,9 @@ void conv2d_backward(float *dinp, float *dweight, float *dbias, const float *dou
     }
 
     /* 5-wide kernels on padded inputs (LeNet-5's C1, AlexNet-mini's conv1) by
-     * blocks of DW5_O maps: measured 1.6x as fast as one map at a time there;
-     * on LeNet-5's C3 (unpadded, 16 maps) 10% slower, so C3 keeps dw_wide. */
+     * blocks of DW5_O maps: measured 1.6x as fast as one map at a time there
+     * (their one input map is too few for the blocked loops). The modern C3
+     * goes to dw_blocked below; the classic C3 (a table) to dw_wide. */
     if (dweight && wide && !table && KW == 5 && wide_padded(&g)) {
         const int per = (OCg + DW5_O - 1) / DW5_O;
 #pragma omp parallel for schedule(dynamic, 1) if (work >= CONV_PAR_MADDS)
