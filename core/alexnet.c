@@ -22,8 +22,8 @@ AlexNetOptions alexnet_defaults(void)
 AlexNetOptions alexnet_lesson(void)
 {
     AlexNetOptions o = alexnet_defaults();
-    const int quarter[5] = { 96 / 4, 256 / 4, 384 / 4, 384 / 4, 256 / 4 };
-    memcpy(o.conv, quarter, sizeof o.conv);
+    const int paper[5] = { 96, 256, 384, 384, 256 }; /* AlexNet's conv1..conv5 */
+    for (int i = 0; i < 5; i++) o.conv[i] = paper[i] / 4;
     return o;
 }
 

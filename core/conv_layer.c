@@ -807,9 +807,9 @@ static float dot_lanes(const float *restrict a, const float *restrict b, int n)
 
 /* out[i] += sum_{r<R} c[r*cs] * src[r*S + i] for i < N, the terms added in
  * the order r = 0, 1, ...; a run of ROWS_RUN outputs (8 vector registers:
- * 8 independent sums in flight) stays in registers over all r, then runs of
- * TILE. With one register, each multiply-add waited for the one before
- * (LeNet-5's C5 backward). */
+ * 8 independent sums in flight) stays in registers over all r; the rest of
+ * the row (C5: 16 of 400) is added row by row. With one register of sums,
+ * each multiply-add waited for the one before (LeNet-5's C5 backward). */
 #define ROWS_RUN (8 * VEC)
 static void tile_rows(float *restrict out, const float *restrict src, size_t S,
                       const float *restrict c, size_t cs, int R, int N)
@@ -826,17 +826,6 @@ static void tile_rows(float *restrict out, const float *restrict src, size_t S,
         }
         for (int u = 0; u < ROWS_RUN; u++) out[i0 + u] = v[u];
     }
-    for (; i0 + TILE <= N; i0 += TILE) {
-        float v[TILE];
-        for (int u = 0; u < TILE; u++) v[u] = out[i0 + u];
-        for (int r = 0; r < R; r++) {
-            const float cr = c[(size_t)r * cs];
-            const float *restrict a = src + (size_t)r * S + i0;
-#pragma omp simd
-            for (int u = 0; u < TILE; u++) v[u] += cr * a[u];
-        }
-        for (int u = 0; u < TILE; u++) out[i0 + u] = v[u];
-    }
     for (int r = 0; r < R; r++) {
         const float cr = c[(size_t)r * cs];
         const float *restrict a = src + (size_t)r * S;
@@ -847,7 +836,8 @@ static void tile_rows(float *restrict out, const float *restrict src, size_t S,
 /* Dense case, T = KH*KW = H*W, one output pixel:
  *   CORRELATE  y = b0 + sum_j sum_t k_j[t] x_j[t]
  *   CONVOLVE   y = b0 + sum_j sum_t k_j[T-1-t] x_j[t]
- * Without a table a correlation is one dot product over all Cg*T numbers. */
+ * (Without a table a correlation is one dot product over all Cg*T numbers:
+ * dense_dots, several outputs at a time.) */
 static float fwd_dense(const float *restrict xs, const float *restrict ks, float b0,
                        const unsigned char *trow, int Cg, int T, Conv2dMode mode)
 {
@@ -867,7 +857,7 @@ static float fwd_dense(const float *restrict xs, const float *restrict ks, float
 }
 
 /* The dense case without a table, CORRELATE (LeNet-5's C5): for one sample,
- * y[b] = b0[b] + dot_lanes(k_b, xs, N) for nb <= DOT_O outputs b (kernels
+ * y[b] = bias[b] + dot_lanes(k_b, xs, N) for nb <= DOT_O outputs b (kernels
  * kstride apart), the same sums in the same order, DOT_O at a time: each
  * load of xs feeds DOT_O sums, and the DOT_O chains run side by side (one
  * dot product at a time waited for each multiply-add). A short block
@@ -878,7 +868,7 @@ static float fwd_dense(const float *restrict xs, const float *restrict ks, float
 #define DOT_O 4 /* 8 sums of 2 registers: AVX2's 16 */
 #endif
 static void dense_dots(float *restrict y, const float *restrict xs, const float *restrict ks, size_t kstride,
-                       const float *b0, int nb, int N)
+                       const float *bias, int nb, int N)
 {
     const float *restrict k[DOT_O];
     for (int b = 0; b < DOT_O; b++) k[b] = ks + (size_t)(b < nb ? b : 0) * kstride;
@@ -898,7 +888,7 @@ static void dense_dots(float *restrict y, const float *restrict xs, const float 
         float s = 0.0f;
         for (int u = 0; u < TILE; u++) s += v[b][u];
         for (int i = i0; i < N; i++) s += k[b][i] * xs[i];
-        y[b] = (b0 ? b0[b] : 0.0f) + s;
+        y[b] = (bias ? bias[b] : 0.0f) + s;
     }
 }
 
@@ -1377,8 +1367,11 @@ void conv2d_backward(float *dinp, float *dweight, float *dbias, const float *dou
     } else if ((dweight || dbias) && blocked_ok(&g, Cg, OCg, table)) {
         /* tasks: blocks of DW_O output maps x nch runs of input maps; the
          * input maps are split when the blocks alone would leave a thread
-         * idle (AlexNet-mini's conv5: 3 blocks of 16 maps on 2 threads) */
-        const int per = (OCg + DW_O - 1) / DW_O, nt = omp_get_max_threads();
+         * idle (AlexNet-mini's conv5: 3 blocks of 16 maps on 2 threads).
+         * nt: the threads the loop below gets (1 when it runs serially: too
+         * little work, or inside lesson 07's halves) */
+        const int nt = work >= CONV_PAR_MADDS && !omp_in_parallel() ? omp_get_max_threads() : 1;
+        const int per = (OCg + DW_O - 1) / DW_O;
         const int nch = (groups * per) % nt && Cg >= 2 * nt ? nt : 1, cj = (Cg + nch - 1) / nch;
 #pragma omp parallel for schedule(dynamic, 1) if (work >= CONV_PAR_MADDS)
         for (int task = 0; task < groups * per * nch; task++) {

@@ -857,9 +857,10 @@ int main(int argc, char **argv)
                 "on the inputs of fc7 and fc8. The convolutions have AlexNet's widths divided by 4 (96 → 24 maps in "
                 "conv1, 256 → 64 in conv2, 384 → 96 in conv3 and conv4, 256 → 64 in conv5), the fully connected "
                 "layers 4096 → 256. The reference script's network, this course's starting point, is narrower "
-                "(48, 64, 64 and 48 maps in conv2..conv5; the quarter widths take %.2f times its multiply-adds); trained with this "
-                "lesson's recipe it levelled off lower, whether for more epochs or with wider conv2 and conv5 "
-                "alone, so the lesson trains the quarter widths (the ablations below keep the narrower network, "
+                "(48, 64, 64 and 48 maps in conv2..conv5; the quarter widths take %.2f times its multiply-adds); in runs made "
+                "while building this course, with this lesson's recipe, it levelled off lower, whether for more "
+                "epochs or with wider conv2 and conv5 alone (core/alexnet.h gives the figures), so the lesson "
+                "trains the quarter widths (the ablations below keep the narrower network, "
                 "to stay short). The network's name records every switch: %s.",
             weight_madds(net) / rmacs, alexnet_name(name, sizeof name, &o));
     architecture_table(nb, net);
