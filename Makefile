@@ -50,7 +50,7 @@ PKGS     := check stb
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
-CPPFLAGS += -Icore -Idatasets -DCN_ROOT='"$(CURDIR)"'
+CPPFLAGS += -I. -DCN_ROOT='"$(CURDIR)"'
 CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow $(OPT) $(ARCH) -g \
             -fno-math-errno -fopenmp -MMD -MP $(SANFLAGS)
 LDFLAGS  += -fopenmp $(SANFLAGS)
@@ -211,7 +211,7 @@ fuzz: $(FUZZ_BIN)
 
 $(FUZZ_BIN): tests/fuzz_idx.c datasets/idx.c datasets/idx.h core/error.c core/error.h
 	@mkdir -p $(@D)
-	clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -Icore -Idatasets \
+	clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. \
 	    -fsanitize=fuzzer,address,undefined tests/fuzz_idx.c datasets/idx.c core/error.c -o $@
 
 clean:

@@ -1,10 +1,10 @@
 /* activation.c - element-wise nonlinearities, see activation.h. */
-#include "activation.h"
+#include "core/activation.h"
 
 #include <math.h>
 #include <stdlib.h>
 
-#include "error.h"
+#include "core/error.h"
 
 /* Below this many elements a parallel region costs more than it saves (the
  * loops are a few nanoseconds per element); above it the work is split in

@@ -21,7 +21,7 @@
 
 #include <stddef.h>
 
-#include "layer.h"
+#include "core/layer.h"
 
 typedef enum { ACT_RELU, ACT_TANH, ACT_SCALED_TANH, ACT_SIGMOID } ActKind;
 

@@ -1,17 +1,17 @@
 /* alexnet.c - the AlexNet-mini builder, its initialisation and its
  * augmentation; see alexnet.h. */
-#include "alexnet.h"
+#include "core/alexnet.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "conv_layer.h"
-#include "dense.h"
-#include "dropout.h"
-#include "error.h"
-#include "lrn.h"
-#include "model_io.h"
-#include "pool.h"
+#include "core/conv_layer.h"
+#include "core/dense.h"
+#include "core/dropout.h"
+#include "core/error.h"
+#include "core/lrn.h"
+#include "core/model_io.h"
+#include "core/pool.h"
 
 AlexNetOptions alexnet_defaults(void)
 {

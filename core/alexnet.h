@@ -48,9 +48,9 @@
 
 #include <stdint.h>
 
-#include "activation.h"
-#include "net.h"
-#include "rng.h"
+#include "core/activation.h"
+#include "core/net.h"
+#include "core/rng.h"
 
 #define ALEXNET_MINI_NAME "alexnet-mini"
 

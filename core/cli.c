@@ -1,5 +1,5 @@
 /* cli.c - see cli.h. */
-#include "cli.h"
+#include "core/cli.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
+#include "core/error.h"
 
 static const CliOpt *find(const CliOpt *opts, int nopts, const char *name, size_t len)
 {

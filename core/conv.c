@@ -13,13 +13,13 @@
  * `start` (possibly negative) uses only the taps m in [lo, hi) for which
  * start + m lies in [0, n); the skipped taps would have multiplied a zero.
  */
-#include "conv.h"
+#include "core/conv.h"
 
 #include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 
-#include "error.h"
+#include "core/error.h"
 
 /* --- output size and border modes ----------------------------------------- */
 

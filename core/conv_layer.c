@@ -27,7 +27,7 @@
  * Every number is written by one thread, which adds its terms in an order
  * fixed by the loops, so results are bit-identical for any thread count.
  */
-#include "conv_layer.h"
+#include "core/conv_layer.h"
 
 #include <math.h>
 #include <omp.h>
@@ -35,8 +35,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conv.h"
-#include "error.h"
+#include "core/conv.h"
+#include "core/error.h"
 
 /* Run loops on several threads only when there is enough work to pay for
  * starting them (multiply-adds in the call). */

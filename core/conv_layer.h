@@ -32,7 +32,7 @@
 #ifndef CN_CONV_LAYER_H
 #define CN_CONV_LAYER_H
 
-#include "layer.h"
+#include "core/layer.h"
 
 /* Which operation the layer computes (core/conv.h's ConvMode is the border
  * mode VALID/SAME/FULL, a different thing). */

@@ -1,9 +1,9 @@
 /* dense.c - fully connected layer, see dense.h. */
-#include "dense.h"
+#include "core/dense.h"
 
 #include <stdlib.h>
 
-#include "error.h"
+#include "core/error.h"
 
 /* Below about 2^17 multiply-adds (some 10 us on one core) starting and
  * joining threads costs more than it saves: LeNet-5's 84 -> 10 output layer

@@ -17,7 +17,7 @@
 #ifndef CN_DENSE_H
 #define CN_DENSE_H
 
-#include "layer.h"
+#include "core/layer.h"
 
 typedef struct {
     Layer base;

@@ -1,11 +1,11 @@
 /* dropout.c - inverted dropout, see dropout.h. */
-#include "dropout.h"
+#include "core/dropout.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
+#include "core/error.h"
 
 /* mask (n) */
 void dropout_draw_mask(unsigned char *mask, size_t n, float p, Rng *r)

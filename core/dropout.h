@@ -26,8 +26,8 @@
 
 #include <stdint.h>
 
-#include "layer.h"
-#include "rng.h"
+#include "core/layer.h"
+#include "core/rng.h"
 
 typedef struct {
     Layer base;

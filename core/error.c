@@ -1,5 +1,5 @@
 /* error.c - per-thread error messages for library code; die() for programs. */
-#include "error.h"
+#include "core/error.h"
 
 #include <stdarg.h>
 #include <stdint.h>

@@ -1,5 +1,5 @@
 /* image.c - PNG/JPEG in, PNG out, gray-level mappings, montages, a bitmap font. */
-#include "image.h"
+#include "core/image.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -14,7 +14,7 @@
 #include <stb_image.h>
 #include <stb_image_write.h>
 
-#include "error.h"
+#include "core/error.h"
 
 /* Largest montage side; keeps every int computation far from overflow and the
  * PNG a sensible size. */

@@ -1,10 +1,10 @@
 /* kernels.c - the registry of hand-designed kernels (kernels.h). */
-#include "kernels.h"
+#include "core/kernels.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "error.h"
+#include "core/error.h"
 
 /* --- weights ------------------------------------------------------------------ */
 

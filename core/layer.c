@@ -1,12 +1,12 @@
 /* layer.c - the parts every layer shares: setup, init, zero_grad, free. */
-#include "layer.h"
+#include "core/layer.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
+#include "core/error.h"
 
 int layer_setup(Layer *l, Shape in)
 {

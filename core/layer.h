@@ -23,7 +23,7 @@
 
 #include <stddef.h>
 
-#include "rng.h"
+#include "core/rng.h"
 
 typedef struct {
     int c, h, w;

@@ -1,17 +1,17 @@
 /* lenet.c - the two LeNet-5 builders, see lenet.h. */
-#include "lenet.h"
+#include "core/lenet.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "activation.h"
-#include "conv_layer.h"
-#include "dense.h"
-#include "error.h"
-#include "model_io.h"
-#include "pool.h"
-#include "subsample.h"
+#include "core/activation.h"
+#include "core/conv_layer.h"
+#include "core/dense.h"
+#include "core/error.h"
+#include "core/model_io.h"
+#include "core/pool.h"
+#include "core/subsample.h"
 
 /* Input normalization of the classic network: x = (p/255 - m) / s with
  * s = 1/1.275 and m = 0.1/1.275 gives x = 1.275 p/255 - 0.1, i.e. -0.1 for

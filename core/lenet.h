@@ -42,8 +42,8 @@
 
 #include <stdint.h>
 
-#include "dataset.h"
-#include "net.h"
+#include "datasets/dataset.h"
+#include "core/net.h"
 
 #define LENET5_CLASSIC_NAME "lenet5-classic"
 #define LENET5_MODERN_NAME "lenet5-modern"

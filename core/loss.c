@@ -1,9 +1,9 @@
 /* loss.c - softmax cross-entropy, see loss.h. */
-#include "loss.h"
+#include "core/loss.h"
 
 #include <math.h>
 
-#include "error.h"
+#include "core/error.h"
 
 /* logits (B,K), labels (B), probs (B,K) */
 float softmax_ce_forward(float *probs, const float *logits, const unsigned char *labels, int B, int K)

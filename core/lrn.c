@@ -1,10 +1,10 @@
 /* lrn.c - local response normalization across channels, see lrn.h. */
-#include "lrn.h"
+#include "core/lrn.h"
 
 #include <math.h>
 #include <stdlib.h>
 
-#include "error.h"
+#include "core/error.h"
 
 float lrn_alpha_eff(float alpha, int size, LrnAlpha mode)
 {

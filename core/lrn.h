@@ -36,7 +36,7 @@
 #ifndef CN_LRN_H
 #define CN_LRN_H
 
-#include "layer.h"
+#include "core/layer.h"
 
 typedef enum { LRN_ALPHA_OVER_N, LRN_ALPHA_RAW } LrnAlpha;
 

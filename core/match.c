@@ -1,13 +1,13 @@
 /* match.c - learned filters against hand-designed kernels; see match.h. */
-#include "match.h"
+#include "core/match.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
-#include "rng.h"
+#include "core/error.h"
+#include "core/rng.h"
 
 const char *match_fit_name(MatchFit fit)
 {

@@ -72,7 +72,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kernels.h"
+#include "core/kernels.h"
 
 typedef enum { MATCH_FIT_NATIVE, MATCH_FIT_PAD, MATCH_FIT_RESIZE } MatchFit;
 

@@ -1,6 +1,6 @@
 /* model_io.c - the versioned, little-endian model and checkpoint files; see
  * model_io.h for the layout. */
-#include "model_io.h"
+#include "core/model_io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dropout.h"
-#include "error.h"
+#include "core/dropout.h"
+#include "core/error.h"
 
 enum { FILE_MODEL = 1, FILE_CHECKPOINT = 2 };
 #define HEADER_BYTES 20   /* magic, version, type, length */

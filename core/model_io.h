@@ -47,9 +47,9 @@
 
 #include <stddef.h>
 
-#include "net.h"
-#include "optim.h"
-#include "train.h"
+#include "core/net.h"
+#include "core/optim.h"
+#include "core/train.h"
 
 #define MODEL_MAGIC "CNNC"
 #define MODEL_VERSION 2

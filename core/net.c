@@ -1,11 +1,11 @@
 /* net.c - an ordered list of layers with their activation buffers; see net.h. */
-#include "net.h"
+#include "core/net.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
+#include "core/error.h"
 
 Net *net_create(const char *name, Shape in)
 {

@@ -28,8 +28,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "layer.h"
-#include "rng.h"
+#include "core/layer.h"
+#include "core/rng.h"
 
 typedef struct {
     char name[64];       /* architecture name; saved files must match it */

@@ -1,5 +1,5 @@
 /* notebook.c - a lesson's story in the terminal and in plots/out/<id>/notebook.md. */
-#include "notebook.h"
+#include "core/notebook.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dataset.h"
-#include "image.h"
+#include "datasets/dataset.h"
+#include "core/image.h"
 
 #define NB_WIDTH 78      /* terminal columns for wrapped text */
 #define NB_PATH_MAX 4096

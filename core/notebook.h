@@ -34,7 +34,7 @@
 
 #include <stdio.h>
 
-#include "error.h"
+#include "core/error.h"
 
 typedef struct Notebook Notebook;
 

@@ -1,12 +1,12 @@
 /* optim.c - SGD with momentum and L2 weight decay; learning-rate schedules. */
-#include "optim.h"
+#include "core/optim.h"
 
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
+#include "core/error.h"
 
 Sgd *sgd_create(Net *net, float momentum, float weight_decay)
 {

@@ -23,7 +23,7 @@
 #ifndef CN_OPTIM_H
 #define CN_OPTIM_H
 
-#include "net.h"
+#include "core/net.h"
 
 typedef struct {
     float momentum, weight_decay;

@@ -1,5 +1,5 @@
 /* plot.c - write plot data files and draw them with gnuplot and the scripts in plots/. */
-#include "plot.h"
+#include "core/plot.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,8 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "image.h"
+#include "core/error.h"
+#include "core/image.h"
 
 #ifndef CN_ROOT
 #define CN_ROOT "."

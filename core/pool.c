@@ -4,15 +4,15 @@
  * threads; each plane is written by one thread in a fixed order, so results
  * do not depend on the number of threads.
  */
-#include "pool.h"
+#include "core/pool.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "conv.h"
-#include "error.h"
+#include "core/conv.h"
+#include "core/error.h"
 
 /* Run loops on several threads only when there is this much work. */
 #define POOL_PAR_WORK 32768.0

@@ -34,7 +34,7 @@
 
 #include <stdint.h>
 
-#include "layer.h"
+#include "core/layer.h"
 
 typedef struct {
     int kh, kw;                /* window >= 1 */

@@ -1,9 +1,9 @@
 /* receptive.c - the Distill receptive-field recurrences (receptive.h). */
-#include "receptive.h"
+#include "core/receptive.h"
 
 #include <limits.h>
 
-#include "error.h"
+#include "core/error.h"
 
 int receptive_field(RfInfo *out, const RfLayer *layers, int n)
 {

@@ -1,5 +1,5 @@
 /* rng.c - PCG32 (XSH RR variant), see rng.h. */
-#include "rng.h"
+#include "core/rng.h"
 
 #include <math.h>
 

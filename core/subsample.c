@@ -1,11 +1,11 @@
 /* subsample.c - LeNet-5's trainable subsampling, see subsample.h. */
-#include "subsample.h"
+#include "core/subsample.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "conv.h"
-#include "error.h"
+#include "core/conv.h"
+#include "core/error.h"
 
 #define SUB_PAR_WORK 32768.0
 

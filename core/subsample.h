@@ -19,7 +19,7 @@
 #ifndef CN_SUBSAMPLE_H
 #define CN_SUBSAMPLE_H
 
-#include "layer.h"
+#include "core/layer.h"
 
 typedef struct {
     Layer base;

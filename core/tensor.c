@@ -1,11 +1,11 @@
 /* tensor.c - allocation and small helpers for the NCHW float tensor. */
-#include "tensor.h"
+#include "core/tensor.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
+#include "core/error.h"
 
 Tensor *tensor_create(int n, int c, int h, int w)
 {

@@ -1,5 +1,5 @@
 /* train.c - mini-batch training, evaluation, history files; see train.h. */
-#include "train.h"
+#include "core/train.h"
 
 #include <math.h>
 #include <omp.h>
@@ -8,9 +8,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "loss.h"
-#include "model_io.h"
+#include "core/error.h"
+#include "core/loss.h"
+#include "core/model_io.h"
 
 TrainConfig train_defaults(void)
 {

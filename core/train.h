@@ -48,10 +48,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "dataset.h"
-#include "net.h"
-#include "optim.h"
-#include "rng.h"
+#include "datasets/dataset.h"
+#include "core/net.h"
+#include "core/optim.h"
+#include "core/rng.h"
 
 /* Changes one normalized image in place: img (c, h, w). Draw every random
  * number from r (re-seeded each epoch), nothing else, to stay reproducible. */

@@ -1,13 +1,13 @@
 /* dataset.c - load and validate an image/label pair of IDX files. */
-#include "dataset.h"
+#include "datasets/dataset.h"
 
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
-#include "idx.h"
+#include "core/error.h"
+#include "datasets/idx.h"
 
 /* The Makefile passes the absolute project root; a build without it falls
  * back to the working directory. */

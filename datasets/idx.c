@@ -5,7 +5,7 @@
  * in-memory parser and the file loader, and every size is checked against the
  * real length before anything is allocated.
  */
-#include "idx.h"
+#include "datasets/idx.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "error.h"
+#include "core/error.h"
 
 /* --- types ----------------------------------------------------------------- */
 

@@ -17,14 +17,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "conv.h"
-#include "dataset.h"
-#include "error.h"
-#include "image.h"
-#include "kernels.h"
-#include "notebook.h"
-#include "lesson.h"
+#include "core/cli.h"
+#include "core/conv.h"
+#include "datasets/dataset.h"
+#include "core/error.h"
+#include "core/image.h"
+#include "core/kernels.h"
+#include "core/notebook.h"
+#include "lessons/lesson.h"
 
 #define LESSON_ID "01_single_filter"
 #define PATCH 16            /* side of the "flattest patch" searched in the photo */

@@ -17,15 +17,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "conv.h"
-#include "dataset.h"
-#include "error.h"
-#include "image.h"
-#include "notebook.h"
-#include "plot.h"
-#include "receptive.h"
-#include "lesson.h"
+#include "core/cli.h"
+#include "core/conv.h"
+#include "datasets/dataset.h"
+#include "core/error.h"
+#include "core/image.h"
+#include "core/notebook.h"
+#include "core/plot.h"
+#include "core/receptive.h"
+#include "lessons/lesson.h"
 
 #define LESSON_ID "03_receptive_field"
 #define MAX_LAYERS 16

@@ -18,17 +18,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "conv.h"
-#include "conv_layer.h"
-#include "dataset.h"
-#include "error.h"
-#include "image.h"
-#include "kernels.h"
-#include "notebook.h"
-#include "plot.h"
-#include "rng.h"
-#include "lesson.h"
+#include "core/cli.h"
+#include "core/conv.h"
+#include "core/conv_layer.h"
+#include "datasets/dataset.h"
+#include "core/error.h"
+#include "core/image.h"
+#include "core/kernels.h"
+#include "core/notebook.h"
+#include "core/plot.h"
+#include "core/rng.h"
+#include "lessons/lesson.h"
 
 #define LESSON_ID "05_learn_filter"
 #define SIDE 48          /* the photo is shrunk to SIDE x SIDE */

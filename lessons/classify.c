@@ -20,12 +20,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "dataset.h"
-#include "error.h"
-#include "image.h"
-#include "lenet.h"
-#include "net.h"
+#include "core/cli.h"
+#include "datasets/dataset.h"
+#include "core/error.h"
+#include "core/image.h"
+#include "core/lenet.h"
+#include "core/net.h"
 
 #define SIDE 28
 

@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "dataset.h"
-#include "error.h"
+#include "datasets/dataset.h"
+#include "core/error.h"
 
 /* Seconds on a monotonic clock. */
 static inline double now_s(void)

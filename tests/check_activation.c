@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "activation.h"
-#include "error.h"
-#include "gradcheck.h"
-#include "rng.h"
-#include "tensor.h"
+#include "core/activation.h"
+#include "core/error.h"
+#include "tests/gradcheck.h"
+#include "core/rng.h"
+#include "core/tensor.h"
 
 /* --- forward values by hand ---------------------------------------------------- */
 

@@ -20,21 +20,21 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "activation.h"
-#include "alexnet.h"
-#include "conv_layer.h"
-#include "dataset.h"
-#include "dense.h"
-#include "dropout.h"
-#include "error.h"
-#include "fixture.h"
-#include "loss.h"
-#include "lrn.h"
-#include "model_io.h"
-#include "net.h"
-#include "pool.h"
-#include "rng.h"
-#include "train.h"
+#include "core/activation.h"
+#include "core/alexnet.h"
+#include "core/conv_layer.h"
+#include "datasets/dataset.h"
+#include "core/dense.h"
+#include "core/dropout.h"
+#include "core/error.h"
+#include "tests/fixture.h"
+#include "core/loss.h"
+#include "core/lrn.h"
+#include "core/model_io.h"
+#include "core/net.h"
+#include "core/pool.h"
+#include "core/rng.h"
+#include "core/train.h"
 
 static Net *build(const AlexNetOptions *o)
 {

@@ -2,8 +2,8 @@
 #include <check.h>
 #include <string.h>
 
-#include "cli.h"
-#include "error.h"
+#include "core/cli.h"
+#include "core/error.h"
 
 static int quick, epochs;
 static float lr;

@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conv.h"
-#include "error.h"
-#include "kernels.h"
-#include "rng.h"
-#include "tensor.h"
+#include "core/conv.h"
+#include "core/error.h"
+#include "core/kernels.h"
+#include "core/rng.h"
+#include "core/tensor.h"
 
 /* --- helpers ---------------------------------------------------------------- */
 

@@ -12,13 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conv.h"
-#include "conv_layer.h"
-#include "error.h"
-#include "gradcheck.h"
-#include "layer.h"
-#include "rng.h"
-#include "tensor.h"
+#include "core/conv.h"
+#include "core/conv_layer.h"
+#include "core/error.h"
+#include "tests/gradcheck.h"
+#include "core/layer.h"
+#include "core/rng.h"
+#include "core/tensor.h"
 
 /* --- helpers ----------------------------------------------------------------------- */
 

@@ -23,9 +23,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dataset.h"
-#include "error.h"
-#include "idx.h"
+#include "datasets/dataset.h"
+#include "core/error.h"
+#include "datasets/idx.h"
 
 /* --- helpers ---------------------------------------------------------------- */
 

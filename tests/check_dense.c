@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dense.h"
-#include "error.h"
-#include "gradcheck.h"
-#include "rng.h"
-#include "tensor.h"
+#include "core/dense.h"
+#include "core/error.h"
+#include "tests/gradcheck.h"
+#include "core/rng.h"
+#include "core/tensor.h"
 
 static void expect_close(const float *got, const float *want, size_t n, float tol, const char *what)
 {

@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dropout.h"
-#include "error.h"
-#include "gradcheck.h"
-#include "rng.h"
-#include "tensor.h"
+#include "core/dropout.h"
+#include "core/error.h"
+#include "tests/gradcheck.h"
+#include "core/rng.h"
+#include "core/tensor.h"
 
 static Layer *make(float p, uint64_t seed, Shape in, int B)
 {

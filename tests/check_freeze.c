@@ -6,16 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "activation.h"
-#include "conv_layer.h"
-#include "dataset.h"
-#include "dense.h"
-#include "error.h"
-#include "net.h"
-#include "optim.h"
-#include "pool.h"
-#include "rng.h"
-#include "train.h"
+#include "core/activation.h"
+#include "core/conv_layer.h"
+#include "datasets/dataset.h"
+#include "core/dense.h"
+#include "core/error.h"
+#include "core/net.h"
+#include "core/optim.h"
+#include "core/pool.h"
+#include "core/rng.h"
+#include "core/train.h"
 
 /* n random 8x8 pictures; the label says whether the left half is brighter */
 static Dataset *halves(int n, uint64_t seed)

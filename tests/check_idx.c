@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "idx.h"
+#include "core/error.h"
+#include "datasets/idx.h"
 
 /* --- fixture: a temporary directory, emptied and removed afterwards -------- */
 

@@ -9,10 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "image.h"
-#include "rng.h"
-#include "tensor.h"
+#include "core/error.h"
+#include "core/image.h"
+#include "core/rng.h"
+#include "core/tensor.h"
 
 /* --- fixture: a temporary directory, removed afterwards ---------------------- */
 

@@ -3,11 +3,11 @@
 #include <math.h>
 #include <string.h>
 
-#include "conv.h"
-#include "error.h"
-#include "kernels.h"
-#include "rng.h"
-#include "tensor.h"
+#include "core/conv.h"
+#include "core/error.h"
+#include "core/kernels.h"
+#include "core/rng.h"
+#include "core/tensor.h"
 
 static void assert_close(const float *got, const float *want, size_t n, float tol,
                          const char *what)

@@ -13,15 +13,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "activation.h"
-#include "conv_layer.h"
-#include "dataset.h"
-#include "dense.h"
-#include "error.h"
-#include "lenet.h"
-#include "model_io.h"
-#include "net.h"
-#include "train.h"
+#include "core/activation.h"
+#include "core/conv_layer.h"
+#include "datasets/dataset.h"
+#include "core/dense.h"
+#include "core/error.h"
+#include "core/lenet.h"
+#include "core/model_io.h"
+#include "core/net.h"
+#include "core/train.h"
 
 static Layer *layer_named(Net *net, const char *label)
 {

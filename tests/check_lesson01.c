@@ -10,7 +10,7 @@
 
 #include <stb_image_write.h>
 
-#include "lesson_run.h"
+#include "tests/lesson_run.h"
 
 #define L01 "01_single_filter"
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "lesson_run.h"
+#include "tests/lesson_run.h"
 
 #define L02 "02_conv_vs_corr"
 

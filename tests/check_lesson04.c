@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lesson_checks.h"
-#include "lesson_run.h"
+#include "tests/lesson_checks.h"
+#include "tests/lesson_run.h"
 
 #define L04 "04_pooling"
 

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lesson_checks.h"
-#include "lesson_run.h"
+#include "tests/lesson_checks.h"
+#include "tests/lesson_run.h"
 
 #define L06 "06_backprop"
 

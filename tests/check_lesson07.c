@@ -17,15 +17,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dataset.h"
-#include "error.h"
-#include "image.h"
-#include "lenet.h"
-#include "lesson_checks.h"
-#include "lesson_run.h"
-#include "loss.h"
-#include "model_io.h"
-#include "net.h"
+#include "datasets/dataset.h"
+#include "core/error.h"
+#include "core/image.h"
+#include "core/lenet.h"
+#include "tests/lesson_checks.h"
+#include "tests/lesson_run.h"
+#include "core/loss.h"
+#include "core/model_io.h"
+#include "core/net.h"
 
 #define L07 "07_lenet"
 

@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lesson_checks.h"
-#include "lesson_run.h"
+#include "tests/lesson_checks.h"
+#include "tests/lesson_run.h"
 
 #define L09 "09_hand_vs_learned"
 

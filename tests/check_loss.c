@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
-#include "loss.h"
-#include "rng.h"
-#include "tensor.h"
+#include "core/error.h"
+#include "core/loss.h"
+#include "core/rng.h"
+#include "core/tensor.h"
 
 START_TEST(forward_by_hand)
 {

@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
-#include "gradcheck.h"
-#include "lrn.h"
-#include "rng.h"
-#include "tensor.h"
+#include "core/error.h"
+#include "tests/gradcheck.h"
+#include "core/lrn.h"
+#include "core/rng.h"
+#include "core/tensor.h"
 
 static void run_forward(Layer *l, float *y, const float *x, int B)
 {

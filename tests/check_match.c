@@ -7,10 +7,10 @@
 #include <math.h>
 #include <string.h>
 
-#include "error.h"
-#include "kernels.h"
-#include "match.h"
-#include "tensor.h"
+#include "core/error.h"
+#include "core/kernels.h"
+#include "core/match.h"
+#include "core/tensor.h"
 
 static const Kernel *must_find(const char *name)
 {

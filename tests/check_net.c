@@ -7,15 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "activation.h"
-#include "conv_layer.h"
-#include "dense.h"
-#include "error.h"
-#include "loss.h"
-#include "net.h"
-#include "pool.h"
-#include "rng.h"
-#include "tensor.h"
+#include "core/activation.h"
+#include "core/conv_layer.h"
+#include "core/dense.h"
+#include "core/error.h"
+#include "core/loss.h"
+#include "core/net.h"
+#include "core/pool.h"
+#include "core/rng.h"
+#include "core/tensor.h"
 
 /* in 1x8x8
  *   C1   conv 4 3x3, pad 1        -> 4x8x8   4*9+4 = 40 params,    8*8*4*9  = 2,304 madds

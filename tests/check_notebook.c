@@ -13,10 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "image.h"
-#include "notebook.h"
-#include "plot.h"
+#include "core/error.h"
+#include "core/image.h"
+#include "core/notebook.h"
+#include "core/plot.h"
 
 /* --- fixture: CONVNET_ROOT in a temporary directory ------------------------------ */
 

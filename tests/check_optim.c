@@ -4,10 +4,10 @@
 #include <math.h>
 #include <string.h>
 
-#include "dense.h"
-#include "error.h"
-#include "net.h"
-#include "optim.h"
+#include "core/dense.h"
+#include "core/error.h"
+#include "core/net.h"
+#include "core/optim.h"
 
 #define PI 3.14159265358979323846
 

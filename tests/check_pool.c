@@ -12,13 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conv.h"
-#include "error.h"
-#include "gradcheck.h"
-#include "layer.h"
-#include "pool.h"
-#include "rng.h"
-#include "tensor.h"
+#include "core/conv.h"
+#include "core/error.h"
+#include "tests/gradcheck.h"
+#include "core/layer.h"
+#include "core/pool.h"
+#include "core/rng.h"
+#include "core/tensor.h"
 
 /* --- helpers ----------------------------------------------------------------------- */
 

@@ -5,9 +5,9 @@
 #include <math.h>
 #include <string.h>
 
-#include "conv.h"
-#include "error.h"
-#include "receptive.h"
+#include "core/conv.h"
+#include "core/error.h"
+#include "core/receptive.h"
 
 #define MAXL 8
 

@@ -15,15 +15,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "activation.h"
-#include "conv_layer.h"
-#include "dense.h"
-#include "error.h"
-#include "fixture.h"
-#include "layer.h"
-#include "loss.h"
-#include "lrn.h"
-#include "pool.h"
+#include "core/activation.h"
+#include "core/conv_layer.h"
+#include "core/dense.h"
+#include "core/error.h"
+#include "tests/fixture.h"
+#include "core/layer.h"
+#include "core/loss.h"
+#include "core/lrn.h"
+#include "core/pool.h"
 
 #define REF_TOL 1e-5
 

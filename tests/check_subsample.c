@@ -11,13 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
-#include "gradcheck.h"
-#include "layer.h"
-#include "pool.h"
-#include "rng.h"
-#include "subsample.h"
-#include "tensor.h"
+#include "core/error.h"
+#include "tests/gradcheck.h"
+#include "core/layer.h"
+#include "core/pool.h"
+#include "core/rng.h"
+#include "core/subsample.h"
+#include "core/tensor.h"
 
 static int verbose(void)
 {

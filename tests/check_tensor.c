@@ -4,9 +4,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "error.h"
-#include "rng.h"
-#include "tensor.h"
+#include "core/error.h"
+#include "core/rng.h"
+#include "core/tensor.h"
 
 START_TEST(layout_is_nchw)
 {

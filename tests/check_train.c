@@ -10,17 +10,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "activation.h"
-#include "conv_layer.h"
-#include "dataset.h"
-#include "dense.h"
-#include "dropout.h"
-#include "error.h"
-#include "model_io.h"
-#include "net.h"
-#include "optim.h"
-#include "rng.h"
-#include "train.h"
+#include "core/activation.h"
+#include "core/conv_layer.h"
+#include "datasets/dataset.h"
+#include "core/dense.h"
+#include "core/dropout.h"
+#include "core/error.h"
+#include "core/model_io.h"
+#include "core/net.h"
+#include "core/optim.h"
+#include "core/rng.h"
+#include "core/train.h"
 
 /* --- a synthetic dataset: bars on 8x8 images ------------------------------ */
 

@@ -1,5 +1,5 @@
 /* fixture.c - reader for the reference fixtures, see fixture.h. */
-#include "fixture.h"
+#include "tests/fixture.h"
 
 #include <errno.h>
 #include <math.h>
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
+#include "core/error.h"
 
 void fixture_free(Fixture *f)
 {

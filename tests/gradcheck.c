@@ -1,12 +1,12 @@
 /* gradcheck.c - see gradcheck.h. */
-#include "gradcheck.h"
+#include "tests/gradcheck.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "rng.h"
+#include "core/rng.h"
 
 GradCheckOpts gradcheck_defaults(void)
 {

@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "layer.h"
+#include "core/layer.h"
 
 typedef struct {
     double eps, atol, rtol;

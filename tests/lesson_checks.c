@@ -1,5 +1,5 @@
 /* lesson_checks.c - assertions shared by the lesson tests (lesson_checks.h). */
-#include "lesson_checks.h"
+#include "tests/lesson_checks.h"
 
 #include <check.h>
 #include <stdio.h>

@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "lesson_run.h"
+#include "tests/lesson_run.h"
 
 typedef struct {
     const char *const *sections;  /* "## ..." headings that must appear */

@@ -1,5 +1,5 @@
 /* lesson_run.c - run a lesson binary from a test (lesson_run.h). */
-#include "lesson_run.h"
+#include "tests/lesson_run.h"
 
 #include <check.h>
 #include <dirent.h>
@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "image.h"
+#include "core/image.h"
 
 /* --- files ------------------------------------------------------------------------- */
 

@@ -31,8 +31,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
-#include "idx.h"
+#include "core/error.h"
+#include "datasets/idx.h"
 
 #define SIDE 28
 #define PIXELS (SIDE * SIDE)

@@ -6,7 +6,7 @@
 
 #include <stdlib.h>
 
-#include "../../lessons/lesson.h"
+#include "lessons/lesson.h"
 
 static inline int cmp_double(const void *a, const void *b)
 {

@@ -32,15 +32,15 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "alexnet.h"
-#include "cli.h"
-#include "conv_layer.h"
-#include "dataset.h"
-#include "error.h"
-#include "net.h"
-#include "rng.h"
-#include "train.h"
-#include "bench.h"
+#include "core/alexnet.h"
+#include "core/cli.h"
+#include "core/conv_layer.h"
+#include "datasets/dataset.h"
+#include "core/error.h"
+#include "core/net.h"
+#include "core/rng.h"
+#include "core/train.h"
+#include "tests/bench/bench.h"
 
 /* Training images per second of net on ds over `batches` batches of `batch`,
  * with the lesson's augmentation. */
