@@ -46,6 +46,420 @@ typedef struct {
     Layer layers[MAX_LAYERS];
 } Stack;
 
+/* The sections of the lesson, in the order main() tells them. */
+static void the_seeds_first_idea(Notebook *nb);
+static void stacking_3x3_filters(Notebook *nb, int depth);
+static void an_impulse_shows_the_field(Notebook *nb, int depth, int quick);
+static void stride_and_pooling(Notebook *nb, int quick);
+static void lenet_layer_by_layer(Notebook *nb, int quick);
+static void alexnet_layer_by_layer(Notebook *nb, int quick);
+static void the_field_on_a_photograph(Notebook *nb, int quick);
+
+int main(int argc, char **argv)
+{
+    int quick = 0, depth = 5;
+    CliOpt opts[] = {
+        { "quick", OPT_FLAG, &quick, "a few seconds: smaller pictures (every image still written)" },
+        { "depth", OPT_INT, &depth, "N: layers in the deepest stack of 3x3 filters, 1 to 10" },
+    };
+    cli_main(argc, argv, opts, 2,
+             "Lesson 03: the receptive field. Stacked 3x3 filters; stride and pooling; LeNet-5's and the "
+             "scaled-down AlexNet's fields layer by layer; impulses that show each field as a picture.\nOutputs: "
+             "plots/out/" LESSON_ID "/ (or $CONVNET_OUT/" LESSON_ID "/).");
+    if (depth < 1 || depth > 10) CN_DIE("--depth %d: use a whole number from 1 to 10 (e.g. --depth 8)", depth);
+
+    Notebook *nb = nb_open(LESSON_ID, "Lesson 03 — The receptive field");
+    CN_CHECK(nb);
+    the_seeds_first_idea(nb);
+    stacking_3x3_filters(nb, depth);
+    an_impulse_shows_the_field(nb, depth, quick);
+    stride_and_pooling(nb, quick);
+    lenet_layer_by_layer(nb, quick);
+    alexnet_layer_by_layer(nb, quick);
+    the_field_on_a_photograph(nb, quick);
+
+    int failed = nb_close(nb);
+    CN_CHECK(failed >= 0);
+    return failed == 0 ? 0 : 1;
+}
+
+/* Helpers, defined after the sections. */
+static int stack_sizes(int *out, const Stack *st, int in);
+static void stack_forward(float **maps, const float *in, int side, const Stack *st, const int *sizes);
+static Image *field_tile(const float *v, int side, int sc, int lo, int hi);
+static void write_tiles(Notebook *nb, const char *file, Image **tiles, const char *const *labels, int n, int cols);
+static int network_table(Notebook *nb, const Stack *st, int side, const char *file, int scale);
+
+static void the_seeds_first_idea(Notebook *nb)
+{
+    nb_para(nb, "The seed deck opens with one idea: the receptive field, \"the size of the image region one "
+                "neuron takes in\". A pixel of a filtered image (a neuron, or unit, of a convolutional layer) is "
+                "computed from a small window of its input. If that input was itself filtered, each of its "
+                "pixels came from a window too, so the unit really depends on a larger region of the original "
+                "image. How large? This lesson computes it with a formula and then measures it.");
+}
+
+/* --- stacked 3x3 filters ------------------------------------------------------------ */
+
+static void stacking_3x3_filters(Notebook *nb, int depth)
+{
+    nb_section(nb, "Stacking 3x3 filters: 3, 5, 7, …");
+    nb_para(nb, "One 3x3 filter: each output pixel sees a 3x3 patch of the input, a field of 3. Put a second 3x3 "
+                "filter on top: its output pixel sees 3x3 pixels of the first output, and those reach one pixel "
+                "further out on every side, so 5x5. Each 3x3 layer adds one pixel on each side: 3, 5, 7, …");
+    nb_para(nb, "The general rule (Araujo, Norris and Sim, Distill 2019), layer by layer along one axis, for a "
+                "layer with kernel k and stride s:\n"
+                "- field: r_l = r_(l−1) + (k_l − 1) × j_(l−1)\n"
+                "- jump: j_l = j_(l−1) × s_l (how many input pixels apart two neighbouring units are)");
+    nb_para(nb, "Start from the image itself, r_0 = 1 and j_0 = 1. With stride 1 the jump stays 1 and every "
+                "3x3 layer adds 2.");
+    Stack s33 = { "3x3 stack", depth, { { 0 } } };
+    char names33[10][24];
+    for (int i = 0; i < depth; i++) {
+        snprintf(names33[i], sizeof names33[i], "conv%d 3x3", i + 1);
+        s33.layers[i] = (Layer){ names33[i], { 3, 1, 1 } };
+    }
+    RfLayer ls33[10];
+    RfInfo rf33[10];
+    for (int i = 0; i < depth; i++) ls33[i] = s33.layers[i].l;
+    CN_CHECK(receptive_field(rf33, ls33, depth) == 0);
+    const char *hdr[] = { "layers", "field r (formula)", "jump j", "1 + 2 × layers" };
+    char txt[10][4][24];
+    const char *cells[40];
+    int ok = 1;
+    char seq[128] = "";
+    for (int i = 0; i < depth; i++) {
+        snprintf(txt[i][0], 24, "%d", i + 1);
+        snprintf(txt[i][1], 24, "%d", rf33[i].size);
+        snprintf(txt[i][2], 24, "%d", rf33[i].jump);
+        snprintf(txt[i][3], 24, "%d", 1 + 2 * (i + 1));
+        ok &= rf33[i].size == 1 + 2 * (i + 1) && rf33[i].jump == 1;
+        for (int c = 0; c < 4; c++) cells[i * 4 + c] = txt[i][c];
+        size_t len = strlen(seq);
+        snprintf(seq + len, sizeof seq - len, "%s%d", i ? " → " : "", rf33[i].size);
+    }
+    nb_table(nb, hdr, cells, depth, 4);
+    nb_check(nb, ok, "stacked 3x3 filters with stride 1 see %s pixels: 1 + 2 × (number of layers)", seq);
+}
+
+/* --- an impulse shows it ------------------------------------------------------------- */
+
+static void profile_through_the_middle(Notebook *nb, float *const *rows, int side, int c, float corner3);
+
+static void an_impulse_shows_the_field(Notebook *nb, int depth, int quick)
+{
+    nb_section(nb, "An impulse makes the field visible");
+    nb_para(nb, "To see a field, use an impulse: a black image with a single white pixel in the middle. Filter it "
+                "with a stack of filters whose weights are all positive (here each k x k filter is a plain "
+                "average, all weights 1/k²), in same mode so the size does not change. Every output pixel "
+                "that the white pixel can reach along some path becomes non-zero, and nothing can cancel. "
+                "The lit-up region is the set of output pixels whose field contains the white pixel; for filters "
+                "with stride 1 it has exactly the size of one unit's field.");
+    /* the stacks, each in same mode (padding (k-1)/2), stride 1 */
+    enum { NST = 6 };
+    Stack st[NST] = {
+        { "one 3x3", 1, { { "3x3", { 3, 1, 1 } } } },
+        { "two 3x3", 2, { { "3x3", { 3, 1, 1 } }, { "3x3", { 3, 1, 1 } } } },
+        { "three 3x3", 3, { { "3x3", { 3, 1, 1 } }, { "3x3", { 3, 1, 1 } }, { "3x3", { 3, 1, 1 } } } },
+        { "one 7x7", 1, { { "7x7", { 7, 1, 3 } } } },
+        { "5x5 then 3x3", 2, { { "5x5", { 5, 1, 2 } }, { "3x3", { 3, 1, 1 } } } },
+        { "", depth, { { 0 } } },
+    };
+    char deep_name[32];
+    snprintf(deep_name, sizeof deep_name, "%d × 3x3", depth);
+    st[5].name = deep_name;
+    for (int i = 0; i < depth; i++) st[5].layers[i] = (Layer){ "3x3", { 3, 1, 1 } };
+
+    int maxr = 1 + 2 * depth > 7 ? 1 + 2 * depth : 7;
+    int side = maxr + 8;
+    if (side % 2 == 0) side++;
+    int c = side / 2;
+    size_t n = (size_t)side * (size_t)side;
+    float *imp = xcalloc(n, sizeof *imp);
+    imp[(size_t)c * (size_t)side + (size_t)c] = 1.0f;
+    Image *tiles[NST];
+    char lab[NST][48];
+    const char *labp[NST];
+    int all = 1;
+    char got[256] = "";
+    float *rows[NST];
+    float corner3 = 0.0f; /* three 3x3: the corner of the field */
+    for (int s = 0; s < NST; s++) {
+        int sizes[MAX_LAYERS];
+        RfLayer ls[MAX_LAYERS];
+        RfInfo rf[MAX_LAYERS];
+        float *maps[MAX_LAYERS];
+        CN_CHECK(stack_sizes(sizes, &st[s], side) == 0);
+        for (int i = 0; i < st[s].n; i++) {
+            ls[i] = st[s].layers[i].l;
+            maps[i] = xcalloc((size_t)sizes[i] * (size_t)sizes[i], sizeof(float));
+        }
+        CN_CHECK(receptive_field(rf, ls, st[s].n) == 0);
+        stack_forward(maps, imp, side, &st[s], sizes);
+        const float *out = maps[st[s].n - 1];
+        int y0 = side, y1 = -1, x0 = side, x1 = -1;
+        for (int y = 0; y < side; y++)
+            for (int x = 0; x < side; x++)
+                if (out[(size_t)y * (size_t)side + (size_t)x] != 0.0f) {
+                    if (y < y0) y0 = y;
+                    if (y > y1) y1 = y;
+                    if (x < x0) x0 = x;
+                    if (x > x1) x1 = x;
+                }
+        int r = rf[st[s].n - 1].size, hh = y1 - y0 + 1, ww = x1 - x0 + 1;
+        all &= hh == r && ww == r && y0 == c - (r - 1) / 2 && x0 == c - (r - 1) / 2;
+        size_t len = strlen(got);
+        snprintf(got + len, sizeof got - len, "%s%s: %dx%d (formula %d)", s ? "; " : "", st[s].name, ww, hh, r);
+        tiles[s] = field_tile(out, side, quick ? 6 : 10, c - (r - 1) / 2, c + (r - 1) / 2);
+        snprintf(lab[s], sizeof lab[s], "%s: %dx%d", st[s].name, ww, hh);
+        labp[s] = lab[s];
+        rows[s] = xcalloc((size_t)side, sizeof(float));
+        memcpy(rows[s], out + (size_t)c * (size_t)side, (size_t)side * sizeof(float));
+        if (s == 2) corner3 = out[(size_t)(c + 3) * (size_t)side + (size_t)(c + 3)];
+        for (int i = 0; i < st[s].n; i++) free(maps[i]);
+    }
+    nb_check(nb, all, "each lit-up region, centred on the impulse, is exactly as wide and tall as the formula "
+                      "says: %s", got);
+    write_tiles(nb, "impulse_footprints.png", tiles, labp, NST, 3);
+    char cap[512];
+    snprintf(cap, sizeof cap, "one white pixel in the middle of a %dx%d black image, after each stack of "
+             "averaging filters; black = exactly 0, gray to white = small to large (on a square-root scale, so "
+             "faint values show); red frame = the field size the formula predicts", side, side);
+    nb_image(nb, cap, "impulse_footprints.png");
+    nb_para(nb, "What to look at: every lit region fills its red frame exactly. \"three 3x3\" and \"one 7x7\" "
+                "and \"5x5 then 3x3\" all reach 7x7, but they are not the same inside: the single 7x7 average "
+                "is flat, while stacked filters make a bell, bright in the middle and faint at the edge. A "
+                "pixel in the middle of the field reaches the unit along many paths, one at the corner along "
+                "only one.");
+    profile_through_the_middle(nb, rows, side, c, corner3);
+    for (int s = 0; s < NST; s++) free(rows[s]);
+    free(imp);
+}
+
+/* The profile through the middle row: flat 7x7 vs bell of three 3x3. */
+static void profile_through_the_middle(Notebook *nb, float *const *rows, int side, int c, float corner3)
+{
+    double *xs = xcalloc((size_t)side, sizeof *xs), *y1v = xcalloc((size_t)side, sizeof *y1v),
+           *y2v = xcalloc((size_t)side, sizeof *y2v), *y3v = xcalloc((size_t)side, sizeof *y3v);
+    for (int i = 0; i < side; i++) xs[i] = i - c, y1v[i] = rows[2][i], y2v[i] = rows[3][i], y3v[i] = rows[4][i];
+    const double *ys[3] = { y1v, y2v, y3v };
+    const char *names[3] = { "three 3x3 averages", "one 7x7 average", "5x5 then 3x3 average" };
+    CN_CHECK(plot_lines(nb_path(nb, "impulse_profile.png"), nb_path(nb, "impulse_profile.dat"),
+                        "The middle row of the impulse response: same field, different weights",
+                        "offset from the impulse (pixels)", "value", names, xs, ys, 3, side) >= 0);
+    nb_plot(nb, "the middle row of three of the responses above: all three are non-zero on the same 7 "
+                "pixels, but the stacked filters weigh the centre far more than the edges", "impulse_profile.png");
+    double centre = rows[2][c], edge = rows[2][c + 3], flat = rows[3][c];
+    nb_check(nb, fabs(rows[3][c + 3] - flat) < 1e-7 && centre > 2.0 * flat && edge < 0.5 * flat &&
+                     corner3 < 0.1 * flat,
+             "the 7x7 average gives every pixel of its field the same weight, %.5f; three 3x3 averages give "
+             "the centre %.5f (%.1f times as much), the middle of an edge %.5f and a corner %.5f (%.0f times "
+             "less)", flat, centre, centre / flat, edge, (double)corner3, flat / corner3);
+    nb_para(nb, "So the field says which pixels can matter, not how much they do: most of what a unit sees "
+                "comes from the middle of its field. (Luo et al., 2016, call the bright middle the effective "
+                "receptive field.) Three 3x3 layers cover the same 7x7 field as one 7x7 layer with 3 × 9 = 27 "
+                "weights instead of 49, and a nonlinearity can sit between them: one reason why VGG and most "
+                "later networks stack 3x3 filters.");
+    free(xs);
+    free(y1v);
+    free(y2v);
+    free(y3v);
+}
+
+/* --- stride and pooling --------------------------------------------------------------- */
+
+static void stride_and_pooling(Notebook *nb, int quick)
+{
+    nb_section(nb, "Stride and pooling: growing faster");
+    nb_para(nb, "A layer with stride 2 (a strided convolution, or a 2x2 pooling) keeps only every second "
+                "position, so neighbouring units of the next layer are 2 input pixels apart: the jump doubles. "
+                "Every later layer then adds (k − 1) × jump, twice as much as before. The growth becomes "
+                "exponential instead of linear:");
+    enum { NST = 3, NL = 4 };
+    Stack st[NST] = {
+        { "3x3 convs, stride 1", NL, { { "conv 3x3", { 3, 1, 1 } }, { "conv 3x3", { 3, 1, 1 } },
+                                      { "conv 3x3", { 3, 1, 1 } }, { "conv 3x3", { 3, 1, 1 } } } },
+        { "3x3 convs with 2x2 pooling", NL, { { "conv 3x3", { 3, 1, 1 } }, { "pool 2x2/2", { 2, 2, 0 } },
+                                             { "conv 3x3", { 3, 1, 1 } }, { "pool 2x2/2", { 2, 2, 0 } } } },
+        { "3x3 convs, stride 2", NL, { { "conv1 3x3/2", { 3, 2, 1 } }, { "conv2 3x3/2", { 3, 2, 1 } },
+                                      { "conv3 3x3/2", { 3, 2, 1 } }, { "conv4 3x3/2", { 3, 2, 1 } } } },
+    };
+    const char *hdr[] = { "stack", "after layer 1", "after layer 2", "after layer 3", "after layer 4" };
+    char txt[NST][5][48];
+    const char *cells[NST * 5];
+    int last[NST];
+    for (int s = 0; s < NST; s++) {
+        RfLayer ls[NL];
+        RfInfo rf[NL];
+        for (int i = 0; i < NL; i++) ls[i] = st[s].layers[i].l;
+        CN_CHECK(receptive_field(rf, ls, NL) == 0);
+        snprintf(txt[s][0], 48, "%s", st[s].name);
+        for (int i = 0; i < NL; i++) snprintf(txt[s][i + 1], 48, "r %d, j %d", rf[i].size, rf[i].jump);
+        for (int cc = 0; cc < 5; cc++) cells[s * 5 + cc] = txt[s][cc];
+        last[s] = rf[NL - 1].size;
+    }
+    nb_table(nb, hdr, cells, NST, 5);
+    nb_check(nb, last[0] < last[1] && last[1] < last[2],
+             "after 4 layers: %d pixels with stride 1, %d with two 2x2 poolings, %d with stride 2 everywhere",
+             last[0], last[1], last[2]);
+    nb_para(nb, "To check the strided stack we need a second kind of measurement, because its output is "
+                "smaller than its input. Instead of one impulse, push an impulse at every input pixel in turn "
+                "and watch one unit: the pixels that change it are, by definition, its field. Here is the "
+                "centre unit of each layer of the stride-2 stack, on a %dx%d input:", quick ? 40 : 48,
+                quick ? 40 : 48);
+    int ok = network_table(nb, &st[2], quick ? 40 : 48, "stride2_fields.png", quick ? 5 : 6);
+    nb_check(nb, ok, "for all %d layers, the pixels that can change the centre unit span exactly the rows and "
+                     "columns the formula predicts", NL);
+    nb_image(nb, "the response of the centre unit of each layer of the stride-2 stack to an impulse at each "
+                 "input pixel (black = no effect; gray to white = small to large effect, square-root scale); "
+                 "red frame = the formula's field", "stride2_fields.png");
+    nb_para(nb, "What to look at: each frame is filled exactly, but not evenly. The stride-2 fields are "
+                "checkered: 3x3 windows that step by 2 overlap by one pixel, so every second row and column "
+                "of the input is reached along more paths than its neighbours.");
+    nb_para(nb, "The columns of the table: output is the layer's size; k, s, p its kernel, stride and zero "
+                "padding; r and j the field and the jump; start is the centre of the first unit's field in "
+                "input pixels (each unit is j further on). The centre unit's field is start + unit × j ± "
+                "(r − 1)/2, cut to the image when it reaches into the padding.");
+}
+
+/* --- LeNet-5 and the scaled-down AlexNet ------------------------------------------------ */
+
+static void lenet_layer_by_layer(Notebook *nb, int quick)
+{
+    nb_section(nb, "LeNet-5, layer by layer");
+    nb_para(nb, "LeNet-5 (LeCun et al., 1998; slide 7 of the deck) reads a 32x32 image: convolution C1 5x5, "
+                "subsampling S2 2x2 with stride 2, convolution C3 5x5, subsampling S4, convolution C5 5x5, all "
+                "without padding. Its subsampling layers average (times a learned weight), so the stand-ins here "
+                "are exact in shape.");
+    Stack lenet = { "LeNet-5", 5,
+                    { { "C1", { 5, 1, 0 } }, { "S2", { 2, 2, 0 } }, { "C3", { 5, 1, 0 } }, { "S4", { 2, 2, 0 } },
+                      { "C5", { 5, 1, 0 } } } };
+    int ok = network_table(nb, &lenet, 32, "lenet_fields.png", quick ? 5 : 8);
+    RfLayer ls[5];
+    RfInfo rf[5];
+    for (int i = 0; i < 5; i++) ls[i] = lenet.layers[i].l;
+    CN_CHECK(receptive_field(rf, ls, 5) == 0);
+    nb_check(nb, ok, "for all 5 layers the measured field of the centre unit equals the formula's");
+    nb_check(nb, rf[4].size == 32,
+             "a C5 unit's field is %d pixels: the whole 32x32 image, so C5 is where LeNet first looks at the "
+             "digit as a whole", rf[4].size);
+    nb_image(nb, "LeNet-5: which input pixels can change the centre unit of each layer (black = none; gray to "
+                 "white = small to large effect, square-root scale; red frame = the formula's field)",
+             "lenet_fields.png");
+    nb_para(nb, "What to look at: C1's field is a small %dx%d square; each layer after it is bigger, and C5's "
+                "fills the whole picture. The subsampling layers add little field themselves (S2 adds (2 − 1) "
+                "× %d = %d, S4 (2 − 1) × %d = %d), but they double the jump, so the 5x5 kernels after them "
+                "reach further: C3 adds (5 − 1) × %d = %d pixels, C5 (5 − 1) × %d = %d.",
+            rf[0].size, rf[0].size, rf[0].jump, rf[1].size - rf[0].size, rf[2].jump, rf[3].size - rf[2].size,
+            rf[1].jump, rf[2].size - rf[1].size, rf[3].jump, rf[4].size - rf[3].size);
+}
+
+static void alexnet_layer_by_layer(Notebook *nb, int quick)
+{
+    nb_section(nb, "The scaled-down AlexNet, layer by layer");
+    nb_para(nb, "AlexNet (2012; slide 9) read 224x224 photos. Lesson 08 trains a scaled-down one on 28x28 "
+                "Fashion-MNIST images: conv1 5x5 (padding 2), overlapping max pooling 3x3 with stride 2, conv2 "
+                "3x3 (padding 1), pooling 3x3/2, conv3, conv4 and conv5 3x3 (padding 1), pooling 3x3/2. Max "
+                "pooling picks one input of its window depending on the values, so here an average stands in for "
+                "it: the field is the set of pixels that can win, the whole window.");
+    Stack alex = { "AlexNet (28x28)", 8,
+                   { { "conv1", { 5, 1, 2 } }, { "pool1", { 3, 2, 0 } }, { "conv2", { 3, 1, 1 } },
+                     { "pool2", { 3, 2, 0 } }, { "conv3", { 3, 1, 1 } }, { "conv4", { 3, 1, 1 } },
+                     { "conv5", { 3, 1, 1 } }, { "pool3", { 3, 2, 0 } } } };
+    int ok = network_table(nb, &alex, 28, "alexnet_fields.png", quick ? 5 : 8);
+    RfLayer ls[8];
+    RfInfo rf[8];
+    for (int i = 0; i < 8; i++) ls[i] = alex.layers[i].l;
+    CN_CHECK(receptive_field(rf, ls, 8) == 0);
+    nb_check(nb, ok, "for all 8 layers the measured field of the centre unit equals the formula's, cut to the "
+                     "28x28 image");
+    nb_check(nb, rf[7].size > 28,
+             "the last pooling's field is %d pixels, more than the 28-pixel image: part of it lies in the zero "
+             "padding, and every unit there sees most of the image", rf[7].size);
+    nb_image(nb, "the scaled-down AlexNet: which input pixels can change the centre unit of each layer (black = "
+                 "none; gray to white = small to large, square-root scale; red frame = the formula's field, cut "
+                 "to the image)", "alexnet_fields.png");
+    int sizes[8], past = -1;
+    CN_CHECK(stack_sizes(sizes, &alex, 28) == 0);
+    for (int i = 7; i >= 0; i--) {
+        double lo, hi;
+        receptive_span(&rf[i], (sizes[i] - 1) / 2, &lo, &hi);
+        if (lo < 0 || hi > 27) past = i;
+    }
+    char seq[128] = "";
+    for (int i = 0; i < 8; i++) {
+        size_t len = strlen(seq);
+        snprintf(seq + len, sizeof seq - len, "%s%d", i ? ", " : "", rf[i].size);
+    }
+    nb_para(nb, "What to look at: the fields grow %s. After pool2 the jump is %d, so each 3x3 layer adds "
+                "(3 − 1) × %d = %d pixels, and from %s on the centre unit's field reaches past the image border "
+                "(the table's \"→\" shows the formula's span cut to the image). Inside each frame the "
+                "brightness falls off from the middle: pixels near the centre of a field reach the unit along "
+                "more paths.", seq, rf[3].jump, rf[3].jump, 2 * rf[3].jump, past >= 0 ? alex.layers[past].name : "(none)");
+}
+
+/* --- on the photograph ------------------------------------------------------------------ */
+
+static void the_field_on_a_photograph(Notebook *nb, int quick)
+{
+    nb_section(nb, "How big is that on a photograph?");
+    char path[4096];
+    CN_CHECK(cn_project_path(path, sizeof path, "datasets/photos/camera.png") == 0);
+    Image *photo = image_load(path, 1);
+    if (!photo) {
+        nb_para(nb, "(The photograph is not there: %s. Run `make datasets` to see this part.)", cn_last_error());
+    } else {
+        /* the photo shrunk to 128x128 by averaging blocks, shown enlarged */
+        int f = photo->w / 128 > 0 ? photo->w / 128 : 1;
+        int S = photo->w / f < photo->h / f ? photo->w / f : photo->h / f;
+        if (S > 128) S = 128;
+        int up = quick ? 2 : 4;
+        Image *big = image_create(3, S * up, S * up);
+        CN_CHECK(big);
+        size_t plane = (size_t)big->h * (size_t)big->w;
+        for (int y = 0; y < S * up; y++)
+            for (int x = 0; x < S * up; x++) {
+                double acc = 0.0;
+                for (int dy = 0; dy < f; dy++)
+                    for (int dx = 0; dx < f; dx++)
+                        acc += photo->data[(size_t)((y / up) * f + dy) * (size_t)photo->w + (size_t)((x / up) * f + dx)];
+                float v = (float)(acc / (f * f));
+                size_t at = (size_t)y * (size_t)big->w + (size_t)x;
+                big->data[at] = big->data[plane + at] = big->data[2 * plane + at] = v;
+            }
+        RfLayer ls[4] = { { 3, 2, 1 }, { 3, 2, 1 }, { 3, 2, 1 }, { 3, 2, 1 } };
+        RfInfo rf[4];
+        CN_CHECK(receptive_field(rf, ls, 4) == 0);
+        const float col[4][3] = { { 1, 0.3f, 0.3f }, { 1, 0.8f, 0.2f }, { 0.3f, 1, 0.4f }, { 0.3f, 0.7f, 1 } };
+        int cy = S / 2;
+        for (int i = 0; i < 4; i++) {
+            int r = rf[i].size, lo = cy - (r - 1) / 2, hi = cy + r / 2;
+            int a = lo * up - 1, b = (hi + 1) * up;
+            for (int y = a - 1; y <= b + 1; y++)
+                for (int x = a - 1; x <= b + 1; x++) {
+                    int edge = y <= a || y >= b || x <= a || x >= b;
+                    if (!edge || y < 0 || x < 0 || y >= big->h || x >= big->w) continue;
+                    size_t at = (size_t)y * (size_t)big->w + (size_t)x;
+                    for (int ch = 0; ch < 3; ch++) big->data[(size_t)ch * plane + at] = col[i][ch];
+                }
+        }
+        CN_CHECK(image_write_png(nb_path(nb, "photo_fields.png"), big->data, 3, big->h, big->w) == 0);
+        char cap[300];
+        snprintf(cap, sizeof cap, "the photograph at %dx%d pixels (shown %d times enlarged) with the fields of "
+                 "the centre unit after 1, 2, 3 and 4 stride-2 3x3 layers: %d (red), %d (yellow), %d (green) "
+                 "and %d (blue) pixels", S, S, up, rf[0].size, rf[1].size, rf[2].size, rf[3].size);
+        nb_image(nb, cap, "photo_fields.png");
+        nb_para(nb, "On a %dx%d picture, a first-layer unit sees a speck of %d pixels, enough for an edge or a "
+                    "corner. Three layers later it sees a %dx%d patch, enough for a part of an object. That "
+                    "is the point of stacking: early layers find small things, later layers combine them into "
+                    "big ones.", S, S, rf[0].size, rf[3].size, rf[3].size);
+        image_free(big);
+        image_free(photo);
+    }
+}
+
+/* --- helpers ------------------------------------------------------------------------------ */
+
 /* Output side of every layer for an input of side `in`; -1 if it does not fit. */
 static int stack_sizes(int *out, const Stack *st, int in)
 {
@@ -254,374 +668,4 @@ static int network_table(Notebook *nb, const Stack *st, int side, const char *fi
     free(cells);
     free(lab);
     return all;
-}
-
-/* --- main ------------------------------------------------------------------------- */
-
-int main(int argc, char **argv)
-{
-    int quick = 0, depth = 5;
-    CliOpt opts[] = {
-        { "quick", OPT_FLAG, &quick, "a few seconds: smaller pictures (every image still written)" },
-        { "depth", OPT_INT, &depth, "N: layers in the deepest stack of 3x3 filters, 1 to 10" },
-    };
-    cli_main(argc, argv, opts, 2,
-             "Lesson 03: the receptive field. Stacked 3x3 filters; stride and pooling; LeNet-5's and the "
-             "scaled-down AlexNet's fields layer by layer; impulses that show each field as a picture.\nOutputs: "
-             "plots/out/" LESSON_ID "/ (or $CONVNET_OUT/" LESSON_ID "/).");
-    if (depth < 1 || depth > 10) CN_DIE("--depth %d: use a whole number from 1 to 10 (e.g. --depth 8)", depth);
-
-    Notebook *nb = nb_open(LESSON_ID, "Lesson 03 — The receptive field");
-    CN_CHECK(nb);
-    nb_para(nb, "The seed deck opens with one idea: the receptive field, \"the size of the image region one "
-                "neuron takes in\". A pixel of a filtered image (a neuron, or unit, of a convolutional layer) is "
-                "computed from a small window of its input. If that input was itself filtered, each of its "
-                "pixels came from a window too, so the unit really depends on a larger region of the original "
-                "image. How large? This lesson computes it with a formula and then measures it.");
-
-    /* --- stacked 3x3 filters --- */
-    nb_section(nb, "Stacking 3x3 filters: 3, 5, 7, …");
-    nb_para(nb, "One 3x3 filter: each output pixel sees a 3x3 patch of the input, a field of 3. Put a second 3x3 "
-                "filter on top: its output pixel sees 3x3 pixels of the first output, and those reach one pixel "
-                "further out on every side, so 5x5. Each 3x3 layer adds one pixel on each side: 3, 5, 7, …");
-    nb_para(nb, "The general rule (Araujo, Norris and Sim, Distill 2019), layer by layer along one axis, for a "
-                "layer with kernel k and stride s:\n"
-                "- field: r_l = r_(l−1) + (k_l − 1) × j_(l−1)\n"
-                "- jump: j_l = j_(l−1) × s_l (how many input pixels apart two neighbouring units are)");
-    nb_para(nb, "Start from the image itself, r_0 = 1 and j_0 = 1. With stride 1 the jump stays 1 and every "
-                "3x3 layer adds 2.");
-    Stack s33 = { "3x3 stack", depth, { { 0 } } };
-    char names33[10][24];
-    for (int i = 0; i < depth; i++) {
-        snprintf(names33[i], sizeof names33[i], "conv%d 3x3", i + 1);
-        s33.layers[i] = (Layer){ names33[i], { 3, 1, 1 } };
-    }
-    RfLayer ls33[10];
-    RfInfo rf33[10];
-    for (int i = 0; i < depth; i++) ls33[i] = s33.layers[i].l;
-    CN_CHECK(receptive_field(rf33, ls33, depth) == 0);
-    {
-        const char *hdr[] = { "layers", "field r (formula)", "jump j", "1 + 2 × layers" };
-        char txt[10][4][24];
-        const char *cells[40];
-        int ok = 1;
-        char seq[128] = "";
-        for (int i = 0; i < depth; i++) {
-            snprintf(txt[i][0], 24, "%d", i + 1);
-            snprintf(txt[i][1], 24, "%d", rf33[i].size);
-            snprintf(txt[i][2], 24, "%d", rf33[i].jump);
-            snprintf(txt[i][3], 24, "%d", 1 + 2 * (i + 1));
-            ok &= rf33[i].size == 1 + 2 * (i + 1) && rf33[i].jump == 1;
-            for (int c = 0; c < 4; c++) cells[i * 4 + c] = txt[i][c];
-            size_t len = strlen(seq);
-            snprintf(seq + len, sizeof seq - len, "%s%d", i ? " → " : "", rf33[i].size);
-        }
-        nb_table(nb, hdr, cells, depth, 4);
-        nb_check(nb, ok, "stacked 3x3 filters with stride 1 see %s pixels: 1 + 2 × (number of layers)", seq);
-    }
-
-    /* --- an impulse shows it --- */
-    nb_section(nb, "An impulse makes the field visible");
-    nb_para(nb, "To see a field, use an impulse: a black image with a single white pixel in the middle. Filter it "
-                "with a stack of filters whose weights are all positive (here each k x k filter is a plain "
-                "average, all weights 1/k²), in same mode so the size does not change. Every output pixel "
-                "that the white pixel can reach along some path becomes non-zero, and nothing can cancel. "
-                "The lit-up region is the set of output pixels whose field contains the white pixel; for filters "
-                "with stride 1 it has exactly the size of one unit's field.");
-    {
-        /* the stacks, each in same mode (padding (k-1)/2), stride 1 */
-        enum { NST = 6 };
-        Stack st[NST] = {
-            { "one 3x3", 1, { { "3x3", { 3, 1, 1 } } } },
-            { "two 3x3", 2, { { "3x3", { 3, 1, 1 } }, { "3x3", { 3, 1, 1 } } } },
-            { "three 3x3", 3, { { "3x3", { 3, 1, 1 } }, { "3x3", { 3, 1, 1 } }, { "3x3", { 3, 1, 1 } } } },
-            { "one 7x7", 1, { { "7x7", { 7, 1, 3 } } } },
-            { "5x5 then 3x3", 2, { { "5x5", { 5, 1, 2 } }, { "3x3", { 3, 1, 1 } } } },
-            { "", depth, { { 0 } } },
-        };
-        char deep_name[32];
-        snprintf(deep_name, sizeof deep_name, "%d × 3x3", depth);
-        st[5].name = deep_name;
-        for (int i = 0; i < depth; i++) st[5].layers[i] = (Layer){ "3x3", { 3, 1, 1 } };
-
-        int maxr = 1 + 2 * depth > 7 ? 1 + 2 * depth : 7;
-        int side = maxr + 8;
-        if (side % 2 == 0) side++;
-        int c = side / 2;
-        size_t n = (size_t)side * (size_t)side;
-        float *imp = xcalloc(n, sizeof *imp);
-        imp[(size_t)c * (size_t)side + (size_t)c] = 1.0f;
-        Image *tiles[NST];
-        char lab[NST][48];
-        const char *labp[NST];
-        int all = 1;
-        char got[256] = "";
-        float *rows[NST];
-        float corner3 = 0.0f; /* three 3x3: the corner of the field */
-        for (int s = 0; s < NST; s++) {
-            int sizes[MAX_LAYERS];
-            RfLayer ls[MAX_LAYERS];
-            RfInfo rf[MAX_LAYERS];
-            float *maps[MAX_LAYERS];
-            CN_CHECK(stack_sizes(sizes, &st[s], side) == 0);
-            for (int i = 0; i < st[s].n; i++) {
-                ls[i] = st[s].layers[i].l;
-                maps[i] = xcalloc((size_t)sizes[i] * (size_t)sizes[i], sizeof(float));
-            }
-            CN_CHECK(receptive_field(rf, ls, st[s].n) == 0);
-            stack_forward(maps, imp, side, &st[s], sizes);
-            const float *out = maps[st[s].n - 1];
-            int y0 = side, y1 = -1, x0 = side, x1 = -1;
-            for (int y = 0; y < side; y++)
-                for (int x = 0; x < side; x++)
-                    if (out[(size_t)y * (size_t)side + (size_t)x] != 0.0f) {
-                        if (y < y0) y0 = y;
-                        if (y > y1) y1 = y;
-                        if (x < x0) x0 = x;
-                        if (x > x1) x1 = x;
-                    }
-            int r = rf[st[s].n - 1].size, hh = y1 - y0 + 1, ww = x1 - x0 + 1;
-            all &= hh == r && ww == r && y0 == c - (r - 1) / 2 && x0 == c - (r - 1) / 2;
-            size_t len = strlen(got);
-            snprintf(got + len, sizeof got - len, "%s%s: %dx%d (formula %d)", s ? "; " : "", st[s].name, ww, hh, r);
-            tiles[s] = field_tile(out, side, quick ? 6 : 10, c - (r - 1) / 2, c + (r - 1) / 2);
-            snprintf(lab[s], sizeof lab[s], "%s: %dx%d", st[s].name, ww, hh);
-            labp[s] = lab[s];
-            rows[s] = xcalloc((size_t)side, sizeof(float));
-            memcpy(rows[s], out + (size_t)c * (size_t)side, (size_t)side * sizeof(float));
-            if (s == 2) corner3 = out[(size_t)(c + 3) * (size_t)side + (size_t)(c + 3)];
-            for (int i = 0; i < st[s].n; i++) free(maps[i]);
-        }
-        nb_check(nb, all, "each lit-up region, centred on the impulse, is exactly as wide and tall as the formula "
-                          "says: %s", got);
-        write_tiles(nb, "impulse_footprints.png", tiles, labp, NST, 3);
-        char cap[512];
-        snprintf(cap, sizeof cap, "one white pixel in the middle of a %dx%d black image, after each stack of "
-                 "averaging filters; black = exactly 0, gray to white = small to large (on a square-root scale, so "
-                 "faint values show); red frame = the field size the formula predicts", side, side);
-        nb_image(nb, cap, "impulse_footprints.png");
-        nb_para(nb, "What to look at: every lit region fills its red frame exactly. \"three 3x3\" and \"one 7x7\" "
-                    "and \"5x5 then 3x3\" all reach 7x7, but they are not the same inside: the single 7x7 average "
-                    "is flat, while stacked filters make a bell, bright in the middle and faint at the edge. A "
-                    "pixel in the middle of the field reaches the unit along many paths, one at the corner along "
-                    "only one.");
-
-        /* the profile through the middle row: flat 7x7 vs bell of three 3x3 */
-        double *xs = xcalloc((size_t)side, sizeof *xs), *y1v = xcalloc((size_t)side, sizeof *y1v),
-               *y2v = xcalloc((size_t)side, sizeof *y2v), *y3v = xcalloc((size_t)side, sizeof *y3v);
-        for (int i = 0; i < side; i++) xs[i] = i - c, y1v[i] = rows[2][i], y2v[i] = rows[3][i], y3v[i] = rows[4][i];
-        const double *ys[3] = { y1v, y2v, y3v };
-        const char *names[3] = { "three 3x3 averages", "one 7x7 average", "5x5 then 3x3 average" };
-        CN_CHECK(plot_lines(nb_path(nb, "impulse_profile.png"), nb_path(nb, "impulse_profile.dat"),
-                            "The middle row of the impulse response: same field, different weights",
-                            "offset from the impulse (pixels)", "value", names, xs, ys, 3, side) >= 0);
-        nb_plot(nb, "the middle row of three of the responses above: all three are non-zero on the same 7 "
-                    "pixels, but the stacked filters weigh the centre far more than the edges", "impulse_profile.png");
-        double centre = rows[2][c], edge = rows[2][c + 3], flat = rows[3][c];
-        nb_check(nb, fabs(rows[3][c + 3] - flat) < 1e-7 && centre > 2.0 * flat && edge < 0.5 * flat &&
-                         corner3 < 0.1 * flat,
-                 "the 7x7 average gives every pixel of its field the same weight, %.5f; three 3x3 averages give "
-                 "the centre %.5f (%.1f times as much), the middle of an edge %.5f and a corner %.5f (%.0f times "
-                 "less)", flat, centre, centre / flat, edge, (double)corner3, flat / corner3);
-        nb_para(nb, "So the field says which pixels can matter, not how much they do: most of what a unit sees "
-                    "comes from the middle of its field. (Luo et al., 2016, call the bright middle the effective "
-                    "receptive field.) Three 3x3 layers cover the same 7x7 field as one 7x7 layer with 3 × 9 = 27 "
-                    "weights instead of 49, and a nonlinearity can sit between them: one reason why VGG and most "
-                    "later networks stack 3x3 filters.");
-        for (int s = 0; s < NST; s++) free(rows[s]);
-        free(xs);
-        free(y1v);
-        free(y2v);
-        free(y3v);
-        free(imp);
-    }
-
-    /* --- stride and pooling --- */
-    nb_section(nb, "Stride and pooling: growing faster");
-    nb_para(nb, "A layer with stride 2 (a strided convolution, or a 2x2 pooling) keeps only every second "
-                "position, so neighbouring units of the next layer are 2 input pixels apart: the jump doubles. "
-                "Every later layer then adds (k − 1) × jump, twice as much as before. The growth becomes "
-                "exponential instead of linear:");
-    {
-        enum { NST = 3, NL = 4 };
-        Stack st[NST] = {
-            { "3x3 convs, stride 1", NL, { { "conv 3x3", { 3, 1, 1 } }, { "conv 3x3", { 3, 1, 1 } },
-                                          { "conv 3x3", { 3, 1, 1 } }, { "conv 3x3", { 3, 1, 1 } } } },
-            { "3x3 convs with 2x2 pooling", NL, { { "conv 3x3", { 3, 1, 1 } }, { "pool 2x2/2", { 2, 2, 0 } },
-                                                 { "conv 3x3", { 3, 1, 1 } }, { "pool 2x2/2", { 2, 2, 0 } } } },
-            { "3x3 convs, stride 2", NL, { { "conv1 3x3/2", { 3, 2, 1 } }, { "conv2 3x3/2", { 3, 2, 1 } },
-                                          { "conv3 3x3/2", { 3, 2, 1 } }, { "conv4 3x3/2", { 3, 2, 1 } } } },
-        };
-        const char *hdr[] = { "stack", "after layer 1", "after layer 2", "after layer 3", "after layer 4" };
-        char txt[NST][5][48];
-        const char *cells[NST * 5];
-        int last[NST];
-        for (int s = 0; s < NST; s++) {
-            RfLayer ls[NL];
-            RfInfo rf[NL];
-            for (int i = 0; i < NL; i++) ls[i] = st[s].layers[i].l;
-            CN_CHECK(receptive_field(rf, ls, NL) == 0);
-            snprintf(txt[s][0], 48, "%s", st[s].name);
-            for (int i = 0; i < NL; i++) snprintf(txt[s][i + 1], 48, "r %d, j %d", rf[i].size, rf[i].jump);
-            for (int cc = 0; cc < 5; cc++) cells[s * 5 + cc] = txt[s][cc];
-            last[s] = rf[NL - 1].size;
-        }
-        nb_table(nb, hdr, cells, NST, 5);
-        nb_check(nb, last[0] < last[1] && last[1] < last[2],
-                 "after 4 layers: %d pixels with stride 1, %d with two 2x2 poolings, %d with stride 2 everywhere",
-                 last[0], last[1], last[2]);
-        nb_para(nb, "To check the strided stack we need a second kind of measurement, because its output is "
-                    "smaller than its input. Instead of one impulse, push an impulse at every input pixel in turn "
-                    "and watch one unit: the pixels that change it are, by definition, its field. Here is the "
-                    "centre unit of each layer of the stride-2 stack, on a %dx%d input:", quick ? 40 : 48,
-                    quick ? 40 : 48);
-        int ok = network_table(nb, &st[2], quick ? 40 : 48, "stride2_fields.png", quick ? 5 : 6);
-        nb_check(nb, ok, "for all %d layers, the pixels that can change the centre unit span exactly the rows and "
-                         "columns the formula predicts", NL);
-        nb_image(nb, "the response of the centre unit of each layer of the stride-2 stack to an impulse at each "
-                     "input pixel (black = no effect; gray to white = small to large effect, square-root scale); "
-                     "red frame = the formula's field", "stride2_fields.png");
-        nb_para(nb, "What to look at: each frame is filled exactly, but not evenly. The stride-2 fields are "
-                    "checkered: 3x3 windows that step by 2 overlap by one pixel, so every second row and column "
-                    "of the input is reached along more paths than its neighbours.");
-        nb_para(nb, "The columns of the table: output is the layer's size; k, s, p its kernel, stride and zero "
-                    "padding; r and j the field and the jump; start is the centre of the first unit's field in "
-                    "input pixels (each unit is j further on). The centre unit's field is start + unit × j ± "
-                    "(r − 1)/2, cut to the image when it reaches into the padding.");
-    }
-
-    /* --- LeNet-5 and the scaled-down AlexNet --- */
-    nb_section(nb, "LeNet-5, layer by layer");
-    nb_para(nb, "LeNet-5 (LeCun et al., 1998; slide 7 of the deck) reads a 32x32 image: convolution C1 5x5, "
-                "subsampling S2 2x2 with stride 2, convolution C3 5x5, subsampling S4, convolution C5 5x5, all "
-                "without padding. Its subsampling layers average (times a learned weight), so the stand-ins here "
-                "are exact in shape.");
-    {
-        Stack lenet = { "LeNet-5", 5,
-                        { { "C1", { 5, 1, 0 } }, { "S2", { 2, 2, 0 } }, { "C3", { 5, 1, 0 } }, { "S4", { 2, 2, 0 } },
-                          { "C5", { 5, 1, 0 } } } };
-        int ok = network_table(nb, &lenet, 32, "lenet_fields.png", quick ? 5 : 8);
-        RfLayer ls[5];
-        RfInfo rf[5];
-        for (int i = 0; i < 5; i++) ls[i] = lenet.layers[i].l;
-        CN_CHECK(receptive_field(rf, ls, 5) == 0);
-        nb_check(nb, ok, "for all 5 layers the measured field of the centre unit equals the formula's");
-        nb_check(nb, rf[4].size == 32,
-                 "a C5 unit's field is %d pixels: the whole 32x32 image, so C5 is where LeNet first looks at the "
-                 "digit as a whole", rf[4].size);
-        nb_image(nb, "LeNet-5: which input pixels can change the centre unit of each layer (black = none; gray to "
-                     "white = small to large effect, square-root scale; red frame = the formula's field)",
-                 "lenet_fields.png");
-        nb_para(nb, "What to look at: C1's field is a small %dx%d square; each layer after it is bigger, and C5's "
-                    "fills the whole picture. The subsampling layers add little field themselves (S2 adds (2 − 1) "
-                    "× %d = %d, S4 (2 − 1) × %d = %d), but they double the jump, so the 5x5 kernels after them "
-                    "reach further: C3 adds (5 − 1) × %d = %d pixels, C5 (5 − 1) × %d = %d.",
-                rf[0].size, rf[0].size, rf[0].jump, rf[1].size - rf[0].size, rf[2].jump, rf[3].size - rf[2].size,
-                rf[1].jump, rf[2].size - rf[1].size, rf[3].jump, rf[4].size - rf[3].size);
-    }
-
-    nb_section(nb, "The scaled-down AlexNet, layer by layer");
-    nb_para(nb, "AlexNet (2012; slide 9) read 224x224 photos. Lesson 08 trains a scaled-down one on 28x28 "
-                "Fashion-MNIST images: conv1 5x5 (padding 2), overlapping max pooling 3x3 with stride 2, conv2 "
-                "3x3 (padding 1), pooling 3x3/2, conv3, conv4 and conv5 3x3 (padding 1), pooling 3x3/2. Max "
-                "pooling picks one input of its window depending on the values, so here an average stands in for "
-                "it: the field is the set of pixels that can win, the whole window.");
-    {
-        Stack alex = { "AlexNet (28x28)", 8,
-                       { { "conv1", { 5, 1, 2 } }, { "pool1", { 3, 2, 0 } }, { "conv2", { 3, 1, 1 } },
-                         { "pool2", { 3, 2, 0 } }, { "conv3", { 3, 1, 1 } }, { "conv4", { 3, 1, 1 } },
-                         { "conv5", { 3, 1, 1 } }, { "pool3", { 3, 2, 0 } } } };
-        int ok = network_table(nb, &alex, 28, "alexnet_fields.png", quick ? 5 : 8);
-        RfLayer ls[8];
-        RfInfo rf[8];
-        for (int i = 0; i < 8; i++) ls[i] = alex.layers[i].l;
-        CN_CHECK(receptive_field(rf, ls, 8) == 0);
-        nb_check(nb, ok, "for all 8 layers the measured field of the centre unit equals the formula's, cut to the "
-                         "28x28 image");
-        nb_check(nb, rf[7].size > 28,
-                 "the last pooling's field is %d pixels, more than the 28-pixel image: part of it lies in the zero "
-                 "padding, and every unit there sees most of the image", rf[7].size);
-        nb_image(nb, "the scaled-down AlexNet: which input pixels can change the centre unit of each layer (black = "
-                     "none; gray to white = small to large, square-root scale; red frame = the formula's field, cut "
-                     "to the image)", "alexnet_fields.png");
-        int sizes[8], past = -1;
-        CN_CHECK(stack_sizes(sizes, &alex, 28) == 0);
-        for (int i = 7; i >= 0; i--) {
-            double lo, hi;
-            receptive_span(&rf[i], (sizes[i] - 1) / 2, &lo, &hi);
-            if (lo < 0 || hi > 27) past = i;
-        }
-        char seq[128] = "";
-        for (int i = 0; i < 8; i++) {
-            size_t len = strlen(seq);
-            snprintf(seq + len, sizeof seq - len, "%s%d", i ? ", " : "", rf[i].size);
-        }
-        nb_para(nb, "What to look at: the fields grow %s. After pool2 the jump is %d, so each 3x3 layer adds "
-                    "(3 − 1) × %d = %d pixels, and from %s on the centre unit's field reaches past the image border "
-                    "(the table's \"→\" shows the formula's span cut to the image). Inside each frame the "
-                    "brightness falls off from the middle: pixels near the centre of a field reach the unit along "
-                    "more paths.", seq, rf[3].jump, rf[3].jump, 2 * rf[3].jump, past >= 0 ? alex.layers[past].name : "(none)");
-    }
-
-    /* --- on the photograph --- */
-    nb_section(nb, "How big is that on a photograph?");
-    {
-        char path[4096];
-        CN_CHECK(cn_project_path(path, sizeof path, "datasets/photos/camera.png") == 0);
-        Image *photo = image_load(path, 1);
-        if (!photo) {
-            nb_para(nb, "(The photograph is not there: %s. Run `make datasets` to see this part.)", cn_last_error());
-        } else {
-            /* the photo shrunk to 128x128 by averaging blocks, shown enlarged */
-            int f = photo->w / 128 > 0 ? photo->w / 128 : 1;
-            int S = photo->w / f < photo->h / f ? photo->w / f : photo->h / f;
-            if (S > 128) S = 128;
-            int up = quick ? 2 : 4;
-            Image *big = image_create(3, S * up, S * up);
-            CN_CHECK(big);
-            size_t plane = (size_t)big->h * (size_t)big->w;
-            for (int y = 0; y < S * up; y++)
-                for (int x = 0; x < S * up; x++) {
-                    double acc = 0.0;
-                    for (int dy = 0; dy < f; dy++)
-                        for (int dx = 0; dx < f; dx++)
-                            acc += photo->data[(size_t)((y / up) * f + dy) * (size_t)photo->w + (size_t)((x / up) * f + dx)];
-                    float v = (float)(acc / (f * f));
-                    size_t at = (size_t)y * (size_t)big->w + (size_t)x;
-                    big->data[at] = big->data[plane + at] = big->data[2 * plane + at] = v;
-                }
-            RfLayer ls[4] = { { 3, 2, 1 }, { 3, 2, 1 }, { 3, 2, 1 }, { 3, 2, 1 } };
-            RfInfo rf[4];
-            CN_CHECK(receptive_field(rf, ls, 4) == 0);
-            const float col[4][3] = { { 1, 0.3f, 0.3f }, { 1, 0.8f, 0.2f }, { 0.3f, 1, 0.4f }, { 0.3f, 0.7f, 1 } };
-            int cy = S / 2;
-            for (int i = 0; i < 4; i++) {
-                int r = rf[i].size, lo = cy - (r - 1) / 2, hi = cy + r / 2;
-                int a = lo * up - 1, b = (hi + 1) * up;
-                for (int y = a - 1; y <= b + 1; y++)
-                    for (int x = a - 1; x <= b + 1; x++) {
-                        int edge = y <= a || y >= b || x <= a || x >= b;
-                        if (!edge || y < 0 || x < 0 || y >= big->h || x >= big->w) continue;
-                        size_t at = (size_t)y * (size_t)big->w + (size_t)x;
-                        for (int ch = 0; ch < 3; ch++) big->data[(size_t)ch * plane + at] = col[i][ch];
-                    }
-            }
-            CN_CHECK(image_write_png(nb_path(nb, "photo_fields.png"), big->data, 3, big->h, big->w) == 0);
-            char cap[300];
-            snprintf(cap, sizeof cap, "the photograph at %dx%d pixels (shown %d times enlarged) with the fields of "
-                     "the centre unit after 1, 2, 3 and 4 stride-2 3x3 layers: %d (red), %d (yellow), %d (green) "
-                     "and %d (blue) pixels", S, S, up, rf[0].size, rf[1].size, rf[2].size, rf[3].size);
-            nb_image(nb, cap, "photo_fields.png");
-            nb_para(nb, "On a %dx%d picture, a first-layer unit sees a speck of %d pixels, enough for an edge or a "
-                        "corner. Three layers later it sees a %dx%d patch, enough for a part of an object. That "
-                        "is the point of stacking: early layers find small things, later layers combine them into "
-                        "big ones.", S, S, rf[0].size, rf[3].size, rf[3].size);
-            image_free(big);
-            image_free(photo);
-        }
-    }
-
-    int failed = nb_close(nb);
-    CN_CHECK(failed >= 0);
-    return failed == 0 ? 0 : 1;
 }
