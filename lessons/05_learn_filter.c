@@ -39,7 +39,451 @@
 #define LOG_EVERY 5      /* the loss curves keep every LOG_EVERY-th step */
 #define TOL 1e-3         /* a learned weight counts as recovered within this */
 
-/* --- small helpers ------------------------------------------------------------------ */
+enum { NK = KERNEL_SEED_COUNT + 1 };   /* the kernels: the seed's six, then Sobel x */
+
+typedef struct {
+    float w[K * K];          /* the learned kernel */
+    float start[K * K];      /* the random kernel it started from */
+    float snap[3][K * K];    /* after 10, 50 and 200 steps */
+    double *loss;            /* loss before step s, s = 0, LOG_EVERY, 2*LOG_EVERY, ... */
+    int nloss;
+    double final_loss;       /* after the last step */
+} Learned;
+
+static const int snap_at[3] = { 10, 50, 200 };
+
+/* The sections of the lesson, in the order main() tells them. */
+static void slide_6_says(Notebook *nb);
+static void the_examples(Notebook *nb, const float *photo, int orig_w, int orig_h, int factor,
+                         const Kernel *const *ks, float *x, double *mean, double *msq);
+static void the_model_loss_and_gradient(Notebook *nb, const Kernel *const *ks, const float *x, double msq, float lr);
+static void learning_each_kernel(Notebook *nb, const Kernel *const *ks, const float *x, int steps, float lr,
+                                 Learned *res);
+static void why_centre_the_pixels(Notebook *nb, const Kernel *const *ks, const float *x, double mean,
+                                  const Learned *res, int steps);
+static void convolution_or_correlation(Notebook *nb, const Kernel *const *ks, const float *x, int steps, float lr);
+static void try_it_yourself(Notebook *nb);
+static float *shrink_square(const Image *im, int side);
+
+int main(int argc, char **argv)
+{
+    int quick = 0, steps = 0;
+    CliOpt opts[] = {
+        { "quick", OPT_FLAG, &quick, "a few seconds: 600 gradient steps per kernel instead of 1,500" },
+        { "steps", OPT_INT, &steps, "N: gradient steps per kernel (default 1500; 600 with --quick)" },
+    };
+    cli_main(argc, argv, opts, 2,
+             "Lesson 05: learning a filter. A convolution layer learns each hand-designed kernel from (photo, "
+             "filtered photo) pairs by gradient descent; true convolution vs correlation in learning.\nOutputs: "
+             "plots/out/" LESSON_ID "/ (or $CONVNET_OUT/" LESSON_ID "/).");
+    if (steps == 0) steps = quick ? 600 : 1500;
+    if (steps < 200 || steps > 100000) CN_DIE("--steps %d: give between 200 and 100000 gradient steps", steps);
+
+    char photo_path[4096];
+    CN_CHECK(cn_project_path(photo_path, sizeof photo_path, "datasets/photos/camera.png") == 0);
+    Image *img = image_load(photo_path, 1);
+    if (!img) CN_DIE("the lesson's photograph is missing (%s). Run `make datasets` to fetch it", cn_last_error());
+    const int orig_w = img->w, orig_h = img->h, factor = (orig_h < orig_w ? orig_h : orig_w) / SIDE;
+    float *photo = shrink_square(img, SIDE);
+    if (!photo) CN_DIE("the photograph %s is %dx%d pixels; the lesson needs at least %dx%d", photo_path, orig_w, orig_h, SIDE, SIDE);
+    image_free(img);
+
+    /* The kernels: the seed's six, then Sobel x. */
+    const Kernel *ks[NK];
+    for (int i = 0; i < KERNEL_SEED_COUNT; i++) CN_CHECK(ks[i] = kernel_seed(i));
+    CN_CHECK(ks[NK - 1] = kernel_find("sobel_x"));
+
+    Notebook *nb = nb_open(LESSON_ID, "Lesson 05 — Learning a filter");
+    CN_CHECK(nb);
+    slide_6_says(nb);
+    float *x = xcalloc((size_t)NPATCH * PATCH * PATCH, sizeof *x);   /* the centred patches */
+    double mean, msq;
+    the_examples(nb, photo, orig_w, orig_h, factor, ks, x, &mean, &msq);
+    const float lr = (float)(1.0 / (K * K * msq));
+    the_model_loss_and_gradient(nb, ks, x, msq, lr);
+    Learned res[NK];
+    learning_each_kernel(nb, ks, x, steps, lr, res);
+    why_centre_the_pixels(nb, ks, x, mean, res, steps);
+    convolution_or_correlation(nb, ks, x, steps, lr);
+    try_it_yourself(nb);
+
+    for (int k = 0; k < NK; k++) free(res[k].loss);
+    free(x);
+    free(photo);
+    int failed = nb_close(nb);
+    CN_CHECK(failed >= 0);
+    return failed == 0 ? 0 : 1;
+}
+
+/* Helpers, defined after the sections. */
+static double max_abs_diff9(const float *a, const float *b);
+static void kernel_rows(char rows[K][64], const float *k);
+static void make_targets(float *t, const float *x, const float *k, int convolve);
+static void learn(Learned *out, const float *x, const float *t, Conv2dMode mode, int steps, float lr, uint64_t seed);
+
+static void slide_6_says(Notebook *nb)
+{
+    nb_para(nb, "In lesson 01 a person chose the nine weights of each kernel. Slide 6 of the seminar puts the "
+                "difference between classic image processing and a CNN in one line: in image processing a person "
+                "designs the kernel; in a CNN the network learns it. This lesson watches that happen on the "
+                "smallest possible network: one convolution layer with one 3x3 kernel, shown examples of what a "
+                "hand-designed kernel does, and asked to find weights that do the same.");
+}
+
+/* --- the examples ------------------------------------------------------------------------- */
+
+static void the_examples(Notebook *nb, const float *photo, int orig_w, int orig_h, int factor,
+                         const Kernel *const *ks, float *x, double *mean_out, double *msq_out)
+{
+    nb_section(nb, "The examples");
+    const size_t NX = (size_t)NPATCH * PATCH * PATCH;
+    double mean = 0.0, msq = 0.0;
+    for (int i = 0; i < SIDE * SIDE; i++) mean += photo[i];
+    mean /= SIDE * SIDE;
+    /* patch b covers rows (b / (SIDE/PATCH)) * PATCH .., columns (b % (SIDE/PATCH)) * PATCH .. of the photo, centred */
+    for (int b = 0; b < NPATCH; b++)
+        for (int r = 0; r < PATCH; r++)
+            for (int c = 0; c < PATCH; c++) {
+                int py = (b / (SIDE / PATCH)) * PATCH + r, px = (b % (SIDE / PATCH)) * PATCH + c;
+                float v = (float)(photo[py * SIDE + px] - mean);
+                x[((size_t)b * PATCH + (size_t)r) * PATCH + (size_t)c] = v;
+                msq += (double)v * v;
+            }
+    msq /= (double)NX;
+    nb_para(nb, "The photograph (%dx%d) is shrunk by averaging %dx%d blocks and cropped to its central %dx%d, "
+                "its mean brightness %.4f is "
+                "subtracted from every pixel (so the pixels are centred on 0; the section \"Why centre the "
+                "pixels?\" below shows why), and it is cut into %d patches of %dx%d. For each kernel k the "
+                "examples are pairs (patch x, target t = k applied to x), %zu target pixels in all, computed by "
+                "cross-correlation in same mode, as in lesson 01.", orig_w, orig_h, factor, factor, SIDE, SIDE, mean, NPATCH, PATCH,
+            PATCH, NX);
+    /* the whole centred photo and each kernel's target, for the eye */
+    const int ntile = NK + 1;
+    float *tiles = xcalloc((size_t)ntile * SIDE * SIDE, sizeof(float));
+    const char *lab[NK + 1];
+    for (int i = 0; i < SIDE * SIDE; i++) tiles[i] = (float)(photo[i] - mean);
+    lab[0] = "photo (centred)";
+    for (int k = 0; k < NK; k++) {
+        CN_CHECK(correlate2d_mode(tiles + (size_t)(k + 1) * SIDE * SIDE, tiles, SIDE, SIDE, ks[k]->v, K, K,
+                                  CONV_SAME, 1) == 0);
+        lab[k + 1] = ks[k]->name;
+    }
+    MontageOptions mo = montage_defaults();
+    mo.cols = 4;
+    mo.scale = 3;
+    mo.gap = 6;
+    mo.mode = MAP_SYMMETRIC;
+    mo.labels = lab;
+    mo.font_scale = 2;
+    CN_CHECK(montage_write_png_opts(nb_path(nb, "examples.png"), tiles, ntile, 1, SIDE, SIDE, &mo) == 0);
+    char cap[400];
+    snprintf(cap, sizeof cap, "the centred photo and what each kernel makes of it: the targets the layer must "
+             "learn to produce (the whole %dx%d photo filtered at once, for the eye; each tile symmetric around "
+             "mid-gray: 0 gray, its own largest |value| white or black)", SIDE, SIDE);
+    nb_image(nb, cap, "examples.png");
+    free(tiles);
+    *mean_out = mean;
+    *msq_out = msq;
+}
+
+/* --- the model, the loss, the gradient ----------------------------------------------------- */
+
+static void the_model_loss_and_gradient(Notebook *nb, const Kernel *const *ks, const float *x, double msq, float lr)
+{
+    const size_t NX = (size_t)NPATCH * PATCH * PATCH;
+    nb_section(nb, "The model, the loss and its gradient");
+    nb_para(nb, "The model is a Conv2d layer with 1 input channel, 1 output channel, a 3x3 kernel w, padding 1 "
+                "(same mode) and its bias held at 0: y = w ⋆ x. Its nine weights start random. How wrong it is "
+                "is measured by the squared error, averaged over the n = %zu target pixels:", NX);
+    nb_code(nb, "L = 1/(2n) · Σ_i (y_i − t_i)²          the loss\n"
+                "dL/dy_i = (y_i − t_i) / n              its gradient with respect to each output pixel");
+    nb_para(nb, "Those are the two lines this lesson adds. The layer's backward pass does the rest: each weight "
+                "w[m][c] touched every output pixel through the input pixel under it, so by the chain rule");
+    nb_code(nb, "dL/dw[m][c] = Σ_patches Σ_(i,j) dL/dy[i][j] · x[i + m − 1][j + c − 1]");
+    nb_para(nb, "which is itself a cross-correlation: of the input with the output's gradient. Gradient descent "
+                "then moves every weight a little downhill, with momentum (a running velocity v that smooths and "
+                "speeds up the steps):");
+    nb_code(nb, "v ← μ·v − lr · dL/dw        w ← w + v        (μ = 0.9)");
+    {
+        /* one gradient entry by hand against the layer's backward, at the random start */
+        const Kernel *k0 = ks[3];
+        float *t = xcalloc(NX, sizeof *t), *y = xcalloc(NX, sizeof *y), *dy = xcalloc(NX, sizeof *dy);
+        make_targets(t, x, k0->v, 0);
+        Layer *conv = conv2d_create(1, K, K, 1, 1, 1, CONV_MODE_CORRELATE);
+        CN_CHECK(conv && layer_setup(conv, (Shape){ 1, PATCH, PATCH }) == 0);
+        Rng r;
+        rng_seed(&r, 1, 5);
+        layer_init(conv, INIT_XAVIER, &r);
+        conv->ops->forward(conv, y, x, NPATCH);
+        for (size_t i = 0; i < NX; i++) dy[i] = (float)(((double)y[i] - t[i]) / (double)NX);
+        layer_zero_grad(conv);
+        conv->ops->backward(conv, NULL, dy, x, y, NPATCH);
+        const int m = 0, c = 2;
+        double hand = 0.0;
+        for (int b = 0; b < NPATCH; b++)
+            for (int i = 0; i < PATCH; i++)
+                for (int j = 0; j < PATCH; j++) {
+                    int yy = i + m - 1, xx = j + c - 1;
+                    if (yy < 0 || yy >= PATCH || xx < 0 || xx >= PATCH) continue;
+                    size_t base = (size_t)b * PATCH * PATCH;
+                    hand += (double)dy[base + (size_t)i * PATCH + (size_t)j] * x[base + (size_t)yy * PATCH + (size_t)xx];
+                }
+        double lib = conv->param[0].grad[m * K + c];
+        nb_check(nb, fabs(hand - lib) <= 1e-6 + 1e-4 * fabs(hand),
+                 "at a random start, learning %s, the sum above for w[0][2] gives %.6e and the layer's backward "
+                 "gives %.6e (difference %.1e)", k0->title, hand, lib, fabs(hand - lib));
+        layer_free(conv);
+        free(t);
+        free(y);
+        free(dy);
+    }
+    nb_para(nb, "The step size: along any direction in weight space the loss curves upward by at most the sum of "
+                "the curvatures along the nine weight axes, which is about 9 × mean(x²) = %.4f here (each weight's "
+                "own curvature is the mean square of the pixels it multiplies). So lr = 1 / (9 · mean(x²)) = %.3f "
+                "is safe: plain gradient descent with it never overshoots the bottom along any direction, and with "
+                "momentum 0.9 the limit is 3.8 times larger still.", K * K * msq, (double)lr);
+}
+
+/* --- learning each kernel ------------------------------------------------------------------ */
+
+static void loss_curves(Notebook *nb, const Kernel *const *ks, const Learned *res, double worst);
+static void kernels_as_pictures(Notebook *nb, const Kernel *const *ks, const Learned *res, int steps);
+
+static void learning_each_kernel(Notebook *nb, const Kernel *const *ks, const float *x, int steps, float lr,
+                                 Learned *res)
+{
+    const size_t NX = (size_t)NPATCH * PATCH * PATCH;
+    nb_section(nb, "Learning the seed's six kernels and Sobel");
+    nb_para(nb, "For each kernel: fresh random weights, %d steps. The learned kernel is printed beside the "
+                "hand-designed one.", steps);
+    double worst = 0.0;
+    for (int k = 0; k < NK; k++) {
+        float *t = xcalloc(NX, sizeof *t);
+        make_targets(t, x, ks[k]->v, 0);
+        learn(&res[k], x, t, CONV_MODE_CORRELATE, steps, lr, 100 + (uint64_t)k);
+        free(t);
+        char a[K][64], b[K][64], c[K][64], text[1024];
+        kernel_rows(a, res[k].start);
+        kernel_rows(b, res[k].w);
+        kernel_rows(c, ks[k]->v);
+        int used = snprintf(text, sizeof text, "%-30s  %-30s  %s\n", "random start", "learned", "hand-designed");
+        for (int r = 0; r < K && used > 0 && (size_t)used < sizeof text; r++)
+            used += snprintf(text + used, sizeof text - (size_t)used, "%-30s  %-30s  %s\n", a[r], b[r], c[r]);
+        if (strcmp(ks[k]->title, ks[k]->name) != 0) nb_para(nb, "%s (%s):", ks[k]->title, ks[k]->name);
+        else nb_para(nb, "%s:", ks[k]->title);
+        nb_code(nb, text);
+        double err = max_abs_diff9(res[k].w, ks[k]->v);
+        worst = fmax(worst, err);
+        nb_check(nb, err < TOL, "%s recovered: largest |learned − hand-designed| weight %.2e (loss %.3e → %.3e)",
+                 ks[k]->title, err, res[k].loss[0], res[k].final_loss);
+    }
+    loss_curves(nb, ks, res, worst);
+    kernels_as_pictures(nb, ks, res, steps);
+}
+
+/* The loss curves, log scale. */
+static void loss_curves(Notebook *nb, const Kernel *const *ks, const Learned *res, double worst)
+{
+    double *xs = xcalloc((size_t)res[0].nloss, sizeof *xs);
+    const double *ys[NK];
+    const char *names[NK];
+    for (int i = 0; i < res[0].nloss; i++) xs[i] = i * LOG_EVERY;
+    for (int k = 0; k < NK; k++) ys[k] = res[k].loss, names[k] = ks[k]->name;
+    CN_CHECK(plot_lines_logy(nb_path(nb, "loss_curves.png"), nb_path(nb, "loss_curves.dat"),
+                             "Learning each kernel: squared-error loss", "gradient step", "loss L (log scale)",
+                             names, xs, ys, NK, res[0].nloss) >= 0);
+    free(xs);
+    nb_plot(nb, "the loss of each kernel's layer against the gradient step, on a log scale", "loss_curves.png");
+    double drop = INFINITY, lo = INFINITY, hi = 0.0;
+    for (int k = 0; k < NK; k++) {
+        drop = fmin(drop, res[k].loss[0] / fmax(res[k].final_loss, 1e-300));
+        lo = fmin(lo, res[k].final_loss);
+        hi = fmax(hi, res[k].final_loss);
+    }
+    nb_check(nb, drop > 1e6, "every loss fell by a factor of at least %.1e", drop);
+    nb_para(nb, "On a log scale the curves are nearly straight lines once the start is over: each step "
+                "multiplies the remaining error by about the same factor, what gradient descent does near the "
+                "bottom of a bowl-shaped loss. They flatten out between %.0e and %.0e because that is as close "
+                "as 32-bit floats can get (each output pixel is rounded to about 7 significant digits): the "
+                "learned weights are then within %.1e of the hand-designed ones.", lo, hi, worst);
+}
+
+/* The kernels as pictures: start, after 10, 50, 200 steps, final, hand-designed. */
+static void kernels_as_pictures(Notebook *nb, const Kernel *const *ks, const Learned *res, int steps)
+{
+    enum { COLS = 6 };
+    float *tiles = xcalloc((size_t)NK * COLS * K * K, sizeof(float));
+    const char **lab = xcalloc((size_t)NK * COLS, sizeof *lab);
+    static const char *const head[COLS - 1] = { "start", "10 steps", "50 steps", "200 steps", "learned" };
+    for (int k = 0; k < NK; k++) {
+        const float *src[COLS] = { res[k].start, res[k].snap[0], res[k].snap[1], res[k].snap[2], res[k].w,
+                                   ks[k]->v };
+        for (int c = 0; c < COLS; c++) {
+            memcpy(tiles + (size_t)(k * COLS + c) * K * K, src[c], K * K * sizeof(float));
+            lab[k * COLS + c] = c == COLS - 1 ? ks[k]->name : k == 0 ? head[c] : "";
+        }
+    }
+    MontageOptions mo = montage_defaults();
+    mo.cols = COLS;
+    mo.scale = 20;
+    mo.gap = 6;
+    mo.mode = MAP_SYMMETRIC;
+    mo.labels = lab;
+    mo.font_scale = 1;
+    CN_CHECK(montage_write_png_opts(nb_path(nb, "kernels.png"), tiles, NK * COLS, 1, K, K, &mo) == 0);
+    char cap[400];
+    snprintf(cap, sizeof cap, "each row one kernel: its random start, the weights after 10, 50 and 200 steps "
+             "and after %d, and last the hand-designed kernel, named under it (each tile symmetric around "
+             "mid-gray: 0 gray, positive lighter, negative darker)", steps);
+    nb_image(nb, cap, "kernels.png");
+    free(tiles);
+    free(lab);
+}
+
+/* --- why centre ------------------------------------------------------------------------------ */
+
+static void why_centre_the_pixels(Notebook *nb, const Kernel *const *ks, const float *x, double mean,
+                                  const Learned *res, int steps)
+{
+    const size_t NX = (size_t)NPATCH * PATCH * PATCH;
+    nb_section(nb, "Why centre the pixels?");
+    const Kernel *kc = ks[4]; /* sharpen */
+    float *xr = xcalloc(NX, sizeof *xr), *t = xcalloc(NX, sizeof *t);
+    double msq_raw = 0.0;
+    for (size_t i = 0; i < NX; i++) {
+        xr[i] = (float)(x[i] + mean);
+        msq_raw += (double)xr[i] * xr[i];
+    }
+    msq_raw /= (double)NX;
+    const float lr_raw = (float)(1.0 / (K * K * msq_raw));
+    make_targets(t, xr, kc->v, 0);
+    Learned raw;
+    learn(&raw, xr, t, CONV_MODE_CORRELATE, steps, lr_raw, 100 + 4);
+    double err_raw = max_abs_diff9(raw.w, kc->v), err_c = max_abs_diff9(res[4].w, kc->v);
+    nb_para(nb, "The same experiment for %s with the raw pixels, in [0, 1] with mean %.3f, and the same rule "
+                "for the step size (lr = %.3f):", kc->title, mean, (double)lr_raw);
+    const double *ys[2] = { res[4].loss, raw.loss };
+    const char *names[2] = { "centred pixels", "raw pixels" };
+    double *xs = xcalloc((size_t)raw.nloss, sizeof *xs);
+    for (int i = 0; i < raw.nloss; i++) xs[i] = i * LOG_EVERY;
+    CN_CHECK(plot_lines_logy(nb_path(nb, "centring.png"), nb_path(nb, "centring.dat"),
+                             "Learning sharpen from centred and raw pixels", "gradient step", "loss L (log scale)",
+                             names, xs, ys, 2, raw.nloss) >= 0);
+    nb_plot(nb, "learning sharpen: loss against the gradient step from centred pixels and from raw pixels, log "
+                "scale", "centring.png");
+    nb_check(nb, err_raw > 100.0 * err_c,
+             "after %d steps the raw-pixel layer is still %.2e away from sharpen (largest weight error), the "
+             "centred one %.2e", steps, err_raw, err_c);
+    char a[K][64], text[512];
+    kernel_rows(a, raw.w);
+    snprintf(text, sizeof text, "%s\n%s\n%s\n", a[0], a[1], a[2]);
+    nb_para(nb, "The raw-pixel layer's kernel after %d steps:", steps);
+    nb_code(nb, text);
+    double sum = 0.0;
+    for (int j = 0; j < K * K; j++) sum += raw.w[j];
+    nb_para(nb, "Its weights add up to %.4f, very nearly sharpen's 1: the first thing the layer gets right. "
+                "On raw pixels every patch is mostly its average brightness, so the loss is dominated by one "
+                "question, \"is the sum of the weights right?\", and is very steep along that direction and "
+                "very flat along the others (how the weight is shared between centre and neighbours). The "
+                "step size has to be small enough for the steep direction, and is then far too small for the "
+                "flat ones. Subtracting the mean removes the steep direction: every direction is then about "
+                "equally curved and one step size suits them all. This is why networks normalise their inputs "
+                "(lesson 07 does it for the digits).", sum);
+    free(xs);
+    free(raw.loss);
+    free(xr);
+    free(t);
+}
+
+/* --- convolution or correlation ---------------------------------------------------------------- */
+
+static void convolution_or_correlation(Notebook *nb, const Kernel *const *ks, const float *x, int steps, float lr)
+{
+    const size_t NX = (size_t)NPATCH * PATCH * PATCH;
+    nb_section(nb, "Convolution or correlation: which kernel did it learn?");
+    const Kernel *sob = ks[NK - 1];
+    float krot[K * K];
+    rot180(krot, sob->v, K, K);
+    nb_para(nb, "Lesson 02 showed that true convolution with k is correlation with rot180(k), the kernel "
+                "turned by 180 degrees. So what a layer learns depends on which operation made the examples "
+                "and which one the layer computes. Sobel x is antisymmetric: rot180(Sobel x) = −Sobel x.");
+    int sym = 1;
+    for (int k = 0; k < KERNEL_SEED_COUNT; k++) {
+        float r[K * K];
+        rot180(r, ks[k]->v, K, K);
+        sym &= max_abs_diff9(r, ks[k]->v) == 0.0;
+    }
+    double anti = 0.0;
+    for (int j = 0; j < K * K; j++) anti = fmax(anti, fabs(krot[j] + sob->v[j]));
+    nb_check(nb, sym && anti == 0.0,
+             "all six seed kernels equal their own 180° rotation, and rot180(Sobel x) = −Sobel x exactly: for "
+             "the seed's kernels the question cannot even be asked, for Sobel it can");
+    const char *opname[2] = { "cross-correlation", "true convolution" };
+    const char *layername[2] = { "correlate", "convolve" };
+    const char *hdr[] = { "examples made by", "layer mode", "learned ≈", "|learned − Sobel x|",
+                          "|learned − rot180(Sobel x)|" };
+    char txt[4][3][32];
+    const char *cells[4 * 5];
+    Learned L4[4];
+    for (int op = 0; op < 2; op++)
+        for (int lm = 0; lm < 2; lm++) {
+            int i = op * 2 + lm;
+            float *t = xcalloc(NX, sizeof *t);
+            make_targets(t, x, sob->v, op);
+            learn(&L4[i], x, t, lm ? CONV_MODE_CONVOLVE : CONV_MODE_CORRELATE, steps, lr, 200 + (uint64_t)i);
+            free(t);
+            double e_k = max_abs_diff9(L4[i].w, sob->v), e_r = max_abs_diff9(L4[i].w, krot);
+            snprintf(txt[i][0], sizeof txt[i][0], "%s", e_k < e_r ? "Sobel x" : "rot180(Sobel x) = −Sobel x");
+            snprintf(txt[i][1], sizeof txt[i][1], "%.2e", e_k);
+            snprintf(txt[i][2], sizeof txt[i][2], "%.2e", e_r);
+            cells[i * 5] = opname[op];
+            cells[i * 5 + 1] = layername[lm];
+            cells[i * 5 + 2] = txt[i][0];
+            cells[i * 5 + 3] = txt[i][1];
+            cells[i * 5 + 4] = txt[i][2];
+        }
+    nb_table(nb, hdr, cells, 4, 5);
+    /* the case the brief of this lesson is about: convolved examples, correlating layer */
+    char a[K][64], b[K][64], c[K][64], text[1024];
+    kernel_rows(a, L4[2].w);
+    kernel_rows(b, sob->v);
+    kernel_rows(c, krot);
+    int used = snprintf(text, sizeof text, "%-30s  %-30s  %s\n", "learned (correlate layer)", "Sobel x",
+                        "rot180(Sobel x)");
+    for (int r = 0; r < K && used > 0 && (size_t)used < sizeof text; r++)
+        used += snprintf(text + used, sizeof text - (size_t)used, "%-30s  %-30s  %s\n", a[r], b[r], c[r]);
+    nb_para(nb, "Examples made by true convolution with Sobel x, learned by a layer that correlates, as every "
+                "deep-learning library's \"convolution\" layer does:");
+    nb_code(nb, text);
+    for (int op = 0; op < 2; op++)
+        for (int lm = 0; lm < 2; lm++) {
+            int i = op * 2 + lm;
+            const float *want = op == lm ? sob->v : krot;
+            double e = max_abs_diff9(L4[i].w, want);
+            nb_check(nb, e < TOL,
+                     "examples by %s, %s layer: it learns %s (largest weight error %.2e)", opname[op],
+                     layername[lm], op == lm ? "Sobel x itself" : "rot180(Sobel x) = −Sobel x", e);
+        }
+    nb_para(nb, "Same mode, same kernel; different modes, the kernel turned around. Both layers fit the "
+                "examples equally well (final losses %.1e and %.1e for the convolved examples): they compute "
+                "the same function, only the weights are stored in a different order. This is why it does not "
+                "matter that CNN layers correlate while the textbooks convolve: a layer learns whatever "
+                "orientation its own loop needs.", L4[2].final_loss, L4[3].final_loss);
+    for (int i = 0; i < 4; i++) free(L4[i].loss);
+}
+
+/* --- try it yourself ---------------------------------------------------------------------------- */
+
+static void try_it_yourself(Notebook *nb)
+{
+    nb_section(nb, "Try it yourself");
+    nb_para(nb, "- Fewer steps: build/lessons/" LESSON_ID " --steps 200 and see which kernels are not there yet "
+                "(the loss curves tell you in advance).\n"
+                "- In the source, set MOMENTUM to 0 and watch how many more steps plain gradient descent needs.\n"
+                "- Double the step size (lr) and see what overshooting looks like on the loss curve.");
+}
+
+/* --- helpers ------------------------------------------------------------------------------------ */
 
 static double max_abs_diff9(const float *a, const float *b)
 {
@@ -98,17 +542,6 @@ static void make_targets(float *t, const float *x, const float *k, int convolve)
 
 /* --- learning -------------------------------------------------------------------------- */
 
-typedef struct {
-    float w[K * K];          /* the learned kernel */
-    float start[K * K];      /* the random kernel it started from */
-    float snap[3][K * K];    /* after 10, 50 and 200 steps */
-    double *loss;            /* loss before step s, s = 0, LOG_EVERY, 2*LOG_EVERY, ... */
-    int nloss;
-    double final_loss;       /* after the last step */
-} Learned;
-
-static const int snap_at[3] = { 10, 50, 200 };
-
 /* Learn a 3x3 kernel from (x, t) with a Conv2d layer (1 in, 1 out, padding 1,
  * bias left at 0) in mode `mode`, by `steps` steps of gradient descent with
  * momentum from random weights drawn with `seed`. */
@@ -158,371 +591,4 @@ static void learn(Learned *out, const float *x, const float *t, Conv2dMode mode,
     free(y);
     free(dy);
     layer_free(conv);
-}
-
-/* --- main --------------------------------------------------------------------------------- */
-
-int main(int argc, char **argv)
-{
-    int quick = 0, steps = 0;
-    CliOpt opts[] = {
-        { "quick", OPT_FLAG, &quick, "a few seconds: 600 gradient steps per kernel instead of 1,500" },
-        { "steps", OPT_INT, &steps, "N: gradient steps per kernel (default 1500; 600 with --quick)" },
-    };
-    cli_main(argc, argv, opts, 2,
-             "Lesson 05: learning a filter. A convolution layer learns each hand-designed kernel from (photo, "
-             "filtered photo) pairs by gradient descent; true convolution vs correlation in learning.\nOutputs: "
-             "plots/out/" LESSON_ID "/ (or $CONVNET_OUT/" LESSON_ID "/).");
-    if (steps == 0) steps = quick ? 600 : 1500;
-    if (steps < 200 || steps > 100000) CN_DIE("--steps %d: give between 200 and 100000 gradient steps", steps);
-
-    char photo_path[4096];
-    CN_CHECK(cn_project_path(photo_path, sizeof photo_path, "datasets/photos/camera.png") == 0);
-    Image *img = image_load(photo_path, 1);
-    if (!img) CN_DIE("the lesson's photograph is missing (%s). Run `make datasets` to fetch it", cn_last_error());
-    const int orig_w = img->w, orig_h = img->h, factor = (orig_h < orig_w ? orig_h : orig_w) / SIDE;
-    float *photo = shrink_square(img, SIDE);
-    if (!photo) CN_DIE("the photograph %s is %dx%d pixels; the lesson needs at least %dx%d", photo_path, orig_w, orig_h, SIDE, SIDE);
-    image_free(img);
-
-    /* The kernels: the seed's six, then Sobel x. */
-    enum { NK = KERNEL_SEED_COUNT + 1 };
-    const Kernel *ks[NK];
-    for (int i = 0; i < KERNEL_SEED_COUNT; i++) CN_CHECK(ks[i] = kernel_seed(i));
-    CN_CHECK(ks[NK - 1] = kernel_find("sobel_x"));
-
-    Notebook *nb = nb_open(LESSON_ID, "Lesson 05 — Learning a filter");
-    CN_CHECK(nb);
-    nb_para(nb, "In lesson 01 a person chose the nine weights of each kernel. Slide 6 of the seminar puts the "
-                "difference between classic image processing and a CNN in one line: in image processing a person "
-                "designs the kernel; in a CNN the network learns it. This lesson watches that happen on the "
-                "smallest possible network: one convolution layer with one 3x3 kernel, shown examples of what a "
-                "hand-designed kernel does, and asked to find weights that do the same.");
-
-    /* --- the examples --- */
-    nb_section(nb, "The examples");
-    const size_t NX = (size_t)NPATCH * PATCH * PATCH;
-    float *x = xcalloc(NX, sizeof *x);
-    double mean = 0.0, msq = 0.0;
-    for (int i = 0; i < SIDE * SIDE; i++) mean += photo[i];
-    mean /= SIDE * SIDE;
-    /* patch b covers rows (b / (SIDE/PATCH)) * PATCH .., columns (b % (SIDE/PATCH)) * PATCH .. of the photo, centred */
-    for (int b = 0; b < NPATCH; b++)
-        for (int r = 0; r < PATCH; r++)
-            for (int c = 0; c < PATCH; c++) {
-                int py = (b / (SIDE / PATCH)) * PATCH + r, px = (b % (SIDE / PATCH)) * PATCH + c;
-                float v = (float)(photo[py * SIDE + px] - mean);
-                x[((size_t)b * PATCH + (size_t)r) * PATCH + (size_t)c] = v;
-                msq += (double)v * v;
-            }
-    msq /= (double)NX;
-    nb_para(nb, "The photograph (%dx%d) is shrunk by averaging %dx%d blocks and cropped to its central %dx%d, "
-                "its mean brightness %.4f is "
-                "subtracted from every pixel (so the pixels are centred on 0; the section \"Why centre the "
-                "pixels?\" below shows why), and it is cut into %d patches of %dx%d. For each kernel k the "
-                "examples are pairs (patch x, target t = k applied to x), %zu target pixels in all, computed by "
-                "cross-correlation in same mode, as in lesson 01.", orig_w, orig_h, factor, factor, SIDE, SIDE, mean, NPATCH, PATCH,
-            PATCH, NX);
-    {
-        /* the whole centred photo and each kernel's target, for the eye */
-        const int ntile = NK + 1;
-        float *tiles = xcalloc((size_t)ntile * SIDE * SIDE, sizeof(float));
-        const char *lab[NK + 1];
-        for (int i = 0; i < SIDE * SIDE; i++) tiles[i] = (float)(photo[i] - mean);
-        lab[0] = "photo (centred)";
-        for (int k = 0; k < NK; k++) {
-            CN_CHECK(correlate2d_mode(tiles + (size_t)(k + 1) * SIDE * SIDE, tiles, SIDE, SIDE, ks[k]->v, K, K,
-                                      CONV_SAME, 1) == 0);
-            lab[k + 1] = ks[k]->name;
-        }
-        MontageOptions mo = montage_defaults();
-        mo.cols = 4;
-        mo.scale = 3;
-        mo.gap = 6;
-        mo.mode = MAP_SYMMETRIC;
-        mo.labels = lab;
-        mo.font_scale = 2;
-        CN_CHECK(montage_write_png_opts(nb_path(nb, "examples.png"), tiles, ntile, 1, SIDE, SIDE, &mo) == 0);
-        char cap[400];
-        snprintf(cap, sizeof cap, "the centred photo and what each kernel makes of it: the targets the layer must "
-                 "learn to produce (the whole %dx%d photo filtered at once, for the eye; each tile symmetric around "
-                 "mid-gray: 0 gray, its own largest |value| white or black)", SIDE, SIDE);
-        nb_image(nb, cap, "examples.png");
-        free(tiles);
-    }
-
-    /* --- the model, the loss, the gradient --- */
-    nb_section(nb, "The model, the loss and its gradient");
-    const float lr = (float)(1.0 / (K * K * msq));
-    nb_para(nb, "The model is a Conv2d layer with 1 input channel, 1 output channel, a 3x3 kernel w, padding 1 "
-                "(same mode) and its bias held at 0: y = w ⋆ x. Its nine weights start random. How wrong it is "
-                "is measured by the squared error, averaged over the n = %zu target pixels:", NX);
-    nb_code(nb, "L = 1/(2n) · Σ_i (y_i − t_i)²          the loss\n"
-                "dL/dy_i = (y_i − t_i) / n              its gradient with respect to each output pixel");
-    nb_para(nb, "Those are the two lines this lesson adds. The layer's backward pass does the rest: each weight "
-                "w[m][c] touched every output pixel through the input pixel under it, so by the chain rule");
-    nb_code(nb, "dL/dw[m][c] = Σ_patches Σ_(i,j) dL/dy[i][j] · x[i + m − 1][j + c − 1]");
-    nb_para(nb, "which is itself a cross-correlation: of the input with the output's gradient. Gradient descent "
-                "then moves every weight a little downhill, with momentum (a running velocity v that smooths and "
-                "speeds up the steps):");
-    nb_code(nb, "v ← μ·v − lr · dL/dw        w ← w + v        (μ = 0.9)");
-    {
-        /* one gradient entry by hand against the layer's backward, at the random start */
-        const Kernel *k0 = ks[3];
-        float *t = xcalloc(NX, sizeof *t), *y = xcalloc(NX, sizeof *y), *dy = xcalloc(NX, sizeof *dy);
-        make_targets(t, x, k0->v, 0);
-        Layer *conv = conv2d_create(1, K, K, 1, 1, 1, CONV_MODE_CORRELATE);
-        CN_CHECK(conv && layer_setup(conv, (Shape){ 1, PATCH, PATCH }) == 0);
-        Rng r;
-        rng_seed(&r, 1, 5);
-        layer_init(conv, INIT_XAVIER, &r);
-        conv->ops->forward(conv, y, x, NPATCH);
-        for (size_t i = 0; i < NX; i++) dy[i] = (float)(((double)y[i] - t[i]) / (double)NX);
-        layer_zero_grad(conv);
-        conv->ops->backward(conv, NULL, dy, x, y, NPATCH);
-        const int m = 0, c = 2;
-        double hand = 0.0;
-        for (int b = 0; b < NPATCH; b++)
-            for (int i = 0; i < PATCH; i++)
-                for (int j = 0; j < PATCH; j++) {
-                    int yy = i + m - 1, xx = j + c - 1;
-                    if (yy < 0 || yy >= PATCH || xx < 0 || xx >= PATCH) continue;
-                    size_t base = (size_t)b * PATCH * PATCH;
-                    hand += (double)dy[base + (size_t)i * PATCH + (size_t)j] * x[base + (size_t)yy * PATCH + (size_t)xx];
-                }
-        double lib = conv->param[0].grad[m * K + c];
-        nb_check(nb, fabs(hand - lib) <= 1e-6 + 1e-4 * fabs(hand),
-                 "at a random start, learning %s, the sum above for w[0][2] gives %.6e and the layer's backward "
-                 "gives %.6e (difference %.1e)", k0->title, hand, lib, fabs(hand - lib));
-        layer_free(conv);
-        free(t);
-        free(y);
-        free(dy);
-    }
-    nb_para(nb, "The step size: along any direction in weight space the loss curves upward by at most the sum of "
-                "the curvatures along the nine weight axes, which is about 9 × mean(x²) = %.4f here (each weight's "
-                "own curvature is the mean square of the pixels it multiplies). So lr = 1 / (9 · mean(x²)) = %.3f "
-                "is safe: plain gradient descent with it never overshoots the bottom along any direction, and with "
-                "momentum 0.9 the limit is 3.8 times larger still.", K * K * msq, (double)lr);
-
-    /* --- learning each kernel --- */
-    nb_section(nb, "Learning the seed's six kernels and Sobel");
-    nb_para(nb, "For each kernel: fresh random weights, %d steps. The learned kernel is printed beside the "
-                "hand-designed one.", steps);
-    Learned res[NK];
-    double worst = 0.0;
-    for (int k = 0; k < NK; k++) {
-        float *t = xcalloc(NX, sizeof *t);
-        make_targets(t, x, ks[k]->v, 0);
-        learn(&res[k], x, t, CONV_MODE_CORRELATE, steps, lr, 100 + (uint64_t)k);
-        free(t);
-        char a[K][64], b[K][64], c[K][64], text[1024];
-        kernel_rows(a, res[k].start);
-        kernel_rows(b, res[k].w);
-        kernel_rows(c, ks[k]->v);
-        int used = snprintf(text, sizeof text, "%-30s  %-30s  %s\n", "random start", "learned", "hand-designed");
-        for (int r = 0; r < K && used > 0 && (size_t)used < sizeof text; r++)
-            used += snprintf(text + used, sizeof text - (size_t)used, "%-30s  %-30s  %s\n", a[r], b[r], c[r]);
-        if (strcmp(ks[k]->title, ks[k]->name) != 0) nb_para(nb, "%s (%s):", ks[k]->title, ks[k]->name);
-        else nb_para(nb, "%s:", ks[k]->title);
-        nb_code(nb, text);
-        double err = max_abs_diff9(res[k].w, ks[k]->v);
-        worst = fmax(worst, err);
-        nb_check(nb, err < TOL, "%s recovered: largest |learned − hand-designed| weight %.2e (loss %.3e → %.3e)",
-                 ks[k]->title, err, res[k].loss[0], res[k].final_loss);
-    }
-    {
-        /* loss curves, log scale */
-        double *xs = xcalloc((size_t)res[0].nloss, sizeof *xs);
-        const double *ys[NK];
-        const char *names[NK];
-        for (int i = 0; i < res[0].nloss; i++) xs[i] = i * LOG_EVERY;
-        for (int k = 0; k < NK; k++) ys[k] = res[k].loss, names[k] = ks[k]->name;
-        CN_CHECK(plot_lines_logy(nb_path(nb, "loss_curves.png"), nb_path(nb, "loss_curves.dat"),
-                                 "Learning each kernel: squared-error loss", "gradient step", "loss L (log scale)",
-                                 names, xs, ys, NK, res[0].nloss) >= 0);
-        free(xs);
-        nb_plot(nb, "the loss of each kernel's layer against the gradient step, on a log scale", "loss_curves.png");
-        double drop = INFINITY, lo = INFINITY, hi = 0.0;
-        for (int k = 0; k < NK; k++) {
-            drop = fmin(drop, res[k].loss[0] / fmax(res[k].final_loss, 1e-300));
-            lo = fmin(lo, res[k].final_loss);
-            hi = fmax(hi, res[k].final_loss);
-        }
-        nb_check(nb, drop > 1e6, "every loss fell by a factor of at least %.1e", drop);
-        nb_para(nb, "On a log scale the curves are nearly straight lines once the start is over: each step "
-                    "multiplies the remaining error by about the same factor, what gradient descent does near the "
-                    "bottom of a bowl-shaped loss. They flatten out between %.0e and %.0e because that is as close "
-                    "as 32-bit floats can get (each output pixel is rounded to about 7 significant digits): the "
-                    "learned weights are then within %.1e of the hand-designed ones.", lo, hi, worst);
-    }
-    {
-        /* the kernels as pictures: start, after 10, 50, 200 steps, final, hand-designed */
-        enum { COLS = 6 };
-        float *tiles = xcalloc((size_t)NK * COLS * K * K, sizeof(float));
-        const char **lab = xcalloc((size_t)NK * COLS, sizeof *lab);
-        static const char *const head[COLS - 1] = { "start", "10 steps", "50 steps", "200 steps", "learned" };
-        for (int k = 0; k < NK; k++) {
-            const float *src[COLS] = { res[k].start, res[k].snap[0], res[k].snap[1], res[k].snap[2], res[k].w,
-                                       ks[k]->v };
-            for (int c = 0; c < COLS; c++) {
-                memcpy(tiles + (size_t)(k * COLS + c) * K * K, src[c], K * K * sizeof(float));
-                lab[k * COLS + c] = c == COLS - 1 ? ks[k]->name : k == 0 ? head[c] : "";
-            }
-        }
-        MontageOptions mo = montage_defaults();
-        mo.cols = COLS;
-        mo.scale = 20;
-        mo.gap = 6;
-        mo.mode = MAP_SYMMETRIC;
-        mo.labels = lab;
-        mo.font_scale = 1;
-        CN_CHECK(montage_write_png_opts(nb_path(nb, "kernels.png"), tiles, NK * COLS, 1, K, K, &mo) == 0);
-        char cap[400];
-        snprintf(cap, sizeof cap, "each row one kernel: its random start, the weights after 10, 50 and 200 steps "
-                 "and after %d, and last the hand-designed kernel, named under it (each tile symmetric around "
-                 "mid-gray: 0 gray, positive lighter, negative darker)", steps);
-        nb_image(nb, cap, "kernels.png");
-        free(tiles);
-        free(lab);
-    }
-
-    /* --- why centre --- */
-    nb_section(nb, "Why centre the pixels?");
-    {
-        const Kernel *kc = ks[4]; /* sharpen */
-        float *xr = xcalloc(NX, sizeof *xr), *t = xcalloc(NX, sizeof *t);
-        double msq_raw = 0.0;
-        for (size_t i = 0; i < NX; i++) {
-            xr[i] = (float)(x[i] + mean);
-            msq_raw += (double)xr[i] * xr[i];
-        }
-        msq_raw /= (double)NX;
-        const float lr_raw = (float)(1.0 / (K * K * msq_raw));
-        make_targets(t, xr, kc->v, 0);
-        Learned raw;
-        learn(&raw, xr, t, CONV_MODE_CORRELATE, steps, lr_raw, 100 + 4);
-        double err_raw = max_abs_diff9(raw.w, kc->v), err_c = max_abs_diff9(res[4].w, kc->v);
-        nb_para(nb, "The same experiment for %s with the raw pixels, in [0, 1] with mean %.3f, and the same rule "
-                    "for the step size (lr = %.3f):", kc->title, mean, (double)lr_raw);
-        const double *ys[2] = { res[4].loss, raw.loss };
-        const char *names[2] = { "centred pixels", "raw pixels" };
-        double *xs = xcalloc((size_t)raw.nloss, sizeof *xs);
-        for (int i = 0; i < raw.nloss; i++) xs[i] = i * LOG_EVERY;
-        CN_CHECK(plot_lines_logy(nb_path(nb, "centring.png"), nb_path(nb, "centring.dat"),
-                                 "Learning sharpen from centred and raw pixels", "gradient step", "loss L (log scale)",
-                                 names, xs, ys, 2, raw.nloss) >= 0);
-        nb_plot(nb, "learning sharpen: loss against the gradient step from centred pixels and from raw pixels, log "
-                    "scale", "centring.png");
-        nb_check(nb, err_raw > 100.0 * err_c,
-                 "after %d steps the raw-pixel layer is still %.2e away from sharpen (largest weight error), the "
-                 "centred one %.2e", steps, err_raw, err_c);
-        char a[K][64], text[512];
-        kernel_rows(a, raw.w);
-        snprintf(text, sizeof text, "%s\n%s\n%s\n", a[0], a[1], a[2]);
-        nb_para(nb, "The raw-pixel layer's kernel after %d steps:", steps);
-        nb_code(nb, text);
-        double sum = 0.0;
-        for (int j = 0; j < K * K; j++) sum += raw.w[j];
-        nb_para(nb, "Its weights add up to %.4f, very nearly sharpen's 1: the first thing the layer gets right. "
-                    "On raw pixels every patch is mostly its average brightness, so the loss is dominated by one "
-                    "question, \"is the sum of the weights right?\", and is very steep along that direction and "
-                    "very flat along the others (how the weight is shared between centre and neighbours). The "
-                    "step size has to be small enough for the steep direction, and is then far too small for the "
-                    "flat ones. Subtracting the mean removes the steep direction: every direction is then about "
-                    "equally curved and one step size suits them all. This is why networks normalise their inputs "
-                    "(lesson 07 does it for the digits).", sum);
-        free(xs);
-        free(raw.loss);
-        free(xr);
-        free(t);
-    }
-
-    /* --- convolution or correlation --- */
-    nb_section(nb, "Convolution or correlation: which kernel did it learn?");
-    {
-        const Kernel *sob = ks[NK - 1];
-        float krot[K * K];
-        rot180(krot, sob->v, K, K);
-        nb_para(nb, "Lesson 02 showed that true convolution with k is correlation with rot180(k), the kernel "
-                    "turned by 180 degrees. So what a layer learns depends on which operation made the examples "
-                    "and which one the layer computes. Sobel x is antisymmetric: rot180(Sobel x) = −Sobel x.");
-        int sym = 1;
-        for (int k = 0; k < KERNEL_SEED_COUNT; k++) {
-            float r[K * K];
-            rot180(r, ks[k]->v, K, K);
-            sym &= max_abs_diff9(r, ks[k]->v) == 0.0;
-        }
-        double anti = 0.0;
-        for (int j = 0; j < K * K; j++) anti = fmax(anti, fabs(krot[j] + sob->v[j]));
-        nb_check(nb, sym && anti == 0.0,
-                 "all six seed kernels equal their own 180° rotation, and rot180(Sobel x) = −Sobel x exactly: for "
-                 "the seed's kernels the question cannot even be asked, for Sobel it can");
-        const char *opname[2] = { "cross-correlation", "true convolution" };
-        const char *layername[2] = { "correlate", "convolve" };
-        const char *hdr[] = { "examples made by", "layer mode", "learned ≈", "|learned − Sobel x|",
-                              "|learned − rot180(Sobel x)|" };
-        char txt[4][3][32];
-        const char *cells[4 * 5];
-        Learned L4[4];
-        for (int op = 0; op < 2; op++)
-            for (int lm = 0; lm < 2; lm++) {
-                int i = op * 2 + lm;
-                float *t = xcalloc(NX, sizeof *t);
-                make_targets(t, x, sob->v, op);
-                learn(&L4[i], x, t, lm ? CONV_MODE_CONVOLVE : CONV_MODE_CORRELATE, steps, lr, 200 + (uint64_t)i);
-                free(t);
-                double e_k = max_abs_diff9(L4[i].w, sob->v), e_r = max_abs_diff9(L4[i].w, krot);
-                snprintf(txt[i][0], sizeof txt[i][0], "%s", e_k < e_r ? "Sobel x" : "rot180(Sobel x) = −Sobel x");
-                snprintf(txt[i][1], sizeof txt[i][1], "%.2e", e_k);
-                snprintf(txt[i][2], sizeof txt[i][2], "%.2e", e_r);
-                cells[i * 5] = opname[op];
-                cells[i * 5 + 1] = layername[lm];
-                cells[i * 5 + 2] = txt[i][0];
-                cells[i * 5 + 3] = txt[i][1];
-                cells[i * 5 + 4] = txt[i][2];
-            }
-        nb_table(nb, hdr, cells, 4, 5);
-        /* the case the brief of this lesson is about: convolved examples, correlating layer */
-        char a[K][64], b[K][64], c[K][64], text[1024];
-        kernel_rows(a, L4[2].w);
-        kernel_rows(b, sob->v);
-        kernel_rows(c, krot);
-        int used = snprintf(text, sizeof text, "%-30s  %-30s  %s\n", "learned (correlate layer)", "Sobel x",
-                            "rot180(Sobel x)");
-        for (int r = 0; r < K && used > 0 && (size_t)used < sizeof text; r++)
-            used += snprintf(text + used, sizeof text - (size_t)used, "%-30s  %-30s  %s\n", a[r], b[r], c[r]);
-        nb_para(nb, "Examples made by true convolution with Sobel x, learned by a layer that correlates, as every "
-                    "deep-learning library's \"convolution\" layer does:");
-        nb_code(nb, text);
-        for (int op = 0; op < 2; op++)
-            for (int lm = 0; lm < 2; lm++) {
-                int i = op * 2 + lm;
-                const float *want = op == lm ? sob->v : krot;
-                double e = max_abs_diff9(L4[i].w, want);
-                nb_check(nb, e < TOL,
-                         "examples by %s, %s layer: it learns %s (largest weight error %.2e)", opname[op],
-                         layername[lm], op == lm ? "Sobel x itself" : "rot180(Sobel x) = −Sobel x", e);
-            }
-        nb_para(nb, "Same mode, same kernel; different modes, the kernel turned around. Both layers fit the "
-                    "examples equally well (final losses %.1e and %.1e for the convolved examples): they compute "
-                    "the same function, only the weights are stored in a different order. This is why it does not "
-                    "matter that CNN layers correlate while the textbooks convolve: a layer learns whatever "
-                    "orientation its own loop needs.", L4[2].final_loss, L4[3].final_loss);
-        for (int i = 0; i < 4; i++) free(L4[i].loss);
-    }
-
-    /* --- try it yourself --- */
-    nb_section(nb, "Try it yourself");
-    nb_para(nb, "- Fewer steps: build/lessons/" LESSON_ID " --steps 200 and see which kernels are not there yet "
-                "(the loss curves tell you in advance).\n"
-                "- In the source, set MOMENTUM to 0 and watch how many more steps plain gradient descent needs.\n"
-                "- Double the step size (lr) and see what overshooting looks like on the loss curve.");
-
-    for (int k = 0; k < NK; k++) free(res[k].loss);
-    free(x);
-    free(photo);
-    int failed = nb_close(nb);
-    CN_CHECK(failed >= 0);
-    return failed == 0 ? 0 : 1;
 }
