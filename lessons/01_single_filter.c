@@ -30,12 +30,6 @@
 #define PATCH 16            /* side of the "flattest patch" searched in the photo */
 #define EDGE_QUANTILE 0.99  /* edge maps: this quantile of |value| is drawn white / black */
 
-/* What each kernel does, for a learner, and what to look at in its picture
- * (the table is at the end of the file). */
-typedef struct {
-    const char *name, *what, *look;
-} Story;
-
 /* The photograph the lesson filters, and what the sections find in it. */
 typedef struct {
     const char *path, *image_path;  /* the file read; --image, or NULL for the lesson's own photo */
@@ -66,6 +60,7 @@ static void all_outputs_side_by_side(Notebook *nb, const Photo *p, const Kernel 
 static void borders_valid_same_full(Notebook *nb);
 static void border_on_the_photo(Notebook *nb, const Photo *p, float *out);
 static void try_it_yourself(Notebook *nb);
+static void read_flags(int argc, char **argv, int *quick, const char **image_path, const char **kernel_name);
 static int choose_kernels(const Kernel **chosen, const char *kernel_name);
 static Photo load_photo(const char *image_path, int quick);
 
@@ -73,19 +68,7 @@ int main(int argc, char **argv)
 {
     int quick = 0;
     const char *image_path = NULL, *kernel_name = NULL;
-    CliOpt opts[] = {
-        { "quick", OPT_FLAG, &quick, "a few seconds: the photo downscaled to 128x128 (every image still written)" },
-        { "image", OPT_STRING, &image_path, "FILE: your own picture (PNG or JPEG; made gray, shrunk to 512 px)" },
-        { "kernel", OPT_STRING, &kernel_name, "NAME: apply just this kernel (one of the names above)" },
-    };
-    char about[1024];
-    int used = snprintf(about, sizeof about,
-                        "Lesson 01: a single filter. The seed's six kernels and Sobel on a photograph; what a "
-                        "kernel's sum does to brightness; borders.\nOutputs: plots/out/" LESSON_ID "/ (or "
-                        "$CONVNET_OUT/" LESSON_ID "/).\nKernel names for --kernel:");
-    for (int i = 0; i < kernel_count() && used > 0 && (size_t)used < sizeof about; i++)
-        used += snprintf(about + used, sizeof about - (size_t)used, " %s", kernel_at(i)->name);
-    cli_main(argc, argv, opts, 3, about);
+    read_flags(argc, argv, &quick, &image_path, &kernel_name);
 
     /* check the flags before anything is written */
     const Kernel *chosen[16];
@@ -94,10 +77,9 @@ int main(int argc, char **argv)
 
     Notebook *nb = nb_open(LESSON_ID, "Lesson 01 — A single filter");
     CN_CHECK(nb);
-
+    the_photograph(nb, &p, quick);
     float *out = xcalloc(p.N, sizeof *out);   /* one filtered photo at a time */
     Sheet sh = { xcalloc((size_t)nk * p.N, sizeof *sh.tiles), xcalloc((size_t)nk, sizeof *sh.labels), 0, 0 };
-    the_photograph(nb, &p, quick);
     one_output_pixel_by_hand(nb, &p, kernel_name ? chosen[0] : kernel_find("edge2"), out);
     kernel_sum_and_brightness(nb, &p, chosen, nk);
     each_kernel_on_the_photo(nb, &p, chosen, nk, out, &sh);
@@ -114,6 +96,12 @@ int main(int argc, char **argv)
     CN_CHECK(failed >= 0);
     return failed == 0 ? 0 : 1;
 }
+
+/* What each kernel does, for a learner, and what to look at in its picture
+ * (the table is at the end of the file). */
+typedef struct {
+    const char *name, *what, *look;
+} Story;
 
 /* Helpers, defined after the sections. */
 static const Story *story_of(const Kernel *k);
@@ -608,6 +596,23 @@ static void try_it_yourself(Notebook *nb)
 }
 
 /* --- reading the flags and the photograph --------------------------------------------- */
+
+static void read_flags(int argc, char **argv, int *quick, const char **image_path, const char **kernel_name)
+{
+    CliOpt opts[] = {
+        { "quick", OPT_FLAG, quick, "a few seconds: the photo downscaled to 128x128 (every image still written)" },
+        { "image", OPT_STRING, image_path, "FILE: your own picture (PNG or JPEG; made gray, shrunk to 512 px)" },
+        { "kernel", OPT_STRING, kernel_name, "NAME: apply just this kernel (one of the names above)" },
+    };
+    char about[1024];
+    int used = snprintf(about, sizeof about,
+                        "Lesson 01: a single filter. The seed's six kernels and Sobel on a photograph; what a "
+                        "kernel's sum does to brightness; borders.\nOutputs: plots/out/" LESSON_ID "/ (or "
+                        "$CONVNET_OUT/" LESSON_ID "/).\nKernel names for --kernel:");
+    for (int i = 0; i < kernel_count() && used > 0 && (size_t)used < sizeof about; i++)
+        used += snprintf(about + used, sizeof about - (size_t)used, " %s", kernel_at(i)->name);
+    cli_main(argc, argv, opts, 3, about);
+}
 
 /* The kernels this run shows: the seed's six and Sobel x/y, or just --kernel. */
 static const char *const default_names[] = { "identity", "edge1",    "edge2",   "edge3",
