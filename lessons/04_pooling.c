@@ -41,16 +41,6 @@
 #define MAX_SHIFT 3           /* digits are moved by 0 .. MAX_SHIFT pixels */
 #define EDGE_QUANTILE 0.99    /* edge-strength pictures: this quantile of the map is drawn white */
 
-enum { NCLS = 5 };           /* classifiers compared in "the information is preserved" */
-
-typedef enum { POOL_NONE, POOL_MAX, POOL_AVG } PoolKind;
-
-typedef struct {
-    const char *name;   /* for tables and plots */
-    PoolKind kind;
-    int k, s;           /* window and stride */
-} PoolCase;
-
 /* The sections of the lesson, in the order main() tells them. */
 static void slide_8_says(Notebook *nb);
 static void pooling_by_hand(Notebook *nb);
@@ -59,31 +49,17 @@ static void pooled_digits_look_like_digits(Notebook *nb, const Dataset *test);
 static void invariance_measured(Notebook *nb, const Dataset *test, const Kernel *edge, int ndigits);
 static void information_is_preserved(Notebook *nb, const Dataset *train, const Dataset *test, int quick, int epochs);
 static void try_it_yourself(Notebook *nb);
-static Image *shrink(Image *im, int max_side);
+static void read_flags(int argc, char **argv, int *quick, int *epochs, int *ndigits);
+static Image *load_photo(int quick);
 
 int main(int argc, char **argv)
 {
     int quick = 0, epochs = 0, ndigits = 0;
-    CliOpt opts[] = {
-        { "quick", OPT_FLAG, &quick, "a few seconds: a 128-pixel photo, 200 digits, shorter training on half the digits" },
-        { "epochs", OPT_INT, &epochs, "N: training epochs of each classifier (default 6; 2 with --quick)" },
-        { "digits", OPT_INT, &ndigits, "N: digits averaged in the shift experiment (default all 2,004; 200 with --quick)" },
-    };
-    cli_main(argc, argv, opts, 3,
-             "Lesson 04: pooling. Max and average pooling on a photo's edge map and on digits; shift "
-             "invariance measured; a classifier on pooled pixels.\nOutputs: plots/out/" LESSON_ID
-             "/ (or $CONVNET_OUT/" LESSON_ID "/).");
-    if (epochs == 0) epochs = quick ? 2 : 6;
-    if (epochs < 1 || epochs > 100) CN_DIE("--epochs %d: give a number of epochs from 1 to 100", epochs);
-    if (ndigits < 0) CN_DIE("--digits %d: give a positive number of digits (or leave it out)", ndigits);
+    read_flags(argc, argv, &quick, &epochs, &ndigits);
 
     const Kernel *edge = kernel_find("edge3");
     CN_CHECK(edge);
-    char photo_path[4096];
-    CN_CHECK(cn_project_path(photo_path, sizeof photo_path, "datasets/photos/camera.png") == 0);
-    Image *img = image_load(photo_path, 1);
-    if (!img) CN_DIE("the lesson's photograph is missing (%s). Run `make datasets` to fetch it", cn_last_error());
-    img = shrink(img, quick ? 128 : 256);
+    Image *img = load_photo(quick);
     Dataset *test = dataset_load("mnist-sample", 0);
     if (!test) CN_DIE("%s", cn_last_error());
     Dataset *train = dataset_load("mnist-sample", 1);
@@ -108,7 +84,18 @@ int main(int argc, char **argv)
     return failed == 0 ? 0 : 1;
 }
 
+enum { NCLS = 5 };           /* classifiers compared in "the information is preserved" */
+
+typedef enum { POOL_NONE, POOL_MAX, POOL_AVG } PoolKind;
+
+typedef struct {
+    const char *name;   /* for tables and plots */
+    PoolKind kind;
+    int k, s;           /* window and stride */
+} PoolCase;
+
 /* Helpers, defined after the sections. */
+static Image *shrink(Image *im, int max_side);
 static double mean_of(const float *v, size_t n);
 static float max_of(const float *v, size_t n);
 static float quantile(const float *v, size_t n, double q);
@@ -674,6 +661,32 @@ static void try_it_yourself(Notebook *nb)
 }
 
 /* --- helpers ---------------------------------------------------------------------------------- */
+
+static void read_flags(int argc, char **argv, int *quick, int *epochs, int *ndigits)
+{
+    CliOpt opts[] = {
+        { "quick", OPT_FLAG, quick, "a few seconds: a 128-pixel photo, 200 digits, shorter training on half the digits" },
+        { "epochs", OPT_INT, epochs, "N: training epochs of each classifier (default 6; 2 with --quick)" },
+        { "digits", OPT_INT, ndigits, "N: digits averaged in the shift experiment (default all 2,004; 200 with --quick)" },
+    };
+    cli_main(argc, argv, opts, 3,
+             "Lesson 04: pooling. Max and average pooling on a photo's edge map and on digits; shift "
+             "invariance measured; a classifier on pooled pixels.\nOutputs: plots/out/" LESSON_ID
+             "/ (or $CONVNET_OUT/" LESSON_ID "/).");
+    if (*epochs == 0) *epochs = *quick ? 2 : 6;
+    if (*epochs < 1 || *epochs > 100) CN_DIE("--epochs %d: give a number of epochs from 1 to 100", *epochs);
+    if (*ndigits < 0) CN_DIE("--digits %d: give a positive number of digits (or leave it out)", *ndigits);
+}
+
+/* The lesson's photograph, gray, shrunk to 128 px with --quick or 256 px. */
+static Image *load_photo(int quick)
+{
+    char photo_path[4096];
+    CN_CHECK(cn_project_path(photo_path, sizeof photo_path, "datasets/photos/camera.png") == 0);
+    Image *img = image_load(photo_path, 1);
+    if (!img) CN_DIE("the lesson's photograph is missing (%s). Run `make datasets` to fetch it", cn_last_error());
+    return shrink(img, quick ? 128 : 256);
+}
 
 static double mean_of(const float *v, size_t n)
 {
