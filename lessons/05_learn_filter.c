@@ -50,8 +50,6 @@ typedef struct {
     double final_loss;       /* after the last step */
 } Learned;
 
-static const int snap_at[3] = { 10, 50, 200 };
-
 /* The sections of the lesson, in the order main() tells them. */
 static void slide_6_says(Notebook *nb);
 static void the_examples(Notebook *nb, const float *photo, int orig_w, int orig_h, int factor,
@@ -63,32 +61,16 @@ static void why_centre_the_pixels(Notebook *nb, const Kernel *const *ks, const f
                                   const Learned *res, int steps);
 static void convolution_or_correlation(Notebook *nb, const Kernel *const *ks, const float *x, int steps, float lr);
 static void try_it_yourself(Notebook *nb);
-static float *shrink_square(const Image *im, int side);
+static void read_flags(int argc, char **argv, int *quick, int *steps);
+static float *load_photo(int *orig_w, int *orig_h, int *factor);
 
 int main(int argc, char **argv)
 {
     int quick = 0, steps = 0;
-    CliOpt opts[] = {
-        { "quick", OPT_FLAG, &quick, "a few seconds: 600 gradient steps per kernel instead of 1,500" },
-        { "steps", OPT_INT, &steps, "N: gradient steps per kernel (default 1500; 600 with --quick)" },
-    };
-    cli_main(argc, argv, opts, 2,
-             "Lesson 05: learning a filter. A convolution layer learns each hand-designed kernel from (photo, "
-             "filtered photo) pairs by gradient descent; true convolution vs correlation in learning.\nOutputs: "
-             "plots/out/" LESSON_ID "/ (or $CONVNET_OUT/" LESSON_ID "/).");
-    if (steps == 0) steps = quick ? 600 : 1500;
-    if (steps < 200 || steps > 100000) CN_DIE("--steps %d: give between 200 and 100000 gradient steps", steps);
+    read_flags(argc, argv, &quick, &steps);
 
-    char photo_path[4096];
-    CN_CHECK(cn_project_path(photo_path, sizeof photo_path, "datasets/photos/camera.png") == 0);
-    Image *img = image_load(photo_path, 1);
-    if (!img) CN_DIE("the lesson's photograph is missing (%s). Run `make datasets` to fetch it", cn_last_error());
-    const int orig_w = img->w, orig_h = img->h, factor = (orig_h < orig_w ? orig_h : orig_w) / SIDE;
-    float *photo = shrink_square(img, SIDE);
-    if (!photo) CN_DIE("the photograph %s is %dx%d pixels; the lesson needs at least %dx%d", photo_path, orig_w, orig_h, SIDE, SIDE);
-    image_free(img);
-
-    /* The kernels: the seed's six, then Sobel x. */
+    int orig_w, orig_h, factor;   /* the photo's size, and the side of the blocks averaged */
+    float *photo = load_photo(&orig_w, &orig_h, &factor);
     const Kernel *ks[NK];
     for (int i = 0; i < KERNEL_SEED_COUNT; i++) CN_CHECK(ks[i] = kernel_seed(i));
     CN_CHECK(ks[NK - 1] = kernel_find("sobel_x"));
@@ -115,7 +97,10 @@ int main(int argc, char **argv)
     return failed == 0 ? 0 : 1;
 }
 
+static const int snap_at[3] = { 10, 50, 200 };
+
 /* Helpers, defined after the sections. */
+static float *shrink_square(const Image *im, int side);
 static double max_abs_diff9(const float *a, const float *b);
 static void kernel_rows(char rows[K][64], const float *k);
 static void make_targets(float *t, const float *x, const float *k, int convolve);
@@ -484,6 +469,37 @@ static void try_it_yourself(Notebook *nb)
 }
 
 /* --- helpers ------------------------------------------------------------------------------------ */
+
+static void read_flags(int argc, char **argv, int *quick, int *steps)
+{
+    CliOpt opts[] = {
+        { "quick", OPT_FLAG, quick, "a few seconds: 600 gradient steps per kernel instead of 1,500" },
+        { "steps", OPT_INT, steps, "N: gradient steps per kernel (default 1500; 600 with --quick)" },
+    };
+    cli_main(argc, argv, opts, 2,
+             "Lesson 05: learning a filter. A convolution layer learns each hand-designed kernel from (photo, "
+             "filtered photo) pairs by gradient descent; true convolution vs correlation in learning.\nOutputs: "
+             "plots/out/" LESSON_ID "/ (or $CONVNET_OUT/" LESSON_ID "/).");
+    if (*steps == 0) *steps = *quick ? 600 : 1500;
+    if (*steps < 200 || *steps > 100000) CN_DIE("--steps %d: give between 200 and 100000 gradient steps", *steps);
+}
+
+/* The lesson's photograph shrunk to SIDE x SIDE (see shrink_square), with its
+ * size before and the side of the blocks averaged. */
+static float *load_photo(int *orig_w, int *orig_h, int *factor)
+{
+    char photo_path[4096];
+    CN_CHECK(cn_project_path(photo_path, sizeof photo_path, "datasets/photos/camera.png") == 0);
+    Image *img = image_load(photo_path, 1);
+    if (!img) CN_DIE("the lesson's photograph is missing (%s). Run `make datasets` to fetch it", cn_last_error());
+    *orig_w = img->w, *orig_h = img->h, *factor = (*orig_h < *orig_w ? *orig_h : *orig_w) / SIDE;
+    float *photo = shrink_square(img, SIDE);
+    if (!photo)
+        CN_DIE("the photograph %s is %dx%d pixels; the lesson needs at least %dx%d", photo_path, *orig_w, *orig_h,
+               SIDE, SIDE);
+    image_free(img);
+    return photo;
+}
 
 static double max_abs_diff9(const float *a, const float *b)
 {
