@@ -45,10 +45,6 @@
 #define EPS 1e-3       /* central-difference step */
 #define BATCH 32
 #define WEIGHT_DECAY 5e-3f
-enum { L_CONV, L_RELU, L_POOL, L_FC, NLAYER };
-enum { NBANK = 5 };    /* hand-designed kernels the trained filters are compared with */
-
-static const char *const class_names[NCLASS] = { "horizontal", "vertical" };
 
 /* The pictures of the task: (n, 1, S, S) floats and their labels. */
 typedef struct {
@@ -68,31 +64,18 @@ static void check_every_gradient(Notebook *nb, Net *net, const float *xb, const 
 static void train_on_bars(Notebook *nb, Net *net, const Bars *d, int epochs, int seed, float *before);
 static void what_the_filters_learned(Notebook *nb, Net *net, const Bars *d, const float *before);
 static void try_it_yourself(Notebook *nb);
-static Net *build_net(void);
+static void read_flags(int argc, char **argv, int *quick, int *epochs, int *seed);
+static Net *build_net(int seed);
 
 int main(int argc, char **argv)
 {
     int quick = 0, epochs = 0, seed = 6;
-    CliOpt opts[] = {
-        { "quick", OPT_FLAG, &quick, "a few seconds: 3,000 training pictures, 6 epochs" },
-        { "epochs", OPT_INT, &epochs, "N: training epochs (default 12; 6 with --quick)" },
-        { "seed", OPT_INT, &seed, "N: another random start and other pictures (default 6)" },
-    };
-    cli_main(argc, argv, opts, 3,
-             "Lesson 06: backprop by hand. A tiny conv net's forward and backward pass layer by layer, every "
-             "gradient checked by central differences, then trained on horizontal vs vertical bars until its "
-             "filters become edge detectors.\nOutputs: plots/out/" LESSON_ID "/ (or $CONVNET_OUT/" LESSON_ID "/).");
-    if (epochs == 0) epochs = quick ? 6 : 12;
-    if (epochs < 1 || epochs > 200) CN_DIE("--epochs %d: give a number of epochs from 1 to 200", epochs);
+    read_flags(argc, argv, &quick, &epochs, &seed);
     Bars d = { .ntrain = quick ? 3000 : 4000, .ntest = 1000 };
 
     Notebook *nb = nb_open(LESSON_ID, "Lesson 06 — Backpropagation by hand");
     CN_CHECK(nb);
-    Net *net = build_net();
-    Rng init;
-    if (seed < 0) CN_DIE("--seed %d: give a seed of 0 or more", seed);
-    rng_seed(&init, (uint64_t)seed, 1);
-    net_init(net, INIT_HE, &init);
+    Net *net = build_net(seed);
 
     the_network(nb, net);
     the_task(nb, &d, seed);
@@ -117,6 +100,11 @@ int main(int argc, char **argv)
     CN_CHECK(failed >= 0);
     return failed == 0 ? 0 : 1;
 }
+
+enum { L_CONV, L_RELU, L_POOL, L_FC, NLAYER };   /* the layers of the network, in order */
+enum { NBANK = 5 };    /* hand-designed kernels the trained filters are compared with */
+
+static const char *const class_names[NCLASS] = { "horizontal", "vertical" };
 
 /* Helpers, defined after the sections. */
 static const char *first_numbers(char *buf, size_t size, const float *v, int n, int total);
@@ -893,6 +881,21 @@ static void try_it_yourself(Notebook *nb)
 
 /* --- helpers ----------------------------------------------------------------------------------- */
 
+static void read_flags(int argc, char **argv, int *quick, int *epochs, int *seed)
+{
+    CliOpt opts[] = {
+        { "quick", OPT_FLAG, quick, "a few seconds: 3,000 training pictures, 6 epochs" },
+        { "epochs", OPT_INT, epochs, "N: training epochs (default 12; 6 with --quick)" },
+        { "seed", OPT_INT, seed, "N: another random start and other pictures (default 6)" },
+    };
+    cli_main(argc, argv, opts, 3,
+             "Lesson 06: backprop by hand. A tiny conv net's forward and backward pass layer by layer, every "
+             "gradient checked by central differences, then trained on horizontal vs vertical bars until its "
+             "filters become edge detectors.\nOutputs: plots/out/" LESSON_ID "/ (or $CONVNET_OUT/" LESSON_ID "/).");
+    if (*epochs == 0) *epochs = *quick ? 6 : 12;
+    if (*epochs < 1 || *epochs > 200) CN_DIE("--epochs %d: give a number of epochs from 1 to 200", *epochs);
+}
+
 /* "a, b, c, d, ..." : the first n numbers of v, for the walk-through. */
 static const char *first_numbers(char *buf, size_t size, const float *v, int n, int total)
 {
@@ -956,7 +959,8 @@ static void make_set(float *x, unsigned char *y, int n, uint64_t seed)
 
 /* --- the network ------------------------------------------------------------------------- */
 
-static Net *build_net(void)
+/* The network, with He-initialized weights drawn with `seed`. */
+static Net *build_net(int seed)
 {
     Net *net = net_create("bars-cnn", (Shape){ 1, S, S });
     net_add(net, "conv1", conv2d_create(NF, KS, KS, 1, 0, 1, CONV_MODE_CORRELATE));
@@ -964,6 +968,10 @@ static Net *build_net(void)
     net_add(net, "pool1", maxpool2d_create(2, 2, 0));
     net_add(net, "fc", dense_create(NCLASS));
     CN_CHECK(net_ok(net));
+    Rng init;
+    if (seed < 0) CN_DIE("--seed %d: give a seed of 0 or more", seed);
+    rng_seed(&init, (uint64_t)seed, 1);
+    net_init(net, INIT_HE, &init);
     return net;
 }
 
