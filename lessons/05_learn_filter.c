@@ -173,6 +173,8 @@ static void the_examples(Notebook *nb, const float *photo, int orig_w, int orig_
 
 /* --- the model, the loss, the gradient ----------------------------------------------------- */
 
+static void one_gradient_entry_by_hand(Notebook *nb, const Kernel *const *ks, const float *x);
+
 static void the_model_loss_and_gradient(Notebook *nb, const Kernel *const *ks, const float *x, double msq, float lr)
 {
     const size_t NX = (size_t)NPATCH * PATCH * PATCH;
@@ -189,44 +191,48 @@ static void the_model_loss_and_gradient(Notebook *nb, const Kernel *const *ks, c
                 "then moves every weight a little downhill, with momentum (a running velocity v that smooths and "
                 "speeds up the steps):");
     nb_code(nb, "v ← μ·v − lr · dL/dw        w ← w + v        (μ = 0.9)");
-    {
-        /* one gradient entry by hand against the layer's backward, at the random start */
-        const Kernel *k0 = ks[3];
-        float *t = xcalloc(NX, sizeof *t), *y = xcalloc(NX, sizeof *y), *dy = xcalloc(NX, sizeof *dy);
-        make_targets(t, x, k0->v, 0);
-        Layer *conv = conv2d_create(1, K, K, 1, 1, 1, CONV_MODE_CORRELATE);
-        CN_CHECK(conv && layer_setup(conv, (Shape){ 1, PATCH, PATCH }) == 0);
-        Rng r;
-        rng_seed(&r, 1, 5);
-        layer_init(conv, INIT_XAVIER, &r);
-        conv->ops->forward(conv, y, x, NPATCH);
-        for (size_t i = 0; i < NX; i++) dy[i] = (float)(((double)y[i] - t[i]) / (double)NX);
-        layer_zero_grad(conv);
-        conv->ops->backward(conv, NULL, dy, x, y, NPATCH);
-        const int m = 0, c = 2;
-        double hand = 0.0;
-        for (int b = 0; b < NPATCH; b++)
-            for (int i = 0; i < PATCH; i++)
-                for (int j = 0; j < PATCH; j++) {
-                    int yy = i + m - 1, xx = j + c - 1;
-                    if (yy < 0 || yy >= PATCH || xx < 0 || xx >= PATCH) continue;
-                    size_t base = (size_t)b * PATCH * PATCH;
-                    hand += (double)dy[base + (size_t)i * PATCH + (size_t)j] * x[base + (size_t)yy * PATCH + (size_t)xx];
-                }
-        double lib = conv->param[0].grad[m * K + c];
-        nb_check(nb, fabs(hand - lib) <= 1e-6 + 1e-4 * fabs(hand),
-                 "at a random start, learning %s, the sum above for w[0][2] gives %.6e and the layer's backward "
-                 "gives %.6e (difference %.1e)", k0->title, hand, lib, fabs(hand - lib));
-        layer_free(conv);
-        free(t);
-        free(y);
-        free(dy);
-    }
+    one_gradient_entry_by_hand(nb, ks, x);
     nb_para(nb, "The step size: along any direction in weight space the loss curves upward by at most the sum of "
                 "the curvatures along the nine weight axes, which is about 9 × mean(x²) = %.4f here (each weight's "
                 "own curvature is the mean square of the pixels it multiplies). So lr = 1 / (9 · mean(x²)) = %.3f "
                 "is safe: plain gradient descent with it never overshoots the bottom along any direction, and with "
                 "momentum 0.9 the limit is 3.8 times larger still.", K * K * msq, (double)lr);
+}
+
+/* One gradient entry by hand against the layer's backward, at the random start. */
+static void one_gradient_entry_by_hand(Notebook *nb, const Kernel *const *ks, const float *x)
+{
+    const size_t NX = (size_t)NPATCH * PATCH * PATCH;
+    const Kernel *k0 = ks[3];
+    float *t = xcalloc(NX, sizeof *t), *y = xcalloc(NX, sizeof *y), *dy = xcalloc(NX, sizeof *dy);
+    make_targets(t, x, k0->v, 0);
+    Layer *conv = conv2d_create(1, K, K, 1, 1, 1, CONV_MODE_CORRELATE);
+    CN_CHECK(conv && layer_setup(conv, (Shape){ 1, PATCH, PATCH }) == 0);
+    Rng r;
+    rng_seed(&r, 1, 5);
+    layer_init(conv, INIT_XAVIER, &r);
+    conv->ops->forward(conv, y, x, NPATCH);
+    for (size_t i = 0; i < NX; i++) dy[i] = (float)(((double)y[i] - t[i]) / (double)NX);
+    layer_zero_grad(conv);
+    conv->ops->backward(conv, NULL, dy, x, y, NPATCH);
+    const int m = 0, c = 2;
+    double hand = 0.0;
+    for (int b = 0; b < NPATCH; b++)
+        for (int i = 0; i < PATCH; i++)
+            for (int j = 0; j < PATCH; j++) {
+                int yy = i + m - 1, xx = j + c - 1;
+                if (yy < 0 || yy >= PATCH || xx < 0 || xx >= PATCH) continue;
+                size_t base = (size_t)b * PATCH * PATCH;
+                hand += (double)dy[base + (size_t)i * PATCH + (size_t)j] * x[base + (size_t)yy * PATCH + (size_t)xx];
+            }
+    double lib = conv->param[0].grad[m * K + c];
+    nb_check(nb, fabs(hand - lib) <= 1e-6 + 1e-4 * fabs(hand),
+             "at a random start, learning %s, the sum above for w[0][2] gives %.6e and the layer's backward "
+             "gives %.6e (difference %.1e)", k0->title, hand, lib, fabs(hand - lib));
+    layer_free(conv);
+    free(t);
+    free(y);
+    free(dy);
 }
 
 /* --- learning each kernel ------------------------------------------------------------------ */
