@@ -988,6 +988,8 @@ static double accuracy(Net *net, const float *x, const unsigned char *y, int n)
     return (double)right / n;
 }
 
+/* --- central differences ------------------------------------------------------------------- */
+
 /* Run layers from..n-1 of net on `in` (the input of layer `from`; for
  * from == n, `in` is the logits) and return the loss, in double. bufA and
  * bufB hold any layer's output for CHECK_B samples. When ref is not NULL,
