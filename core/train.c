@@ -153,7 +153,7 @@ static void progress_epoch(Progress *p, const EpochStats *s)
 
 /* --- checks ------------------------------------------------------------------ */
 
-static int check_data(const Net *net, const Dataset *ds, const char *role)
+static int check_data(const Net *net, const LabelledImages *ds, const char *role)
 {
     Shape o = net_out_shape(net);
     if (!ds || ds->count < 1 || !ds->images || !ds->labels)
@@ -199,12 +199,13 @@ void eval_result_free(EvalResult *r)
 
 enum { EVAL_BATCH = 100 };
 
-int net_evaluate(Net *net, const Dataset *ds, int limit, EvalResult *r)
+int net_evaluate(Net *net, const LabelledImages *ds, int limit, EvalResult *r)
 {
     return net_evaluate_views(net, ds, limit, NULL, 1, NULL, r);
 }
 
-int net_evaluate_views(Net *net, const Dataset *ds, int limit, ViewFn fn, int nviews, void *ctx, EvalResult *r)
+int net_evaluate_views(Net *net, const LabelledImages *ds, int limit, ViewFn fn, int nviews, void *ctx,
+                       EvalResult *r)
 {
     if (!r) return cn_fail("net_evaluate: no result given");
     eval_result_free(r);
@@ -240,7 +241,7 @@ int net_evaluate_views(Net *net, const Dataset *ds, int limit, ViewFn fn, int nv
         if (rc) break;
         float loss = 0.0f;
         for (int v = 0; v < nviews; v++) {
-            net_input_from_u8(net, x, dataset_image(ds, start), (size_t)B * in);
+            net_input_from_u8(net, x, labelled_image(ds, start), (size_t)B * in);
             if (fn)
                 for (int s = 0; s < B; s++) fn(x + (size_t)s * in, net->in.c, net->in.h, net->in.w, v, ctx);
             const float *logits = net_forward(net, x, B);
@@ -402,8 +403,8 @@ static int halves_step(Net *net, Net *rep, Scratch *w, int B, int K, size_t in, 
 }
 
 /* One epoch over the first N images in the epoch's shuffled order. */
-static int train_epoch(Net *net, Sgd *opt, const Dataset *ds, int N, const TrainConfig *cfg, int e, Scratch *w,
-                       Progress *pg, EpochStats *st)
+static int train_epoch(Net *net, Sgd *opt, const LabelledImages *ds, int N, const TrainConfig *cfg, int e,
+                       Scratch *w, Progress *pg, EpochStats *st)
 {
     const int K = ds->nclasses, nb = (N + cfg->batch - 1) / cfg->batch;
     const size_t in = shape_size(net->in);
@@ -424,7 +425,7 @@ static int train_epoch(Net *net, Sgd *opt, const Dataset *ds, int N, const Train
         for (int s = 0; s < B; s++) {
             int i = w->idx[first + s];
             float *xs = w->x + (size_t)s * in;
-            net_input_from_u8(net, xs, dataset_image(ds, i), in);
+            net_input_from_u8(net, xs, labelled_image(ds, i), in);
             if (cfg->augment) cfg->augment(xs, net->in.c, net->in.h, net->in.w, &aug, cfg->augment_ctx);
             w->y[s] = ds->labels[i];
             if (w->y[s] >= K)
@@ -469,7 +470,8 @@ static int train_epoch(Net *net, Sgd *opt, const Dataset *ds, int N, const Train
     return 0;
 }
 
-int train_run(Net *net, const Dataset *train, const Dataset *test, const TrainConfig *cfg, TrainHistory *out)
+int train_run(Net *net, const LabelledImages *train, const LabelledImages *test, const TrainConfig *cfg,
+              TrainHistory *out)
 {
     TrainHistory h = { 0 };
     Scratch w = { 0 };

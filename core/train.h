@@ -48,7 +48,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "datasets/dataset.h"
+#include "core/labelled_images.h"
 #include "core/net.h"
 #include "core/optim.h"
 #include "core/rng.h"
@@ -114,7 +114,8 @@ void train_history_free(TrainHistory *h);  /* and zero it */
  * evaluation mode. 0, or -1 with a message (bad config, shapes that do not fit
  * the data, a loss that became NaN/inf, I/O errors); `out` then holds the
  * epochs that finished. */
-int train_run(Net *net, const Dataset *train, const Dataset *test, const TrainConfig *cfg, TrainHistory *out);
+int train_run(Net *net, const LabelledImages *train, const LabelledImages *test, const TrainConfig *cfg,
+              TrainHistory *out);
 
 /* Write the history as a gnuplot data file (atomically), header row
  * "# epoch train_loss train_acc test_loss test_acc lr seconds images_per_s",
@@ -137,7 +138,7 @@ typedef struct {
  * images of ds (0 = all), in batches, with the net's input normalization.
  * `r` must start zeroed (or with only want_pred set); a second call frees
  * what the first left. 0 or -1. */
-int net_evaluate(Net *net, const Dataset *ds, int limit, EvalResult *r);
+int net_evaluate(Net *net, const LabelledImages *ds, int limit, EvalResult *r);
 
 /* Test-time averaging: a ViewFn turns the normalized picture img (c,h,w) in
  * place into view number `view` (0 .. nviews-1) of it. */
@@ -148,7 +149,8 @@ typedef void (*ViewFn)(float *img, int c, int h, int w, int view, void *ctx);
  *   p = (1/V) sum_v softmax(net(view_v(x))),  predicted class argmax_k p_k,
  *   loss -log p_y.
  * With nviews = 1 and fn NULL this is net_evaluate. */
-int net_evaluate_views(Net *net, const Dataset *ds, int limit, ViewFn fn, int nviews, void *ctx, EvalResult *r);
+int net_evaluate_views(Net *net, const LabelledImages *ds, int limit, ViewFn fn, int nviews, void *ctx,
+                       EvalResult *r);
 void eval_result_free(EvalResult *r);  /* keeps want_pred */
 
 #endif

@@ -151,11 +151,3 @@ Dataset *dataset_load(const char *which, int train)
     }
     return dataset_load_dir(dir, which, train);
 }
-
-void dataset_free(Dataset *d)
-{
-    if (!d) return;
-    free(d->images);
-    free(d->labels);
-    free(d);
-}

@@ -12,21 +12,22 @@
  * set and non-empty, else the absolute path compiled in as CN_ROOT by the
  * Makefile, so programs find the data from any working directory.
  *
- * Pixels are kept as bytes 0..255 (0 = background); normalising to floats is
- * the batching code's job, so one copy of the data serves every lesson.
+ * A Dataset is the library's LabelledImages (core/labelled_images.h): pixels
+ * kept as bytes 0..255 (0 = background), normalised to floats by the batching
+ * code, so one copy of the data serves every lesson. This module only finds,
+ * reads and checks the files; training never needs to know where they came
+ * from.
  */
 #ifndef CN_DATASET_H
 #define CN_DATASET_H
 
 #include <stddef.h>
 
-typedef struct {
-    int count, height, width, nclasses;
-    unsigned char *images;          /* count * height * width, image i at i*height*width, row-major */
-    unsigned char *labels;          /* count, each < nclasses */
-    const char *const *class_names; /* nclasses static strings */
-    char name[64];                  /* e.g. "fashion-mnist train" */
-} Dataset;
+#include "core/labelled_images.h"
+
+/* count, height, width, nclasses, images, labels, class_names, name: see
+ * core/labelled_images.h. */
+typedef LabelledImages Dataset;
 
 /* Load the train (train != 0) or test split of `which` ("fashion-mnist" or
  * "mnist-sample") from <root>/datasets/<which>/. NULL with cn_last_error()
@@ -38,13 +39,11 @@ Dataset *dataset_load(const char *which, int train);
  * depend on `which`, as listed above). */
 Dataset *dataset_load_dir(const char *dir, const char *which, int train);
 
-void dataset_free(Dataset *d);
+/* Free a dataset from dataset_load (or any malloc'ed LabelledImages). */
+static inline void dataset_free(Dataset *d) { labelled_images_free(d); }
 
 /* Pointer to image i (height * width bytes). */
-static inline const unsigned char *dataset_image(const Dataset *d, int i)
-{
-    return d->images + (size_t)i * (size_t)d->height * (size_t)d->width;
-}
+static inline const unsigned char *dataset_image(const Dataset *d, int i) { return labelled_image(d, i); }
 
 /* The project root directory: $CONVNET_ROOT if set and non-empty (read on
  * every call, as given), else CN_ROOT. */
