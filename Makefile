@@ -6,6 +6,7 @@
 #   make bench      speed and memory benchmarks
 #   make deps       install missing Debian packages (apt-get; sudo when not root)
 #   make datasets   unpack / convert the datasets into datasets/ (idempotent)
+#   make includes   check that core/ <- datasets/ <- lessons/ and no include goes round
 #   make fuzz       build and run the libFuzzer target for the IDX reader (clang)
 #   make clean
 #
@@ -76,7 +77,7 @@ TEST_SUPPORT := $(filter-out tests/check_%.c tests/fuzz_%.c,$(wildcard tests/*.c
 TEST_OBJ  := $(SUITE_SRC:%.c=$(BUILD)/%.o) $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
 TEST_BIN  := $(BUILD)/tests/check_all
 
-.PHONY: all build test lessons bench deps datasets fuzz clean FORCE
+.PHONY: all build test lessons bench deps datasets fuzz clean includes FORCE
 .DEFAULT_GOAL := all
 
 all build: $(LIB) $(LESSON_BIN) $(TOOL_BIN) $(TEST_BIN) $(BENCH_BIN)
@@ -133,6 +134,10 @@ lessons:
 	@if [ -z "$(LESSONS_NUM)" ]; then echo "No lessons yet: lessons/NN_name.c files will be run here in order."; fi
 	@set -e; for l in $(LESSONS_NUM:%.c=$(BUILD)/%); do \
 	    echo "=== $$l ==="; $$l; done
+
+# core/ includes only core/, datasets/ only core/ and datasets/; no include cycle.
+includes:
+	@sh tests/includes.sh
 
 bench:
 	@$(MAKE) --no-print-directory deps
