@@ -61,6 +61,12 @@ LIB_SRC   := $(wildcard core/*.c) $(wildcard datasets/*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB       := $(BUILD)/libconvnet.a
 
+# The lesson kit: helpers shared by the lessons, tools, tests and benchmarks
+# (lessons/kit/*.c), a second library linked into every program.
+KIT_SRC   := $(wildcard lessons/kit/*.c)
+KIT_OBJ   := $(KIT_SRC:%.c=$(BUILD)/%.o)
+KIT       := $(BUILD)/libconvnet_kit.a
+
 LESSON_SRC  := $(sort $(wildcard lessons/*.c))
 LESSON_BIN  := $(LESSON_SRC:%.c=$(BUILD)/%)
 LESSONS_NUM := $(sort $(wildcard lessons/[0-9][0-9]_*.c))
@@ -80,7 +86,7 @@ TEST_BIN  := $(BUILD)/tests/check_all
 .PHONY: all build test lessons bench deps datasets fuzz clean includes FORCE
 .DEFAULT_GOAL := all
 
-all build: $(LIB) $(LESSON_BIN) $(TOOL_BIN) $(TEST_BIN) $(BENCH_BIN)
+all build: $(LIB) $(KIT) $(LESSON_BIN) $(TOOL_BIN) $(TEST_BIN) $(BENCH_BIN)
 
 # --- compile -------------------------------------------------------------------
 $(BUILD)/%.o: %.c
@@ -94,14 +100,19 @@ $(LIB): $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(LESSON_BIN): $(BUILD)/%: $(BUILD)/%.o $(LIB)
-	$(CC) $(LDFLAGS) $< $(LIB) $(PKG_LIBS) $(LDLIBS) -o $@
+$(KIT): $(KIT_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $^
+
+$(LESSON_BIN): $(BUILD)/%: $(BUILD)/%.o $(KIT) $(LIB)
+	$(CC) $(LDFLAGS) $< $(KIT) $(LIB) $(PKG_LIBS) $(LDLIBS) -o $@
 
 $(TOOL_BIN): $(BUILD)/%: $(BUILD)/%.o $(LIB)
 	$(CC) $(LDFLAGS) $< $(LIB) $(PKG_LIBS) $(LDLIBS) -o $@
 
-$(BENCH_BIN): $(BUILD)/%: $(BUILD)/%.o $(LIB)
-	$(CC) $(LDFLAGS) $< $(LIB) $(PKG_LIBS) $(LDLIBS) -o $@
+$(BENCH_BIN): $(BUILD)/%: $(BUILD)/%.o $(KIT) $(LIB)
+	$(CC) $(LDFLAGS) $< $(KIT) $(LIB) $(PKG_LIBS) $(LDLIBS) -o $@
 
 # The test runner's list of suites is generated from the file names:
 # tests/check_conv.c must define `Suite *conv_suite(void)`.
@@ -115,8 +126,8 @@ $(BUILD)/tests/check_main.o: CPPFLAGS += -I$(BUILD)/tests
 # Tests run the lesson binaries built beside them (build/ or build/san/).
 $(TEST_OBJ): CPPFLAGS += -DCN_BUILD_DIR='"$(BUILD)"'
 
-$(TEST_BIN): $(TEST_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) $(TEST_OBJ) $(LIB) $(PKG_LIBS) $(LDLIBS) -o $@
+$(TEST_BIN): $(TEST_OBJ) $(KIT) $(LIB)
+	$(CC) $(LDFLAGS) $(TEST_OBJ) $(KIT) $(LIB) $(PKG_LIBS) $(LDLIBS) -o $@
 
 # --- run -------------------------------------------------------------------------
 # Lessons write to plots/out/; the tests run the lesson binaries in --quick mode.
