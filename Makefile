@@ -51,7 +51,7 @@ PKGS     := check stb
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
-CPPFLAGS += -I. -DCN_ROOT='"$(CURDIR)"'
+CPPFLAGS += -I.
 CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow $(OPT) $(ARCH) -g \
             -fno-math-errno -fopenmp -MMD -MP $(SANFLAGS)
 LDFLAGS  += -fopenmp $(SANFLAGS)

