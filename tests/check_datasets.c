@@ -15,7 +15,6 @@
  * shifted images, which a plain sum would not.
  */
 #include <check.h>
-#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,13 +25,9 @@
 #include "datasets/dataset.h"
 #include "core/error.h"
 #include "datasets/idx.h"
+#include "tests/support.h"
 
 /* --- helpers ---------------------------------------------------------------- */
-
-static void assert_has(const char *msg, const char *part)
-{
-    ck_assert_msg(strstr(msg, part) != NULL, "message \"%s\" does not contain \"%s\"", msg, part);
-}
 
 static Dataset *load_or_fail(const char *which, int train)
 {
@@ -179,22 +174,6 @@ static void make_tmpdir(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/cn_ds_XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-/* Remove tmpdir and everything below it (two levels are enough here). */
-static void remove_tree(const char *dir, int depth)
-{
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *e;
-    char path[512];
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if (unlink(path) != 0 && depth > 0) remove_tree(path, depth - 1);
-    }
-    closedir(d);
-    rmdir(dir);
 }
 
 static void remove_tmpdir(void) { remove_tree(tmpdir, 3); }

@@ -5,7 +5,6 @@
  * is written into the real plots/out/. The gnuplot scripts are still found
  * in the checkout's plots/ (cn_source_root), as in a lesson. */
 #include <check.h>
-#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 #include "core/image.h"
 #include "core/notebook.h"
 #include "core/plot.h"
+#include "tests/support.h"
 
 /* --- fixture: CONVNET_ROOT in a temporary directory ------------------------------ */
 
@@ -46,21 +46,6 @@ static void setup(void)
     saved_scripts = save_env("CONVNET_SCRIPTS");
     ck_assert_int_eq(setenv("CONVNET_ROOT", tmpdir, 1), 0);
     unsetenv("CONVNET_SCRIPTS");
-}
-
-static void remove_tree(const char *dir, int depth)
-{
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *e;
-    char path[512];
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if (unlink(path) != 0 && depth > 0) remove_tree(path, depth - 1);
-    }
-    closedir(d);
-    rmdir(dir);
 }
 
 static void teardown(void)
