@@ -217,8 +217,7 @@ END_TEST
 START_TEST(missing_files_say_make_datasets)
 {
     /* An empty project root: every loader names the path and the fix. */
-    const char *saved = getenv("CONVNET_ROOT");
-    char *keep = saved ? strdup(saved) : NULL;
+    char *keep = save_env("CONVNET_ROOT");
     ck_assert_int_eq(setenv("CONVNET_ROOT", tmpdir, 1), 0);
     ck_assert_str_eq(cn_project_root(), tmpdir);
     const char *which[2] = { "fashion-mnist", "mnist-sample" };
@@ -249,12 +248,7 @@ START_TEST(missing_files_say_make_datasets)
     assert_has(cn_last_error(), expect);
     assert_has(cn_last_error(), "make datasets");
 
-    if (keep) {
-        setenv("CONVNET_ROOT", keep, 1);
-        free(keep);
-    } else {
-        unsetenv("CONVNET_ROOT");
-    }
+    restore_env("CONVNET_ROOT", &keep);
 }
 END_TEST
 

@@ -23,20 +23,6 @@
 static char tmpdir[64];
 static char *saved_root, *saved_path, *saved_scripts;
 
-static char *save_env(const char *name)
-{
-    const char *v = getenv(name);
-    return v ? strdup(v) : NULL;
-}
-
-static void restore_env(const char *name, char **saved)
-{
-    if (*saved) setenv(name, *saved, 1);
-    else unsetenv(name);
-    free(*saved);
-    *saved = NULL;
-}
-
 static void setup(void)
 {
     strcpy(tmpdir, "/tmp/cn_notebook_XXXXXX");

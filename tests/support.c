@@ -58,6 +58,20 @@ void assert_has(const char *msg, const char *part)
     ck_assert_msg(strstr(msg, part) != NULL, "message \"%s\" does not contain \"%s\"", msg, part);
 }
 
+char *save_env(const char *name)
+{
+    const char *v = getenv(name);
+    return v ? strdup(v) : NULL;
+}
+
+void restore_env(const char *name, char **saved)
+{
+    if (*saved) setenv(name, *saved, 1);
+    else unsetenv(name);
+    free(*saved);
+    *saved = NULL;
+}
+
 void remove_tree(const char *dir, int depth)
 {
     DIR *d = opendir(dir);

@@ -28,6 +28,11 @@ void assert_same_params(Net *a, Net *b, const char *what);
 /* msg contains part, else fail quoting both (for error messages). */
 void assert_has(const char *msg, const char *part);
 
+/* A copy of the environment variable `name` (NULL when unset), and its
+ * restoration: set again as it was, or unset; *saved is freed and zeroed. */
+char *save_env(const char *name);
+void restore_env(const char *name, char **saved);
+
 /* Delete the folder dir with its files, and the folders below it down to
  * `depth` levels (symbolic links are removed, never followed). */
 void remove_tree(const char *dir, int depth);
