@@ -6,6 +6,7 @@
 #   make bench      speed and memory benchmarks
 #   make deps       install missing Debian packages (apt-get; sudo when not root)
 #   make datasets   unpack / convert the datasets into datasets/ (idempotent)
+#   make includes   check that core/ <- datasets/ <- lessons/ and no include goes round
 #   make fuzz       build and run the libFuzzer target for the IDX reader (clang)
 #   make clean
 #
@@ -50,7 +51,7 @@ PKGS     := check stb
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
-CPPFLAGS += -I. -DCN_ROOT='"$(CURDIR)"'
+CPPFLAGS += -I.
 CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow $(OPT) $(ARCH) -g \
             -fno-math-errno -fopenmp -MMD -MP $(SANFLAGS)
 LDFLAGS  += -fopenmp $(SANFLAGS)
@@ -59,6 +60,12 @@ LDLIBS   += -lm
 LIB_SRC   := $(wildcard core/*.c) $(wildcard datasets/*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB       := $(BUILD)/libconvnet.a
+
+# The lesson kit: helpers shared by the lessons, tools, tests and benchmarks
+# (lessons/kit/*.c), a second library linked into every program.
+KIT_SRC   := $(wildcard lessons/kit/*.c)
+KIT_OBJ   := $(KIT_SRC:%.c=$(BUILD)/%.o)
+KIT       := $(BUILD)/libconvnet_kit.a
 
 LESSON_SRC  := $(sort $(wildcard lessons/*.c))
 LESSON_BIN  := $(LESSON_SRC:%.c=$(BUILD)/%)
@@ -76,10 +83,10 @@ TEST_SUPPORT := $(filter-out tests/check_%.c tests/fuzz_%.c,$(wildcard tests/*.c
 TEST_OBJ  := $(SUITE_SRC:%.c=$(BUILD)/%.o) $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
 TEST_BIN  := $(BUILD)/tests/check_all
 
-.PHONY: all build test lessons bench deps datasets fuzz clean FORCE
+.PHONY: all build test lessons bench deps datasets fuzz clean includes FORCE
 .DEFAULT_GOAL := all
 
-all build: $(LIB) $(LESSON_BIN) $(TOOL_BIN) $(TEST_BIN) $(BENCH_BIN)
+all build: $(LIB) $(KIT) $(LESSON_BIN) $(TOOL_BIN) $(TEST_BIN) $(BENCH_BIN)
 
 # --- compile -------------------------------------------------------------------
 $(BUILD)/%.o: %.c
@@ -93,14 +100,19 @@ $(LIB): $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(LESSON_BIN): $(BUILD)/%: $(BUILD)/%.o $(LIB)
-	$(CC) $(LDFLAGS) $< $(LIB) $(PKG_LIBS) $(LDLIBS) -o $@
+$(KIT): $(KIT_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $^
+
+$(LESSON_BIN): $(BUILD)/%: $(BUILD)/%.o $(KIT) $(LIB)
+	$(CC) $(LDFLAGS) $< $(KIT) $(LIB) $(PKG_LIBS) $(LDLIBS) -o $@
 
 $(TOOL_BIN): $(BUILD)/%: $(BUILD)/%.o $(LIB)
 	$(CC) $(LDFLAGS) $< $(LIB) $(PKG_LIBS) $(LDLIBS) -o $@
 
-$(BENCH_BIN): $(BUILD)/%: $(BUILD)/%.o $(LIB)
-	$(CC) $(LDFLAGS) $< $(LIB) $(PKG_LIBS) $(LDLIBS) -o $@
+$(BENCH_BIN): $(BUILD)/%: $(BUILD)/%.o $(KIT) $(LIB)
+	$(CC) $(LDFLAGS) $< $(KIT) $(LIB) $(PKG_LIBS) $(LDLIBS) -o $@
 
 # The test runner's list of suites is generated from the file names:
 # tests/check_conv.c must define `Suite *conv_suite(void)`.
@@ -114,8 +126,8 @@ $(BUILD)/tests/check_main.o: CPPFLAGS += -I$(BUILD)/tests
 # Tests run the lesson binaries built beside them (build/ or build/san/).
 $(TEST_OBJ): CPPFLAGS += -DCN_BUILD_DIR='"$(BUILD)"'
 
-$(TEST_BIN): $(TEST_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) $(TEST_OBJ) $(LIB) $(PKG_LIBS) $(LDLIBS) -o $@
+$(TEST_BIN): $(TEST_OBJ) $(KIT) $(LIB)
+	$(CC) $(LDFLAGS) $(TEST_OBJ) $(KIT) $(LIB) $(PKG_LIBS) $(LDLIBS) -o $@
 
 # --- run -------------------------------------------------------------------------
 # Lessons write to plots/out/; the tests run the lesson binaries in --quick mode.
@@ -133,6 +145,10 @@ lessons:
 	@if [ -z "$(LESSONS_NUM)" ]; then echo "No lessons yet: lessons/NN_name.c files will be run here in order."; fi
 	@set -e; for l in $(LESSONS_NUM:%.c=$(BUILD)/%); do \
 	    echo "=== $$l ==="; $$l; done
+
+# core/ includes only core/, datasets/ only core/ and datasets/; no include cycle.
+includes:
+	@sh tests/includes.sh
 
 bench:
 	@$(MAKE) --no-print-directory deps

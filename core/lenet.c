@@ -89,14 +89,14 @@ int lenet5_fit_image(uint8_t *out, const Net *net, const uint8_t *img, int h, in
     return 0;
 }
 
-Dataset *lenet5_fit_dataset(const Dataset *d, const Net *net)
+LabelledImages *lenet5_fit_dataset(const LabelledImages *d, const Net *net)
 {
     if (!d || !net || d->count < 1) {
         cn_fail("lenet5_fit_dataset: no dataset or network given");
         return NULL;
     }
     const size_t in = (size_t)net->in.h * (size_t)net->in.w;
-    Dataset *o = malloc(sizeof *o);
+    LabelledImages *o = malloc(sizeof *o);
     unsigned char *images = malloc((size_t)d->count * in);
     unsigned char *labels = malloc((size_t)d->count);
     if (!o || !images || !labels) {
@@ -111,8 +111,8 @@ Dataset *lenet5_fit_dataset(const Dataset *d, const Net *net)
     o->width = net->in.w;
     memcpy(labels, d->labels, (size_t)d->count);
     for (int i = 0; i < d->count; i++)
-        if (lenet5_fit_image(images + (size_t)i * in, net, dataset_image(d, i), d->height, d->width)) {
-            dataset_free(o);
+        if (lenet5_fit_image(images + (size_t)i * in, net, labelled_image(d, i), d->height, d->width)) {
+            labelled_images_free(o);
             return NULL;
         }
     return o;

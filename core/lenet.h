@@ -42,7 +42,7 @@
 
 #include <stdint.h>
 
-#include "datasets/dataset.h"
+#include "core/labelled_images.h"
 #include "core/net.h"
 
 #define LENET5_CLASSIC_NAME "lenet5-classic"
@@ -63,7 +63,7 @@ void lenet5_init(Net *net, uint64_t seed);
  * size, the border filled with 0 (background): 28x28 -> 32x32 for the
  * classic network; an unchanged copy when the sizes already agree. NULL with
  * a message when the images are larger than the input or on no memory. */
-Dataset *lenet5_fit_dataset(const Dataset *d, const Net *net);
+LabelledImages *lenet5_fit_dataset(const LabelledImages *d, const Net *net);
 
 /* Centre one (h, w) image of bytes in the network's input field:
  * out (net->in.h, net->in.w), border 0. 0, or -1 when it does not fit. */

@@ -45,11 +45,11 @@
 #ifndef CN_MODEL_IO_H
 #define CN_MODEL_IO_H
 
-#include <stddef.h>
-
+#include "core/files.h"
+#include "core/history.h"
 #include "core/net.h"
 #include "core/optim.h"
-#include "core/train.h"
+#include "core/train_config.h"
 
 #define MODEL_MAGIC "CNNC"
 #define MODEL_VERSION 2
@@ -69,9 +69,5 @@ int checkpoint_save(const char *path, const Net *net, const Sgd *opt, const Trai
  * file was written with other settings (seed, batch, schedule, ...) than
  * cfg's, since continuing would not reproduce the run. 0 or -1. */
 int checkpoint_load(const char *path, Net *net, Sgd *opt, const TrainConfig *cfg, TrainHistory *h);
-
-/* Write n bytes to path atomically (temporary file in the same directory,
- * fflush, fsync, rename). 0 or -1. */
-int file_write_atomic(const char *path, const void *data, size_t n);
 
 #endif

@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "datasets/dataset.h"
 #include "core/image.h"
+#include "core/paths.h"
 
 #define NB_WIDTH 78      /* terminal columns for wrapped text */
 #define NB_PATH_MAX 4096
@@ -176,6 +176,12 @@ Notebook *nb_open_to(const char *lesson_id, const char *title, FILE *term)
      * elsewhere), else <root>/plots/out/<id>. */
     const char *out = getenv("CONVNET_OUT");
     const char *root = out && *out ? out : cn_project_root();
+    if (!root) {
+        char why[768];
+        snprintf(why, sizeof why, "%s", cn_last_error());
+        free(nb);
+        return cn_fail("nb_open: %s", why), NULL;
+    }
     int n = out && *out ? snprintf(nb->dir, sizeof nb->dir, "%s/%s", root, lesson_id)
                         : snprintf(nb->dir, sizeof nb->dir, "%s/plots/out/%s", root, lesson_id);
     int m = snprintf(nb->md_path, sizeof nb->md_path, "%s/notebook.md", nb->dir);

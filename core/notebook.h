@@ -12,7 +12,7 @@
  *
  * Everything a lesson writes goes into one folder,
  * cn_project_root()/plots/out/<lesson_id>/ ($CONVNET_ROOT if set, else the
- * project root; see datasets/dataset.h), with the transcript in notebook.md
+ * checkout the program runs from; see core/paths.h), with the transcript in notebook.md
  * there; images are linked relative to it, so the folder can be moved or
  * published as it is. When the environment variable CONVNET_OUT is set and
  * non-empty, the folder is $CONVNET_OUT/<lesson_id>/ instead: only the

@@ -16,19 +16,19 @@
 
 #include "core/error.h"
 #include "core/image.h"
-
-#ifndef CN_ROOT
-#define CN_ROOT "."
-#endif
+#include "core/paths.h"
 
 extern char **environ;
 
 /* --- where things are ------------------------------------------------------- */
 
+/* The scripts are part of the source tree: $CONVNET_SCRIPTS, else plots/ of
+ * the checkout the program runs from, else of $CONVNET_ROOT. */
 int plot_script_path(char *buf, size_t size, const char *name)
 {
-    const char *dir = getenv("CONVNET_SCRIPTS");
-    int n = dir && *dir ? snprintf(buf, size, "%s/%s", dir, name) : snprintf(buf, size, "%s/plots/%s", CN_ROOT, name);
+    const char *dir = getenv("CONVNET_SCRIPTS"), *src = NULL;
+    if (!(dir && *dir) && !(src = cn_source_root()) && !(src = cn_project_root())) return -1;
+    int n = dir && *dir ? snprintf(buf, size, "%s/%s", dir, name) : snprintf(buf, size, "%s/plots/%s", src, name);
     if (n < 0 || (size_t)n >= size) return cn_fail("plot: the path of script %s is too long", name);
     return 0;
 }

@@ -26,13 +26,14 @@
  *
  * Where things are:
  *   outputs  wherever the caller says; lessons use nb_path (notebook.h), which
- *            puts them under cn_project_root()/plots/out/ (datasets/dataset.h:
- *            $CONVNET_ROOT if set, else the project root CN_ROOT given at
- *            compile time). Tests point CONVNET_ROOT at a temporary directory
- *            so they never write into the real plots/out/.
- *   scripts  in $CONVNET_SCRIPTS if set, else CN_ROOT/plots: the scripts are
- *            part of the source tree, so moving the outputs with CONVNET_ROOT
- *            does not move them.
+ *            puts them under cn_project_root()/plots/out/ (core/paths.h:
+ *            $CONVNET_ROOT if set, else the checkout the program runs from,
+ *            found at run time). Tests point CONVNET_ROOT at a temporary
+ *            directory so they never write into the real plots/out/.
+ *   scripts  in $CONVNET_SCRIPTS if set, else plots/ of the checkout the
+ *            program runs from (cn_source_root), else $CONVNET_ROOT/plots: the
+ *            scripts are part of the source tree, so moving the outputs with
+ *            CONVNET_ROOT does not move them.
  */
 #ifndef CN_PLOT_H
 #define CN_PLOT_H
@@ -42,8 +43,9 @@
 #define PLOT_OK 0
 #define PLOT_DATA_ONLY 1
 
-/* Full path of a plotting script: $CONVNET_SCRIPTS/name or CN_ROOT/plots/name,
- * written into buf. 0, or -1 if it does not fit. */
+/* Full path of a plotting script: $CONVNET_SCRIPTS/name, else
+ * <checkout>/plots/name as above, written into buf. 0, or -1 if there is no
+ * checkout to take it from or it does not fit. */
 int plot_script_path(char *buf, size_t size, const char *name);
 
 /* Curves y_s(x) for s = 0..nseries-1, each npoints long, on shared x (NULL:

@@ -1,4 +1,4 @@
-/* train.c - mini-batch training, evaluation, history files; see train.h. */
+/* train.c - mini-batch training and evaluation; see train.h. */
 #include "core/train.h"
 
 #include <math.h>
@@ -11,52 +11,6 @@
 #include "core/error.h"
 #include "core/loss.h"
 #include "core/model_io.h"
-
-TrainConfig train_defaults(void)
-{
-    return (TrainConfig){ .epochs = 10, .batch = 64, .lr = schedule_constant(0.01f), .momentum = 0.9f,
-                          .weight_decay = 0.0f, .seed = 1, .mean = 0.0f, .std = 1.0f };
-}
-
-/* --- history ---------------------------------------------------------------- */
-
-int train_history_push(TrainHistory *h, const EpochStats *s)
-{
-    if (h->n == h->cap) {
-        int cap = h->cap ? 2 * h->cap : 16;
-        EpochStats *e = realloc(h->e, (size_t)cap * sizeof *e);
-        if (!e) return cn_fail("training history: out of memory");
-        h->e = e;
-        h->cap = cap;
-    }
-    h->e[h->n++] = *s;
-    return 0;
-}
-
-void train_history_free(TrainHistory *h)
-{
-    if (!h) return;
-    free(h->e);
-    *h = (TrainHistory){ 0 };
-}
-
-int train_history_write(const TrainHistory *h, const char *path)
-{
-    const size_t row = 256;
-    size_t cap = ((size_t)h->n + 1) * row, len = 0;
-    char *text = malloc(cap);
-    if (!text) return cn_fail("writing %s: out of memory", path);
-    len += (size_t)snprintf(text, cap, "# epoch train_loss train_acc test_loss test_acc lr seconds images_per_s\n");
-    for (int i = 0; i < h->n && len < cap; i++) {
-        const EpochStats *s = &h->e[i];
-        len += (size_t)snprintf(text + len, cap - len, "%d %.6f %.6f %.6f %.6f %.6g %.3f %.1f\n", s->epoch,
-                                s->train_loss, s->train_acc, s->test_loss, s->test_acc, s->lr, s->seconds,
-                                s->images_per_s);
-    }
-    int rc = len < cap ? file_write_atomic(path, text, len) : cn_fail("writing %s: a history row is too long", path);
-    free(text);
-    return rc;
-}
 
 /* --- random streams per epoch ---------------------------------------------- */
 
@@ -153,7 +107,7 @@ static void progress_epoch(Progress *p, const EpochStats *s)
 
 /* --- checks ------------------------------------------------------------------ */
 
-static int check_data(const Net *net, const Dataset *ds, const char *role)
+static int check_data(const Net *net, const LabelledImages *ds, const char *role)
 {
     Shape o = net_out_shape(net);
     if (!ds || ds->count < 1 || !ds->images || !ds->labels)
@@ -199,12 +153,13 @@ void eval_result_free(EvalResult *r)
 
 enum { EVAL_BATCH = 100 };
 
-int net_evaluate(Net *net, const Dataset *ds, int limit, EvalResult *r)
+int net_evaluate(Net *net, const LabelledImages *ds, int limit, EvalResult *r)
 {
     return net_evaluate_views(net, ds, limit, NULL, 1, NULL, r);
 }
 
-int net_evaluate_views(Net *net, const Dataset *ds, int limit, ViewFn fn, int nviews, void *ctx, EvalResult *r)
+int net_evaluate_views(Net *net, const LabelledImages *ds, int limit, ViewFn fn, int nviews, void *ctx,
+                       EvalResult *r)
 {
     if (!r) return cn_fail("net_evaluate: no result given");
     eval_result_free(r);
@@ -240,7 +195,7 @@ int net_evaluate_views(Net *net, const Dataset *ds, int limit, ViewFn fn, int nv
         if (rc) break;
         float loss = 0.0f;
         for (int v = 0; v < nviews; v++) {
-            net_input_from_u8(net, x, dataset_image(ds, start), (size_t)B * in);
+            net_input_from_u8(net, x, labelled_image(ds, start), (size_t)B * in);
             if (fn)
                 for (int s = 0; s < B; s++) fn(x + (size_t)s * in, net->in.c, net->in.h, net->in.w, v, ctx);
             const float *logits = net_forward(net, x, B);
@@ -402,8 +357,8 @@ static int halves_step(Net *net, Net *rep, Scratch *w, int B, int K, size_t in, 
 }
 
 /* One epoch over the first N images in the epoch's shuffled order. */
-static int train_epoch(Net *net, Sgd *opt, const Dataset *ds, int N, const TrainConfig *cfg, int e, Scratch *w,
-                       Progress *pg, EpochStats *st)
+static int train_epoch(Net *net, Sgd *opt, const LabelledImages *ds, int N, const TrainConfig *cfg, int e,
+                       Scratch *w, Progress *pg, EpochStats *st)
 {
     const int K = ds->nclasses, nb = (N + cfg->batch - 1) / cfg->batch;
     const size_t in = shape_size(net->in);
@@ -424,7 +379,7 @@ static int train_epoch(Net *net, Sgd *opt, const Dataset *ds, int N, const Train
         for (int s = 0; s < B; s++) {
             int i = w->idx[first + s];
             float *xs = w->x + (size_t)s * in;
-            net_input_from_u8(net, xs, dataset_image(ds, i), in);
+            net_input_from_u8(net, xs, labelled_image(ds, i), in);
             if (cfg->augment) cfg->augment(xs, net->in.c, net->in.h, net->in.w, &aug, cfg->augment_ctx);
             w->y[s] = ds->labels[i];
             if (w->y[s] >= K)
@@ -469,7 +424,8 @@ static int train_epoch(Net *net, Sgd *opt, const Dataset *ds, int N, const Train
     return 0;
 }
 
-int train_run(Net *net, const Dataset *train, const Dataset *test, const TrainConfig *cfg, TrainHistory *out)
+int train_run(Net *net, const LabelledImages *train, const LabelledImages *test, const TrainConfig *cfg,
+              TrainHistory *out)
 {
     TrainHistory h = { 0 };
     Scratch w = { 0 };

@@ -9,12 +9,6 @@
 #include "core/error.h"
 #include "datasets/idx.h"
 
-/* The Makefile passes the absolute project root; a build without it falls
- * back to the working directory. */
-#ifndef CN_ROOT
-#define CN_ROOT "."
-#endif
-
 /* --- the known datasets ----------------------------------------------------- */
 
 static const char *const fashion_names[10] = {
@@ -36,24 +30,6 @@ static const DatasetKind kinds[] = {
     { "fashion-mnist", "train", "t10k", 10, fashion_names },
     { "mnist-sample", "train", "test", 10, digit_names },
 };
-
-/* --- project root ------------------------------------------------------------ */
-
-const char *cn_project_root(void)
-{
-    const char *env = getenv("CONVNET_ROOT");
-    return env && env[0] ? env : CN_ROOT;
-}
-
-int cn_project_path(char *buf, size_t size, const char *rel)
-{
-    if (!buf || size == 0 || !rel) return cn_fail("cn_project_path: NULL or empty buffer");
-    int n = snprintf(buf, size, "%s/%s", cn_project_root(), rel);
-    if (n < 0 || (size_t)n >= size)
-        return cn_fail("cn_project_path: \"%s/%s\" does not fit in %zu bytes", cn_project_root(),
-                       rel, size);
-    return 0;
-}
 
 /* --- loading ------------------------------------------------------------------ */
 
@@ -143,19 +119,13 @@ Dataset *dataset_load(const char *which, int train)
         cn_fail("dataset_load: which is NULL");
         return NULL;
     }
+    const char *root = cn_project_root();
+    if (!root) return NULL;
     char dir[4096];
-    int n = snprintf(dir, sizeof dir, "%s/datasets/%s", cn_project_root(), which);
+    int n = snprintf(dir, sizeof dir, "%s/datasets/%s", root, which);
     if (n < 0 || (size_t)n >= sizeof dir) {
-        cn_fail("dataset_load(%s): project root \"%s\" is too long", which, cn_project_root());
+        cn_fail("dataset_load(%s): project root \"%s\" is too long", which, root);
         return NULL;
     }
     return dataset_load_dir(dir, which, train);
-}
-
-void dataset_free(Dataset *d)
-{
-    if (!d) return;
-    free(d->images);
-    free(d->labels);
-    free(d);
 }

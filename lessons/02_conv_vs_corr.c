@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/cli.h"
+#include "lessons/kit/cli.h"
 #include "core/conv.h"
 #include "datasets/dataset.h"
 #include "core/error.h"

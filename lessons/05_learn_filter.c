@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/cli.h"
+#include "lessons/kit/cli.h"
 #include "core/conv.h"
 #include "core/conv_layer.h"
 #include "datasets/dataset.h"

@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "core/activation.h"
-#include "core/cli.h"
+#include "lessons/kit/cli.h"
 #include "core/conv.h"
 #include "core/conv_layer.h"
 #include "core/dense.h"

@@ -30,7 +30,7 @@
 #include <unistd.h>
 
 #include "core/activation.h"
-#include "core/cli.h"
+#include "lessons/kit/cli.h"
 #include "core/conv_layer.h"
 #include "datasets/dataset.h"
 #include "core/error.h"

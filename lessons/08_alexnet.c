@@ -32,7 +32,7 @@
 
 #include "core/activation.h"
 #include "core/alexnet.h"
-#include "core/cli.h"
+#include "lessons/kit/cli.h"
 #include "core/conv_layer.h"
 #include "datasets/dataset.h"
 #include "core/dropout.h"

@@ -36,7 +36,7 @@
 #include <unistd.h>
 
 #include "core/alexnet.h"
-#include "core/cli.h"
+#include "lessons/kit/cli.h"
 #include "core/conv.h"
 #include "core/conv_layer.h"
 #include "datasets/dataset.h"

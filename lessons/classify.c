@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/cli.h"
+#include "lessons/kit/cli.h"
 #include "datasets/dataset.h"
 #include "core/error.h"
 #include "core/image.h"

@@ -35,6 +35,7 @@
 #include "core/pool.h"
 #include "core/rng.h"
 #include "core/train.h"
+#include "tests/support.h"
 
 static Net *build(const AlexNetOptions *o)
 {
@@ -600,17 +601,6 @@ static Net *fresh(void)
     return net;
 }
 
-static void expect_same_params(Net *a, Net *b, const char *what)
-{
-    for (int k = 0; k < net_nparams(a); k++) {
-        Param *p = net_param(a, k, NULL), *q = net_param(b, k, NULL);
-        size_t at = 0;
-        while (at < p->n && memcmp(&p->value[at], &q->value[at], sizeof(float)) == 0) at++;
-        ck_assert_msg(at == p->n, "%s: param %d (%s) differs first at %zu: %.9g vs %.9g", what, k, p->name, at,
-                      (double)p->value[at], (double)q->value[at]);
-    }
-}
-
 START_TEST(resume_equals_uninterrupted)
 {
     snprintf(dir, sizeof dir, "/tmp/check_alexnet_XXXXXX");
@@ -640,7 +630,7 @@ START_TEST(resume_equals_uninterrupted)
     cfg.resume = 1;
     ck_assert_msg(train_run(b, train, test, &cfg, &part) == 0, "%s", cn_last_error());
     ck_assert_int_eq(part.n, 3);
-    expect_same_params(a, b, "resumed vs uninterrupted");
+    assert_same_params(a, b, "resumed vs uninterrupted");
     for (int e = 0; e < 3; e++) {
         ck_assert_msg(full.e[e].train_loss == part.e[e].train_loss && full.e[e].test_acc == part.e[e].test_acc,
                       "epoch %d: loss %.17g vs %.17g, test accuracy %.17g vs %.17g", e + 1, full.e[e].train_loss,
@@ -674,7 +664,7 @@ START_TEST(same_bits_at_1_and_2_threads)
     Net *b = fresh();
     ck_assert_msg(train_run(b, train, NULL, &cfg, &h2) == 0, "%s", cn_last_error());
     omp_set_num_threads(saved);
-    expect_same_params(a, b, "1 vs 2 threads");
+    assert_same_params(a, b, "1 vs 2 threads");
     ck_assert(h1.e[0].train_loss == h2.e[0].train_loss);
     train_history_free(&h1);
     train_history_free(&h2);

@@ -2,7 +2,7 @@
 #include <check.h>
 #include <string.h>
 
-#include "core/cli.h"
+#include "lessons/kit/cli.h"
 #include "core/error.h"
 
 static int quick, epochs;

@@ -9,19 +9,11 @@
 #include "core/kernels.h"
 #include "core/rng.h"
 #include "core/tensor.h"
+#include "tests/support.h"
 
 /* --- helpers ---------------------------------------------------------------- */
 
 #define MAXN 512 /* largest array any test here uses */
-
-static void assert_close(const float *got, const float *want, size_t n, float tol,
-                         const char *what)
-{
-    size_t at;
-    float d = max_abs_diff(got, want, n, &at);
-    ck_assert_msg(d <= tol, "%s: largest |difference| %g at index %zu (got %g, want %g), tol %g",
-                  what, d, at, got[at], want[at], tol);
-}
 
 static void fill_random(Rng *r, float *a, int n)
 {

@@ -19,25 +19,13 @@
 #include "core/layer.h"
 #include "core/rng.h"
 #include "core/tensor.h"
+#include "tests/support.h"
 
 /* --- helpers ----------------------------------------------------------------------- */
-
-static int verbose(void)
-{
-    const char *v = getenv("CK_VERBOSITY");
-    return v && strcmp(v, "verbose") == 0;
-}
 
 static void fill(float *a, size_t n, Rng *r, float lo, float hi)
 {
     for (size_t i = 0; i < n; i++) a[i] = rng_range(r, lo, hi);
-}
-
-static float *alloc_floats(size_t n)
-{
-    float *p = calloc(n ? n : 1, sizeof *p);
-    ck_assert_msg(p != NULL, "out of memory for %zu floats", n);
-    return p;
 }
 
 static float max_abs(const float *a, size_t n)
@@ -45,24 +33,6 @@ static float max_abs(const float *a, size_t n)
     float m = 0.0f;
     for (size_t i = 0; i < n; i++) m = fmaxf(m, fabsf(a[i]));
     return m;
-}
-
-/* |a - b| <= tol everywhere, else fail naming the largest difference. */
-static void assert_close(const float *a, const float *b, size_t n, float tol, const char *what)
-{
-    size_t at = 0;
-    float d = max_abs_diff(a, b, n, &at);
-    ck_assert_msg(d <= tol, "%s: max |diff| %g at index %zu (%.9g vs %.9g), tolerance %g", what,
-                  (double)d, at, n ? (double)a[at] : 0.0, n ? (double)b[at] : 0.0, (double)tol);
-}
-
-/* Bit-identical, else fail naming the first difference. */
-static void assert_same_bits(const float *a, const float *b, size_t n, const char *what)
-{
-    for (size_t i = 0; i < n; i++)
-        ck_assert_msg(memcmp(&a[i], &b[i], sizeof a[i]) == 0,
-                      "%s: first difference at index %zu: %.9g vs %.9g (max |diff| %g)", what, i,
-                      (double)a[i], (double)b[i], (double)max_abs_diff(a, b, n, NULL));
 }
 
 static Conv2dConfig cfg_of(int oc, int kh, int kw, int sh, int sw, int pt, int pb, int pl, int pr,

@@ -15,7 +15,6 @@
  * shifted images, which a plain sum would not.
  */
 #include <check.h>
-#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,13 +25,9 @@
 #include "datasets/dataset.h"
 #include "core/error.h"
 #include "datasets/idx.h"
+#include "tests/support.h"
 
 /* --- helpers ---------------------------------------------------------------- */
-
-static void assert_has(const char *msg, const char *part)
-{
-    ck_assert_msg(strstr(msg, part) != NULL, "message \"%s\" does not contain \"%s\"", msg, part);
-}
 
 static Dataset *load_or_fail(const char *which, int train)
 {
@@ -181,22 +176,6 @@ static void make_tmpdir(void)
     ck_assert_ptr_nonnull(mkdtemp(tmpdir));
 }
 
-/* Remove tmpdir and everything below it (two levels are enough here). */
-static void remove_tree(const char *dir, int depth)
-{
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *e;
-    char path[512];
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if (unlink(path) != 0 && depth > 0) remove_tree(path, depth - 1);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
 static void remove_tmpdir(void) { remove_tree(tmpdir, 3); }
 
 /* Write tmpdir/<prefix>-images-idx3-ubyte (n images of h x w, pixel = index)
@@ -238,8 +217,7 @@ END_TEST
 START_TEST(missing_files_say_make_datasets)
 {
     /* An empty project root: every loader names the path and the fix. */
-    const char *saved = getenv("CONVNET_ROOT");
-    char *keep = saved ? strdup(saved) : NULL;
+    char *keep = save_env("CONVNET_ROOT");
     ck_assert_int_eq(setenv("CONVNET_ROOT", tmpdir, 1), 0);
     ck_assert_str_eq(cn_project_root(), tmpdir);
     const char *which[2] = { "fashion-mnist", "mnist-sample" };
@@ -270,36 +248,7 @@ START_TEST(missing_files_say_make_datasets)
     assert_has(cn_last_error(), expect);
     assert_has(cn_last_error(), "make datasets");
 
-    if (keep) {
-        setenv("CONVNET_ROOT", keep, 1);
-        free(keep);
-    } else {
-        unsetenv("CONVNET_ROOT");
-    }
-}
-END_TEST
-
-START_TEST(project_root)
-{
-    const char *saved = getenv("CONVNET_ROOT");
-    char *keep = saved ? strdup(saved) : NULL;
-    unsetenv("CONVNET_ROOT");
-    ck_assert_str_eq(cn_project_root(), CN_ROOT);
-    setenv("CONVNET_ROOT", "", 1);   /* empty counts as unset */
-    ck_assert_str_eq(cn_project_root(), CN_ROOT);
-    setenv("CONVNET_ROOT", "/some/where", 1);
-    char buf[64];
-    ck_assert_int_eq(cn_project_path(buf, sizeof buf, "datasets/photos/camera.png"), 0);
-    ck_assert_str_eq(buf, "/some/where/datasets/photos/camera.png");
-    char small[16];
-    ck_assert_int_eq(cn_project_path(small, sizeof small, "datasets/photos/camera.png"), -1);
-    assert_has(cn_last_error(), "does not fit");
-    if (keep) {
-        setenv("CONVNET_ROOT", keep, 1);
-        free(keep);
-    } else {
-        unsetenv("CONVNET_ROOT");
-    }
+    restore_env("CONVNET_ROOT", &keep);
 }
 END_TEST
 
@@ -362,7 +311,6 @@ Suite *datasets_suite(void)
     tcase_add_checked_fixture(tc, make_tmpdir, remove_tmpdir);
     tcase_add_test(tc, loads_a_small_pair);
     tcase_add_test(tc, missing_files_say_make_datasets);
-    tcase_add_test(tc, project_root);
     tcase_add_test(tc, rejects_mismatched_files);
     suite_add_tcase(s, tc);
     return s;

@@ -12,14 +12,7 @@
 #include "tests/gradcheck.h"
 #include "core/rng.h"
 #include "core/tensor.h"
-
-static void expect_close(const float *got, const float *want, size_t n, float tol, const char *what)
-{
-    size_t at;
-    float d = max_abs_diff(got, want, n, &at);
-    ck_assert_msg(d <= tol, "%s: max |diff| %g at %zu (got %.9g, want %.9g)", what, (double)d, at,
-                  (double)got[at], (double)want[at]);
-}
+#include "tests/support.h"
 
 START_TEST(forward_by_hand)
 {
@@ -31,11 +24,11 @@ START_TEST(forward_by_hand)
     float y[4];
     dense_forward(y, x, W, b, 2, 3, 2);
     const float want[4] = { -1.5f, -3.0f, 4.5f, 12.0f };
-    expect_close(y, want, 4, 0.0f, "y");
+    assert_close(y, want, 4, 0.0f, "y");
     /* no bias */
     dense_forward(y, x, W, NULL, 2, 3, 2);
     const float want_nb[4] = { -2.0f, -2.0f, 4.0f, 13.0f };
-    expect_close(y, want_nb, 4, 0.0f, "y without bias");
+    assert_close(y, want_nb, 4, 0.0f, "y without bias");
 }
 END_TEST
 
@@ -49,15 +42,15 @@ START_TEST(backward_by_hand_accumulates)
     float dx[6] = { 0 }, dW[6] = { 0 }, db[2] = { 0 };
     dense_backward(dx, dW, db, dy, x, W, 2, 3, 2);
     const float wdx[6] = { 1, 2, 3, 4, 5, 6 }, wdW[6] = { 1, 0, -1, 2, 1, 0 }, wdb[2] = { 1, 1 };
-    expect_close(dx, wdx, 6, 0.0f, "dx");
-    expect_close(dW, wdW, 6, 0.0f, "dW");
-    expect_close(db, wdb, 2, 0.0f, "db");
+    assert_close(dx, wdx, 6, 0.0f, "dx");
+    assert_close(dW, wdW, 6, 0.0f, "dW");
+    assert_close(db, wdb, 2, 0.0f, "db");
     dense_backward(dx, dW, db, dy, x, W, 2, 3, 2);
     float w2[6];
     for (int i = 0; i < 6; i++) w2[i] = 2.0f * wdx[i];
-    expect_close(dx, w2, 6, 0.0f, "dx after two calls");
+    assert_close(dx, w2, 6, 0.0f, "dx after two calls");
     for (int i = 0; i < 6; i++) w2[i] = 2.0f * wdW[i];
-    expect_close(dW, w2, 6, 0.0f, "dW after two calls");
+    assert_close(dW, w2, 6, 0.0f, "dW after two calls");
     ck_assert_float_eq(db[0], 2.0f);
     /* NULL outputs are skipped */
     dense_backward(NULL, NULL, db, dy, x, W, 2, 3, 2);

@@ -12,6 +12,7 @@
 
 #include "core/error.h"
 #include "datasets/idx.h"
+#include "tests/support.h"
 
 /* --- fixture: a temporary directory, emptied and removed afterwards -------- */
 
@@ -23,20 +24,7 @@ static void make_tmpdir(void)
     ck_assert_ptr_nonnull(mkdtemp(tmpdir));
 }
 
-static void remove_tmpdir(void)
-{
-    DIR *d = opendir(tmpdir);
-    if (!d) return;
-    struct dirent *e;
-    char path[512];
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-        snprintf(path, sizeof path, "%s/%s", tmpdir, e->d_name);
-        if (rmdir(path) != 0) unlink(path);
-    }
-    closedir(d);
-    rmdir(tmpdir);
-}
+static void remove_tmpdir(void) { remove_tree(tmpdir, 1); }
 
 /* --- helpers ---------------------------------------------------------------- */
 
@@ -67,11 +55,6 @@ static void write_file(const char *name, const unsigned char *bytes, size_t len,
     ck_assert_ptr_nonnull(f);
     if (len) ck_assert_uint_eq(fwrite(bytes, 1, len, f), len);
     ck_assert_int_eq(fclose(f), 0);
-}
-
-static void assert_has(const char *msg, const char *part)
-{
-    ck_assert_msg(strstr(msg, part) != NULL, "message \"%s\" does not contain \"%s\"", msg, part);
 }
 
 /* Load tmpdir/name holding `bytes`; expect failure, a zeroed Idx, and a

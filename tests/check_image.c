@@ -1,7 +1,6 @@
 /* check_image.c - PNG round trips, gray-level mappings, montages, the bitmap
  * font, and clear errors for missing, corrupt and truncated files. */
 #include <check.h>
-#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include "core/image.h"
 #include "core/rng.h"
 #include "core/tensor.h"
+#include "tests/support.h"
 
 /* --- fixture: a temporary directory, removed afterwards ---------------------- */
 
@@ -24,21 +24,6 @@ static void make_tmpdir(void)
     ck_assert_ptr_nonnull(mkdtemp(tmpdir));
 }
 
-static void remove_tree(const char *dir, int depth)
-{
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *e;
-    char path[512];
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if (unlink(path) != 0 && depth > 0) remove_tree(path, depth - 1);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
 static void remove_tmpdir(void) { remove_tree(tmpdir, 4); }
 
 static const char *tmp(const char *name)
@@ -48,15 +33,6 @@ static const char *tmp(const char *name)
     k = (k + 1) % 4;
     snprintf(buf[k], sizeof buf[k], "%s/%s", tmpdir, name);
     return buf[k];
-}
-
-/* Largest |a - b| with its index, reported on failure. */
-static void assert_close(const float *a, const float *b, size_t n, float tol)
-{
-    size_t where = 0;
-    float worst = max_abs_diff(a, b, n, &where);
-    ck_assert_msg(worst <= tol, "largest difference %g at index %zu (got %g, want %g), tolerance %g", (double)worst,
-                  where, (double)a[where], (double)b[where], (double)tol);
 }
 
 static int file_bytes(const char *path, unsigned char *buf, size_t cap, size_t *len)
@@ -94,7 +70,7 @@ START_TEST(png_round_trip_gray)
     ck_assert_int_eq(im->h, H);
     ck_assert_int_eq(im->w, W);
     /* 8-bit rounding: within half a level, 0 and 1 exact */
-    assert_close(im->data, px, H * W, 0.5f / 255.0f + 1e-6f);
+    assert_close(im->data, px, H * W, 0.5f / 255.0f + 1e-6f, "gray PNG read back");
     ck_assert_float_eq(im->data[0], 0.0f);
     ck_assert_float_eq(im->data[1], 1.0f);
     image_free(im);
@@ -112,7 +88,7 @@ START_TEST(png_round_trip_rgb_planar)
     ck_assert_msg(im != NULL, "%s", cn_last_error());
     ck_assert_int_eq(im->c, 3);
     /* planar (c, y, x): every channel plane comes back in its own place */
-    assert_close(im->data, px, 3 * H * W, 1.0f / 255.0f);
+    assert_close(im->data, px, 3 * H * W, 1.0f / 255.0f, "RGB PNG read back");
     image_free(im);
 
     /* read as gray: stb's luminance (77 R + 150 G + 29 B) / 256 of pure red */
@@ -132,7 +108,7 @@ START_TEST(png_write_clamps_and_makes_dirs)
     Image *im = image_load(tmp("a/b/c/clamp.png"), 1);
     ck_assert_msg(im != NULL, "%s", cn_last_error());
     float want[4] = { 0.0f, 128.0f / 255.0f, 1.0f, 0.0f };
-    assert_close(im->data, want, 4, 1e-6f);
+    assert_close(im->data, want, 4, 1e-6f, "clamped PNG read back");
     image_free(im);
 
     /* a file where a directory should be */
@@ -227,7 +203,7 @@ START_TEST(map_modes_on_known_values)
     const float sym[4] = { -2.0f, 0.0f, 1.0f, 2.0f };
     map_to_unit(out, sym, 4, MAP_SYMMETRIC, &lo, &hi);
     const float sym_want[4] = { 0.0f, 0.5f, 0.75f, 1.0f };
-    assert_close(out, sym_want, 4, 1e-6f);
+    assert_close(out, sym_want, 4, 1e-6f, "MAP_SYMMETRIC");
     ck_assert_float_eq(lo, -2.0f);
     ck_assert_float_eq(hi, 2.0f);
 
@@ -235,19 +211,19 @@ START_TEST(map_modes_on_known_values)
     const float lop[3] = { 0.0f, 4.0f, -1.0f };
     map_to_unit(out, lop, 3, MAP_SYMMETRIC, &lo, &hi);
     const float lop_want[3] = { 0.5f, 1.0f, 0.375f };
-    assert_close(out, lop_want, 3, 1e-6f);
+    assert_close(out, lop_want, 3, 1e-6f, "MAP_SYMMETRIC, lopsided");
 
     const float mm[4] = { -3.0f, 1.0f, 5.0f, 3.0f };
     map_to_unit(out, mm, 4, MAP_MINMAX, &lo, &hi);
     const float mm_want[4] = { 0.0f, 0.5f, 1.0f, 0.75f };
-    assert_close(out, mm_want, 4, 1e-6f);
+    assert_close(out, mm_want, 4, 1e-6f, "MAP_MINMAX");
     ck_assert_float_eq(lo, -3.0f);
     ck_assert_float_eq(hi, 5.0f);
 
     const float cl[4] = { -1.0f, 0.25f, 2.0f, 1.0f };
     map_to_unit(out, cl, 4, MAP_CLAMP01, &lo, &hi);
     const float cl_want[4] = { 0.0f, 0.25f, 1.0f, 1.0f };
-    assert_close(out, cl_want, 4, 1e-6f);
+    assert_close(out, cl_want, 4, 1e-6f, "MAP_CLAMP01");
 
     /* constant maps are mid-gray; NaN stays out of the range and is drawn black */
     const float flat[3] = { 7.0f, 7.0f, 7.0f };

@@ -13,19 +13,12 @@
 #include "core/lrn.h"
 #include "core/rng.h"
 #include "core/tensor.h"
+#include "tests/support.h"
 
 static void run_forward(Layer *l, float *y, const float *x, int B)
 {
     ck_assert_int_eq(layer_reserve(l, B), 0);
     l->ops->forward(l, y, x, B);
-}
-
-static void expect_close(const float *got, const float *want, size_t n, float tol, const char *what)
-{
-    size_t at;
-    float d = max_abs_diff(got, want, n, &at);
-    ck_assert_msg(d <= tol, "%s: max |diff| %g at %zu (got %.9g, want %.9g)", what, (double)d, at,
-                  (double)got[at], (double)want[at]);
 }
 
 START_TEST(forward_by_hand)
@@ -44,11 +37,11 @@ START_TEST(forward_by_hand)
     ck_assert_int_eq(layer_setup(raw, (Shape){ 3, 1, 1 }), 0);
     ck_assert_int_eq(layer_setup(pt, (Shape){ 3, 1, 1 }), 0);
     run_forward(raw, y, x, 1);
-    expect_close(y, want, 3, 1e-7f, "paper alpha");
+    assert_close(y, want, 3, 1e-7f, "paper alpha");
     const float s_want[3] = { 6, 15, 14 };
-    expect_close(((Lrn *)raw)->scale, s_want, 3, 0.0f, "scale kept for backward");
+    assert_close(((Lrn *)raw)->scale, s_want, 3, 0.0f, "scale kept for backward");
     run_forward(pt, y, x, 1);
-    expect_close(y, want, 3, 1e-7f, "PyTorch alpha");
+    assert_close(y, want, 3, 1e-7f, "PyTorch alpha");
     layer_free(raw);
     layer_free(pt);
 }
@@ -66,7 +59,7 @@ START_TEST(even_window_and_beta)
     ck_assert_ptr_nonnull(l);
     ck_assert_int_eq(layer_setup(l, (Shape){ 3, 1, 1 }), 0);
     run_forward(l, y, x, 1);
-    expect_close(y, want, 3, 1e-7f, "n = 2");
+    assert_close(y, want, 3, 1e-7f, "n = 2");
     layer_free(l);
 }
 END_TEST

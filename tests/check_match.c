@@ -11,6 +11,7 @@
 #include "core/kernels.h"
 #include "core/match.h"
 #include "core/tensor.h"
+#include "tests/support.h"
 
 static const Kernel *must_find(const char *name)
 {
@@ -22,14 +23,6 @@ static const Kernel *must_find(const char *name)
 static void expect_near(double got, double want, double tol, const char *what)
 {
     ck_assert_msg(fabs(got - want) <= tol, "%s: got %.12g, want %.12g (diff %.3g)", what, got, want, fabs(got - want));
-}
-
-static void assert_close(const float *got, const float *want, size_t n, float tol, const char *what)
-{
-    size_t at;
-    const float d = max_abs_diff(got, want, n, &at);
-    ck_assert_msg(d <= tol, "%s: largest |difference| %g at index %zu (got %g, want %g), tol %g", what, d, at,
-                  got[at], want[at], tol);
 }
 
 /* --- the cosine ------------------------------------------------------------------ */

@@ -18,6 +18,7 @@
 #include "core/optim.h"
 #include "core/rng.h"
 #include "core/train.h"
+#include "tests/support.h"
 
 static char dir[64];
 static char path[128];
@@ -29,20 +30,7 @@ static void make_dir(void)
     snprintf(path, sizeof path, "%s/model.cnnc", dir);
 }
 
-static void remove_dir(void)
-{
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *e;
-    char p[512];
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-            unlink(p);
-        }
-    closedir(d);
-    rmdir(dir);
-}
+static void remove_dir(void) { remove_tree(dir, 0); }
 
 /* conv 4 3x3 (pad 1) -> relu -> dropout -> dense 3 on 1x6x6; `oc` changes
  * the conv's shape for the mismatch test. */
@@ -64,16 +52,6 @@ static Net *build(const char *name, int oc, uint64_t init_seed)
             for (size_t i = 0; i < p->n; i++) p->value[i] = rng_normal(&r);
     }
     return net;
-}
-
-static void expect_same_params(Net *a, Net *b)
-{
-    ck_assert_int_eq(net_nparams(a), net_nparams(b));
-    for (int k = 0; k < net_nparams(a); k++) {
-        Param *p = net_param(a, k, NULL), *q = net_param(b, k, NULL);
-        ck_assert_uint_eq(p->n, q->n);
-        ck_assert_msg(memcmp(p->value, q->value, p->n * sizeof(float)) == 0, "param %d (%s) differs", k, p->name);
-    }
 }
 
 static unsigned char *read_file(const char *p, size_t *n)
@@ -105,7 +83,7 @@ static void expect_refused(const char *p, const char *want1, const char *want2)
     ck_assert_msg(strstr(e, p) != NULL, "message does not name the file: %s", e);
     ck_assert_msg(strstr(e, want1) != NULL, "message lacks \"%s\": %s", want1, e);
     ck_assert_msg(!want2 || strstr(e, want2) != NULL, "message lacks \"%s\": %s", want2, e);
-    expect_same_params(net, before);
+    assert_same_params(net, before, "after the refused load");
     net_free(net);
     net_free(before);
 }
@@ -117,13 +95,13 @@ START_TEST(round_trip_is_exact)
     ck_assert_int_eq(net_set_input_norm(a, 0.1307f, 0.3081f), 0);
     ck_assert_int_eq(net_save(a, path), 0);
     ck_assert_int_eq(net_load(b, path), 0);
-    expect_same_params(a, b);
+    assert_same_params(a, b, "saved and loaded");
     ck_assert_float_eq(b->in_mean, 0.1307f);
     ck_assert_float_eq(b->in_std, 0.3081f);
     /* Saving over an existing file replaces it. */
     ck_assert_int_eq(net_save(b, path), 0);
     ck_assert_int_eq(net_load(a, path), 0);
-    expect_same_params(a, b);
+    assert_same_params(a, b, "saved over and loaded");
     /* The temporary file is gone: the directory holds only model.cnnc. */
     DIR *d = opendir(dir);
     ck_assert_ptr_nonnull(d);
@@ -270,10 +248,10 @@ START_TEST(checkpoint_round_trip)
     ck_assert_int_eq(checkpoint_save(path, a, oa, &cfg, &h), 0);
     /* net_load reads the params of a checkpoint too */
     ck_assert_int_eq(net_load(b, path), 0);
-    expect_same_params(a, b);
+    assert_same_params(a, b, "net_load of a checkpoint");
 
     ck_assert_int_eq(checkpoint_load(path, b, ob, &cfg, &got), 0);
-    expect_same_params(a, b);
+    assert_same_params(a, b, "checkpoint_load");
     for (int k = 0; k < oa->n; k++)
         ck_assert(memcmp(oa->velocity[k], ob->velocity[k], oa->param[k]->n * sizeof(float)) == 0);
     Dropout *db = (Dropout *)net_layer(b, 2);

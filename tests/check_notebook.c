@@ -3,9 +3,8 @@
  *
  * Every test points CONVNET_ROOT at a fresh temporary directory, so nothing
  * is written into the real plots/out/. The gnuplot scripts are still found
- * in the project's plots/ (CN_ROOT), as in a lesson. */
+ * in the checkout's plots/ (cn_source_root), as in a lesson. */
 #include <check.h>
-#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,25 +16,12 @@
 #include "core/image.h"
 #include "core/notebook.h"
 #include "core/plot.h"
+#include "tests/support.h"
 
 /* --- fixture: CONVNET_ROOT in a temporary directory ------------------------------ */
 
 static char tmpdir[64];
 static char *saved_root, *saved_path, *saved_scripts;
-
-static char *save_env(const char *name)
-{
-    const char *v = getenv(name);
-    return v ? strdup(v) : NULL;
-}
-
-static void restore_env(const char *name, char **saved)
-{
-    if (*saved) setenv(name, *saved, 1);
-    else unsetenv(name);
-    free(*saved);
-    *saved = NULL;
-}
 
 static void setup(void)
 {
@@ -46,21 +32,6 @@ static void setup(void)
     saved_scripts = save_env("CONVNET_SCRIPTS");
     ck_assert_int_eq(setenv("CONVNET_ROOT", tmpdir, 1), 0);
     unsetenv("CONVNET_SCRIPTS");
-}
-
-static void remove_tree(const char *dir, int depth)
-{
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *e;
-    char path[512];
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if (unlink(path) != 0 && depth > 0) remove_tree(path, depth - 1);
-    }
-    closedir(d);
-    rmdir(dir);
 }
 
 static void teardown(void)

@@ -19,36 +19,9 @@
 #include "core/pool.h"
 #include "core/rng.h"
 #include "core/tensor.h"
+#include "tests/support.h"
 
 /* --- helpers ----------------------------------------------------------------------- */
-
-static int verbose(void)
-{
-    const char *v = getenv("CK_VERBOSITY");
-    return v && strcmp(v, "verbose") == 0;
-}
-
-static float *alloc_floats(size_t n)
-{
-    float *p = calloc(n ? n : 1, sizeof *p);
-    ck_assert_msg(p != NULL, "out of memory for %zu floats", n);
-    return p;
-}
-
-static void assert_close(const float *a, const float *b, size_t n, float tol, const char *what)
-{
-    size_t at = 0;
-    float d = max_abs_diff(a, b, n, &at);
-    ck_assert_msg(d <= tol, "%s: max |diff| %g at index %zu (%.9g vs %.9g), tolerance %g", what,
-                  (double)d, at, n ? (double)a[at] : 0.0, n ? (double)b[at] : 0.0, (double)tol);
-}
-
-static void assert_same_bits(const float *a, const float *b, size_t n, const char *what)
-{
-    for (size_t i = 0; i < n; i++)
-        ck_assert_msg(memcmp(&a[i], &b[i], sizeof a[i]) == 0, "%s: first difference at index %zu: %.9g vs %.9g",
-                      what, i, (double)a[i], (double)b[i]);
-}
 
 static Pool2dConfig pcfg(int kh, int kw, int sh, int sw, int pt, int pb, int pl, int pr)
 {

@@ -18,27 +18,7 @@
 #include "core/rng.h"
 #include "core/subsample.h"
 #include "core/tensor.h"
-
-static int verbose(void)
-{
-    const char *v = getenv("CK_VERBOSITY");
-    return v && strcmp(v, "verbose") == 0;
-}
-
-static float *alloc_floats(size_t n)
-{
-    float *p = calloc(n ? n : 1, sizeof *p);
-    ck_assert_msg(p != NULL, "out of memory for %zu floats", n);
-    return p;
-}
-
-static void assert_close(const float *a, const float *b, size_t n, float tol, const char *what)
-{
-    size_t at = 0;
-    float d = max_abs_diff(a, b, n, &at);
-    ck_assert_msg(d <= tol, "%s: max |diff| %g at index %zu (%.9g vs %.9g), tolerance %g", what,
-                  (double)d, at, n ? (double)a[at] : 0.0, n ? (double)b[at] : 0.0, (double)tol);
-}
+#include "tests/support.h"
 
 static Layer *make_sub(int k, int s, Shape in, uint64_t seed)
 {

@@ -2,7 +2,6 @@
  * with a useful message, 1 and 2 threads give the same bits, a resumed run
  * ends exactly where an uninterrupted one ends, evaluation counts add up. */
 #include <check.h>
-#include <dirent.h>
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -21,6 +20,7 @@
 #include "core/optim.h"
 #include "core/rng.h"
 #include "core/train.h"
+#include "tests/support.h"
 
 /* --- a synthetic dataset: bars on 8x8 images ------------------------------ */
 
@@ -115,17 +115,6 @@ static TrainConfig bar_config(void)
     return cfg;
 }
 
-static void expect_same_params(Net *a, Net *b, const char *what)
-{
-    for (int k = 0; k < net_nparams(a); k++) {
-        Param *p = net_param(a, k, NULL), *q = net_param(b, k, NULL);
-        size_t at = 0;
-        while (at < p->n && memcmp(&p->value[at], &q->value[at], sizeof(float)) == 0) at++;
-        ck_assert_msg(at == p->n, "%s: param %d (%s) differs first at %zu: %.9g vs %.9g", what, k, p->name, at,
-                      (double)p->value[at], (double)q->value[at]);
-    }
-}
-
 static void expect_same_history(const TrainHistory *a, const TrainHistory *b, const char *what)
 {
     ck_assert_int_eq(a->n, b->n);
@@ -214,7 +203,7 @@ START_TEST(same_bits_with_1_and_2_threads)
     Dataset *train = bars(200, 1), *test = bars(60, 2);
     TrainHistory h1 = { 0 }, h2 = { 0 };
     Net *a = run_threads(1, train, test, &h1), *b = run_threads(2, train, test, &h2);
-    expect_same_params(a, b, "1 vs 2 threads");
+    assert_same_params(a, b, "1 vs 2 threads");
     expect_same_history(&h1, &h2, "1 vs 2 threads");
     /* and a different seed really gives other numbers */
     TrainConfig cfg = bar_config();
@@ -242,20 +231,7 @@ static void make_dir(void)
     ck_assert_ptr_nonnull(mkdtemp(dir));
 }
 
-static void remove_dir(void)
-{
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *e;
-    char p[512];
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-            unlink(p);
-        }
-    closedir(d);
-    rmdir(dir);
-}
+static void remove_dir(void) { remove_tree(dir, 0); }
 
 START_TEST(resume_equals_uninterrupted)
 {
@@ -293,7 +269,7 @@ START_TEST(resume_equals_uninterrupted)
     cfg.resume = 1;
     ck_assert_msg(train_run(b, train, test, &cfg, &part) == 0, "%s", cn_last_error());
     ck_assert_int_eq(part.n, 3);
-    expect_same_params(a, b, "resumed vs uninterrupted");
+    assert_same_params(a, b, "resumed vs uninterrupted");
     expect_same_history(&full, &part, "resumed vs uninterrupted");
 
     /* The history file has the header and one row per epoch. */
@@ -316,7 +292,7 @@ START_TEST(resume_equals_uninterrupted)
     TrainHistory again = { 0 };
     ck_assert_int_eq(train_run(b, train, test, &cfg, &again), 0);
     expect_same_history(&full, &again, "resumed after the end");
-    expect_same_params(a, b, "resumed after the end");
+    assert_same_params(a, b, "resumed after the end");
 
     /* Resuming with other settings is refused. */
     cfg.batch = 8;
@@ -540,7 +516,7 @@ static Net *run_halves(int threads, int B, const Dataset *train, const Dataset *
     cfg.augment = shift_augment;
     cfg.replica = half;
     ck_assert_msg(train_run(net, train, test, &cfg, h) == 0, "%s", cn_last_error());
-    expect_same_params(net, half, "the replica after training");
+    assert_same_params(net, half, "the replica after training");
     net_free(half);
     return net;
 }
@@ -551,7 +527,7 @@ START_TEST(halves_same_bits_with_1_and_2_threads)
     /* batch 15: halves of 8 and 7, and a last batch of 5 (3 + 2) */
     TrainHistory h1 = { 0 }, h2 = { 0 };
     Net *a = run_halves(1, 15, train, test, &h1), *b = run_halves(2, 15, train, test, &h2);
-    expect_same_params(a, b, "halves, 1 vs 2 threads");
+    assert_same_params(a, b, "halves, 1 vs 2 threads");
     expect_same_history(&h1, &h2, "halves, 1 vs 2 threads");
     ck_assert_msg(h1.e[2].test_acc > 0.9, "test accuracy %.3f after 3 epochs in halves", h1.e[2].test_acc);
     train_history_free(&h1);
@@ -609,7 +585,7 @@ START_TEST(halves_take_the_same_step)
     ck_assert_msg(train_run(one, train, NULL, &cfg, NULL) == 0, "%s", cn_last_error());
     cfg.replica = half;
     ck_assert_msg(train_run(two, train, NULL, &cfg, NULL) == 0, "%s", cn_last_error());
-    expect_same_params(one, two, "batch 1, halves vs one network");
+    assert_same_params(one, two, "batch 1, halves vs one network");
     net_free(one), net_free(two), net_free(half);
     bars_free(train);
 }

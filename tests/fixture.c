@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/paths.h"
 
 void fixture_free(Fixture *f)
 {
@@ -56,7 +57,12 @@ Fixture *fixture_load(const char *name)
         cn_fail("fixture_load: out of memory");
         return NULL;
     }
-    snprintf(f->path, sizeof f->path, "%s/tests/fixtures/%s.txt", CN_ROOT, name);
+    const char *src = cn_source_root();
+    if (!src) {
+        free(f);
+        return NULL;
+    }
+    snprintf(f->path, sizeof f->path, "%s/tests/fixtures/%s.txt", src, name);
     FILE *fp = fopen(f->path, "r");
     if (!fp) {
         cn_fail("cannot open %s (%s): regenerate with /usr/bin/python3 tests/fixtures/make_fixtures.py", f->path,

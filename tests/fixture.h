@@ -25,7 +25,7 @@ typedef struct {
     FixtureArray *arr;
 } Fixture;
 
-/* Load tests/fixtures/NAME.txt under the project root (CN_ROOT). NULL with
+/* Load tests/fixtures/NAME.txt of the checkout (cn_source_root()). NULL with
  * cn_last_error() set if the file is missing or malformed. */
 Fixture *fixture_load(const char *name);
 void fixture_free(Fixture *f);

@@ -49,6 +49,18 @@ char *lesson_expect_run(LessonRun *r, const char *name, const char *const *args,
     return md;
 }
 
+void lesson_assert_refused(const char *name, const char *flag, const char *value)
+{
+    LessonRun r;
+    const char *args[] = { flag, value, NULL };
+    char both[128];
+    snprintf(both, sizeof both, "%s %s", flag, value);
+    lesson_run(&r, name, args);
+    ck_assert_msg(r.status != 0, "%s %s exited 0", name, both);
+    ck_assert_msg(strstr(r.err, both) != NULL, "the message does not name the flag: %s", r.err);
+    lesson_run_free(&r);
+}
+
 void lesson_assert_cli(const char *name, const char *const *flags, size_t nflags)
 {
     LessonRun r;

@@ -38,6 +38,10 @@ void lesson_assert_all_passed(const char *md, int min);
 /* Every needle occurs in text; `what` names the text in the message. */
 void lesson_assert_contains(const char *text, const char *const *needles, size_t n, const char *what);
 
+/* Lesson `name` run with the flag `flag` set to `value` stops with a non-zero
+ * status, and its message names the flag and value ("--epochs 0"). */
+void lesson_assert_refused(const char *name, const char *flag, const char *value);
+
 /* An unknown flag exits 2 naming it; --help exits 0 and lists every flag in
  * flags (e.g. "--quick"). */
 void lesson_assert_cli(const char *name, const char *const *flags, size_t nflags);

@@ -2,7 +2,6 @@
 #include "tests/lesson_run.h"
 
 #include <check.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -13,7 +12,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/error.h"
 #include "core/image.h"
+#include "core/paths.h"
+#include "tests/support.h"
 
 /* --- files ------------------------------------------------------------------------- */
 
@@ -61,21 +63,6 @@ int lesson_png_valid(const char *path)
     int ok = im && im->w >= 1 && im->h >= 1;
     image_free(im);
     return ok;
-}
-
-static void remove_tree(const char *dir, int depth)
-{
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *e;
-    char path[1024];
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if (unlink(path) != 0 && depth > 0) remove_tree(path, depth - 1);
-    }
-    closedir(d);
-    rmdir(dir);
 }
 
 /* The test case's base folder. Check runs each test in a forked process and
@@ -142,7 +129,11 @@ void lesson_run(LessonRun *r, const char *name, const char *const *args)
     if (!build || !*build) build = CN_BUILD_DIR;
     char exe[1024];
     if (build[0] == '/') snprintf(exe, sizeof exe, "%s/lessons/%s", build, name);
-    else snprintf(exe, sizeof exe, "%s/%s/lessons/%s", CN_ROOT, build, name);
+    else {
+        const char *src = cn_source_root();
+        ck_assert_msg(src != NULL, "%s", cn_last_error());
+        snprintf(exe, sizeof exe, "%s/%s/lessons/%s", src, build, name);
+    }
     ck_assert_msg(access(exe, X_OK) == 0, "lesson binary %s is missing (%s): run `make build` first", exe,
                   strerror(errno));
 

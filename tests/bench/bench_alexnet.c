@@ -33,7 +33,7 @@
 #include <time.h>
 
 #include "core/alexnet.h"
-#include "core/cli.h"
+#include "lessons/kit/cli.h"
 #include "core/conv_layer.h"
 #include "datasets/dataset.h"
 #include "core/error.h"

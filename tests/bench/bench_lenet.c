@@ -32,7 +32,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/cli.h"
+#include "lessons/kit/cli.h"
 #include "core/conv_layer.h"
 #include "datasets/dataset.h"
 #include "core/error.h"

@@ -1,4 +1,7 @@
-/* cli.h - command-line flags for the lessons and tools.
+/* cli.h - command-line flags for the lessons, tools and benchmarks.
+ *
+ * Part of the lesson kit, not of the library: cli_main stops the program
+ * (exit) on --help or a bad command line, which core/ never does.
  *
  * A program lists its flags in a table and calls cli_parse:
  *

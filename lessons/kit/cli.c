@@ -1,5 +1,5 @@
 /* cli.c - see cli.h. */
-#include "core/cli.h"
+#include "lessons/kit/cli.h"
 
 #include <errno.h>
 #include <limits.h>
