@@ -59,6 +59,8 @@ LDLIBS   += -lm
 LIB_SRC   := $(wildcard core/*.c) $(wildcard datasets/*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB       := $(BUILD)/libconvnet.a
+# The lesson kit (drawing, report pieces, models folder): linked into the lessons.
+KIT_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard lessons/kit/*.c))
 
 LESSON_SRC  := $(sort $(wildcard lessons/*.c))
 LESSON_BIN  := $(LESSON_SRC:%.c=$(BUILD)/%)
@@ -93,8 +95,8 @@ $(LIB): $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(LESSON_BIN): $(BUILD)/%: $(BUILD)/%.o $(LIB)
-	$(CC) $(LDFLAGS) $< $(LIB) $(PKG_LIBS) $(LDLIBS) -o $@
+$(LESSON_BIN): $(BUILD)/%: $(BUILD)/%.o $(KIT_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) $< $(KIT_OBJ) $(LIB) $(PKG_LIBS) $(LDLIBS) -o $@
 
 $(TOOL_BIN): $(BUILD)/%: $(BUILD)/%.o $(LIB)
 	$(CC) $(LDFLAGS) $< $(LIB) $(PKG_LIBS) $(LDLIBS) -o $@
