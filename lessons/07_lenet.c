@@ -26,7 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/activation.h"
 #include "core/cli.h"
 #include "core/conv_layer.h"
 #include "core/error.h"
@@ -38,6 +37,7 @@
 #include "core/train.h"
 #include "datasets/dataset.h"
 #include "lessons/kit/draw.h"
+#include "lessons/kit/lenet.h"
 #include "lessons/kit/models.h"
 #include "lessons/kit/report.h"
 #include "lessons/lesson.h"
@@ -50,14 +50,11 @@
 #define SHOW_CLASS 7     /* default image for the feature maps: the first test image of class 7 */
 #define MISTAKES 24      /* misclassified test images shown per network */
 
-typedef struct Data Data; /* one dataset, its training and test images */
-typedef struct Run Run;   /* one network on one dataset, trained or reused */
-
 typedef struct {
     int quick, retrain, resume, show; /* the command line */
     Notebook *nb;
-    Data *data;                       /* [2]: the MNIST sample, Fashion-MNIST */
-    Run *runs;                        /* [4]: modern and classic on MNIST, then on Fashion-MNIST */
+    LessonData *data;                 /* [2]: the MNIST sample, Fashion-MNIST */
+    LenetRun *runs;                   /* [4]: modern and classic on MNIST, then on Fashion-MNIST */
     int full_counts[4];               /* training and test images of both datasets before --quick */
     char models_dir[4096];
     int dead_over, dead_maps[2];      /* dead C1 maps of the modern runs: over how many pictures; per dataset */
@@ -96,85 +93,8 @@ int main(int argc, char **argv)
     return finish(&ls);
 }
 
-/* --- augmentation: small random shifts ------------------------------------------------ */
-
-/* Each training image is moved by (dy, dx), both uniform in -s..s pixels,
- * what moves out is lost and what moves in is background; with flip, it is
- * also mirrored left-right half of the time. The network sees a slightly
- * different picture of every digit each epoch, which is the cheapest
- * defence against learning the training set by heart (LeCun et al. 1998,
- * section III.C, trained on distorted digits too). */
-typedef struct {
-    int shift, flip;
-    float background;  /* the normalized value of a background pixel */
-} ShiftAug;
-
-static void shift_augment(float *img, int c, int h, int w, Rng *r, void *ctx)
-{
-    const ShiftAug *a = ctx;
-    float tmp[64 * 64];
-    if (h * w > 64 * 64) return;
-    const int dy = a->shift ? (int)rng_below(r, (uint32_t)(2 * a->shift + 1)) - a->shift : 0;
-    const int dx = a->shift ? (int)rng_below(r, (uint32_t)(2 * a->shift + 1)) - a->shift : 0;
-    const int flip = a->flip ? (int)rng_below(r, 2) : 0;
-    for (int ch = 0; ch < c; ch++) {
-        float *p = img + (size_t)ch * h * w;
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++) {
-                const int sy = y - dy, sx0 = x - dx, sx = flip ? w - 1 - sx0 : sx0;
-                tmp[y * w + x] = sy >= 0 && sy < h && sx >= 0 && sx < w ? p[sy * w + sx] : a->background;
-            }
-        memcpy(p, tmp, (size_t)h * w * sizeof *p);
-    }
-}
-
-/* --- the runs --------------------------------------------------------------------------- */
-
-struct Data {
-    const char *key, *which, *title, *thing;  /* "mnist", "mnist-sample", "the MNIST sample", "digit" */
-    Dataset *train, *test;
-};
-
-/* How one network is trained on one dataset. */
-typedef struct {
-    int epochs;
-    float lr;        /* peak rate of the cosine schedule */
-    int shift, flip; /* augmentation */
-    float wd;        /* weight decay */
-} Recipe;
-
-struct Run {
-    int classic;
-    Data *data;
-    Recipe rc;
-    Net *net;
-    Net *half;             /* a second copy that trains on half of every batch (train.h, "Two halves") */
-    Dataset *train, *test; /* the data in the network's input size */
-    int own;               /* 1: train/test are padded copies to free */
-    TrainConfig cfg;
-    ShiftAug aug;
-    TrainHistory hist;
-    EvalResult ev;         /* the final evaluation on the whole test set, with predictions */
-    char name[48];         /* lenet5_modern_mnist: the file names */
-    char label[64];        /* "modern, MNIST sample" */
-    char model[4096], ckpt[4096];
-    const char *how;       /* what happened: trained, reused, resumed */
-    double seconds;        /* training wall time in this run */
-};
-
-/* The names of the layers of LeNet-5, as in the paper. */
-static const char *const named[7] = { "C1", "S2", "C3", "S4", "C5", "F6", "OUTPUT" };
-
-static void run_setup(Run *r, int classic, Data *d, int quick, const char *models_dir);
-static void run_free(Run *r);
-static void train_or_reuse(Notebook *nb, Run *r, int retrain, int resume);
-static const char *net_title(int classic);
-static int shown_output(const Net *net, int i);
-static int black_maps(const float *y, Shape sh, int n);
-static void lenet_table(Notebook *nb, const Net *net, int with_connections);
-static void curves(Notebook *nb, Run *mod, Run *cla, const Data *d);
-static void c1_filters(Notebook *nb, Run *runs, int nrun);
-static int feature_maps(Notebook *nb, Run *r, int index, const char *file);
+static void curves(Notebook *nb, LenetRun *mod, LenetRun *cla, const LessonData *d);
+static void c1_filters(Notebook *nb, LenetRun *runs, int nrun);
 
 /* --- the sections ------------------------------------------------------------------------ */
 
@@ -200,9 +120,9 @@ static void start(Lesson *ls, int argc, char **argv)
     ls->quick = quick, ls->retrain = retrain, ls->resume = resume, ls->show = show;
     ls->t_start = now_s();
 
-    Data *data = ls->data = xcalloc(2, sizeof *ls->data);
-    data[0] = (Data){ .key = "mnist", .which = "mnist-sample", .title = "the MNIST sample", .thing = "digit" };
-    data[1] = (Data){ .key = "fashion", .which = "fashion-mnist", .title = "Fashion-MNIST", .thing = "picture" };
+    LessonData *data = ls->data = xcalloc(2, sizeof *ls->data);
+    data[0] = (LessonData){ .key = "mnist", .which = "mnist-sample", .title = "the MNIST sample", .thing = "digit" };
+    data[1] = (LessonData){ .key = "fashion", .which = "fashion-mnist", .title = "Fashion-MNIST", .thing = "picture" };
     for (int d = 0; d < 2; d++) {
         data[d].train = dataset_load(data[d].which, 1);
         data[d].test = dataset_load(data[d].which, 0);
@@ -220,7 +140,7 @@ static void start(Lesson *ls, int argc, char **argv)
     ls->runs = xcalloc(4, sizeof *ls->runs);
     /* order: modern MNIST, classic MNIST, modern Fashion, classic Fashion */
     for (int d = 0; d < 2; d++)
-        for (int k = 0; k < 2; k++) run_setup(&ls->runs[2 * d + k], k, &data[d], quick, ls->models_dir);
+        for (int k = 0; k < 2; k++) run_setup(&ls->runs[2 * d + k], k, &data[d], quick, ls->models_dir, SEED, BATCH);
 }
 
 static void introduce_two_networks(Lesson *ls)
@@ -228,7 +148,7 @@ static void introduce_two_networks(Lesson *ls)
     Notebook *nb = ls->nb;
     const int *full_counts = ls->full_counts;
     const char *models_dir = ls->models_dir;
-    const Data *data = ls->data;
+    const LessonData *data = ls->data;
     const int quick = ls->quick;
     char a[32], b[32], c[32], e[32];
     nb_section(nb, "Two networks, two datasets");
@@ -253,7 +173,7 @@ static void introduce_two_networks(Lesson *ls)
 static void show_classic_lenet(Lesson *ls)
 {
     Notebook *nb = ls->nb;
-    Run *cm = &ls->runs[1];
+    LenetRun *cm = &ls->runs[1];
     const int *full_counts = ls->full_counts;
     char a[32], b[32], c[32];
     nb_section(nb, "The classic LeNet-5 (1998)");
@@ -379,7 +299,7 @@ static void show_modern_lenet(Lesson *ls)
 {
     Notebook *nb = ls->nb;
     Net *cn = ls->runs[1].net;
-    Run *mm = &ls->runs[0];
+    LenetRun *mm = &ls->runs[0];
     char a[32], b[32], c[32], e[32];
     nb_section(nb, "The modern LeNet-5");
     Net *mn = mm->net;
@@ -405,7 +325,7 @@ static void show_modern_lenet(Lesson *ls)
 static void measure_signals_before_training(Lesson *ls)
 {
     Notebook *nb = ls->nb;
-    const Data *data = ls->data;
+    const LessonData *data = ls->data;
     nb_section(nb, "Before training: how big are the signals?");
     {
         /* A batch of training digits through both networks fresh from their
@@ -425,7 +345,7 @@ static void measure_signals_before_training(Lesson *ls)
                                   dataset_image(fit, (int)((long long)s * fit->count / NB)), in);
             CN_CHECK(net_forward(fresh[k], x, NB));
             for (int col = 0; col < 7; col++) {
-                const int li = shown_output(fresh[k], net_find(fresh[k], named[col]));
+                const int li = shown_output(fresh[k], net_find(fresh[k], lenet_layer_names[col]));
                 const float *y = net_output(fresh[k], li);
                 const size_t n = shape_size(fresh[k]->layer[li]->out) * NB;
                 double s1 = 0.0, s2 = 0.0;
@@ -442,7 +362,7 @@ static void measure_signals_before_training(Lesson *ls)
         for (int col = 0; col < 7; col++) {
             snprintf(t[col][0], 32, "%.2g", sd[0][col]);
             snprintf(t[col][1], 32, "%.2g", sd[1][col]);
-            cells[col * 3] = named[col];
+            cells[col * 3] = lenet_layer_names[col];
             cells[col * 3 + 1] = t[col][0];
             cells[col * 3 + 2] = t[col][1];
         }
@@ -470,7 +390,7 @@ static void measure_signals_before_training(Lesson *ls)
 static void explain_training(Lesson *ls)
 {
     Notebook *nb = ls->nb;
-    Run *runs = ls->runs;
+    LenetRun *runs = ls->runs;
     const char *models_dir = ls->models_dir;
     nb_section(nb, "How they are trained");
     {
@@ -524,14 +444,14 @@ static void explain_training(Lesson *ls)
 static void train_or_reuse_all(Lesson *ls)
 {
     Notebook *nb = ls->nb;
-    Run *runs = ls->runs;
-    Data *data = ls->data;
+    LenetRun *runs = ls->runs;
+    LessonData *data = ls->data;
     const int retrain = ls->retrain, resume = ls->resume;
     for (int d = 0; d < 2; d++) {
-        Run *m = &runs[2 * d], *k = &runs[2 * d + 1];
+        LenetRun *m = &runs[2 * d], *k = &runs[2 * d + 1];
         nb_section(nb, "Training on %s", data[d].title);
         for (int r = 0; r < 2; r++) {
-            Run *q = r == 0 ? m : k;
+            LenetRun *q = r == 0 ? m : k;
             train_or_reuse(nb, q, retrain, resume);
             q->ev.want_pred = 1;
             CN_CHECK(net_evaluate(q->net, q->test, 0, &q->ev) == 0);
@@ -552,7 +472,7 @@ static void train_or_reuse_all(Lesson *ls)
 static void show_c1_filters(Lesson *ls)
 {
     Notebook *nb = ls->nb;
-    Run *runs = ls->runs;
+    LenetRun *runs = ls->runs;
     nb_section(nb, "What C1 learned");
     c1_filters(nb, runs, 4);
     nb_para(nb, "Each C1 filter is a 5x5 template slid over the image: it answers strongly where the picture "
@@ -566,7 +486,7 @@ static void show_c1_filters(Lesson *ls)
         enum { NT = 100 }; /* the batch net_evaluate already made room for */
         int dead[2] = { 0, 0 }, seen[2] = { 0, 0 };
         for (int k = 0; k < 2; k++) {
-            Run *q = &runs[2 * k]; /* the modern runs */
+            LenetRun *q = &runs[2 * k]; /* the modern runs */
             const int n = q->test->count < NT ? q->test->count : NT;
             const size_t in = shape_size(q->net->in);
             float *x = xcalloc((size_t)n * in, sizeof *x);
@@ -601,7 +521,7 @@ static void show_c1_filters(Lesson *ls)
 static void one_picture_through_every_layer(Lesson *ls)
 {
     Notebook *nb = ls->nb;
-    Run *runs = ls->runs;
+    LenetRun *runs = ls->runs;
     const int show = ls->show, dead_over = ls->dead_over, *dead_maps = ls->dead_maps;
     nb_section(nb, "One picture through every layer");
     nb_para(nb, "The paper's figure 2 draws LeNet-5 as a row of layers, each a stack of feature maps, from the "
@@ -613,7 +533,7 @@ static void one_picture_through_every_layer(Lesson *ls)
                 "prediction).");
     int black[4] = { 0 }; /* modern networks: C1 maps that are 0 everywhere on the picture drawn */
     for (int r = 0; r < 4; r++) {
-        Run *q = &runs[r];
+        LenetRun *q = &runs[r];
         int index = show;
         if (index < 0) {
             index = 0;
@@ -628,7 +548,7 @@ static void one_picture_through_every_layer(Lesson *ls)
                    q->test->count, q->test->count - 1);
         char file[64];
         snprintf(file, sizeof file, "layers_%s.png", q->name + strlen("lenet5_"));
-        const int pred = feature_maps(nb, q, index, file);
+        const int pred = lenet_figure2(nb, q, index, file);
         const int truth = q->test->labels[index];
         if (!q->classic) { /* the last forward was this one picture */
             const int li = shown_output(q->net, net_find(q->net, "C1"));
@@ -658,10 +578,10 @@ static void one_picture_through_every_layer(Lesson *ls)
 static void explain_mistakes(Lesson *ls)
 {
     Notebook *nb = ls->nb;
-    Run *runs = ls->runs;
+    LenetRun *runs = ls->runs;
     nb_section(nb, "Where they go wrong");
     for (int r = 0; r < 4; r++) {
-        Run *q = &runs[r];
+        LenetRun *q = &runs[r];
         const int K = q->ev.nclasses;
         double *cmx = xcalloc((size_t)K * K, sizeof *cmx);
         for (int i = 0; i < K * K; i++) cmx[i] = q->ev.confusion[i];
@@ -724,8 +644,8 @@ static void explain_mistakes(Lesson *ls)
 static void show_scores(Lesson *ls)
 {
     Notebook *nb = ls->nb;
-    Run *runs = ls->runs;
-    Run *mm = &runs[0], *cm = &runs[1], *mf = &runs[2], *cf = &runs[3];
+    LenetRun *runs = ls->runs;
+    LenetRun *mm = &runs[0], *cm = &runs[1], *mf = &runs[2], *cf = &runs[3];
     const int *full_counts = ls->full_counts, quick = ls->quick;
     char a[32], b[32];
     nb_section(nb, "The scores");
@@ -735,7 +655,7 @@ static void show_scores(Lesson *ls)
         const char *cells[2 * 5];
         char t[2][4][64];
         for (int k = 0; k < 2; k++) {
-            Run *m = &runs[k], *f = &runs[2 + k];
+            LenetRun *m = &runs[k], *f = &runs[2 + k];
             snprintf(t[k][0], 64, "%s", commas(a, (double)net_param_count(m->net)));
             snprintf(t[k][1], 64, "%.4f", m->ev.accuracy);
             snprintf(t[k][2], 64, "%.4f", f->ev.accuracy);
@@ -752,7 +672,7 @@ static void show_scores(Lesson *ls)
         size_t len = (size_t)snprintf(text, sizeof text,
                                       "# network dataset test_acc test_loss train_acc epochs train_seconds how\n");
         for (int r = 0; r < 4; r++) {
-            Run *q = &runs[r];
+            LenetRun *q = &runs[r];
             len += (size_t)snprintf(text + len, sizeof text - len, "%s %s %.6f %.6f %.6f %d %.2f %s\n",
                                     q->classic ? "classic" : "modern", q->data->which, q->ev.accuracy, q->ev.loss,
                                     q->hist.e[q->hist.n - 1].train_acc, q->hist.n, q->seconds, q->how);
@@ -779,7 +699,7 @@ static void show_scores(Lesson *ls)
 static void check_saved_models(Lesson *ls)
 {
     Notebook *nb = ls->nb;
-    Run *runs = ls->runs;
+    LenetRun *runs = ls->runs;
     const char *models_dir = ls->models_dir;
     nb_section(nb, "The saved models");
     {
@@ -820,248 +740,32 @@ static int finish(Lesson *ls)
     CN_CHECK(failed >= 0);
     return failed == 0 ? 0 : 1;
 }
-
 /* --- helpers ------------------------------------------------------------------------- */
-
-static Recipe recipe(int classic, const char *data_key, int quick)
-{
-    /* --quick: the classic network needs a few hundred steps to leave the
-     * plateau of its small initial weights (see "Before training"), so it
-     * makes more passes over the same few hundred images. */
-    if (quick) return (Recipe){ .epochs = classic ? 20 : 3, .lr = 0.05f, .shift = 0, .flip = 0, .wd = 0.0f };
-    const int fashion = !strcmp(data_key, "fashion");
-    if (!fashion) return (Recipe){ .epochs = 20, .lr = 0.02f, .shift = 2, .flip = 0, .wd = classic ? 0.0f : 5e-4f };
-    if (classic) return (Recipe){ .epochs = 10, .lr = 0.02f, .shift = 1, .flip = 1, .wd = 0.0f };
-    return (Recipe){ .epochs = 30, .lr = 0.05f, .shift = 1, .flip = 1, .wd = 5e-4f };
-}
-
-static const char *net_title(int classic) { return classic ? "classic LeNet-5" : "modern LeNet-5"; }
-
-/* The layer whose output stands for named layer i in pictures: i itself, or
- * the activation right after it (the paper's maps are squashed outputs). */
-static int shown_output(const Net *net, int i)
-{
-    while (i + 1 < net->n) {
-        const char *k = net->layer[i + 1]->ops->kind;
-        if (strcmp(k, "relu") && strcmp(k, "scaled_tanh")) break;
-        i++;
-    }
-    return i;
-}
-
-/* How many of the sh.c maps of y (n samples of shape sh) are 0 or below
- * at every pixel of every sample: after a ReLU, black everywhere. */
-static int black_maps(const float *y, Shape sh, int n)
-{
-    const size_t plane = (size_t)sh.h * (size_t)sh.w;
-    int black = 0;
-    for (int ch = 0; ch < sh.c; ch++) {
-        int lit = 0;
-        for (int s = 0; s < n && !lit; s++)
-            for (size_t i = 0; i < plane && !lit; i++) lit = y[((size_t)s * sh.c + ch) * plane + i] > 0.0f;
-        black += !lit;
-    }
-    return black;
-}
-
-
-/* --- the architecture table ------------------------------------------------------------ */
-
-/* A LeNet-5 layer in a few words, for the architecture table. */
-static void describe_lenet_layer(char *what, size_t n, const Layer *L)
-{
-    const char *k = L->ops->kind;
-    Conv2d *cv = conv2d_of((Layer *)L);
-    if (cv)
-        snprintf(what, n, "conv %d@%dx%d%s%s", cv->cfg.out_channels, cv->cfg.kh, cv->cfg.kw,
-                 cv->cfg.pad_top ? ", pad 2" : "", cv->table ? ", Table I" : "");
-    else if (!strcmp(k, "subsample"))
-        snprintf(what, n, "subsampling 2x2, a·sum + b");
-    else if (!strcmp(k, "maxpool"))
-        snprintf(what, n, "max pooling 2x2");
-    else if (!strcmp(k, "dense"))
-        snprintf(what, n, "fully connected %d", L->out.c);
-    else if (!strcmp(k, "scaled_tanh"))
-        snprintf(what, n, "1.7159 tanh(2a/3)");
-    else
-        snprintf(what, n, "%s", k);
-}
-
-/* The table of a LeNet-5; with_connections: the paper's count of connections too. */
-static void lenet_table(Notebook *nb, const Net *net, int with_connections)
-{
-    const ArchTable t = { .input_what = lenet5_is_classic(net) ? "28x28 image centred in 32x32" : "28x28 image",
-                          .input_field = "1", .describe = describe_lenet_layer, .connections = with_connections };
-    architecture_table(nb, net, &t);
-}
-
-/* --- training or reusing one run ---------------------------------------------------- */
-
-static void run_setup(Run *r, int classic, Data *d, int quick, const char *models_dir)
-{
-    r->classic = classic;
-    r->data = d;
-    r->rc = recipe(classic, d->key, quick);
-    r->net = classic ? lenet5_classic() : lenet5_modern();
-    r->half = classic ? lenet5_classic() : lenet5_modern();
-    CN_CHECK(r->net && r->half);
-    if (classic) {
-        r->train = lenet5_fit_dataset(d->train, r->net);
-        r->test = lenet5_fit_dataset(d->test, r->net);
-        CN_CHECK(r->train && r->test);
-        r->own = 1;
-    } else {
-        r->train = d->train;
-        r->test = d->test;
-    }
-    snprintf(r->name, sizeof r->name, "lenet5_%s_%s", classic ? "classic" : "modern", d->key);
-    snprintf(r->label, sizeof r->label, "%s, %s", classic ? "classic" : "modern",
-             !strcmp(d->key, "mnist") ? "MNIST sample" : "Fashion-MNIST");
-    CN_CHECK(snprintf(r->model, sizeof r->model, "%s/%s.cnn", models_dir, r->name) < (int)sizeof r->model);
-    CN_CHECK(snprintf(r->ckpt, sizeof r->ckpt, "%s/%s.ckpt", models_dir, r->name) < (int)sizeof r->ckpt);
-    TrainConfig c = train_defaults();
-    c.epochs = r->rc.epochs;
-    c.batch = BATCH;
-    c.lr = quick ? schedule_constant(r->rc.lr) : schedule_cosine(r->rc.lr, r->rc.epochs, 0.0f);
-    c.momentum = 0.9f;
-    c.weight_decay = r->rc.wd;
-    /* The checkpoint records the run's settings (seed, batch, schedule,
-     * momentum, decay, normalization) so a saved model is reused only when
-     * they match, but not the augmentation: it is folded into the seed. */
-    c.seed = SEED + 100u * (uint64_t)r->rc.shift + 10u * (uint64_t)r->rc.flip;
-    c.std = 0.0f;  /* keep the builder's input normalization */
-    c.checkpoint = r->ckpt;
-    c.replica = r->half; /* LeNet's layers are too small to split between two threads: split the batch */
-    r->aug = (ShiftAug){ .shift = r->rc.shift, .flip = r->rc.flip,
-                         .background = (0.0f - r->net->in_mean) / r->net->in_std };
-    if (r->rc.shift || r->rc.flip) {
-        c.augment = shift_augment;
-        c.augment_ctx = &r->aug;
-    }
-    r->cfg = c;
-}
-
-static void run_free(Run *r)
-{
-    if (r->own) {
-        dataset_free(r->train);
-        dataset_free(r->test);
-    }
-    net_free(r->net);
-    net_free(r->half);
-    train_history_free(&r->hist);
-    eval_result_free(&r->ev);
-}
-
-/* Train r's network, or reuse what an earlier run saved. Says which. */
-static void train_or_reuse(Notebook *nb, Run *r, int retrain, int resume)
-{
-    char hist_file[96];
-    snprintf(hist_file, sizeof hist_file, "history_%s.dat", r->name + strlen("lenet5_"));
-    const char *hp = nb_path(nb, hist_file);
-    CN_CHECK(hp);
-    char hist_path[4096];
-    snprintf(hist_path, sizeof hist_path, "%s", hp);
-    char why[1200] = "";
-    /* epochs in a checkpoint that matches these settings, -1 if none */
-    const int done = retrain ? -1 : checkpoint_epochs(r->ckpt, r->net, &r->cfg, why, sizeof why, &r->hist);
-    if (done == r->cfg.epochs) {
-        /* Finished before: the checkpoint of the last epoch holds the final
-         * weights; the .cnn is the same network, written when it finished. */
-        if (file_exists(r->model)) {
-            CN_CHECK(net_load(r->net, r->model) == 0);
-        } else {
-            CN_CHECK(net_save(r->net, r->model) == 0);
-        }
-        CN_CHECK(train_history_write(&r->hist, hist_path) == 0);
-        r->how = "reused";
-        r->seconds = 0.0;
-        double t = 0.0;
-        for (int e = 0; e < r->hist.n; e++) t += r->hist.e[e].seconds;
-        nb_para(nb, "%s on %s: reusing %s, trained by an earlier run of this lesson with the same settings "
-                    "(%d epochs, %.0f s then). Pass --retrain to train it again.",
-                net_title(r->classic), r->data->title, r->model, r->hist.n, t);
-        return;
-    }
-    int do_resume = 0;
-    if (retrain) {
-        nb_para(nb, "%s on %s: training from scratch (--retrain).", net_title(r->classic), r->data->title);
-    } else if (done >= 0 && done < r->cfg.epochs && resume) {
-        do_resume = 1;
-        nb_para(nb, "%s on %s: resuming the interrupted training from its checkpoint (%d of %d epochs done).",
-                net_title(r->classic), r->data->title, done, r->cfg.epochs);
-    } else if (done >= 0 && done < r->cfg.epochs) {
-        nb_para(nb, "%s on %s: an interrupted training was found (%d of %d epochs); starting afresh "
-                    "(--resume would continue it).", net_title(r->classic), r->data->title, done, r->cfg.epochs);
-    } else if (done > r->cfg.epochs || why[0]) {
-        nb_para(nb, "%s on %s: the saved checkpoint does not match this lesson's settings (%s), so the "
-                    "network is trained again.", net_title(r->classic), r->data->title,
-                why[0] ? why : "it ran more epochs than the lesson asks for");
-    } else {
-        nb_para(nb, "%s on %s: no saved model yet, training now.", net_title(r->classic), r->data->title);
-    }
-    lenet5_init(r->net, SEED);
-    r->cfg.resume = do_resume;
-    r->cfg.history = hist_path;
-    const double t0 = now_s();
-    train_history_free(&r->hist);
-    if (train_run(r->net, r->train, r->test, &r->cfg, &r->hist))
-        CN_DIE("training %s on %s failed: %s", net_title(r->classic), r->data->title, cn_last_error());
-    r->seconds = now_s() - t0;
-    r->cfg.history = NULL;
-    CN_CHECK(net_save(r->net, r->model) == 0);
-    r->how = do_resume ? "resumed" : "trained";
-    char a[32], b[32];
-    const EpochStats *last = &r->hist.e[r->hist.n - 1];
-    nb_para(nb, "Trained in %.1f s (%d epochs over %s images, about %s images per second while training); "
-                "saved to %s.", r->seconds, r->hist.n, commas(a, (double)r->train->count),
-                commas(b, last->images_per_s), r->model);
-}
 
 /* --- curves ----------------------------------------------------------------------------- */
 
-static void curves(Notebook *nb, Run *mod, Run *cla, const Data *d)
+static void curves(Notebook *nb, LenetRun *mod, LenetRun *cla, const LessonData *d)
 {
-    const int n = mod->hist.n > cla->hist.n ? mod->hist.n : cla->hist.n;
-    double *x = xcalloc((size_t)n, sizeof *x), *y[8];
-    for (int s = 0; s < 8; s++) y[s] = xcalloc((size_t)n, sizeof **y);
-    for (int e = 0; e < n; e++) {
-        x[e] = e + 1;
-        const EpochStats *m = e < mod->hist.n ? &mod->hist.e[e] : NULL, *c = e < cla->hist.n ? &cla->hist.e[e] : NULL;
-        y[0][e] = m ? m->train_loss : NAN;
-        y[1][e] = m ? m->test_loss : NAN;
-        y[2][e] = c ? c->train_loss : NAN;
-        y[3][e] = c ? c->test_loss : NAN;
-        y[4][e] = m ? m->train_acc : NAN;
-        y[5][e] = m ? m->test_acc : NAN;
-        y[6][e] = c ? c->train_acc : NAN;
-        y[7][e] = c ? c->test_acc : NAN;
-    }
-    const char *names[4] = { "modern: train", "modern: test", "classic: train", "classic: test" };
-    char png[64], dat[64], title[128];
+    const TrainHistory *m = &mod->hist, *c = &cla->hist;
+    char png[64], title[128];
     snprintf(png, sizeof png, "loss_%s.png", d->key);
-    snprintf(dat, sizeof dat, "loss_%s.dat", d->key);
     snprintf(title, sizeof title, "Cross-entropy loss per epoch, %s", d->title);
-    const double *ly[4] = { y[0], y[1], y[2], y[3] };
-    char pngp[4096];
-    snprintf(pngp, sizeof pngp, "%s", nb_path(nb, png));
-    CN_CHECK(plot_lines(pngp, nb_path(nb, dat), title, "epoch", "mean cross-entropy", names, x, ly, 4, n) >= 0);
+    const Curve loss[4] = { { m, TRAIN_LOSS, "modern: train", 0 }, { m, TEST_LOSS, "modern: test", 0 },
+                            { c, TRAIN_LOSS, "classic: train", 0 }, { c, TEST_LOSS, "classic: test", 0 } };
+    plot_epochs(nb, png, title, "epoch", "mean cross-entropy", loss, 4);
     nb_plot(nb, "loss per epoch: training (averaged over the epoch's batches, on augmented images) and test "
                 "(after the epoch)", png);
     snprintf(png, sizeof png, "accuracy_%s.png", d->key);
-    snprintf(dat, sizeof dat, "accuracy_%s.dat", d->key);
     snprintf(title, sizeof title, "Accuracy per epoch, %s", d->title);
-    const double *ay[4] = { y[4], y[5], y[6], y[7] };
-    snprintf(pngp, sizeof pngp, "%s", nb_path(nb, png));
-    CN_CHECK(plot_lines(pngp, nb_path(nb, dat), title, "epoch", "fraction classified right", names, x, ay, 4, n) >= 0);
+    const Curve acc[4] = { { m, TRAIN_ACC, "modern: train", 0 }, { m, TEST_ACC, "modern: test", 0 },
+                           { c, TRAIN_ACC, "classic: train", 0 }, { c, TEST_ACC, "classic: test", 0 } };
+    plot_epochs(nb, png, title, "epoch", "fraction classified right", acc, 4);
     nb_plot(nb, "accuracy per epoch: training (while training, on augmented images) and test", png);
-    free(x);
-    for (int s = 0; s < 8; s++) free(y[s]);
 }
 
 /* --- C1's filters --------------------------------------------------------------------- */
 
-static void c1_filters(Notebook *nb, Run *runs, int nrun)
+static void c1_filters(Notebook *nb, LenetRun *runs, int nrun)
 {
     const int S = 12, G = 8, title_w = 150, top = 10;
     const int fw = 5 * S, cols = 6;
@@ -1089,127 +793,4 @@ static void c1_filters(Notebook *nb, Run *runs, int nrun)
              "mid-gray is 0, lighter is positive, darker negative, each row scaled to its largest |weight| "
              "(largest |weight|: %s)", cap);
     nb_image(nb, full, "c1_filters.png");
-}
-
-/* --- one image through every layer (the paper's figure 2) ------------------------------- */
-
-/* Runs image `index` of r->test through r's network and draws every named
- * layer's output left to right, as in figure 2 of the paper. Returns the
- * predicted class. */
-static int feature_maps(Notebook *nb, Run *r, int index, const char *file)
-{
-    Net *net = r->net;
-    const Dataset *ds = r->test;
-    const size_t in = shape_size(net->in);
-    float *x = xcalloc(in, sizeof *x);
-    float prob[16];
-    const int pred = predict_one(net, ds, index, x, prob), K = net_out_shape(net).c, lab = ds->labels[index];
-
-    /* columns: the input, then C1 S2 C3 S4 C5 F6 OUTPUT */
-    enum { NCOL = 8, GAP = 22, HEAD = 44, MAPGAP = 3 };
-    int idx[NCOL], colw[NCOL], colh[NCOL], scale[NCOL];
-    const float *data[NCOL];
-    Shape shp[NCOL];
-    char t1[NCOL][40], t2[NCOL][40], t3[NCOL][40];
-    const int classic = lenet5_is_classic(net);
-    const float A = ACT_LECUN_A;
-    data[0] = x;
-    shp[0] = net->in;
-    idx[0] = -1;
-    snprintf(t1[0], 40, "INPUT");
-    snprintf(t2[0], 40, "%dx%d", net->in.h, net->in.w);
-    snprintf(t3[0], 40, "%s", classic ? "28x28 + border" : "28x28");
-    for (int c = 1; c < NCOL; c++) {
-        const int li = net_find(net, named[c - 1]);
-        CN_CHECK(li >= 0);
-        idx[c] = shown_output(net, li);
-        data[c] = net_output(net, idx[c]);
-        shp[c] = net->layer[idx[c]]->out;
-        const Layer *L = net->layer[li];
-        const char *k = L->ops->kind;
-        if (shp[c].h > 1)
-            snprintf(t2[c], 40, "%d@%dx%d", shp[c].c, shp[c].h, shp[c].w);
-        else
-            snprintf(t2[c], 40, "%d units", shp[c].c);
-        snprintf(t1[c], 40, "%s", named[c - 1]);
-        if (conv2d_of((Layer *)L))
-            snprintf(t3[c], 40, "conv 5x5%s", conv2d_of((Layer *)L)->table ? ", Table I" : "");
-        else if (!strcmp(k, "subsample"))
-            snprintf(t3[c], 40, "subsampling");
-        else if (!strcmp(k, "maxpool"))
-            snprintf(t3[c], 40, "max pool 2x2");
-        else if (c == NCOL - 1)
-            snprintf(t3[c], 40, "full + softmax");
-        else
-            snprintf(t3[c], 40, "full connection");
-    }
-    /* sizes */
-    const int label_w = widest_text(ds->class_names, K);
-    int H = 0;
-    for (int c = 0; c < NCOL; c++) {
-        const Shape s = shp[c];
-        if (c == NCOL - 1) {
-            colw[c] = label_w + 6 + 60 + 6 + text_width("100%", 1);
-            colh[c] = K * 22;
-            scale[c] = 0;
-        } else if (s.h > 1) {
-            scale[c] = c == 0 ? 4 : 3;
-            colw[c] = s.w * scale[c];
-            colh[c] = c == 0 ? s.h * scale[c] : s.c * s.h * scale[c] + (s.c - 1) * MAPGAP;
-        } else {
-            scale[c] = s.c >= 100 ? 4 : 6; /* cell height of a unit */
-            colw[c] = 14;
-            colh[c] = s.c * scale[c];
-        }
-        const int tw = text_width(t3[c], 1) > text_width(t2[c], 1) ? text_width(t3[c], 1) : text_width(t2[c], 1);
-        if (tw > colw[c]) colw[c] = tw;
-        if (colh[c] > H) H = colh[c];
-    }
-    int W = GAP;
-    for (int c = 0; c < NCOL; c++) W += colw[c] + GAP;
-    const int HT = HEAD + H + 2 * GAP;
-    Image *im = canvas(HT, W);
-    int x0 = GAP;
-    char rng_txt[NCOL][40];
-    for (int c = 0; c < NCOL; c++) {
-        const Shape s = shp[c];
-        const int cx = x0 + colw[c] / 2;
-        text_centred(im, cx, 6, t1[c], WHITE);
-        text_centred(im, cx, 18, t2[c], WHITE);
-        text_centred(im, cx, 30, t3[c], DIM);
-        const int y0 = HEAD + GAP + (H - colh[c]) / 2;
-        const size_t n = shape_size(s);
-        float lo = data[c][0], hi = data[c][0];
-        for (size_t i = 1; i < n; i++) lo = fminf(lo, data[c][i]), hi = fmaxf(hi, data[c][i]);
-        /* squashed layers of the classic net share the range of the squash,
-         * -1.7159 .. 1.7159; ReLU layers go from 0 (black) to their largest value */
-        if (c > 0 && c < NCOL - 1) {
-            if (classic) lo = -A, hi = A;
-            else lo = 0.0f, hi = hi > 0.0f ? hi : 1.0f;
-        }
-        snprintf(rng_txt[c], 40, "%.2f..%.2f", (double)lo, (double)hi);
-        if (c == NCOL - 1) {
-            const BarLayout bars = { .row_h = 22, .text_dy = 6, .bar_dy = 2, .bar_h = 16, .gap = 6, .bar_len = 60 };
-            class_bars(im, x0, y0, ds->class_names, prob, K, lab, pred, label_w, &bars);
-        } else if (s.h > 1) {
-            const int mx = x0 + (colw[c] - s.w * scale[c]) / 2;
-            const int planes = c == 0 ? 1 : s.c;
-            for (int p = 0; p < planes; p++)
-                blit_map(im, mx, y0 + p * (s.h * scale[c] + MAPGAP), data[c] + (size_t)p * s.h * s.w, s.h, s.w,
-                         scale[c], lo, hi);
-        } else {
-            const int mx = x0 + (colw[c] - 14) / 2;
-            for (int u = 0; u < s.c; u++) {
-                float g = hi > lo ? (data[c][u] - lo) / (hi - lo) : 0.5f;
-                g = g < 0 ? 0 : g > 1 ? 1 : g;
-                const float rgb[3] = { g, g, g };
-                fill_rect(im, mx, y0 + u * scale[c], 14, scale[c] - (scale[c] > 4 ? 1 : 0), rgb);
-            }
-        }
-        x0 += colw[c] + GAP;
-    }
-    write_png(nb, file, im);
-    image_free(im);
-    free(x);
-    return pred;
 }

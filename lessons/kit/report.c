@@ -5,9 +5,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/error.h"
 #include "core/loss.h"
+#include "core/plot.h"
 #include "lessons/kit/draw.h"
 #include "lessons/lesson.h"
 
@@ -131,6 +133,49 @@ void class_bars(Image *im, int x, int y, const char *const *names, const float *
         snprintf(pct, sizeof pct, "%.*f%%", b->decimals, 100.0 * prob[k]);
         text_at(im, x + label_w + b->gap + b->bar_len + b->gap, yy + b->text_dy, pct, DIM);
     }
+}
+
+/* --- curves per epoch ------------------------------------------------------------------ */
+
+static double epoch_value(const Curve *c, int e)
+{
+    if (c->what == LEVEL) return c->level;
+    if (e >= c->h->n) return NAN;
+    const EpochStats *s = &c->h->e[e];
+    switch (c->what) {
+    case TRAIN_LOSS: return s->train_loss;
+    case TEST_LOSS: return s->test_loss;
+    case TRAIN_ACC: return s->train_acc;
+    case TEST_ACC: return s->test_acc;
+    case TRAIN_ERROR: return 1.0 - s->train_acc;
+    case TEST_ERROR: return 1.0 - s->test_acc;
+    default: return NAN;
+    }
+}
+
+void plot_epochs(Notebook *nb, const char *png, const char *title, const char *xlab, const char *ylab,
+                 const Curve *c, int n)
+{
+    int epochs = 0;
+    for (int k = 0; k < n; k++)
+        if (c[k].h && c[k].h->n > epochs) epochs = c[k].h->n;
+    double *x = xcalloc((size_t)epochs, sizeof *x);
+    double **y = xcalloc((size_t)n, sizeof *y);
+    const char **names = xcalloc((size_t)n, sizeof *names);
+    for (int k = 0; k < n; k++) {
+        y[k] = xcalloc((size_t)epochs, sizeof **y);
+        names[k] = c[k].name;
+        for (int e = 0; e < epochs; e++) y[k][e] = epoch_value(&c[k], e);
+    }
+    for (int e = 0; e < epochs; e++) x[e] = e + 1;
+    char pngp[4096], dat[256];
+    snprintf(dat, sizeof dat, "%.*s.dat", (int)(strlen(png) - 4), png);
+    snprintf(pngp, sizeof pngp, "%s", nb_path(nb, png));
+    CN_CHECK(plot_lines(pngp, nb_path(nb, dat), title, xlab, ylab, names, x, (const double *const *)y, n, epochs) >= 0);
+    for (int k = 0; k < n; k++) free(y[k]);
+    free(y);
+    free(names);
+    free(x);
 }
 
 /* --- mistakes ------------------------------------------------------------------------ */

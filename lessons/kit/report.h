@@ -57,6 +57,25 @@ typedef struct {
 void class_bars(Image *im, int x, int y, const char *const *names, const float *prob, int K, int truth, int pred,
                 int label_w, const BarLayout *b);
 
+/* --- curves per epoch --- */
+
+typedef enum { TRAIN_LOSS, TEST_LOSS, TRAIN_ACC, TEST_ACC, TRAIN_ERROR, TEST_ERROR, LEVEL } EpochValue;
+
+/* One curve: a quantity of history h per epoch (error = 1 - accuracy), or
+ * (LEVEL, h NULL) a horizontal line at `level`. */
+typedef struct {
+    const TrainHistory *h;
+    EpochValue what;
+    const char *name;
+    double level;
+} Curve;
+
+/* The n curves against the epoch (1, 2, ...; a curve whose history is
+ * shorter ends there) plotted into nb's png, with its data beside it (the
+ * same name ending in .dat). */
+void plot_epochs(Notebook *nb, const char *png, const char *title, const char *xlab, const char *ylab,
+                 const Curve *c, int n);
+
 /* --- mistakes --- */
 
 /* The test set's most confident mistakes (ev with predictions, on ds's
