@@ -22,8 +22,7 @@ void layers_in_columns(Notebook *nb, const char *file, Net *net, const Dataset *
 /* The input picture on top, then one row for the output of each layer[r]
  * (label[r] beside it): its maps in a grid, each layer black at its
  * smallest value (0 at most) and white at its largest (0 at least), or its
- * units as cells; then the
- * class probabilities under out_title. */
+ * units as cells; then the class probabilities under out_title. */
 void layers_in_rows(Notebook *nb, const char *file, Net *net, const Dataset *ds, int index, const float *prob,
                     int pred, const int *layer, const char *const *label, int nrows, const char *out_title);
 

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/error.h"
 #include "core/image.h"
@@ -57,4 +58,18 @@ void quick_subsets(Dataset **train, Dataset **test, int ntrain, int ntest)
     dataset_free(*test);
     *train = a;
     *test = b;
+}
+
+Dataset *first_n(const Dataset *d, int n)
+{
+    if (n >= d->count) n = d->count;
+    const size_t px = (size_t)d->height * (size_t)d->width;
+    Dataset *s = xcalloc(1, sizeof *s);
+    *s = *d;
+    s->count = n;
+    s->images = xcalloc((size_t)n, px);
+    s->labels = xcalloc((size_t)n, 1);
+    memcpy(s->images, d->images, (size_t)n * px);
+    memcpy(s->labels, d->labels, (size_t)n);
+    return s;
 }
