@@ -2,7 +2,10 @@
 #include "lessons/kit/draw.h"
 
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/error.h"
 #include "lessons/lesson.h"
@@ -142,4 +145,97 @@ float abs_quantile(const float *v, size_t n, double q)
     const float r = a[(size_t)(q * (double)(n - 1) + 0.5)];
     free(a);
     return r;
+}
+
+/* --- image grids ------------------------------------------------------------------------ */
+
+/* out = gray levels of in, symmetric around mid-gray: 0 -> 0.5, +a -> white,
+ * -a -> black, with a = the q-quantile of |in| (values beyond saturate). */
+void gray_symmetric(float *out, const float *in, size_t n, double q)
+{
+    float a = abs_quantile(in, n, q);
+    if (!(a > 0.0f)) a = abs_quantile(in, n, 1.0);
+    map_apply_range(out, in, n, -a, a);
+}
+
+/* Nearest-neighbour enlargement by a whole factor f. */
+void enlarge(float *out, const float *in, int h, int w, int f)
+{
+    for (int y = 0; y < h * f; y++)
+        for (int x = 0; x < w * f; x++)
+            out[(size_t)y * (size_t)(w * f) + (size_t)x] = in[(size_t)(y / f) * (size_t)w + (size_t)(x / f)];
+}
+
+void sheet_add_c(Sheet *s, const float *v, int c, int h, int w, const char *fmt, ...)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 32;
+        s->t = realloc(s->t, (size_t)s->cap * sizeof *s->t);
+        s->label = realloc(s->label, (size_t)s->cap * sizeof *s->label);
+        if (!s->t || !s->label) CN_DIE("out of memory for a picture of %d tiles", s->cap);
+    }
+    const size_t n = (size_t)c * (size_t)h * (size_t)w;
+    float *copy = xcalloc(n, sizeof *copy);
+    memcpy(copy, v, n * sizeof *copy);
+    s->t[s->n] = (MontageTile){ copy, c, h, w };
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->label[s->n], sizeof s->label[0], fmt, ap);
+    va_end(ap);
+    s->n++;
+}
+
+void sheet_add_filter(Sheet *s, int k, const float *f, int scale, const char *label)
+{
+    float *g = xcalloc((size_t)k * k, sizeof *g), *big = xcalloc((size_t)k * k * scale * scale, sizeof *big);
+    gray_symmetric(g, f, (size_t)k * k, 1.0);
+    enlarge(big, g, k, k, scale);
+    sheet_add(s, big, k * scale, k * scale, "%s", label);
+    free(big);
+    free(g);
+}
+
+void sheet_add_pair(Sheet *s, int k, const float *f, const float *g, int scale, const char *label)
+{
+    static const float slate[3] = { 0.16f, 0.20f, 0.28f };
+    const int side = k * scale, gap = scale / 2 > 2 ? scale / 2 : 2, W = 2 * side + gap;
+    const size_t plane = (size_t)side * (size_t)W;
+    float *rgb = xcalloc(3 * plane, sizeof *rgb), *big = xcalloc((size_t)side * side, sizeof *big),
+          *gr = xcalloc((size_t)k * k, sizeof *gr);
+    for (int ch = 0; ch < 3; ch++)
+        for (size_t i = 0; i < plane; i++) rgb[(size_t)ch * plane + i] = slate[ch];
+    for (int part = 0; part < 2; part++) {
+        gray_symmetric(gr, part ? g : f, (size_t)k * k, 1.0);
+        enlarge(big, gr, k, k, scale);
+        const int x0 = part ? side + gap : 0;
+        for (int y = 0; y < side; y++)
+            for (int x = 0; x < side; x++)
+                for (int ch = 0; ch < 3; ch++)
+                    rgb[(size_t)ch * plane + (size_t)y * W + (size_t)(x0 + x)] = big[(size_t)y * side + (size_t)x];
+    }
+    sheet_add_c(s, rgb, 3, side, W, "%s", label);
+    free(rgb);
+    free(big);
+    free(gr);
+}
+
+void sheet_write(Sheet *s, Notebook *nb, const char *file, int cols, int gap, int font_scale)
+{
+    const char **lab = xcalloc((size_t)s->n, sizeof *lab);
+    for (int i = 0; i < s->n; i++) lab[i] = s->label[i];
+    MontageOptions mo = montage_defaults();
+    mo.cols = cols;
+    mo.gap = gap;
+    mo.mode = MAP_CLAMP01;
+    mo.labels = lab;
+    mo.font_scale = font_scale;
+    Image *im = montage_create_tiles(s->t, s->n, &mo);
+    CN_CHECK(im);
+    CN_CHECK(image_write_png(nb_path(nb, file), im->data, im->c, im->h, im->w) == 0);
+    image_free(im);
+    free(lab);
+    for (int i = 0; i < s->n; i++) free((void *)s->t[i].data);
+    free(s->t);
+    free(s->label);
+    *s = (Sheet){ 0 };
 }

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "core/error.h"
 #include "core/image.h"
 #include "core/notebook.h"
 
@@ -41,5 +42,30 @@ void resize_gray(float *out, int S, const Image *im);
 
 /* The q-quantile of |v| (q in [0, 1]; 1: the largest), by sorting a copy. */
 float abs_quantile(const float *v, size_t n, double q);
+
+/* out = gray levels of in, symmetric around mid-gray: 0 -> 0.5, +a -> white,
+ * -a -> black, with a = the q-quantile of |in| (values beyond saturate). */
+void gray_symmetric(float *out, const float *in, size_t n, double q);
+/* Nearest-neighbour enlargement of in (h, w) by a whole factor f. */
+void enlarge(float *out, const float *in, int h, int w, int f);
+
+/* --- image grids: a list of gray tiles (already mapped to [0, 1]) with
+ * labels, written as one montage. The tiles' buffers are owned here. --- */
+typedef struct {
+    int n, cap;
+    MontageTile *t;
+    char (*label)[64];
+} Sheet;
+
+void sheet_add_c(Sheet *s, const float *v, int c, int h, int w, const char *fmt, ...) CN_PRINTF(6, 7);
+#define sheet_add(s, gray, h, w, ...) sheet_add_c(s, gray, 1, h, w, __VA_ARGS__)
+/* A k x k filter as a tile: symmetric gray (0 mid-gray), scale x scale blocks. */
+void sheet_add_filter(Sheet *s, int k, const float *f, int scale, const char *label);
+/* Two k x k filters side by side in one tile (a learned filter and its
+ * match), each on its own symmetric gray scale, a strip of the montage's
+ * background colour between them, one label under both. */
+void sheet_add_pair(Sheet *s, int k, const float *f, const float *g, int scale, const char *label);
+/* The tiles as one montage, cols a row, into nb's file; empties s. */
+void sheet_write(Sheet *s, Notebook *nb, const char *file, int cols, int gap, int font_scale);
 
 #endif
