@@ -50,7 +50,34 @@
 #define SHOW_CLASS 7     /* default image for the feature maps: the first test image of class 7 */
 #define MISTAKES 24      /* misclassified test images shown per network */
 
-typedef struct {
+typedef struct Lesson Lesson; /* what the sections share: the settings, the data, the results */
+
+static Lesson *start(int argc, char **argv); /* the command line, the datasets, the notebook, the runs */
+/* The sections, in the order of the notebook. */
+static void introduce_two_networks(Lesson *ls), show_classic_lenet(Lesson *ls), show_modern_lenet(Lesson *ls),
+    measure_signals_before_training(Lesson *ls), explain_training(Lesson *ls), train_or_reuse_all(Lesson *ls),
+    show_c1_filters(Lesson *ls), one_picture_through_every_layer(Lesson *ls), explain_mistakes(Lesson *ls),
+    show_scores(Lesson *ls), check_saved_models(Lesson *ls);
+static int finish(Lesson *ls);
+
+int main(int argc, char **argv)
+{
+    Lesson *ls = start(argc, argv);
+    introduce_two_networks(ls);
+    show_classic_lenet(ls);
+    show_modern_lenet(ls);
+    measure_signals_before_training(ls);
+    explain_training(ls);
+    train_or_reuse_all(ls);
+    show_c1_filters(ls);
+    one_picture_through_every_layer(ls);
+    explain_mistakes(ls);
+    show_scores(ls);
+    check_saved_models(ls);
+    return finish(ls);
+}
+
+struct Lesson {
     int quick, retrain, resume, show; /* the command line */
     Notebook *nb;
     LessonData *data;                 /* [2]: the MNIST sample, Fashion-MNIST */
@@ -59,47 +86,16 @@ typedef struct {
     char models_dir[4096];
     int dead_over, dead_maps[2];      /* dead C1 maps of the modern runs: over how many pictures; per dataset */
     double t_start;
-} Lesson;
-
-static void start(Lesson *ls, int argc, char **argv);
-static void introduce_two_networks(Lesson *ls);
-static void show_classic_lenet(Lesson *ls);
-static void show_modern_lenet(Lesson *ls);
-static void measure_signals_before_training(Lesson *ls);
-static void explain_training(Lesson *ls);
-static void train_or_reuse_all(Lesson *ls);
-static void show_c1_filters(Lesson *ls);
-static void one_picture_through_every_layer(Lesson *ls);
-static void explain_mistakes(Lesson *ls);
-static void show_scores(Lesson *ls);
-static void check_saved_models(Lesson *ls);
-static int finish(Lesson *ls);
-
-int main(int argc, char **argv)
-{
-    Lesson ls = { 0 };
-    start(&ls, argc, argv); /* the command line, the datasets, the notebook, the runs */
-    introduce_two_networks(&ls);
-    show_classic_lenet(&ls);
-    show_modern_lenet(&ls);
-    measure_signals_before_training(&ls);
-    explain_training(&ls);
-    train_or_reuse_all(&ls);
-    show_c1_filters(&ls);
-    one_picture_through_every_layer(&ls);
-    explain_mistakes(&ls);
-    show_scores(&ls);
-    check_saved_models(&ls);
-    return finish(&ls);
-}
+};
 
 static void curves(Notebook *nb, LenetRun *mod, LenetRun *cla, const LessonData *d);
 static void c1_filters(Notebook *nb, LenetRun *runs, int nrun);
 
 /* --- the sections ------------------------------------------------------------------------ */
 
-static void start(Lesson *ls, int argc, char **argv)
+static Lesson *start(int argc, char **argv)
 {
+    Lesson *ls = xcalloc(1, sizeof *ls);
     int quick = 0, retrain = 0, resume = 0, show = -1;
     CliOpt opts[] = {
         { "quick", OPT_FLAG, &quick, "seconds: 600 training images per dataset, 3 epochs (20 for the classic "
@@ -141,6 +137,7 @@ static void start(Lesson *ls, int argc, char **argv)
     /* order: modern MNIST, classic MNIST, modern Fashion, classic Fashion */
     for (int d = 0; d < 2; d++)
         for (int k = 0; k < 2; k++) run_setup(&ls->runs[2 * d + k], k, &data[d], quick, ls->models_dir, SEED, BATCH);
+    return ls;
 }
 
 static void introduce_two_networks(Lesson *ls)
@@ -738,6 +735,7 @@ static int finish(Lesson *ls)
     free(ls->data);
     int failed = nb_close(ls->nb);
     CN_CHECK(failed >= 0);
+    free(ls);
     return failed == 0 ? 0 : 1;
 }
 /* --- helpers ------------------------------------------------------------------------- */

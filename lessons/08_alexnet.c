@@ -34,12 +34,8 @@
 #include "core/lenet.h"
 #include "core/lrn.h"
 #include "core/model_io.h"
-#include "core/net.h"
-#include "core/notebook.h"
 #include "core/optim.h"
 #include "core/plot.h"
-#include "core/train.h"
-#include "datasets/dataset.h"
 #include "lessons/kit/alexnet.h"
 #include "lessons/kit/layers.h"
 #include "lessons/kit/models.h"
@@ -55,32 +51,54 @@
 #define LABEL_SMOOTH 0.1f    /* label smoothing of the loss (core/loss.h) */
 #define BIAS_HIDDEN 0.1f     /* start of the biases the paper set to 1 */
 #define CROP_PAD 2           /* random crops: the picture moves by up to 2 pixels */
-#define ABL_TRAIN 5000       /* ablations: training images, epochs, test images */
-#define ABL_EPOCHS 8
-#define ABL_TEST 2000
-#define LONG_TRAIN 60000     /* --ablations */
-#define LONG_EPOCHS 10
-#define LONG_TEST 10000
-#define QUICK_TRAIN 1000     /* --quick */
+#define QUICK_TRAIN 1000     /* --quick: training and test images, epochs */
 #define QUICK_TEST 300
 #define QUICK_EPOCHS 3
-#define QUICK_ABL_TRAIN 128
-#define QUICK_ABL_EPOCHS 2
-#define QUICK_ABL_TEST 128
+/* The ablations' training images, epochs and test images: by default, with --ablations, with --quick. */
+enum { ABL_DEFAULT, ABL_LONG, ABL_QUICK };
+static const int ABLATION[3][3] = { { 5000, 8, 2000 }, { 60000, 10, 10000 }, { 128, 2, 128 } };
 #define TARGET_ACC 0.930   /* the goal set for the default run */
 #define FLOOR_ACC 0.90     /* what the default run must reach (a checked claim) */
 #define TRAIN_ERR 0.25       /* ReLU vs tanh: time to reach 25% training error */
 #define SHOW_CLASS 9         /* the garment drawn through the layers: the first test ankle boot */
 #define MISTAKES 24
 
-/* --- the recipe and the lesson's state ------------------------------------------------- */
+typedef struct Lesson Lesson; /* what the sections share: the settings, the data, the results */
+
+static Lesson *start(int argc, char **argv); /* the command line, the data, the notebook */
+/* The sections, in the order of the notebook. */
+static void from_lenet_to_alexnet(Lesson *ls), show_network(Lesson *ls), explain_recipe(Lesson *ls),
+    train_main_network(Lesson *ls), judge_on_test_set(Lesson *ls), show_conv1_filters(Lesson *ls),
+    one_garment_through_every_layer(Lesson *ls), explain_confusions(Lesson *ls),
+    lenet_beside_alexnet(Lesson *ls), train_ablations(Lesson *ls), plot_ablations(Lesson *ls),
+    compare_ablations(Lesson *ls), try_it_yourself(Lesson *ls);
+static int finish(Lesson *ls);
+
+int main(int argc, char **argv)
+{
+    Lesson *ls = start(argc, argv);
+    from_lenet_to_alexnet(ls);
+    show_network(ls);
+    explain_recipe(ls);
+    train_main_network(ls);
+    judge_on_test_set(ls);
+    show_conv1_filters(ls);
+    one_garment_through_every_layer(ls);
+    explain_confusions(ls);
+    lenet_beside_alexnet(ls);
+    train_ablations(ls);
+    plot_ablations(ls);
+    compare_ablations(ls);
+    try_it_yourself(ls);
+    return finish(ls);
+}
 
 static const AlexRecipe RECIPE = { .seed = SEED, .batch = BATCH, .lr = MAIN_LR, .warmup = WARMUP,
                                    .label_smoothing = LABEL_SMOOTH, .bias_hidden = BIAS_HIDDEN, .crop_pad = CROP_PAD };
 
 typedef struct Abl Abl; /* one of the paper's ideas switched off, trained on a subset */
 
-typedef struct {
+struct Lesson {
     int quick, retrain, resume, long_abl, epochs, show, groups; /* the command line */
     Notebook *nb;
     Dataset *train, *test;
@@ -91,43 +109,7 @@ typedef struct {
     Abl *abl;                              /* [NABL] */
     int abl_train, abl_epochs, abl_test;   /* the ablations' training images, epochs, test images */
     double t_start;
-} Lesson;
-
-static void start(Lesson *ls, int argc, char **argv);
-static void from_lenet_to_alexnet(Lesson *ls);
-static void show_network(Lesson *ls);
-static void explain_recipe(Lesson *ls);
-static void train_main_network(Lesson *ls);
-static void judge_on_test_set(Lesson *ls);
-static void show_conv1_filters(Lesson *ls);
-static void one_garment_through_every_layer(Lesson *ls);
-static void explain_confusions(Lesson *ls);
-static void lenet_beside_alexnet(Lesson *ls);
-static void train_ablations(Lesson *ls);
-static void plot_ablations(Lesson *ls);
-static void compare_ablations(Lesson *ls);
-static void try_it_yourself(Lesson *ls);
-static int finish(Lesson *ls);
-
-int main(int argc, char **argv)
-{
-    Lesson ls = { 0 };
-    start(&ls, argc, argv); /* the command line, the data, the notebook */
-    from_lenet_to_alexnet(&ls);
-    show_network(&ls);
-    explain_recipe(&ls);
-    train_main_network(&ls);
-    judge_on_test_set(&ls);
-    show_conv1_filters(&ls);
-    one_garment_through_every_layer(&ls);
-    explain_confusions(&ls);
-    lenet_beside_alexnet(&ls);
-    train_ablations(&ls);
-    plot_ablations(&ls);
-    compare_ablations(&ls);
-    try_it_yourself(&ls);
-    return finish(&ls);
-}
+};
 
 /* --- the ablations ---------------------------------------------------------------------- */
 
@@ -147,8 +129,9 @@ static void ablation_plot(Notebook *nb, const char *file, const char *title, con
 
 /* --- the sections ------------------------------------------------------------------------ */
 
-static void start(Lesson *ls, int argc, char **argv)
+static Lesson *start(int argc, char **argv)
 {
+    Lesson *ls = xcalloc(1, sizeof *ls);
     int quick = 0, retrain = 0, resume = 0, long_abl = 0, epochs = MAIN_EPOCHS, show = -1, groups = 1;
     CliOpt opts[] = {
         { "quick", OPT_FLAG, &quick, "seconds: a small subset, a few epochs (models go to the output folder, not "
@@ -198,6 +181,7 @@ static void start(Lesson *ls, int argc, char **argv)
     models_folder(ls->models_dir, sizeof ls->models_dir, ls->nb, quick);
     ls->epochs = epochs, ls->show = show;
     ls->train = train, ls->test = test, ls->full_train = full_train, ls->full_test = full_test;
+    return ls;
 }
 
 static void from_lenet_to_alexnet(Lesson *ls)
@@ -746,9 +730,8 @@ static void train_ablations(Lesson *ls)
     const int quick = ls->quick, long_abl = ls->long_abl, retrain = ls->retrain, resume = ls->resume;
     char a[32], b[32];
     nb_section(nb, "The paper's ideas, one at a time");
-    const int abl_train = quick ? QUICK_ABL_TRAIN : long_abl ? LONG_TRAIN : ABL_TRAIN;
-    const int abl_epochs = quick ? QUICK_ABL_EPOCHS : long_abl ? LONG_EPOCHS : ABL_EPOCHS;
-    const int abl_test = quick ? QUICK_ABL_TEST : long_abl ? LONG_TEST : ABL_TEST;
+    const int *size = ABLATION[quick ? ABL_QUICK : long_abl ? ABL_LONG : ABL_DEFAULT];
+    const int abl_train = size[0], abl_epochs = size[1], abl_test = size[2];
     ls->abl_train = abl_train, ls->abl_epochs = abl_epochs, ls->abl_test = abl_test;
     nb_para(nb, "Each idea is switched off in turn (or swapped for what came before it) and the network is trained "
                 "again from the same seed, on the first %s training pictures for %d epochs, tested on the first %s "
@@ -758,7 +741,7 @@ static void train_ablations(Lesson *ls)
                 "the numbers say what each idea does here, at this scale, and may or may not go the paper's way; "
                 "--ablations runs them on all the training pictures for %d epochs.",
             commas(a, abl_train), abl_epochs, commas(b, abl_test),
-            long_abl ? "" : " (a subset: the network overfits it sooner than the full set)", LONG_EPOCHS);
+            long_abl ? "" : " (a subset: the network overfits it sooner than the full set)", ABLATION[ABL_LONG][1]);
     Abl *abl = ls->abl = xcalloc(NABL, sizeof *ls->abl);
     {
         const char *keys[NABL] = { "abl_base", "abl_tanh", "abl_nolrn", "abl_pool2", "abl_nodrop", "abl_groups2" };
@@ -1004,6 +987,7 @@ static int finish(Lesson *ls)
     dataset_free(ls->test);
     int failed = nb_close(nb);
     CN_CHECK(failed >= 0);
+    free(ls);
     return failed == 0 ? 0 : 1;
 }
 

@@ -27,7 +27,6 @@
  *   build/lessons/09_hand_vs_learned --epochs 10 --fashion-train 20000
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,16 +40,11 @@
 #include "core/lenet.h"
 #include "core/match.h"
 #include "core/model_io.h"
-#include "core/net.h"
-#include "core/notebook.h"
 #include "core/plot.h"
-#include "core/train.h"
-#include "datasets/dataset.h"
 #include "lessons/kit/draw.h"
 #include "lessons/kit/models.h"
 #include "lessons/kit/report.h"
 #include "lessons/lesson.h"
-
 
 #define LESSON_ID "09_hand_vs_learned"
 #define SEED 2024
@@ -67,14 +61,40 @@
 #define PHOTO_SIDE 128      /* the photograph, shrunk to at most this */
 #define SHOW_CLASS 7        /* the digit: the first test image of this class */
 #define MAP_Q 0.99          /* maps: this quantile of |value| is drawn white / black */
-
 #define NM 5                /* the trained networks read here */
+
+typedef struct Lesson Lesson; /* what the sections share: the settings, the data, the results */
+
+static Lesson *start(int argc, char **argv); /* the command line, the data, the photograph, the notebook, the bank */
+/* The sections, in the order of the notebook. */
+static void ask_the_question(Lesson *ls), show_hand_bank(Lesson *ls), measure_likeness(Lesson *ls),
+    load_trained_networks(Lesson *ls), match_learned_filters(Lesson *ls), filter_a_picture(Lesson *ls),
+    train_hand_first_layer(Lesson *ls), compare_first_layers(Lesson *ls),
+    follow_filters_over_training(Lesson *ls), sum_up_rediscoveries(Lesson *ls), try_it_yourself(Lesson *ls);
+static int finish(Lesson *ls);
+
+int main(int argc, char **argv)
+{
+    Lesson *ls = start(argc, argv);
+    ask_the_question(ls);
+    show_hand_bank(ls);
+    measure_likeness(ls);
+    load_trained_networks(ls);
+    match_learned_filters(ls);
+    filter_a_picture(ls);
+    train_hand_first_layer(ls);
+    compare_first_layers(ls);
+    follow_filters_over_training(ls);
+    sum_up_rediscoveries(ls);
+    try_it_yourself(ls);
+    return finish(ls);
+}
 
 typedef struct Data Data;     /* one dataset, its training and test images */
 typedef struct Model Model;   /* a trained network and its first layer's matches */
 typedef struct ArmRun ArmRun; /* one run of the comparison: fixed, fine-tuned or random first layer */
 
-typedef struct {
+struct Lesson {
     int quick, epochs, fashion_train; /* the command line */
     Notebook *nb;
     Data *data;                       /* [2]: the MNIST sample, Fashion-MNIST */
@@ -89,39 +109,7 @@ typedef struct {
     Dataset *abc_train[2];            /* the comparison's training sets */
     ArmRun *runs;                     /* [2][3]: per dataset, the three first layers */
     double t_start;
-} Lesson;
-
-static void start(Lesson *ls, int argc, char **argv);
-static void ask_the_question(Lesson *ls);
-static void show_hand_bank(Lesson *ls);
-static void measure_likeness(Lesson *ls);
-static void load_trained_networks(Lesson *ls);
-static void match_learned_filters(Lesson *ls);
-static void filter_a_picture(Lesson *ls);
-static void train_hand_first_layer(Lesson *ls);
-static void compare_first_layers(Lesson *ls);
-static void follow_filters_over_training(Lesson *ls);
-static void sum_up_rediscoveries(Lesson *ls);
-static void try_it_yourself(Lesson *ls);
-static int finish(Lesson *ls);
-
-int main(int argc, char **argv)
-{
-    Lesson ls = { 0 };
-    start(&ls, argc, argv); /* the command line, the data, the photograph, the notebook, the bank */
-    ask_the_question(&ls);
-    show_hand_bank(&ls);
-    measure_likeness(&ls);
-    load_trained_networks(&ls);
-    match_learned_filters(&ls);
-    filter_a_picture(&ls);
-    train_hand_first_layer(&ls);
-    compare_first_layers(&ls);
-    follow_filters_over_training(&ls);
-    sum_up_rediscoveries(&ls);
-    try_it_yourself(&ls);
-    return finish(&ls);
-}
+};
 
 /* --- small helpers --------------------------------------------------------------------- */
 
@@ -412,8 +400,9 @@ static double mean_best(const MatchBank *b, const float *w, int nf)
 
 /* --- the sections ------------------------------------------------------------------------------ */
 
-static void start(Lesson *ls, int argc, char **argv)
+static Lesson *start(int argc, char **argv)
 {
+    Lesson *ls = xcalloc(1, sizeof *ls);
     int quick = 0, epochs = 6, fashion_train = 60000;
     CliOpt opts[] = {
         { "quick", OPT_FLAG, &quick, "seconds: tiny models trained here, a few hundred images, 2 epochs (every "
@@ -457,6 +446,7 @@ static void start(Lesson *ls, int argc, char **argv)
     models_folder(ls->models_dir, sizeof ls->models_dir, nb, quick);
     ls->bank = match_bank_registry(K);
     CN_CHECK(ls->bank);
+    return ls;
 }
 
 static void ask_the_question(Lesson *ls)
@@ -1348,5 +1338,6 @@ static int finish(Lesson *ls)
     match_bank_free(ls->bank);
     const int failed = nb_close(ls->nb);
     CN_CHECK(failed >= 0);
+    free(ls);
     return failed == 0 ? 0 : 1;
 }
