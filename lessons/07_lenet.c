@@ -53,7 +53,7 @@
 typedef struct Lesson Lesson; /* what the sections share: the settings, the data, the results */
 
 static Lesson *start(int argc, char **argv); /* the command line, the datasets, the notebook, the runs */
-/* The sections, in the order of the notebook. */
+/* The sections of the notebook, each a function below. */
 static void introduce_two_networks(Lesson *ls), show_classic_lenet(Lesson *ls), show_modern_lenet(Lesson *ls),
     measure_signals_before_training(Lesson *ls), explain_training(Lesson *ls), train_or_reuse_all(Lesson *ls),
     show_c1_filters(Lesson *ls), one_picture_through_every_layer(Lesson *ls), explain_mistakes(Lesson *ls),
@@ -63,17 +63,12 @@ static int finish(Lesson *ls);
 int main(int argc, char **argv)
 {
     Lesson *ls = start(argc, argv);
-    introduce_two_networks(ls);
-    show_classic_lenet(ls);
-    show_modern_lenet(ls);
-    measure_signals_before_training(ls);
-    explain_training(ls);
-    train_or_reuse_all(ls);
-    show_c1_filters(ls);
-    one_picture_through_every_layer(ls);
-    explain_mistakes(ls);
-    show_scores(ls);
-    check_saved_models(ls);
+    void (*const story[])(Lesson *) = { /* the notebook, section by section */
+        introduce_two_networks, show_classic_lenet, show_modern_lenet, measure_signals_before_training,
+        explain_training, train_or_reuse_all, show_c1_filters, one_picture_through_every_layer,
+        explain_mistakes, show_scores, check_saved_models,
+    };
+    for (size_t i = 0; i < sizeof story / sizeof *story; i++) story[i](ls);
     return finish(ls);
 }
 

@@ -66,7 +66,7 @@ static const int ABLATION[3][3] = { { 5000, 8, 2000 }, { 60000, 10, 10000 }, { 1
 typedef struct Lesson Lesson; /* what the sections share: the settings, the data, the results */
 
 static Lesson *start(int argc, char **argv); /* the command line, the data, the notebook */
-/* The sections, in the order of the notebook. */
+/* The sections of the notebook, each a function below. */
 static void from_lenet_to_alexnet(Lesson *ls), show_network(Lesson *ls), explain_recipe(Lesson *ls),
     train_main_network(Lesson *ls), judge_on_test_set(Lesson *ls), show_conv1_filters(Lesson *ls),
     one_garment_through_every_layer(Lesson *ls), explain_confusions(Lesson *ls),
@@ -77,19 +77,12 @@ static int finish(Lesson *ls);
 int main(int argc, char **argv)
 {
     Lesson *ls = start(argc, argv);
-    from_lenet_to_alexnet(ls);
-    show_network(ls);
-    explain_recipe(ls);
-    train_main_network(ls);
-    judge_on_test_set(ls);
-    show_conv1_filters(ls);
-    one_garment_through_every_layer(ls);
-    explain_confusions(ls);
-    lenet_beside_alexnet(ls);
-    train_ablations(ls);
-    plot_ablations(ls);
-    compare_ablations(ls);
-    try_it_yourself(ls);
+    void (*const story[])(Lesson *) = { /* the notebook, section by section */
+        from_lenet_to_alexnet, show_network, explain_recipe, train_main_network, judge_on_test_set,
+        show_conv1_filters, one_garment_through_every_layer, explain_confusions, lenet_beside_alexnet,
+        train_ablations, plot_ablations, compare_ablations, try_it_yourself,
+    };
+    for (size_t i = 0; i < sizeof story / sizeof *story; i++) story[i](ls);
     return finish(ls);
 }
 

@@ -66,7 +66,7 @@
 typedef struct Lesson Lesson; /* what the sections share: the settings, the data, the results */
 
 static Lesson *start(int argc, char **argv); /* the command line, the data, the photograph, the notebook, the bank */
-/* The sections, in the order of the notebook. */
+/* The sections of the notebook, each a function below. */
 static void ask_the_question(Lesson *ls), show_hand_bank(Lesson *ls), measure_likeness(Lesson *ls),
     load_trained_networks(Lesson *ls), match_learned_filters(Lesson *ls), filter_a_picture(Lesson *ls),
     train_hand_first_layer(Lesson *ls), compare_first_layers(Lesson *ls),
@@ -76,17 +76,12 @@ static int finish(Lesson *ls);
 int main(int argc, char **argv)
 {
     Lesson *ls = start(argc, argv);
-    ask_the_question(ls);
-    show_hand_bank(ls);
-    measure_likeness(ls);
-    load_trained_networks(ls);
-    match_learned_filters(ls);
-    filter_a_picture(ls);
-    train_hand_first_layer(ls);
-    compare_first_layers(ls);
-    follow_filters_over_training(ls);
-    sum_up_rediscoveries(ls);
-    try_it_yourself(ls);
+    void (*const story[])(Lesson *) = { /* the notebook, section by section */
+        ask_the_question, show_hand_bank, measure_likeness, load_trained_networks,
+        match_learned_filters, filter_a_picture, train_hand_first_layer, compare_first_layers,
+        follow_filters_over_training, sum_up_rediscoveries, try_it_yourself,
+    };
+    for (size_t i = 0; i < sizeof story / sizeof *story; i++) story[i](ls);
     return finish(ls);
 }
 
