@@ -25,24 +25,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "core/activation.h"
 #include "lessons/kit/cli.h"
 #include "core/conv_layer.h"
-#include "datasets/dataset.h"
 #include "core/error.h"
-#include "core/image.h"
 #include "core/lenet.h"
-#include "core/loss.h"
 #include "core/model_io.h"
 #include "core/net.h"
 #include "core/notebook.h"
-#include "core/optim.h"
 #include "core/plot.h"
 #include "core/train.h"
+#include "datasets/dataset.h"
+#include "lessons/kit/draw.h"
+#include "lessons/kit/lenet.h"
+#include "lessons/kit/models.h"
+#include "lessons/kit/report.h"
 #include "lessons/lesson.h"
 
 #define LESSON_ID "07_lenet"
@@ -53,658 +50,47 @@
 #define SHOW_CLASS 7     /* default image for the feature maps: the first test image of class 7 */
 #define MISTAKES 24      /* misclassified test images shown per network */
 
-/* --- augmentation: small random shifts ------------------------------------------------ */
+typedef struct Lesson Lesson; /* what the sections share: the settings, the data, the results */
 
-/* Each training image is moved by (dy, dx), both uniform in -s..s pixels,
- * what moves out is lost and what moves in is background; with flip, it is
- * also mirrored left-right half of the time. The network sees a slightly
- * different picture of every digit each epoch, which is the cheapest
- * defence against learning the training set by heart (LeCun et al. 1998,
- * section III.C, trained on distorted digits too). */
-typedef struct {
-    int shift, flip;
-    float background;  /* the normalized value of a background pixel */
-} ShiftAug;
-
-static void shift_augment(float *img, int c, int h, int w, Rng *r, void *ctx)
-{
-    const ShiftAug *a = ctx;
-    float tmp[64 * 64];
-    if (h * w > 64 * 64) return;
-    const int dy = a->shift ? (int)rng_below(r, (uint32_t)(2 * a->shift + 1)) - a->shift : 0;
-    const int dx = a->shift ? (int)rng_below(r, (uint32_t)(2 * a->shift + 1)) - a->shift : 0;
-    const int flip = a->flip ? (int)rng_below(r, 2) : 0;
-    for (int ch = 0; ch < c; ch++) {
-        float *p = img + (size_t)ch * h * w;
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++) {
-                const int sy = y - dy, sx0 = x - dx, sx = flip ? w - 1 - sx0 : sx0;
-                tmp[y * w + x] = sy >= 0 && sy < h && sx >= 0 && sx < w ? p[sy * w + sx] : a->background;
-            }
-        memcpy(p, tmp, (size_t)h * w * sizeof *p);
-    }
-}
-
-/* --- the runs --------------------------------------------------------------------------- */
-
-typedef struct {
-    const char *key, *which, *title, *thing;  /* "mnist", "mnist-sample", "the MNIST sample", "digit" */
-    Dataset *train, *test;
-} Data;
-
-/* How one network is trained on one dataset. */
-typedef struct {
-    int epochs;
-    float lr;        /* peak rate of the cosine schedule */
-    int shift, flip; /* augmentation */
-    float wd;        /* weight decay */
-} Recipe;
-
-typedef struct {
-    int classic;
-    Data *data;
-    Recipe rc;
-    Net *net;
-    Net *half;             /* a second copy that trains on half of every batch (train.h, "Two halves") */
-    Dataset *train, *test; /* the data in the network's input size */
-    int own;               /* 1: train/test are padded copies to free */
-    TrainConfig cfg;
-    ShiftAug aug;
-    TrainHistory hist;
-    EvalResult ev;         /* the final evaluation on the whole test set, with predictions */
-    char name[48];         /* lenet5_modern_mnist: the file names */
-    char label[64];        /* "modern, MNIST sample" */
-    char model[4096], ckpt[4096];
-    const char *how;       /* what happened: trained, reused, resumed */
-    double seconds;        /* training wall time in this run */
-} Run;
-
-static Recipe recipe(int classic, const char *data_key, int quick)
-{
-    /* --quick: the classic network needs a few hundred steps to leave the
-     * plateau of its small initial weights (see "Before training"), so it
-     * makes more passes over the same few hundred images. */
-    if (quick) return (Recipe){ .epochs = classic ? 20 : 3, .lr = 0.05f, .shift = 0, .flip = 0, .wd = 0.0f };
-    const int fashion = !strcmp(data_key, "fashion");
-    if (!fashion) return (Recipe){ .epochs = 20, .lr = 0.02f, .shift = 2, .flip = 0, .wd = classic ? 0.0f : 5e-4f };
-    if (classic) return (Recipe){ .epochs = 10, .lr = 0.02f, .shift = 1, .flip = 1, .wd = 0.0f };
-    return (Recipe){ .epochs = 30, .lr = 0.05f, .shift = 1, .flip = 1, .wd = 5e-4f };
-}
-
-static const char *net_title(int classic) { return classic ? "classic LeNet-5" : "modern LeNet-5"; }
-
-/* The layer whose output stands for named layer i in pictures: i itself, or
- * the activation right after it (the paper's maps are squashed outputs). */
-static int shown_output(const Net *net, int i)
-{
-    while (i + 1 < net->n) {
-        const char *k = net->layer[i + 1]->ops->kind;
-        if (strcmp(k, "relu") && strcmp(k, "scaled_tanh")) break;
-        i++;
-    }
-    return i;
-}
-
-/* How many of the sh.c maps of y (n samples of shape sh) are 0 or below
- * at every pixel of every sample: after a ReLU, black everywhere. */
-static int black_maps(const float *y, Shape sh, int n)
-{
-    const size_t plane = (size_t)sh.h * (size_t)sh.w;
-    int black = 0;
-    for (int ch = 0; ch < sh.c; ch++) {
-        int lit = 0;
-        for (int s = 0; s < n && !lit; s++)
-            for (size_t i = 0; i < plane && !lit; i++) lit = y[((size_t)s * sh.c + ch) * plane + i] > 0.0f;
-        black += !lit;
-    }
-    return black;
-}
-
-/* Layer indices of the named layers C1, S2, C3, S4, C5, F6, OUTPUT. */
-static const char *const named[7] = { "C1", "S2", "C3", "S4", "C5", "F6", "OUTPUT" };
-
-/* --- canvas drawing (RGB images made here) ------------------------------------------ */
-
-static const float SLATE[3] = { 0.15f, 0.17f, 0.21f }, WHITE[3] = { 0.95f, 0.95f, 0.95f },
-                   DIM[3] = { 0.62f, 0.66f, 0.72f }, GREEN[3] = { 0.35f, 0.85f, 0.45f },
-                   RED[3] = { 0.98f, 0.40f, 0.35f }, BAR[3] = { 0.40f, 0.62f, 0.95f };
-
-static Image *canvas(int h, int w)
-{
-    Image *im = image_create(3, h, w);
-    CN_CHECK(im);
-    const size_t plane = (size_t)h * (size_t)w;
-    for (int ch = 0; ch < 3; ch++)
-        for (size_t i = 0; i < plane; i++) im->data[(size_t)ch * plane + i] = SLATE[ch];
-    return im;
-}
-
-static void fill_rect(Image *im, int x0, int y0, int w, int h, const float rgb[3])
-{
-    const size_t plane = (size_t)im->h * (size_t)im->w;
-    for (int y = y0; y < y0 + h; y++)
-        for (int x = x0; x < x0 + w; x++) {
-            if (x < 0 || y < 0 || x >= im->w || y >= im->h) continue;
-            for (int ch = 0; ch < 3; ch++) im->data[(size_t)ch * plane + (size_t)y * im->w + x] = rgb[ch];
-        }
-}
-
-/* Map m (h, w) into gray levels, lo black, hi white, each value a scale x
- * scale block with its top-left corner at (x0, y0). */
-static void blit_map(Image *im, int x0, int y0, const float *m, int h, int w, int scale, float lo, float hi)
-{
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++) {
-            float g = hi > lo ? (m[y * w + x] - lo) / (hi - lo) : 0.5f;
-            g = g < 0.0f ? 0.0f : g > 1.0f ? 1.0f : g;
-            const float rgb[3] = { g, g, g };
-            fill_rect(im, x0 + x * scale, y0 + y * scale, scale, scale, rgb);
-        }
-}
-
-static void text_at(Image *im, int x, int y, const char *s, const float rgb[3])
-{
-    image_draw_text(im, x, y, s, 1, rgb);
-}
-
-static void text_centred(Image *im, int cx, int y, const char *s, const float rgb[3])
-{
-    text_at(im, cx - text_width(s, 1) / 2, y, s, rgb);
-}
-
-static void write_png(Notebook *nb, const char *file, const Image *im)
-{
-    CN_CHECK(image_write_png(nb_path(nb, file), im->data, im->c, im->h, im->w) == 0);
-}
-
-/* --- the architecture table ------------------------------------------------------------ */
-
-static void architecture_table(Notebook *nb, const Net *net, int with_connections)
-{
-    const int cols = with_connections ? 7 : 6;
-    const char *hdr7[] = { "layer", "what", "output", "parameters", "multiply-adds", "connections", "receptive field" };
-    const char *hdr6[] = { "layer", "what", "output", "parameters", "multiply-adds", "receptive field" };
-    const int rows = net->n + 2;
-    const char **cells = xcalloc((size_t)rows * (size_t)cols, sizeof *cells);
-    char (*txt)[7][48] = xcalloc((size_t)rows, sizeof *txt);
-    double conns = 0.0;
-    int r = 0;
-    snprintf(txt[r][0], 48, "input");
-    snprintf(txt[r][1], 48, "%s", lenet5_is_classic(net) ? "28x28 image centred in 32x32" : "28x28 image");
-    snprintf(txt[r][2], 48, "%dx%dx%d", net->in.c, net->in.h, net->in.w);
-    snprintf(txt[r][3], 48, "–");
-    snprintf(txt[r][4], 48, "–");
-    snprintf(txt[r][5], 48, "–");
-    snprintf(txt[r][6], 48, "1");
-    r++;
-    for (int i = 0; i < net->n; i++, r++) {
-        const Layer *L = net->layer[i];
-        const char *k = L->ops->kind;
-        Conv2d *cv = conv2d_of((Layer *)L);
-        char what[48];
-        if (cv)
-            snprintf(what, sizeof what, "conv %d@%dx%d%s%s", cv->cfg.out_channels, cv->cfg.kh, cv->cfg.kw,
-                     cv->cfg.pad_top ? ", pad 2" : "", cv->table ? ", Table I" : "");
-        else if (!strcmp(k, "subsample"))
-            snprintf(what, sizeof what, "subsampling 2x2, a·sum + b");
-        else if (!strcmp(k, "maxpool"))
-            snprintf(what, sizeof what, "max pooling 2x2");
-        else if (!strcmp(k, "dense"))
-            snprintf(what, sizeof what, "fully connected %d", L->out.c);
-        else if (!strcmp(k, "scaled_tanh"))
-            snprintf(what, sizeof what, "1.7159 tanh(2a/3)");
-        else
-            snprintf(what, sizeof what, "%s", k);
-        /* Connections as the paper counts them: every multiply-add, plus one
-         * bias per output unit of a layer with parameters. */
-        const double c = L->nparam ? L->madds + (double)shape_size(L->out) : 0.0;
-        conns += c;
-        RecField rf = net_receptive_field(net, i);
-        char a[32], b[32], cc[32];
-        snprintf(txt[r][0], 48, "%s", L->label);
-        snprintf(txt[r][1], 48, "%s", what);
-        snprintf(txt[r][2], 48, "%dx%dx%d", L->out.c, L->out.h, L->out.w);
-        snprintf(txt[r][3], 48, "%s", L->nparam ? commas(a, (double)layer_param_count(L)) : "–");
-        snprintf(txt[r][4], 48, "%s", L->madds > 0 ? commas(b, L->madds) : "–");
-        snprintf(txt[r][5], 48, "%s", c > 0 ? commas(cc, c) : "–");
-        if (rf.whole)
-            snprintf(txt[r][6], 48, "all");
-        else
-            snprintf(txt[r][6], 48, "%dx%d", rf.size, rf.size);
-    }
-    char a[32], b[32], cc[32];
-    snprintf(txt[r][0], 48, "total");
-    snprintf(txt[r][1], 48, "%d layers", net->n);
-    snprintf(txt[r][2], 48, "%d classes", net_out_shape(net).c);
-    snprintf(txt[r][3], 48, "%s", commas(a, (double)net_param_count(net)));
-    snprintf(txt[r][4], 48, "%s", commas(b, net_madds(net)));
-    snprintf(txt[r][5], 48, "%s", commas(cc, conns));
-    snprintf(txt[r][6], 48, " ");
-    for (int i = 0; i < rows; i++)
-        for (int j = 0, o = 0; j < 7; j++) {
-            if (!with_connections && j == 5) continue;
-            cells[i * cols + o++] = txt[i][j];
-        }
-    nb_table(nb, with_connections ? hdr7 : hdr6, cells, rows, cols);
-    free(cells);
-    free(txt);
-}
-
-/* --- training or reusing one run ---------------------------------------------------- */
-
-static void run_setup(Run *r, int classic, Data *d, int quick, const char *models_dir)
-{
-    r->classic = classic;
-    r->data = d;
-    r->rc = recipe(classic, d->key, quick);
-    r->net = classic ? lenet5_classic() : lenet5_modern();
-    r->half = classic ? lenet5_classic() : lenet5_modern();
-    CN_CHECK(r->net && r->half);
-    if (classic) {
-        r->train = lenet5_fit_dataset(d->train, r->net);
-        r->test = lenet5_fit_dataset(d->test, r->net);
-        CN_CHECK(r->train && r->test);
-        r->own = 1;
-    } else {
-        r->train = d->train;
-        r->test = d->test;
-    }
-    snprintf(r->name, sizeof r->name, "lenet5_%s_%s", classic ? "classic" : "modern", d->key);
-    snprintf(r->label, sizeof r->label, "%s, %s", classic ? "classic" : "modern",
-             !strcmp(d->key, "mnist") ? "MNIST sample" : "Fashion-MNIST");
-    CN_CHECK(snprintf(r->model, sizeof r->model, "%s/%s.cnn", models_dir, r->name) < (int)sizeof r->model);
-    CN_CHECK(snprintf(r->ckpt, sizeof r->ckpt, "%s/%s.ckpt", models_dir, r->name) < (int)sizeof r->ckpt);
-    TrainConfig c = train_defaults();
-    c.epochs = r->rc.epochs;
-    c.batch = BATCH;
-    c.lr = quick ? schedule_constant(r->rc.lr) : schedule_cosine(r->rc.lr, r->rc.epochs, 0.0f);
-    c.momentum = 0.9f;
-    c.weight_decay = r->rc.wd;
-    /* The checkpoint records the run's settings (seed, batch, schedule,
-     * momentum, decay, normalization) so a saved model is reused only when
-     * they match, but not the augmentation: it is folded into the seed. */
-    c.seed = SEED + 100u * (uint64_t)r->rc.shift + 10u * (uint64_t)r->rc.flip;
-    c.std = 0.0f;  /* keep the builder's input normalization */
-    c.checkpoint = r->ckpt;
-    c.replica = r->half; /* LeNet's layers are too small to split between two threads: split the batch */
-    r->aug = (ShiftAug){ .shift = r->rc.shift, .flip = r->rc.flip,
-                         .background = (0.0f - r->net->in_mean) / r->net->in_std };
-    if (r->rc.shift || r->rc.flip) {
-        c.augment = shift_augment;
-        c.augment_ctx = &r->aug;
-    }
-    r->cfg = c;
-}
-
-static void run_free(Run *r)
-{
-    if (r->own) {
-        dataset_free(r->train);
-        dataset_free(r->test);
-    }
-    net_free(r->net);
-    net_free(r->half);
-    train_history_free(&r->hist);
-    eval_result_free(&r->ev);
-}
-
-/* Train r's network, or reuse what an earlier run saved. Says which. */
-static void train_or_reuse(Notebook *nb, Run *r, int retrain, int resume)
-{
-    char hist_file[96];
-    snprintf(hist_file, sizeof hist_file, "history_%s.dat", r->name + strlen("lenet5_"));
-    const char *hp = nb_path(nb, hist_file);
-    CN_CHECK(hp);
-    char hist_path[4096];
-    snprintf(hist_path, sizeof hist_path, "%s", hp);
-    int done = -1;  /* epochs in a checkpoint that matches these settings, -1 if none */
-    char why[1200] = "";
-    if (!retrain && file_exists(r->ckpt)) {
-        Sgd *opt = sgd_create(r->net, r->cfg.momentum, r->cfg.weight_decay);
-        CN_CHECK(opt);
-        TrainHistory h = { 0 };
-        if (checkpoint_load(r->ckpt, r->net, opt, &r->cfg, &h) == 0)
-            done = h.n;
-        else
-            snprintf(why, sizeof why, "%s", cn_last_error());
-        if (done == r->cfg.epochs) {
-            train_history_free(&r->hist);
-            r->hist = h;
-        } else {
-            train_history_free(&h);
-        }
-        sgd_free(opt);
-    }
-    if (done == r->cfg.epochs) {
-        /* Finished before: the checkpoint of the last epoch holds the final
-         * weights; the .cnn is the same network, written when it finished. */
-        if (file_exists(r->model)) {
-            CN_CHECK(net_load(r->net, r->model) == 0);
-        } else {
-            CN_CHECK(net_save(r->net, r->model) == 0);
-        }
-        CN_CHECK(train_history_write(&r->hist, hist_path) == 0);
-        r->how = "reused";
-        r->seconds = 0.0;
-        double t = 0.0;
-        for (int e = 0; e < r->hist.n; e++) t += r->hist.e[e].seconds;
-        nb_para(nb, "%s on %s: reusing %s, trained by an earlier run of this lesson with the same settings "
-                    "(%d epochs, %.0f s then). Pass --retrain to train it again.",
-                net_title(r->classic), r->data->title, r->model, r->hist.n, t);
-        return;
-    }
-    int do_resume = 0;
-    if (retrain) {
-        nb_para(nb, "%s on %s: training from scratch (--retrain).", net_title(r->classic), r->data->title);
-    } else if (done >= 0 && done < r->cfg.epochs && resume) {
-        do_resume = 1;
-        nb_para(nb, "%s on %s: resuming the interrupted training from its checkpoint (%d of %d epochs done).",
-                net_title(r->classic), r->data->title, done, r->cfg.epochs);
-    } else if (done >= 0 && done < r->cfg.epochs) {
-        nb_para(nb, "%s on %s: an interrupted training was found (%d of %d epochs); starting afresh "
-                    "(--resume would continue it).", net_title(r->classic), r->data->title, done, r->cfg.epochs);
-    } else if (done > r->cfg.epochs || why[0]) {
-        nb_para(nb, "%s on %s: the saved checkpoint does not match this lesson's settings (%s), so the "
-                    "network is trained again.", net_title(r->classic), r->data->title,
-                why[0] ? why : "it ran more epochs than the lesson asks for");
-    } else {
-        nb_para(nb, "%s on %s: no saved model yet, training now.", net_title(r->classic), r->data->title);
-    }
-    lenet5_init(r->net, SEED);
-    r->cfg.resume = do_resume;
-    r->cfg.history = hist_path;
-    const double t0 = now_s();
-    train_history_free(&r->hist);
-    if (train_run(r->net, r->train, r->test, &r->cfg, &r->hist))
-        CN_DIE("training %s on %s failed: %s", net_title(r->classic), r->data->title, cn_last_error());
-    r->seconds = now_s() - t0;
-    r->cfg.history = NULL;
-    CN_CHECK(net_save(r->net, r->model) == 0);
-    r->how = do_resume ? "resumed" : "trained";
-    char a[32], b[32];
-    const EpochStats *last = &r->hist.e[r->hist.n - 1];
-    nb_para(nb, "Trained in %.1f s (%d epochs over %s images, about %s images per second while training); "
-                "saved to %s.", r->seconds, r->hist.n, commas(a, (double)r->train->count),
-                commas(b, last->images_per_s), r->model);
-}
-
-/* --- curves ----------------------------------------------------------------------------- */
-
-static void curves(Notebook *nb, Run *mod, Run *cla, const Data *d)
-{
-    const int n = mod->hist.n > cla->hist.n ? mod->hist.n : cla->hist.n;
-    double *x = xcalloc((size_t)n, sizeof *x), *y[8];
-    for (int s = 0; s < 8; s++) y[s] = xcalloc((size_t)n, sizeof **y);
-    for (int e = 0; e < n; e++) {
-        x[e] = e + 1;
-        const EpochStats *m = e < mod->hist.n ? &mod->hist.e[e] : NULL, *c = e < cla->hist.n ? &cla->hist.e[e] : NULL;
-        y[0][e] = m ? m->train_loss : NAN;
-        y[1][e] = m ? m->test_loss : NAN;
-        y[2][e] = c ? c->train_loss : NAN;
-        y[3][e] = c ? c->test_loss : NAN;
-        y[4][e] = m ? m->train_acc : NAN;
-        y[5][e] = m ? m->test_acc : NAN;
-        y[6][e] = c ? c->train_acc : NAN;
-        y[7][e] = c ? c->test_acc : NAN;
-    }
-    const char *names[4] = { "modern: train", "modern: test", "classic: train", "classic: test" };
-    char png[64], dat[64], title[128];
-    snprintf(png, sizeof png, "loss_%s.png", d->key);
-    snprintf(dat, sizeof dat, "loss_%s.dat", d->key);
-    snprintf(title, sizeof title, "Cross-entropy loss per epoch, %s", d->title);
-    const double *ly[4] = { y[0], y[1], y[2], y[3] };
-    char pngp[4096];
-    snprintf(pngp, sizeof pngp, "%s", nb_path(nb, png));
-    CN_CHECK(plot_lines(pngp, nb_path(nb, dat), title, "epoch", "mean cross-entropy", names, x, ly, 4, n) >= 0);
-    nb_plot(nb, "loss per epoch: training (averaged over the epoch's batches, on augmented images) and test "
-                "(after the epoch)", png);
-    snprintf(png, sizeof png, "accuracy_%s.png", d->key);
-    snprintf(dat, sizeof dat, "accuracy_%s.dat", d->key);
-    snprintf(title, sizeof title, "Accuracy per epoch, %s", d->title);
-    const double *ay[4] = { y[4], y[5], y[6], y[7] };
-    snprintf(pngp, sizeof pngp, "%s", nb_path(nb, png));
-    CN_CHECK(plot_lines(pngp, nb_path(nb, dat), title, "epoch", "fraction classified right", names, x, ay, 4, n) >= 0);
-    nb_plot(nb, "accuracy per epoch: training (while training, on augmented images) and test", png);
-    free(x);
-    for (int s = 0; s < 8; s++) free(y[s]);
-}
-
-/* --- C1's filters --------------------------------------------------------------------- */
-
-static void c1_filters(Notebook *nb, Run *runs, int nrun)
-{
-    const int S = 12, G = 8, title_w = 150, top = 10;
-    const int fw = 5 * S, cols = 6;
-    const int W = title_w + cols * (fw + G) + G, rowh = fw + 2 * G;
-    Image *im = canvas(top + nrun * rowh + G, W);
-    char cap[1024] = "", part[160];
-    for (int r = 0; r < nrun; r++) {
-        Layer *c1 = net_layer(runs[r].net, net_find(runs[r].net, "C1"));
-        CN_CHECK(c1);
-        const float *w = c1->param[0].value;
-        float a = 0.0f;
-        for (int i = 0; i < 6 * 25; i++) a = fmaxf(a, fabsf(w[i]));
-        const int y0 = top + r * rowh + G;
-        text_at(im, G, y0 + fw / 2 - 8, runs[r].label, WHITE);
-        snprintf(part, sizeof part, "max |w| %.2f", (double)a);
-        text_at(im, G, y0 + fw / 2 + 4, part, DIM);
-        for (int k = 0; k < 6; k++) blit_map(im, title_w + k * (fw + G), y0, w + k * 25, 5, 5, S, -a, a);
-        snprintf(part, sizeof part, "%s%s %.2f", r ? "; " : "", runs[r].label, (double)a);
-        strncat(cap, part, sizeof cap - strlen(cap) - 1);
-    }
-    write_png(nb, "c1_filters.png", im);
-    image_free(im);
-    char full[1400];
-    snprintf(full, sizeof full, "the six 5x5 filters of C1 in each trained network, one row per network; "
-             "mid-gray is 0, lighter is positive, darker negative, each row scaled to its largest |weight| "
-             "(largest |weight|: %s)", cap);
-    nb_image(nb, full, "c1_filters.png");
-}
-
-/* --- one image through every layer (the paper's figure 2) ------------------------------- */
-
-/* Runs image `index` of r->test through r's network and draws every named
- * layer's output left to right, as in figure 2 of the paper. Returns the
- * predicted class. */
-static int feature_maps(Notebook *nb, Run *r, int index, const char *file)
-{
-    Net *net = r->net;
-    const Dataset *ds = r->test;
-    const size_t in = shape_size(net->in);
-    float *x = xcalloc(in, sizeof *x);
-    net_input_from_u8(net, x, dataset_image(ds, index), in);
-    const float *logits = net_forward(net, x, 1);
-    CN_CHECK(logits);
-    const int K = net_out_shape(net).c;
-    float prob[16];
-    unsigned char lab = ds->labels[index];
-    softmax_ce_forward(prob, logits, &lab, 1, K);
-    const int pred = argmax(prob, K);
-
-    /* columns: the input, then C1 S2 C3 S4 C5 F6 OUTPUT */
-    enum { NCOL = 8, GAP = 22, HEAD = 44, MAPGAP = 3 };
-    int idx[NCOL], colw[NCOL], colh[NCOL], scale[NCOL];
-    const float *data[NCOL];
-    Shape shp[NCOL];
-    char t1[NCOL][40], t2[NCOL][40], t3[NCOL][40];
-    const int classic = lenet5_is_classic(net);
-    const float A = ACT_LECUN_A;
-    data[0] = x;
-    shp[0] = net->in;
-    idx[0] = -1;
-    snprintf(t1[0], 40, "INPUT");
-    snprintf(t2[0], 40, "%dx%d", net->in.h, net->in.w);
-    snprintf(t3[0], 40, "%s", classic ? "28x28 + border" : "28x28");
-    for (int c = 1; c < NCOL; c++) {
-        const int li = net_find(net, named[c - 1]);
-        CN_CHECK(li >= 0);
-        idx[c] = shown_output(net, li);
-        data[c] = net_output(net, idx[c]);
-        shp[c] = net->layer[idx[c]]->out;
-        const Layer *L = net->layer[li];
-        const char *k = L->ops->kind;
-        if (shp[c].h > 1)
-            snprintf(t2[c], 40, "%d@%dx%d", shp[c].c, shp[c].h, shp[c].w);
-        else
-            snprintf(t2[c], 40, "%d units", shp[c].c);
-        snprintf(t1[c], 40, "%s", named[c - 1]);
-        if (conv2d_of((Layer *)L))
-            snprintf(t3[c], 40, "conv 5x5%s", conv2d_of((Layer *)L)->table ? ", Table I" : "");
-        else if (!strcmp(k, "subsample"))
-            snprintf(t3[c], 40, "subsampling");
-        else if (!strcmp(k, "maxpool"))
-            snprintf(t3[c], 40, "max pool 2x2");
-        else if (c == NCOL - 1)
-            snprintf(t3[c], 40, "full + softmax");
-        else
-            snprintf(t3[c], 40, "full connection");
-    }
-    /* sizes */
-    int label_w = 0;
-    for (int k = 0; k < K; k++) {
-        const int tw = text_width(ds->class_names[k], 1);
-        if (tw > label_w) label_w = tw;
-    }
-    int H = 0;
-    for (int c = 0; c < NCOL; c++) {
-        const Shape s = shp[c];
-        if (c == NCOL - 1) {
-            colw[c] = label_w + 6 + 60 + 6 + text_width("100%", 1);
-            colh[c] = K * 22;
-            scale[c] = 0;
-        } else if (s.h > 1) {
-            scale[c] = c == 0 ? 4 : 3;
-            colw[c] = s.w * scale[c];
-            colh[c] = c == 0 ? s.h * scale[c] : s.c * s.h * scale[c] + (s.c - 1) * MAPGAP;
-        } else {
-            scale[c] = s.c >= 100 ? 4 : 6; /* cell height of a unit */
-            colw[c] = 14;
-            colh[c] = s.c * scale[c];
-        }
-        const int tw = text_width(t3[c], 1) > text_width(t2[c], 1) ? text_width(t3[c], 1) : text_width(t2[c], 1);
-        if (tw > colw[c]) colw[c] = tw;
-        if (colh[c] > H) H = colh[c];
-    }
-    int W = GAP;
-    for (int c = 0; c < NCOL; c++) W += colw[c] + GAP;
-    const int HT = HEAD + H + 2 * GAP;
-    Image *im = canvas(HT, W);
-    int x0 = GAP;
-    char rng_txt[NCOL][40];
-    for (int c = 0; c < NCOL; c++) {
-        const Shape s = shp[c];
-        const int cx = x0 + colw[c] / 2;
-        text_centred(im, cx, 6, t1[c], WHITE);
-        text_centred(im, cx, 18, t2[c], WHITE);
-        text_centred(im, cx, 30, t3[c], DIM);
-        const int y0 = HEAD + GAP + (H - colh[c]) / 2;
-        const size_t n = shape_size(s);
-        float lo = data[c][0], hi = data[c][0];
-        for (size_t i = 1; i < n; i++) lo = fminf(lo, data[c][i]), hi = fmaxf(hi, data[c][i]);
-        /* squashed layers of the classic net share the range of the squash,
-         * -1.7159 .. 1.7159; ReLU layers go from 0 (black) to their largest value */
-        if (c > 0 && c < NCOL - 1) {
-            if (classic) lo = -A, hi = A;
-            else lo = 0.0f, hi = hi > 0.0f ? hi : 1.0f;
-        }
-        snprintf(rng_txt[c], 40, "%.2f..%.2f", (double)lo, (double)hi);
-        if (c == NCOL - 1) {
-            for (int k = 0; k < K; k++) {
-                const int yy = y0 + k * 22;
-                const float *col = k == pred ? (pred == lab ? GREEN : RED) : (k == lab ? GREEN : WHITE);
-                text_at(im, x0, yy + 6, ds->class_names[k], col);
-                const int bw = (int)lroundf(60.0f * prob[k]);
-                fill_rect(im, x0 + label_w + 6, yy + 2, bw > 0 ? bw : 1, 16, k == pred ? col : BAR);
-                char pct[16];
-                snprintf(pct, sizeof pct, "%.0f%%", 100.0 * prob[k]);
-                text_at(im, x0 + label_w + 6 + 60 + 6, yy + 6, pct, DIM);
-            }
-        } else if (s.h > 1) {
-            const int mx = x0 + (colw[c] - s.w * scale[c]) / 2;
-            const int planes = c == 0 ? 1 : s.c;
-            for (int p = 0; p < planes; p++)
-                blit_map(im, mx, y0 + p * (s.h * scale[c] + MAPGAP), data[c] + (size_t)p * s.h * s.w, s.h, s.w,
-                         scale[c], lo, hi);
-        } else {
-            const int mx = x0 + (colw[c] - 14) / 2;
-            for (int u = 0; u < s.c; u++) {
-                float g = hi > lo ? (data[c][u] - lo) / (hi - lo) : 0.5f;
-                g = g < 0 ? 0 : g > 1 ? 1 : g;
-                const float rgb[3] = { g, g, g };
-                fill_rect(im, mx, y0 + u * scale[c], 14, scale[c] - (scale[c] > 4 ? 1 : 0), rgb);
-            }
-        }
-        x0 += colw[c] + GAP;
-    }
-    write_png(nb, file, im);
-    image_free(im);
-    free(x);
-    return pred;
-}
-
-/* --- mistakes ----------------------------------------------------------------------- */
-
-typedef struct {
-    int i;
-    float p;
-} Mistake;
-
-static int by_confidence(const void *a, const void *b)
-{
-    const Mistake *x = a, *y = b;
-    if (x->p != y->p) return x->p < y->p ? 1 : -1;
-    return x->i - y->i;
-}
-
-/* The most confident mistakes on the test set: image, true and predicted
- * class. Returns how many mistakes there are in all. */
-static int mistakes_grid(Notebook *nb, Run *r, const char *file, int *shown)
-{
-    const EvalResult *ev = &r->ev;
-    const Dataset *ds = r->data->test; /* the 28x28 pictures */
-    const int K = ev->nclasses;
-    Mistake *m = xcalloc((size_t)ev->n, sizeof *m);
-    int nm = 0;
-    for (int i = 0; i < ev->n; i++)
-        if (ev->pred[i] != ds->labels[i]) m[nm++] = (Mistake){ i, ev->prob[(size_t)i * K + ev->pred[i]] };
-    qsort(m, (size_t)nm, sizeof *m, by_confidence);
-    const int n = nm < MISTAKES ? nm : MISTAKES;
-    *shown = n;
-    if (n == 0) {
-        free(m);
-        return 0;
-    }
-    char (*l1)[48] = xcalloc((size_t)n, sizeof *l1), (*l2)[48] = xcalloc((size_t)n, sizeof *l2);
-    int cw = 28 * 3;
-    for (int k = 0; k < n; k++) {
-        snprintf(l1[k], 48, "true: %s", ds->class_names[ds->labels[m[k].i]]);
-        snprintf(l2[k], 48, "said: %s %.0f%%", ds->class_names[ev->pred[m[k].i]], 100.0 * m[k].p);
-        if (text_width(l1[k], 1) > cw) cw = text_width(l1[k], 1);
-        if (text_width(l2[k], 1) > cw) cw = text_width(l2[k], 1);
-    }
-    const int cols = 8, rows = (n + cols - 1) / cols, G = 10, ch = 28 * 3 + 26;
-    Image *im = canvas(rows * (ch + G) + G, cols * (cw + G) + G);
-    float px[28 * 28];
-    for (int k = 0; k < n; k++) {
-        const int x0 = G + (k % cols) * (cw + G), y0 = G + (k / cols) * (ch + G);
-        const unsigned char *p = dataset_image(ds, m[k].i);
-        for (int j = 0; j < 28 * 28; j++) px[j] = p[j] / 255.0f;
-        blit_map(im, x0 + (cw - 84) / 2, y0, px, 28, 28, 3, 0.0f, 1.0f);
-        text_centred(im, x0 + cw / 2, y0 + 84 + 4, l1[k], GREEN);
-        text_centred(im, x0 + cw / 2, y0 + 84 + 15, l2[k], RED);
-    }
-    write_png(nb, file, im);
-    image_free(im);
-    free(l1);
-    free(l2);
-    free(m);
-    return nm;
-}
-
-/* --- main ------------------------------------------------------------------------------- */
+static Lesson *start(int argc, char **argv); /* the command line, the datasets, the notebook, the runs */
+/* The sections of the notebook, each a function below. */
+static void introduce_two_networks(Lesson *ls), show_classic_lenet(Lesson *ls), show_modern_lenet(Lesson *ls),
+    measure_signals_before_training(Lesson *ls), explain_training(Lesson *ls), train_or_reuse_all(Lesson *ls),
+    show_c1_filters(Lesson *ls), one_picture_through_every_layer(Lesson *ls), explain_mistakes(Lesson *ls),
+    show_scores(Lesson *ls), check_saved_models(Lesson *ls);
+static int finish(Lesson *ls);
 
 int main(int argc, char **argv)
 {
+    Lesson *ls = start(argc, argv);
+    void (*const story[])(Lesson *) = { /* the notebook, section by section */
+        introduce_two_networks, show_classic_lenet, show_modern_lenet, measure_signals_before_training,
+        explain_training, train_or_reuse_all, show_c1_filters, one_picture_through_every_layer,
+        explain_mistakes, show_scores, check_saved_models,
+    };
+    for (size_t i = 0; i < sizeof story / sizeof *story; i++) story[i](ls);
+    return finish(ls);
+}
+
+struct Lesson {
+    int quick, retrain, resume, show; /* the command line */
+    Notebook *nb;
+    LessonData *data;                 /* [2]: the MNIST sample, Fashion-MNIST */
+    LenetRun *runs;                   /* [4]: modern and classic on MNIST, then on Fashion-MNIST */
+    int full_counts[4];               /* training and test images of both datasets before --quick */
+    char models_dir[4096];
+    int dead_over, dead_maps[2];      /* dead C1 maps of the modern runs: over how many pictures; per dataset */
+    double t_start;
+};
+
+static void curves(Notebook *nb, LenetRun *mod, LenetRun *cla, const LessonData *d);
+static void c1_filters(Notebook *nb, LenetRun *runs, int nrun);
+
+/* --- the sections ------------------------------------------------------------------------ */
+
+static Lesson *start(int argc, char **argv)
+{
+    Lesson *ls = xcalloc(1, sizeof *ls);
     int quick = 0, retrain = 0, resume = 0, show = -1;
     CliOpt opts[] = {
         { "quick", OPT_FLAG, &quick, "seconds: 600 training images per dataset, 3 epochs (20 for the classic "
@@ -722,12 +108,12 @@ int main(int argc, char **argv)
              "(threads that wait sleep instead of spinning) can make training several times faster; the results "
              "are the same.");
     if (retrain && resume) CN_DIE("--retrain and --resume contradict each other: give one of them");
-    const double t_start = now_s();
+    ls->quick = quick, ls->retrain = retrain, ls->resume = resume, ls->show = show;
+    ls->t_start = now_s();
 
-    Data data[2] = {
-        { .key = "mnist", .which = "mnist-sample", .title = "the MNIST sample", .thing = "digit" },
-        { .key = "fashion", .which = "fashion-mnist", .title = "Fashion-MNIST", .thing = "picture" },
-    };
+    LessonData *data = ls->data = xcalloc(2, sizeof *ls->data);
+    data[0] = (LessonData){ .key = "mnist", .which = "mnist-sample", .title = "the MNIST sample", .thing = "digit" };
+    data[1] = (LessonData){ .key = "fashion", .which = "fashion-mnist", .title = "Fashion-MNIST", .thing = "picture" };
     for (int d = 0; d < 2; d++) {
         data[d].train = dataset_load(data[d].which, 1);
         data[d].test = dataset_load(data[d].which, 0);
@@ -735,30 +121,29 @@ int main(int argc, char **argv)
     }
     const int full_counts[4] = { data[0].train->count, data[0].test->count, data[1].train->count,
                                  data[1].test->count };
+    memcpy(ls->full_counts, full_counts, sizeof full_counts);
     if (quick)
-        for (int d = 0; d < 2; d++) {
-            Dataset *a = strided_subset(data[d].train, QUICK_TRAIN), *b = strided_subset(data[d].test, QUICK_TEST);
-            dataset_free(data[d].train);
-            dataset_free(data[d].test);
-            data[d].train = a;
-            data[d].test = b;
-        }
+        for (int d = 0; d < 2; d++) quick_subsets(&data[d].train, &data[d].test, QUICK_TRAIN, QUICK_TEST);
 
-    Notebook *nb = nb_open(LESSON_ID, "Lesson 07 — LeNet-5, twice");
+    Notebook *nb = ls->nb = nb_open(LESSON_ID, "Lesson 07 — LeNet-5, twice");
     CN_CHECK(nb);
-    char models_dir[4096];
-    const char *env_models = getenv("CONVNET_MODELS");
-    if (env_models && env_models[0])
-        snprintf(models_dir, sizeof models_dir, "%s", env_models);
-    else if (quick)
-        snprintf(models_dir, sizeof models_dir, "%s/models", nb_dir(nb));
-    else
-        CN_CHECK(cn_project_path(models_dir, sizeof models_dir, "models") == 0);
-    CN_CHECK(make_dirs(models_dir) == 0);
+    models_folder(ls->models_dir, sizeof ls->models_dir, nb, quick);
+    ls->runs = xcalloc(4, sizeof *ls->runs);
+    /* order: modern MNIST, classic MNIST, modern Fashion, classic Fashion */
+    for (int d = 0; d < 2; d++)
+        for (int k = 0; k < 2; k++) run_setup(&ls->runs[2 * d + k], k, &data[d], quick, ls->models_dir, SEED, BATCH);
+    return ls;
+}
 
-    /* ------------------------------------------------------------------------------------ */
-    nb_section(nb, "Two networks, two datasets");
+static void introduce_two_networks(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    const int *full_counts = ls->full_counts;
+    const char *models_dir = ls->models_dir;
+    const LessonData *data = ls->data;
+    const int quick = ls->quick;
     char a[32], b[32], c[32], e[32];
+    nb_section(nb, "Two networks, two datasets");
     nb_para(nb, "LeNet-5 is the convolutional network of LeCun, Bottou, Bengio and Haffner, \"Gradient-based "
                 "learning applied to document recognition\" (Proceedings of the IEEE, 1998): the network that "
                 "read the amounts on millions of bank cheques, and the ancestor of every network in this course. "
@@ -775,15 +160,14 @@ int main(int argc, char **argv)
                     "get going: see \"Before training\"), and is tested on %d, so the accuracies are far below what "
                     "the full lesson reaches. Models go to %s.", data[0].train->count, data[0].test->count,
                 models_dir);
+}
 
-    Run runs[4];
-    memset(runs, 0, sizeof runs);
-    /* order: modern MNIST, classic MNIST, modern Fashion, classic Fashion */
-    for (int d = 0; d < 2; d++)
-        for (int k = 0; k < 2; k++) run_setup(&runs[2 * d + k], k, &data[d], quick, models_dir);
-    Run *mm = &runs[0], *cm = &runs[1], *mf = &runs[2], *cf = &runs[3];
-
-    /* ------------------------------------------------------------------------------------ */
+static void show_classic_lenet(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    LenetRun *cm = &ls->runs[1];
+    const int *full_counts = ls->full_counts;
+    char a[32], b[32], c[32];
     nb_section(nb, "The classic LeNet-5 (1998)");
     Net *cn = cm->net;
     nb_para(nb, "The input is a 32x32 field with the 28x28 image in its centre, so that strokes at the edge of a "
@@ -796,7 +180,7 @@ int main(int argc, char **argv)
                 "as its own row. A subsampling unit adds its 2x2 window, multiplies the sum by a trainable "
                 "coefficient and adds a trainable bias: one pair of numbers per map. The receptive field is the "
                 "square of input pixels one unit of the layer can see (lesson 03).");
-    architecture_table(nb, cn, 1);
+    lenet_table(nb, cn, 1);
 
     /* C3's table */
     Conv2d *c3 = conv2d_of(net_layer(cn, net_find(cn, "C3")));
@@ -901,8 +285,14 @@ int main(int argc, char **argv)
                 "trainable subsampling, C3's table, and every weight drawn uniformly in ±2.4/F_i, F_i the number "
                 "of inputs of its unit (for C3 that depends on the map: 75, 100 or 150).",
             BATCH, commas(a, full_counts[0]));
+}
 
-    /* ------------------------------------------------------------------------------------ */
+static void show_modern_lenet(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    Net *cn = ls->runs[1].net;
+    LenetRun *mm = &ls->runs[0];
+    char a[32], b[32], c[32], e[32];
     nb_section(nb, "The modern LeNet-5");
     Net *mn = mm->net;
     nb_para(nb, "The same skeleton as it is written in today's tutorials (and in the PyTorch reference script "
@@ -910,7 +300,7 @@ int main(int argc, char **argv)
                 "ReLU, max(0, a), instead of the scaled tanh; 2x2 max pooling with no parameters instead of the "
                 "trainable subsampling; C3 connected to all 6 S2 maps; He initialization (normal, variance "
                 "2/fan-in, made for ReLU); and the softmax output.");
-    architecture_table(nb, mn, 0);
+    lenet_table(nb, mn, 0);
     {
         const Layer *c3m = net_layer(mn, net_find(mn, "C3"));
         nb_check(nb, net_param_count(mn) == 61706 && net_madds(mn) == 416520.0,
@@ -922,8 +312,12 @@ int main(int argc, char **argv)
                 commas(a, (double)layer_param_count(c3m)), commas(b, c3m->madds), commas(c, (double)net_param_count(mn)),
                 commas(e, (double)net_param_count(cn)));
     }
+}
 
-    /* ------------------------------------------------------------------------------------ */
+static void measure_signals_before_training(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    const LessonData *data = ls->data;
     nb_section(nb, "Before training: how big are the signals?");
     {
         /* A batch of training digits through both networks fresh from their
@@ -943,7 +337,7 @@ int main(int argc, char **argv)
                                   dataset_image(fit, (int)((long long)s * fit->count / NB)), in);
             CN_CHECK(net_forward(fresh[k], x, NB));
             for (int col = 0; col < 7; col++) {
-                const int li = shown_output(fresh[k], net_find(fresh[k], named[col]));
+                const int li = shown_output(fresh[k], net_find(fresh[k], lenet_layer_names[col]));
                 const float *y = net_output(fresh[k], li);
                 const size_t n = shape_size(fresh[k]->layer[li]->out) * NB;
                 double s1 = 0.0, s2 = 0.0;
@@ -960,7 +354,7 @@ int main(int argc, char **argv)
         for (int col = 0; col < 7; col++) {
             snprintf(t[col][0], 32, "%.2g", sd[0][col]);
             snprintf(t[col][1], 32, "%.2g", sd[1][col]);
-            cells[col * 3] = named[col];
+            cells[col * 3] = lenet_layer_names[col];
             cells[col * 3 + 1] = t[col][0];
             cells[col * 3 + 2] = t[col][1];
         }
@@ -983,8 +377,13 @@ int main(int argc, char **argv)
                  "at initialization the classic OUTPUT varies %.1e as much as its C1 (below 1%%), the modern "
                  "one %.2f as much (above 10%%)", sd[0][6] / sd[0][0], sd[1][6] / sd[1][0]);
     }
+}
 
-    /* ------------------------------------------------------------------------------------ */
+static void explain_training(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    LenetRun *runs = ls->runs;
+    const char *models_dir = ls->models_dir;
     nb_section(nb, "How they are trained");
     {
         const char *hdr[] = { "network", "data", "epochs", "learning rate", "augmentation", "weight decay",
@@ -1032,12 +431,19 @@ int main(int argc, char **argv)
                 "same settings, so the second run takes seconds. --retrain trains them again; --resume continues "
                 "an interrupted training from its last checkpoint.", models_dir);
 
-    /* ------------------------------------------------------------------------------------ */
+}
+
+static void train_or_reuse_all(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    LenetRun *runs = ls->runs;
+    LessonData *data = ls->data;
+    const int retrain = ls->retrain, resume = ls->resume;
     for (int d = 0; d < 2; d++) {
-        Run *m = &runs[2 * d], *k = &runs[2 * d + 1];
+        LenetRun *m = &runs[2 * d], *k = &runs[2 * d + 1];
         nb_section(nb, "Training on %s", data[d].title);
         for (int r = 0; r < 2; r++) {
-            Run *q = r == 0 ? m : k;
+            LenetRun *q = r == 0 ? m : k;
             train_or_reuse(nb, q, retrain, resume);
             q->ev.want_pred = 1;
             CN_CHECK(net_evaluate(q->net, q->test, 0, &q->ev) == 0);
@@ -1053,8 +459,12 @@ int main(int argc, char **argv)
                 "the gap between training and test is what the network has learned about these particular "
                 "images rather than about digits or clothes in general. The training curves are measured on "
                 "augmented images while the weights are still moving, so they can sit below the test curves.");
+}
 
-    /* ------------------------------------------------------------------------------------ */
+static void show_c1_filters(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    LenetRun *runs = ls->runs;
     nb_section(nb, "What C1 learned");
     c1_filters(nb, runs, 4);
     nb_para(nb, "Each C1 filter is a 5x5 template slid over the image: it answers strongly where the picture "
@@ -1062,14 +472,13 @@ int main(int argc, char **argv)
                 "light band beside a dark one: edge and stroke detectors at various orientations, the kind of "
                 "kernel people design by hand (lesson 09 measures how close they come). Others are harder to "
                 "read: training makes a filter useful to the layers above it, not easy to look at.");
-    int dead_over = 0, dead_maps[2] = { 0, 0 }; /* the dead-map count: over how many pictures; per dataset */
     {
         /* dead ReLU maps: C1 outputs that are 0 at every pixel of every one of
          * NT test images spread over the test set */
         enum { NT = 100 }; /* the batch net_evaluate already made room for */
         int dead[2] = { 0, 0 }, seen[2] = { 0, 0 };
         for (int k = 0; k < 2; k++) {
-            Run *q = &runs[2 * k]; /* the modern runs */
+            LenetRun *q = &runs[2 * k]; /* the modern runs */
             const int n = q->test->count < NT ? q->test->count : NT;
             const size_t in = shape_size(q->net->in);
             float *x = xcalloc((size_t)n * in, sizeof *x);
@@ -1084,8 +493,8 @@ int main(int argc, char **argv)
             seen[k] = n;
             free(x);
         }
-        dead_over = seen[0];
-        dead_maps[0] = dead[0], dead_maps[1] = dead[1];
+        ls->dead_over = seen[0];
+        ls->dead_maps[0] = dead[0], ls->dead_maps[1] = dead[1];
         if (dead[0] + dead[1] > 0)
             nb_para(nb, "Not every filter of the modern network works: %d of its 6 C1 maps on the MNIST sample and %d "
                         "on Fashion-MNIST output 0 at every pixel of %d test images taken across each test set. "
@@ -1099,8 +508,13 @@ int main(int argc, char **argv)
             nb_para(nb, "None of the modern network's C1 maps is \"dead\" (all 0 after ReLU) on %d test images "
                         "taken across either test set: each of the 6 filters fires somewhere.", seen[0]);
     }
+}
 
-    /* ------------------------------------------------------------------------------------ */
+static void one_picture_through_every_layer(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    LenetRun *runs = ls->runs;
+    const int show = ls->show, dead_over = ls->dead_over, *dead_maps = ls->dead_maps;
     nb_section(nb, "One picture through every layer");
     nb_para(nb, "The paper's figure 2 draws LeNet-5 as a row of layers, each a stack of feature maps, from the "
                 "input on the left to the 10 outputs on the right. Below, the same for real: one test image, "
@@ -1111,7 +525,7 @@ int main(int argc, char **argv)
                 "prediction).");
     int black[4] = { 0 }; /* modern networks: C1 maps that are 0 everywhere on the picture drawn */
     for (int r = 0; r < 4; r++) {
-        Run *q = &runs[r];
+        LenetRun *q = &runs[r];
         int index = show;
         if (index < 0) {
             index = 0;
@@ -1126,7 +540,7 @@ int main(int argc, char **argv)
                    q->test->count, q->test->count - 1);
         char file[64];
         snprintf(file, sizeof file, "layers_%s.png", q->name + strlen("lenet5_"));
-        const int pred = feature_maps(nb, q, index, file);
+        const int pred = lenet_figure2(nb, q, index, file);
         const int truth = q->test->labels[index];
         if (!q->classic) { /* the last forward was this one picture */
             const int li = shown_output(q->net, net_find(q->net, "C1"));
@@ -1151,11 +565,15 @@ int main(int argc, char **argv)
                 "combines them into 16 maps of larger features, S4 halves again, and from C5 on there is no "
                 "picture left, only %d and then %d numbers that describe it; OUTPUT turns those into a decision.",
             120, 84);
+}
 
-    /* ------------------------------------------------------------------------------------ */
+static void explain_mistakes(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    LenetRun *runs = ls->runs;
     nb_section(nb, "Where they go wrong");
     for (int r = 0; r < 4; r++) {
-        Run *q = &runs[r];
+        LenetRun *q = &runs[r];
         const int K = q->ev.nclasses;
         double *cmx = xcalloc((size_t)K * K, sizeof *cmx);
         for (int i = 0; i < K * K; i++) cmx[i] = q->ev.confusion[i];
@@ -1178,7 +596,7 @@ int main(int argc, char **argv)
         char file[64];
         snprintf(file, sizeof file, "mistakes_%s.png", q->name + strlen("lenet5_"));
         int shown = 0;
-        const int nm = mistakes_grid(nb, q, file, &shown);
+        const int nm = mistakes_grid(nb, &q->ev, q->data->test, file, MISTAKES, NULL, &shown);
         nb_para(nb, "%s: %d mistakes in %d test images; the most frequent is a true %s taken for %s (%d times).",
                 q->label, nm, q->ev.n, q->test->class_names[bt], q->test->class_names[bp], most);
         if (shown > 0) {
@@ -1213,8 +631,15 @@ int main(int argc, char **argv)
                 in_block[0], errors[0], errors[0] ? 100.0 * in_block[0] / errors[0] : 0.0, in_block[1], errors[1],
                 errors[1] ? 100.0 * in_block[1] / errors[1] : 0.0);
     }
+}
 
-    /* ------------------------------------------------------------------------------------ */
+static void show_scores(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    LenetRun *runs = ls->runs;
+    LenetRun *mm = &runs[0], *cm = &runs[1], *mf = &runs[2], *cf = &runs[3];
+    const int *full_counts = ls->full_counts, quick = ls->quick;
+    char a[32], b[32];
     nb_section(nb, "The scores");
     {
         const char *hdr[] = { "network", "parameters", "MNIST sample, test", "Fashion-MNIST, test",
@@ -1222,7 +647,7 @@ int main(int argc, char **argv)
         const char *cells[2 * 5];
         char t[2][4][64];
         for (int k = 0; k < 2; k++) {
-            Run *m = &runs[k], *f = &runs[2 + k];
+            LenetRun *m = &runs[k], *f = &runs[2 + k];
             snprintf(t[k][0], 64, "%s", commas(a, (double)net_param_count(m->net)));
             snprintf(t[k][1], 64, "%.4f", m->ev.accuracy);
             snprintf(t[k][2], 64, "%.4f", f->ev.accuracy);
@@ -1239,7 +664,7 @@ int main(int argc, char **argv)
         size_t len = (size_t)snprintf(text, sizeof text,
                                       "# network dataset test_acc test_loss train_acc epochs train_seconds how\n");
         for (int r = 0; r < 4; r++) {
-            Run *q = &runs[r];
+            LenetRun *q = &runs[r];
             len += (size_t)snprintf(text + len, sizeof text - len, "%s %s %.6f %.6f %.6f %d %.2f %s\n",
                                     q->classic ? "classic" : "modern", q->data->which, q->ev.accuracy, q->ev.loss,
                                     q->hist.e[q->hist.n - 1].train_acc, q->hist.n, q->seconds, q->how);
@@ -1261,8 +686,13 @@ int main(int argc, char **argv)
                     "and is tested on %s others, so the figures are of the same kind but not directly comparable.",
                 cf->ev.accuracy, mf->ev.accuracy, commas(a, full_counts[0]), commas(b, full_counts[1]));
     }
+}
 
-    /* ------------------------------------------------------------------------------------ */
+static void check_saved_models(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    LenetRun *runs = ls->runs;
+    const char *models_dir = ls->models_dir;
     nb_section(nb, "The saved models");
     {
         int same = 1;
@@ -1286,14 +716,74 @@ int main(int argc, char **argv)
                 "- build/lessons/classify my_digit.png\n"
                 "- build/lessons/classify --model %s/lenet5_modern_fashion.cnn my_shoe.png",
             models_dir, models_dir);
-    nb_para(nb, "This run took %.0f s in all.", now_s() - t_start);
+}
 
-    for (int r = 0; r < 4; r++) run_free(&runs[r]);
+static int finish(Lesson *ls)
+{
+    nb_para(ls->nb, "This run took %.0f s in all.", now_s() - ls->t_start);
+    for (int r = 0; r < 4; r++) run_free(&ls->runs[r]);
     for (int d = 0; d < 2; d++) {
-        dataset_free(data[d].train);
-        dataset_free(data[d].test);
+        dataset_free(ls->data[d].train);
+        dataset_free(ls->data[d].test);
     }
-    int failed = nb_close(nb);
+    free(ls->runs);
+    free(ls->data);
+    int failed = nb_close(ls->nb);
     CN_CHECK(failed >= 0);
+    free(ls);
     return failed == 0 ? 0 : 1;
+}
+/* --- helpers ------------------------------------------------------------------------- */
+
+/* --- curves ----------------------------------------------------------------------------- */
+
+static void curves(Notebook *nb, LenetRun *mod, LenetRun *cla, const LessonData *d)
+{
+    const TrainHistory *m = &mod->hist, *c = &cla->hist;
+    char png[64], title[128];
+    snprintf(png, sizeof png, "loss_%s.png", d->key);
+    snprintf(title, sizeof title, "Cross-entropy loss per epoch, %s", d->title);
+    const Curve loss[4] = { { m, TRAIN_LOSS, "modern: train", 0 }, { m, TEST_LOSS, "modern: test", 0 },
+                            { c, TRAIN_LOSS, "classic: train", 0 }, { c, TEST_LOSS, "classic: test", 0 } };
+    plot_epochs(nb, png, title, "epoch", "mean cross-entropy", loss, 4);
+    nb_plot(nb, "loss per epoch: training (averaged over the epoch's batches, on augmented images) and test "
+                "(after the epoch)", png);
+    snprintf(png, sizeof png, "accuracy_%s.png", d->key);
+    snprintf(title, sizeof title, "Accuracy per epoch, %s", d->title);
+    const Curve acc[4] = { { m, TRAIN_ACC, "modern: train", 0 }, { m, TEST_ACC, "modern: test", 0 },
+                           { c, TRAIN_ACC, "classic: train", 0 }, { c, TEST_ACC, "classic: test", 0 } };
+    plot_epochs(nb, png, title, "epoch", "fraction classified right", acc, 4);
+    nb_plot(nb, "accuracy per epoch: training (while training, on augmented images) and test", png);
+}
+
+/* --- C1's filters --------------------------------------------------------------------- */
+
+static void c1_filters(Notebook *nb, LenetRun *runs, int nrun)
+{
+    const int S = 12, G = 8, title_w = 150, top = 10;
+    const int fw = 5 * S, cols = 6;
+    const int W = title_w + cols * (fw + G) + G, rowh = fw + 2 * G;
+    Image *im = canvas(top + nrun * rowh + G, W);
+    char cap[1024] = "", part[160];
+    for (int r = 0; r < nrun; r++) {
+        Layer *c1 = net_layer(runs[r].net, net_find(runs[r].net, "C1"));
+        CN_CHECK(c1);
+        const float *w = c1->param[0].value;
+        float a = 0.0f;
+        for (int i = 0; i < 6 * 25; i++) a = fmaxf(a, fabsf(w[i]));
+        const int y0 = top + r * rowh + G;
+        text_at(im, G, y0 + fw / 2 - 8, runs[r].label, WHITE);
+        snprintf(part, sizeof part, "max |w| %.2f", (double)a);
+        text_at(im, G, y0 + fw / 2 + 4, part, DIM);
+        for (int k = 0; k < 6; k++) blit_map(im, title_w + k * (fw + G), y0, w + k * 25, 5, 5, S, -a, a);
+        snprintf(part, sizeof part, "%s%s %.2f", r ? "; " : "", runs[r].label, (double)a);
+        strncat(cap, part, sizeof cap - strlen(cap) - 1);
+    }
+    write_png(nb, "c1_filters.png", im);
+    image_free(im);
+    char full[1400];
+    snprintf(full, sizeof full, "the six 5x5 filters of C1 in each trained network, one row per network; "
+             "mid-gray is 0, lighter is positive, darker negative, each row scaled to its largest |weight| "
+             "(largest |weight|: %s)", cap);
+    nb_image(nb, full, "c1_filters.png");
 }

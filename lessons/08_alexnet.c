@@ -27,26 +27,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
-#include <time.h>
 
-#include "core/activation.h"
 #include "core/alexnet.h"
 #include "lessons/kit/cli.h"
-#include "core/conv_layer.h"
-#include "datasets/dataset.h"
-#include "core/dropout.h"
 #include "core/error.h"
-#include "core/image.h"
 #include "core/lenet.h"
-#include "core/loss.h"
 #include "core/lrn.h"
 #include "core/model_io.h"
-#include "core/net.h"
-#include "core/notebook.h"
 #include "core/optim.h"
 #include "core/plot.h"
-#include "core/train.h"
+#include "lessons/kit/alexnet.h"
+#include "lessons/kit/layers.h"
+#include "lessons/kit/models.h"
+#include "lessons/kit/report.h"
 #include "lessons/lesson.h"
 
 #define LESSON_ID "08_alexnet"
@@ -58,703 +51,80 @@
 #define LABEL_SMOOTH 0.1f    /* label smoothing of the loss (core/loss.h) */
 #define BIAS_HIDDEN 0.1f     /* start of the biases the paper set to 1 */
 #define CROP_PAD 2           /* random crops: the picture moves by up to 2 pixels */
-#define ABL_TRAIN 5000       /* ablations: training images, epochs, test images */
-#define ABL_EPOCHS 8
-#define ABL_TEST 2000
-#define LONG_TRAIN 60000     /* --ablations */
-#define LONG_EPOCHS 10
-#define LONG_TEST 10000
-#define QUICK_TRAIN 1000     /* --quick */
+#define QUICK_TRAIN 1000     /* --quick: training and test images, epochs */
 #define QUICK_TEST 300
 #define QUICK_EPOCHS 3
-#define QUICK_ABL_TRAIN 128
-#define QUICK_ABL_EPOCHS 2
-#define QUICK_ABL_TEST 128
+/* The ablations' training images, epochs and test images: by default, with --ablations, with --quick. */
+enum { ABL_DEFAULT, ABL_LONG, ABL_QUICK };
+static const int ABLATION[3][3] = { { 5000, 8, 2000 }, { 60000, 10, 10000 }, { 128, 2, 128 } };
 #define TARGET_ACC 0.930   /* the goal set for the default run */
 #define FLOOR_ACC 0.90     /* what the default run must reach (a checked claim) */
 #define TRAIN_ERR 0.25       /* ReLU vs tanh: time to reach 25% training error */
 #define SHOW_CLASS 9         /* the garment drawn through the layers: the first test ankle boot */
 #define MISTAKES 24
 
-/* --- small helpers ------------------------------------------------------------------ */
+typedef struct Lesson Lesson; /* what the sections share: the settings, the data, the results */
 
-/* The first n images of d as a dataset of their own (all of d when n >= count). */
-static Dataset *first_n(const Dataset *d, int n)
+static Lesson *start(int argc, char **argv); /* the command line, the data, the notebook */
+/* The sections of the notebook, each a function below. */
+static void from_lenet_to_alexnet(Lesson *ls), show_network(Lesson *ls), explain_recipe(Lesson *ls),
+    train_main_network(Lesson *ls), judge_on_test_set(Lesson *ls), show_conv1_filters(Lesson *ls),
+    one_garment_through_every_layer(Lesson *ls), explain_confusions(Lesson *ls),
+    lenet_beside_alexnet(Lesson *ls), train_ablations(Lesson *ls), plot_ablations(Lesson *ls),
+    compare_ablations(Lesson *ls), try_it_yourself(Lesson *ls);
+static int finish(Lesson *ls);
+
+int main(int argc, char **argv)
 {
-    if (n >= d->count) n = d->count;
-    const size_t px = (size_t)d->height * (size_t)d->width;
-    Dataset *s = xcalloc(1, sizeof *s);
-    *s = *d;
-    s->count = n;
-    s->images = xcalloc((size_t)n, px);
-    s->labels = xcalloc((size_t)n, 1);
-    memcpy(s->images, d->images, (size_t)n * px);
-    memcpy(s->labels, d->labels, (size_t)n);
-    return s;
+    Lesson *ls = start(argc, argv);
+    void (*const story[])(Lesson *) = { /* the notebook, section by section */
+        from_lenet_to_alexnet, show_network, explain_recipe, train_main_network, judge_on_test_set,
+        show_conv1_filters, one_garment_through_every_layer, explain_confusions, lenet_beside_alexnet,
+        train_ablations, plot_ablations, compare_ablations, try_it_yourself,
+    };
+    for (size_t i = 0; i < sizeof story / sizeof *story; i++) story[i](ls);
+    return finish(ls);
 }
 
-/* --- canvas drawing (RGB images made here) ------------------------------------------ */
+static const AlexRecipe RECIPE = { .seed = SEED, .batch = BATCH, .lr = MAIN_LR, .warmup = WARMUP,
+                                   .label_smoothing = LABEL_SMOOTH, .bias_hidden = BIAS_HIDDEN, .crop_pad = CROP_PAD };
 
-static const float SLATE[3] = { 0.15f, 0.17f, 0.21f }, WHITE[3] = { 0.95f, 0.95f, 0.95f },
-                   DIM[3] = { 0.62f, 0.66f, 0.72f }, GREEN[3] = { 0.35f, 0.85f, 0.45f },
-                   RED[3] = { 0.98f, 0.40f, 0.35f }, BAR[3] = { 0.40f, 0.62f, 0.95f };
+typedef struct Abl Abl; /* one of the paper's ideas switched off, trained on a subset */
 
-static Image *canvas(int h, int w)
-{
-    Image *im = image_create(3, h, w);
-    CN_CHECK(im);
-    const size_t plane = (size_t)h * (size_t)w;
-    for (int ch = 0; ch < 3; ch++)
-        for (size_t i = 0; i < plane; i++) im->data[(size_t)ch * plane + i] = SLATE[ch];
-    return im;
-}
-
-static void fill_rect(Image *im, int x0, int y0, int w, int h, const float rgb[3])
-{
-    const size_t plane = (size_t)im->h * (size_t)im->w;
-    for (int y = y0; y < y0 + h; y++)
-        for (int x = x0; x < x0 + w; x++) {
-            if (x < 0 || y < 0 || x >= im->w || y >= im->h) continue;
-            for (int ch = 0; ch < 3; ch++) im->data[(size_t)ch * plane + (size_t)y * im->w + x] = rgb[ch];
-        }
-}
-
-/* Map m (h, w) into gray levels, lo black, hi white, each value a scale x
- * scale block with its top-left corner at (x0, y0). */
-static void blit_map(Image *im, int x0, int y0, const float *m, int h, int w, int scale, float lo, float hi)
-{
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++) {
-            float g = hi > lo ? (m[y * w + x] - lo) / (hi - lo) : 0.5f;
-            g = g < 0.0f ? 0.0f : g > 1.0f ? 1.0f : g;
-            const float rgb[3] = { g, g, g };
-            fill_rect(im, x0 + x * scale, y0 + y * scale, scale, scale, rgb);
-        }
-}
-
-static void text_at(Image *im, int x, int y, const char *s, const float rgb[3]) { image_draw_text(im, x, y, s, 1, rgb); }
-
-static void text_centred(Image *im, int cx, int y, const char *s, const float rgb[3])
-{
-    text_at(im, cx - text_width(s, 1) / 2, y, s, rgb);
-}
-
-static void write_png(Notebook *nb, const char *file, const Image *im)
-{
-    CN_CHECK(image_write_png(nb_path(nb, file), im->data, im->c, im->h, im->w) == 0);
-}
-
-/* --- a training run, trained or reused ------------------------------------------------ */
-
-typedef struct {
-    const char *key;       /* file names: alexnet_mini_<key> */
-    const char *title;     /* "ReLU", "no LRN", ... */
-    AlexNetOptions opt;
-    Net *net;
-    TrainConfig cfg;
-    AlexNetAugment aug;
-    TrainHistory hist;
-    char ckpt[4096], model[4096];
-    const char *how;       /* "trained", "resumed", "reused" */
-    double seconds;        /* wall time of the training in this run (0 when reused) */
-    int ntrain;            /* training images used */
-} Run;
-
-/* The training pixels' mean and standard deviation (of p/255), measured
- * once in main: every run's input is x = (p/255 - mean) / std. */
-static float pixel_mean, pixel_std;
-
-static void pixel_stats(const Dataset *d)
-{
-    const size_t n = (size_t)d->count * (size_t)d->height * (size_t)d->width;
-    double s = 0.0, s2 = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        const double v = d->images[i] / 255.0;
-        s += v;
-        s2 += v * v;
-    }
-    const double m = s / (double)n;
-    pixel_mean = (float)m;
-    pixel_std = (float)sqrt(s2 / (double)n - m * m);
-}
-
-static void run_setup(Run *r, const char *key, const char *title, const AlexNetOptions *o, int epochs, int ntrain,
-                      int ntest, const char *models_dir, int save_model)
-{
-    memset(r, 0, sizeof *r);
-    r->key = key;
-    r->title = title;
-    r->opt = *o;
-    r->net = alexnet_mini(o);
-    CN_CHECK(r->net);
-    r->ntrain = ntrain;
-    CN_CHECK(snprintf(r->ckpt, sizeof r->ckpt, "%s/alexnet_mini_%s.ckpt", models_dir, key) < (int)sizeof r->ckpt);
-    if (save_model)
-        CN_CHECK(snprintf(r->model, sizeof r->model, "%s/alexnet_mini_%s.cnn", models_dir, key) < (int)sizeof r->model);
-    TrainConfig c = train_defaults();
-    c.epochs = epochs;
-    c.batch = BATCH;
-    c.lr = schedule_cosine(MAIN_LR, epochs, 0.0f);
-    c.lr.warmup_epochs = WARMUP;
-    c.momentum = 0.9f;
-    c.weight_decay = 5e-4f;
-    c.label_smoothing = LABEL_SMOOTH;
-    c.seed = SEED;
-    c.mean = pixel_mean; /* x = (p/255 - mean) / std over the training pixels */
-    c.std = pixel_std;
-    c.train_limit = ntrain;
-    c.test_limit = ntest;
-    c.checkpoint = r->ckpt;
-    r->aug = (AlexNetAugment){ .pad = CROP_PAD, .flip = 1, .background = -pixel_mean / pixel_std };
-    c.augment = alexnet_augment;
-    c.augment_ctx = &r->aug;
-    c.quiet = 0;
-    r->cfg = c;
-}
-
-static void run_free(Run *r)
-{
-    net_free(r->net);
-    train_history_free(&r->hist);
-}
-
-/* Seconds of training (evaluation excluded) up to the end of epoch e (1-based). */
-/* The target label smoothing eps gives the right one of K classes (core/loss.h). */
-static double smooth_on(double eps, int K) { return 1.0 - eps + eps / K; }
-
-/* The smallest value of the smoothed loss: its entropy H(q), reached at p = q. */
-static double smooth_floor(double eps, int K)
-{
-    const double on = smooth_on(eps, K), off = eps / K;
-    return -(on * log(on) + (K - 1) * (off > 0.0 ? off * log(off) : 0.0));
-}
-
-static double train_seconds(const Run *r, int e)
-{
-    double t = 0.0;
-    for (int i = 0; i < e && i < r->hist.n; i++)
-        if (r->hist.e[i].images_per_s > 0) t += r->ntrain / r->hist.e[i].images_per_s;
-    return t;
-}
-
-/* Train r, or reuse an earlier run's checkpoint when it matches r's settings
- * and is complete. `say` 1: tell the notebook which (the main run); the
- * ablations are summed up in one line by the caller. */
-static void train_or_reuse(Notebook *nb, Run *r, const Dataset *train, const Dataset *test, int retrain, int resume,
-                           const char *hist_path, int say)
-{
-    int done = -1;
-    char why[1200] = "";
-    if (!retrain && file_exists(r->ckpt)) {
-        Sgd *opt = sgd_create(r->net, r->cfg.momentum, r->cfg.weight_decay);
-        CN_CHECK(opt);
-        TrainHistory h = { 0 };
-        if (checkpoint_load(r->ckpt, r->net, opt, &r->cfg, &h) == 0)
-            done = h.n;
-        else
-            snprintf(why, sizeof why, "%s", cn_last_error());
-        train_history_free(&h);
-        sgd_free(opt);
-    }
-    alexnet_init(r->net, SEED, BIAS_HIDDEN);
-    const int complete = done == r->cfg.epochs;
-    r->cfg.resume = complete || (done >= 0 && done < r->cfg.epochs && resume);
-    r->cfg.history = hist_path;
-    if (say) {
-        if (complete)
-            nb_para(nb, "Reusing %s, trained by an earlier run of this lesson with the same settings (%d epochs). "
-                        "Pass --retrain to train it again.", r->ckpt, done);
-        else if (retrain)
-            nb_para(nb, "Training from scratch (--retrain).");
-        else if (r->cfg.resume)
-            nb_para(nb, "Resuming the interrupted training from its checkpoint (%d of %d epochs done).", done,
-                    r->cfg.epochs);
-        else if (done >= 0)
-            nb_para(nb, "An interrupted training was found (%d of %d epochs); starting afresh (--resume would "
-                        "continue it).", done, r->cfg.epochs);
-        else if (why[0])
-            nb_para(nb, "The saved checkpoint does not match this lesson's settings (%s), so the network is trained "
-                        "again.", why);
-        else
-            nb_para(nb, "No saved model yet: training now.");
-    }
-    const double t0 = now_s();
-    train_history_free(&r->hist);
-    if (train_run(r->net, train, test, &r->cfg, &r->hist))
-        CN_DIE("training %s failed: %s", r->title, cn_last_error());
-    r->seconds = complete ? 0.0 : now_s() - t0;
-    r->how = complete ? "reused" : r->cfg.resume ? "resumed" : "trained";
-    r->cfg.history = NULL;
-    if (r->model[0]) CN_CHECK(net_save(r->net, r->model) == 0);
-}
-
-/* --- the architecture table ------------------------------------------------------------ */
-
-static void describe_layer(char *what, size_t n, const Layer *L)
-{
-    const char *k = L->ops->kind;
-    Conv2d *cv = conv2d_of((Layer *)L);
-    if (cv)
-        snprintf(what, n, "conv %d@%dx%d, pad %d%s", cv->cfg.out_channels, cv->cfg.kh, cv->cfg.kw, cv->cfg.pad_top,
-                 cv->cfg.groups > 1 ? ", 2 groups" : "");
-    else if (!strcmp(k, "maxpool"))
-        snprintf(what, n, "max pool %dx%d, stride %d", L->rf_k, L->rf_k, L->rf_s);
-    else if (!strcmp(k, "dense"))
-        snprintf(what, n, "fully connected %d", L->out.c);
-    else if (!strcmp(k, "lrn"))
-        snprintf(what, n, "LRN n=5 k=2 α=1e-4 β=0.75");
-    else if (!strcmp(k, "dropout"))
-        snprintf(what, n, "dropout %.1f", (double)((const Dropout *)L)->p);
-    else
-        snprintf(what, n, "%s", k);
-}
-
-static void architecture_table(Notebook *nb, const Net *net)
-{
-    const char *hdr[] = { "layer", "what", "output", "parameters", "multiply-adds", "receptive field" };
-    const int rows = net->n + 2, cols = 6;
-    const char **cells = xcalloc((size_t)rows * cols, sizeof *cells);
-    char (*txt)[6][64] = xcalloc((size_t)rows, sizeof *txt);
-    int r = 0;
-    snprintf(txt[r][0], 64, "input");
-    snprintf(txt[r][1], 64, "28x28 picture, x = (p/255 − %.3f) / %.3f", (double)pixel_mean, (double)pixel_std);
-    snprintf(txt[r][2], 64, "%dx%dx%d", net->in.c, net->in.h, net->in.w);
-    snprintf(txt[r][3], 64, "–");
-    snprintf(txt[r][4], 64, "–");
-    snprintf(txt[r][5], 64, "1x1");
-    r++;
-    for (int i = 0; i < net->n; i++, r++) {
-        const Layer *L = net->layer[i];
-        RecField rf = net_receptive_field(net, i);
-        char a[32], b[32];
-        snprintf(txt[r][0], 64, "%s", L->label);
-        describe_layer(txt[r][1], 48, L);
-        snprintf(txt[r][2], 64, "%dx%dx%d", L->out.c, L->out.h, L->out.w);
-        snprintf(txt[r][3], 64, "%s", L->nparam ? commas(a, (double)layer_param_count(L)) : "–");
-        snprintf(txt[r][4], 64, "%s", L->nparam && L->madds > 0 ? commas(b, L->madds) : "–");
-        if (rf.whole)
-            snprintf(txt[r][5], 64, "all");
-        else
-            snprintf(txt[r][5], 64, "%dx%d", rf.size, rf.size);
-    }
-    char a[32], b[32];
-    snprintf(txt[r][0], 64, "total");
-    snprintf(txt[r][1], 64, "%d layers", net->n);
-    snprintf(txt[r][2], 64, "%d classes", net_out_shape(net).c);
-    snprintf(txt[r][3], 64, "%s", commas(a, (double)net_param_count(net)));
-    double macs = 0.0;
-    for (int i = 0; i < net->n; i++)
-        if (net->layer[i]->nparam) macs += net->layer[i]->madds;
-    snprintf(txt[r][4], 64, "%s", commas(b, macs));
-    snprintf(txt[r][5], 64, " ");
-    for (int i = 0; i < rows; i++)
-        for (int j = 0; j < cols; j++) cells[i * cols + j] = txt[i][j];
-    nb_table(nb, hdr, cells, rows, cols);
-    free(cells);
-    free(txt);
-}
-
-/* Multiply-adds of the layers with weights (the convolutions and the fully
- * connected layers), the count the reference script reports. */
-static double weight_madds(const Net *net)
-{
-    double m = 0.0;
-    for (int i = 0; i < net->n; i++)
-        if (net->layer[i]->nparam) m += net->layer[i]->madds;
-    return m;
-}
-
-/* --- pictures of the data: augmentation --------------------------------------------- */
-
-static void augmentation_sheet(Notebook *nb, const Dataset *train)
-{
-    const int n = 4, copies = 7, S = 3, G = 8, cell = 28 * S;
-    Image *im = canvas(G + n * (cell + G + 12), G + (copies + 1) * (cell + G) + 10);
-    Rng r;
-    rng_seed(&r, SEED, 99);
-    AlexNetAugment a = { .pad = CROP_PAD, .flip = 1, .background = 0.0f };
-    float x[28 * 28], y[28 * 28];
-    for (int k = 0; k < n; k++) {
-        const int i = k * 1237 % train->count;
-        const unsigned char *p = dataset_image(train, i);
-        for (int j = 0; j < 28 * 28; j++) x[j] = p[j] / 255.0f;
-        const int y0 = G + k * (cell + G + 12);
-        blit_map(im, G, y0, x, 28, 28, S, 0.0f, 1.0f);
-        text_centred(im, G + cell / 2, y0 + cell + 2, "original", WHITE);
-        for (int c = 0; c < copies; c++) {
-            memcpy(y, x, sizeof y);
-            alexnet_augment(y, 1, 28, 28, &r, &a);
-            blit_map(im, G + 10 + (c + 1) * (cell + G), y0, y, 28, 28, S, 0.0f, 1.0f);
-        }
-    }
-    write_png(nb, "augmentation.png", im);
-    image_free(im);
-}
-
-/* --- curves ------------------------------------------------------------------------------ */
-
-static void main_curves(Notebook *nb, const Run *r)
-{
-    const int n = r->hist.n;
-    double *x = xcalloc((size_t)n, sizeof *x), *y[4];
-    for (int s = 0; s < 4; s++) y[s] = xcalloc((size_t)n, sizeof **y);
-    for (int e = 0; e < n; e++) {
-        x[e] = e + 1;
-        y[0][e] = r->hist.e[e].train_loss;
-        y[1][e] = r->hist.e[e].test_loss;
-        y[2][e] = 1.0 - r->hist.e[e].train_acc;
-        y[3][e] = 1.0 - r->hist.e[e].test_acc;
-    }
-    const char *ln[2] = { "training", "test" }, *lnl[2] = { "training (smoothed labels)", "test (plain)" };
-    const double *ly[2] = { y[0], y[1] };
-    char png[4096];
-    snprintf(png, sizeof png, "%s", nb_path(nb, "loss.png"));
-    CN_CHECK(plot_lines(png, nb_path(nb, "loss.dat"), "AlexNet-mini on Fashion-MNIST: cross-entropy per epoch", "epoch",
-                        "mean cross-entropy", r->cfg.label_smoothing > 0.0f ? lnl : ln, x, ly, 2, n) >= 0);
-    char cap[512];
-    if (r->cfg.label_smoothing > 0.0f)
-        snprintf(cap, sizeof cap, "loss per epoch: training (averaged over the epoch's batches, with dropout and "
-                 "augmentation on, against the smoothed labels: it cannot go below %.2f) and test (after the epoch, "
-                 "the plain cross-entropy)", smooth_floor(r->cfg.label_smoothing, net_out_shape(r->net).c));
-    else
-        snprintf(cap, sizeof cap, "loss per epoch: training (averaged over the epoch's batches, with dropout and "
-                 "augmentation on) and test (after the epoch)");
-    nb_plot(nb, cap, "loss.png");
-    const double *ey[2] = { y[2], y[3] };
-    snprintf(png, sizeof png, "%s", nb_path(nb, "error.png"));
-    CN_CHECK(plot_lines(png, nb_path(nb, "error.dat"), "AlexNet-mini on Fashion-MNIST: error rate per epoch", "epoch",
-                        "fraction classified wrong", ln, x, ey, 2, n) >= 0);
-    nb_plot(nb, "error rate per epoch: training (while training) and test", "error.png");
-    free(x);
-    for (int s = 0; s < 4; s++) free(y[s]);
-}
-
-/* --- conv1's filters ------------------------------------------------------------------- */
-
-static float conv1_filters(Notebook *nb, Net *net)
-{
-    Layer *c1 = net_layer(net, net_find(net, "conv1"));
-    CN_CHECK(c1);
-    const int n = c1->param[0].dims[0], kh = c1->param[0].dims[2], kw = c1->param[0].dims[3];
-    const float *w = c1->param[0].value;
-    float a = 0.0f;
-    for (int i = 0; i < n * kh * kw; i++) a = fmaxf(a, fabsf(w[i]));
-    char(*lab)[16] = xcalloc((size_t)n, sizeof *lab);
-    const char **lp = xcalloc((size_t)n, sizeof *lp);
-    for (int i = 0; i < n; i++) {
-        snprintf(lab[i], 16, "%d", i);
-        lp[i] = lab[i];
-    }
-    MontageOptions mo = montage_defaults();
-    mo.cols = n > 12 ? (n + 1) / 2 : n;
-    mo.scale = 14;
-    mo.gap = 8;
-    mo.mode = MAP_SYMMETRIC;
-    mo.shared_range = 1;
-    mo.labels = lp;
-    CN_CHECK(montage_write_png_opts(nb_path(nb, "conv1_filters.png"), w, n, 1, kh, kw, &mo) == 0);
-    free(lab);
-    free(lp);
-    return a;
-}
-
-/* --- one garment through every layer ---------------------------------------------------- */
-
-/* The rows of the picture: a layer's output drawn as a grid of its maps. */
-static const char *const shown_layers[] = { "conv1", "lrn1", "pool1", "conv2", "lrn2", "pool2", "conv3",
-                                            "conv4", "conv5", "pool5", "fc6",  "fc7" };
-#define NSHOWN ((int)(sizeof shown_layers / sizeof shown_layers[0]))
-
-/* The index of the layer whose output stands for layer `label`: a conv or
- * fc layer is shown after its activation (what the next layer receives). */
-static int shown_index(const Net *net, const char *label)
-{
-    int i = net_find(net, label);
-    if (i < 0) return -1;
-    const char *k = net->layer[i]->ops->kind;
-    if ((!strcmp(k, "conv") || !strcmp(k, "dense")) && i + 1 < net->n) {
-        const char *n = net->layer[i + 1]->ops->kind;
-        if (!strcmp(n, "relu") || !strcmp(n, "tanh")) i++;
-    }
-    return i;
-}
-
-/* Runs test image `index` through the network and draws every shown layer,
- * one row per layer, then the class probabilities. Returns the prediction. */
-static int feature_maps(Notebook *nb, Net *net, const Dataset *test, int index, const char *file, float *prob_out)
-{
-    const size_t in = shape_size(net->in);
-    float *x = xcalloc(in, sizeof *x);
-    net_input_from_u8(net, x, dataset_image(test, index), in);
-    net_set_training(net, 0);
-    const float *logits = net_forward(net, x, 1);
-    CN_CHECK(logits);
-    const int K = net_out_shape(net).c;
-    float prob[16];
-    unsigned char lab = test->labels[index];
-    softmax_ce_forward(prob, logits, &lab, 1, K);
-    const int pred = argmax(prob, K);
-    memcpy(prob_out, prob, (size_t)K * sizeof *prob);
-
-    enum { LEFT = 170, G = 10, MAXW = 1500 };
-    int idx[NSHOWN], scale[NSHOWN], cols[NSHOWN], rowh[NSHOWN];
-    int H = G + 28 * 4 + 20 + G;
-    for (int r = 0; r < NSHOWN; r++) {
-        idx[r] = shown_index(net, shown_layers[r]);
-        CN_CHECK(idx[r] >= 0);
-        const Shape s = net->layer[idx[r]]->out;
-        if (s.h > 1) {
-            scale[r] = s.h >= 24 ? 2 : s.h >= 10 ? 3 : s.h >= 5 ? 6 : 10;
-            const int cw = s.w * scale[r] + 4;
-            cols[r] = (MAXW - LEFT) / cw;
-            if (cols[r] > s.c) cols[r] = s.c;
-            const int nrows = (s.c + cols[r] - 1) / cols[r];
-            rowh[r] = nrows * (s.h * scale[r] + 4) + G;
-        } else { /* a vector: one cell per unit, 32 to a row */
-            scale[r] = 12;
-            cols[r] = 32;
-            rowh[r] = (s.c + 31) / 32 * (scale[r] + 2) + G;
-        }
-        if (rowh[r] < 46) rowh[r] = 46;
-        H += rowh[r];
-    }
-    H += K * 18 + 2 * G + 14;
-    Image *im = canvas(H, MAXW);
-    /* the input */
-    float px[28 * 28];
-    const unsigned char *p = dataset_image(test, index);
-    for (int j = 0; j < 28 * 28; j++) px[j] = p[j] / 255.0f;
-    int y = G;
-    text_at(im, G, y + 20, "input", WHITE);
-    char buf[96];
-    snprintf(buf, sizeof buf, "1x28x28: %s", test->class_names[lab]);
-    text_at(im, G, y + 32, buf, DIM);
-    blit_map(im, LEFT, y, px, 28, 28, 4, 0.0f, 1.0f);
-    y += 28 * 4 + 20 + G;
-    for (int r = 0; r < NSHOWN; r++) {
-        const Layer *L = net->layer[idx[r]];
-        const Shape s = L->out;
-        const float *d = net_output(net, idx[r]);
-        const size_t n = shape_size(s);
-        float hi = 0.0f, lo = 0.0f;
-        for (size_t i = 0; i < n; i++) hi = fmaxf(hi, d[i]), lo = fminf(lo, d[i]);
-        const int named = net_find(net, shown_layers[r]);
-        const char *what = idx[r] != named ? net->layer[idx[r]]->label : "";
-        snprintf(buf, sizeof buf, "%s%s%s", shown_layers[r], what[0] ? " + " : "", what);
-        text_at(im, G, y + 4, buf, WHITE);
-        if (s.h > 1)
-            snprintf(buf, sizeof buf, "%d maps %dx%d", s.c, s.h, s.w);
-        else
-            snprintf(buf, sizeof buf, "%d units", s.c);
-        text_at(im, G, y + 16, buf, DIM);
-        snprintf(buf, sizeof buf, "black %.2g, white %.2g", (double)lo, (double)hi);
-        text_at(im, G, y + 28, buf, DIM);
-        if (s.h > 1) {
-            const int cw = s.w * scale[r] + 4, ch = s.h * scale[r] + 4;
-            for (int c = 0; c < s.c; c++)
-                blit_map(im, LEFT + (c % cols[r]) * cw, y + (c / cols[r]) * ch, d + (size_t)c * s.h * s.w, s.h, s.w,
-                         scale[r], lo, hi);
-        } else {
-            for (int u = 0; u < s.c; u++) {
-                float g = hi > lo ? (d[u] - lo) / (hi - lo) : 0.5f;
-                const float rgb[3] = { g, g, g };
-                fill_rect(im, LEFT + (u % 32) * (scale[r] + 2), y + (u / 32) * (scale[r] + 2), scale[r], scale[r], rgb);
-            }
-        }
-        y += rowh[r];
-    }
-    /* the output: softmax of fc8 */
-    text_at(im, G, y + 4, "fc8 + softmax", WHITE);
-    text_at(im, G, y + 16, "10 class probabilities", DIM);
-    int label_w = 0;
-    for (int k = 0; k < K; k++)
-        if (text_width(test->class_names[k], 1) > label_w) label_w = text_width(test->class_names[k], 1);
-    for (int k = 0; k < K; k++) {
-        const int yy = y + k * 18;
-        const float *col = k == pred ? (pred == lab ? GREEN : RED) : (k == lab ? GREEN : WHITE);
-        text_at(im, LEFT, yy + 4, test->class_names[k], col);
-        const int bw = (int)lroundf(300.0f * prob[k]);
-        fill_rect(im, LEFT + label_w + 8, yy + 1, bw > 0 ? bw : 1, 14, k == pred ? col : BAR);
-        snprintf(buf, sizeof buf, "%.1f%%", 100.0 * prob[k]);
-        text_at(im, LEFT + label_w + 8 + 300 + 8, yy + 4, buf, DIM);
-    }
-    write_png(nb, file, im);
-    image_free(im);
-    free(x);
-    return pred;
-}
-
-/* --- mistakes ----------------------------------------------------------------------- */
-
-typedef struct {
-    int i;
-    float p;
-} Mistake;
-
-static int by_confidence(const void *a, const void *b)
-{
-    const Mistake *x = a, *y = b;
-    if (x->p != y->p) return x->p < y->p ? 1 : -1;
-    return x->i - y->i;
-}
-
-/* The most confident mistakes on the test set. Returns how many there are in
- * all; *shown gets how many are drawn. */
-static int mistakes_grid(Notebook *nb, const EvalResult *ev, const Dataset *ds, const char *file, int *shown)
-{
-    const int K = ev->nclasses;
-    Mistake *m = xcalloc((size_t)ev->n, sizeof *m);
-    int nm = 0;
-    for (int i = 0; i < ev->n; i++)
-        if (ev->pred[i] != ds->labels[i]) m[nm++] = (Mistake){ i, ev->prob[(size_t)i * K + ev->pred[i]] };
-    qsort(m, (size_t)nm, sizeof *m, by_confidence);
-    const int n = nm < MISTAKES ? nm : MISTAKES;
-    *shown = n;
-    char(*l1)[48] = xcalloc((size_t)(n > 0 ? n : 1), sizeof *l1), (*l2)[48] = xcalloc((size_t)(n > 0 ? n : 1), sizeof *l2);
-    int cw = 28 * 3;
-    for (int k = 0; k < n; k++) {
-        snprintf(l1[k], 48, "true: %s", ds->class_names[ds->labels[m[k].i]]);
-        snprintf(l2[k], 48, "said: %s %.0f%%", ds->class_names[ev->pred[m[k].i]], 100.0 * m[k].p);
-        if (text_width(l1[k], 1) > cw) cw = text_width(l1[k], 1);
-        if (text_width(l2[k], 1) > cw) cw = text_width(l2[k], 1);
-    }
-    const int cols = 8, rows = n > 0 ? (n + cols - 1) / cols : 1, G = 10, ch = 28 * 3 + 26;
-    Image *im = canvas(rows * (ch + G) + G, cols * (cw + G) + G);
-    float px[28 * 28];
-    for (int k = 0; k < n; k++) {
-        const int x0 = G + (k % cols) * (cw + G), y0 = G + (k / cols) * (ch + G);
-        const unsigned char *p = dataset_image(ds, m[k].i);
-        for (int j = 0; j < 28 * 28; j++) px[j] = p[j] / 255.0f;
-        blit_map(im, x0 + (cw - 84) / 2, y0, px, 28, 28, 3, 0.0f, 1.0f);
-        text_centred(im, x0 + cw / 2, y0 + 84 + 4, l1[k], GREEN);
-        text_centred(im, x0 + cw / 2, y0 + 84 + 15, l2[k], RED);
-    }
-    if (n == 0) text_at(im, G, G + 20, "no mistakes on this test set", WHITE);
-    write_png(nb, file, im);
-    image_free(im);
-    free(l1);
-    free(l2);
-    free(m);
-    return nm;
-}
-
-/* --- LeNet-5 beside it ----------------------------------------------------------------- */
-
-typedef struct {
-    char name[64];
-    char source[160];
-    size_t params;
-    double madds;
-    double acc;
-    double img_s;   /* inference images per second on the test set */
-} NetRow;
-
-/* Evaluate net on test, timing the pass. */
-static void net_row(NetRow *row, Net *net, const Dataset *test, const char *name, const char *source)
-{
-    EvalResult ev = { 0 };
-    const double t0 = now_s();
-    CN_CHECK(net_evaluate(net, test, 0, &ev) == 0);
-    const double dt = now_s() - t0;
-    snprintf(row->name, sizeof row->name, "%s", name);
-    snprintf(row->source, sizeof row->source, "%s", source);
-    row->params = net_param_count(net);
-    row->madds = weight_madds(net);
-    row->acc = ev.accuracy;
-    row->img_s = dt > 0 ? ev.n / dt : 0.0;
-    eval_result_free(&ev);
-}
+struct Lesson {
+    int quick, retrain, resume, long_abl, epochs, show, groups; /* the command line */
+    Notebook *nb;
+    Dataset *train, *test;
+    int full_train, full_test;             /* images before --quick */
+    char models_dir[4096];
+    AlexRun mainr;                         /* the main network */
+    EvalResult ev, ev10;                   /* its test: one view, ten views */
+    Abl *abl;                              /* [NABL] */
+    int abl_train, abl_epochs, abl_test;   /* the ablations' training images, epochs, test images */
+    double t_start;
+};
 
 /* --- the ablations ---------------------------------------------------------------------- */
 
 enum { A_BASE, A_TANH, A_NOLRN, A_POOL2, A_NODROP, A_GROUPS, NABL };
 
-typedef struct {
-    Run run;
+struct Abl {
+    AlexRun run;
     double train_acc_eval; /* accuracy on its training images at the end, dropout off */
     double test_acc;       /* final test accuracy (on the ablation test set) */
     size_t params, fc6_params;
-} Abl;
+};
 
-/* First epoch (1-based) whose training error is at most err, linearly
- * interpolated between epochs (epoch 0 has the error of guessing, 0.9);
- * *sec gets the training seconds to that point. -1 if never reached. */
-static double epochs_to_error(const Run *r, double err, double *sec)
-{
-    double prev = 0.9;
-    for (int e = 0; e < r->hist.n; e++) {
-        const double cur = 1.0 - r->hist.e[e].train_acc;
-        if (cur <= err) {
-            const double f = prev > cur ? (prev - err) / (prev - cur) : 1.0;
-            const double t0 = train_seconds(r, e), t1 = train_seconds(r, e + 1);
-            *sec = t0 + f * (t1 - t0);
-            return e + f;
-        }
-        prev = cur;
-    }
-    *sec = NAN;
-    return -1.0;
-}
-
-/* Two runs' curves of one quantity on one plot. which: 0 training error,
- * 1 test accuracy, 2 training and test accuracy (four curves). */
+static void main_curves(Notebook *nb, const AlexRun *r);
+static int feature_maps(Notebook *nb, Net *net, const Dataset *test, int index, const char *file, float *prob_out);
 static void ablation_plot(Notebook *nb, const char *file, const char *title, const Abl *a, const char *na,
-                          const Abl *b, const char *nb_name, int which, const char *caption)
-{
-    const int n = a->run.hist.n > b->run.hist.n ? a->run.hist.n : b->run.hist.n;
-    double *x = xcalloc((size_t)n, sizeof *x), *y[5];
-    for (int s = 0; s < 5; s++) y[s] = xcalloc((size_t)n, sizeof **y);
-    const Abl *ab[2] = { a, b };
-    for (int e = 0; e < n; e++) {
-        x[e] = e + 1;
-        for (int k = 0; k < 2; k++) {
-            const TrainHistory *h = &ab[k]->run.hist;
-            const int ok = e < h->n;
-            if (which == 0) y[k][e] = ok ? 1.0 - h->e[e].train_acc : NAN;
-            if (which == 1) y[k][e] = ok ? h->e[e].test_acc : NAN;
-            if (which == 2) {
-                y[2 * k][e] = ok ? h->e[e].train_acc : NAN;
-                y[2 * k + 1][e] = ok ? h->e[e].test_acc : NAN;
-            }
-        }
-        y[4][e] = TRAIN_ERR;
-    }
-    char n0[80], n1[80], n2[80], n3[80];
-    const char *names[5];
-    int ns;
-    if (which == 2) {
-        snprintf(n0, sizeof n0, "%s: training", na);
-        snprintf(n1, sizeof n1, "%s: test", na);
-        snprintf(n2, sizeof n2, "%s: training", nb_name);
-        snprintf(n3, sizeof n3, "%s: test", nb_name);
-        names[0] = n0, names[1] = n1, names[2] = n2, names[3] = n3;
-        ns = 4;
-    } else {
-        names[0] = na;
-        names[1] = nb_name;
-        ns = 2;
-        if (which == 0) {
-            names[2] = "25% error";
-            memcpy(y[2], y[4], (size_t)n * sizeof **y);
-            ns = 3;
-        }
-    }
-    const double *ys[4] = { y[0], y[1], y[2], y[3] };
-    char png[4096], dat[128];
-    snprintf(dat, sizeof dat, "%.*s.dat", (int)(strlen(file) - 4), file);
-    snprintf(png, sizeof png, "%s", nb_path(nb, file));
-    CN_CHECK(plot_lines(png, nb_path(nb, dat), title, "epoch (of the ablation subset)",
-                        which == 0 ? "training error (while training)" : "fraction classified right", names, x, ys, ns,
-                        n) >= 0);
-    nb_plot(nb, caption, file);
-    free(x);
-    for (int s = 0; s < 5; s++) free(y[s]);
-}
+                          const Abl *b, const char *nb_name, int which, const char *caption);
 
-/* --- main ------------------------------------------------------------------------------- */
+/* --- the sections ------------------------------------------------------------------------ */
 
-int main(int argc, char **argv)
+static Lesson *start(int argc, char **argv)
 {
+    Lesson *ls = xcalloc(1, sizeof *ls);
     int quick = 0, retrain = 0, resume = 0, long_abl = 0, epochs = MAIN_EPOCHS, show = -1, groups = 1;
     CliOpt opts[] = {
         { "quick", OPT_FLAG, &quick, "seconds: a small subset, a few epochs (models go to the output folder, not "
@@ -778,7 +148,8 @@ int main(int argc, char **argv)
     if (epochs < 1 || epochs > 1000) CN_DIE("--epochs %d: give a number of epochs from 1 to 1000", epochs);
     if (groups != 1 && groups != 2) CN_DIE("--groups %d: use 1, or 2 for the paper's two halves", groups);
     if (quick && long_abl) CN_DIE("--quick and --ablations contradict each other: give one of them");
-    const double t_start = now_s();
+    ls->quick = quick, ls->retrain = retrain, ls->resume = resume, ls->long_abl = long_abl, ls->groups = groups;
+    ls->t_start = now_s();
 
     Dataset *train = dataset_load("fashion-mnist", 1), *test = dataset_load("fashion-mnist", 0);
     if (!train || !test) CN_DIE("%s", cn_last_error());
@@ -798,20 +169,21 @@ int main(int argc, char **argv)
             if (test->labels[i] == SHOW_CLASS) show = i;
     if (show < 0) show = 0;
 
-    Notebook *nb = nb_open(LESSON_ID, "Lesson 08 — A scaled-down AlexNet");
-    CN_CHECK(nb);
-    char models_dir[4096];
-    const char *env_models = getenv("CONVNET_MODELS");
-    if (env_models && env_models[0])
-        snprintf(models_dir, sizeof models_dir, "%s", env_models);
-    else if (quick)
-        snprintf(models_dir, sizeof models_dir, "%s/models", nb_dir(nb));
-    else
-        CN_CHECK(cn_project_path(models_dir, sizeof models_dir, "models") == 0);
-    CN_CHECK(make_dirs(models_dir) == 0);
-    char a[32], b[32], c[32], d[32];
+    ls->nb = nb_open(LESSON_ID, "Lesson 08 — A scaled-down AlexNet");
+    CN_CHECK(ls->nb);
+    models_folder(ls->models_dir, sizeof ls->models_dir, ls->nb, quick);
+    ls->epochs = epochs, ls->show = show;
+    ls->train = train, ls->test = test, ls->full_train = full_train, ls->full_test = full_test;
+    return ls;
+}
 
-    /* ------------------------------------------------------------------------------------ */
+static void from_lenet_to_alexnet(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    Dataset *train = ls->train, *test = ls->test;
+    const char *models_dir = ls->models_dir;
+    const int full_train = ls->full_train, full_test = ls->full_test, quick = ls->quick, epochs = ls->epochs;
+    char a[32], b[32];
     nb_section(nb, "From LeNet to AlexNet");
     nb_para(nb, "In 2012 a convolutional network won the ImageNet competition (1.2 million photographs, 1000 classes) "
                 "with a top-5 error of 15.3%%, where the next best entry had 26.2%%: Krizhevsky, Sutskever and Hinton, "
@@ -837,16 +209,24 @@ int main(int argc, char **argv)
                     "numbers are far from what the full lesson reaches. Models go to %s.",
                 train->count, test->count, epochs, models_dir);
 
-    /* ------------------------------------------------------------------------------------ */
+}
+
+static void show_network(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    const Dataset *train = ls->train;
+    const char *models_dir = ls->models_dir;
+    const int groups = ls->groups, quick = ls->quick, epochs = ls->epochs;
+    char a[32], b[32];
     nb_section(nb, "The network");
     AlexNetOptions o = alexnet_lesson();
     o.seed = SEED;
     o.groups = groups;
-    Run mainr;
+    AlexRun *mr = &ls->mainr;
     const char *main_key = groups == 2 ? "g2_fashion" : "fashion";
-    run_setup(&mainr, main_key, "AlexNet-mini", &o, epochs, quick ? train->count : 0, 0, models_dir, 1);
-    mainr.ntrain = train->count; /* the images of one epoch, for times per epoch */
-    Net *net = mainr.net;
+    alex_run_setup(mr, main_key, "AlexNet-mini", &o, epochs, quick ? train->count : 0, 0, models_dir, 1, &RECIPE);
+    mr->ntrain = train->count; /* the images of one epoch, for times per epoch */
+    Net *net = mr->net;
     char name[64];
     AlexNetOptions ro = alexnet_defaults(); /* the reference script's network */
     Net *ref = alexnet_mini(&ro);
@@ -863,7 +243,7 @@ int main(int argc, char **argv)
                 "trains the quarter widths (the ablations below keep the narrower network, "
                 "to stay short). The network's name records every switch: %s.",
             weight_madds(net) / rmacs, alexnet_name(name, sizeof name, &o));
-    architecture_table(nb, net);
+    alexnet_table(nb, net);
     const double macs = weight_madds(net);
     if (groups == 1) {
         nb_check(nb, net_param_count(net) == 342458 && macs == 9907584.0,
@@ -901,7 +281,14 @@ int main(int argc, char **argv)
                 (double)net_param_count(net),
             p5->in.h, p5->in.w, cover_h, cover_w, p5->in.h * p5->in.w - cover_h * cover_w, p5->in.h * p5->in.w);
 
-    /* ------------------------------------------------------------------------------------ */
+}
+
+static void explain_recipe(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    const Dataset *train = ls->train;
+    const int full_train = ls->full_train, epochs = ls->epochs;
+    char a[32];
     nb_section(nb, "Training");
     nb_para(nb, "The recipe is the paper's, in small:\n"
                 "- stochastic gradient descent on mini-batches of %d, momentum 0.9, weight decay 0.0005 on the "
@@ -935,7 +322,7 @@ int main(int argc, char **argv)
             smooth_on(LABEL_SMOOTH, train->nclasses), (double)LABEL_SMOOTH / train->nclasses, train->nclasses - 1,
             smooth_floor(LABEL_SMOOTH, train->nclasses),
             (double)pixel_mean, (double)pixel_std, commas(a, (double)full_train * 28 * 28));
-    augmentation_sheet(nb, train);
+    augmentation_sheet(nb, train, SEED, CROP_PAD);
     nb_image(nb, "four training pictures (left) and seven random versions of each as the network sees them: "
                  "moved by up to 2 pixels (the uncovered border is black background) and mirrored half the time",
              "augmentation.png");
@@ -943,33 +330,52 @@ int main(int argc, char **argv)
                 "number of threads, and a run interrupted after any epoch resumes to exactly the same end "
                 "(--resume; tests/check_alexnet.c checks both).", SEED);
 
+}
+
+static void train_main_network(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    Dataset *train = ls->train, *test = ls->test;
+    AlexRun *mr = &ls->mainr;
+    char a[32], b[32];
+    const int retrain = ls->retrain, resume = ls->resume;
     char hist_path[4096];
     snprintf(hist_path, sizeof hist_path, "%s", nb_path(nb, "history.dat"));
     const double t_train0 = now_s();
-    train_or_reuse(nb, &mainr, train, test, retrain, resume, hist_path, 1);
+    alex_train_or_reuse(nb, mr, train, test, retrain, resume, hist_path, 1);
     const double main_wall = now_s() - t_train0;
-    const EpochStats *last = &mainr.hist.e[mainr.hist.n - 1];
     double med_ips = 0.0;
     {
-        double *v = xcalloc((size_t)mainr.hist.n, sizeof *v);
-        for (int e = 0; e < mainr.hist.n; e++) v[e] = mainr.hist.e[e].images_per_s;
-        for (int i = 1; i < mainr.hist.n; i++)
+        double *v = xcalloc((size_t)mr->hist.n, sizeof *v);
+        for (int e = 0; e < mr->hist.n; e++) v[e] = mr->hist.e[e].images_per_s;
+        for (int i = 1; i < mr->hist.n; i++)
             for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
                 double t = v[j];
                 v[j] = v[j - 1];
                 v[j - 1] = t;
             }
-        med_ips = v[mainr.hist.n / 2];
+        med_ips = v[mr->hist.n / 2];
         free(v);
     }
-    if (strcmp(mainr.how, "reused"))
+    if (strcmp(mr->how, "reused"))
         nb_para(nb, "Trained in %.0f s: %d epochs over %s images, a median of %s images per second while training "
                     "(forward, backward and the update, batch %d); saved to %s.",
-                main_wall, mainr.hist.n, commas(a, train->count), commas(b, med_ips), BATCH, mainr.model);
+                main_wall, mr->hist.n, commas(a, train->count), commas(b, med_ips), BATCH, mr->model);
     else
         nb_para(nb, "That training took %.0f s when it ran (a median of %s images per second).",
-                train_seconds(&mainr, mainr.hist.n) + 0.0, commas(b, med_ips));
-    main_curves(nb, &mainr);
+                train_seconds(mr, mr->hist.n) + 0.0, commas(b, med_ips));
+    main_curves(nb, mr);
+}
+
+static void judge_on_test_set(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    Dataset *train = ls->train, *test = ls->test;
+    Net *net = ls->mainr.net;
+    AlexRun *mr = &ls->mainr;
+    const int quick = ls->quick, epochs = ls->epochs;
+    char a[32], b[32], c[32], d[32];
+    const EpochStats *last = &mr->hist.e[mr->hist.n - 1];
 
     EvalResult ev = { .want_pred = 1 }, evt = { 0 };
     CN_CHECK(net_evaluate(net, test, 0, &ev) == 0);
@@ -980,20 +386,20 @@ int main(int argc, char **argv)
     eval_result_free(&evt);
     double best = 0.0;
     int best_e = 0;
-    for (int e = 0; e < mainr.hist.n; e++)
-        if (mainr.hist.e[e].test_acc > best) best = mainr.hist.e[e].test_acc, best_e = e + 1;
+    for (int e = 0; e < mr->hist.n; e++)
+        if (mr->hist.e[e].test_acc > best) best = mr->hist.e[e].test_acc, best_e = e + 1;
     nb_para(nb, "After %d epochs: test accuracy %.4f (%s of %s pictures right), test loss %.4f. On the first %s "
                 "training pictures, measured the same way (dropout off, no augmentation), the accuracy is %.4f; while "
                 "training, with dropout and augmentation on, it was %.4f in the last epoch. The best epoch on the "
                 "test set was %d with %.4f: the final network is the one kept, not the best epoch (choosing by the "
                 "test set would be cheating).",
-            mainr.hist.n, ev.accuracy, commas(c, (double)lround(ev.accuracy * ev.n)), commas(d, ev.n), ev.loss,
+            mr->hist.n, ev.accuracy, commas(c, (double)lround(ev.accuracy * ev.n)), commas(d, ev.n), ev.loss,
             commas(b, ntr_eval), train_eval,
             last->train_acc, best_e, best);
     /* the paper's test-time averaging over ten views of each picture */
     EvalResult ev10 = { 0 };
     const double t10 = now_s();
-    CN_CHECK(net_evaluate_views(net, test, 0, alexnet_view, ALEXNET_VIEWS, &mainr.aug, &ev10) == 0);
+    CN_CHECK(net_evaluate_views(net, test, 0, alexnet_view, ALEXNET_VIEWS, &mr->aug, &ev10) == 0);
     const double s10 = now_s() - t10;
     int fixed = 0, broken = 0;
     for (int t = 0; t < ev.nclasses; t++) {
@@ -1011,8 +417,8 @@ int main(int argc, char **argv)
                  "test accuracy %.4f ≥ %.2f on all %s test pictures (for scale: PyTorch trains the same network with "
                  "plain SGD at a constant rate, flips only, to about 0.88 in 10 epochs)", ev.accuracy, FLOOR_ACC,
                  commas(a, ev.n));
-        const int n = mainr.hist.n;
-        const double e_end = 1.0 - mainr.hist.e[n - 1].test_acc, e_before = n > 2 ? 1.0 - mainr.hist.e[n - 3].test_acc : NAN;
+        const int n = mr->hist.n;
+        const double e_end = 1.0 - mr->hist.e[n - 1].test_acc, e_before = n > 2 ? 1.0 - mr->hist.e[n - 3].test_acc : NAN;
         if (ev.accuracy >= TARGET_ACC)
             nb_para(nb, "The goal set for this lesson was %.3f (for scale, a VGG-16 reaches about 0.935); this run "
                         "reaches it from one view.", TARGET_ACC);
@@ -1034,11 +440,18 @@ int main(int argc, char **argv)
                                                              "training, not more regularization, is what it lacks."
                                                            : "it has begun to fit its training pictures better than "
                                                              "new ones, which dropout and augmentation hold back.",
-                    train_seconds(&mainr, n) / n, 2 * n);
+                    train_seconds(mr, n) / n, 2 * n);
     } else
         nb_check(nb, ev.accuracy > 0.2, "test accuracy %.4f is more than twice chance (0.1 for 10 classes)", ev.accuracy);
 
-    /* ------------------------------------------------------------------------------------ */
+    ls->ev = ev;
+    ls->ev10 = ev10;
+}
+
+static void show_conv1_filters(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    Net *net = ls->mainr.net;
     nb_section(nb, "What conv1 learned");
     const float wmax = conv1_filters(nb, net);
     nb_image(nb, "the 24 filters of conv1, 5x5 each, enlarged; mid-gray is 0, lighter positive, darker negative, "
@@ -1058,8 +471,15 @@ int main(int argc, char **argv)
                     "blobs) from photographs.",
                 (double)wmax, nsum_pos, nsum_neg);
     }
+}
 
-    /* ------------------------------------------------------------------------------------ */
+static void one_garment_through_every_layer(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    Net *net = ls->mainr.net;
+    const Dataset *test = ls->test;
+    AlexRun *mr = &ls->mainr;
+    const int show = ls->show;
     nb_section(nb, "One garment through every layer");
     float prob[16];
     const int pred = feature_maps(nb, net, test, show, "feature_maps.png", prob);
@@ -1088,12 +508,12 @@ int main(int argc, char **argv)
                     "roughly where, something is there.",
                 show, test->class_names[lab], test->class_names[pred], (double)prob[pred],
                 pred == lab ? " (right)" : " (wrong)", zero[0], zero[1], zero[2], zero[3]);
-        if (mainr.cfg.label_smoothing > 0.0f)
+        if (mr->cfg.label_smoothing > 0.0f)
             nb_para(nb, "A probability near %.2f, not near 1, is what label smoothing asks for (see \"Training\"): "
                         "the network was trained to give about that much to a class it is sure of, and the rest "
                         "spread over the others. The same holds for the mistakes below: their probabilities stop "
                         "short of 1 by design, not from doubt.",
-                    smooth_on(mainr.cfg.label_smoothing, test->nclasses));
+                    smooth_on(mr->cfg.label_smoothing, test->nclasses));
         /* LRN at AlexNet's constants barely moves s from k */
         const int li = net_find(net, "lrn1");
         if (li >= 0) {
@@ -1108,8 +528,15 @@ int main(int argc, char **argv)
                     (double)smin, (double)smax, pow(smax, -0.75), pow(smin, -0.75), pow(2.0, -0.75));
         }
     }
+}
 
-    /* ------------------------------------------------------------------------------------ */
+static void explain_confusions(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    const Dataset *test = ls->test;
+    const EvalResult ev = ls->ev;
+    const int quick = ls->quick;
+    char a[32], b[32];
     nb_section(nb, "Which clothes it confuses");
     const int K = ev.nclasses;
     {
@@ -1190,14 +617,24 @@ int main(int argc, char **argv)
                      "garments", acc[shirt], within_n, wrong);
     }
     int shown = 0;
-    const int nmist = mistakes_grid(nb, &ev, test, "mistakes.png", &shown);
+    const int nmist = mistakes_grid(nb, &ev, test, "mistakes.png", MISTAKES, "no mistakes on this test set", &shown);
     nb_image(nb, "the most confident mistakes on the test set: the picture, its true class (green) and what the "
                  "network said with its probability (red)", "mistakes.png");
     nb_para(nb, "%s of the %s test pictures are wrong; the %d shown are the ones the network was surest about. Look "
                 "at them before blaming the network: at 28x28 in gray several are hard for a person too.",
             commas(a, nmist), commas(b, ev.n), shown);
 
-    /* ------------------------------------------------------------------------------------ */
+}
+
+static void lenet_beside_alexnet(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    Dataset *train = ls->train, *test = ls->test;
+    Net *net = ls->mainr.net;
+    AlexRun *mr = &ls->mainr;
+    const char *models_dir = ls->models_dir;
+    const int retrain = ls->retrain;
+    char a[32], b[32], c[32], d[32];
     nb_section(nb, "LeNet-5 beside AlexNet-mini");
     NetRow rows[4];
     int nrows = 0;
@@ -1227,7 +664,7 @@ int main(int argc, char **argv)
             CN_CHECK(ln);
             char lck[4160];
             snprintf(lck, sizeof lck, "%s/lenet5_modern_fashion_for08.ckpt", models_dir);
-            TrainConfig lc = mainr.cfg;
+            TrainConfig lc = mr->cfg;
             lc.checkpoint = lck;
             lc.history = NULL;
             lc.quiet = 1;
@@ -1248,7 +685,7 @@ int main(int argc, char **argv)
                     lc.epochs);
             net_free(ln);
         }
-        net_row(&rows[nrows++], net, test, "AlexNet-mini", mainr.how);
+        net_row(&rows[nrows++], net, test, "AlexNet-mini", mr->how);
         const char *hdr[] = { "network", "parameters", "multiply-adds per image", "test accuracy", "test errors",
                               "inference images/s", "from" };
         const char **cells = xcalloc((size_t)nrows * 7, sizeof *cells);
@@ -1276,12 +713,19 @@ int main(int argc, char **argv)
                         : "in a run this short the extra depth and width have not paid off yet (lesson 07 trains "
                           "LeNet-5 for more epochs; its notebook says how many).");
     }
+}
 
-    /* ------------------------------------------------------------------------------------ */
+static void train_ablations(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    Dataset *train = ls->train, *test = ls->test;
+    const char *models_dir = ls->models_dir;
+    const int quick = ls->quick, long_abl = ls->long_abl, retrain = ls->retrain, resume = ls->resume;
+    char a[32], b[32];
     nb_section(nb, "The paper's ideas, one at a time");
-    const int abl_train = quick ? QUICK_ABL_TRAIN : long_abl ? LONG_TRAIN : ABL_TRAIN;
-    const int abl_epochs = quick ? QUICK_ABL_EPOCHS : long_abl ? LONG_EPOCHS : ABL_EPOCHS;
-    const int abl_test = quick ? QUICK_ABL_TEST : long_abl ? LONG_TEST : ABL_TEST;
+    const int *size = ABLATION[quick ? ABL_QUICK : long_abl ? ABL_LONG : ABL_DEFAULT];
+    const int abl_train = size[0], abl_epochs = size[1], abl_test = size[2];
+    ls->abl_train = abl_train, ls->abl_epochs = abl_epochs, ls->abl_test = abl_test;
     nb_para(nb, "Each idea is switched off in turn (or swapped for what came before it) and the network is trained "
                 "again from the same seed, on the first %s training pictures for %d epochs, tested on the first %s "
                 "test pictures%s. Everything else stays as above, but for the widths: these runs train the reference "
@@ -1290,8 +734,8 @@ int main(int argc, char **argv)
                 "the numbers say what each idea does here, at this scale, and may or may not go the paper's way; "
                 "--ablations runs them on all the training pictures for %d epochs.",
             commas(a, abl_train), abl_epochs, commas(b, abl_test),
-            long_abl ? "" : " (a subset: the network overfits it sooner than the full set)", LONG_EPOCHS);
-    Abl abl[NABL];
+            long_abl ? "" : " (a subset: the network overfits it sooner than the full set)", ABLATION[ABL_LONG][1]);
+    Abl *abl = ls->abl = xcalloc(NABL, sizeof *ls->abl);
     {
         const char *keys[NABL] = { "abl_base", "abl_tanh", "abl_nolrn", "abl_pool2", "abl_nodrop", "abl_groups2" };
         const char *titles[NABL] = { "AlexNet-mini", "tanh", "no LRN", "pool 2x2/2", "no dropout", "groups 2" };
@@ -1307,8 +751,8 @@ int main(int argc, char **argv)
             if (k == A_NODROP) ao.dropout = 0.0f;
             if (k == A_GROUPS) ao.groups = 2;
             snprintf(lkeys[k], sizeof lkeys[k], "%s%s", keys[k], long_abl ? "_long" : "");
-            run_setup(&abl[k].run, lkeys[k], titles[k], &ao, abl_epochs, abl_train, abl_test, models_dir, 0);
-            train_or_reuse(nb, &abl[k].run, train, test, retrain, resume, NULL, 0);
+            alex_run_setup(&abl[k].run, lkeys[k], titles[k], &ao, abl_epochs, abl_train, abl_test, models_dir, 0, &RECIPE);
+            alex_train_or_reuse(nb, &abl[k].run, train, test, retrain, resume, NULL, 0);
             reused += !strcmp(abl[k].run.how, "reused");
             EvalResult e2 = { 0 };
             CN_CHECK(net_evaluate(abl[k].run.net, train, abl_train, &e2) == 0);
@@ -1329,11 +773,14 @@ int main(int argc, char **argv)
             nb_para(nb, "The %d runs took %.0f s here%s.", NABL, dt,
                     reused ? " (some were reused from an earlier run's checkpoints)" : "");
     }
+}
+
+static void plot_ablations(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    const Abl *abl = ls->abl;
     const Abl *base = &abl[A_BASE];
     /* ReLU vs tanh */
-    double t_relu, t_tanh;
-    const double e_relu = epochs_to_error(&base->run, TRAIN_ERR, &t_relu);
-    const double e_tanh = epochs_to_error(&abl[A_TANH].run, TRAIN_ERR, &t_tanh);
     nb_para(nb, "ReLU vs tanh. The paper's figure 1: a 4-layer network on CIFAR-10 reached 25%% training error six "
                 "times faster with ReLUs than with tanh units. A tanh saturates: for |a| > 2 its slope is under "
                 "0.07, and gradients shrink through every saturated layer; a ReLU passes the gradient unchanged "
@@ -1355,6 +802,18 @@ int main(int argc, char **argv)
                   "and without: the distance between a run's two curves is its overfitting");
     ablation_plot(nb, "groups.png", "Two groups vs one: accuracy", base, "1 group", &abl[A_GROUPS], "2 groups", 2,
                   "training and test accuracy per epoch with conv2..conv5 in one group (AlexNet-mini) and in two");
+}
+
+static void compare_ablations(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    const Dataset *test = ls->test;
+    const Abl *abl = ls->abl, *base = &abl[A_BASE];
+    const int abl_epochs = ls->abl_epochs, abl_test = ls->abl_test, abl_train = ls->abl_train;
+    char a[32], b[32], c[32], d[32];
+    double t_relu, t_tanh;
+    const double e_relu = epochs_to_error(&base->run, TRAIN_ERR, &t_relu);
+    const double e_tanh = epochs_to_error(&abl[A_TANH].run, TRAIN_ERR, &t_tanh);
     {
         const char *hdr[] = { "idea", "with it", "without it", "measured", "with", "without", "the paper" };
         enum { NR = 6, NC = 7 };
@@ -1489,8 +948,12 @@ int main(int argc, char **argv)
         nb_check(nb, abl[A_GROUPS].params < base->params, "groups 2 has fewer parameters (%s) than groups 1 (%s)",
                  commas(a, (double)abl[A_GROUPS].params), commas(b, (double)base->params));
     }
+}
 
-    /* ------------------------------------------------------------------------------------ */
+static void try_it_yourself(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    AlexRun *mr = &ls->mainr;
     nb_section(nb, "Try it yourself");
     nb_para(nb, "- build/lessons/" LESSON_ID " --index 42 draws test picture 42 through the layers.\n"
                 "- build/lessons/" LESSON_ID " --groups 2 trains the main network in two groups.\n"
@@ -1498,20 +961,107 @@ int main(int argc, char **argv)
                 "- In core/alexnet.c, change the widths or the LRN constants (alpha 1e-2 makes LRN matter), rebuild "
                 "with make and run again with --retrain.\n"
                 "- Lesson 09 loads %s and compares conv1's filters with the hand-designed kernels of lesson 01.",
-            mainr.model);
+            mr->model);
+}
 
+static int finish(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
     struct rusage ru;
     CN_CHECK(getrusage(RUSAGE_SELF, &ru) == 0);
     nb_para(nb, "This run took %.0f s of wall time and at most %.0f MiB of memory (peak resident set).",
-            now_s() - t_start, (double)ru.ru_maxrss / 1024.0);
-
-    for (int k = 0; k < NABL; k++) run_free(&abl[k].run);
-    eval_result_free(&ev);
-    eval_result_free(&ev10);
-    run_free(&mainr);
-    dataset_free(train);
-    dataset_free(test);
+            now_s() - ls->t_start, (double)ru.ru_maxrss / 1024.0);
+    for (int k = 0; k < NABL; k++) alex_run_free(&ls->abl[k].run);
+    free(ls->abl);
+    eval_result_free(&ls->ev);
+    eval_result_free(&ls->ev10);
+    alex_run_free(&ls->mainr);
+    dataset_free(ls->train);
+    dataset_free(ls->test);
     int failed = nb_close(nb);
     CN_CHECK(failed >= 0);
+    free(ls);
     return failed == 0 ? 0 : 1;
+}
+
+/* --- helpers ------------------------------------------------------------------------- */
+
+static void main_curves(Notebook *nb, const AlexRun *r)
+{
+    const TrainHistory *h = &r->hist;
+    const int smooth = r->cfg.label_smoothing > 0.0f;
+    const Curve loss[2] = { { h, TRAIN_LOSS, smooth ? "training (smoothed labels)" : "training", 0 },
+                            { h, TEST_LOSS, smooth ? "test (plain)" : "test", 0 } };
+    plot_epochs(nb, "loss.png", "AlexNet-mini on Fashion-MNIST: cross-entropy per epoch", "epoch", "mean cross-entropy",
+                loss, 2);
+    char cap[512];
+    if (smooth)
+        snprintf(cap, sizeof cap, "loss per epoch: training (averaged over the epoch's batches, with dropout and "
+                 "augmentation on, against the smoothed labels: it cannot go below %.2f) and test (after the epoch, "
+                 "the plain cross-entropy)", smooth_floor(r->cfg.label_smoothing, net_out_shape(r->net).c));
+    else
+        snprintf(cap, sizeof cap, "loss per epoch: training (averaged over the epoch's batches, with dropout and "
+                 "augmentation on) and test (after the epoch)");
+    nb_plot(nb, cap, "loss.png");
+    const Curve err[2] = { { h, TRAIN_ERROR, "training", 0 }, { h, TEST_ERROR, "test", 0 } };
+    plot_epochs(nb, "error.png", "AlexNet-mini on Fashion-MNIST: error rate per epoch", "epoch",
+                "fraction classified wrong", err, 2);
+    nb_plot(nb, "error rate per epoch: training (while training) and test", "error.png");
+}
+
+
+/* The rows of the picture: a layer's output drawn as a grid of its maps. */
+static const char *const shown_layers[] = { "conv1", "lrn1", "pool1", "conv2", "lrn2", "pool2", "conv3",
+                                            "conv4", "conv5", "pool5", "fc6",  "fc7" };
+#define NSHOWN ((int)(sizeof shown_layers / sizeof shown_layers[0]))
+
+/* Runs test image `index` through the network and draws every shown layer,
+ * one row per layer, then the class probabilities. Returns the prediction. */
+static int feature_maps(Notebook *nb, Net *net, const Dataset *test, int index, const char *file, float *prob_out)
+{
+    float *x = xcalloc(shape_size(net->in), sizeof *x);
+    net_set_training(net, 0);
+    const int pred = predict_one(net, test, index, x, prob_out);
+    int idx[NSHOWN];
+    char label[NSHOWN][64];
+    const char *lp[NSHOWN];
+    for (int r = 0; r < NSHOWN; r++) {
+        idx[r] = shown_index(net, shown_layers[r]);
+        CN_CHECK(idx[r] >= 0);
+        const int named = net_find(net, shown_layers[r]);
+        const char *what = idx[r] != named ? net->layer[idx[r]]->label : "";
+        snprintf(label[r], sizeof label[r], "%s%s%s", shown_layers[r], what[0] ? " + " : "", what);
+        lp[r] = label[r];
+    }
+    layers_in_rows(nb, file, net, test, index, prob_out, pred, idx, lp, NSHOWN, "fc8 + softmax");
+    free(x);
+    return pred;
+}
+
+/* Two runs' curves of one quantity on one plot. which: 0 training error,
+ * 1 test accuracy, 2 training and test accuracy (four curves). */
+static void ablation_plot(Notebook *nb, const char *file, const char *title, const Abl *a, const char *na,
+                          const Abl *b, const char *nb_name, int which, const char *caption)
+{
+    const TrainHistory *ha = &a->run.hist, *hb = &b->run.hist;
+    char n0[80], n1[80], n2[80], n3[80];
+    Curve c[4];
+    int n;
+    if (which == 2) {
+        snprintf(n0, sizeof n0, "%s: training", na);
+        snprintf(n1, sizeof n1, "%s: test", na);
+        snprintf(n2, sizeof n2, "%s: training", nb_name);
+        snprintf(n3, sizeof n3, "%s: test", nb_name);
+        c[0] = (Curve){ ha, TRAIN_ACC, n0, 0 }, c[1] = (Curve){ ha, TEST_ACC, n1, 0 };
+        c[2] = (Curve){ hb, TRAIN_ACC, n2, 0 }, c[3] = (Curve){ hb, TEST_ACC, n3, 0 };
+        n = 4;
+    } else {
+        const EpochValue v = which == 0 ? TRAIN_ERROR : TEST_ACC;
+        c[0] = (Curve){ ha, v, na, 0 }, c[1] = (Curve){ hb, v, nb_name, 0 };
+        c[2] = (Curve){ NULL, LEVEL, "25% error", TRAIN_ERR };
+        n = which == 0 ? 3 : 2;
+    }
+    plot_epochs(nb, file, title, "epoch (of the ablation subset)",
+                which == 0 ? "training error (while training)" : "fraction classified right", c, n);
+    nb_plot(nb, caption, file);
 }

@@ -27,30 +27,23 @@
  *   build/lessons/09_hand_vs_learned --epochs 10 --fashion-train 20000
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "core/alexnet.h"
 #include "lessons/kit/cli.h"
 #include "core/conv.h"
-#include "core/conv_layer.h"
-#include "datasets/dataset.h"
 #include "core/error.h"
 #include "core/image.h"
 #include "core/kernels.h"
 #include "core/lenet.h"
 #include "core/match.h"
 #include "core/model_io.h"
-#include "core/net.h"
-#include "core/notebook.h"
-#include "core/optim.h"
 #include "core/plot.h"
-#include "core/train.h"
+#include "lessons/kit/draw.h"
+#include "lessons/kit/models.h"
+#include "lessons/kit/report.h"
 #include "lessons/lesson.h"
 
 #define LESSON_ID "09_hand_vs_learned"
@@ -68,6 +61,50 @@
 #define PHOTO_SIDE 128      /* the photograph, shrunk to at most this */
 #define SHOW_CLASS 7        /* the digit: the first test image of this class */
 #define MAP_Q 0.99          /* maps: this quantile of |value| is drawn white / black */
+#define NM 5                /* the trained networks read here */
+
+typedef struct Lesson Lesson; /* what the sections share: the settings, the data, the results */
+
+static Lesson *start(int argc, char **argv); /* the command line, the data, the photograph, the notebook, the bank */
+/* The sections of the notebook, each a function below. */
+static void ask_the_question(Lesson *ls), show_hand_bank(Lesson *ls), measure_likeness(Lesson *ls),
+    load_trained_networks(Lesson *ls), match_learned_filters(Lesson *ls), filter_a_picture(Lesson *ls),
+    train_hand_first_layer(Lesson *ls), compare_first_layers(Lesson *ls),
+    follow_filters_over_training(Lesson *ls), sum_up_rediscoveries(Lesson *ls), try_it_yourself(Lesson *ls);
+static int finish(Lesson *ls);
+
+int main(int argc, char **argv)
+{
+    Lesson *ls = start(argc, argv);
+    void (*const story[])(Lesson *) = { /* the notebook, section by section */
+        ask_the_question, show_hand_bank, measure_likeness, load_trained_networks,
+        match_learned_filters, filter_a_picture, train_hand_first_layer, compare_first_layers,
+        follow_filters_over_training, sum_up_rediscoveries, try_it_yourself,
+    };
+    for (size_t i = 0; i < sizeof story / sizeof *story; i++) story[i](ls);
+    return finish(ls);
+}
+
+typedef struct Data Data;     /* one dataset, its training and test images */
+typedef struct Model Model;   /* a trained network and its first layer's matches */
+typedef struct ArmRun ArmRun; /* one run of the comparison: fixed, fine-tuned or random first layer */
+
+struct Lesson {
+    int quick, epochs, fashion_train; /* the command line */
+    Notebook *nb;
+    Data *data;                       /* [2]: the MNIST sample, Fashion-MNIST */
+    Image *photo;                     /* lesson 01's photograph, shrunk */
+    float *digit;                     /* a test digit, pixels in [0, 1] */
+    char models_dir[4096];
+    MatchBank *bank;                  /* the hand-designed kernels at 5x5 */
+    double chance;                    /* the score 99% of random filters stay below */
+    Model *models;                    /* [NM] */
+    int total_f, total_like, fam_tot[4]; /* first-layer filters, those above chance, by family */
+    float hand[NF * K * K];           /* the hand-designed first layer */
+    Dataset *abc_train[2];            /* the comparison's training sets */
+    ArmRun *runs;                     /* [2][3]: per dataset, the three first layers */
+    double t_start;
+};
 
 /* --- small helpers --------------------------------------------------------------------- */
 
@@ -78,195 +115,21 @@ static double norm2(const float *v, int n)
     return sqrt(s);
 }
 
-/* A small text table filled cell by cell, shown with nb_table. */
-typedef struct {
-    int rows, cols;
-    char (*cell)[128];
-} Tab;
-
-static Tab tab_new(int rows, int cols)
-{
-    Tab t = { rows, cols, xcalloc((size_t)rows * (size_t)cols, sizeof *t.cell) };
-    return t;
-}
-
-static void tab_set(Tab *t, int r, int c, const char *fmt, ...) CN_PRINTF(4, 5);
-static void tab_set(Tab *t, int r, int c, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(t->cell[r * t->cols + c], sizeof t->cell[0], fmt, ap);
-    va_end(ap);
-}
-
-static void tab_show(Notebook *nb, Tab *t, const char *const *header)
-{
-    const char **cells = xcalloc((size_t)t->rows * (size_t)t->cols, sizeof *cells);
-    for (int i = 0; i < t->rows * t->cols; i++) cells[i] = t->cell[i];
-    nb_table(nb, header, cells, t->rows, t->cols);
-    free(cells);
-    free(t->cell);
-    t->cell = NULL;
-}
-
-/* --- pictures ------------------------------------------------------------------------------ */
-
-static int cmp_float(const void *a, const void *b)
-{
-    const float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
-}
-
-/* The q-quantile of |v| (q = 1: the largest). */
-static float abs_quantile(const float *v, size_t n, double q)
-{
-    float *a = xcalloc(n, sizeof *a);
-    for (size_t i = 0; i < n; i++) a[i] = fabsf(v[i]);
-    qsort(a, n, sizeof *a, cmp_float);
-    const float r = a[(size_t)(q * (double)(n - 1) + 0.5)];
-    free(a);
-    return r;
-}
-
-/* out = gray levels of in, symmetric around mid-gray: 0 -> 0.5, +a -> white,
- * -a -> black, with a = the q-quantile of |in| (values beyond saturate). */
-static void gray_symmetric(float *out, const float *in, size_t n, double q)
-{
-    float a = abs_quantile(in, n, q);
-    if (!(a > 0.0f)) a = abs_quantile(in, n, 1.0);
-    map_apply_range(out, in, n, -a, a);
-}
-
-/* Nearest-neighbour enlargement by a whole factor f. */
-static void enlarge(float *out, const float *in, int h, int w, int f)
-{
-    for (int y = 0; y < h * f; y++)
-        for (int x = 0; x < w * f; x++)
-            out[(size_t)y * (size_t)(w * f) + (size_t)x] = in[(size_t)(y / f) * (size_t)w + (size_t)(x / f)];
-}
-
-/* Shrink an image by averaging f x f blocks, f the smallest whole factor
- * that brings both sides to max_side or less. */
-static Image *shrink(Image *im, int max_side)
-{
-    int f = 1;
-    while (im->h / f > max_side || im->w / f > max_side) f++;
-    if (f == 1) return im;
-    Image *s = image_create(1, im->h / f, im->w / f);
-    CN_CHECK(s);
-    for (int y = 0; y < s->h; y++)
-        for (int x = 0; x < s->w; x++) {
-            double acc = 0.0;
-            for (int dy = 0; dy < f; dy++)
-                for (int dx = 0; dx < f; dx++)
-                    acc += im->data[(size_t)(y * f + dy) * (size_t)im->w + (size_t)(x * f + dx)];
-            s->data[(size_t)y * (size_t)s->w + (size_t)x] = (float)(acc / (f * f));
-        }
-    image_free(im);
-    return s;
-}
-
-/* A list of gray tiles (already mapped to [0, 1]) with labels, written as one
- * montage. The tiles' buffers are owned here. */
-typedef struct {
-    int n, cap;
-    MontageTile *t;
-    char (*label)[64];
-} Sheet;
-
-static void sheet_add_c(Sheet *s, const float *v, int c, int h, int w, const char *fmt, ...) CN_PRINTF(6, 7);
-static void sheet_add_c(Sheet *s, const float *v, int c, int h, int w, const char *fmt, ...)
-{
-    if (s->n == s->cap) {
-        s->cap = s->cap ? 2 * s->cap : 32;
-        s->t = realloc(s->t, (size_t)s->cap * sizeof *s->t);
-        s->label = realloc(s->label, (size_t)s->cap * sizeof *s->label);
-        if (!s->t || !s->label) CN_DIE("out of memory for a picture of %d tiles", s->cap);
-    }
-    const size_t n = (size_t)c * (size_t)h * (size_t)w;
-    float *copy = xcalloc(n, sizeof *copy);
-    memcpy(copy, v, n * sizeof *copy);
-    s->t[s->n] = (MontageTile){ copy, c, h, w };
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(s->label[s->n], sizeof s->label[0], fmt, ap);
-    va_end(ap);
-    s->n++;
-}
-
-#define sheet_add(s, gray, h, w, ...) sheet_add_c(s, gray, 1, h, w, __VA_ARGS__)
-
-/* A K x K filter as a tile: symmetric gray (0 mid-gray), scale x scale blocks. */
-static void sheet_add_filter(Sheet *s, const float *f, int scale, const char *label)
-{
-    float g[K * K], *big = xcalloc((size_t)K * K * scale * scale, sizeof *big);
-    gray_symmetric(g, f, K * K, 1.0);
-    enlarge(big, g, K, K, scale);
-    sheet_add(s, big, K * scale, K * scale, "%s", label);
-    free(big);
-}
-
-/* Two K x K filters side by side in one tile (a learned filter and its
- * match), each on its own symmetric gray scale, a strip of the montage's
- * background colour between them, one label under both. */
-static void sheet_add_pair(Sheet *s, const float *f, const float *g, int scale, const char *label)
-{
-    static const float slate[3] = { 0.16f, 0.20f, 0.28f };
-    const int side = K * scale, gap = scale / 2 > 2 ? scale / 2 : 2, W = 2 * side + gap;
-    const size_t plane = (size_t)side * (size_t)W;
-    float *rgb = xcalloc(3 * plane, sizeof *rgb), *big = xcalloc((size_t)side * side, sizeof *big), gr[K * K];
-    for (int ch = 0; ch < 3; ch++)
-        for (size_t i = 0; i < plane; i++) rgb[(size_t)ch * plane + i] = slate[ch];
-    for (int part = 0; part < 2; part++) {
-        gray_symmetric(gr, part ? g : f, K * K, 1.0);
-        enlarge(big, gr, K, K, scale);
-        const int x0 = part ? side + gap : 0;
-        for (int y = 0; y < side; y++)
-            for (int x = 0; x < side; x++)
-                for (int ch = 0; ch < 3; ch++)
-                    rgb[(size_t)ch * plane + (size_t)y * W + (size_t)(x0 + x)] = big[(size_t)y * side + (size_t)x];
-    }
-    sheet_add_c(s, rgb, 3, side, W, "%s", label);
-    free(rgb);
-    free(big);
-}
-
-static void sheet_write(Sheet *s, Notebook *nb, const char *file, int cols, int gap, int font_scale)
-{
-    const char **lab = xcalloc((size_t)s->n, sizeof *lab);
-    for (int i = 0; i < s->n; i++) lab[i] = s->label[i];
-    MontageOptions mo = montage_defaults();
-    mo.cols = cols;
-    mo.gap = gap;
-    mo.mode = MAP_CLAMP01;
-    mo.labels = lab;
-    mo.font_scale = font_scale;
-    Image *im = montage_create_tiles(s->t, s->n, &mo);
-    CN_CHECK(im);
-    CN_CHECK(image_write_png(nb_path(nb, file), im->data, im->c, im->h, im->w) == 0);
-    image_free(im);
-    free(lab);
-    for (int i = 0; i < s->n; i++) free((void *)s->t[i].data);
-    free(s->t);
-    free(s->label);
-    *s = (Sheet){ 0 };
-}
-
 /* --- the data ------------------------------------------------------------------------------- */
 
-typedef struct {
+struct Data {
     const char *key;    /* "mnist", "fashion": file names */
     const char *which;  /* dataset_load name */
     const char *title;  /* "the MNIST sample" */
     const char *name;   /* "MNIST sample", "Fashion-MNIST": tables */
     Dataset *train, *test;
-} Data;
+};
 
 /* --- the models ----------------------------------------------------------------------------- */
 
 enum { ARCH_MODERN, ARCH_CLASSIC, ARCH_ALEXNET };
 
-typedef struct {
+struct Model {
     const char *stem;   /* file name in models/ without .cnn */
     const char *title;  /* "modern LeNet-5, MNIST sample" */
     const char *tag;    /* short, for pictures and tables */
@@ -280,7 +143,7 @@ typedef struct {
     int fam[MAXF];      /* MatchFamily when above chance, MATCH_OTHER when not */
     double acc;         /* test accuracy, measured here */
     int test_n;
-} Model;
+};
 
 static Net *build(int arch)
 {
@@ -445,14 +308,14 @@ static const char *const arm_name[3] = { "(a) fixed hand kernels", "(b) hand sta
                                          "(c) learned from random" };
 static const char *const arm_short[3] = { "(a) fixed", "(b) fine-tuned", "(c) random" };
 
-typedef struct {
+struct ArmRun {
     int arm, d;
     TrainHistory hist;
     float *wep;      /* (epochs + 1) x NF*K*K: C1's weights at the start and after each epoch */
     float b0[NF], b1[NF];
     int identical;   /* weights and biases bit-identical after training */
     double seconds;
-} ArmRun;
+};
 
 /* The six hand kernels of the hand-designed first layer, padded to 5x5 and
  * scaled to length sqrt(2) (the mean length of a He-initialised 5x5 filter,
@@ -530,8 +393,11 @@ static double mean_best(const MatchBank *b, const float *w, int nf)
 
 /* --- main ------------------------------------------------------------------------------------------- */
 
-int main(int argc, char **argv)
+/* --- the sections ------------------------------------------------------------------------------ */
+
+static Lesson *start(int argc, char **argv)
 {
+    Lesson *ls = xcalloc(1, sizeof *ls);
     int quick = 0, epochs = 6, fashion_train = 60000;
     CliOpt opts[] = {
         { "quick", OPT_FLAG, &quick, "seconds: tiny models trained here, a few hundred images, 2 epochs (every "
@@ -552,48 +418,37 @@ int main(int argc, char **argv)
         CN_DIE("--fashion-train %d: give a number of images from 100 to 60000 (e.g. --fashion-train 20000)",
                fashion_train);
     if (quick) epochs = 2;
-    const double t_start = now_s();
+    ls->quick = quick, ls->epochs = epochs, ls->fashion_train = fashion_train;
+    ls->t_start = now_s();
 
-    /* --- data --- */
-    Data data[2] = {
-        { .key = "mnist", .which = "mnist-sample", .title = "the MNIST sample", .name = "MNIST sample" },
-        { .key = "fashion", .which = "fashion-mnist", .title = "Fashion-MNIST", .name = "Fashion-MNIST" },
-    };
+    Data *data = ls->data = xcalloc(2, sizeof *ls->data);
+    data[0] = (Data){ .key = "mnist", .which = "mnist-sample", .title = "the MNIST sample", .name = "MNIST sample" };
+    data[1] = (Data){ .key = "fashion", .which = "fashion-mnist", .title = "Fashion-MNIST", .name = "Fashion-MNIST" };
     for (int d = 0; d < 2; d++) {
         data[d].train = dataset_load(data[d].which, 1);
         data[d].test = dataset_load(data[d].which, 0);
         if (!data[d].train || !data[d].test) CN_DIE("%s", cn_last_error());
-        if (quick) {
-            Dataset *a = strided_subset(data[d].train, QUICK_TRAIN), *b = strided_subset(data[d].test, QUICK_TEST);
-            dataset_free(data[d].train);
-            dataset_free(data[d].test);
-            data[d].train = a;
-            data[d].test = b;
-        }
+        if (quick) quick_subsets(&data[d].train, &data[d].test, QUICK_TRAIN, QUICK_TEST);
     }
     char photo_path[4096];
     CN_CHECK(cn_project_path(photo_path, sizeof photo_path, "datasets/photos/camera.png") == 0);
     Image *photo = image_load(photo_path, 1);
     if (!photo) CN_DIE("the lesson's photograph is missing (%s). Run `make datasets` to fetch it.", cn_last_error());
-    photo = shrink(photo, PHOTO_SIDE);
+    ls->photo = shrink_image(photo, PHOTO_SIDE);
 
-    Notebook *nb = nb_open(LESSON_ID, "Lesson 09 — Hand-designed vs learned filters");
+    Notebook *nb = ls->nb = nb_open(LESSON_ID, "Lesson 09 — Hand-designed vs learned filters");
     CN_CHECK(nb);
-    char models_dir[4096];
-    const char *env_models = getenv("CONVNET_MODELS");
-    if (env_models && env_models[0])
-        snprintf(models_dir, sizeof models_dir, "%s", env_models);
-    else if (quick)
-        snprintf(models_dir, sizeof models_dir, "%s/models", nb_dir(nb));
-    else
-        CN_CHECK(cn_project_path(models_dir, sizeof models_dir, "models") == 0);
-    CN_CHECK(make_dirs(models_dir) == 0);
+    models_folder(ls->models_dir, sizeof ls->models_dir, nb, quick);
+    ls->bank = match_bank_registry(K);
+    CN_CHECK(ls->bank);
+    return ls;
+}
 
-    MatchBank *bank = match_bank_registry(K);
-    CN_CHECK(bank);
-    char a32[32], b32[32], c32[32], e32[32], buf[512];
-
-    /* ================================================================================================ */
+static void ask_the_question(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    const int quick = ls->quick;
+    const int epochs = ls->epochs;
     nb_section(nb, "The question");
     nb_para(nb, "Lesson 01 slid hand-made grids of weights over a photograph: a person chose each number, to blur, "
                 "to sharpen, to find edges. The seed deck's slide 6 puts the whole course in one line: it is the "
@@ -605,8 +460,13 @@ int main(int argc, char **argv)
         nb_para(nb, "This is a --quick run: every model here is a tiny one trained in seconds on %d images, and the "
                     "comparison runs last %d epochs. The numbers show how the lesson works, not what the full "
                     "models learn; run it without --quick for that.", QUICK_TRAIN, epochs);
+}
 
-    /* ================================================================================================ */
+static void show_hand_bank(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    MatchBank *bank = ls->bank;
+    char buf[512];
     nb_section(nb, "The hand-designed bank");
     nb_para(nb, "The registry of lesson 01 holds %d kernels: the seed's six (identity, the three edge detectors, "
                 "sharpen, box blur), Sobel x and y, and two Gaussian blurs. The learned filters here are all 5x5, "
@@ -645,14 +505,19 @@ int main(int argc, char **argv)
                     "kernel scores exactly what the kernel itself scores. They stay in the bank anyway, so that a "
                     "kernel that is not symmetric would be found in either orientation.");
         Sheet s = { 0 };
-        for (int i = 0; i < bank->n; i++) sheet_add_filter(&s, bank->e[i].v, 14, bank->e[i].label);
+        for (int i = 0; i < bank->n; i++) sheet_add_filter(&s, K, bank->e[i].v, 14, bank->e[i].label);
         sheet_write(&s, nb, "bank.png", 6, 10, 1);
         snprintf(buf, sizeof buf, "the %d entries of the bank at 5x5, each drawn with 0 as mid-gray, positive "
                  "lighter, negative darker", bank->n);
         nb_image(nb, buf, "bank.png");
     }
+}
 
-    /* ================================================================================================ */
+static void measure_likeness(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    MatchBank *bank = ls->bank;
+    char a32[32];
     nb_section(nb, "How alike are two filters?");
     nb_para(nb, "Read a 5x5 filter as a list of 25 numbers, an arrow in 25 dimensions. Two filters do the same "
                 "thing, up to loudness, when their arrows point the same way. The score is the cosine of the angle "
@@ -719,8 +584,16 @@ int main(int argc, char **argv)
                 "1%% above %.3f.", bank->n, commas(a32, CHANCE_TRIALS), q50, q95, chance);
     nb_para(nb, "In this lesson a learned filter \"looks like\" a hand kernel when its best score is above %.3f, "
                 "higher than 99 random filters in 100. Below that it counts as nothing hand-made.", chance);
+    ls->chance = chance;
+}
 
-    /* ================================================================================================ */
+static void load_trained_networks(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    Data *data = ls->data;
+    const int quick = ls->quick;
+    const char *models_dir = ls->models_dir;
+    char a32[32];
     nb_section(nb, "The trained networks");
     Model models[5] = {
 #define MODEL(s, t, g, a, d, l) { .stem = s, .title = t, .tag = g, .arch = a, .data = d, .lesson = l }
@@ -732,7 +605,6 @@ int main(int argc, char **argv)
         MODEL("alexnet_mini_fashion", "AlexNet-mini, Fashion-MNIST", "AlexNet-mini, Fashion", ARCH_ALEXNET, 1, "08"),
 #undef MODEL
     };
-    const int NM = 5;
     nb_para(nb, "Five networks, from %s:", models_dir);
     for (int i = 0; i < NM; i++) {
         models[i].layer = models[i].arch == ARCH_ALEXNET ? "conv1" : "C1";
@@ -754,8 +626,17 @@ int main(int argc, char **argv)
                          "(lowest %.2f%%)", 100.0 * fmin(fmin(models[0].acc, models[1].acc),
                                                           fmin(fmin(models[2].acc, models[3].acc), models[4].acc)));
     }
+    ls->models = xcalloc(NM, sizeof *ls->models);
+    for (int i = 0; i < NM; i++) ls->models[i] = models[i];
+}
 
-    /* ================================================================================================ */
+static void match_learned_filters(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    MatchBank *bank = ls->bank;
+    const double chance = ls->chance;
+    Model *models = ls->models;
+    char buf[512];
     nb_section(nb, "Learned filters beside their best hand-designed match");
     nb_para(nb, "Each learned filter of each first layer, matched against the %d entries of the bank. In the "
                 "pictures, each learned filter (left of a pair) stands beside its best match multiplied by the "
@@ -778,7 +659,7 @@ int main(int argc, char **argv)
             signed_entry(e, bank, &m->m[f]);
             char lab[96], sm[48];
             snprintf(lab, sizeof lab, "%s %d: %s", m->layer, f + 1, short_match(sm, sizeof sm, bank, &m->m[f]));
-            sheet_add_pair(&s, w, e, 14, lab);
+            sheet_add_pair(&s, K, w, e, 14, lab);
             tab_set(&t, f, 0, "%d", f + 1);
             tab_set(&t, f, 1, "%s%s", m->m[f].sign < 0 ? "minus " : "", bank->e[m->m[f].entry].label);
             tab_set(&t, f, 2, "%.3f", m->m[f].score);
@@ -823,8 +704,18 @@ int main(int argc, char **argv)
                  "nothing hand-made", total_f, fam_tot[MATCH_EDGE], fam_tot[MATCH_BLUR], fam_tot[MATCH_KEEP],
                  fam_tot[MATCH_OTHER]);
     }
+    ls->total_f = total_f, ls->total_like = total_like;
+    memcpy(ls->fam_tot, fam_tot, sizeof fam_tot);
+}
 
-    /* ================================================================================================ */
+static void filter_a_picture(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    Data *data = ls->data;
+    const Image *photo = ls->photo;
+    MatchBank *bank = ls->bank;
+    Model *models = ls->models;
+    char buf[512];
     nb_section(nb, "What the filters do to a picture");
     /* the digit: the first test image of class SHOW_CLASS in the MNIST sample */
     int digit_i = 0;
@@ -865,13 +756,13 @@ int main(int argc, char **argv)
                 cp += fabs(c1), cd += fabs(c2), sc += m->m[f].score;
                 char lab[64];
                 snprintf(lab, sizeof lab, "%s %d", m->layer, f + 1);
-                sheet_add_filter(&s, w, 20, lab);
+                sheet_add_filter(&s, K, w, 20, lab);
                 gray_symmetric(gray, mp, (size_t)PH * PW, MAP_Q);
                 sheet_add(&s, gray, PH, PW, "learned: photo");
                 gray_symmetric(gd, md, (size_t)DH * DW, MAP_Q);
                 enlarge(big, gd, DH, DW, 4);
                 sheet_add(&s, big, DH * 4, DW * 4, "learned: digit");
-                sheet_add_filter(&s, e, 20, short_match(lab, sizeof lab, bank, &m->m[f]));
+                sheet_add_filter(&s, K, e, 20, short_match(lab, sizeof lab, bank, &m->m[f]));
                 gray_symmetric(gray, hp, (size_t)PH * PW, MAP_Q);
                 sheet_add(&s, gray, PH, PW, "hand: photo");
                 gray_symmetric(gd, hd, (size_t)DH * DW, MAP_Q);
@@ -913,8 +804,20 @@ int main(int argc, char **argv)
                     "still draw nearly the same map.", maps_better, NM);
         free(mp), free(hp), free(md), free(hd), free(gray), free(big), free(gd);
     }
+    ls->digit = digit;
+}
 
-    /* ================================================================================================ */
+static void train_hand_first_layer(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    Data *data = ls->data;
+    const int quick = ls->quick;
+    const int epochs = ls->epochs;
+    const int fashion_train = ls->fashion_train;
+    char a32[32];
+    char b32[32];
+    char c32[32];
+    char e32[32];
     nb_section(nb, "A network with a hand-designed first layer");
     nb_para(nb, "Now the other way round: give the modern LeNet-5 a first layer a person designed, and see what "
                 "it costs. C1 has 6 filters of 5x5, so six kernels are chosen, the 3x3 ones padded to 5x5:\n"
@@ -934,7 +837,7 @@ int main(int argc, char **argv)
     hand_layer(hand);
     {
         Sheet s = { 0 };
-        for (int f = 0; f < NF; f++) sheet_add_filter(&s, hand + f * K * K, 16, hand_names[f]);
+        for (int f = 0; f < NF; f++) sheet_add_filter(&s, K, hand + f * K * K, 16, hand_names[f]);
         sheet_write(&s, nb, "hand_layer.png", NF, 10, 1);
         nb_image(nb, "the hand-designed first layer: six kernels at 5x5, each scaled to length √2 (0 is mid-gray)",
                  "hand_layer.png");
@@ -966,6 +869,20 @@ int main(int argc, char **argv)
             runs[d][r].d = d;
             run_arm(&runs[d][r], &data[d], abc_train[d], epochs, hand, ckpt);
         }
+    memcpy(ls->hand, hand, sizeof hand);
+    ls->abc_train[0] = abc_train[0], ls->abc_train[1] = abc_train[1];
+    ls->runs = xcalloc(6, sizeof *ls->runs);
+    memcpy(ls->runs, runs, sizeof runs);
+}
+
+static void compare_first_layers(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    Data *data = ls->data;
+    const int epochs = ls->epochs;
+    MatchBank *bank = ls->bank;
+    ArmRun (*runs)[3] = (ArmRun (*)[3])ls->runs;
+    char a32[32];
     {
         Tab t = tab_new(3, 4);
         for (int r = 0; r < 3; r++) {
@@ -1106,8 +1023,16 @@ int main(int argc, char **argv)
                     hand_names[lo_f], lo);
         }
     }
+}
 
-    /* ================================================================================================ */
+static void follow_filters_over_training(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    Data *data = ls->data;
+    const int epochs = ls->epochs;
+    MatchBank *bank = ls->bank;
+    const double chance = ls->chance;
+    ArmRun (*runs)[3] = (ArmRun (*)[3])ls->runs;
     nb_section(nb, "Over training: do learned filters drift toward the hand bank?");
     nb_para(nb, "Back to (c), the filters learned from random numbers. After every epoch their best scores against "
                 "the bank were recorded. A filter at the end is its random start plus what training added, so the "
@@ -1164,7 +1089,7 @@ int main(int argc, char **argv)
                     signed_entry(e, bank, &m);
                     snprintf(lab, sizeof lab, "%s %d %s: %s", d ? "F" : "M", f + 1,
                              r == 0 ? "start" : r == 1 ? "end" : "added", short_match(sm, sizeof sm, bank, &m));
-                    sheet_add_pair(&s, v, e, 12, lab);
+                    sheet_add_pair(&s, K, v, e, 12, lab);
                 }
         }
         sheet_write(&s, nb, "learned_from_random.png", NF, 10, 1);
@@ -1187,8 +1112,21 @@ int main(int argc, char **argv)
         for (int s2 = 0; s2 < 7; s2++) free(y[s2]);
         free(x);
     }
+}
 
-    /* ================================================================================================ */
+static void sum_up_rediscoveries(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
+    Data *data = ls->data;
+    const int epochs = ls->epochs;
+    MatchBank *bank = ls->bank;
+    const double chance = ls->chance;
+    Model *models = ls->models;
+    const int total_f = ls->total_f;
+    const int total_like = ls->total_like;
+    const int *fam_tot = ls->fam_tot;
+    ArmRun (*runs)[3] = (ArmRun (*)[3])ls->runs;
+    char buf[512];
     nb_section(nb, "What was rediscovered, and what nobody would design");
     {
         /* all filters of the five networks, ranked by score */
@@ -1262,7 +1200,7 @@ int main(int argc, char **argv)
                 snprintf(lab, sizeof lab, "%s: %s", m->arch == ARCH_ALEXNET ? "AlexNet" : m->arch == ARCH_CLASSIC
                          ? (m->data ? "classic F" : "classic M") : (m->data ? "modern F" : "modern M"),
                          short_match(sm, sizeof sm, bank, &m->m[r->f]));
-                sheet_add_pair(&s, m->w + r->f * K * K, e, 12, lab);
+                sheet_add_pair(&s, K, m->w + r->f * K * K, e, 12, lab);
             }
         for (int i = 0; i < shown_t; i++) {
             const Model *m = &models[tr[i].mi];
@@ -1273,7 +1211,7 @@ int main(int argc, char **argv)
             snprintf(lab, sizeof lab, "%s: %s", m->arch == ARCH_ALEXNET ? "AlexNet" : m->arch == ARCH_CLASSIC
                      ? (m->data ? "classic F" : "classic M") : (m->data ? "modern F" : "modern M"),
                      short_match(sm, sizeof sm, xb, &mx));
-            sheet_add_pair(&s, m->w + tr[i].f * K * K, e, 12, lab);
+            sheet_add_pair(&s, K, m->w + tr[i].f * K * K, e, 12, lab);
         }
         sheet_write(&s, nb, "closest_and_farthest.png", show, 12, 1);
         snprintf(buf, sizeof buf, "pairs of a learned filter and its best match (times its sign), labelled with the "
@@ -1358,8 +1296,11 @@ int main(int argc, char **argv)
         match_bank_free(xb);
         free(rk);
     }
+}
 
-    /* ================================================================================================ */
+static void try_it_yourself(Lesson *ls)
+{
+    Notebook *nb = ls->nb;
     nb_section(nb, "Try it yourself");
     nb_para(nb, "- Longer comparison runs: build/lessons/" LESSON_ID " --epochs 15 (two and a half times the epochs of "
                 "the comparison). Does the gap between (a) and (c) close or open?\n"
@@ -1367,24 +1308,31 @@ int main(int argc, char **argv)
                 "layer of six blurs, or six edge detectors, and see what each costs.\n"
                 "- Add a diagonal Sobel to the registry in core/kernels.c and run again: how many filters that "
                 "matched nothing now find a match?");
-    nb_para(nb, "This run took %.0f s.", now_s() - t_start);
+}
 
-    /* --- cleanup --- */
+static int finish(Lesson *ls)
+{
+    nb_para(ls->nb, "This run took %.0f s.", now_s() - ls->t_start);
+    ArmRun (*runs)[3] = (ArmRun (*)[3])ls->runs;
     for (int d = 0; d < 2; d++)
         for (int r = 0; r < 3; r++) {
             train_history_free(&runs[d][r].hist);
             free(runs[d][r].wep);
         }
-    if (abc_train[1] != data[1].train) dataset_free(abc_train[1]);
-    for (int i = 0; i < NM; i++) net_free(models[i].net);
+    free(ls->runs);
+    if (ls->abc_train[1] != ls->data[1].train) dataset_free(ls->abc_train[1]);
+    for (int i = 0; i < NM; i++) net_free(ls->models[i].net);
+    free(ls->models);
     for (int d = 0; d < 2; d++) {
-        dataset_free(data[d].train);
-        dataset_free(data[d].test);
+        dataset_free(ls->data[d].train);
+        dataset_free(ls->data[d].test);
     }
-    free(digit);
-    image_free(photo);
-    match_bank_free(bank);
-    const int failed = nb_close(nb);
+    free(ls->data);
+    free(ls->digit);
+    image_free(ls->photo);
+    match_bank_free(ls->bank);
+    const int failed = nb_close(ls->nb);
     CN_CHECK(failed >= 0);
+    free(ls);
     return failed == 0 ? 0 : 1;
 }

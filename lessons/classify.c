@@ -26,6 +26,8 @@
 #include "core/image.h"
 #include "core/lenet.h"
 #include "core/net.h"
+#include "lessons/kit/draw.h"
+#include "lessons/kit/models.h"
 
 #define SIDE 28
 
@@ -33,53 +35,6 @@
 static const char *const digit_names[10] = { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9" };
 static const char *const fashion_names[10] = { "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                                                "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot" };
-
-/* out (S, S) from the gray image im: each output pixel is the mean of the
- * source area it covers (every source pixel weighted by the fraction of it
- * inside), which keeps thin strokes when shrinking; when the picture is
- * smaller than S x S, bilinear interpolation instead. */
-static void resize_gray(float *out, int S, const Image *im)
-{
-    const int H = im->h, W = im->w;
-    const float *p = im->data;
-    if (H >= S && W >= S) {
-        const double fy = (double)H / S, fx = (double)W / S;
-        for (int oy = 0; oy < S; oy++) {
-            const double y0 = oy * fy, y1 = y0 + fy;
-            for (int ox = 0; ox < S; ox++) {
-                const double x0 = ox * fx, x1 = x0 + fx;
-                double sum = 0.0, area = 0.0;
-                for (int y = (int)y0; y < H && y < y1; y++) {
-                    const double wy = fmin(y + 1.0, y1) - fmax((double)y, y0);
-                    for (int x = (int)x0; x < W && x < x1; x++) {
-                        const double wx = fmin(x + 1.0, x1) - fmax((double)x, x0);
-                        sum += wy * wx * p[(size_t)y * W + x];
-                        area += wy * wx;
-                    }
-                }
-                out[oy * S + ox] = (float)(sum / area);
-            }
-        }
-        return;
-    }
-    for (int oy = 0; oy < S; oy++) {
-        /* pixel centres: output (oy + 0.5) / S of the way down maps to source row
-         * (oy + 0.5) * H / S - 0.5, clamped to the picture */
-        double sy = (oy + 0.5) * H / S - 0.5;
-        sy = sy < 0 ? 0 : sy > H - 1 ? H - 1 : sy;
-        const int y0 = (int)sy, y1 = y0 + 1 < H ? y0 + 1 : y0;
-        const double ty = sy - y0;
-        for (int ox = 0; ox < S; ox++) {
-            double sx = (ox + 0.5) * W / S - 0.5;
-            sx = sx < 0 ? 0 : sx > W - 1 ? W - 1 : sx;
-            const int x0 = (int)sx, x1 = x0 + 1 < W ? x0 + 1 : x0;
-            const double tx = sx - x0;
-            const double top = (1 - tx) * p[(size_t)y0 * W + x0] + tx * p[(size_t)y0 * W + x1];
-            const double bot = (1 - tx) * p[(size_t)y1 * W + x0] + tx * p[(size_t)y1 * W + x1];
-            out[oy * S + ox] = (float)((1 - ty) * top + ty * bot);
-        }
-    }
-}
 
 /* Mean of the outermost ring of pixels of a (S, S) map. */
 static double border_mean(const float *m, int S)
@@ -141,13 +96,10 @@ int main(int argc, char **argv)
     }
     if (invert < -1 || invert > 1) CN_DIE("--invert %d: use 0 (never) or 1 (always), or leave it out", invert);
 
-    char def[4096];
+    char dir[4096], def[4200];
     if (!model) {
-        const char *env = getenv("CONVNET_MODELS");
-        if (env && env[0])
-            snprintf(def, sizeof def, "%s/lenet5_modern_mnist.cnn", env);
-        else
-            CN_CHECK(cn_project_path(def, sizeof def, "models/lenet5_modern_mnist.cnn") == 0);
+        models_path(dir, sizeof dir, NULL, 0);
+        snprintf(def, sizeof def, "%s/lenet5_modern_mnist.cnn", dir);
         model = def;
     }
     const char *base = strrchr(model, '/') ? strrchr(model, '/') + 1 : model;

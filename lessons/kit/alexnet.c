@@ -1,0 +1,258 @@
+/* alexnet.c - the lesson kit's AlexNet-mini runs (alexnet.h). */
+#include "lessons/kit/alexnet.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/conv_layer.h"
+#include "core/dropout.h"
+#include "core/error.h"
+#include "core/image.h"
+#include "core/model_io.h"
+#include "core/optim.h"
+#include "lessons/kit/draw.h"
+#include "lessons/kit/models.h"
+#include "lessons/kit/report.h"
+#include "lessons/lesson.h"
+
+float pixel_mean, pixel_std;
+
+void pixel_stats(const Dataset *d)
+{
+    const size_t n = (size_t)d->count * (size_t)d->height * (size_t)d->width;
+    double s = 0.0, s2 = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        const double v = d->images[i] / 255.0;
+        s += v;
+        s2 += v * v;
+    }
+    const double m = s / (double)n;
+    pixel_mean = (float)m;
+    pixel_std = (float)sqrt(s2 / (double)n - m * m);
+}
+
+void alex_run_setup(AlexRun *r, const char *key, const char *title, const AlexNetOptions *o, int epochs, int ntrain,
+                    int ntest, const char *models_dir, int save_model, const AlexRecipe *rc)
+{
+    memset(r, 0, sizeof *r);
+    r->key = key;
+    r->title = title;
+    r->rc = rc;
+    r->opt = *o;
+    r->net = alexnet_mini(o);
+    CN_CHECK(r->net);
+    r->ntrain = ntrain;
+    CN_CHECK(snprintf(r->ckpt, sizeof r->ckpt, "%s/alexnet_mini_%s.ckpt", models_dir, key) < (int)sizeof r->ckpt);
+    if (save_model)
+        CN_CHECK(snprintf(r->model, sizeof r->model, "%s/alexnet_mini_%s.cnn", models_dir, key) < (int)sizeof r->model);
+    TrainConfig c = train_defaults();
+    c.epochs = epochs;
+    c.batch = rc->batch;
+    c.lr = schedule_cosine(rc->lr, epochs, 0.0f);
+    c.lr.warmup_epochs = rc->warmup;
+    c.momentum = 0.9f;
+    c.weight_decay = 5e-4f;
+    c.label_smoothing = rc->label_smoothing;
+    c.seed = rc->seed;
+    c.mean = pixel_mean; /* x = (p/255 - mean) / std over the training pixels */
+    c.std = pixel_std;
+    c.train_limit = ntrain;
+    c.test_limit = ntest;
+    c.checkpoint = r->ckpt;
+    r->aug = (AlexNetAugment){ .pad = rc->crop_pad, .flip = 1, .background = -pixel_mean / pixel_std };
+    c.augment = alexnet_augment;
+    c.augment_ctx = &r->aug;
+    c.quiet = 0;
+    r->cfg = c;
+}
+
+void alex_run_free(AlexRun *r)
+{
+    net_free(r->net);
+    train_history_free(&r->hist);
+}
+
+double smooth_on(double eps, int K) { return 1.0 - eps + eps / K; }
+
+double smooth_floor(double eps, int K)
+{
+    const double on = smooth_on(eps, K), off = eps / K;
+    return -(on * log(on) + (K - 1) * (off > 0.0 ? off * log(off) : 0.0));
+}
+
+double train_seconds(const AlexRun *r, int e)
+{
+    double t = 0.0;
+    for (int i = 0; i < e && i < r->hist.n; i++)
+        if (r->hist.e[i].images_per_s > 0) t += r->ntrain / r->hist.e[i].images_per_s;
+    return t;
+}
+
+void alex_train_or_reuse(Notebook *nb, AlexRun *r, const Dataset *train, const Dataset *test, int retrain, int resume,
+                         const char *hist_path, int say)
+{
+    char why[1200] = "";
+    const int done = retrain ? -1 : checkpoint_epochs(r->ckpt, r->net, &r->cfg, why, sizeof why, NULL);
+    alexnet_init(r->net, r->rc->seed, r->rc->bias_hidden);
+    const int complete = done == r->cfg.epochs;
+    r->cfg.resume = complete || (done >= 0 && done < r->cfg.epochs && resume);
+    r->cfg.history = hist_path;
+    if (say) {
+        if (complete)
+            nb_para(nb, "Reusing %s, trained by an earlier run of this lesson with the same settings (%d epochs). "
+                        "Pass --retrain to train it again.", r->ckpt, done);
+        else if (retrain)
+            nb_para(nb, "Training from scratch (--retrain).");
+        else if (r->cfg.resume)
+            nb_para(nb, "Resuming the interrupted training from its checkpoint (%d of %d epochs done).", done,
+                    r->cfg.epochs);
+        else if (done >= 0)
+            nb_para(nb, "An interrupted training was found (%d of %d epochs); starting afresh (--resume would "
+                        "continue it).", done, r->cfg.epochs);
+        else if (why[0])
+            nb_para(nb, "The saved checkpoint does not match this lesson's settings (%s), so the network is trained "
+                        "again.", why);
+        else
+            nb_para(nb, "No saved model yet: training now.");
+    }
+    const double t0 = now_s();
+    train_history_free(&r->hist);
+    if (train_run(r->net, train, test, &r->cfg, &r->hist))
+        CN_DIE("training %s failed: %s", r->title, cn_last_error());
+    r->seconds = complete ? 0.0 : now_s() - t0;
+    r->how = complete ? "reused" : r->cfg.resume ? "resumed" : "trained";
+    r->cfg.history = NULL;
+    if (r->model[0]) CN_CHECK(net_save(r->net, r->model) == 0);
+}
+
+static void describe_layer(char *what, size_t n, const Layer *L)
+{
+    const char *k = L->ops->kind;
+    Conv2d *cv = conv2d_of((Layer *)L);
+    if (cv)
+        snprintf(what, n, "conv %d@%dx%d, pad %d%s", cv->cfg.out_channels, cv->cfg.kh, cv->cfg.kw, cv->cfg.pad_top,
+                 cv->cfg.groups > 1 ? ", 2 groups" : "");
+    else if (!strcmp(k, "maxpool"))
+        snprintf(what, n, "max pool %dx%d, stride %d", L->rf_k, L->rf_k, L->rf_s);
+    else if (!strcmp(k, "dense"))
+        snprintf(what, n, "fully connected %d", L->out.c);
+    else if (!strcmp(k, "lrn"))
+        snprintf(what, n, "LRN n=5 k=2 α=1e-4 β=0.75");
+    else if (!strcmp(k, "dropout"))
+        snprintf(what, n, "dropout %.1f", (double)((const Dropout *)L)->p);
+    else
+        snprintf(what, n, "%s", k);
+}
+
+void alexnet_table(Notebook *nb, const Net *net)
+{
+    char input[64];
+    snprintf(input, sizeof input, "28x28 picture, x = (p/255 − %.3f) / %.3f", (double)pixel_mean, (double)pixel_std);
+    const ArchTable t = { .input_what = input, .input_field = "1x1", .describe = describe_layer, .weights_only = 1 };
+    architecture_table(nb, net, &t);
+}
+
+double weight_madds(const Net *net)
+{
+    double m = 0.0;
+    for (int i = 0; i < net->n; i++)
+        if (net->layer[i]->nparam) m += net->layer[i]->madds;
+    return m;
+}
+
+void augmentation_sheet(Notebook *nb, const Dataset *train, uint64_t seed, int crop_pad)
+{
+    const int n = 4, copies = 7, S = 3, G = 8, cell = 28 * S;
+    Image *im = canvas(G + n * (cell + G + 12), G + (copies + 1) * (cell + G) + 10);
+    Rng r;
+    rng_seed(&r, seed, 99);
+    AlexNetAugment a = { .pad = crop_pad, .flip = 1, .background = 0.0f };
+    float x[28 * 28], y[28 * 28];
+    for (int k = 0; k < n; k++) {
+        const int i = k * 1237 % train->count;
+        picture_28(x, dataset_image(train, i));
+        const int y0 = G + k * (cell + G + 12);
+        blit_map(im, G, y0, x, 28, 28, S, 0.0f, 1.0f);
+        text_centred(im, G + cell / 2, y0 + cell + 2, "original", WHITE);
+        for (int c = 0; c < copies; c++) {
+            memcpy(y, x, sizeof y);
+            alexnet_augment(y, 1, 28, 28, &r, &a);
+            blit_map(im, G + 10 + (c + 1) * (cell + G), y0, y, 28, 28, S, 0.0f, 1.0f);
+        }
+    }
+    write_png(nb, "augmentation.png", im);
+    image_free(im);
+}
+
+float conv1_filters(Notebook *nb, Net *net)
+{
+    Layer *c1 = net_layer(net, net_find(net, "conv1"));
+    CN_CHECK(c1);
+    const int n = c1->param[0].dims[0], kh = c1->param[0].dims[2], kw = c1->param[0].dims[3];
+    const float *w = c1->param[0].value;
+    float a = 0.0f;
+    for (int i = 0; i < n * kh * kw; i++) a = fmaxf(a, fabsf(w[i]));
+    char(*lab)[16] = xcalloc((size_t)n, sizeof *lab);
+    const char **lp = xcalloc((size_t)n, sizeof *lp);
+    for (int i = 0; i < n; i++) {
+        snprintf(lab[i], 16, "%d", i);
+        lp[i] = lab[i];
+    }
+    MontageOptions mo = montage_defaults();
+    mo.cols = n > 12 ? (n + 1) / 2 : n;
+    mo.scale = 14;
+    mo.gap = 8;
+    mo.mode = MAP_SYMMETRIC;
+    mo.shared_range = 1;
+    mo.labels = lp;
+    CN_CHECK(montage_write_png_opts(nb_path(nb, "conv1_filters.png"), w, n, 1, kh, kw, &mo) == 0);
+    free(lab);
+    free(lp);
+    return a;
+}
+
+int shown_index(const Net *net, const char *label)
+{
+    int i = net_find(net, label);
+    if (i < 0) return -1;
+    const char *k = net->layer[i]->ops->kind;
+    if ((!strcmp(k, "conv") || !strcmp(k, "dense")) && i + 1 < net->n) {
+        const char *n = net->layer[i + 1]->ops->kind;
+        if (!strcmp(n, "relu") || !strcmp(n, "tanh")) i++;
+    }
+    return i;
+}
+
+void net_row(NetRow *row, Net *net, const Dataset *test, const char *name, const char *source)
+{
+    EvalResult ev = { 0 };
+    const double t0 = now_s();
+    CN_CHECK(net_evaluate(net, test, 0, &ev) == 0);
+    const double dt = now_s() - t0;
+    snprintf(row->name, sizeof row->name, "%s", name);
+    snprintf(row->source, sizeof row->source, "%s", source);
+    row->params = net_param_count(net);
+    row->madds = weight_madds(net);
+    row->acc = ev.accuracy;
+    row->img_s = dt > 0 ? ev.n / dt : 0.0;
+    eval_result_free(&ev);
+}
+
+double epochs_to_error(const AlexRun *r, double err, double *sec)
+{
+    double prev = 0.9;
+    for (int e = 0; e < r->hist.n; e++) {
+        const double cur = 1.0 - r->hist.e[e].train_acc;
+        if (cur <= err) {
+            const double f = prev > cur ? (prev - err) / (prev - cur) : 1.0;
+            const double t0 = train_seconds(r, e), t1 = train_seconds(r, e + 1);
+            *sec = t0 + f * (t1 - t0);
+            return e + f;
+        }
+        prev = cur;
+    }
+    *sec = NAN;
+    return -1.0;
+}

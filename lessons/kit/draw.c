@@ -1,0 +1,241 @@
+/* draw.c - the lesson kit's drawing (draw.h). */
+#include "lessons/kit/draw.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "lessons/lesson.h"
+
+const float SLATE[3] = { 0.15f, 0.17f, 0.21f }, WHITE[3] = { 0.95f, 0.95f, 0.95f },
+            DIM[3] = { 0.62f, 0.66f, 0.72f }, GREEN[3] = { 0.35f, 0.85f, 0.45f },
+            RED[3] = { 0.98f, 0.40f, 0.35f }, BAR[3] = { 0.40f, 0.62f, 0.95f };
+
+Image *canvas(int h, int w)
+{
+    Image *im = image_create(3, h, w);
+    CN_CHECK(im);
+    const size_t plane = (size_t)h * (size_t)w;
+    for (int ch = 0; ch < 3; ch++)
+        for (size_t i = 0; i < plane; i++) im->data[(size_t)ch * plane + i] = SLATE[ch];
+    return im;
+}
+
+void fill_rect(Image *im, int x0, int y0, int w, int h, const float rgb[3])
+{
+    const size_t plane = (size_t)im->h * (size_t)im->w;
+    for (int y = y0; y < y0 + h; y++)
+        for (int x = x0; x < x0 + w; x++) {
+            if (x < 0 || y < 0 || x >= im->w || y >= im->h) continue;
+            for (int ch = 0; ch < 3; ch++) im->data[(size_t)ch * plane + (size_t)y * im->w + x] = rgb[ch];
+        }
+}
+
+void blit_map(Image *im, int x0, int y0, const float *m, int h, int w, int scale, float lo, float hi)
+{
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            float g = hi > lo ? (m[y * w + x] - lo) / (hi - lo) : 0.5f;
+            g = g < 0.0f ? 0.0f : g > 1.0f ? 1.0f : g;
+            const float rgb[3] = { g, g, g };
+            fill_rect(im, x0 + x * scale, y0 + y * scale, scale, scale, rgb);
+        }
+}
+
+void text_at(Image *im, int x, int y, const char *s, const float rgb[3])
+{
+    image_draw_text(im, x, y, s, 1, rgb);
+}
+
+void text_centred(Image *im, int cx, int y, const char *s, const float rgb[3])
+{
+    text_at(im, cx - text_width(s, 1) / 2, y, s, rgb);
+}
+
+void write_png(Notebook *nb, const char *file, const Image *im)
+{
+    CN_CHECK(image_write_png(nb_path(nb, file), im->data, im->c, im->h, im->w) == 0);
+}
+
+void picture_28(float *out, const unsigned char *p)
+{
+    for (int j = 0; j < 28 * 28; j++) out[j] = p[j] / 255.0f;
+}
+
+Image *shrink_image(Image *im, int max_side)
+{
+    int f = 1;
+    while (im->h / f > max_side || im->w / f > max_side) f++;
+    if (f == 1) return im;
+    Image *s = image_create(1, im->h / f, im->w / f);
+    CN_CHECK(s);
+    for (int y = 0; y < s->h; y++)
+        for (int x = 0; x < s->w; x++) {
+            double acc = 0.0;
+            for (int dy = 0; dy < f; dy++)
+                for (int dx = 0; dx < f; dx++)
+                    acc += im->data[(size_t)(y * f + dy) * (size_t)im->w + (size_t)(x * f + dx)];
+            s->data[(size_t)y * (size_t)s->w + (size_t)x] = (float)(acc / (f * f));
+        }
+    image_free(im);
+    return s;
+}
+
+/* out (S, S) from the gray image im: each output pixel is the mean of the
+ * source area it covers (every source pixel weighted by the fraction of it
+ * inside), which keeps thin strokes when shrinking; when the picture is
+ * smaller than S x S, bilinear interpolation instead. */
+void resize_gray(float *out, int S, const Image *im)
+{
+    const int H = im->h, W = im->w;
+    const float *p = im->data;
+    if (H >= S && W >= S) {
+        const double fy = (double)H / S, fx = (double)W / S;
+        for (int oy = 0; oy < S; oy++) {
+            const double y0 = oy * fy, y1 = y0 + fy;
+            for (int ox = 0; ox < S; ox++) {
+                const double x0 = ox * fx, x1 = x0 + fx;
+                double sum = 0.0, area = 0.0;
+                for (int y = (int)y0; y < H && y < y1; y++) {
+                    const double wy = fmin(y + 1.0, y1) - fmax((double)y, y0);
+                    for (int x = (int)x0; x < W && x < x1; x++) {
+                        const double wx = fmin(x + 1.0, x1) - fmax((double)x, x0);
+                        sum += wy * wx * p[(size_t)y * W + x];
+                        area += wy * wx;
+                    }
+                }
+                out[oy * S + ox] = (float)(sum / area);
+            }
+        }
+        return;
+    }
+    for (int oy = 0; oy < S; oy++) {
+        /* pixel centres: output (oy + 0.5) / S of the way down maps to source row
+         * (oy + 0.5) * H / S - 0.5, clamped to the picture */
+        double sy = (oy + 0.5) * H / S - 0.5;
+        sy = sy < 0 ? 0 : sy > H - 1 ? H - 1 : sy;
+        const int y0 = (int)sy, y1 = y0 + 1 < H ? y0 + 1 : y0;
+        const double ty = sy - y0;
+        for (int ox = 0; ox < S; ox++) {
+            double sx = (ox + 0.5) * W / S - 0.5;
+            sx = sx < 0 ? 0 : sx > W - 1 ? W - 1 : sx;
+            const int x0 = (int)sx, x1 = x0 + 1 < W ? x0 + 1 : x0;
+            const double tx = sx - x0;
+            const double top = (1 - tx) * p[(size_t)y0 * W + x0] + tx * p[(size_t)y0 * W + x1];
+            const double bot = (1 - tx) * p[(size_t)y1 * W + x0] + tx * p[(size_t)y1 * W + x1];
+            out[oy * S + ox] = (float)((1 - ty) * top + ty * bot);
+        }
+    }
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+    const float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+float abs_quantile(const float *v, size_t n, double q)
+{
+    float *a = xcalloc(n, sizeof *a);
+    for (size_t i = 0; i < n; i++) a[i] = fabsf(v[i]);
+    qsort(a, n, sizeof *a, cmp_float);
+    const float r = a[(size_t)(q * (double)(n - 1) + 0.5)];
+    free(a);
+    return r;
+}
+
+/* --- image grids ------------------------------------------------------------------------ */
+
+/* out = gray levels of in, symmetric around mid-gray: 0 -> 0.5, +a -> white,
+ * -a -> black, with a = the q-quantile of |in| (values beyond saturate). */
+void gray_symmetric(float *out, const float *in, size_t n, double q)
+{
+    float a = abs_quantile(in, n, q);
+    if (!(a > 0.0f)) a = abs_quantile(in, n, 1.0);
+    map_apply_range(out, in, n, -a, a);
+}
+
+/* Nearest-neighbour enlargement by a whole factor f. */
+void enlarge(float *out, const float *in, int h, int w, int f)
+{
+    for (int y = 0; y < h * f; y++)
+        for (int x = 0; x < w * f; x++)
+            out[(size_t)y * (size_t)(w * f) + (size_t)x] = in[(size_t)(y / f) * (size_t)w + (size_t)(x / f)];
+}
+
+void sheet_add_c(Sheet *s, const float *v, int c, int h, int w, const char *fmt, ...)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 32;
+        s->t = realloc(s->t, (size_t)s->cap * sizeof *s->t);
+        s->label = realloc(s->label, (size_t)s->cap * sizeof *s->label);
+        if (!s->t || !s->label) CN_DIE("out of memory for a picture of %d tiles", s->cap);
+    }
+    const size_t n = (size_t)c * (size_t)h * (size_t)w;
+    float *copy = xcalloc(n, sizeof *copy);
+    memcpy(copy, v, n * sizeof *copy);
+    s->t[s->n] = (MontageTile){ copy, c, h, w };
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->label[s->n], sizeof s->label[0], fmt, ap);
+    va_end(ap);
+    s->n++;
+}
+
+void sheet_add_filter(Sheet *s, int k, const float *f, int scale, const char *label)
+{
+    float *g = xcalloc((size_t)k * k, sizeof *g), *big = xcalloc((size_t)k * k * scale * scale, sizeof *big);
+    gray_symmetric(g, f, (size_t)k * k, 1.0);
+    enlarge(big, g, k, k, scale);
+    sheet_add(s, big, k * scale, k * scale, "%s", label);
+    free(big);
+    free(g);
+}
+
+void sheet_add_pair(Sheet *s, int k, const float *f, const float *g, int scale, const char *label)
+{
+    static const float slate[3] = { 0.16f, 0.20f, 0.28f };
+    const int side = k * scale, gap = scale / 2 > 2 ? scale / 2 : 2, W = 2 * side + gap;
+    const size_t plane = (size_t)side * (size_t)W;
+    float *rgb = xcalloc(3 * plane, sizeof *rgb), *big = xcalloc((size_t)side * side, sizeof *big),
+          *gr = xcalloc((size_t)k * k, sizeof *gr);
+    for (int ch = 0; ch < 3; ch++)
+        for (size_t i = 0; i < plane; i++) rgb[(size_t)ch * plane + i] = slate[ch];
+    for (int part = 0; part < 2; part++) {
+        gray_symmetric(gr, part ? g : f, (size_t)k * k, 1.0);
+        enlarge(big, gr, k, k, scale);
+        const int x0 = part ? side + gap : 0;
+        for (int y = 0; y < side; y++)
+            for (int x = 0; x < side; x++)
+                for (int ch = 0; ch < 3; ch++)
+                    rgb[(size_t)ch * plane + (size_t)y * W + (size_t)(x0 + x)] = big[(size_t)y * side + (size_t)x];
+    }
+    sheet_add_c(s, rgb, 3, side, W, "%s", label);
+    free(rgb);
+    free(big);
+    free(gr);
+}
+
+void sheet_write(Sheet *s, Notebook *nb, const char *file, int cols, int gap, int font_scale)
+{
+    const char **lab = xcalloc((size_t)s->n, sizeof *lab);
+    for (int i = 0; i < s->n; i++) lab[i] = s->label[i];
+    MontageOptions mo = montage_defaults();
+    mo.cols = cols;
+    mo.gap = gap;
+    mo.mode = MAP_CLAMP01;
+    mo.labels = lab;
+    mo.font_scale = font_scale;
+    Image *im = montage_create_tiles(s->t, s->n, &mo);
+    CN_CHECK(im);
+    CN_CHECK(image_write_png(nb_path(nb, file), im->data, im->c, im->h, im->w) == 0);
+    image_free(im);
+    free(lab);
+    for (int i = 0; i < s->n; i++) free((void *)s->t[i].data);
+    free(s->t);
+    free(s->label);
+    *s = (Sheet){ 0 };
+}

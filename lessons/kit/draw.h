@@ -1,0 +1,71 @@
+/* draw.h - the lesson kit's drawing: RGB canvases with rectangles, gray
+ * maps and text, written into the notebook's folder; shrinking and resizing
+ * photographs; the quantile that sets a symmetric gray scale. Lessons only
+ * (it stops the program when memory runs out). */
+#ifndef CN_KIT_DRAW_H
+#define CN_KIT_DRAW_H
+
+#include <stddef.h>
+
+#include "core/error.h"
+#include "core/image.h"
+#include "core/notebook.h"
+
+/* The colours of every picture the lessons draw themselves: a slate
+ * background, white and dim text, green for right, red for wrong, blue bars. */
+extern const float SLATE[3], WHITE[3], DIM[3], GREEN[3], RED[3], BAR[3];
+
+/* A new h x w RGB image filled with SLATE. */
+Image *canvas(int h, int w);
+/* The w x h rectangle with top-left corner (x0, y0), clipped to im. */
+void fill_rect(Image *im, int x0, int y0, int w, int h, const float rgb[3]);
+/* Map m (h, w) into gray levels, lo black, hi white, each value a scale x
+ * scale block with its top-left corner at (x0, y0). */
+void blit_map(Image *im, int x0, int y0, const float *m, int h, int w, int scale, float lo, float hi);
+void text_at(Image *im, int x, int y, const char *s, const float rgb[3]);
+void text_centred(Image *im, int cx, int y, const char *s, const float rgb[3]);
+/* im as nb's file (a PNG in the notebook's folder). */
+void write_png(Notebook *nb, const char *file, const Image *im);
+
+/* One 28x28 picture of 8-bit pixels as floats in [0, 1]. */
+void picture_28(float *out, const unsigned char *p);
+
+/* Shrink a gray image by averaging f x f blocks, f the smallest whole
+ * factor that brings both sides to max_side or less (f = 1: im itself).
+ * The average keeps the mean brightness and is the gentlest honest
+ * downscale. Frees im when it makes a new image. */
+Image *shrink_image(Image *im, int max_side);
+
+/* out (S, S) from the gray image im: each output pixel is the mean of the
+ * source area it covers; a picture smaller than S x S is interpolated. */
+void resize_gray(float *out, int S, const Image *im);
+
+/* The q-quantile of |v| (q in [0, 1]; 1: the largest), by sorting a copy. */
+float abs_quantile(const float *v, size_t n, double q);
+
+/* out = gray levels of in, symmetric around mid-gray: 0 -> 0.5, +a -> white,
+ * -a -> black, with a = the q-quantile of |in| (values beyond saturate). */
+void gray_symmetric(float *out, const float *in, size_t n, double q);
+/* Nearest-neighbour enlargement of in (h, w) by a whole factor f. */
+void enlarge(float *out, const float *in, int h, int w, int f);
+
+/* --- image grids: a list of gray tiles (already mapped to [0, 1]) with
+ * labels, written as one montage. The tiles' buffers are owned here. --- */
+typedef struct {
+    int n, cap;
+    MontageTile *t;
+    char (*label)[64];
+} Sheet;
+
+void sheet_add_c(Sheet *s, const float *v, int c, int h, int w, const char *fmt, ...) CN_PRINTF(6, 7);
+#define sheet_add(s, gray, h, w, ...) sheet_add_c(s, gray, 1, h, w, __VA_ARGS__)
+/* A k x k filter as a tile: symmetric gray (0 mid-gray), scale x scale blocks. */
+void sheet_add_filter(Sheet *s, int k, const float *f, int scale, const char *label);
+/* Two k x k filters side by side in one tile (a learned filter and its
+ * match), each on its own symmetric gray scale, a strip of the montage's
+ * background colour between them, one label under both. */
+void sheet_add_pair(Sheet *s, int k, const float *f, const float *g, int scale, const char *label);
+/* The tiles as one montage, cols a row, into nb's file; empties s. */
+void sheet_write(Sheet *s, Notebook *nb, const char *file, int cols, int gap, int font_scale);
+
+#endif

@@ -1,0 +1,179 @@
+/* layers.c - the lesson kit's pictures of one image through a network
+ * (layers.h). */
+#include "lessons/kit/layers.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/error.h"
+#include "lessons/kit/draw.h"
+#include "lessons/kit/report.h"
+#include "lessons/lesson.h"
+
+void layers_in_columns(Notebook *nb, const char *file, Net *net, const Dataset *ds, int index, const float *x,
+                       const float *prob, int pred, const int *layer, const char *const (*title)[3], int ncol,
+                       float squash)
+{
+    enum { GAP = 22, HEAD = 44, MAPGAP = 3 };
+    const int K = net_out_shape(net).c, lab = ds->labels[index];
+    int *colw = xcalloc((size_t)ncol, sizeof *colw), *colh = xcalloc((size_t)ncol, sizeof *colh),
+        *scale = xcalloc((size_t)ncol, sizeof *scale);
+    const float **data = xcalloc((size_t)ncol, sizeof *data);
+    Shape *shp = xcalloc((size_t)ncol, sizeof *shp);
+    data[0] = x;
+    shp[0] = net->in;
+    for (int c = 1; c < ncol; c++) {
+        data[c] = net_output(net, layer[c]);
+        shp[c] = net->layer[layer[c]]->out;
+    }
+    /* sizes */
+    const int label_w = widest_text(ds->class_names, K);
+    int H = 0;
+    for (int c = 0; c < ncol; c++) {
+        const Shape s = shp[c];
+        if (c == ncol - 1) {
+            colw[c] = label_w + 6 + 60 + 6 + text_width("100%", 1);
+            colh[c] = K * 22;
+            scale[c] = 0;
+        } else if (s.h > 1) {
+            scale[c] = c == 0 ? 4 : 3;
+            colw[c] = s.w * scale[c];
+            colh[c] = c == 0 ? s.h * scale[c] : s.c * s.h * scale[c] + (s.c - 1) * MAPGAP;
+        } else {
+            scale[c] = s.c >= 100 ? 4 : 6; /* cell height of a unit */
+            colw[c] = 14;
+            colh[c] = s.c * scale[c];
+        }
+        const int tw = widest_text(title[c] + 1, 2);
+        if (tw > colw[c]) colw[c] = tw;
+        if (colh[c] > H) H = colh[c];
+    }
+    int W = GAP;
+    for (int c = 0; c < ncol; c++) W += colw[c] + GAP;
+    const int HT = HEAD + H + 2 * GAP;
+    Image *im = canvas(HT, W);
+    int x0 = GAP;
+    for (int c = 0; c < ncol; c++) {
+        const Shape s = shp[c];
+        const int cx = x0 + colw[c] / 2;
+        text_centred(im, cx, 6, title[c][0], WHITE);
+        text_centred(im, cx, 18, title[c][1], WHITE);
+        text_centred(im, cx, 30, title[c][2], DIM);
+        const int y0 = HEAD + GAP + (H - colh[c]) / 2;
+        const size_t n = shape_size(s);
+        float lo = data[c][0], hi = data[c][0];
+        for (size_t i = 1; i < n; i++) lo = fminf(lo, data[c][i]), hi = fmaxf(hi, data[c][i]);
+        /* squashed layers share the range of the squash (-1.7159 .. 1.7159
+         * for LeNet-5's scaled tanh); ReLU layers go from 0 (black) to their largest value */
+        if (c > 0 && c < ncol - 1) {
+            if (squash > 0.0f) lo = -squash, hi = squash;
+            else lo = 0.0f, hi = hi > 0.0f ? hi : 1.0f;
+        }
+        if (c == ncol - 1) {
+            const BarLayout bars = { .row_h = 22, .text_dy = 6, .bar_dy = 2, .bar_h = 16, .gap = 6, .bar_len = 60 };
+            class_bars(im, x0, y0, ds->class_names, prob, K, lab, pred, label_w, &bars);
+        } else if (s.h > 1) {
+            const int mx = x0 + (colw[c] - s.w * scale[c]) / 2;
+            const int planes = c == 0 ? 1 : s.c;
+            for (int p = 0; p < planes; p++)
+                blit_map(im, mx, y0 + p * (s.h * scale[c] + MAPGAP), data[c] + (size_t)p * s.h * s.w, s.h, s.w,
+                         scale[c], lo, hi);
+        } else {
+            const int mx = x0 + (colw[c] - 14) / 2;
+            for (int u = 0; u < s.c; u++) {
+                float g = hi > lo ? (data[c][u] - lo) / (hi - lo) : 0.5f;
+                g = g < 0 ? 0 : g > 1 ? 1 : g;
+                const float rgb[3] = { g, g, g };
+                fill_rect(im, mx, y0 + u * scale[c], 14, scale[c] - (scale[c] > 4 ? 1 : 0), rgb);
+            }
+        }
+        x0 += colw[c] + GAP;
+    }
+    write_png(nb, file, im);
+    image_free(im);
+    free(colw);
+    free(colh);
+    free(scale);
+    free(data);
+    free(shp);
+}
+
+void layers_in_rows(Notebook *nb, const char *file, Net *net, const Dataset *ds, int index, const float *prob,
+                    int pred, const int *layer, const char *const *label, int nrows, const char *out_title)
+{
+    const int K = net_out_shape(net).c, lab = ds->labels[index];
+    enum { LEFT = 170, G = 10, MAXW = 1500 };
+    int *scale = xcalloc((size_t)nrows, sizeof *scale), *cols = xcalloc((size_t)nrows, sizeof *cols),
+        *rowh = xcalloc((size_t)nrows, sizeof *rowh);
+    int H = G + 28 * 4 + 20 + G;
+    for (int r = 0; r < nrows; r++) {
+        const Shape s = net->layer[layer[r]]->out;
+        if (s.h > 1) {
+            scale[r] = s.h >= 24 ? 2 : s.h >= 10 ? 3 : s.h >= 5 ? 6 : 10;
+            const int cw = s.w * scale[r] + 4;
+            cols[r] = (MAXW - LEFT) / cw;
+            if (cols[r] > s.c) cols[r] = s.c;
+            const int lines = (s.c + cols[r] - 1) / cols[r];
+            rowh[r] = lines * (s.h * scale[r] + 4) + G;
+        } else { /* a vector: one cell per unit, 32 to a row */
+            scale[r] = 12;
+            cols[r] = 32;
+            rowh[r] = (s.c + 31) / 32 * (scale[r] + 2) + G;
+        }
+        if (rowh[r] < 46) rowh[r] = 46;
+        H += rowh[r];
+    }
+    H += K * 18 + 2 * G + 14;
+    Image *im = canvas(H, MAXW);
+    /* the input */
+    float px[28 * 28];
+    picture_28(px, dataset_image(ds, index));
+    int y = G;
+    text_at(im, G, y + 20, "input", WHITE);
+    char buf[96];
+    snprintf(buf, sizeof buf, "1x28x28: %s", ds->class_names[lab]);
+    text_at(im, G, y + 32, buf, DIM);
+    blit_map(im, LEFT, y, px, 28, 28, 4, 0.0f, 1.0f);
+    y += 28 * 4 + 20 + G;
+    for (int r = 0; r < nrows; r++) {
+        const Layer *L = net->layer[layer[r]];
+        const Shape s = L->out;
+        const float *d = net_output(net, layer[r]);
+        const size_t n = shape_size(s);
+        float hi = 0.0f, lo = 0.0f;
+        for (size_t i = 0; i < n; i++) hi = fmaxf(hi, d[i]), lo = fminf(lo, d[i]);
+        text_at(im, G, y + 4, label[r], WHITE);
+        if (s.h > 1)
+            snprintf(buf, sizeof buf, "%d maps %dx%d", s.c, s.h, s.w);
+        else
+            snprintf(buf, sizeof buf, "%d units", s.c);
+        text_at(im, G, y + 16, buf, DIM);
+        snprintf(buf, sizeof buf, "black %.2g, white %.2g", (double)lo, (double)hi);
+        text_at(im, G, y + 28, buf, DIM);
+        if (s.h > 1) {
+            const int cw = s.w * scale[r] + 4, ch = s.h * scale[r] + 4;
+            for (int c = 0; c < s.c; c++)
+                blit_map(im, LEFT + (c % cols[r]) * cw, y + (c / cols[r]) * ch, d + (size_t)c * s.h * s.w, s.h, s.w,
+                         scale[r], lo, hi);
+        } else {
+            for (int u = 0; u < s.c; u++) {
+                float g = hi > lo ? (d[u] - lo) / (hi - lo) : 0.5f;
+                const float rgb[3] = { g, g, g };
+                fill_rect(im, LEFT + (u % 32) * (scale[r] + 2), y + (u / 32) * (scale[r] + 2), scale[r], scale[r], rgb);
+            }
+        }
+        y += rowh[r];
+    }
+    /* the output: the softmax of the last layer */
+    text_at(im, G, y + 4, out_title, WHITE);
+    snprintf(buf, sizeof buf, "%d class probabilities", K);
+    text_at(im, G, y + 16, buf, DIM);
+    const BarLayout bars = { .row_h = 18, .text_dy = 4, .bar_dy = 1, .bar_h = 14, .gap = 8, .bar_len = 300, .decimals = 1 };
+    class_bars(im, LEFT, y, ds->class_names, prob, K, lab, pred, widest_text(ds->class_names, K), &bars);
+    write_png(nb, file, im);
+    image_free(im);
+    free(scale);
+    free(cols);
+    free(rowh);
+}

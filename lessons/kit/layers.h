@@ -1,0 +1,29 @@
+/* layers.h - the lesson kit's pictures of one image through a network:
+ * what every layer made of it, in columns (as figure 2 of LeCun et al.,
+ * 1998, draws LeNet-5) or in rows (one row of maps a layer). Run the image
+ * through the network first (predict_one in report.h): the pictures read the
+ * layers' outputs of that forward pass. */
+#ifndef CN_KIT_LAYERS_H
+#define CN_KIT_LAYERS_H
+
+#include "core/net.h"
+#include "core/notebook.h"
+#include "datasets/dataset.h"
+
+/* Column 0 the input x, column c (1 .. ncol-2) the output of layer[c] (its
+ * maps stacked, or its units as a column of cells), the last column the
+ * class probabilities prob with pred marked; title[c] three lines over each
+ * column. squash > 0: the inner columns range over -squash .. squash (a
+ * squashing activation), else from 0 (black) to their largest value. */
+void layers_in_columns(Notebook *nb, const char *file, Net *net, const Dataset *ds, int index, const float *x,
+                       const float *prob, int pred, const int *layer, const char *const (*title)[3], int ncol,
+                       float squash);
+
+/* The input picture on top, then one row for the output of each layer[r]
+ * (label[r] beside it): its maps in a grid, each layer black at its
+ * smallest value (0 at most) and white at its largest (0 at least), or its
+ * units as cells; then the class probabilities under out_title. */
+void layers_in_rows(Notebook *nb, const char *file, Net *net, const Dataset *ds, int index, const float *prob,
+                    int pred, const int *layer, const char *const *label, int nrows, const char *out_title);
+
+#endif

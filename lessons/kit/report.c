@@ -1,0 +1,236 @@
+/* report.c - the lesson kit's notebook pieces (report.h). */
+#include "lessons/kit/report.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/loss.h"
+#include "core/plot.h"
+#include "lessons/kit/draw.h"
+#include "lessons/lesson.h"
+
+/* --- the architecture table ------------------------------------------------------------ */
+
+void architecture_table(Notebook *nb, const Net *net, const ArchTable *t)
+{
+    const int cols = t->connections ? 7 : 6;
+    const char *hdr7[] = { "layer", "what", "output", "parameters", "multiply-adds", "connections", "receptive field" };
+    const char *hdr6[] = { "layer", "what", "output", "parameters", "multiply-adds", "receptive field" };
+    const int rows = net->n + 2;
+    const char **cells = xcalloc((size_t)rows * (size_t)cols, sizeof *cells);
+    char (*txt)[7][64] = xcalloc((size_t)rows, sizeof *txt);
+    double conns = 0.0, madds = 0.0;
+    int r = 0;
+    snprintf(txt[r][0], 64, "input");
+    snprintf(txt[r][1], 64, "%s", t->input_what);
+    snprintf(txt[r][2], 64, "%dx%dx%d", net->in.c, net->in.h, net->in.w);
+    snprintf(txt[r][3], 64, "–");
+    snprintf(txt[r][4], 64, "–");
+    snprintf(txt[r][5], 64, "–");
+    snprintf(txt[r][6], 64, "%s", t->input_field);
+    r++;
+    for (int i = 0; i < net->n; i++, r++) {
+        const Layer *L = net->layer[i];
+        /* Connections as the paper counts them: every multiply-add, plus one
+         * bias per output unit of a layer with parameters. */
+        const double c = L->nparam ? L->madds + (double)shape_size(L->out) : 0.0;
+        conns += c;
+        if (L->nparam) madds += L->madds;
+        const int show_madds = L->madds > 0 && (L->nparam || !t->weights_only);
+        RecField rf = net_receptive_field(net, i);
+        char a[32], b[32], cc[32];
+        snprintf(txt[r][0], 64, "%s", L->label);
+        t->describe(txt[r][1], 48, L);
+        snprintf(txt[r][2], 64, "%dx%dx%d", L->out.c, L->out.h, L->out.w);
+        snprintf(txt[r][3], 64, "%s", L->nparam ? commas(a, (double)layer_param_count(L)) : "–");
+        snprintf(txt[r][4], 64, "%s", show_madds ? commas(b, L->madds) : "–");
+        snprintf(txt[r][5], 64, "%s", c > 0 ? commas(cc, c) : "–");
+        if (rf.whole)
+            snprintf(txt[r][6], 64, "all");
+        else
+            snprintf(txt[r][6], 64, "%dx%d", rf.size, rf.size);
+    }
+    char a[32], b[32], cc[32];
+    snprintf(txt[r][0], 64, "total");
+    snprintf(txt[r][1], 64, "%d layers", net->n);
+    snprintf(txt[r][2], 64, "%d classes", net_out_shape(net).c);
+    snprintf(txt[r][3], 64, "%s", commas(a, (double)net_param_count(net)));
+    snprintf(txt[r][4], 64, "%s", commas(b, t->weights_only ? madds : net_madds(net)));
+    snprintf(txt[r][5], 64, "%s", commas(cc, conns));
+    snprintf(txt[r][6], 64, " ");
+    for (int i = 0; i < rows; i++)
+        for (int j = 0, o = 0; j < 7; j++) {
+            if (!t->connections && j == 5) continue;
+            cells[i * cols + o++] = txt[i][j];
+        }
+    nb_table(nb, t->connections ? hdr7 : hdr6, cells, rows, cols);
+    free(cells);
+    free(txt);
+}
+
+/* --- a table filled cell by cell ------------------------------------------------------ */
+
+Tab tab_new(int rows, int cols)
+{
+    Tab t = { rows, cols, xcalloc((size_t)rows * (size_t)cols, sizeof *t.cell) };
+    return t;
+}
+
+void tab_set(Tab *t, int r, int c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(t->cell[r * t->cols + c], sizeof t->cell[0], fmt, ap);
+    va_end(ap);
+}
+
+void tab_show(Notebook *nb, Tab *t, const char *const *header)
+{
+    const char **cells = xcalloc((size_t)t->rows * (size_t)t->cols, sizeof *cells);
+    for (int i = 0; i < t->rows * t->cols; i++) cells[i] = t->cell[i];
+    nb_table(nb, header, cells, t->rows, t->cols);
+    free(cells);
+    free(t->cell);
+    t->cell = NULL;
+}
+
+/* --- one picture through a network ------------------------------------------------------ */
+
+int predict_one(Net *net, const Dataset *ds, int index, float *x, float *prob)
+{
+    const size_t in = shape_size(net->in);
+    net_input_from_u8(net, x, dataset_image(ds, index), in);
+    const float *logits = net_forward(net, x, 1);
+    CN_CHECK(logits);
+    const int K = net_out_shape(net).c;
+    unsigned char lab = ds->labels[index];
+    softmax_ce_forward(prob, logits, &lab, 1, K);
+    return argmax(prob, K);
+}
+
+int widest_text(const char *const *texts, int n)
+{
+    int w = 0;
+    for (int k = 0; k < n; k++)
+        if (text_width(texts[k], 1) > w) w = text_width(texts[k], 1);
+    return w;
+}
+
+void class_bars(Image *im, int x, int y, const char *const *names, const float *prob, int K, int truth, int pred,
+                int label_w, const BarLayout *b)
+{
+    for (int k = 0; k < K; k++) {
+        const int yy = y + k * b->row_h;
+        const float *col = k == pred ? (pred == truth ? GREEN : RED) : (k == truth ? GREEN : WHITE);
+        text_at(im, x, yy + b->text_dy, names[k], col);
+        const int bw = (int)lroundf((float)b->bar_len * prob[k]);
+        fill_rect(im, x + label_w + b->gap, yy + b->bar_dy, bw > 0 ? bw : 1, b->bar_h, k == pred ? col : BAR);
+        char pct[16];
+        snprintf(pct, sizeof pct, "%.*f%%", b->decimals, 100.0 * prob[k]);
+        text_at(im, x + label_w + b->gap + b->bar_len + b->gap, yy + b->text_dy, pct, DIM);
+    }
+}
+
+/* --- curves per epoch ------------------------------------------------------------------ */
+
+static double epoch_value(const Curve *c, int e)
+{
+    if (c->what == LEVEL) return c->level;
+    if (e >= c->h->n) return NAN;
+    const EpochStats *s = &c->h->e[e];
+    switch (c->what) {
+    case TRAIN_LOSS: return s->train_loss;
+    case TEST_LOSS: return s->test_loss;
+    case TRAIN_ACC: return s->train_acc;
+    case TEST_ACC: return s->test_acc;
+    case TRAIN_ERROR: return 1.0 - s->train_acc;
+    case TEST_ERROR: return 1.0 - s->test_acc;
+    default: return NAN;
+    }
+}
+
+void plot_epochs(Notebook *nb, const char *png, const char *title, const char *xlab, const char *ylab,
+                 const Curve *c, int n)
+{
+    int epochs = 0;
+    for (int k = 0; k < n; k++)
+        if (c[k].h && c[k].h->n > epochs) epochs = c[k].h->n;
+    double *x = xcalloc((size_t)epochs, sizeof *x);
+    double **y = xcalloc((size_t)n, sizeof *y);
+    const char **names = xcalloc((size_t)n, sizeof *names);
+    for (int k = 0; k < n; k++) {
+        y[k] = xcalloc((size_t)epochs, sizeof **y);
+        names[k] = c[k].name;
+        for (int e = 0; e < epochs; e++) y[k][e] = epoch_value(&c[k], e);
+    }
+    for (int e = 0; e < epochs; e++) x[e] = e + 1;
+    char pngp[4096], dat[256];
+    snprintf(dat, sizeof dat, "%.*s.dat", (int)(strlen(png) - 4), png);
+    snprintf(pngp, sizeof pngp, "%s", nb_path(nb, png));
+    CN_CHECK(plot_lines(pngp, nb_path(nb, dat), title, xlab, ylab, names, x, (const double *const *)y, n, epochs) >= 0);
+    for (int k = 0; k < n; k++) free(y[k]);
+    free(y);
+    free(names);
+    free(x);
+}
+
+/* --- mistakes ------------------------------------------------------------------------ */
+
+typedef struct {
+    int i;
+    float p;
+} Mistake;
+
+/* Most confident first; equal confidences in the test set's order. */
+static int by_confidence(const void *a, const void *b)
+{
+    const Mistake *x = a, *y = b;
+    if (x->p != y->p) return x->p < y->p ? 1 : -1;
+    return x->i - y->i;
+}
+
+int mistakes_grid(Notebook *nb, const EvalResult *ev, const Dataset *ds, const char *file, int most, const char *none,
+                  int *shown)
+{
+    const int K = ev->nclasses;
+    Mistake *m = xcalloc((size_t)ev->n, sizeof *m);
+    int nm = 0;
+    for (int i = 0; i < ev->n; i++)
+        if (ev->pred[i] != ds->labels[i]) m[nm++] = (Mistake){ i, ev->prob[(size_t)i * K + ev->pred[i]] };
+    qsort(m, (size_t)nm, sizeof *m, by_confidence);
+    const int n = nm < most ? nm : most;
+    *shown = n;
+    if (n == 0 && !none) {
+        free(m);
+        return 0;
+    }
+    char(*l1)[48] = xcalloc((size_t)(n > 0 ? n : 1), sizeof *l1), (*l2)[48] = xcalloc((size_t)(n > 0 ? n : 1), sizeof *l2);
+    int cw = 28 * 3;
+    for (int k = 0; k < n; k++) {
+        snprintf(l1[k], 48, "true: %s", ds->class_names[ds->labels[m[k].i]]);
+        snprintf(l2[k], 48, "said: %s %.0f%%", ds->class_names[ev->pred[m[k].i]], 100.0 * m[k].p);
+        if (text_width(l1[k], 1) > cw) cw = text_width(l1[k], 1);
+        if (text_width(l2[k], 1) > cw) cw = text_width(l2[k], 1);
+    }
+    const int cols = 8, rows = n > 0 ? (n + cols - 1) / cols : 1, G = 10, ch = 28 * 3 + 26;
+    Image *im = canvas(rows * (ch + G) + G, cols * (cw + G) + G);
+    float px[28 * 28];
+    for (int k = 0; k < n; k++) {
+        const int x0 = G + (k % cols) * (cw + G), y0 = G + (k / cols) * (ch + G);
+        picture_28(px, dataset_image(ds, m[k].i));
+        blit_map(im, x0 + (cw - 84) / 2, y0, px, 28, 28, 3, 0.0f, 1.0f);
+        text_centred(im, x0 + cw / 2, y0 + 84 + 4, l1[k], GREEN);
+        text_centred(im, x0 + cw / 2, y0 + 84 + 15, l2[k], RED);
+    }
+    if (n == 0) text_at(im, G, G + 20, none, WHITE);
+    write_png(nb, file, im);
+    image_free(im);
+    free(l1);
+    free(l2);
+    free(m);
+    return nm;
+}

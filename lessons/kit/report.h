@@ -1,0 +1,90 @@
+/* report.h - the lesson kit's notebook pieces: a network's architecture
+ * table, a table filled cell by cell, one picture's class probabilities as
+ * bars, and the grid of the test set's most confident mistakes. */
+#ifndef CN_KIT_REPORT_H
+#define CN_KIT_REPORT_H
+
+#include <stddef.h>
+
+#include "core/image.h"
+#include "core/net.h"
+#include "core/notebook.h"
+#include "core/train.h"
+#include "datasets/dataset.h"
+
+/* --- the architecture table: one row per layer, between "input" and "total" --- */
+typedef struct {
+    const char *input_what;  /* the input row's "what" */
+    const char *input_field; /* the input row's receptive field: "1", "1x1" */
+    /* the "what" of one layer, at most n bytes */
+    void (*describe)(char *what, size_t n, const Layer *L);
+    int connections;         /* 1: a column of connections as LeCun et al. (1998) count them */
+    int weights_only;        /* 1: multiply-adds of the layers with weights only (conv, dense) */
+} ArchTable;
+
+void architecture_table(Notebook *nb, const Net *net, const ArchTable *t);
+
+/* --- a small text table filled cell by cell, shown with nb_table --- */
+typedef struct {
+    int rows, cols;
+    char (*cell)[128];
+} Tab;
+
+Tab tab_new(int rows, int cols);
+void tab_set(Tab *t, int r, int c, const char *fmt, ...) CN_PRINTF(4, 5);
+/* Shows t under header and frees its cells. */
+void tab_show(Notebook *nb, Tab *t, const char *const *header);
+
+/* --- one picture through a network --- */
+
+/* Test image `index` of ds through net: x (shape_size(net->in) floats) gets
+ * the input, prob the softmax of the outputs; returns the predicted class. */
+int predict_one(Net *net, const Dataset *ds, int index, float *x, float *prob);
+
+/* The widest of n texts, in pixels at font scale 1. */
+int widest_text(const char *const *texts, int n);
+
+/* How the class probabilities are laid out: a row of row_h pixels a class,
+ * its name at text_dy, its bar at bar_dy (bar_h high, bar_len for 100%),
+ * gap pixels around the bar, the percentage with `decimals` decimals. */
+typedef struct {
+    int row_h, text_dy, bar_dy, bar_h, gap, bar_len, decimals;
+} BarLayout;
+
+/* The K class probabilities from (x, y) down: the names (green the true
+ * class, red a wrong prediction), the bars (the prediction in its name's
+ * colour), the percentages. label_w: the width of the names' column. */
+void class_bars(Image *im, int x, int y, const char *const *names, const float *prob, int K, int truth, int pred,
+                int label_w, const BarLayout *b);
+
+/* --- curves per epoch --- */
+
+typedef enum { TRAIN_LOSS, TEST_LOSS, TRAIN_ACC, TEST_ACC, TRAIN_ERROR, TEST_ERROR, LEVEL } EpochValue;
+
+/* One curve: a quantity of history h per epoch (error = 1 - accuracy), or
+ * (LEVEL, h NULL) a horizontal line at `level`. */
+typedef struct {
+    const TrainHistory *h;
+    EpochValue what;
+    const char *name;
+    double level;
+} Curve;
+
+/* The n curves against the epoch (1, 2, ...; a curve whose history is
+ * shorter ends there) plotted into nb's png, with its data beside it (the
+ * same name ending in .dat). */
+void plot_epochs(Notebook *nb, const char *png, const char *title, const char *xlab, const char *ylab,
+                 const Curve *c, int n);
+
+/* --- mistakes --- */
+
+/* The test set's most confident mistakes (ev with predictions, on ds's
+ * 28x28 pictures), at most `most`, drawn as a grid into nb's file: each
+ * picture with its true class (green) and what the network said (red).
+ * Returns how many mistakes there are in all; *shown gets how many are
+ * drawn. With none, a picture is written even without mistakes, saying
+ * none; without, nothing is written then. */
+int mistakes_grid(Notebook *nb, const EvalResult *ev, const Dataset *ds, const char *file, int most, const char *none,
+                  int *shown);
+
+#endif
