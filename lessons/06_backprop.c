@@ -624,8 +624,8 @@ int main(int argc, char **argv)
         float *dx0 = xcalloc((size_t)S * S * CHECK_B, sizeof(float));
         const Conv2d *cv = conv2d_of(conv);
         CN_CHECK(cv);
-        conv2d_backward(dx0, NULL, NULL, g_conv, x0, conv->param[0].value, NULL, CHECK_B, 1, S, S, NF, OH, OH, KS, KS,
-                        1, 1, 0, 0, 1, cv->cfg.mode);
+        const Conv2dGeom geom = conv2d_geom(cv, CHECK_B);
+        conv2d_backward(dx0, NULL, NULL, g_conv, x0, conv->param[0].value, NULL, &geom);
 
         /* the top: dL/dlogits */
         float *lg = act[L_FC];
