@@ -31,7 +31,7 @@ OPT := -O3
 # 1.5 times the speed of baseline x86-64. AVX-512 stays off in general: gcc
 # 12.2's straight-line vectorizer builds some 8-int initializers wrongly with
 # it ((P){2,2,2,2,0,0,0,0} came out all 2s, which tests/check_pool.c caught).
-# The convolution loops (core/conv_layer.c) are built with it where the
+# The convolution loops (core/conv_fast.c) are built with it where the
 # processor has it, 16 floats a register, and without that vectorizer, which
 # they do not need: LeNet-5 and AlexNet-mini train faster (make bench), and
 # tests/check_conv_layer.c holds them to fixtures and to the reference loops.
@@ -95,7 +95,7 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
-$(BUILD)/core/conv_layer.o: ARCH = $(CONV_ARCH)
+$(BUILD)/core/conv_fast.o: ARCH = $(CONV_ARCH)
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(@D)

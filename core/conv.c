@@ -1,13 +1,16 @@
 /* conv.c - cross-correlation and true convolution as naive loop nests (conv.h).
  *
- * Each correlate* function has a convolve* twin with the same loops; the only
+ * Each operation has two loop nests, one per kernel direction: the only
  * difference is the kernel index in the innermost line, k[m] versus
- * k[K-1-m]. Read them side by side.
+ * k[K-1-m]. Read them side by side (correlate1d / convolve1d, and the two
+ * halves of conv2d_window).
  *
- * Loop order: one output pixel at a time, then the kernel rows, then the
- * kernel columns innermost, so the innermost loop walks one contiguous row
- * of the input and one contiguous row of the kernel (forwards for
- * correlation, backwards for convolution).
+ * Loop order: one output pixel at a time, then (with several channels) the
+ * input channels, then the kernel rows, then the kernel columns innermost,
+ * so the innermost loop walks one contiguous row of the input and one
+ * contiguous row of the kernel (forwards for correlation, backwards for
+ * convolution). The convolution layer's reference loops
+ * (core/conv_layer.c) compute their outputs with the same conv2d_window.
  *
  * Padding is handled by clipping: a window starting at input position
  * `start` (possibly negative) uses only the taps m in [lo, hi) for which
@@ -78,13 +81,32 @@ int conv2d_mode_size(int *out_h, int *out_w, int H, int W, int KH, int KW, ConvM
 
 /* --- shared helpers --------------------------------------------------------- */
 
-/* Taps m in [*lo, *hi) of a k-wide window starting at input position `start`
- * land inside an input of length n. Empty ([0, 0)) when none do. */
-static void clip(int start, int k, int n, int *lo, int *hi)
+void conv_clip(int start, int k, int n, int *lo, int *hi)
 {
     *lo = start < 0 ? -start : 0;
     *hi = n - start < k ? n - start : k;
     if (*hi < *lo) *lo = *hi = 0;
+}
+
+/* The one 2-D loop nest: kernel rows, then kernel columns innermost, so the
+ * innermost loop walks one contiguous row of the input and one of the kernel
+ * (forwards for correlation, backwards for convolution). */
+float conv2d_window(float acc, const float *x, int H, int W, const float *k, int KH, int KW, int r0,
+                    int c0, Conv2dMode op)
+{
+    int mlo, mhi, nlo, nhi;
+    conv_clip(r0, KH, H, &mlo, &mhi);
+    conv_clip(c0, KW, W, &nlo, &nhi);
+    if (op == CONV_MODE_CONVOLVE) {
+        for (int m = mlo; m < mhi; m++)
+            for (int n = nlo; n < nhi; n++)
+                acc += x[(size_t)(r0 + m) * W + (c0 + n)] * k[(size_t)(KH - 1 - m) * KW + (KW - 1 - n)];
+    } else {
+        for (int m = mlo; m < mhi; m++)
+            for (int n = nlo; n < nhi; n++)
+                acc += x[(size_t)(r0 + m) * W + (c0 + n)] * k[(size_t)m * KW + n];
+    }
+    return acc;
 }
 
 static int check_ptrs(const char *fn, const float *out, const float *x, const float *k)
@@ -140,7 +162,7 @@ int correlate1d(float *out, const float *x, int n, const float *k, int kn, int s
     /* y[i] = sum_m x[i*s - p + m] * k[m] */
     for (int i = 0; i < on; i++) {
         int start = i * stride - pad_before, lo, hi;
-        clip(start, kn, n, &lo, &hi);
+        conv_clip(start, kn, n, &lo, &hi);
         float sum = 0.0f;
         for (int m = lo; m < hi; m++) sum += x[start + m] * k[m];
         out[i] = sum;
@@ -158,7 +180,7 @@ int convolve1d(float *out, const float *x, int n, const float *k, int kn, int st
     /* y[i] = sum_m x[i*s - p + m] * k[K-1-m] */
     for (int i = 0; i < on; i++) {
         int start = i * stride - pad_before, lo, hi;
-        clip(start, kn, n, &lo, &hi);
+        conv_clip(start, kn, n, &lo, &hi);
         float sum = 0.0f;
         for (int m = lo; m < hi; m++) sum += x[start + m] * k[kn - 1 - m];
         out[i] = sum;
@@ -166,61 +188,48 @@ int convolve1d(float *out, const float *x, int n, const float *k, int kn, int st
     return 0;
 }
 
-/* --- 2-D, one channel ----------------------------------------------------- */
+/* --- 2-D ------------------------------------------------------------------ */
+
+/* out[o][i][j] = sum_c window(x[c], k[o][c]) at corner (i*sh - pt, j*sw - pl):
+ * x (C,H,W), k (OC,C,KH,KW), out (OC,OH,OW); one channel is C = OC = 1. The
+ * loop order is the textbook one: one output pixel at a time, then the input
+ * channels, then the kernel rows and columns (inside conv2d_window). */
+static int run2d(const char *fn, float *out, const float *x, int C, int H, int W, const float *k,
+                 int OC, int KH, int KW, int sh, int sw, int pt, int pb, int pl, int pr, Conv2dMode op)
+{
+    int OH, OW;
+    if (check_ptrs(fn, out, x, k) ||
+        sizes2d(fn, &OH, &OW, C, H, W, OC, KH, KW, sh, sw, pt, pb, pl, pr))
+        return -1;
+    for (int o = 0; o < OC; o++)
+        for (int i = 0; i < OH; i++)
+            for (int j = 0; j < OW; j++) {
+                float sum = 0.0f;
+                for (int c = 0; c < C; c++)
+                    sum = conv2d_window(sum, x + (size_t)c * H * W, H, W,
+                                        k + ((size_t)o * C + c) * KH * KW, KH, KW, i * sh - pt,
+                                        j * sw - pl, op);
+                out[((size_t)o * OH + i) * OW + j] = sum;
+            }
+    return 0;
+}
 
 int correlate2d(float *out, const float *x, int H, int W, const float *k, int KH, int KW,
                 int stride_h, int stride_w, int pad_top, int pad_bottom, int pad_left,
                 int pad_right)
 {
-    /* x (H,W), k (KH,KW), out (OH,OW) */
-    int OH, OW;
-    if (check_ptrs("correlate2d", out, x, k) ||
-        sizes2d("correlate2d", &OH, &OW, 1, H, W, 1, KH, KW, stride_h, stride_w, pad_top,
-                pad_bottom, pad_left, pad_right))
-        return -1;
     /* y[i][j] = sum_m sum_n x[i*sh - pt + m][j*sw - pl + n] * k[m][n] */
-    for (int i = 0; i < OH; i++) {
-        int r0 = i * stride_h - pad_top, mlo, mhi;
-        clip(r0, KH, H, &mlo, &mhi);
-        for (int j = 0; j < OW; j++) {
-            int c0 = j * stride_w - pad_left, nlo, nhi;
-            clip(c0, KW, W, &nlo, &nhi);
-            float sum = 0.0f;
-            for (int m = mlo; m < mhi; m++)
-                for (int n = nlo; n < nhi; n++)
-                    sum += x[(size_t)(r0 + m) * W + (c0 + n)] * k[(size_t)m * KW + n];
-            out[(size_t)i * OW + j] = sum;
-        }
-    }
-    return 0;
+    return run2d("correlate2d", out, x, 1, H, W, k, 1, KH, KW, stride_h, stride_w, pad_top,
+                 pad_bottom, pad_left, pad_right, CONV_MODE_CORRELATE);
 }
 
 int convolve2d(float *out, const float *x, int H, int W, const float *k, int KH, int KW,
                int stride_h, int stride_w, int pad_top, int pad_bottom, int pad_left,
                int pad_right)
 {
-    /* x (H,W), k (KH,KW), out (OH,OW) */
-    int OH, OW;
-    if (check_ptrs("convolve2d", out, x, k) ||
-        sizes2d("convolve2d", &OH, &OW, 1, H, W, 1, KH, KW, stride_h, stride_w, pad_top,
-                pad_bottom, pad_left, pad_right))
-        return -1;
     /* y[i][j] = sum_m sum_n x[i*sh - pt + m][j*sw - pl + n] * k[KH-1-m][KW-1-n] */
-    for (int i = 0; i < OH; i++) {
-        int r0 = i * stride_h - pad_top, mlo, mhi;
-        clip(r0, KH, H, &mlo, &mhi);
-        for (int j = 0; j < OW; j++) {
-            int c0 = j * stride_w - pad_left, nlo, nhi;
-            clip(c0, KW, W, &nlo, &nhi);
-            float sum = 0.0f;
-            for (int m = mlo; m < mhi; m++)
-                for (int n = nlo; n < nhi; n++)
-                    sum += x[(size_t)(r0 + m) * W + (c0 + n)] *
-                           k[(size_t)(KH - 1 - m) * KW + (KW - 1 - n)];
-            out[(size_t)i * OW + j] = sum;
-        }
-    }
-    return 0;
+    return run2d("convolve2d", out, x, 1, H, W, k, 1, KH, KW, stride_h, stride_w, pad_top,
+                 pad_bottom, pad_left, pad_right, CONV_MODE_CONVOLVE);
 }
 
 int correlate2d_mode(float *out, const float *x, int H, int W, const float *k, int KH, int KW,
@@ -239,75 +248,23 @@ int convolve2d_mode(float *out, const float *x, int H, int W, const float *k, in
     return convolve2d(out, x, H, W, k, KH, KW, stride, stride, pt, pb, pl, pr);
 }
 
-/* --- 2-D, many channels --------------------------------------------------- */
-
-/* Same loops as the one-channel versions with a sum over input channels c
- * between the output pixel and the kernel rows: x[c] is the (H,W) map at
- * x + c*H*W and k[o][c] the (KH,KW) kernel at k + (o*C + c)*KH*KW. */
+/* Many channels: the same loops with the sum over input channels c between
+ * the output pixel and the kernel rows. */
 
 int correlate2d_multi(float *out, const float *x, int C, int H, int W, const float *k, int OC,
                       int KH, int KW, int stride_h, int stride_w, int pad_top, int pad_bottom,
                       int pad_left, int pad_right)
 {
-    /* x (C,H,W), k (OC,C,KH,KW), out (OC,OH,OW) */
-    int OH, OW;
-    if (check_ptrs("correlate2d_multi", out, x, k) ||
-        sizes2d("correlate2d_multi", &OH, &OW, C, H, W, OC, KH, KW, stride_h, stride_w, pad_top,
-                pad_bottom, pad_left, pad_right))
-        return -1;
     /* y[o][i][j] = sum_c sum_m sum_n x[c][i*sh - pt + m][j*sw - pl + n] * k[o][c][m][n] */
-    for (int o = 0; o < OC; o++) {
-        for (int i = 0; i < OH; i++) {
-            int r0 = i * stride_h - pad_top, mlo, mhi;
-            clip(r0, KH, H, &mlo, &mhi);
-            for (int j = 0; j < OW; j++) {
-                int c0 = j * stride_w - pad_left, nlo, nhi;
-                clip(c0, KW, W, &nlo, &nhi);
-                float sum = 0.0f;
-                for (int c = 0; c < C; c++) {
-                    const float *xc = x + (size_t)c * H * W;
-                    const float *kc = k + ((size_t)o * C + c) * KH * KW;
-                    for (int m = mlo; m < mhi; m++)
-                        for (int n = nlo; n < nhi; n++)
-                            sum += xc[(size_t)(r0 + m) * W + (c0 + n)] * kc[(size_t)m * KW + n];
-                }
-                out[((size_t)o * OH + i) * OW + j] = sum;
-            }
-        }
-    }
-    return 0;
+    return run2d("correlate2d_multi", out, x, C, H, W, k, OC, KH, KW, stride_h, stride_w, pad_top,
+                 pad_bottom, pad_left, pad_right, CONV_MODE_CORRELATE);
 }
 
 int convolve2d_multi(float *out, const float *x, int C, int H, int W, const float *k, int OC,
                      int KH, int KW, int stride_h, int stride_w, int pad_top, int pad_bottom,
                      int pad_left, int pad_right)
 {
-    /* x (C,H,W), k (OC,C,KH,KW), out (OC,OH,OW) */
-    int OH, OW;
-    if (check_ptrs("convolve2d_multi", out, x, k) ||
-        sizes2d("convolve2d_multi", &OH, &OW, C, H, W, OC, KH, KW, stride_h, stride_w, pad_top,
-                pad_bottom, pad_left, pad_right))
-        return -1;
     /* y[o][i][j] = sum_c sum_m sum_n x[c][i*sh - pt + m][j*sw - pl + n] * k[o][c][KH-1-m][KW-1-n] */
-    for (int o = 0; o < OC; o++) {
-        for (int i = 0; i < OH; i++) {
-            int r0 = i * stride_h - pad_top, mlo, mhi;
-            clip(r0, KH, H, &mlo, &mhi);
-            for (int j = 0; j < OW; j++) {
-                int c0 = j * stride_w - pad_left, nlo, nhi;
-                clip(c0, KW, W, &nlo, &nhi);
-                float sum = 0.0f;
-                for (int c = 0; c < C; c++) {
-                    const float *xc = x + (size_t)c * H * W;
-                    const float *kc = k + ((size_t)o * C + c) * KH * KW;
-                    for (int m = mlo; m < mhi; m++)
-                        for (int n = nlo; n < nhi; n++)
-                            sum += xc[(size_t)(r0 + m) * W + (c0 + n)] *
-                                   kc[(size_t)(KH - 1 - m) * KW + (KW - 1 - n)];
-                }
-                out[((size_t)o * OH + i) * OW + j] = sum;
-            }
-        }
-    }
-    return 0;
+    return run2d("convolve2d_multi", out, x, C, H, W, k, OC, KH, KW, stride_h, stride_w, pad_top,
+                 pad_bottom, pad_left, pad_right, CONV_MODE_CONVOLVE);
 }

@@ -67,6 +67,28 @@ int conv_mode_pads(ConvMode mode, int k, int *pad_before, int *pad_after);
 int conv2d_mode_size(int *out_h, int *out_w, int H, int W, int KH, int KW, ConvMode mode,
                      int stride);
 
+/* Which operation: cross-correlation or true convolution (the kernel read
+ * backwards). ConvMode above is the border, a different thing. */
+typedef enum { CONV_MODE_CORRELATE, CONV_MODE_CONVOLVE } Conv2dMode;
+
+/* --- one window ------------------------------------------------------------ */
+
+/* Taps m in [*lo, *hi) of a k-wide window starting at input position `start`
+ * (possibly negative) land inside an input of length n; the others would
+ * multiply padding zeros. Empty ([0, 0)) when none do. */
+void conv_clip(int start, int k, int n, int *lo, int *hi);
+
+/* acc plus the products of one window, x (H,W) and k (KH,KW), window corner
+ * at input pixel (r0, c0):
+ *   CORRELATE  acc + sum_{m,n} x[r0 + m][c0 + n] * k[m][n]
+ *   CONVOLVE   acc + sum_{m,n} x[r0 + m][c0 + n] * k[KH-1-m][KW-1-n]
+ * over the taps inside the input (conv_clip), added to acc one at a time,
+ * m then n in increasing order. Every 2-D loop nest here and the reference
+ * loops of the convolution layer (core/conv_layer.c) compute their outputs
+ * with it. No argument checks: the caller's sizes must be right. */
+float conv2d_window(float acc, const float *x, int H, int W, const float *k, int KH, int KW, int r0,
+                    int c0, Conv2dMode op);
+
 /* --- 1-D ------------------------------------------------------------------ */
 
 /* x (n), k (kn), out (conv_out_size(n, kn, stride, pad_before, pad_after)) */

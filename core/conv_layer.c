@@ -1,1405 +1,260 @@
 /* conv_layer.c - the 2-D convolution layer, see conv_layer.h.
  *
- * Two sets of loops compute the same sums.
+ * The layer computes, for sample n, output map o of group g = o / (OC/G)
+ * and output pixel (oy, ox),
  *
- * The reference loops (conv2d_forward_naive, conv2d_backward_naive) work on
- * one plane at a time: one input plane x (H,W), one kernel k (KH,KW), one
- * output plane y (OH,OW). Each plane operation exists twice, once per mode,
- * and each is the obvious loop nest with its loops ordered the same way:
+ *   y[n,o,oy,ox] = b[o] + sum_j sum_{m,k} w[o,j,m,k] * x[n, g*C/G + j, oy*sh - pt + m, ox*sw - pl + k]
  *
- *   for each tap (m, kk) of the kernel:
- *       clip the output rows oy and columns ox whose input pixel
- *       (oy*sh - pt + m, ox*sw - pl + kk) lies inside the input
- *       for each such output row: one loop over a run of output columns
+ * (CONVOLVE reads w[o,j,KH-1-m,KW-1-k]; pixels outside the input are 0; a
+ * connection table removes pairs (o, j)). Its gradients follow from the
+ * chain rule, one term per multiply of the forward sum:
  *
- * The innermost loop walks an output row and an input row together (stride 1
- * in both when sw = 1), has no branch and a trip count known on entry, so the
- * compiler vectorizes it. Padding is never stored: clipping the index ranges
- * once per tap is the same as reading zeros outside the input.
+ *   dL/dx[n,c,iy,ix] += w[o,j,m,k] * dL/dy[n,o,oy,ox]   where iy = oy*sh - pt + m, ix = ...
+ *   dL/dw[o,j,m,k]   += x[n,c,iy,ix] * dL/dy[n,o,oy,ox]
+ *   dL/db[o]         += dL/dy[n,o,oy,ox]
  *
- * conv2d_forward and conv2d_backward use three faster loop orders where they
- * apply (stride 1 on planes that fit in stack scratch; a kernel as large as
- * its input; many channels on small planes) and the reference loops
- * otherwise: see "fast kernels" below.
+ * This file holds the reference loops, written as those formulas read: one
+ * output pixel at a time, then the input maps, then the kernel rows and
+ * columns (the order core/conv.c teaches, with its conv2d_window for the
+ * forward sum), and the layer's operations. The loops that run by default
+ * are faster ones with the same sums (core/conv_fast.c); conv_set_loops()
+ * or CONVNET_LOOPS=naive runs every layer on the loops below instead.
  *
- * Threads: forward shares the (sample, output channel) planes among threads,
- * dx the (sample, input channel) planes, dweight/dbias the output channels.
- * Every number is written by one thread, which adds its terms in an order
- * fixed by the loops, so results are bit-identical for any thread count.
+ * Threads: forward shares the (sample, output map) planes among threads,
+ * the input gradient the samples, the weight and bias gradients the output
+ * maps. Every number is written by one thread, which adds its terms in an
+ * order fixed by the loops, so results are bit-identical for any thread
+ * count.
  */
 #include "core/conv_layer.h"
 
 #include <math.h>
-#include <omp.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/conv.h"
+#include "core/conv_fast.h"
 #include "core/error.h"
 
-/* Run loops on several threads only when there is enough work to pay for
- * starting them (multiply-adds in the call). */
-#define CONV_PAR_MADDS 32768.0
+/* --- reference loops ------------------------------------------------------------- */
 
-typedef struct {
-    int H, W, OH, OW, KH, KW, sh, sw, pt, pl;
-} Geom;
-
-/* Outputs i in [*lo, *hi) (of nout) whose tap t reads input index
- * i*s - p + t inside [0, n). */
-static inline void tap_range(int *lo, int *hi, int t, int s, int p, int n, int nout)
+/* Multiply-adds of one call, to decide whether threads pay. */
+static double conv_work(const Conv2dGeom *g)
 {
-    int a = p - t;         /* need i*s >= p - t */
-    int b = n - 1 + p - t; /* need i*s <= n - 1 + p - t */
-    int l, h;
-    if (s == 1) {
-        l = a > 0 ? a : 0;
-        h = b < 0 ? 0 : b + 1;
-    } else {
-        l = a > 0 ? (a + s - 1) / s : 0;
-        h = b < 0 ? 0 : b / s + 1;
-    }
-    if (h > nout) h = nout;
-    if (l > h) l = h;
-    *lo = l;
-    *hi = h;
+    return (double)g->B * g->OC * (g->C / g->groups) * (double)g->OH * g->OW * g->KH * g->KW;
 }
 
-/* --- one plane, forward ------------------------------------------------------ */
-
-/* x (H,W), k (KH,KW), y (OH,OW) +=
- *   y[oy,ox] += sum_{m,kk} k[m,kk] * x[oy*sh - pt + m, ox*sw - pl + kk]
- * For each tap, y's rows get k[m,kk] times a run of an input row. */
-static void plane_fwd_correlate(float *restrict y, const float *restrict x, const float *restrict k,
-                                const Geom *g)
+/* Is input map j of output map o's group connected to it? */
+static int linked(const unsigned char *table, int o, int j, int Cg)
 {
-    const int W = g->W, OW = g->OW, KW = g->KW, sh = g->sh, sw = g->sw;
-    for (int m = 0; m < g->KH; m++) {
-        int oy0, oy1;
-        tap_range(&oy0, &oy1, m, sh, g->pt, g->H, g->OH);
-        for (int kk = 0; kk < KW; kk++) {
-            int ox0, ox1;
-            tap_range(&ox0, &ox1, kk, sw, g->pl, W, OW);
-            const int n = ox1 - ox0;
-            const float w = k[m * KW + kk];
-            for (int oy = oy0; oy < oy1; oy++) {
-                float *restrict yr = y + (size_t)oy * OW + ox0;
-                const float *restrict xr = x + (size_t)(oy * sh - g->pt + m) * W + (ox0 * sw - g->pl + kk);
-                if (sw == 1)
-                    for (int i = 0; i < n; i++) yr[i] += w * xr[i];
-                else
-                    for (int i = 0; i < n; i++) yr[i] += w * xr[i * sw];
-            }
-        }
-    }
+    return !table || table[(size_t)o * Cg + j];
 }
 
-/* x (H,W), k (KH,KW), y (OH,OW) +=
- *   y[oy,ox] += sum_{m,kk} k[KH-1-m, KW-1-kk] * x[oy*sh - pt + m, ox*sw - pl + kk]
- * The same window as correlation; the kernel is read backwards (rot180). */
-static void plane_fwd_convolve(float *restrict y, const float *restrict x, const float *restrict k,
-                               const Geom *g)
-{
-    const int W = g->W, OW = g->OW, KH = g->KH, KW = g->KW, sh = g->sh, sw = g->sw;
-    for (int m = 0; m < KH; m++) {
-        int oy0, oy1;
-        tap_range(&oy0, &oy1, m, sh, g->pt, g->H, g->OH);
-        for (int kk = 0; kk < KW; kk++) {
-            int ox0, ox1;
-            tap_range(&ox0, &ox1, kk, sw, g->pl, W, OW);
-            const int n = ox1 - ox0;
-            const float w = k[(KH - 1 - m) * KW + (KW - 1 - kk)];
-            for (int oy = oy0; oy < oy1; oy++) {
-                float *restrict yr = y + (size_t)oy * OW + ox0;
-                const float *restrict xr = x + (size_t)(oy * sh - g->pt + m) * W + (ox0 * sw - g->pl + kk);
-                if (sw == 1)
-                    for (int i = 0; i < n; i++) yr[i] += w * xr[i];
-                else
-                    for (int i = 0; i < n; i++) yr[i] += w * xr[i * sw];
-            }
-        }
-    }
-}
-
-/* --- one plane, gradient with respect to the input ------------------------------- */
-
-/* dy (OH,OW), k (KH,KW), dx (H,W) +=
- *   dx[oy*sh - pt + m, ox*sw - pl + kk] += k[m,kk] * dy[oy,ox]   for every oy, ox, m, kk
- * i.e. dL/dx[iy,ix] = sum over the outputs whose window holds (iy,ix) of
- * dL/dy times the weight that joined them. Scattered tap by tap: a run of an
- * input-gradient row gets k[m,kk] times a run of an output-gradient row. */
-static void plane_dx_correlate(float *restrict dx, const float *restrict dy, const float *restrict k,
-                               const Geom *g)
-{
-    const int W = g->W, OW = g->OW, KW = g->KW, sh = g->sh, sw = g->sw;
-    for (int m = 0; m < g->KH; m++) {
-        int oy0, oy1;
-        tap_range(&oy0, &oy1, m, sh, g->pt, g->H, g->OH);
-        for (int kk = 0; kk < KW; kk++) {
-            int ox0, ox1;
-            tap_range(&ox0, &ox1, kk, sw, g->pl, W, OW);
-            const int n = ox1 - ox0;
-            const float w = k[m * KW + kk];
-            for (int oy = oy0; oy < oy1; oy++) {
-                float *restrict xr = dx + (size_t)(oy * sh - g->pt + m) * W + (ox0 * sw - g->pl + kk);
-                const float *restrict yr = dy + (size_t)oy * OW + ox0;
-                if (sw == 1)
-                    for (int i = 0; i < n; i++) xr[i] += w * yr[i];
-                else
-                    for (int i = 0; i < n; i++) xr[i * sw] += w * yr[i];
-            }
-        }
-    }
-}
-
-/* dy (OH,OW), k (KH,KW), dx (H,W) +=
- *   dx[oy*sh - pt + m, ox*sw - pl + kk] += k[KH-1-m, KW-1-kk] * dy[oy,ox] */
-static void plane_dx_convolve(float *restrict dx, const float *restrict dy, const float *restrict k,
-                              const Geom *g)
-{
-    const int W = g->W, OW = g->OW, KH = g->KH, KW = g->KW, sh = g->sh, sw = g->sw;
-    for (int m = 0; m < KH; m++) {
-        int oy0, oy1;
-        tap_range(&oy0, &oy1, m, sh, g->pt, g->H, g->OH);
-        for (int kk = 0; kk < KW; kk++) {
-            int ox0, ox1;
-            tap_range(&ox0, &ox1, kk, sw, g->pl, W, OW);
-            const int n = ox1 - ox0;
-            const float w = k[(KH - 1 - m) * KW + (KW - 1 - kk)];
-            for (int oy = oy0; oy < oy1; oy++) {
-                float *restrict xr = dx + (size_t)(oy * sh - g->pt + m) * W + (ox0 * sw - g->pl + kk);
-                const float *restrict yr = dy + (size_t)oy * OW + ox0;
-                if (sw == 1)
-                    for (int i = 0; i < n; i++) xr[i] += w * yr[i];
-                else
-                    for (int i = 0; i < n; i++) xr[i * sw] += w * yr[i];
-            }
-        }
-    }
-}
-
-/* --- one plane, gradient with respect to the kernel ------------------------------ */
-
-/* The sum over an output plane of dy times the input pixels one tap sees is
- * gathered in acc, one lane per output column (acc[i] += dy * x row by row:
- * the same vectorizable loop as forward, no reassociation), then acc is
- * added up in order. Rows wider than DW_ACC are done in pieces. */
-#define DW_ACC 256
-
-/* dy (OH,OW), x (H,W), dk (KH,KW) +=
- *   dk[m,kk] += sum_{oy,ox} dy[oy,ox] * x[oy*sh - pt + m, ox*sw - pl + kk] */
-static void plane_dw_correlate(float *restrict dk, const float *restrict dy, const float *restrict x,
-                               const Geom *g)
-{
-    const int W = g->W, OW = g->OW, KW = g->KW, sh = g->sh, sw = g->sw;
-    float acc[DW_ACC];
-    for (int m = 0; m < g->KH; m++) {
-        int oy0, oy1;
-        tap_range(&oy0, &oy1, m, sh, g->pt, g->H, g->OH);
-        for (int kk = 0; kk < KW; kk++) {
-            int ox0, ox1;
-            tap_range(&ox0, &ox1, kk, sw, g->pl, W, OW);
-            float s = 0.0f;
-            for (int c0 = ox0; c0 < ox1; c0 += DW_ACC) {
-                const int n = ox1 - c0 < DW_ACC ? ox1 - c0 : DW_ACC;
-                for (int i = 0; i < n; i++) acc[i] = 0.0f;
-                for (int oy = oy0; oy < oy1; oy++) {
-                    const float *restrict yr = dy + (size_t)oy * OW + c0;
-                    const float *restrict xr = x + (size_t)(oy * sh - g->pt + m) * W + (c0 * sw - g->pl + kk);
-                    if (sw == 1)
-                        for (int i = 0; i < n; i++) acc[i] += yr[i] * xr[i];
-                    else
-                        for (int i = 0; i < n; i++) acc[i] += yr[i] * xr[i * sw];
-                }
-                for (int i = 0; i < n; i++) s += acc[i];
-            }
-            dk[m * KW + kk] += s;
-        }
-    }
-}
-
-/* dy (OH,OW), x (H,W), dk (KH,KW) +=
- *   dk[KH-1-m, KW-1-kk] += sum_{oy,ox} dy[oy,ox] * x[oy*sh - pt + m, ox*sw - pl + kk]
- * (the weight that multiplied x there in forward is the flipped one). */
-static void plane_dw_convolve(float *restrict dk, const float *restrict dy, const float *restrict x,
-                              const Geom *g)
-{
-    const int W = g->W, OW = g->OW, KH = g->KH, KW = g->KW, sh = g->sh, sw = g->sw;
-    float acc[DW_ACC];
-    for (int m = 0; m < KH; m++) {
-        int oy0, oy1;
-        tap_range(&oy0, &oy1, m, sh, g->pt, g->H, g->OH);
-        for (int kk = 0; kk < KW; kk++) {
-            int ox0, ox1;
-            tap_range(&ox0, &ox1, kk, sw, g->pl, W, OW);
-            float s = 0.0f;
-            for (int c0 = ox0; c0 < ox1; c0 += DW_ACC) {
-                const int n = ox1 - c0 < DW_ACC ? ox1 - c0 : DW_ACC;
-                for (int i = 0; i < n; i++) acc[i] = 0.0f;
-                for (int oy = oy0; oy < oy1; oy++) {
-                    const float *restrict yr = dy + (size_t)oy * OW + c0;
-                    const float *restrict xr = x + (size_t)(oy * sh - g->pt + m) * W + (c0 * sw - g->pl + kk);
-                    if (sw == 1)
-                        for (int i = 0; i < n; i++) acc[i] += yr[i] * xr[i];
-                    else
-                        for (int i = 0; i < n; i++) acc[i] += yr[i] * xr[i * sw];
-                }
-                for (int i = 0; i < n; i++) s += acc[i];
-            }
-            dk[(KH - 1 - m) * KW + (KW - 1 - kk)] += s;
-        }
-    }
-}
-
-/* --- reference kernels: one plane at a time ---------------------------------------- */
-
-/* inp (B,C,H,W), weight (OC,C/G,KH,KW), bias (OC) or NULL, out (B,OC,OH,OW)
- *
- * out[n,o] = bias[o] + sum_{j connected to o} plane(x[n, g*C/G + j], weight[o,j]),
- * g = o / (OC/G), plane = correlation or convolution as above. */
+/* y[n,o,oy,ox] = b[o] + sum_j window(x[n, g*C/G + j], w[o,j]) at (oy*sh - pt, ox*sw - pl)
+ * inp (B,C,H,W), weight (OC,C/G,KH,KW), bias (OC) or NULL, out (B,OC,OH,OW) */
 void conv2d_forward_naive(float *out, const float *inp, const float *weight, const float *bias,
-                    const unsigned char *table, int B, int C, int H, int W, int OC, int OH, int OW,
-                    int KH, int KW, int sh, int sw, int pt, int pl, int groups, Conv2dMode mode)
+                          const unsigned char *table, const Conv2dGeom *g)
 {
-    const Geom g = { H, W, OH, OW, KH, KW, sh, sw, pt, pl };
-    const int Cg = C / groups, OCg = OC / groups;
-    const size_t pin = (size_t)H * W, pout = (size_t)OH * OW, ksz = (size_t)KH * KW;
-    const double work = (double)B * OC * Cg * (double)pout * (double)ksz;
-#pragma omp parallel for collapse(2) schedule(static) if (work >= CONV_PAR_MADDS)
-    for (int n = 0; n < B; n++) {
+    const int C = g->C, H = g->H, W = g->W, OC = g->OC, OH = g->OH, OW = g->OW;
+    const int KH = g->KH, KW = g->KW, Cg = C / g->groups, OCg = OC / g->groups;
+    const size_t pin = (size_t)H * W, ksz = (size_t)KH * KW;
+#pragma omp parallel for collapse(2) schedule(static) if (conv_work(g) >= CONV_PAR_MADDS)
+    for (int n = 0; n < g->B; n++)
         for (int o = 0; o < OC; o++) {
-            float *y = out + ((size_t)n * OC + o) * pout;
-            const float b0 = bias ? bias[o] : 0.0f;
-            for (size_t i = 0; i < pout; i++) y[i] = b0;
-            const int cbase = (o / OCg) * Cg;
-            for (int j = 0; j < Cg; j++) {
-                if (table && !table[(size_t)o * Cg + j]) continue;
-                const float *x = inp + ((size_t)n * C + cbase + j) * pin;
-                const float *k = weight + ((size_t)o * Cg + j) * ksz;
-                if (mode == CONV_MODE_CONVOLVE)
-                    plane_fwd_convolve(y, x, k, &g);
-                else
-                    plane_fwd_correlate(y, x, k, &g);
-            }
-        }
-    }
-}
-
-/* dout (B,OC,OH,OW), inp (B,C,H,W), weight (OC,C/G,KH,KW) -> dinp, dweight, dbias (+=)
- *
- * dinp[n,c]   += sum_{o in c's group, connected}  plane_dx(dout[n,o], weight[o,j])
- * dweight[o,j] += sum_n plane_dw(dout[n,o], inp[n, g*C/G + j])
- * dbias[o]    += sum_n sum_{oy,ox} dout[n,o,oy,ox] */
-void conv2d_backward_naive(float *dinp, float *dweight, float *dbias, const float *dout,
-                           const float *inp, const float *weight, const unsigned char *table, int B,
-                           int C, int H, int W, int OC, int OH, int OW, int KH, int KW, int sh, int sw,
-                           int pt, int pl, int groups, Conv2dMode mode)
-{
-    const Geom g = { H, W, OH, OW, KH, KW, sh, sw, pt, pl };
-    const int Cg = C / groups, OCg = OC / groups;
-    const size_t pin = (size_t)H * W, pout = (size_t)OH * OW, ksz = (size_t)KH * KW;
-    const double work = (double)B * OC * Cg * (double)pout * (double)ksz;
-
-    /* Input gradient: the planes dinp[n,c] are independent. */
-    if (dinp) {
-#pragma omp parallel for collapse(2) schedule(static) if (work >= CONV_PAR_MADDS)
-        for (int n = 0; n < B; n++) {
-            for (int c = 0; c < C; c++) {
-                float *dx = dinp + ((size_t)n * C + c) * pin;
-                const int gi = c / Cg, j = c % Cg;
-                for (int og = 0; og < OCg; og++) {
-                    const int o = gi * OCg + og;
-                    if (table && !table[(size_t)o * Cg + j]) continue;
-                    const float *dy = dout + ((size_t)n * OC + o) * pout;
-                    const float *k = weight + ((size_t)o * Cg + j) * ksz;
-                    if (mode == CONV_MODE_CONVOLVE)
-                        plane_dx_convolve(dx, dy, k, &g);
-                    else
-                        plane_dx_correlate(dx, dy, k, &g);
-                }
-            }
-        }
-    }
-
-    /* Weight and bias gradients: output channel o owns dweight[o] and
-     * dbias[o] and adds the samples n = 0 .. B-1 in order. Unconnected pairs
-     * are skipped, so their gradient is never touched. */
-    if (dweight || dbias) {
-#pragma omp parallel for schedule(static) if (work >= CONV_PAR_MADDS)
-        for (int o = 0; o < OC; o++) {
-            const int cbase = (o / OCg) * Cg;
-            if (dweight) {
-                for (int j = 0; j < Cg; j++) {
-                    if (table && !table[(size_t)o * Cg + j]) continue;
-                    float *dk = dweight + ((size_t)o * Cg + j) * ksz;
-                    for (int n = 0; n < B; n++) {
-                        const float *dy = dout + ((size_t)n * OC + o) * pout;
-                        const float *x = inp + ((size_t)n * C + cbase + j) * pin;
-                        if (mode == CONV_MODE_CONVOLVE)
-                            plane_dw_convolve(dk, dy, x, &g);
-                        else
-                            plane_dw_correlate(dk, dy, x, &g);
-                    }
-                }
-            }
-            if (dbias) {
-                float s = 0.0f;
-                for (int n = 0; n < B; n++) {
-                    const float *dy = dout + ((size_t)n * OC + o) * pout;
-                    for (size_t i = 0; i < pout; i++) s += dy[i];
-                }
-                dbias[o] += s;
-            }
-        }
-    }
-}
-
-/* --- fast kernels ----------------------------------------------------------------------
- *
- * The reference loops spend their time on loop overhead when output rows are
- * short (LeNet's 10-pixel rows, or the 1x1 output of a kernel as large as its
- * input). Two changes of loop order and layout fix that; the arithmetic is
- * the same sums (added in another order, so results differ from the
- * reference by rounding only; tests/check_conv_layer.c holds them to it).
- *
- * 1. Stride 1: flattened planes. Store a plane of row length R as one array
- *    and let output index i = oy*R + ox. Tap (m, kk) then reads source index
- *    i + m*R + kk for EVERY output at once: one long contiguous run instead of
- *    OH short rows. With R = the padded input width Wp, the columns
- *    ox >= OW of each row are garbage (they wrap into the next row) and are
- *    simply not copied out. The taps of one kernel row are added in one
- *    pass over the run (rows_acc), so each output is loaded and stored once
- *    per kernel row instead of once per tap.
- *      forward   acc[i] += sum_{m,kk} k[m,kk] * xp[i + m*Wp + kk]
- *                (xp = the input plane with its zero padding written out)
- *      input     the gradient of a correlation is the FULL convolution of dy
- *      gradient  with the same kernel (and of a convolution, the full
- *                correlation): with dyz = dy laid out with row length Wp
- *                between runs of zeros (see dx_wide),
- *                dxp[i] += sum_{a,b} k[KH-1-a, KW-1-b] * dyz[i + a*Wp + b]
- *      weight    dk[m,kk] += sum_i dyw[i] * xp[i + m*Wp + kk], dyw = dy laid
- *      gradient  out with row length Wp and zeros in the garbage columns;
- *                four taps share each load of dyw.
- *    Scratch planes live on the stack, so this path is taken when they fit
- *    in FAST_PLANE floats; larger images use the reference loops, whose rows
- *    are then long enough to vectorize well.
- *
- * 2. A kernel that covers its whole (unpadded) input (KH = H, KW = W, one
- *    output pixel, LeNet-5's C5): each output is a dot product of a kernel and
- *    an input block that are both contiguous; the layer is a dense layer.
- */
-#define FAST_PLANE 4096
-#define TILE 16
-
-/* Floats in one vector register: 16 where this file is built with AVX-512
- * (the Makefile turns it on for this file alone when the processor has it),
- * 8 with AVX2. The blocked loops (3. below) keep 2 registers of outputs a
- * map; the 5-tap weight-gradient sums keep LANES = 8 partial sums either way
- * (16 ran C3's rows of 136 slower: 8 of them were left for the scalar tail). */
-#if defined(__AVX512F__)
-#define VEC 16
-#else
-#define VEC 8
-#endif
-
-/* acc[i] += sum_{m,kk} k'[m,kk] * src[i + m*R + kk] for i in [0, L), with
- * k' = k (flip 0: correlation) or k' = rot180(k) (flip 1: true convolution,
- * k'[m,kk] = k[KH-1-m, KW-1-kk]).
- * One kernel ROW at a time: for a row of 5 taps
- *     acc[i] += k'[m,0] src[i+mR] + k'[m,1] src[i+mR+1] + ... + k'[m,4] src[i+mR+4]
- * is one plain loop over i: five loads of the same source row at shifts
- * 0..4, one load and one store of acc, which the compiler vectorizes as it
- * stands. Each output is loaded and stored once per kernel row instead of
- * once per tap, and nothing needs to stay in registers between loops. Rows
- * of 3 taps (AlexNet's 3x3) likewise; other widths one tap at a time. */
-static void rows_acc(float *restrict acc, const float *restrict src, int R, int L, const float *restrict k,
-                     int KH, int KW, int flip)
-{
-    for (int m = 0; m < KH; m++) {
-        const float *restrict s = src + (size_t)m * R;
-        /* row m of k': k'[m,kk] = kr[kk * step] */
-        const float *kr = flip ? k + (size_t)(KH - 1 - m) * KW + (KW - 1) : k + (size_t)m * KW;
-        const int step = flip ? -1 : 1;
-        if (KW == 5) {
-            const float w0 = kr[0], w1 = kr[step], w2 = kr[2 * step], w3 = kr[3 * step], w4 = kr[4 * step];
-            for (int i = 0; i < L; i++)
-                acc[i] += w0 * s[i] + w1 * s[i + 1] + w2 * s[i + 2] + w3 * s[i + 3] + w4 * s[i + 4];
-        } else if (KW == 3) {
-            const float w0 = kr[0], w1 = kr[step], w2 = kr[2 * step];
-            for (int i = 0; i < L; i++) acc[i] += w0 * s[i] + w1 * s[i + 1] + w2 * s[i + 2];
-        } else {
-            for (int kk = 0; kk < KW; kk++) {
-                const float w = kr[kk * step];
-                const float *restrict sk = s + kk;
-                for (int i = 0; i < L; i++) acc[i] += w * sk[i];
-            }
-        }
-    }
-}
-
-#define LANES 8
-
-/* `omp simd` on a fixed-width lane loop: GCC needs it to vectorize across
- * the lanes (without it these loops run 5x slower). Clang runs them no
- * faster with it, and under the sanitizers (SANITIZE=1) cannot honour the
- * hint and warns, so it is given to GCC only. */
-#if defined(__clang__)
-#define LANE_SIMD
-#else
-#define LANE_SIMD _Pragma("omp simd")
-#endif
-
-/* s[t] = sum_{i<L} d[i] * src[i + m*R + kk] for every tap t = m*KW + kk, then
- * dk[t] += s[t] (correlation) or dk[KH*KW-1-t] += s[t] (convolution: the
- * tap that multiplied src there in forward is the flipped one). Four taps
- * at a time share the loads of d. Each sum is kept in LANES partial sums
- * (lane u adds i = u, u+LANES, ...: independent chains that stay in
- * registers), added in lane order at the end, then the leftover terms. */
-static void taps_dot(float *restrict dk, const float *restrict d, const float *restrict src, int R,
-                     int L, int KH, int KW, int flip)
-{
-    const int T = KH * KW, Lv = L / LANES * LANES;
-    int t = 0;
-    for (; t + 4 <= T; t += 4) {
-        const float *restrict s0 = src + (t / KW) * R + t % KW;
-        const float *restrict s1 = src + ((t + 1) / KW) * R + (t + 1) % KW;
-        const float *restrict s2 = src + ((t + 2) / KW) * R + (t + 2) % KW;
-        const float *restrict s3 = src + ((t + 3) / KW) * R + (t + 3) % KW;
-        float v0[LANES], v1[LANES], v2[LANES], v3[LANES];
-        for (int u = 0; u < LANES; u++) v0[u] = v1[u] = v2[u] = v3[u] = 0.0f;
-        for (int i0 = 0; i0 < Lv; i0 += LANES) {
-            const float *restrict pd = d + i0, *restrict p0 = s0 + i0, *restrict p1 = s1 + i0;
-            const float *restrict p2 = s2 + i0, *restrict p3 = s3 + i0;
-            LANE_SIMD
-            for (int u = 0; u < LANES; u++) {
-                v0[u] += pd[u] * p0[u];
-                v1[u] += pd[u] * p1[u];
-                v2[u] += pd[u] * p2[u];
-                v3[u] += pd[u] * p3[u];
-            }
-        }
-        float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
-        for (int u = 0; u < LANES; u++) a0 += v0[u], a1 += v1[u], a2 += v2[u], a3 += v3[u];
-        for (int i = Lv; i < L; i++) {
-            a0 += d[i] * s0[i];
-            a1 += d[i] * s1[i];
-            a2 += d[i] * s2[i];
-            a3 += d[i] * s3[i];
-        }
-        if (flip) {
-            dk[T - 1 - t] += a0;
-            dk[T - 2 - t] += a1;
-            dk[T - 3 - t] += a2;
-            dk[T - 4 - t] += a3;
-        } else {
-            dk[t] += a0;
-            dk[t + 1] += a1;
-            dk[t + 2] += a2;
-            dk[t + 3] += a3;
-        }
-    }
-    for (; t < T; t++) {
-        const float *restrict s0 = src + (t / KW) * R + t % KW;
-        float v0[LANES];
-        for (int u = 0; u < LANES; u++) v0[u] = 0.0f;
-        for (int i0 = 0; i0 < Lv; i0 += LANES) {
-            const float *restrict pd = d + i0, *restrict p0 = s0 + i0;
-            LANE_SIMD
-            for (int u = 0; u < LANES; u++) v0[u] += pd[u] * p0[u];
-        }
-        float a0 = 0.0f;
-        for (int u = 0; u < LANES; u++) a0 += v0[u];
-        for (int i = Lv; i < L; i++) a0 += d[i] * s0[i];
-        dk[flip ? T - 1 - t : t] += a0;
-    }
-}
-
-/* The same sums as taps_dot for kernels 5 wide, one kernel row at a time:
- * the 5 taps of row m share each load of d, and each sum is kept in LANES
- * partial sums (lane u adds i = u, u+LANES, ...), added in lane order at
- * the end, then the leftover terms. */
-static void rows_dot5(float *restrict dk, const float *restrict d, const float *restrict src, int R, int L,
-                      int KH, int flip)
-{
-    const int T = KH * 5, Lv = L / LANES * LANES;
-    for (int m = 0; m < KH; m++) {
-        const float *restrict s = src + (size_t)m * R;
-        float v0[LANES], v1[LANES], v2[LANES], v3[LANES], v4[LANES];
-        for (int u = 0; u < LANES; u++) v0[u] = v1[u] = v2[u] = v3[u] = v4[u] = 0.0f;
-        for (int i0 = 0; i0 < Lv; i0 += LANES) {
-            const float *restrict pd = d + i0, *restrict ps = s + i0;
-            LANE_SIMD
-            for (int u = 0; u < LANES; u++) {
-                const float du = pd[u];
-                v0[u] += du * ps[u];
-                v1[u] += du * ps[u + 1];
-                v2[u] += du * ps[u + 2];
-                v3[u] += du * ps[u + 3];
-                v4[u] += du * ps[u + 4];
-            }
-        }
-        float a[5] = { 0.0f, 0.0f, 0.0f, 0.0f, 0.0f };
-        for (int u = 0; u < LANES; u++) a[0] += v0[u], a[1] += v1[u], a[2] += v2[u], a[3] += v3[u], a[4] += v4[u];
-        for (int i = Lv; i < L; i++)
-            for (int kk = 0; kk < 5; kk++) a[kk] += d[i] * s[i + kk];
-        for (int kk = 0; kk < 5; kk++) dk[flip ? T - 1 - (m * 5 + kk) : m * 5 + kk] += a[kk];
-    }
-}
-
-/* rows_dot5 for DW5_O output maps at once, which share each load of the
- * source: d[b] is map b's dyw, dk[b] its kernel for this input (NULL: not
- * kept, d[b] then reads zeros). Per run of LANES outputs, 5 source loads and
- * DW5_O loads of d feed 5 * DW5_O multiply-adds, where rows_dot5 needs 6
- * loads for 5. Each sum is the one rows_dot5 computes, in the same order. */
-#if VEC == 16
-#define DW5_O 3 /* 15 sums of LANES in registers; AVX-512 has 32 */
-#else
-#define DW5_O 2 /* 10 of AVX2's 16 registers */
-#endif
-/* Each map's 5 sums are separate arrays (one register each once
- * vectorized): in one 3-d array GCC keeps them in memory. */
-#define DW5_SUMS(b) float v##b##0[LANES], v##b##1[LANES], v##b##2[LANES], v##b##3[LANES], v##b##4[LANES]
-#define DW5_ZERO(b) \
-    for (int u = 0; u < LANES; u++) v##b##0[u] = v##b##1[u] = v##b##2[u] = v##b##3[u] = v##b##4[u] = 0.0f
-#define DW5_STEP(b)                     \
-    {                                   \
-        const float db = d##b[i0 + u];  \
-        v##b##0[u] += db * s0;          \
-        v##b##1[u] += db * s1;          \
-        v##b##2[u] += db * s2;          \
-        v##b##3[u] += db * s3;          \
-        v##b##4[u] += db * s4;          \
-    }
-#define DW5_KEEP(b)                                                                                   \
-    {                                                                                                 \
-        float a[5] = { 0.0f, 0.0f, 0.0f, 0.0f, 0.0f };                                                \
-        for (int u = 0; u < LANES; u++)                                                               \
-            a[0] += v##b##0[u], a[1] += v##b##1[u], a[2] += v##b##2[u], a[3] += v##b##3[u], a[4] += v##b##4[u]; \
-        dw5_keep(dk[b], a, d##b, s, Lv, L, m, T, flip);                                               \
-    }
-
-/* dk[t] += a[kk] (the lane sums of row m's five taps, lanes in order) plus
- * the leftover terms i in [Lv, L); t flipped for a true convolution. */
-static void dw5_keep(float *dk, float *a, const float *d, const float *s, int Lv, int L, int m, int T, int flip)
-{
-    if (!dk) return;
-    for (int i = Lv; i < L; i++)
-        for (int kk = 0; kk < 5; kk++) a[kk] += d[i] * s[i + kk];
-    for (int kk = 0; kk < 5; kk++) dk[flip ? T - 1 - (m * 5 + kk) : m * 5 + kk] += a[kk];
-}
-
-static void rows_dot5_maps(float *const *dk, const float *const *d, const float *restrict src, int R, int L,
-                           int KH, int flip)
-{
-    const int T = KH * 5, Lv = L / LANES * LANES;
-    const float *restrict d0 = d[0], *restrict d1 = d[1];
-#if DW5_O == 3
-    const float *restrict d2 = d[2];
-#endif
-    for (int m = 0; m < KH; m++) {
-        const float *restrict s = src + (size_t)m * R;
-        DW5_SUMS(0);
-        DW5_SUMS(1);
-        DW5_ZERO(0);
-        DW5_ZERO(1);
-#if DW5_O == 3
-        DW5_SUMS(2);
-        DW5_ZERO(2);
-#endif
-        for (int i0 = 0; i0 < Lv; i0 += LANES) {
-            const float *restrict ps = s + i0;
-            LANE_SIMD
-            for (int u = 0; u < LANES; u++) {
-                const float s0 = ps[u], s1 = ps[u + 1], s2 = ps[u + 2], s3 = ps[u + 3], s4 = ps[u + 4];
-                DW5_STEP(0)
-                DW5_STEP(1)
-#if DW5_O == 3
-                DW5_STEP(2)
-#endif
-            }
-        }
-        DW5_KEEP(0)
-        DW5_KEEP(1)
-#if DW5_O == 3
-        DW5_KEEP(2)
-#endif
-    }
-}
-
-/* xp (Hp,Wp) = x (H,W) with pt zero rows above, pl zero columns left, zeros
- * after, and TILE more zeros of slack. */
-static void pad_plane(float *restrict xp, const float *restrict x, int H, int W, int Hp, int Wp,
-                      int pt, int pl)
-{
-    memset(xp, 0, ((size_t)Hp * Wp + TILE) * sizeof *xp);
-    for (int iy = 0; iy < H; iy++) memcpy(xp + (size_t)(iy + pt) * Wp + pl, x + (size_t)iy * W, (size_t)W * sizeof *x);
-}
-
-/* The flattened layout's padded plane (Hp = OH+KH-1 rows of Wp = OW+KW-1)
- * is larger than the input: the input must be copied into it with zeros. */
-static int wide_padded(const Geom *g)
-{
-    return g->OH + g->KH - 1 != g->H || g->OW + g->KW - 1 != g->W;
-}
-
-/* Stride 1 and every scratch plane of the flattened layout fits. */
-static int wide_ok(const Geom *g)
-{
-    if (g->sh != 1 || g->sw != 1) return 0;
-    const double Hq = (double)g->OH + 2.0 * (g->KH - 1), Wq = (double)g->OW + 2.0 * (g->KW - 1);
-    return Hq * Wq <= FAST_PLANE;
-}
-
-/* The kernel covers the whole unpadded input: one output pixel. */
-static int dense_ok(const Geom *g)
-{
-    return g->pt == 0 && g->pl == 0 && g->KH == g->H && g->KW == g->W && g->OH == 1 && g->OW == 1;
-}
-
-/* y (OH,OW) = b0 + sum over connected j of plane(x_j, k_j), stride 1.
- * xs: the C/G input planes of this group, ks: the C/G kernels of this output. */
-static void fwd_wide(float *restrict y, const float *restrict xs, const float *restrict ks, float b0,
-                     const unsigned char *trow, int Cg, const Geom *g, Conv2dMode mode)
-{
-    const int H = g->H, W = g->W, OH = g->OH, OW = g->OW, KH = g->KH, KW = g->KW;
-    const int Hp = OH + KH - 1, Wp = OW + KW - 1, L = (OH - 1) * Wp + OW;
-    const int padded = wide_padded(g);
-    float acc[FAST_PLANE + TILE], xp[FAST_PLANE + TILE];
-    for (int i = 0; i < L; i++) acc[i] = b0;
-    for (int j = 0; j < Cg; j++) {
-        if (trow && !trow[j]) continue;
-        const float *src = xs + (size_t)j * H * W;
-        if (padded) {
-            pad_plane(xp, src, H, W, Hp, Wp, g->pt, g->pl);
-            src = xp;
-        }
-        rows_acc(acc, src, Wp, L, ks + (size_t)j * KH * KW, KH, KW, mode == CONV_MODE_CONVOLVE);
-    }
-    for (int oy = 0; oy < OH; oy++)
-        for (int ox = 0; ox < OW; ox++) y[(size_t)oy * OW + ox] = acc[(size_t)oy * Wp + ox];
-}
-
-/* dx (H,W) += sum over the connected outputs o of dL/dx through o's kernel,
- * for one sample and one input channel. dys: dy planes of this group's
- * outputs, ks: their kernels for this input (kstride apart), tcol: the table
- * column of this input (tstride apart) or NULL.
- *
- * Forward added k'[m,kk] * xp[i + m*Wp + kk] into output i (k' = k, or
- * rot180(k) in a CONVOLVE layer), so output i sends k'[m,kk] * dy[i] back to
- * padded-input index i + m*Wp + kk. With dy laid out with row length Wp
- * (dyw: zeros in the KW-1 columns after each row), kernel row m adds
- *     dxp[m*Wp + q] += sum_kk k'[m,kk] dyw[q - kk],   q in [0, Lo + KW - 1)
- * which rows_acc computes as a one-row correlation with the reversed row,
- * reading dz = dyw with KW-1 zeros on each side. The result is cropped to the
- * unpadded input. */
-static void dx_wide(float *restrict dx, const float *restrict dys, const float *restrict ks,
-                    size_t kstride, const unsigned char *tcol, size_t tstride, int OCg, const Geom *g,
-                    Conv2dMode mode)
-{
-    const int H = g->H, W = g->W, OH = g->OH, OW = g->OW, KH = g->KH, KW = g->KW;
-    const int Hp = OH + KH - 1, Wp = OW + KW - 1, Lo = (OH - 1) * Wp + OW, Q = Lo + KW - 1;
-    float acc[FAST_PLANE], dz[FAST_PLANE + TILE];
-    for (int i = 0; i < Hp * Wp; i++) acc[i] = 0.0f;
-    for (int i = 0; i < Lo + 2 * (KW - 1); i++) dz[i] = 0.0f;
-    for (int og = 0; og < OCg; og++) {
-        if (tcol && !tcol[(size_t)og * tstride]) continue;
-        const float *dy = dys + (size_t)og * OH * OW;
-        for (int oy = 0; oy < OH; oy++)
-            memcpy(dz + (KW - 1) + (size_t)oy * Wp, dy + (size_t)oy * OW, (size_t)OW * sizeof *dy);
-        const float *k = ks + (size_t)og * kstride;
-        for (int m = 0; m < KH; m++) {
-            /* k'[m, KW-1-b] for b = 0..KW-1: row m of k reversed, or row
-             * KH-1-m of k as it stands (k' = rot180(k)) */
-            if (mode == CONV_MODE_CONVOLVE)
-                rows_acc(acc + (size_t)m * Wp, dz, 0, Q, k + (size_t)(KH - 1 - m) * KW, 1, KW, 0);
-            else
-                rows_acc(acc + (size_t)m * Wp, dz, 0, Q, k + (size_t)m * KW, 1, KW, 1);
-        }
-    }
-    for (int iy = 0; iy < H; iy++)
-        for (int ix = 0; ix < W; ix++) dx[(size_t)iy * W + ix] += acc[(size_t)(iy + g->pt) * Wp + ix + g->pl];
-}
-
-/* dk_j += sum_i dyw[i] * xp_j[i + tap offset] for the connected inputs j of
- * one output and one sample. dy: this sample's dy plane of the output. */
-static void dw_wide(float *restrict dks, const float *restrict dy, const float *restrict xs,
-                    const unsigned char *trow, int Cg, const Geom *g, Conv2dMode mode)
-{
-    const int H = g->H, W = g->W, OH = g->OH, OW = g->OW, KH = g->KH, KW = g->KW;
-    const int Hp = OH + KH - 1, Wp = OW + KW - 1, L = (OH - 1) * Wp + OW;
-    const int padded = wide_padded(g);
-    float dyw[FAST_PLANE], xp[FAST_PLANE + TILE];
-    for (int oy = 0; oy < OH; oy++) {
-        float *row = dyw + (size_t)oy * Wp;
-        memcpy(row, dy + (size_t)oy * OW, (size_t)OW * sizeof *dy);
-        if (oy + 1 < OH)
-            for (int ox = OW; ox < Wp; ox++) row[ox] = 0.0f;
-    }
-    for (int j = 0; j < Cg; j++) {
-        if (trow && !trow[j]) continue;
-        const float *src = xs + (size_t)j * H * W;
-        if (padded) {
-            pad_plane(xp, src, H, W, Hp, Wp, g->pt, g->pl);
-            src = xp;
-        }
-        if (KW == 5)
-            rows_dot5(dks + (size_t)j * KH * KW, dyw, src, Wp, L, KH, mode == CONV_MODE_CONVOLVE);
-        else
-            taps_dot(dks + (size_t)j * KH * KW, dyw, src, Wp, L, KH, KW, mode == CONV_MODE_CONVOLVE);
-    }
-}
-
-/* The weight gradient of output maps o0 .. o0+nb-1 (nb <= DW5_O, one
- * group, no table, 5-wide kernels) over all B samples: dk_o += sum_n
- * dw_wide's sums, sample by sample, with each input plane padded once for
- * the block instead of once per map. */
-static void dw_wide5(float *dweight, const float *dout, const float *inp, int B, int C, int OC, int o0, int nb,
-                     int Cg, int OCg, const Geom *g, Conv2dMode mode)
-{
-    const int H = g->H, W = g->W, OH = g->OH, OW = g->OW, KH = g->KH;
-    const int Hp = OH + KH - 1, Wp = OW + 4, L = (OH - 1) * Wp + OW;
-    const int padded = wide_padded(g);
-    const size_t pin = (size_t)H * W, pout = (size_t)OH * OW, ksz = (size_t)KH * 5;
-    float dyw[DW5_O][FAST_PLANE], xp[FAST_PLANE + TILE];
-    float *dk[DW5_O];
-    const float *d[DW5_O];
-    for (int b = 0; b < DW5_O; b++) {
-        d[b] = dyw[b];
-        for (int i = 0; i < L; i++) dyw[b][i] = 0.0f;
-    }
-    const int cbase = o0 / OCg * Cg;
-    for (int n = 0; n < B; n++) {
-        for (int b = 0; b < nb; b++) {
-            const float *dy = dout + ((size_t)n * OC + o0 + b) * pout;
-            for (int oy = 0; oy < OH; oy++) memcpy(dyw[b] + (size_t)oy * Wp, dy + (size_t)oy * OW, (size_t)OW * sizeof *dy);
-        }
-        for (int j = 0; j < Cg; j++) {
-            for (int b = 0; b < DW5_O; b++) dk[b] = b < nb ? dweight + ((size_t)(o0 + b) * Cg + j) * ksz : NULL;
-            const float *src = inp + ((size_t)n * C + cbase + j) * pin;
-            if (padded) {
-                pad_plane(xp, src, H, W, Hp, Wp, g->pt, g->pl);
-                src = xp;
-            }
-            rows_dot5_maps(dk, d, src, Wp, L, KH, mode == CONV_MODE_CONVOLVE);
-        }
-    }
-}
-
-/* sum_i a[i] b[i] over n numbers in TILE lanes (lane u adds i = u, u+TILE,
- * ...; the lanes are independent chains that stay in registers), the lanes
- * then added in order, then the leftover terms. */
-static float dot_lanes(const float *restrict a, const float *restrict b, int n)
-{
-    float v[TILE];
-    for (int u = 0; u < TILE; u++) v[u] = 0.0f;
-    int i0 = 0;
-    for (; i0 + TILE <= n; i0 += TILE) {
-        const float *restrict pa = a + i0, *restrict pb = b + i0;
-        LANE_SIMD
-        for (int u = 0; u < TILE; u++) v[u] += pa[u] * pb[u];
-    }
-    float s = 0.0f;
-    for (int u = 0; u < TILE; u++) s += v[u];
-    for (; i0 < n; i0++) s += a[i0] * b[i0];
-    return s;
-}
-
-/* out[i] += sum_{r<R} c[r*cs] * src[r*S + i] for i < N, the terms added in
- * the order r = 0, 1, ...; a run of ROWS_RUN outputs (8 vector registers:
- * 8 independent sums in flight) stays in registers over all r; the rest of
- * the row (C5: 16 of 400) is added row by row. With one register of sums,
- * each multiply-add waited for the one before (LeNet-5's C5 backward). */
-#define ROWS_RUN (8 * VEC)
-static void tile_rows(float *restrict out, const float *restrict src, size_t S,
-                      const float *restrict c, size_t cs, int R, int N)
-{
-    int i0 = 0;
-    for (; i0 + ROWS_RUN <= N; i0 += ROWS_RUN) {
-        float v[ROWS_RUN];
-        for (int u = 0; u < ROWS_RUN; u++) v[u] = out[i0 + u];
-        for (int r = 0; r < R; r++) {
-            const float cr = c[(size_t)r * cs];
-            const float *restrict a = src + (size_t)r * S + i0;
-#pragma omp simd
-            for (int u = 0; u < ROWS_RUN; u++) v[u] += cr * a[u];
-        }
-        for (int u = 0; u < ROWS_RUN; u++) out[i0 + u] = v[u];
-    }
-    for (int r = 0; r < R; r++) {
-        const float cr = c[(size_t)r * cs];
-        const float *restrict a = src + (size_t)r * S;
-        for (int i = i0; i < N; i++) out[i] += cr * a[i];
-    }
-}
-
-/* Dense case, T = KH*KW = H*W, one output pixel:
- *   CORRELATE  y = b0 + sum_j sum_t k_j[t] x_j[t]
- *   CONVOLVE   y = b0 + sum_j sum_t k_j[T-1-t] x_j[t]
- * (Without a table a correlation is one dot product over all Cg*T numbers:
- * dense_dots, several outputs at a time.) */
-static float fwd_dense(const float *restrict xs, const float *restrict ks, float b0,
-                       const unsigned char *trow, int Cg, int T, Conv2dMode mode)
-{
-    float s = 0.0f;
-    for (int j = 0; j < Cg; j++) {
-        if (trow && !trow[j]) continue;
-        const float *restrict x = xs + (size_t)j * T, *restrict k = ks + (size_t)j * T;
-        float sj = 0.0f;
-        if (mode == CONV_MODE_CONVOLVE) {
-            for (int t = 0; t < T; t++) sj += k[T - 1 - t] * x[t];
-        } else {
-            sj = dot_lanes(k, x, T);
-        }
-        s += sj;
-    }
-    return b0 + s;
-}
-
-/* The dense case without a table, CORRELATE (LeNet-5's C5): for one sample,
- * y[b] = bias[b] + dot_lanes(k_b, xs, N) for nb <= DOT_O outputs b (kernels
- * kstride apart), the same sums in the same order, DOT_O at a time: each
- * load of xs feeds DOT_O sums, and the DOT_O chains run side by side (one
- * dot product at a time waited for each multiply-add). A short block
- * computes the missing outputs on kernel 0 and does not keep them. */
-#if VEC == 16
-#define DOT_O 8
-#else
-#define DOT_O 4 /* 8 sums of 2 registers: AVX2's 16 */
-#endif
-static void dense_dots(float *restrict y, const float *restrict xs, const float *restrict ks, size_t kstride,
-                       const float *bias, int nb, int N)
-{
-    const float *restrict k[DOT_O];
-    for (int b = 0; b < DOT_O; b++) k[b] = ks + (size_t)(b < nb ? b : 0) * kstride;
-    float v[DOT_O][TILE];
-    for (int b = 0; b < DOT_O; b++)
-        for (int u = 0; u < TILE; u++) v[b][u] = 0.0f;
-    int i0 = 0;
-    for (; i0 + TILE <= N; i0 += TILE) {
-        const float *restrict px = xs + i0;
-        for (int b = 0; b < DOT_O; b++) {
-            const float *restrict pk = k[b] + i0;
-            LANE_SIMD
-            for (int u = 0; u < TILE; u++) v[b][u] += pk[u] * px[u];
-        }
-    }
-    for (int b = 0; b < nb; b++) {
-        float s = 0.0f;
-        for (int u = 0; u < TILE; u++) s += v[b][u];
-        for (int i = i0; i < N; i++) s += k[b][i] * xs[i];
-        y[b] = (bias ? bias[b] : 0.0f) + s;
-    }
-}
-
-/* Dense case with a table or in CONVOLVE mode, one (sample, output) pair:
- *   CORRELATE  out_j[t] += g * in_j[t]       CONVOLVE  out_j[t] += g * in_j[T-1-t]
- * used as dx_j += dy * k_j (in = kernel, flip_in) and dk_j += dy * x_j (in =
- * input, where the flip moves to the output, flip_out: dk_j[T-1-t] += dy *
- * x_j[t], the same pairs as in forward). */
-static void axpy_blocks(float *restrict out, const float *restrict in, float gval,
-                        const unsigned char *trow, int Cg, int T, int flip_in, int flip_out)
-{
-    for (int j = 0; j < Cg; j++) {
-        if (trow && !trow[j]) continue;
-        float *restrict o = out + (size_t)j * T;
-        const float *restrict a = in + (size_t)j * T;
-        if (flip_in)
-            for (int t = 0; t < T; t++) o[t] += gval * a[T - 1 - t];
-        else if (flip_out)
-            for (int t = 0; t < T; t++) o[T - 1 - t] += gval * a[t];
-        else
-            for (int t = 0; t < T; t++) o[t] += gval * a[t];
-    }
-}
-
-/* 3. Several input and output channels on small planes (AlexNet's conv2..
- *    conv5: 24..64 channels of 13x13 or 6x6; LeNet-5's C3: 6 -> 16 maps of
- *    10x10). The loops above work on one (output map, input map) pair at a
- *    time: a 6x6 output is 46 numbers, loaded and stored again for every
- *    input map and every kernel row, and each input plane is padded again for
- *    every output map. Here the input planes of a sample are padded once
- *    (flattened, row length Wp, as in 1), and a block of BLK_O output maps x
- *    BLK_P consecutive outputs stays in registers while every input map and
- *    every tap is added:
- *
- *      for each block of BLK_O maps o, each run of BLK_P outputs i:
- *          v[o][i] = bias[o]
- *          for each input map j, each tap t = (m, kk):
- *              v[o][i] += k'[o, j, t] * xp_j[i + m*Wp + kk]      (BLK_O x BLK_P terms)
- *
- *    One load of a run of xp feeds BLK_O maps, one load of a weight feeds
- *    BLK_P outputs, where the row loops of 1 need a load and a store of the
- *    output per kernel row. The block is 8 vector registers of sums (4 maps x
- *    2 registers of VEC outputs): a multiply-add takes several cycles before
- *    its result can be added to again, so the processor needs that many
- *    independent sums in flight to start one or two every cycle (with 4
- *    registers, AlexNet-mini's conv2..conv5 ran 10-20% slower; with 12,
- *    slower again with AVX2's 16 registers). Where the maps allow, other
- *    block sizes do better: see blocked_taps.
- *    Each sum starts from the bias and adds the inputs j and the taps in the
- *    reference loops' order, so forward gives exactly the reference's bits.
- *    The input gradient is the same loop on the flattened dy planes (the full
- *    convolution of 1, taps reversed), with input maps and output maps
- *    swapped. The weight gradient has its own loop (dw_blocked), a block of
- *    DW_O maps side by side. */
-#define BLK_O 4
-#define BLK_P (2 * VEC)
-#define BLK_SCRATCH 32768 /* floats of padded planes per thread (on the stack: 128 KiB; 64 maps of 13x13, padded) */
-#define BLK_MIN_CHANNELS 6
-#define DW_O VEC /* output maps per weight-gradient block: one vector register */
-#if VEC == 16
-#define DW5_ROWS 3 /* rows of a 5-wide kernel per weight-gradient pass: 15 sums of AVX-512's 32 registers */
-#else
-#define DW5_ROWS 2 /* 10 of AVX2's 16 */
-#endif
-
-/* acc(b, i) = init[b] + sum_{j<J} sum_{t<T} w(b, j, t) * src[j*P + i + off[t]]
- * for maps b < nb and outputs i < L; w(b, j, t) = k[b*sb + j*sj + (flip ? T-1-t : t)].
- * Output i goes to dst[b*dstride + (i / R) * ncols + i % R] (= or +=, by add)
- * when i % R < ncols: the columns past ncols are the flattened layout's
- * garbage. The source has BLK_P floats of readable slack after position L.
- * A last block of fewer than BO maps runs the same loop with the missing
- * maps' weights read as a zero (their sums are computed and not kept). */
-static const float blk_zero = 0.0f;
-
-/* The sums of one blocked_taps call: tap t reads the source at off[t]
- * (kernel rows of KW taps, rows R apart) with weight t, or T-1-t (flip);
- * L outputs. Each source plane is zero outside [zlo, zhi) (the padding, or
- * the zeros around dy in the input gradient): a run of outputs skips the
- * kernel rows that read only zeros there, which leaves every sum as it was
- * (LeNet-5's C3 input gradient: 23% fewer multiply-adds). */
-typedef struct {
-    const int *off;
-    int T, KW, flip, R, L, zlo, zhi;
-} BlkSums;
-
-/* One function per block size BO (blocked_taps_3, blocked_taps_4): with BO
- * a constant, GCC keeps the BO x BLK_P sums in registers. Not inlined: in
- * its callers' bodies GCC moved some of them to the stack (measured 2x
- * slower). */
-#define DEFINE_BLOCKED_TAPS(NAME, BO)                                                                             \
-static __attribute__((noinline)) void NAME(float *restrict dst, size_t dstride, int ncols, int add,               \
-                                           const float *init, int nb, const float *restrict src, size_t P, int J, \
-                                           const float *restrict k, size_t sb, size_t sj, const BlkSums *q)       \
-{                                                                                                                 \
-    const int *off = q->off, T = q->T, KW = q->KW, flip = q->flip, R = q->R, L = q->L;                           \
-    for (int b0 = 0; b0 < nb; b0 += BO) {                                                                         \
-        const int bn = nb - b0 < BO ? nb - b0 : BO;                                                               \
-        const float *kb[BO];                                                                                      \
-        for (int b = 0; b < BO; b++) kb[b] = b < bn ? k + (size_t)(b0 + b) * sb : &blk_zero;                      \
-        for (int i0 = 0; i0 < L; i0 += BLK_P) {                                                                   \
-            /* kernel rows m0 .. m1-1 read some of [zlo, zhi); the others only zeros */                          \
-            const int below = q->zlo - (i0 + BLK_P - 1 + KW - 1), lim = q->zhi - i0;                              \
-            const int m0 = below > 0 ? (below + R - 1) / R : 0;                                                   \
-            const int m1 = lim <= 0 ? 0 : (lim + R - 1) / R < T / KW ? (lim + R - 1) / R : T / KW;                \
-            float v[BO][BLK_P];                                                                                   \
-            for (int b = 0; b < BO; b++)                                                                          \
-                for (int u = 0; u < BLK_P; u++) v[b][u] = init && b < bn ? init[b0 + b] : 0.0f;                   \
-            for (int j = 0; j < J; j++) {                                                                         \
-                const float *restrict s = src + (size_t)j * P + i0;                                               \
-                for (int t = m0 * KW; t < m1 * KW; t++) {                                                         \
-                    const float *restrict st = s + off[t];                                                        \
-                    const size_t at = (size_t)j * sj + (size_t)(flip ? T - 1 - t : t);                            \
-                    for (int b = 0; b < BO; b++) {                                                                \
-                        const float w = kb[b][b < bn ? at : 0];                                                   \
-                        LANE_SIMD                                                                                 \
-                        for (int u = 0; u < BLK_P; u++) v[b][u] += w * st[u];                                     \
-                    }                                                                                             \
-                }                                                                                                 \
-            }                                                                                                     \
-            for (int u = 0; u < BLK_P && i0 + u < L; u++) {                                                       \
-                const int i = i0 + u, col = i % R;                                                                \
-                if (col >= ncols) continue;                                                                       \
-                const size_t at = (size_t)(i / R) * (size_t)ncols + (size_t)col;                                  \
-                for (int b = 0; b < bn; b++) {                                                                    \
-                    float *d = dst + (size_t)(b0 + b) * dstride + at;                                             \
-                    *d = add ? *d + v[b][u] : v[b][u];                                                            \
-                }                                                                                                 \
-            }                                                                                                     \
-        }                                                                                                         \
-    }                                                                                                             \
-}
-DEFINE_BLOCKED_TAPS(blocked_taps_3, 3)
-DEFINE_BLOCKED_TAPS(blocked_taps_4, BLK_O)
-DEFINE_BLOCKED_TAPS(blocked_taps_6, 6)
-#if VEC == 16
-DEFINE_BLOCKED_TAPS(blocked_taps_8, 8)
-#endif
-
-/* The block size for nb maps. AVX-512's 32 registers hold 8 maps x 2
- * registers of sums: maps that come in eights go 8 at a time (AlexNet-mini's
- * conv2..conv5, LeNet-5's C3 forward: measured 13% faster than 4). Six maps
- * (C3's input gradient) go in one block of 6 (12 sums; 4% faster than 2
- * blocks of 3, and in blocks of 4 the second would be half zeros); maps
- * that come in threes and not in fours in blocks of 3; the rest BLK_O. */
-static void blocked_taps(float *restrict dst, size_t dstride, int ncols, int add, const float *init, int nb,
-                         const float *restrict src, size_t P, int J, const float *restrict k, size_t sb, size_t sj,
-                         const BlkSums *q)
-{
-#if VEC == 16
-    if (nb % 8 == 0) {
-        blocked_taps_8(dst, dstride, ncols, add, init, nb, src, P, J, k, sb, sj, q);
-        return;
-    }
-#endif
-    if (nb == 6)
-        blocked_taps_6(dst, dstride, ncols, add, init, nb, src, P, J, k, sb, sj, q);
-    else if (nb % BLK_O != 0 && nb % 3 == 0)
-        blocked_taps_3(dst, dstride, ncols, add, init, nb, src, P, J, k, sb, sj, q);
-    else
-        blocked_taps_4(dst, dstride, ncols, add, init, nb, src, P, J, k, sb, sj, q);
-}
-
-/* Planes of Hp*Wp floats, padded, plus slack: the stride between them. */
-static size_t blk_plane(const Geom *g)
-{
-    const int Hp = g->OH + g->KH - 1, Wp = g->OW + g->KW - 1;
-    return (size_t)Hp * Wp + (size_t)(g->KH - 1) * Wp + (size_t)g->KW + BLK_P;
-}
-
-/* Stride 1, no table, many channels, and the padded planes of one group fit. */
-static int blocked_ok(const Geom *g, int Cg, int OCg, const unsigned char *table)
-{
-    if (table || g->sh != 1 || g->sw != 1 || Cg < BLK_MIN_CHANNELS || OCg < BLK_MIN_CHANNELS || dense_ok(g)) return 0;
-    const int Hp = g->OH + g->KH - 1, Wp = g->OW + g->KW - 1;
-    if (Hp < g->H || Wp < g->W || g->KH * g->KW > 64) return 0;
-    const size_t P = blk_plane(g);
-    return (size_t)Cg * P <= BLK_SCRATCH && (size_t)OCg * P <= BLK_SCRATCH &&
-           (size_t)g->OH * g->OW * DW_O <= BLK_SCRATCH / 4 && (size_t)Cg * g->KH * g->KW * DW_O <= BLK_SCRATCH;
-}
-
-static void blk_offsets(int *off, const Geom *g, int Wp)
-{
-    for (int t = 0; t < g->KH * g->KW; t++) off[t] = (t / g->KW) * Wp + t % g->KW;
-}
-
-/* Forward of one (sample, group): y (OCg planes) from xs (Cg planes). */
-static void fwd_blocked(float *y, const float *xs, const float *ks, const float *bias, int Cg, int OCg,
-                        const Geom *g, Conv2dMode mode)
-{
-    const int Wp = g->OW + g->KW - 1, T = g->KH * g->KW, L = (g->OH - 1) * Wp + g->OW;
-    const size_t P = blk_plane(g);
-    float xp[BLK_SCRATCH];
-    int off[64];
-    blk_offsets(off, g, Wp);
-    memset(xp, 0, (size_t)Cg * P * sizeof *xp);
-    for (int j = 0; j < Cg; j++)
-        for (int iy = 0; iy < g->H; iy++)
-            memcpy(xp + (size_t)j * P + (size_t)(iy + g->pt) * Wp + g->pl, xs + ((size_t)j * g->H + iy) * g->W,
-                   (size_t)g->W * sizeof *xp);
-    const BlkSums q = { off, T, g->KW, mode == CONV_MODE_CONVOLVE, Wp, L, g->pt * Wp, (g->pt + g->H) * Wp };
-    blocked_taps(y, (size_t)g->OH * g->OW, g->OW, 0, bias, OCg, xp, P, Cg, ks, (size_t)Cg * T, (size_t)T, &q);
-}
-
-/* Input gradient of one (sample, group): dx (Cg planes) += from dys (OCg
- * planes). dyz_o = dy_o with row length Wp after Z zeros (see dx_wide); the
- * gradient of a CORRELATE layer reads each kernel reversed (flip), of a
- * CONVOLVE layer forwards. */
-static void dx_blocked(float *dx, const float *dys, const float *ks, int Cg, int OCg, const Geom *g, Conv2dMode mode)
-{
-    const int Wp = g->OW + g->KW - 1, T = g->KH * g->KW, Z = (g->KH - 1) * Wp + (g->KW - 1);
-    const int i0 = g->pt * Wp + g->pl, L = (g->H - 1) * Wp + g->W;
-    const size_t P = blk_plane(g);
-    float dyz[BLK_SCRATCH];
-    int off[64];
-    blk_offsets(off, g, Wp);
-    memset(dyz, 0, (size_t)OCg * P * sizeof *dyz);
-    for (int og = 0; og < OCg; og++)
-        for (int oy = 0; oy < g->OH; oy++)
-            memcpy(dyz + (size_t)og * P + Z + (size_t)oy * Wp, dys + ((size_t)og * g->OH + oy) * g->OW,
-                   (size_t)g->OW * sizeof *dyz);
-    /* maps b = input channels c (kernel stride T), sums over j = output maps (stride Cg*T) */
-    const BlkSums q = { off, T, g->KW, mode == CONV_MODE_CORRELATE, Wp, L, Z - i0, Z + g->OH * Wp - i0 };
-    blocked_taps(dx, (size_t)g->H * g->W, g->W, 1, NULL, Cg, dyz + i0, P, OCg, ks, (size_t)T, (size_t)Cg * T, &q);
-}
-
-/* One pass of dw_blocked over the pixels of one sample, for input map j and
- * NR kernel rows x NK taps:
- *     a[r][q][o] += sum_{oy,ox} xj[(oy + r) * Wp + ox + q] * dyT[oy, ox][o]
- * a: dkT at (j, first row, first tap), rows KW taps apart. The NR x NK sums,
- * DW_O maps wide, stay in registers: a multiply-add takes several cycles
- * before its sum can be added to again, so the processor needs about 8
- * independent sums in flight (one kernel row of 3 taps at a time kept it at
- * 3, and AlexNet-mini's weight gradient ran at half the forward's speed).
- * Rows r >= nr and taps q >= nk are computed on readable memory (row 0, the
- * padding or slack) and not kept. Each sum still adds the pixels in order,
- * sample after sample. */
-#define DEFINE_DW_PASS(NAME, NR, NK)                                                                              \
-static __attribute__((noinline)) void NAME(float *restrict a, int KW, int nr, int nk, const float *restrict xj,  \
-                                           const float *restrict dyT, int OH, int OW, int Wp)                     \
-{                                                                                                                 \
-    float acc[NR][NK][DW_O];                                                                                      \
-    for (int r = 0; r < NR; r++)                                                                                  \
-        for (int q = 0; q < NK; q++)                                                                              \
-            for (int v = 0; v < DW_O; v++) acc[r][q][v] = r < nr && q < nk ? a[(r * KW + q) * DW_O + v] : 0.0f; \
-    for (int oy = 0; oy < OH; oy++) {                                                                             \
-        const float *restrict xr[NR];                                                                             \
-        for (int r = 0; r < NR; r++) xr[r] = xj + (size_t)(oy + (r < nr ? r : 0)) * Wp;                           \
-        const float *restrict d = dyT + (size_t)oy * OW * DW_O;                                                   \
-        for (int ox = 0; ox < OW; ox++) {                                                                         \
-            const float *restrict dd = d + (size_t)ox * DW_O;                                                     \
-            for (int r = 0; r < NR; r++)                                                                          \
-                for (int q = 0; q < NK; q++) {                                                                    \
-                    const float x = xr[r][ox + q];                                                                \
-                    LANE_SIMD                                                                                     \
-                    for (int v = 0; v < DW_O; v++) acc[r][q][v] += x * dd[v];                                     \
-                }                                                                                                 \
-        }                                                                                                         \
-    }                                                                                                             \
-    for (int r = 0; r < nr; r++)                                                                                  \
-        for (int q = 0; q < nk; q++)                                                                              \
-            for (int v = 0; v < DW_O; v++) a[(r * KW + q) * DW_O + v] = acc[r][q][v];                             \
-}
-DEFINE_DW_PASS(dw_pass_3x3, 3, 3)      /* 3x3 kernels: the whole kernel, 9 sums */
-DEFINE_DW_PASS(dw_pass_5, DW5_ROWS, 5) /* 5-wide: DW5_ROWS rows of 5 */
-DEFINE_DW_PASS(dw_pass_3, 1, 3)        /* other widths: 3 taps of one row */
-
-/* Weight gradient of one block of up to DW_O output maps of group gi:
- *   dk[o, j, t] += sum_n sum_{oy,ox} dy[n, o, oy, ox] * xp[n, j, (oy + m) * Wp + ox + kk],  t = (m, kk)
- * The flattened rows of 1 would sum 46 numbers (a 6x6 output) and then need
- * a horizontal sum per tap per sample. Here the block's dy values of one
- * pixel are laid out side by side (dyT[p][o], "pixel-major") and the sums
- * run over samples and pixels in one go into dkT[j][t][o], DW_O maps wide:
- * per pixel, each tap of a pass (dw_pass_*) times the DW_O maps is one
- * vector operation, with no horizontal sum at all. Each dk entry is one
- * running sum over samples 0..B-1 and the pixels in order, owned by one
- * thread. */
-static void dw_blocked(float *dweight, float *dbias, const float *dout, const float *inp, int B, int C, int OC,
-                       int o0, int nb, int gi, int Cg, int j0, int nj, const Geom *g, Conv2dMode mode)
-{
-    const int Wp = g->OW + g->KW - 1, KH = g->KH, KW = g->KW, T = KH * KW, flip = mode == CONV_MODE_CONVOLVE;
-    const size_t P = blk_plane(g), pout = (size_t)g->OH * g->OW;
-    float xp[BLK_SCRATCH], dyT[BLK_SCRATCH / 4], dkT[BLK_SCRATCH];
-    float sb[DW_O] = { 0 };
-    memset(dkT, 0, (size_t)nj * T * DW_O * sizeof *dkT);
-    for (int n = 0; n < B; n++) {
-        for (size_t p = 0; p < pout; p++)
-            for (int b = 0; b < DW_O; b++) dyT[p * DW_O + b] = b < nb ? dout[((size_t)n * OC + o0 + b) * pout + p] : 0.0f;
-        for (int b = 0; b < nb && j0 == 0; b++) {
-            const float *dy = dout + ((size_t)n * OC + o0 + b) * pout;
-            for (size_t p = 0; p < pout; p++) sb[b] += dy[p];
-        }
-        memset(xp, 0, (size_t)nj * P * sizeof *xp);
-        for (int j = 0; j < nj; j++)
-            for (int iy = 0; iy < g->H; iy++)
-                memcpy(xp + (size_t)j * P + (size_t)(iy + g->pt) * Wp + g->pl,
-                       inp + (((size_t)n * C + (size_t)gi * Cg + j0 + j) * g->H + iy) * g->W, (size_t)g->W * sizeof *xp);
-        for (int j = 0; j < nj; j++) {
-            const float *xj = xp + (size_t)j * P;
-            float *aj = dkT + (size_t)j * T * DW_O;
-            if (KW == 3)
-                for (int m = 0; m < KH; m += 3)
-                    dw_pass_3x3(aj + (size_t)m * KW * DW_O, KW, KH - m < 3 ? KH - m : 3, 3, xj + (size_t)m * Wp, dyT,
-                                g->OH, g->OW, Wp);
-            else if (KW == 5)
-                for (int m = 0; m < KH; m += DW5_ROWS)
-                    dw_pass_5(aj + (size_t)m * KW * DW_O, KW, KH - m < DW5_ROWS ? KH - m : DW5_ROWS, 5,
-                              xj + (size_t)m * Wp, dyT, g->OH, g->OW, Wp);
-            else
-                for (int m = 0; m < KH; m++)
-                    for (int k0 = 0; k0 < KW; k0 += 3)
-                        dw_pass_3(aj + ((size_t)m * KW + k0) * DW_O, KW, 1, KW - k0 < 3 ? KW - k0 : 3,
-                                  xj + (size_t)m * Wp + k0, dyT, g->OH, g->OW, Wp);
-        }
-    }
-    for (int b = 0; b < nb; b++) {
-        if (dweight)
-            for (int j = 0; j < nj; j++)
-                for (int t = 0; t < T; t++)
-                    dweight[((size_t)(o0 + b) * Cg + j0 + j) * T + (flip ? T - 1 - t : t)] +=
-                        dkT[((size_t)j * T + t) * DW_O + b];
-        if (dbias && j0 == 0) dbias[o0 + b] += sb[b];
-    }
-}
-
-/* sum over samples n and pixels of dout[n, o]: LANES partial sums (lane u
- * adds pixels u, u+LANES, ... of every sample in turn), added in lane order,
- * then each sample's leftover pixels. One running sum would wait for each
- * addition to finish before the next (C1: 784 pixels a sample). */
-static float bias_sum(const float *dout, int B, int OC, int o, size_t pout)
-{
-    const size_t pv = pout / LANES * LANES;
-    float v[LANES] = { 0.0f }, s = 0.0f;
-    for (int n = 0; n < B; n++) {
-        const float *restrict dy = dout + ((size_t)n * OC + o) * pout;
-        for (size_t i0 = 0; i0 < pv; i0 += LANES) {
-            LANE_SIMD
-            for (int u = 0; u < LANES; u++) v[u] += dy[i0 + u];
-        }
-    }
-    for (int u = 0; u < LANES; u++) s += v[u];
-    for (int n = 0; n < B; n++)
-        for (size_t i = pv; i < pout; i++) s += dout[((size_t)n * OC + o) * pout + i];
-    return s;
-}
-
-/* inp (B,C,H,W), weight (OC,C/G,KH,KW), bias (OC) or NULL, out (B,OC,OH,OW)
- * The same sums as conv2d_forward_naive; the (sample, output channel) planes
- * are shared among threads. */
-void conv2d_forward(float *out, const float *inp, const float *weight, const float *bias,
-                    const unsigned char *table, int B, int C, int H, int W, int OC, int OH, int OW,
-                    int KH, int KW, int sh, int sw, int pt, int pl, int groups, Conv2dMode mode)
-{
-    const Geom g = { H, W, OH, OW, KH, KW, sh, sw, pt, pl };
-    if (blocked_ok(&g, C / groups, OC / groups, table)) {
-        const int Cg = C / groups, OCg = OC / groups;
-        const size_t pin = (size_t)H * W, pout = (size_t)OH * OW, ksz = (size_t)KH * KW;
-#pragma omp parallel for collapse(2) schedule(static) if ((double)B * OC * Cg * pout * ksz >= CONV_PAR_MADDS)
-        for (int n = 0; n < B; n++)
-            for (int gi = 0; gi < groups; gi++)
-                fwd_blocked(out + ((size_t)n * OC + (size_t)gi * OCg) * pout, inp + ((size_t)n * C + (size_t)gi * Cg) * pin,
-                            weight + (size_t)gi * OCg * Cg * ksz, bias ? bias + (size_t)gi * OCg : NULL, Cg, OCg, &g, mode);
-        return;
-    }
-    const int dense = dense_ok(&g), wide = !dense && wide_ok(&g);
-    if (!dense && !wide) {
-        conv2d_forward_naive(out, inp, weight, bias, table, B, C, H, W, OC, OH, OW, KH, KW, sh, sw,
-                             pt, pl, groups, mode);
-        return;
-    }
-    const int Cg = C / groups, OCg = OC / groups;
-    const size_t pin = (size_t)H * W, pout = (size_t)OH * OW, ksz = (size_t)KH * KW;
-    const double work = (double)B * OC * Cg * (double)pout * (double)ksz;
-    if (dense && !table && mode == CONV_MODE_CORRELATE) {
-        const int per = (OCg + DOT_O - 1) / DOT_O;
-#pragma omp parallel for collapse(2) schedule(static) if (work >= CONV_PAR_MADDS)
-        for (int n = 0; n < B; n++)
-            for (int blk = 0; blk < groups * per; blk++) {
-                const int gi = blk / per, o0 = gi * OCg + blk % per * DOT_O, left = (gi + 1) * OCg - o0;
-                dense_dots(out + (size_t)n * OC + o0, inp + ((size_t)n * C + (size_t)gi * Cg) * pin,
-                           weight + (size_t)o0 * Cg * ksz, (size_t)Cg * ksz, bias ? bias + o0 : NULL,
-                           left < DOT_O ? left : DOT_O, Cg * (int)ksz);
-            }
-        return;
-    }
-#pragma omp parallel for collapse(2) schedule(static) if (work >= CONV_PAR_MADDS)
-    for (int n = 0; n < B; n++) {
-        for (int o = 0; o < OC; o++) {
-            const float *xs = inp + ((size_t)n * C + (size_t)(o / OCg) * Cg) * pin;
+            const float *xs = inp + ((size_t)n * C + (size_t)(o / OCg) * Cg) * pin; /* o's group */
             const float *ks = weight + (size_t)o * Cg * ksz;
-            const unsigned char *trow = table ? table + (size_t)o * Cg : NULL;
-            const float b0 = bias ? bias[o] : 0.0f;
-            float *y = out + ((size_t)n * OC + o) * pout;
-            if (dense)
-                y[0] = fwd_dense(xs, ks, b0, trow, Cg, (int)ksz, mode);
-            else
-                fwd_wide(y, xs, ks, b0, trow, Cg, &g, mode);
+            float *y = out + ((size_t)n * OC + o) * OH * OW;
+            for (int oy = 0; oy < OH; oy++)
+                for (int ox = 0; ox < OW; ox++) {
+                    float sum = bias ? bias[o] : 0.0f;
+                    for (int j = 0; j < Cg; j++)
+                        if (linked(table, o, j, Cg))
+                            sum = conv2d_window(sum, xs + j * pin, H, W, ks + j * ksz, KH, KW,
+                                                oy * g->sh - g->pt, ox * g->sw - g->pl, g->op);
+                    y[(size_t)oy * OW + ox] = sum;
+                }
+        }
+}
+
+/* Weight w[o,j] of kernel tap (m, k): CONVOLVE reads the kernel backwards. */
+static size_t tap(const Conv2dGeom *g, int m, int k)
+{
+    return g->op == CONV_MODE_CONVOLVE ? (size_t)(g->KH - 1 - m) * g->KW + (g->KW - 1 - k)
+                                       : (size_t)m * g->KW + k;
+}
+
+/* The window of output pixel (oy, ox): its corner (r0, c0) in the input and
+ * the taps m in [mlo, mhi), k in [klo, khi) that land inside the input. */
+typedef struct {
+    int r0, c0, mlo, mhi, klo, khi;
+} Window;
+
+static Window window_at(const Conv2dGeom *g, int oy, int ox)
+{
+    Window w = { .r0 = oy * g->sh - g->pt, .c0 = ox * g->sw - g->pl };
+    conv_clip(w.r0, g->KH, g->H, &w.mlo, &w.mhi);
+    conv_clip(w.c0, g->KW, g->W, &w.klo, &w.khi);
+    return w;
+}
+
+/* dout (B,OC,OH,OW), inp (B,C,H,W), weight (OC,C/G,KH,KW) -> dinp, dweight, dbias (+=)
+ * Every term of the forward sum, w * x into y, sends w * dy back to x and
+ * x * dy to w; the loops visit the terms in forward's order. The input
+ * gradient runs one sample per thread (an output map's window reaches into
+ * every input map of its group), the weight and bias gradients one output
+ * map per thread (over all samples). */
+void conv2d_backward_naive(float *dinp, float *dweight, float *dbias, const float *dout,
+                           const float *inp, const float *weight, const unsigned char *table,
+                           const Conv2dGeom *g)
+{
+    const int B = g->B, C = g->C, H = g->H, W = g->W, OC = g->OC, OH = g->OH, OW = g->OW;
+    const int KH = g->KH, KW = g->KW, Cg = C / g->groups, OCg = OC / g->groups;
+    const size_t pin = (size_t)H * W, ksz = (size_t)KH * KW;
+    const int par = conv_work(g) >= CONV_PAR_MADDS;
+
+    if (dinp) {
+#pragma omp parallel for schedule(static) if (par)
+        for (int n = 0; n < B; n++)
+            for (int o = 0; o < OC; o++) {
+                float *dxs = dinp + ((size_t)n * C + (size_t)(o / OCg) * Cg) * pin;
+                const float *ks = weight + (size_t)o * Cg * ksz;
+                for (int oy = 0; oy < OH; oy++)
+                    for (int ox = 0; ox < OW; ox++) {
+                        const float d = dout[(((size_t)n * OC + o) * OH + oy) * OW + ox];
+                        const Window v = window_at(g, oy, ox);
+                        for (int j = 0; j < Cg; j++) {
+                            if (!linked(table, o, j, Cg)) continue;
+                            for (int m = v.mlo; m < v.mhi; m++)
+                                for (int k = v.klo; k < v.khi; k++)
+                                    dxs[j * pin + (size_t)(v.r0 + m) * W + (v.c0 + k)] += ks[j * ksz + tap(g, m, k)] * d;
+                        }
+                    }
+            }
+    }
+
+    if (dweight || dbias) {
+#pragma omp parallel for schedule(static) if (par)
+        for (int o = 0; o < OC; o++) {
+            float *dks = dweight ? dweight + (size_t)o * Cg * ksz : NULL;
+            float db = 0.0f;
+            for (int n = 0; n < B; n++) {
+                const float *xs = inp + ((size_t)n * C + (size_t)(o / OCg) * Cg) * pin;
+                for (int oy = 0; oy < OH; oy++)
+                    for (int ox = 0; ox < OW; ox++) {
+                        const float d = dout[(((size_t)n * OC + o) * OH + oy) * OW + ox];
+                        db += d;
+                        if (!dks) continue;
+                        const Window v = window_at(g, oy, ox);
+                        for (int j = 0; j < Cg; j++) {
+                            if (!linked(table, o, j, Cg)) continue;
+                            for (int m = v.mlo; m < v.mhi; m++)
+                                for (int k = v.klo; k < v.khi; k++)
+                                    dks[j * ksz + tap(g, m, k)] += xs[j * pin + (size_t)(v.r0 + m) * W + (v.c0 + k)] * d;
+                        }
+                    }
+            }
+            if (dbias) dbias[o] += db;
         }
     }
 }
 
-/* dout (B,OC,OH,OW), inp (B,C,H,W), weight (OC,C/G,KH,KW) -> dinp, dweight, dbias (+=)
- * The same sums as conv2d_backward_naive: dinp planes (sample, input channel)
- * are shared among threads, dweight/dbias by output channel, each output
- * channel adding samples 0..B-1 in order. */
-void conv2d_backward(float *dinp, float *dweight, float *dbias, const float *dout, const float *inp,
-                     const float *weight, const unsigned char *table, int B, int C, int H, int W,
-                     int OC, int OH, int OW, int KH, int KW, int sh, int sw, int pt, int pl,
-                     int groups, Conv2dMode mode)
+/* --- which loops run ------------------------------------------------------------- */
+
+/* -1 until first asked: then the environment's choice or conv_set_loops's.
+ * Atomic: layers call conv_loops() from several threads at once. */
+static atomic_int loops_now = -1;
+
+/* CONVNET_LOOPS: unset, empty or "fast" -> fast, "naive" -> naive, else -1. */
+static int loops_in_env(const char **value)
 {
-    const Geom g = { H, W, OH, OW, KH, KW, sh, sw, pt, pl };
-    const int dense = dense_ok(&g), wide = !dense && wide_ok(&g);
-    if (!dense && !wide) {
-        conv2d_backward_naive(dinp, dweight, dbias, dout, inp, weight, table, B, C, H, W, OC, OH, OW,
-                              KH, KW, sh, sw, pt, pl, groups, mode);
-        return;
-    }
-    const int Cg = C / groups, OCg = OC / groups;
-    const size_t pin = (size_t)H * W, pout = (size_t)OH * OW, ksz = (size_t)KH * KW;
-    const double work = (double)B * OC * Cg * (double)pout * (double)ksz;
-    const int flip = mode == CONV_MODE_CONVOLVE;
+    const char *v = getenv("CONVNET_LOOPS");
+    *value = v;
+    if (!v || !*v || !strcmp(v, "fast")) return CONV_LOOPS_FAST;
+    if (!strcmp(v, "naive")) return CONV_LOOPS_NAIVE;
+    return -1;
+}
 
-    /* Dense case without a table, CORRELATE: the (C/G)*KH*KW block of
-     * inputs of group gi is one contiguous run in x, in dx and in each
-     * kernel of the group, so dx_block += sum_o dy[n,o] k_o and
-     * dk_o += sum_n dy[n,o] x_block(n) are register-tiled sums of rows. */
-    const int dense_rows = dense && !table && !flip;
-    const int N = Cg * (int)ksz;
-    if (dinp && blocked_ok(&g, Cg, OCg, table)) {
-#pragma omp parallel for collapse(2) schedule(static) if (work >= CONV_PAR_MADDS)
-        for (int n = 0; n < B; n++)
-            for (int gi = 0; gi < groups; gi++)
-                dx_blocked(dinp + ((size_t)n * C + (size_t)gi * Cg) * pin, dout + ((size_t)n * OC + (size_t)gi * OCg) * pout,
-                           weight + (size_t)gi * OCg * Cg * ksz, Cg, OCg, &g, mode);
-    } else if (dinp && dense) {
-        /* dx[n, block of o] += dy[n,o] * k_o, outputs o = 0..OC-1 in order. */
-#pragma omp parallel for schedule(static) if (work >= CONV_PAR_MADDS)
-        for (int n = 0; n < B; n++) {
-            if (dense_rows) {
-                for (int gi = 0; gi < groups; gi++)
-                    tile_rows(dinp + ((size_t)n * C + (size_t)gi * Cg) * pin,
-                              weight + (size_t)gi * OCg * N, (size_t)N,
-                              dout + (size_t)n * OC + (size_t)gi * OCg, 1, OCg, N);
-            } else {
-                for (int o = 0; o < OC; o++)
-                    axpy_blocks(dinp + ((size_t)n * C + (size_t)(o / OCg) * Cg) * pin,
-                                weight + (size_t)o * Cg * ksz, dout[(size_t)n * OC + o],
-                                table ? table + (size_t)o * Cg : NULL, Cg, (int)ksz, flip, 0);
-            }
-        }
-    } else if (dinp) {
-#pragma omp parallel for collapse(2) schedule(static) if (work >= CONV_PAR_MADDS)
-        for (int n = 0; n < B; n++) {
-            for (int c = 0; c < C; c++) {
-                const int gi = c / Cg, j = c % Cg;
-                const size_t o0 = (size_t)gi * OCg;
-                dx_wide(dinp + ((size_t)n * C + c) * pin, dout + ((size_t)n * OC + o0) * pout,
-                        weight + (o0 * Cg + j) * ksz, (size_t)Cg * ksz,
-                        table ? table + o0 * Cg + j : NULL, (size_t)Cg, OCg, &g, mode);
-            }
-        }
-    }
+void conv_set_loops(ConvLoops loops)
+{
+    atomic_store(&loops_now, loops == CONV_LOOPS_NAIVE ? CONV_LOOPS_NAIVE : CONV_LOOPS_FAST);
+}
 
-    /* 5-wide kernels on padded inputs (LeNet-5's C1, AlexNet-mini's conv1) by
-     * blocks of DW5_O maps: measured 1.6x as fast as one map at a time there
-     * (their one input map is too few for the blocked loops). The modern C3
-     * goes to dw_blocked below; the classic C3 (a table) to dw_wide. */
-    if (dweight && wide && !table && KW == 5 && wide_padded(&g)) {
-        const int per = (OCg + DW5_O - 1) / DW5_O;
-#pragma omp parallel for schedule(dynamic, 1) if (work >= CONV_PAR_MADDS)
-        for (int blk = 0; blk < groups * per; blk++) {
-            const int o0 = blk / per * OCg + blk % per * DW5_O, left = (blk / per + 1) * OCg - o0;
-            dw_wide5(dweight, dout, inp, B, C, OC, o0, left < DW5_O ? left : DW5_O, Cg, OCg, &g, mode);
-        }
-        if (dbias)
-            for (int o = 0; o < OC; o++) dbias[o] += bias_sum(dout, B, OC, o, pout);
-    } else if ((dweight || dbias) && blocked_ok(&g, Cg, OCg, table)) {
-        /* tasks: blocks of DW_O output maps x nch runs of input maps; the
-         * input maps are split when the blocks alone would leave a thread
-         * idle (AlexNet-mini's conv5: 3 blocks of 16 maps on 2 threads).
-         * nt: the threads the loop below gets (1 when it runs serially: too
-         * little work, or inside lesson 07's halves) */
-        const int nt = work >= CONV_PAR_MADDS && !omp_in_parallel() ? omp_get_max_threads() : 1;
-        const int per = (OCg + DW_O - 1) / DW_O;
-        const int nch = (groups * per) % nt && Cg >= 2 * nt ? nt : 1, cj = (Cg + nch - 1) / nch;
-#pragma omp parallel for schedule(dynamic, 1) if (work >= CONV_PAR_MADDS)
-        for (int task = 0; task < groups * per * nch; task++) {
-            const int blk = task / nch, j0 = task % nch * cj, gi = blk / per, first = (blk % per) * DW_O;
-            dw_blocked(dweight, dbias, dout, inp, B, C, OC, gi * OCg + first, OCg - first < DW_O ? OCg - first : DW_O,
-                       gi, Cg, j0, Cg - j0 < cj ? Cg - j0 : cj, &g, mode);
-        }
-    } else if (dweight || dbias) {
-#pragma omp parallel for schedule(dynamic, 1) if (work >= CONV_PAR_MADDS)
-        for (int o = 0; o < OC; o++) {
-            const unsigned char *trow = table ? table + (size_t)o * Cg : NULL;
-            float *dks = dweight ? dweight + (size_t)o * Cg * ksz : NULL;
-            if (dks && dense_rows)
-                tile_rows(dks, inp + (size_t)(o / OCg) * Cg * pin, (size_t)C * pin, dout + o,
-                          (size_t)OC, B, N);
-            for (int n = 0; n < B; n++) {
-                const float *dy = dout + ((size_t)n * OC + o) * pout;
-                const float *xs = inp + ((size_t)n * C + (size_t)(o / OCg) * Cg) * pin;
-                if (dks && !dense_rows) {
-                    if (dense)
-                        axpy_blocks(dks, xs, dy[0], trow, Cg, (int)ksz, 0, flip);
-                    else
-                        dw_wide(dks, dy, xs, trow, Cg, &g, mode);
-                }
-            }
-            if (dbias) dbias[o] += bias_sum(dout, B, OC, o, pout);
-        }
+ConvLoops conv_loops(void)
+{
+    int v = atomic_load(&loops_now);
+    if (v < 0) {
+        const char *value;
+        v = loops_in_env(&value);
+        if (v < 0) v = CONV_LOOPS_FAST;
+        int unset = -1;
+        if (!atomic_compare_exchange_strong(&loops_now, &unset, v)) v = unset;
     }
+    return (ConvLoops)v;
+}
+
+const char *conv_loops_name(void)
+{
+    return conv_loops() == CONV_LOOPS_NAIVE ? "naive (reference)" : "fast (blocked, vectorized)";
+}
+
+int conv_loops_from_env(void)
+{
+    const char *value;
+    const int v = loops_in_env(&value);
+    conv_set_loops(v == CONV_LOOPS_NAIVE ? CONV_LOOPS_NAIVE : CONV_LOOPS_FAST);
+    if (v < 0)
+        return cn_fail("CONVNET_LOOPS=%s: use CONVNET_LOOPS=naive (the reference loops) or "
+                       "CONVNET_LOOPS=fast (the default)", value);
+    return 0;
+}
+
+ConvPaths conv2d_paths(const Conv2dGeom *g, const unsigned char *table)
+{
+    if (conv_loops() == CONV_LOOPS_NAIVE) return (ConvPaths){ CONV_PATH_NAIVE, CONV_PATH_NAIVE, CONV_PATH_NAIVE };
+    return conv_fast_paths(g, table);
+}
+
+const char *conv_path_name(ConvPath path)
+{
+    switch (path) {
+    case CONV_PATH_NAIVE: return "naive";
+    case CONV_PATH_TAPMAJOR: return "tap-major";
+    case CONV_PATH_WIDE: return "wide";
+    case CONV_PATH_WIDE5: return "wide5";
+    case CONV_PATH_DENSE: return "dense";
+    case CONV_PATH_BLOCKED: return "blocked";
+    }
+    return "unknown";
+}
+
+void conv2d_forward(float *out, const float *inp, const float *weight, const float *bias,
+                    const unsigned char *table, const Conv2dGeom *g)
+{
+    if (conv_loops() == CONV_LOOPS_NAIVE)
+        conv2d_forward_naive(out, inp, weight, bias, table, g);
+    else
+        conv_fast_forward(out, inp, weight, bias, table, g);
+}
+
+void conv2d_backward(float *dinp, float *dweight, float *dbias, const float *dout, const float *inp,
+                     const float *weight, const unsigned char *table, const Conv2dGeom *g)
+{
+    if (conv_loops() == CONV_LOOPS_NAIVE)
+        conv2d_backward_naive(dinp, dweight, dbias, dout, inp, weight, table, g);
+    else
+        conv_fast_backward(dinp, dweight, dbias, dout, inp, weight, table, g);
+}
+
+Conv2dGeom conv2d_geom(const Conv2d *c, int B)
+{
+    const Layer *l = &c->base;
+    const Conv2dConfig *f = &c->cfg;
+    return (Conv2dGeom){ .B = B, .C = l->in.c, .H = l->in.h, .W = l->in.w, .OC = f->out_channels,
+                         .OH = l->out.h, .OW = l->out.w, .KH = f->kh, .KW = f->kw,
+                         .sh = f->stride_h, .sw = f->stride_w, .pt = f->pad_top,
+                         .pl = f->pad_left, .groups = f->groups, .op = f->mode };
 }
 
 /* --- the layer --------------------------------------------------------------------- */
@@ -1484,20 +339,16 @@ static int conv2d_setup(Layer *l)
 static void conv2d_fwd_op(Layer *l, float *y, const float *x, int B)
 {
     Conv2d *c = (Conv2d *)l;
-    const Conv2dConfig *f = &c->cfg;
-    conv2d_forward(y, x, l->param[0].value, l->param[1].value, c->table, B, l->in.c, l->in.h,
-                   l->in.w, f->out_channels, l->out.h, l->out.w, f->kh, f->kw, f->stride_h,
-                   f->stride_w, f->pad_top, f->pad_left, f->groups, f->mode);
+    const Conv2dGeom g = conv2d_geom(c, B);
+    conv2d_forward(y, x, l->param[0].value, l->param[1].value, c->table, &g);
 }
 
 static void conv2d_bwd_op(Layer *l, float *dx, const float *dy, const float *x, const float *y, int B)
 {
     (void)y;
     Conv2d *c = (Conv2d *)l;
-    const Conv2dConfig *f = &c->cfg;
-    conv2d_backward(dx, l->param[0].grad, l->param[1].grad, dy, x, l->param[0].value, c->table, B,
-                    l->in.c, l->in.h, l->in.w, f->out_channels, l->out.h, l->out.w, f->kh, f->kw,
-                    f->stride_h, f->stride_w, f->pad_top, f->pad_left, f->groups, f->mode);
+    const Conv2dGeom g = conv2d_geom(c, B);
+    conv2d_backward(dx, l->param[0].grad, l->param[1].grad, dy, x, l->param[0].value, c->table, &g);
 }
 
 /* Weights by `kind` with each output map's own fan-in F_o (its connected

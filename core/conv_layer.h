@@ -32,11 +32,8 @@
 #ifndef CN_CONV_LAYER_H
 #define CN_CONV_LAYER_H
 
+#include "core/conv.h"
 #include "core/layer.h"
-
-/* Which operation the layer computes (core/conv.h's ConvMode is the border
- * mode VALID/SAME/FULL, a different thing). */
-typedef enum { CONV_MODE_CORRELATE, CONV_MODE_CONVOLVE } Conv2dMode;
 
 typedef struct {
     int out_channels;           /* OC >= 1, divisible by groups */
@@ -45,7 +42,7 @@ typedef struct {
     int pad_top, pad_bottom;    /* zero padding >= 0 on each side */
     int pad_left, pad_right;
     int groups;                 /* >= 1; C and OC divisible by it */
-    Conv2dMode mode;
+    Conv2dMode mode;            /* the operation (core/conv.h) */
 } Conv2dConfig;
 
 typedef struct {
@@ -57,35 +54,81 @@ typedef struct {
 } Conv2d;
 
 /* --- kernels ----------------------------------------------------------------
- * Sizes must be consistent (checked by the layer's setup; the kernels only
- * compute): C and OC divisible by groups, OH and OW as above. table is
+ * The sizes of one call. They must be consistent (checked by the layer's
+ * setup; the kernels only compute): C and OC divisible by groups, OH and OW
+ * as above (the bottom and right padding only decide OH and OW). table is
  * (OC, C/groups) or NULL. The raw arrays must not overlap. */
+typedef struct {
+    int B, C, H, W;             /* input (B, C, H, W) */
+    int OC, OH, OW;             /* output (B, OC, OH, OW) */
+    int KH, KW;                 /* kernel */
+    int sh, sw;                 /* stride */
+    int pt, pl;                 /* zero padding above and left of the input */
+    int groups;
+    Conv2dMode op;              /* correlate or convolve */
+} Conv2dGeom;
+
+/* The geometry of a set-up conv layer for a batch of B. */
+Conv2dGeom conv2d_geom(const Conv2d *c, int B);
 
 /* inp (B,C,H,W), weight (OC,C/G,KH,KW), bias (OC) or NULL, out (B,OC,OH,OW) */
 void conv2d_forward(float *out, const float *inp, const float *weight, const float *bias,
-                    const unsigned char *table, int B, int C, int H, int W, int OC, int OH, int OW,
-                    int KH, int KW, int sh, int sw, int pt, int pl, int groups, Conv2dMode mode);
+                    const unsigned char *table, const Conv2dGeom *g);
 
 /* dout (B,OC,OH,OW), inp (B,C,H,W), weight (OC,C/G,KH,KW) ->
  * dinp (B,C,H,W) +=, dweight (OC,C/G,KH,KW) +=, dbias (OC) +=;
  * any of the three outputs may be NULL (not computed). */
 void conv2d_backward(float *dinp, float *dweight, float *dbias, const float *dout, const float *inp,
-                     const float *weight, const unsigned char *table, int B, int C, int H, int W,
-                     int OC, int OH, int OW, int KH, int KW, int sh, int sw, int pt, int pl,
-                     int groups, Conv2dMode mode);
+                     const float *weight, const unsigned char *table, const Conv2dGeom *g);
 
-/* The reference loops (one plane, one tap at a time, rows clipped to the
- * input): the same results up to rounding. conv2d_forward/backward use them
- * for strides above 1 and large planes, and faster loop orders otherwise
- * (conv_layer.c); tests hold the fast ones to these. */
+/* The reference loops: the textbook loop nest, one output (or one output
+ * gradient) at a time, the same order core/conv.c teaches. conv2d_forward
+ * and conv2d_backward run them when the loops are CONV_LOOPS_NAIVE, and the
+ * fast loops (core/conv_fast.c) otherwise; tests hold the fast ones to these. */
 void conv2d_forward_naive(float *out, const float *inp, const float *weight, const float *bias,
-                          const unsigned char *table, int B, int C, int H, int W, int OC, int OH,
-                          int OW, int KH, int KW, int sh, int sw, int pt, int pl, int groups,
-                          Conv2dMode mode);
+                          const unsigned char *table, const Conv2dGeom *g);
 void conv2d_backward_naive(float *dinp, float *dweight, float *dbias, const float *dout,
-                           const float *inp, const float *weight, const unsigned char *table, int B,
-                           int C, int H, int W, int OC, int OH, int OW, int KH, int KW, int sh, int sw,
-                           int pt, int pl, int groups, Conv2dMode mode);
+                           const float *inp, const float *weight, const unsigned char *table,
+                           const Conv2dGeom *g);
+
+/* --- which loops run ------------------------------------------------------------
+ * Fast (the default) or the reference loops, for every conv2d_forward /
+ * conv2d_backward call of the program (and so every conv layer). Both give
+ * the same results up to rounding. */
+typedef enum { CONV_LOOPS_FAST, CONV_LOOPS_NAIVE } ConvLoops;
+
+void conv_set_loops(ConvLoops loops);
+/* The loops in use: set by conv_set_loops, else read once from the
+ * environment (CONVNET_LOOPS=naive or fast; unset or empty: fast). */
+ConvLoops conv_loops(void);
+/* "fast (blocked, vectorized)" or "naive (reference)". */
+const char *conv_loops_name(void);
+/* Read CONVNET_LOOPS now and use what it says. 0, or -1 with a message
+ * naming the bad value and the allowed ones (the loops then stay fast):
+ * programs call it at start to refuse a misspelt value. */
+int conv_loops_from_env(void);
+
+/* The loop family a call runs, for each part of it (forward, input
+ * gradient, weight and bias gradient): the reference loops, or a family of
+ * core/conv_fast.c (tap-major, flattened planes, flattened planes with
+ * 5-wide kernels several maps at a time, dense, blocked). */
+typedef enum {
+    CONV_PATH_NAIVE,
+    CONV_PATH_TAPMAJOR,
+    CONV_PATH_WIDE,
+    CONV_PATH_WIDE5,
+    CONV_PATH_DENSE,
+    CONV_PATH_BLOCKED
+} ConvPath;
+
+typedef struct {
+    ConvPath fwd, dx, dw;
+} ConvPaths;
+
+/* What conv2d_forward / conv2d_backward would run on g and table now. */
+ConvPaths conv2d_paths(const Conv2dGeom *g, const unsigned char *table);
+/* "naive", "tap-major", "wide", "wide5", "dense", "blocked". */
+const char *conv_path_name(ConvPath path);
 
 /* --- the layer ----------------------------------------------------------------- */
 

@@ -415,7 +415,7 @@ static void check_every_gradient(Notebook *nb, Net *net, const float *xb, const 
 {
     Layer *conv = net_layer(net, L_CONV), *pool = net_layer(net, L_POOL);
     const float *g_conv = net->grad[L_CONV];
-    const int OH = conv->out.h, NP = (int)shape_size(pool->out), NC = (int)shape_size(conv->out);
+    const int NP = (int)shape_size(pool->out), NC = (int)shape_size(conv->out);
     nb_section(nb, "Every gradient checked against central differences");
     nb_para(nb, "The formulas above can be checked without calculus: nudge one number by ±ε = %g, run the network "
                 "forward again, and see how the loss moves:", EPS);
@@ -452,8 +452,8 @@ static void check_every_gradient(Notebook *nb, Net *net, const float *xb, const 
     float *dx0 = xcalloc((size_t)S * S * CHECK_B, sizeof(float));
     const Conv2d *cv = conv2d_of(conv);
     CN_CHECK(cv);
-    conv2d_backward(dx0, NULL, NULL, g_conv, x0, conv->param[0].value, NULL, CHECK_B, 1, S, S, NF, OH, OH, KS, KS,
-                    1, 1, 0, 0, 1, cv->cfg.mode);
+    const Conv2dGeom geom = conv2d_geom(cv, CHECK_B);
+    conv2d_backward(dx0, NULL, NULL, g_conv, x0, conv->param[0].value, NULL, &geom);
 
     /* the top: dL/dlogits */
     float *lg = act[L_FC];

@@ -453,16 +453,15 @@ START_TEST(conv_shapes_match_reference)
             float *y[3], *dx[3], *dw[3], *db[3];
             for (int v = 0; v < 3; v++) /* 0: reference; 1: 1 thread; 2: 2 threads */
                 y[v] = floats(ny), dx[v] = floats(nx), dw[v] = floats(nw), db[v] = floats((size_t)k->OC);
-            conv2d_forward_naive(y[0], x, w, b, NULL, k->B, k->C, k->H, k->H, k->OC, OH, OH, k->K, k->K, 1, 1,
-                                 k->pad, k->pad, k->groups, mode);
-            conv2d_backward_naive(dx[0], dw[0], db[0], dy, x, w, NULL, k->B, k->C, k->H, k->H, k->OC, OH, OH, k->K,
-                                  k->K, 1, 1, k->pad, k->pad, k->groups, mode);
+            const Conv2dGeom g = { .B = k->B, .C = k->C, .H = k->H, .W = k->H, .OC = k->OC, .OH = OH, .OW = OH,
+                                   .KH = k->K, .KW = k->K, .sh = 1, .sw = 1, .pt = k->pad, .pl = k->pad,
+                                   .groups = k->groups, .op = mode };
+            conv2d_forward_naive(y[0], x, w, b, NULL, &g);
+            conv2d_backward_naive(dx[0], dw[0], db[0], dy, x, w, NULL, &g);
             for (int v = 1; v < 3; v++) {
                 omp_set_num_threads(v);
-                conv2d_forward(y[v], x, w, b, NULL, k->B, k->C, k->H, k->H, k->OC, OH, OH, k->K, k->K, 1, 1, k->pad,
-                               k->pad, k->groups, mode);
-                conv2d_backward(dx[v], dw[v], db[v], dy, x, w, NULL, k->B, k->C, k->H, k->H, k->OC, OH, OH, k->K,
-                                k->K, 1, 1, k->pad, k->pad, k->groups, mode);
+                conv2d_forward(y[v], x, w, b, NULL, &g);
+                conv2d_backward(dx[v], dw[v], db[v], dy, x, w, NULL, &g);
             }
             omp_set_num_threads(saved);
             char what[96];

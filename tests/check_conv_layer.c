@@ -17,6 +17,9 @@
 #include "core/error.h"
 #include "tests/gradcheck.h"
 #include "core/layer.h"
+#include "core/lenet.h"
+#include "core/loss.h"
+#include "core/optim.h"
 #include "core/rng.h"
 #include "core/tensor.h"
 #include "tests/support.h"
@@ -121,9 +124,8 @@ START_TEST(forward_fixture)
         l->param[1].value[0] = 0.5f;
         float y[4], yn[4];
         l->ops->forward(l, y, x, 1);
-        conv2d_forward_naive(yn, x, k, l->param[1].value, NULL, 1, 1, 3, 3, 1, 2, 2, 2, 2,
-                             cases[c].stride, cases[c].stride, cases[c].pad, cases[c].pad, 1,
-                             cases[c].mode);
+        const Conv2dGeom geom = conv2d_geom(conv2d_of(l), 1);
+        conv2d_forward_naive(yn, x, k, l->param[1].value, NULL, &geom);
         char what[64];
         snprintf(what, sizeof what, "case %zu (%s, stride %d)", c, mode_name(cases[c].mode), cases[c].stride);
         assert_close(y, cases[c].expect, 4, 0.0f, what);
@@ -273,27 +275,44 @@ typedef struct {
     int B, C, H, W, OC, KH, KW, sh, sw, pt, pb, pl, pr, groups, table; /* table: 0 none, 1 C3, 2 random */
 } Geo;
 
-static const Geo fast_cases[] = {
-    { 3, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1 },  /* LeNet C3 */
-    { 2, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 2, 2, 1, 0 },   /* LeNet C1, padded */
-    { 2, 4, 6, 9, 6, 3, 5, 1, 1, 1, 2, 0, 1, 2, 0 },     /* non-square, asymmetric padding, groups */
-    { 3, 16, 5, 5, 12, 5, 5, 1, 1, 0, 0, 0, 0, 1, 0 },   /* LeNet C5: dense */
-    { 3, 16, 5, 5, 12, 5, 5, 1, 1, 0, 0, 0, 0, 4, 0 },   /* dense, groups */
-    { 3, 6, 5, 5, 4, 5, 5, 1, 1, 0, 0, 0, 0, 1, 2 },     /* dense, random table */
-    { 2, 3, 5, 7, 4, 1, 1, 1, 1, 0, 0, 0, 0, 1, 0 },     /* 1x1 kernel */
-    { 2, 2, 3, 3, 3, 2, 3, 1, 1, 1, 0, 2, 1, 1, 2 },     /* tiny input, random table */
-    { 1, 1, 56, 56, 2, 5, 5, 1, 1, 2, 2, 2, 2, 1, 0 },   /* largest plane of the fast path */
-    { 2, 3, 20, 70, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0 },   /* too large: reference loops */
-    { 2, 24, 13, 13, 48, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0 }, /* AlexNet-mini conv2: blocked loops */
-    { 2, 32, 6, 6, 28, 3, 3, 1, 1, 1, 1, 1, 1, 2, 0 },   /* blocked, groups, 14 maps a group (not 4k, 8k) */
-    { 2, 12, 9, 9, 13, 5, 5, 1, 1, 0, 0, 0, 0, 1, 0 },   /* blocked, 5x5, no padding, 13 maps */
-    { 3, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 0 },  /* modern C3: blocked, input gradient in 3s */
-    { 2, 9, 7, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0 },     /* blocks of 3 (9 inputs), short last block of 4 (7) */
-    { 2, 1, 28, 28, 5, 5, 5, 1, 1, 2, 2, 2, 2, 1, 0 },   /* padded 5-wide, weight gradient by maps, short block */
-    { 2, 2, 12, 12, 8, 5, 5, 1, 1, 2, 2, 2, 2, 2, 0 },   /* the same in 2 groups of 4 maps */
-    { 2, 6, 9, 8, 7, 4, 3, 1, 1, 1, 0, 1, 1, 1, 0 },     /* blocked, 3-wide in passes of 3 rows, then 1 row */
-    { 2, 7, 8, 10, 9, 2, 7, 1, 1, 0, 1, 2, 1, 1, 0 },    /* blocked, 7-wide: weight gradient 3 taps a pass */
+/* Each case names the loop family (fast path) it is meant to cover in forward,
+ * input gradient and weight gradient; the test checks that it still does. */
+typedef struct {
+    Geo g;
+    ConvPaths path;
+} FastCase;
+
+#define PATHS(f, d, w) { CONV_PATH_##f, CONV_PATH_##d, CONV_PATH_##w }
+static const FastCase fast_cases[] = {
+    { { 3, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1 }, PATHS(WIDE, WIDE, WIDE) }, /* LeNet C3 */
+    { { 2, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 2, 2, 1, 0 }, PATHS(WIDE, WIDE, WIDE5) }, /* LeNet C1, padded */
+    { { 2, 4, 6, 9, 6, 3, 5, 1, 1, 1, 2, 0, 1, 2, 0 }, PATHS(WIDE, WIDE, WIDE5) }, /* non-square, asymmetric padding, groups */
+    { { 3, 16, 5, 5, 12, 5, 5, 1, 1, 0, 0, 0, 0, 1, 0 }, PATHS(DENSE, DENSE, DENSE) }, /* LeNet C5: dense */
+    { { 3, 16, 5, 5, 12, 5, 5, 1, 1, 0, 0, 0, 0, 4, 0 }, PATHS(DENSE, DENSE, DENSE) }, /* dense, groups */
+    { { 3, 6, 5, 5, 4, 5, 5, 1, 1, 0, 0, 0, 0, 1, 2 }, PATHS(DENSE, DENSE, DENSE) }, /* dense, random table */
+    { { 2, 3, 5, 7, 4, 1, 1, 1, 1, 0, 0, 0, 0, 1, 0 }, PATHS(WIDE, WIDE, WIDE) }, /* 1x1 kernel */
+    { { 2, 2, 3, 3, 3, 2, 3, 1, 1, 1, 0, 2, 1, 1, 2 }, PATHS(WIDE, WIDE, WIDE) }, /* tiny input, random table */
+    { { 1, 1, 56, 56, 2, 5, 5, 1, 1, 2, 2, 2, 2, 1, 0 }, PATHS(WIDE, WIDE, WIDE5) }, /* largest plane of the fast path */
+    { { 2, 3, 20, 200, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0 }, PATHS(TAPMAJOR, TAPMAJOR, TAPMAJOR) }, /* too large for the flattened planes: tap-major */
+    { { 2, 24, 13, 13, 48, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0 }, PATHS(BLOCKED, BLOCKED, BLOCKED) }, /* AlexNet-mini conv2: blocked loops */
+    { { 2, 32, 6, 6, 28, 3, 3, 1, 1, 1, 1, 1, 1, 2, 0 }, PATHS(BLOCKED, BLOCKED, BLOCKED) }, /* blocked, groups, 14 maps a group (not 4k, 8k) */
+    { { 2, 12, 9, 9, 13, 5, 5, 1, 1, 0, 0, 0, 0, 1, 0 }, PATHS(BLOCKED, BLOCKED, BLOCKED) }, /* blocked, 5x5, no padding, 13 maps */
+    { { 3, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 0 }, PATHS(BLOCKED, BLOCKED, BLOCKED) }, /* modern C3: blocked, input gradient in 3s */
+    { { 2, 9, 7, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0 }, PATHS(BLOCKED, BLOCKED, BLOCKED) }, /* blocks of 3 (9 inputs), short last block of 4 (7) */
+    { { 2, 1, 28, 28, 5, 5, 5, 1, 1, 2, 2, 2, 2, 1, 0 }, PATHS(WIDE, WIDE, WIDE5) }, /* padded 5-wide, weight gradient by maps, short block */
+    { { 2, 2, 12, 12, 8, 5, 5, 1, 1, 2, 2, 2, 2, 2, 0 }, PATHS(WIDE, WIDE, WIDE5) }, /* the same in 2 groups of 4 maps */
+    { { 2, 6, 9, 8, 7, 4, 3, 1, 1, 1, 0, 1, 1, 1, 0 }, PATHS(BLOCKED, BLOCKED, BLOCKED) }, /* blocked, 3-wide in passes of 3 rows, then 1 row */
+    { { 2, 7, 8, 10, 9, 2, 7, 1, 1, 0, 1, 2, 1, 1, 0 }, PATHS(BLOCKED, BLOCKED, BLOCKED) }, /* blocked, 7-wide: weight gradient 3 taps a pass */
+    { { 2, 4, 11, 11, 6, 3, 3, 2, 2, 1, 1, 1, 1, 2, 0 }, PATHS(TAPMAJOR, TAPMAJOR, TAPMAJOR) }, /* stride 2 */
 };
+
+/* The kernels' geometry of case g with output OH x OW. */
+static Conv2dGeom geom_of(const Geo *g, int OH, int OW, Conv2dMode mode)
+{
+    return (Conv2dGeom){ .B = g->B, .C = g->C, .H = g->H, .W = g->W, .OC = g->OC, .OH = OH, .OW = OW,
+                         .KH = g->KH, .KW = g->KW, .sh = g->sh, .sw = g->sw, .pt = g->pt, .pl = g->pl,
+                         .groups = g->groups, .op = mode };
+}
 
 static unsigned char *table_for(const Geo *g, Rng *r)
 {
@@ -318,7 +337,7 @@ START_TEST(fast_matches_reference)
     Rng r;
     rng_seed(&r, 31, 1);
     for (size_t c = 0; c < sizeof fast_cases / sizeof fast_cases[0]; c++) {
-        const Geo *g = &fast_cases[c];
+        const Geo *g = &fast_cases[c].g;
         const int OH = conv_out_size(g->H, g->KH, g->sh, g->pt, g->pb);
         const int OW = conv_out_size(g->W, g->KW, g->sw, g->pl, g->pr);
         ck_assert(OH > 0 && OW > 0);
@@ -334,18 +353,20 @@ START_TEST(fast_matches_reference)
         fill(dy, ny, &r, -1, 1);
         for (int m = 0; m < 2; m++) {
             const Conv2dMode mode = m ? CONV_MODE_CONVOLVE : CONV_MODE_CORRELATE;
-            conv2d_forward(y1, x, w, b, t, g->B, g->C, g->H, g->W, g->OC, OH, OW, g->KH, g->KW, g->sh,
-                           g->sw, g->pt, g->pl, g->groups, mode);
-            conv2d_forward_naive(y2, x, w, b, t, g->B, g->C, g->H, g->W, g->OC, OH, OW, g->KH, g->KW,
-                                 g->sh, g->sw, g->pt, g->pl, g->groups, mode);
+            const Conv2dGeom geom = geom_of(g, OH, OW, mode);
+            const ConvPaths path = conv2d_paths(&geom, t), want = fast_cases[c].path;
+            ck_assert_msg(path.fwd == want.fwd && path.dx == want.dx && path.dw == want.dw,
+                          "case %zu takes the %s / %s / %s loops, not %s / %s / %s", c,
+                          conv_path_name(path.fwd), conv_path_name(path.dx), conv_path_name(path.dw),
+                          conv_path_name(want.fwd), conv_path_name(want.dx), conv_path_name(want.dw));
+            conv2d_forward(y1, x, w, b, t, &geom);
+            conv2d_forward_naive(y2, x, w, b, t, &geom);
             /* Start from nonzero gradients: both must ADD to them. */
             for (size_t i = 0; i < nx; i++) dx1[i] = dx2[i] = 0.25f;
             for (size_t i = 0; i < nw; i++) dw1[i] = dw2[i] = 0.5f;
             for (int i = 0; i < g->OC; i++) db1[i] = db2[i] = -1.0f;
-            conv2d_backward(dx1, dw1, db1, dy, x, w, t, g->B, g->C, g->H, g->W, g->OC, OH, OW, g->KH,
-                            g->KW, g->sh, g->sw, g->pt, g->pl, g->groups, mode);
-            conv2d_backward_naive(dx2, dw2, db2, dy, x, w, t, g->B, g->C, g->H, g->W, g->OC, OH, OW,
-                                  g->KH, g->KW, g->sh, g->sw, g->pt, g->pl, g->groups, mode);
+            conv2d_backward(dx1, dw1, db1, dy, x, w, t, &geom);
+            conv2d_backward_naive(dx2, dw2, db2, dy, x, w, t, &geom);
             char what[80];
             const float tol = 2e-6f;
             snprintf(what, sizeof what, "case %zu %s: y", c, mode_name(mode));
@@ -366,6 +387,21 @@ START_TEST(fast_matches_reference)
                                 ck_assert_msg(dw1[((size_t)o * Cg + j) * T + k] == 0.5f,
                                               "case %zu: gradient of removed pair (%d, %d) changed", c, o, j);
             }
+            /* Switched to the reference loops, conv2d_forward/backward are them, bit for bit. */
+            conv_set_loops(CONV_LOOPS_NAIVE);
+            const ConvPaths naive = conv2d_paths(&geom, t);
+            ck_assert(naive.fwd == CONV_PATH_NAIVE && naive.dx == CONV_PATH_NAIVE && naive.dw == CONV_PATH_NAIVE);
+            for (size_t i = 0; i < nx; i++) dx1[i] = 0.25f;
+            for (size_t i = 0; i < nw; i++) dw1[i] = 0.5f;
+            for (int i = 0; i < g->OC; i++) db1[i] = -1.0f;
+            conv2d_forward(y1, x, w, b, t, &geom);
+            conv2d_backward(dx1, dw1, db1, dy, x, w, t, &geom);
+            conv_set_loops(CONV_LOOPS_FAST);
+            snprintf(what, sizeof what, "case %zu %s on the naive loops", c, mode_name(mode));
+            assert_same_bits(y1, y2, ny, what);
+            assert_same_bits(dx1, dx2, nx, what);
+            assert_same_bits(dw1, dw2, nw, what);
+            assert_same_bits(db1, db2, g->OC, what);
         }
         free(t), free(x), free(w), free(b), free(dy), free(y1), free(y2), free(dx1), free(dx2);
         free(dw1), free(dw2), free(db1), free(db2);
@@ -596,7 +632,7 @@ START_TEST(threads_bit_identical)
         { 8, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1 },  /* C3, flattened loops */
         { 8, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 2, 2, 1, 0 },   /* C1, padded */
         { 16, 16, 5, 5, 120, 5, 5, 1, 1, 0, 0, 0, 0, 1, 0 }, /* C5, dense */
-        { 4, 4, 16, 16, 8, 3, 3, 2, 2, 1, 1, 1, 1, 2, 0 },   /* reference loops */
+        { 4, 4, 16, 16, 8, 3, 3, 2, 2, 1, 1, 1, 1, 2, 0 },   /* tap-major loops */
     };
     Rng r;
     rng_seed(&r, 180, 1);
@@ -619,26 +655,27 @@ START_TEST(threads_bit_identical)
         fill(w, nw, &r, -1, 1);
         fill(b, g->OC, &r, -1, 1);
         fill(dy, ny, &r, -1, 1);
-        for (int m = 0; m < 2; m++) {
-            const Conv2dMode mode = m ? CONV_MODE_CONVOLVE : CONV_MODE_CORRELATE;
+        for (int m = 0; m < 4; m++) { /* both modes, on the fast and on the reference loops */
+            const Conv2dMode mode = m & 1 ? CONV_MODE_CONVOLVE : CONV_MODE_CORRELATE;
+            conv_set_loops(m >> 1 ? CONV_LOOPS_NAIVE : CONV_LOOPS_FAST);
             for (int k = 0; k < 2; k++) {
                 omp_set_num_threads(k + 1);
                 memset(dx[k], 0, nx * sizeof(float));
                 memset(dw[k], 0, nw * sizeof(float));
                 memset(db[k], 0, g->OC * sizeof(float));
-                conv2d_forward(y[k], x, w, b, t, g->B, g->C, g->H, g->W, g->OC, OH, OW, g->KH, g->KW,
-                               g->sh, g->sw, g->pt, g->pl, g->groups, mode);
-                conv2d_backward(dx[k], dw[k], db[k], dy, x, w, t, g->B, g->C, g->H, g->W, g->OC, OH, OW,
-                                g->KH, g->KW, g->sh, g->sw, g->pt, g->pl, g->groups, mode);
+                const Conv2dGeom geom = geom_of(g, OH, OW, mode);
+                conv2d_forward(y[k], x, w, b, t, &geom);
+                conv2d_backward(dx[k], dw[k], db[k], dy, x, w, t, &geom);
             }
+            conv_set_loops(CONV_LOOPS_FAST);
             char what[64];
-            snprintf(what, sizeof what, "case %zu %s: y", c, mode_name(mode));
+            snprintf(what, sizeof what, "case %zu %s %s: y", c, mode_name(mode), m >> 1 ? "naive" : "fast");
             assert_same_bits(y[0], y[1], ny, what);
-            snprintf(what, sizeof what, "case %zu %s: dx", c, mode_name(mode));
+            snprintf(what, sizeof what, "case %zu %s %s: dx", c, mode_name(mode), m >> 1 ? "naive" : "fast");
             assert_same_bits(dx[0], dx[1], nx, what);
-            snprintf(what, sizeof what, "case %zu %s: dweight", c, mode_name(mode));
+            snprintf(what, sizeof what, "case %zu %s %s: dweight", c, mode_name(mode), m >> 1 ? "naive" : "fast");
             assert_same_bits(dw[0], dw[1], nw, what);
-            snprintf(what, sizeof what, "case %zu %s: dbias", c, mode_name(mode));
+            snprintf(what, sizeof what, "case %zu %s %s: dbias", c, mode_name(mode), m >> 1 ? "naive" : "fast");
             assert_same_bits(db[0], db[1], g->OC, what);
         }
         free(t), free(x), free(w), free(b), free(dy);
@@ -730,6 +767,96 @@ START_TEST(bad_arguments)
 }
 END_TEST
 
+/* --- the loops switch ------------------------------------------------------------------------------- */
+
+/* The loops' names, and CONVNET_LOOPS: a bad value is refused with a message
+ * naming it and the allowed ones. (fast_matches_reference runs each case on
+ * the naive loops too.) */
+START_TEST(loops_switch)
+{
+    const Geo *g = &fast_cases[10].g; /* blocked on the fast loops */
+    const Conv2dGeom geom = geom_of(g, g->H, g->W, CONV_MODE_CORRELATE);
+    ck_assert_int_eq(conv2d_paths(&geom, NULL).fwd, CONV_PATH_BLOCKED);
+    ck_assert_str_eq(conv_loops_name(), "fast (blocked, vectorized)");
+    conv_set_loops(CONV_LOOPS_NAIVE);
+    ck_assert_int_eq(conv_loops(), CONV_LOOPS_NAIVE);
+    ck_assert_str_eq(conv_loops_name(), "naive (reference)");
+    ck_assert_int_eq(conv2d_paths(&geom, NULL).fwd, CONV_PATH_NAIVE);
+    conv_set_loops(CONV_LOOPS_FAST);
+
+    ck_assert_int_eq(setenv("CONVNET_LOOPS", "naive", 1), 0);
+    ck_assert_int_eq(conv_loops_from_env(), 0);
+    ck_assert_int_eq(conv_loops(), CONV_LOOPS_NAIVE);
+    ck_assert_int_eq(setenv("CONVNET_LOOPS", "fast", 1), 0);
+    ck_assert_int_eq(conv_loops_from_env(), 0);
+    ck_assert_int_eq(conv_loops(), CONV_LOOPS_FAST);
+    ck_assert_int_eq(setenv("CONVNET_LOOPS", "navie", 1), 0);
+    ck_assert_int_eq(conv_loops_from_env(), -1);
+    ck_assert_ptr_nonnull(strstr(cn_last_error(), "navie"));
+    ck_assert_ptr_nonnull(strstr(cn_last_error(), "naive"));
+    ck_assert_int_eq(conv_loops(), CONV_LOOPS_FAST);
+    unsetenv("CONVNET_LOOPS");
+}
+END_TEST
+
+/* Training on either loops: both LeNet-5s (every fast family but tap-major:
+ * flattened planes, 5-wide by maps, blocked, dense, the C3 table) take the
+ * same SGD steps on the fast and the reference loops, up to rounding. */
+static void train_steps(Net *net, int loops, float *loss, int steps)
+{
+    const Shape in = net_layer(net, 0)->in, out = net_out_shape(net);
+    const int B = 8, K = (int)shape_size(out);
+    const size_t nx = shape_size(in) * (size_t)B;
+    float *x = alloc_floats(nx), *probs = alloc_floats((size_t)B * K), *dl = alloc_floats((size_t)B * K);
+    unsigned char labels[8];
+    Rng r;
+    rng_seed(&r, 7, 1);
+    lenet5_init(net, 3);
+    Sgd *sgd = sgd_create(net, 0.0f, 0.0f);
+    ck_assert_ptr_nonnull(sgd);
+    conv_set_loops(loops);
+    for (int s = 0; s < steps; s++) {
+        fill(x, nx, &r, -1, 1);
+        for (int i = 0; i < B; i++) labels[i] = (unsigned char)(rng_u32(&r) % (unsigned)K);
+        net_zero_grad(net);
+        loss[s] = softmax_ce_forward(probs, net_forward(net, x, B), labels, B, K);
+        ck_assert_msg(isfinite(loss[s]) && loss[s] < 20.0f, "loss of step %d is %g: training diverged", s, (double)loss[s]);
+        softmax_ce_backward(dl, probs, labels, B, K);
+        ck_assert_int_eq(net_backward(net, dl, B), 0);
+        sgd_step(sgd, 0.002f);
+    }
+    conv_set_loops(CONV_LOOPS_FAST);
+    sgd_free(sgd);
+    free(x), free(probs), free(dl);
+}
+
+START_TEST(training_on_both_loops)
+{
+    enum { STEPS = 5 };
+    for (int classic = 0; classic < 2; classic++) {
+        Net *net[2];
+        float loss[2][STEPS];
+        for (int v = 0; v < 2; v++) {
+            net[v] = classic ? lenet5_classic() : lenet5_modern();
+            ck_assert_ptr_nonnull(net[v]);
+            train_steps(net[v], v ? CONV_LOOPS_NAIVE : CONV_LOOPS_FAST, loss[v], STEPS);
+        }
+        char what[80];
+        for (int s = 0; s < STEPS; s++) {
+            snprintf(what, sizeof what, "%s: loss of step %d", classic ? "classic" : "modern", s);
+            assert_close(&loss[0][s], &loss[1][s], 1, 1e-5f * fmaxf(1.0f, fabsf(loss[1][s])), what);
+        }
+        for (int k = 0; k < net_nparams(net[0]); k++) {
+            const Param *a = net_param(net[0], k, NULL), *b = net_param(net[1], k, NULL);
+            snprintf(what, sizeof what, "%s: %s after %d steps", classic ? "classic" : "modern", a->name, STEPS);
+            assert_close(a->value, b->value, a->n, 1e-5f * fmaxf(1.0f, max_abs(b->value, b->n)), what);
+        }
+        net_free(net[0]);
+        net_free(net[1]);
+    }
+}
+END_TEST
+
 Suite *conv_layer_suite(void)
 {
     Suite *s = suite_create("conv_layer");
@@ -760,6 +887,12 @@ Suite *conv_layer_suite(void)
     tc = tcase_create("threads");
     tcase_add_test(tc, threads_bit_identical);
     tcase_set_timeout(tc, 60);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("loops");
+    tcase_add_test(tc, loops_switch);
+    tcase_add_test(tc, training_on_both_loops);
+    tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("limits");

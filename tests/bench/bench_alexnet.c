@@ -104,10 +104,8 @@ static void run_op(const Op *o)
     Conv2d *cv = conv2d_of(L);
     if (!o->backward) {
         if (cv && o->naive) {
-            const Conv2dConfig *f = &cv->cfg;
-            conv2d_forward_naive(net->act[o->i], in, L->param[0].value, L->param[1].value, cv->table, o->B, L->in.c,
-                                 L->in.h, L->in.w, f->out_channels, L->out.h, L->out.w, f->kh, f->kw, f->stride_h,
-                                 f->stride_w, f->pad_top, f->pad_left, f->groups, f->mode);
+            const Conv2dGeom g = conv2d_geom(cv, o->B);
+            conv2d_forward_naive(net->act[o->i], in, L->param[0].value, L->param[1].value, cv->table, &g);
         } else {
             L->ops->forward(L, net->act[o->i], in, o->B);
         }
@@ -116,10 +114,8 @@ static void run_op(const Op *o)
     float *dx = o->i ? net->grad[o->i - 1] : NULL;
     const float *dy = o->i == net->n - 1 ? o->dl : net->grad[o->i];
     if (cv && o->naive) {
-        const Conv2dConfig *f = &cv->cfg;
-        conv2d_backward_naive(dx, L->param[0].grad, L->param[1].grad, dy, in, L->param[0].value, cv->table, o->B,
-                              L->in.c, L->in.h, L->in.w, f->out_channels, L->out.h, L->out.w, f->kh, f->kw,
-                              f->stride_h, f->stride_w, f->pad_top, f->pad_left, f->groups, f->mode);
+        const Conv2dGeom g = conv2d_geom(cv, o->B);
+        conv2d_backward_naive(dx, L->param[0].grad, L->param[1].grad, dy, in, L->param[0].value, cv->table, &g);
     } else {
         L->ops->backward(L, dx, dy, in, net->act[o->i], o->B);
     }

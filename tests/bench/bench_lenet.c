@@ -87,19 +87,12 @@ static void conv_call(const Conv2d *cv, float *y, const float *x, float *dx, con
                       int B, int naive, int backward)
 {
     const Layer *l = &cv->base;
-    const Conv2dConfig *f = &cv->cfg;
     const float *w = l->param[0].value, *b = l->param[1].value;
-    if (!backward) {
-        (naive ? conv2d_forward_naive : conv2d_forward)(y, x, w, b, cv->table, B, l->in.c, l->in.h, l->in.w,
-                                                         f->out_channels, l->out.h, l->out.w, f->kh, f->kw,
-                                                         f->stride_h, f->stride_w, f->pad_top, f->pad_left,
-                                                         f->groups, f->mode);
-    } else {
-        (naive ? conv2d_backward_naive : conv2d_backward)(dx, dw, db, dy, x, w, cv->table, B, l->in.c, l->in.h,
-                                                           l->in.w, f->out_channels, l->out.h, l->out.w, f->kh,
-                                                           f->kw, f->stride_h, f->stride_w, f->pad_top, f->pad_left,
-                                                           f->groups, f->mode);
-    }
+    const Conv2dGeom g = conv2d_geom(cv, B);
+    if (!backward)
+        (naive ? conv2d_forward_naive : conv2d_forward)(y, x, w, b, cv->table, &g);
+    else
+        (naive ? conv2d_backward_naive : conv2d_backward)(dx, dw, db, dy, x, w, cv->table, &g);
 }
 
 /* Seconds per call of one conv op, the median of `repeat` timings of
