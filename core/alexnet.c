@@ -78,19 +78,19 @@ Net *alexnet_mini(const AlexNetOptions *o)
         snprintf(label, sizeof label, "%s%d", an, (i));        \
         net_add(net, label, activation_create(o->act));        \
     } while (0)
-    net_add(net, "conv1", conv2d_create(o->conv[0], 5, 5, 1, 2, 1, CONV_MODE_CORRELATE));
+    net_add(net, "conv1", conv2d_create(o->conv[0], 5, 5, 1, 2, 1, CONV_OP_CORRELATE));
     ACT(1);
     if (o->lrn) net_add(net, "lrn1", lrn_create_default());
     net_add(net, "pool1", maxpool2d_create(o->pool_k, o->pool_s, 0));
-    net_add(net, "conv2", conv2d_create(o->conv[1], 3, 3, 1, 1, G, CONV_MODE_CORRELATE));
+    net_add(net, "conv2", conv2d_create(o->conv[1], 3, 3, 1, 1, G, CONV_OP_CORRELATE));
     ACT(2);
     if (o->lrn) net_add(net, "lrn2", lrn_create_default());
     net_add(net, "pool2", maxpool2d_create(o->pool_k, o->pool_s, 0));
-    net_add(net, "conv3", conv2d_create(o->conv[2], 3, 3, 1, 1, G, CONV_MODE_CORRELATE));
+    net_add(net, "conv3", conv2d_create(o->conv[2], 3, 3, 1, 1, G, CONV_OP_CORRELATE));
     ACT(3);
-    net_add(net, "conv4", conv2d_create(o->conv[3], 3, 3, 1, 1, G, CONV_MODE_CORRELATE));
+    net_add(net, "conv4", conv2d_create(o->conv[3], 3, 3, 1, 1, G, CONV_OP_CORRELATE));
     ACT(4);
-    net_add(net, "conv5", conv2d_create(o->conv[4], 3, 3, 1, 1, G, CONV_MODE_CORRELATE));
+    net_add(net, "conv5", conv2d_create(o->conv[4], 3, 3, 1, 1, G, CONV_OP_CORRELATE));
     ACT(5);
     net_add(net, "pool5", maxpool2d_create(o->pool_k, o->pool_s, 0));
     net_add(net, "fc6", dense_create(o->fc[0]));

@@ -43,33 +43,33 @@ int conv_out_size(int in, int k, int stride, int pad_before, int pad_after)
     return (int)((padded - k) / stride) + 1;
 }
 
-const char *conv_mode_name(ConvMode mode)
+const char *conv_border_name(ConvBorder mode)
 {
     switch (mode) {
-    case CONV_VALID: return "valid";
-    case CONV_SAME: return "same";
-    case CONV_FULL: return "full";
+    case CONV_BORDER_VALID: return "valid";
+    case CONV_BORDER_SAME: return "same";
+    case CONV_BORDER_FULL: return "full";
     }
     return "unknown";
 }
 
-int conv_mode_pads(ConvMode mode, int k, int *pad_before, int *pad_after)
+int conv_border_pads(ConvBorder mode, int k, int *pad_before, int *pad_after)
 {
-    if (k < 1) return cn_fail("conv_mode_pads: kernel size %d must be >= 1", k);
+    if (k < 1) return cn_fail("conv_border_pads: kernel size %d must be >= 1", k);
     switch (mode) {
-    case CONV_VALID: *pad_before = 0; *pad_after = 0; return 0;
-    case CONV_SAME: *pad_before = (k - 1) / 2; *pad_after = k / 2; return 0;
-    case CONV_FULL: *pad_before = k - 1; *pad_after = k - 1; return 0;
+    case CONV_BORDER_VALID: *pad_before = 0; *pad_after = 0; return 0;
+    case CONV_BORDER_SAME: *pad_before = (k - 1) / 2; *pad_after = k / 2; return 0;
+    case CONV_BORDER_FULL: *pad_before = k - 1; *pad_after = k - 1; return 0;
     }
-    return cn_fail("conv_mode_pads: unknown border mode %d (use CONV_VALID, CONV_SAME or "
-                   "CONV_FULL)", (int)mode);
+    return cn_fail("conv_border_pads: unknown border mode %d (use CONV_BORDER_VALID, CONV_BORDER_SAME or "
+                   "CONV_BORDER_FULL)", (int)mode);
 }
 
-int conv2d_mode_size(int *out_h, int *out_w, int H, int W, int KH, int KW, ConvMode mode,
-                     int stride)
+int conv2d_border_size(int *out_h, int *out_w, int H, int W, int KH, int KW, ConvBorder mode,
+                       int stride)
 {
     int pt = 0, pb = 0, pl = 0, pr = 0;
-    if (conv_mode_pads(mode, KH, &pt, &pb) || conv_mode_pads(mode, KW, &pl, &pr)) return -1;
+    if (conv_border_pads(mode, KH, &pt, &pb) || conv_border_pads(mode, KW, &pl, &pr)) return -1;
     int oh = conv_out_size(H, KH, stride, pt, pb);
     if (oh < 0) return -1;
     int ow = conv_out_size(W, KW, stride, pl, pr);
@@ -92,12 +92,12 @@ void conv_clip(int start, int k, int n, int *lo, int *hi)
  * innermost loop walks one contiguous row of the input and one of the kernel
  * (forwards for correlation, backwards for convolution). */
 float conv2d_window(float acc, const float *x, int H, int W, const float *k, int KH, int KW, int r0,
-                    int c0, Conv2dMode op)
+                    int c0, ConvOp op)
 {
     int mlo, mhi, nlo, nhi;
     conv_clip(r0, KH, H, &mlo, &mhi);
     conv_clip(c0, KW, W, &nlo, &nhi);
-    if (op == CONV_MODE_CONVOLVE) {
+    if (op == CONV_OP_CONVOLVE) {
         for (int m = mlo; m < mhi; m++)
             for (int n = nlo; n < nhi; n++)
                 acc += x[(size_t)(r0 + m) * W + (c0 + n)] * k[(size_t)(KH - 1 - m) * KW + (KW - 1 - n)];
@@ -195,7 +195,7 @@ int convolve1d(float *out, const float *x, int n, const float *k, int kn, int st
  * loop order is the textbook one: one output pixel at a time, then the input
  * channels, then the kernel rows and columns (inside conv2d_window). */
 static int run2d(const char *fn, float *out, const float *x, int C, int H, int W, const float *k,
-                 int OC, int KH, int KW, int sh, int sw, int pt, int pb, int pl, int pr, Conv2dMode op)
+                 int OC, int KH, int KW, int sh, int sw, int pt, int pb, int pl, int pr, ConvOp op)
 {
     int OH, OW;
     if (check_ptrs(fn, out, x, k) ||
@@ -220,7 +220,7 @@ int correlate2d(float *out, const float *x, int H, int W, const float *k, int KH
 {
     /* y[i][j] = sum_m sum_n x[i*sh - pt + m][j*sw - pl + n] * k[m][n] */
     return run2d("correlate2d", out, x, 1, H, W, k, 1, KH, KW, stride_h, stride_w, pad_top,
-                 pad_bottom, pad_left, pad_right, CONV_MODE_CORRELATE);
+                 pad_bottom, pad_left, pad_right, CONV_OP_CORRELATE);
 }
 
 int convolve2d(float *out, const float *x, int H, int W, const float *k, int KH, int KW,
@@ -229,22 +229,22 @@ int convolve2d(float *out, const float *x, int H, int W, const float *k, int KH,
 {
     /* y[i][j] = sum_m sum_n x[i*sh - pt + m][j*sw - pl + n] * k[KH-1-m][KW-1-n] */
     return run2d("convolve2d", out, x, 1, H, W, k, 1, KH, KW, stride_h, stride_w, pad_top,
-                 pad_bottom, pad_left, pad_right, CONV_MODE_CONVOLVE);
+                 pad_bottom, pad_left, pad_right, CONV_OP_CONVOLVE);
 }
 
-int correlate2d_mode(float *out, const float *x, int H, int W, const float *k, int KH, int KW,
-                     ConvMode mode, int stride)
+int correlate2d_border(float *out, const float *x, int H, int W, const float *k, int KH, int KW,
+                       ConvBorder mode, int stride)
 {
     int pt = 0, pb = 0, pl = 0, pr = 0;
-    if (conv_mode_pads(mode, KH, &pt, &pb) || conv_mode_pads(mode, KW, &pl, &pr)) return -1;
+    if (conv_border_pads(mode, KH, &pt, &pb) || conv_border_pads(mode, KW, &pl, &pr)) return -1;
     return correlate2d(out, x, H, W, k, KH, KW, stride, stride, pt, pb, pl, pr);
 }
 
-int convolve2d_mode(float *out, const float *x, int H, int W, const float *k, int KH, int KW,
-                    ConvMode mode, int stride)
+int convolve2d_border(float *out, const float *x, int H, int W, const float *k, int KH, int KW,
+                      ConvBorder mode, int stride)
 {
     int pt = 0, pb = 0, pl = 0, pr = 0;
-    if (conv_mode_pads(mode, KH, &pt, &pb) || conv_mode_pads(mode, KW, &pl, &pr)) return -1;
+    if (conv_border_pads(mode, KH, &pt, &pb) || conv_border_pads(mode, KW, &pl, &pr)) return -1;
     return convolve2d(out, x, H, W, k, KH, KW, stride, stride, pt, pb, pl, pr);
 }
 
@@ -257,7 +257,7 @@ int correlate2d_multi(float *out, const float *x, int C, int H, int W, const flo
 {
     /* y[o][i][j] = sum_c sum_m sum_n x[c][i*sh - pt + m][j*sw - pl + n] * k[o][c][m][n] */
     return run2d("correlate2d_multi", out, x, C, H, W, k, OC, KH, KW, stride_h, stride_w, pad_top,
-                 pad_bottom, pad_left, pad_right, CONV_MODE_CORRELATE);
+                 pad_bottom, pad_left, pad_right, CONV_OP_CORRELATE);
 }
 
 int convolve2d_multi(float *out, const float *x, int C, int H, int W, const float *k, int OC,
@@ -266,5 +266,5 @@ int convolve2d_multi(float *out, const float *x, int C, int H, int W, const floa
 {
     /* y[o][i][j] = sum_c sum_m sum_n x[c][i*sh - pt + m][j*sw - pl + n] * k[o][c][KH-1-m][KW-1-n] */
     return run2d("convolve2d_multi", out, x, C, H, W, k, OC, KH, KW, stride_h, stride_w, pad_top,
-                 pad_bottom, pad_left, pad_right, CONV_MODE_CONVOLVE);
+                 pad_bottom, pad_left, pad_right, CONV_OP_CONVOLVE);
 }

@@ -42,11 +42,11 @@
 int conv_out_size(int in, int k, int stride, int pad_before, int pad_after);
 
 /* Border modes, named as in scipy.signal.correlate2d / convolve2d:
- *   CONV_VALID  no padding: only windows fully inside the input
+ *   CONV_BORDER_VALID  no padding: only windows fully inside the input
  *               (out = in - k + 1 at stride 1);
- *   CONV_SAME   total padding k-1 split as (k-1)/2 before and k/2 after, so
+ *   CONV_BORDER_SAME   total padding k-1 split as (k-1)/2 before and k/2 after, so
  *               at stride 1 out = in, and at stride s out = ceil(in / s);
- *   CONV_FULL   k-1 on each side: every window that overlaps the input at
+ *   CONV_BORDER_FULL   k-1 on each side: every window that overlaps the input at
  *               all (out = in + k - 1 at stride 1).
  * For an even kernel SAME cannot be centred: the extra pixel of padding goes
  * after the input (k = 4: 1 before, 2 after), as PyTorch's and TensorFlow's
@@ -54,22 +54,22 @@ int conv_out_size(int in, int k, int stride, int pad_before, int pad_after);
  * padding below k-1; the output size is ceil(in / s) either way, the windows
  * shift.) Both operations use the same padding, so convolve == correlate
  * with rot180(k) holds in every mode, even kernels included. */
-typedef enum { CONV_VALID, CONV_SAME, CONV_FULL } ConvMode;
+typedef enum { CONV_BORDER_VALID, CONV_BORDER_SAME, CONV_BORDER_FULL } ConvBorder;
 
 /* "valid", "same", "full" (or "unknown"). */
-const char *conv_mode_name(ConvMode mode);
+const char *conv_border_name(ConvBorder mode);
 
 /* Padding for a border mode and a kernel size k >= 1. 0 or -1. */
-int conv_mode_pads(ConvMode mode, int k, int *pad_before, int *pad_after);
+int conv_border_pads(ConvBorder mode, int k, int *pad_before, int *pad_after);
 
 /* Output height and width of a 2-D operation in a border mode, the same
  * stride on both axes. 0 or -1. */
-int conv2d_mode_size(int *out_h, int *out_w, int H, int W, int KH, int KW, ConvMode mode,
-                     int stride);
+int conv2d_border_size(int *out_h, int *out_w, int H, int W, int KH, int KW, ConvBorder mode,
+                       int stride);
 
 /* Which operation: cross-correlation or true convolution (the kernel read
- * backwards). ConvMode above is the border, a different thing. */
-typedef enum { CONV_MODE_CORRELATE, CONV_MODE_CONVOLVE } Conv2dMode;
+ * backwards). ConvBorder above is the border, a different thing. */
+typedef enum { CONV_OP_CORRELATE, CONV_OP_CONVOLVE } ConvOp;
 
 /* --- one window ------------------------------------------------------------ */
 
@@ -87,7 +87,7 @@ void conv_clip(int start, int k, int n, int *lo, int *hi);
  * loops of the convolution layer (core/conv_layer.c) compute their outputs
  * with it. No argument checks: the caller's sizes must be right. */
 float conv2d_window(float acc, const float *x, int H, int W, const float *k, int KH, int KW, int r0,
-                    int c0, Conv2dMode op);
+                    int c0, ConvOp op);
 
 /* --- 1-D ------------------------------------------------------------------ */
 
@@ -110,11 +110,11 @@ int convolve2d(float *out, const float *x, int H, int W, const float *k, int KH,
                int pad_right);
 
 /* The same with the padding of a border mode and one stride for both axes;
- * out (OH,OW) from conv2d_mode_size. */
-int correlate2d_mode(float *out, const float *x, int H, int W, const float *k, int KH, int KW,
-                     ConvMode mode, int stride);
-int convolve2d_mode(float *out, const float *x, int H, int W, const float *k, int KH, int KW,
-                    ConvMode mode, int stride);
+ * out (OH,OW) from conv2d_border_size. */
+int correlate2d_border(float *out, const float *x, int H, int W, const float *k, int KH, int KW,
+                       ConvBorder mode, int stride);
+int convolve2d_border(float *out, const float *x, int H, int W, const float *k, int KH, int KW,
+                      ConvBorder mode, int stride);
 
 /* --- 2-D, many channels --------------------------------------------------- */
 

@@ -253,7 +253,7 @@ static void tapmajor_forward(float *out, const float *inp, const float *weight, 
     const int B = cg->B, C = cg->C, H = cg->H, W = cg->W, OC = cg->OC, OH = cg->OH, OW = cg->OW;
     const int KH = cg->KH, KW = cg->KW, sh = cg->sh, sw = cg->sw, pt = cg->pt, pl = cg->pl;
     const int groups = cg->groups;
-    const Conv2dMode mode = cg->op;
+    const ConvOp mode = cg->op;
     const Geom g = { H, W, OH, OW, KH, KW, sh, sw, pt, pl };
     const int Cg = C / groups, OCg = OC / groups;
     const size_t pin = (size_t)H * W, pout = (size_t)OH * OW, ksz = (size_t)KH * KW;
@@ -269,7 +269,7 @@ static void tapmajor_forward(float *out, const float *inp, const float *weight, 
                 if (table && !table[(size_t)o * Cg + j]) continue;
                 const float *x = inp + ((size_t)n * C + cbase + j) * pin;
                 const float *k = weight + ((size_t)o * Cg + j) * ksz;
-                if (mode == CONV_MODE_CONVOLVE)
+                if (mode == CONV_OP_CONVOLVE)
                     plane_fwd_convolve(y, x, k, &g);
                 else
                     plane_fwd_correlate(y, x, k, &g);
@@ -290,7 +290,7 @@ static void tapmajor_backward(float *dinp, float *dweight, float *dbias, const f
     const int B = cg->B, C = cg->C, H = cg->H, W = cg->W, OC = cg->OC, OH = cg->OH, OW = cg->OW;
     const int KH = cg->KH, KW = cg->KW, sh = cg->sh, sw = cg->sw, pt = cg->pt, pl = cg->pl;
     const int groups = cg->groups;
-    const Conv2dMode mode = cg->op;
+    const ConvOp mode = cg->op;
     const Geom g = { H, W, OH, OW, KH, KW, sh, sw, pt, pl };
     const int Cg = C / groups, OCg = OC / groups;
     const size_t pin = (size_t)H * W, pout = (size_t)OH * OW, ksz = (size_t)KH * KW;
@@ -308,7 +308,7 @@ static void tapmajor_backward(float *dinp, float *dweight, float *dbias, const f
                     if (table && !table[(size_t)o * Cg + j]) continue;
                     const float *dy = dout + ((size_t)n * OC + o) * pout;
                     const float *k = weight + ((size_t)o * Cg + j) * ksz;
-                    if (mode == CONV_MODE_CONVOLVE)
+                    if (mode == CONV_OP_CONVOLVE)
                         plane_dx_convolve(dx, dy, k, &g);
                     else
                         plane_dx_correlate(dx, dy, k, &g);
@@ -331,7 +331,7 @@ static void tapmajor_backward(float *dinp, float *dweight, float *dbias, const f
                     for (int n = 0; n < B; n++) {
                         const float *dy = dout + ((size_t)n * OC + o) * pout;
                         const float *x = inp + ((size_t)n * C + cbase + j) * pin;
-                        if (mode == CONV_MODE_CONVOLVE)
+                        if (mode == CONV_OP_CONVOLVE)
                             plane_dw_convolve(dk, dy, x, &g);
                         else
                             plane_dw_correlate(dk, dy, x, &g);
@@ -656,7 +656,7 @@ static int dense_ok(const Geom *g)
 /* y (OH,OW) = b0 + sum over connected j of plane(x_j, k_j), stride 1.
  * xs: the C/G input planes of this group, ks: the C/G kernels of this output. */
 static void fwd_wide(float *restrict y, const float *restrict xs, const float *restrict ks, float b0,
-                     const unsigned char *trow, int Cg, const Geom *g, Conv2dMode mode)
+                     const unsigned char *trow, int Cg, const Geom *g, ConvOp mode)
 {
     const int H = g->H, W = g->W, OH = g->OH, OW = g->OW, KH = g->KH, KW = g->KW;
     const int Hp = OH + KH - 1, Wp = OW + KW - 1, L = (OH - 1) * Wp + OW;
@@ -670,7 +670,7 @@ static void fwd_wide(float *restrict y, const float *restrict xs, const float *r
             pad_plane(xp, src, H, W, Hp, Wp, g->pt, g->pl);
             src = xp;
         }
-        rows_acc(acc, src, Wp, L, ks + (size_t)j * KH * KW, KH, KW, mode == CONV_MODE_CONVOLVE);
+        rows_acc(acc, src, Wp, L, ks + (size_t)j * KH * KW, KH, KW, mode == CONV_OP_CONVOLVE);
     }
     for (int oy = 0; oy < OH; oy++)
         for (int ox = 0; ox < OW; ox++) y[(size_t)oy * OW + ox] = acc[(size_t)oy * Wp + ox];
@@ -691,7 +691,7 @@ static void fwd_wide(float *restrict y, const float *restrict xs, const float *r
  * unpadded input. */
 static void dx_wide(float *restrict dx, const float *restrict dys, const float *restrict ks,
                     size_t kstride, const unsigned char *tcol, size_t tstride, int OCg, const Geom *g,
-                    Conv2dMode mode)
+                    ConvOp mode)
 {
     const int H = g->H, W = g->W, OH = g->OH, OW = g->OW, KH = g->KH, KW = g->KW;
     const int Hp = OH + KH - 1, Wp = OW + KW - 1, Lo = (OH - 1) * Wp + OW, Q = Lo + KW - 1;
@@ -707,7 +707,7 @@ static void dx_wide(float *restrict dx, const float *restrict dys, const float *
         for (int m = 0; m < KH; m++) {
             /* k'[m, KW-1-b] for b = 0..KW-1: row m of k reversed, or row
              * KH-1-m of k as it stands (k' = rot180(k)) */
-            if (mode == CONV_MODE_CONVOLVE)
+            if (mode == CONV_OP_CONVOLVE)
                 rows_acc(acc + (size_t)m * Wp, dz, 0, Q, k + (size_t)(KH - 1 - m) * KW, 1, KW, 0);
             else
                 rows_acc(acc + (size_t)m * Wp, dz, 0, Q, k + (size_t)m * KW, 1, KW, 1);
@@ -720,7 +720,7 @@ static void dx_wide(float *restrict dx, const float *restrict dys, const float *
 /* dk_j += sum_i dyw[i] * xp_j[i + tap offset] for the connected inputs j of
  * one output and one sample. dy: this sample's dy plane of the output. */
 static void dw_wide(float *restrict dks, const float *restrict dy, const float *restrict xs,
-                    const unsigned char *trow, int Cg, const Geom *g, Conv2dMode mode)
+                    const unsigned char *trow, int Cg, const Geom *g, ConvOp mode)
 {
     const int H = g->H, W = g->W, OH = g->OH, OW = g->OW, KH = g->KH, KW = g->KW;
     const int Hp = OH + KH - 1, Wp = OW + KW - 1, L = (OH - 1) * Wp + OW;
@@ -740,9 +740,9 @@ static void dw_wide(float *restrict dks, const float *restrict dy, const float *
             src = xp;
         }
         if (KW == 5)
-            rows_dot5(dks + (size_t)j * KH * KW, dyw, src, Wp, L, KH, mode == CONV_MODE_CONVOLVE);
+            rows_dot5(dks + (size_t)j * KH * KW, dyw, src, Wp, L, KH, mode == CONV_OP_CONVOLVE);
         else
-            taps_dot(dks + (size_t)j * KH * KW, dyw, src, Wp, L, KH, KW, mode == CONV_MODE_CONVOLVE);
+            taps_dot(dks + (size_t)j * KH * KW, dyw, src, Wp, L, KH, KW, mode == CONV_OP_CONVOLVE);
     }
 }
 
@@ -751,7 +751,7 @@ static void dw_wide(float *restrict dks, const float *restrict dy, const float *
  * dw_wide's sums, sample by sample, with each input plane padded once for
  * the block instead of once per map. */
 static void dw_wide5(float *dweight, const float *dout, const float *inp, int B, int C, int OC, int o0, int nb,
-                     int Cg, int OCg, const Geom *g, Conv2dMode mode)
+                     int Cg, int OCg, const Geom *g, ConvOp mode)
 {
     const int H = g->H, W = g->W, OH = g->OH, OW = g->OW, KH = g->KH;
     const int Hp = OH + KH - 1, Wp = OW + 4, L = (OH - 1) * Wp + OW;
@@ -777,7 +777,7 @@ static void dw_wide5(float *dweight, const float *dout, const float *inp, int B,
                 pad_plane(xp, src, H, W, Hp, Wp, g->pt, g->pl);
                 src = xp;
             }
-            rows_dot5_maps(dk, d, src, Wp, L, KH, mode == CONV_MODE_CONVOLVE);
+            rows_dot5_maps(dk, d, src, Wp, L, KH, mode == CONV_OP_CONVOLVE);
         }
     }
 }
@@ -835,14 +835,14 @@ static void tile_rows(float *restrict out, const float *restrict src, size_t S,
  * (Without a table a correlation is one dot product over all Cg*T numbers:
  * dense_dots, several outputs at a time.) */
 static float fwd_dense(const float *restrict xs, const float *restrict ks, float b0,
-                       const unsigned char *trow, int Cg, int T, Conv2dMode mode)
+                       const unsigned char *trow, int Cg, int T, ConvOp mode)
 {
     float s = 0.0f;
     for (int j = 0; j < Cg; j++) {
         if (trow && !trow[j]) continue;
         const float *restrict x = xs + (size_t)j * T, *restrict k = ks + (size_t)j * T;
         float sj = 0.0f;
-        if (mode == CONV_MODE_CONVOLVE) {
+        if (mode == CONV_OP_CONVOLVE) {
             for (int t = 0; t < T; t++) sj += k[T - 1 - t] * x[t];
         } else {
             sj = dot_lanes(k, x, T);
@@ -1072,7 +1072,7 @@ static void blk_offsets(int *off, const Geom *g, int Wp)
 
 /* Forward of one (sample, group): y (OCg planes) from xs (Cg planes). */
 static void fwd_blocked(float *y, const float *xs, const float *ks, const float *bias, int Cg, int OCg,
-                        const Geom *g, Conv2dMode mode)
+                        const Geom *g, ConvOp mode)
 {
     const int Wp = g->OW + g->KW - 1, T = g->KH * g->KW, L = (g->OH - 1) * Wp + g->OW;
     const size_t P = blk_plane(g);
@@ -1084,7 +1084,7 @@ static void fwd_blocked(float *y, const float *xs, const float *ks, const float 
         for (int iy = 0; iy < g->H; iy++)
             memcpy(xp + (size_t)j * P + (size_t)(iy + g->pt) * Wp + g->pl, xs + ((size_t)j * g->H + iy) * g->W,
                    (size_t)g->W * sizeof *xp);
-    const BlkSums q = { off, T, g->KW, mode == CONV_MODE_CONVOLVE, Wp, L, g->pt * Wp, (g->pt + g->H) * Wp };
+    const BlkSums q = { off, T, g->KW, mode == CONV_OP_CONVOLVE, Wp, L, g->pt * Wp, (g->pt + g->H) * Wp };
     blocked_taps(y, (size_t)g->OH * g->OW, g->OW, 0, bias, OCg, xp, P, Cg, ks, (size_t)Cg * T, (size_t)T, &q);
 }
 
@@ -1092,7 +1092,7 @@ static void fwd_blocked(float *y, const float *xs, const float *ks, const float 
  * planes). dyz_o = dy_o with row length Wp after Z zeros (see dx_wide); the
  * gradient of a CORRELATE layer reads each kernel reversed (flip), of a
  * CONVOLVE layer forwards. */
-static void dx_blocked(float *dx, const float *dys, const float *ks, int Cg, int OCg, const Geom *g, Conv2dMode mode)
+static void dx_blocked(float *dx, const float *dys, const float *ks, int Cg, int OCg, const Geom *g, ConvOp mode)
 {
     const int Wp = g->OW + g->KW - 1, T = g->KH * g->KW, Z = (g->KH - 1) * Wp + (g->KW - 1);
     const int i0 = g->pt * Wp + g->pl, L = (g->H - 1) * Wp + g->W;
@@ -1106,7 +1106,7 @@ static void dx_blocked(float *dx, const float *dys, const float *ks, int Cg, int
             memcpy(dyz + (size_t)og * P + Z + (size_t)oy * Wp, dys + ((size_t)og * g->OH + oy) * g->OW,
                    (size_t)g->OW * sizeof *dyz);
     /* maps b = input channels c (kernel stride T), sums over j = output maps (stride Cg*T) */
-    const BlkSums q = { off, T, g->KW, mode == CONV_MODE_CORRELATE, Wp, L, Z - i0, Z + g->OH * Wp - i0 };
+    const BlkSums q = { off, T, g->KW, mode == CONV_OP_CORRELATE, Wp, L, Z - i0, Z + g->OH * Wp - i0 };
     blocked_taps(dx, (size_t)g->H * g->W, g->W, 1, NULL, Cg, dyz + i0, P, OCg, ks, (size_t)T, (size_t)Cg * T, &q);
 }
 
@@ -1162,9 +1162,9 @@ DEFINE_DW_PASS(dw_pass_3, 1, 3)        /* other widths: 3 taps of one row */
  * running sum over samples 0..B-1 and the pixels in order, owned by one
  * thread. */
 static void dw_blocked(float *dweight, float *dbias, const float *dout, const float *inp, int B, int C, int OC,
-                       int o0, int nb, int gi, int Cg, int j0, int nj, const Geom *g, Conv2dMode mode)
+                       int o0, int nb, int gi, int Cg, int j0, int nj, const Geom *g, ConvOp mode)
 {
-    const int Wp = g->OW + g->KW - 1, KH = g->KH, KW = g->KW, T = KH * KW, flip = mode == CONV_MODE_CONVOLVE;
+    const int Wp = g->OW + g->KW - 1, KH = g->KH, KW = g->KW, T = KH * KW, flip = mode == CONV_OP_CONVOLVE;
     const size_t P = blk_plane(g), pout = (size_t)g->OH * g->OW;
     float xp[BLK_SCRATCH], dyT[BLK_SCRATCH / 4], dkT[BLK_SCRATCH];
     float sb[DW_O] = { 0 };
@@ -1270,7 +1270,7 @@ void conv_fast_forward(float *out, const float *inp, const float *weight, const 
 {
     const int B = cg->B, C = cg->C, H = cg->H, W = cg->W, OC = cg->OC, OH = cg->OH, OW = cg->OW;
     const int KH = cg->KH, KW = cg->KW, groups = cg->groups;
-    const Conv2dMode mode = cg->op;
+    const ConvOp mode = cg->op;
     const Geom g = plane_geom(cg);
     const ConvPath path = conv_fast_paths(cg, table).fwd;
     if (path == CONV_PATH_BLOCKED) {
@@ -1291,7 +1291,7 @@ void conv_fast_forward(float *out, const float *inp, const float *weight, const 
     const int Cg = C / groups, OCg = OC / groups;
     const size_t pin = (size_t)H * W, pout = (size_t)OH * OW, ksz = (size_t)KH * KW;
     const double work = (double)B * OC * Cg * (double)pout * (double)ksz;
-    if (dense && !table && mode == CONV_MODE_CORRELATE) {
+    if (dense && !table && mode == CONV_OP_CORRELATE) {
         const int per = (OCg + DOT_O - 1) / DOT_O;
 #pragma omp parallel for collapse(2) schedule(static) if (work >= CONV_PAR_MADDS)
         for (int n = 0; n < B; n++)
@@ -1329,7 +1329,7 @@ void conv_fast_backward(float *dinp, float *dweight, float *dbias, const float *
 {
     const int B = cg->B, C = cg->C, H = cg->H, W = cg->W, OC = cg->OC, OH = cg->OH, OW = cg->OW;
     const int KH = cg->KH, KW = cg->KW, groups = cg->groups;
-    const Conv2dMode mode = cg->op;
+    const ConvOp mode = cg->op;
     const Geom g = plane_geom(cg);
     const ConvPaths path = conv_fast_paths(cg, table);
     if (path.dx == CONV_PATH_TAPMAJOR) {
@@ -1340,7 +1340,7 @@ void conv_fast_backward(float *dinp, float *dweight, float *dbias, const float *
     const int Cg = C / groups, OCg = OC / groups;
     const size_t pin = (size_t)H * W, pout = (size_t)OH * OW, ksz = (size_t)KH * KW;
     const double work = (double)B * OC * Cg * (double)pout * (double)ksz;
-    const int flip = mode == CONV_MODE_CONVOLVE;
+    const int flip = mode == CONV_OP_CONVOLVE;
 
     /* Dense case without a table, CORRELATE: the (C/G)*KH*KW block of
      * inputs of group gi is one contiguous run in x, in dx and in each

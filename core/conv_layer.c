@@ -81,7 +81,7 @@ void conv2d_forward_naive(float *out, const float *inp, const float *weight, con
 /* Weight w[o,j] of kernel tap (m, k): CONVOLVE reads the kernel backwards. */
 static size_t tap(const Conv2dGeom *g, int m, int k)
 {
-    return g->op == CONV_MODE_CONVOLVE ? (size_t)(g->KH - 1 - m) * g->KW + (g->KW - 1 - k)
+    return g->op == CONV_OP_CONVOLVE ? (size_t)(g->KH - 1 - m) * g->KW + (g->KW - 1 - k)
                                        : (size_t)m * g->KW + k;
 }
 
@@ -427,8 +427,8 @@ Layer *conv2d_create_cfg(const Conv2dConfig *cfg)
                 ">= 1 that divides both channel counts", f.out_channels, f.groups);
         return NULL;
     }
-    if (f.mode != CONV_MODE_CORRELATE && f.mode != CONV_MODE_CONVOLVE) {
-        cn_fail("conv: unknown mode %d (use CONV_MODE_CORRELATE or CONV_MODE_CONVOLVE)", (int)f.mode);
+    if (f.mode != CONV_OP_CORRELATE && f.mode != CONV_OP_CONVOLVE) {
+        cn_fail("conv: unknown mode %d (use CONV_OP_CORRELATE or CONV_OP_CONVOLVE)", (int)f.mode);
         return NULL;
     }
     Conv2d *c = calloc(1, sizeof *c);
@@ -445,7 +445,7 @@ Layer *conv2d_create_cfg(const Conv2dConfig *cfg)
 }
 
 Layer *conv2d_create(int out_channels, int kh, int kw, int stride, int pad, int groups,
-                     Conv2dMode mode)
+                     ConvOp mode)
 {
     const Conv2dConfig f = { .out_channels = out_channels, .kh = kh, .kw = kw, .stride_h = stride,
                              .stride_w = stride, .pad_top = pad, .pad_bottom = pad, .pad_left = pad,

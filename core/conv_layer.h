@@ -42,7 +42,7 @@ typedef struct {
     int pad_top, pad_bottom;    /* zero padding >= 0 on each side */
     int pad_left, pad_right;
     int groups;                 /* >= 1; C and OC divisible by it */
-    Conv2dMode mode;            /* the operation (core/conv.h) */
+    ConvOp mode;            /* the operation (core/conv.h) */
 } Conv2dConfig;
 
 typedef struct {
@@ -65,7 +65,7 @@ typedef struct {
     int sh, sw;                 /* stride */
     int pt, pl;                 /* zero padding above and left of the input */
     int groups;
-    Conv2dMode op;              /* correlate or convolve */
+    ConvOp op;              /* correlate or convolve */
 } Conv2dGeom;
 
 /* The geometry of a set-up conv layer for a batch of B. */
@@ -135,7 +135,7 @@ const char *conv_path_name(ConvPath path);
 /* kh x kw kernel, the same stride and zero padding on both axes and all
  * sides. NULL with a message on bad arguments. */
 Layer *conv2d_create(int out_channels, int kh, int kw, int stride, int pad, int groups,
-                     Conv2dMode mode);
+                     ConvOp mode);
 /* Every option; NULL with a message on bad arguments. */
 Layer *conv2d_create_cfg(const Conv2dConfig *cfg);
 

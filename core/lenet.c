@@ -22,11 +22,11 @@
 Net *lenet5_classic(void)
 {
     Net *net = net_create(LENET5_CLASSIC_NAME, (Shape){ 1, 32, 32 });
-    net_add(net, "C1", conv2d_create(6, 5, 5, 1, 0, 1, CONV_MODE_CORRELATE));
+    net_add(net, "C1", conv2d_create(6, 5, 5, 1, 0, 1, CONV_OP_CORRELATE));
     net_add(net, "tanh1", scaled_tanh_create());
     net_add(net, "S2", subsample_create(2, 2));
     net_add(net, "tanh2", scaled_tanh_create());
-    Layer *c3 = conv2d_create(16, 5, 5, 1, 0, 1, CONV_MODE_CORRELATE);
+    Layer *c3 = conv2d_create(16, 5, 5, 1, 0, 1, CONV_OP_CORRELATE);
     if (c3 && conv2d_set_table(c3, 6, conv2d_lenet5_c3_table())) {
         layer_free(c3);
         c3 = NULL;
@@ -35,7 +35,7 @@ Net *lenet5_classic(void)
     net_add(net, "tanh3", scaled_tanh_create());
     net_add(net, "S4", subsample_create(2, 2));
     net_add(net, "tanh4", scaled_tanh_create());
-    net_add(net, "C5", conv2d_create(120, 5, 5, 1, 0, 1, CONV_MODE_CORRELATE));
+    net_add(net, "C5", conv2d_create(120, 5, 5, 1, 0, 1, CONV_OP_CORRELATE));
     net_add(net, "tanh5", scaled_tanh_create());
     net_add(net, "F6", dense_create(84));
     net_add(net, "tanh6", scaled_tanh_create());
@@ -50,13 +50,13 @@ Net *lenet5_classic(void)
 Net *lenet5_modern(void)
 {
     Net *net = net_create(LENET5_MODERN_NAME, (Shape){ 1, 28, 28 });
-    net_add(net, "C1", conv2d_create(6, 5, 5, 1, 2, 1, CONV_MODE_CORRELATE));
+    net_add(net, "C1", conv2d_create(6, 5, 5, 1, 2, 1, CONV_OP_CORRELATE));
     net_add(net, "relu1", relu_create());
     net_add(net, "S2", maxpool2d_create(2, 2, 0));
-    net_add(net, "C3", conv2d_create(16, 5, 5, 1, 0, 1, CONV_MODE_CORRELATE));
+    net_add(net, "C3", conv2d_create(16, 5, 5, 1, 0, 1, CONV_OP_CORRELATE));
     net_add(net, "relu3", relu_create());
     net_add(net, "S4", maxpool2d_create(2, 2, 0));
-    net_add(net, "C5", conv2d_create(120, 5, 5, 1, 0, 1, CONV_MODE_CORRELATE));
+    net_add(net, "C5", conv2d_create(120, 5, 5, 1, 0, 1, CONV_OP_CORRELATE));
     net_add(net, "relu5", relu_create());
     net_add(net, "F6", dense_create(84));
     net_add(net, "relu6", relu_create());

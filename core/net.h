@@ -3,7 +3,7 @@
  * Building one reads like the table in a paper:
  *
  *     Net *net = net_create("lenet5-modern", (Shape){ 1, 28, 28 });
- *     net_add(net, "C1", conv2d_create(6, 5, 5, 1, 2, 1, CONV_MODE_CORRELATE));
+ *     net_add(net, "C1", conv2d_create(6, 5, 5, 1, 2, 1, CONV_OP_CORRELATE));
  *     net_add(net, "relu1", relu_create());
  *     ...
  *     CN_CHECK(net_ok(net));

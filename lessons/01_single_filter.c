@@ -162,7 +162,7 @@ static void one_output_pixel_by_hand(Notebook *nb, Photo *photo, const Kernel *e
                 "is not quite right for it.)");
     nb_para(nb, "Let us do it once by hand with %s, at two places: the calmest %dx%d patch of the photo (the "
                 "smallest spread of values) and the busiest one (the largest).", ex->title, PATCH, PATCH);
-    CN_CHECK(correlate2d_mode(out, x, H, W, ex->v, KH, KW, CONV_SAME, 1) == 0);
+    CN_CHECK(correlate2d_border(out, x, H, W, ex->v, KH, KW, CONV_BORDER_SAME, 1) == 0);
     int margin = (KH > KW ? KH : KW) / 2 + 1;
     int fy, fx, by, bx;
     find_patch(x, H, W, PATCH, margin, 0, &fy, &fx);
@@ -224,7 +224,7 @@ static void kernel_sum_and_brightness(Notebook *nb, const Photo *p, const Kernel
     double worst = 0.0;
     for (int i = 0; i < nk; i++) {
         const Kernel *k = chosen[i];
-        CN_CHECK(correlate2d_mode(fo, flat, F, F, k->v, k->h, k->w, CONV_VALID, 1) == 0);
+        CN_CHECK(correlate2d_border(fo, flat, F, F, k->v, k->h, k->w, CONV_BORDER_VALID, 1) == 0);
         int oh = F - k->h + 1, ow = F - k->w + 1;
         double s = kernel_sum(k), dev = 0.0;
         for (int j = 0; j < oh * ow; j++) dev = fmax(dev, fabs(fo[j] - 0.5 * s));
@@ -277,7 +277,7 @@ static void each_kernel_on_the_photo(Notebook *nb, const Photo *p, const Kernel 
         nb_matrix(nb, cap, k->v, k->h, k->w, integral ? 0 : 4);
         nb_para(nb, "%s", st ? st->what : k->note);
 
-        CN_CHECK(correlate2d_mode(out, x, H, W, k->v, k->h, k->w, CONV_SAME, 1) == 0);
+        CN_CHECK(correlate2d_border(out, x, H, W, k->v, k->h, k->w, CONV_BORDER_SAME, 1) == 0);
         float omin, omax;
         min_max(out, N, &omin, &omax);
         double mean_out = mean_of(out, N);
@@ -441,21 +441,21 @@ static void borders_valid_same_full(Notebook *nb)
     for (int i = 0; i < S * S; i++) in5[i] = (float)(i + 1);
     for (int i = 0; i < K * K; i++) ones[i] = 1.0f;
     nb_matrix(nb, "input", in5, S, S, 0);
-    ConvMode modes[3] = { CONV_VALID, CONV_SAME, CONV_FULL };
+    ConvBorder modes[3] = { CONV_BORDER_VALID, CONV_BORDER_SAME, CONV_BORDER_FULL };
     float *outs[3] = { o_valid, o_same, o_full };
     int sizes[3];
     for (int m = 0; m < 3; m++) {
         int pb, pa, oh, ow;
-        CN_CHECK(conv_mode_pads(modes[m], K, &pb, &pa) == 0);
-        CN_CHECK(conv2d_mode_size(&oh, &ow, S, S, K, K, modes[m], 1) == 0);
-        CN_CHECK(correlate2d_mode(outs[m], in5, S, S, ones, K, K, modes[m], 1) == 0);
+        CN_CHECK(conv_border_pads(modes[m], K, &pb, &pa) == 0);
+        CN_CHECK(conv2d_border_size(&oh, &ow, S, S, K, K, modes[m], 1) == 0);
+        CN_CHECK(correlate2d_border(outs[m], in5, S, S, ones, K, K, modes[m], 1) == 0);
         int formula = conv_out_size(S, K, 1, pb, pa);
         char cap[96];
-        snprintf(cap, sizeof cap, "%s (padding %d before, %d after)", conv_mode_name(modes[m]), pb, pa);
+        snprintf(cap, sizeof cap, "%s (padding %d before, %d after)", conv_border_name(modes[m]), pb, pa);
         nb_matrix(nb, cap, outs[m], oh, ow, 0);
         nb_check(nb, oh == formula && ow == formula,
                  "%s: the output is %dx%d, as conv_out_size(in %d, kernel %d, stride 1, pads %d, %d) = "
-                 "(%d + %d + %d − %d) / 1 + 1 = %d says", conv_mode_name(modes[m]), oh, ow, S, K, pb, pa, S,
+                 "(%d + %d + %d − %d) / 1 + 1 = %d says", conv_border_name(modes[m]), oh, ow, S, K, pb, pa, S,
                  pb, pa, K, formula);
         sizes[m] = oh;
     }
@@ -532,7 +532,7 @@ static void border_on_the_photo(Notebook *nb, const Photo *p, float *out)
     const char *image_path = p->image_path;
     const Kernel *blur = kernel_find("box_blur");
     CN_CHECK(blur);
-    CN_CHECK(correlate2d_mode(out, x, H, W, blur->v, 3, 3, CONV_SAME, 1) == 0);
+    CN_CHECK(correlate2d_border(out, x, H, W, blur->v, 3, 3, CONV_BORDER_SAME, 1) == 0);
     /* Over a flat region, a pixel on a side keeps 6 of the 9 weights and a
      * corner 4: the ring mean drops to (sides * 6/9 + 4 corners * 4/9) / ring. */
     double ring_in = 0.0, ring_out = 0.0, next_in = 0.0, next_out = 0.0;

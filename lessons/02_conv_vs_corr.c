@@ -183,15 +183,15 @@ static void the_same_with_numbers(Notebook *nb, const Term *tc, int nc, const Te
                 "row):");
     nb_matrix(nb, "Sobel x", sob->v, 3, 3, 0);
     double sc = terms_value(tc, nc, sob->v), sv = terms_value(tv, nv, sob->v);
-    CN_CHECK(correlate2d_mode(yc, x9, 3, 3, sob->v, 3, 3, CONV_SAME, 1) == 0);
-    CN_CHECK(convolve2d_mode(yv, x9, 3, 3, sob->v, 3, 3, CONV_SAME, 1) == 0);
+    CN_CHECK(correlate2d_border(yc, x9, 3, 3, sob->v, 3, 3, CONV_BORDER_SAME, 1) == 0);
+    CN_CHECK(convolve2d_border(yv, x9, 3, 3, sob->v, 3, 3, CONV_BORDER_SAME, 1) == 0);
     nb_matrix(nb, "cross-correlation of 1..9 with Sobel x (same mode)", yc, 3, 3, 0);
     nb_matrix(nb, "convolution of 1..9 with Sobel x (same mode)", yv, 3, 3, 0);
     nb_check(nb, sc == yc[4] && sv == yv[4],
              "putting the numbers into the letter sums gives %g and %g for the centre, the same as the library's "
              "correlate2d (%g) and convolve2d (%g)", sc, sv, (double)yc[4], (double)yv[4]);
     rot180(krot, sob->v, 3, 3);
-    CN_CHECK(correlate2d_mode(yr, x9, 3, 3, krot, 3, 3, CONV_SAME, 1) == 0);
+    CN_CHECK(correlate2d_border(yr, x9, 3, 3, krot, 3, 3, CONV_BORDER_SAME, 1) == 0);
     nb_check(nb, max_diff(yv, yr, 9, NULL) == 0.0,
              "convolving with a kernel is correlating with the kernel rotated by 180 degrees: all 9 outputs "
              "agree (largest difference %g)", max_diff(yv, yr, 9, NULL));
@@ -281,8 +281,8 @@ static void why_libraries_correlate(Notebook *nb, const float *photo, int H, int
     for (int i = 0; i < 9; i++) kr[i] = rng_range(&rng, -1.0f, 1.0f);
     rot180(kr_rot, kr, 3, 3);
     float *a = xcalloc(N, sizeof *a), *b = xcalloc(N, sizeof *b);
-    CN_CHECK(convolve2d_mode(a, photo, H, W, kr, 3, 3, CONV_SAME, 1) == 0);
-    CN_CHECK(correlate2d_mode(b, photo, H, W, kr_rot, 3, 3, CONV_SAME, 1) == 0);
+    CN_CHECK(convolve2d_border(a, photo, H, W, kr, 3, 3, CONV_BORDER_SAME, 1) == 0);
+    CN_CHECK(correlate2d_border(b, photo, H, W, kr_rot, 3, 3, CONV_BORDER_SAME, 1) == 0);
     nb_matrix(nb, "a random kernel k (seeded)", kr, 3, 3, 3);
     nb_matrix(nb, "rot180(k)", kr_rot, 3, 3, 3);
     size_t at;
@@ -317,8 +317,8 @@ static void symmetric_kernels_agree(Notebook *nb, const float *photo, int H, int
         rot180(r, k->v, k->h, k->w);
         int sym = max_diff(r, k->v, (size_t)(k->h * k->w), NULL) == 0.0;
         all_sym &= sym;
-        CN_CHECK(convolve2d_mode(a, photo, H, W, k->v, k->h, k->w, CONV_SAME, 1) == 0);
-        CN_CHECK(correlate2d_mode(b, photo, H, W, k->v, k->h, k->w, CONV_SAME, 1) == 0);
+        CN_CHECK(convolve2d_border(a, photo, H, W, k->v, k->h, k->w, CONV_BORDER_SAME, 1) == 0);
+        CN_CHECK(correlate2d_border(b, photo, H, W, k->v, k->h, k->w, CONV_BORDER_SAME, 1) == 0);
         double d = max_diff(a, b, N, NULL);
         worst = fmax(worst, d);
         snprintf(txt[i][0], sizeof txt[i][0], "%s", sym ? "yes" : "no");
@@ -355,8 +355,8 @@ static void sobel_disagrees(Notebook *nb, const float *photo, int H, int W, cons
     nb_para(nb, "So convolution must give exactly minus the cross-correlation: where correlation says "
                 "\"brighter to the right\" (positive), convolution says the opposite.");
     float *a = xcalloc(N, sizeof *a), *b = xcalloc(N, sizeof *b), *d = xcalloc(3 * N, sizeof *d);
-    CN_CHECK(correlate2d_mode(a, photo, H, W, sob->v, 3, 3, CONV_SAME, 1) == 0);
-    CN_CHECK(convolve2d_mode(b, photo, H, W, sob->v, 3, 3, CONV_SAME, 1) == 0);
+    CN_CHECK(correlate2d_border(a, photo, H, W, sob->v, 3, 3, CONV_BORDER_SAME, 1) == 0);
+    CN_CHECK(convolve2d_border(b, photo, H, W, sob->v, 3, 3, CONV_BORDER_SAME, 1) == 0);
     double dsum = 0.0, mag = 0.0;
     for (size_t i = 0; i < N; i++) {
         dsum = fmax(dsum, fabs((double)a[i] + (double)b[i]));
@@ -467,10 +467,10 @@ static void commutativity(Notebook *nb)
     float xr[R * R], kr[KK * KK], o1[FO * FO], o2[FO * FO], o3[FO * FO], o4[FO * FO];
     for (int i = 0; i < R * R; i++) xr[i] = rng_uniform(&rng);
     for (int i = 0; i < KK * KK; i++) kr[i] = rng_range(&rng, -1.0f, 1.0f);
-    CN_CHECK(convolve2d_mode(o1, xr, R, R, kr, KK, KK, CONV_FULL, 1) == 0);
-    CN_CHECK(convolve2d_mode(o2, kr, KK, KK, xr, R, R, CONV_FULL, 1) == 0);
-    CN_CHECK(correlate2d_mode(o3, xr, R, R, kr, KK, KK, CONV_FULL, 1) == 0);
-    CN_CHECK(correlate2d_mode(o4, kr, KK, KK, xr, R, R, CONV_FULL, 1) == 0);
+    CN_CHECK(convolve2d_border(o1, xr, R, R, kr, KK, KK, CONV_BORDER_FULL, 1) == 0);
+    CN_CHECK(convolve2d_border(o2, kr, KK, KK, xr, R, R, CONV_BORDER_FULL, 1) == 0);
+    CN_CHECK(correlate2d_border(o3, xr, R, R, kr, KK, KK, CONV_BORDER_FULL, 1) == 0);
+    CN_CHECK(correlate2d_border(o4, kr, KK, KK, xr, R, R, CONV_BORDER_FULL, 1) == 0);
     double dconv = max_diff(o1, o2, FO * FO, NULL), dcorr = max_diff(o3, o4, FO * FO, NULL);
     nb_check(nb, dconv < 1e-5 && dcorr > 0.1,
              "in 2-D too (a random %dx%d image and %dx%d kernel, full mode): swapping the two changes the "
@@ -484,7 +484,7 @@ static void associativity(Notebook *nb, const float *photo, int H, int W)
     const Kernel *box = kernel_find("box_blur");
     CN_CHECK(box);
     float k5[25], k5i[25];
-    CN_CHECK(convolve2d_mode(k5, box->v, 3, 3, box->v, 3, 3, CONV_FULL, 1) == 0);
+    CN_CHECK(convolve2d_border(k5, box->v, 3, 3, box->v, 3, 3, CONV_BORDER_FULL, 1) == 0);
     for (int i = 0; i < 25; i++) k5i[i] = k5[i] * 81.0f;
     nb_para(nb, "Associativity, with the box blur b of lesson 01. Convolving the kernel with itself, b ∗ b, "
                 "gives one 5x5 kernel:");
@@ -495,9 +495,9 @@ static void associativity(Notebook *nb, const float *photo, int H, int W)
     int H2 = H + 4, W2 = W + 4;
     size_t N1 = (size_t)(H + 2) * (size_t)(W + 2), N2 = (size_t)H2 * (size_t)W2;
     float *once = xcalloc(N1, sizeof *once), *twice = xcalloc(N2, sizeof *twice), *big = xcalloc(N2, sizeof *big);
-    CN_CHECK(convolve2d_mode(once, photo, H, W, box->v, 3, 3, CONV_FULL, 1) == 0);
-    CN_CHECK(convolve2d_mode(twice, once, H + 2, W + 2, box->v, 3, 3, CONV_FULL, 1) == 0);
-    CN_CHECK(convolve2d_mode(big, photo, H, W, k5, 5, 5, CONV_FULL, 1) == 0);
+    CN_CHECK(convolve2d_border(once, photo, H, W, box->v, 3, 3, CONV_BORDER_FULL, 1) == 0);
+    CN_CHECK(convolve2d_border(twice, once, H + 2, W + 2, box->v, 3, 3, CONV_BORDER_FULL, 1) == 0);
+    CN_CHECK(convolve2d_border(big, photo, H, W, k5, 5, 5, CONV_BORDER_FULL, 1) == 0);
     size_t at;
     double d = max_diff(twice, big, N2, &at);
     nb_check(nb, d < 1e-5,

@@ -102,7 +102,7 @@ static float quantile(const float *v, size_t n, double q);
 static void enlarge(float *out, const float *in, int h, int w, int f);
 static int pooled_side(int n, int k, int s);
 static void pool_map(float *out, const float *in, int H, int W, const PoolCase *pc);
-static void edge_strength(float *out, const float *x, int H, int W, const Kernel *k, ConvMode mode);
+static void edge_strength(float *out, const float *x, int H, int W, const Kernel *k, ConvBorder mode);
 static void shift_image(float *dst, const float *src, int n, int dx, int dy);
 static Dataset *dataset_pick(const Dataset *d, int n, int dx, const char *name);
 
@@ -180,10 +180,10 @@ static void pooling_the_edge_map(Notebook *nb, const Image *img, const Kernel *e
 {
     nb_section(nb, "Pooling the edge map of a photograph");
     int H, W;
-    CN_CHECK(conv2d_mode_size(&H, &W, img->h, img->w, edge->h, edge->w, CONV_VALID, 1) == 0);
+    CN_CHECK(conv2d_border_size(&H, &W, img->h, img->w, edge->h, edge->w, CONV_BORDER_VALID, 1) == 0);
     const size_t N = (size_t)H * (size_t)W;
     float *emap = xcalloc(N, sizeof *emap);
-    edge_strength(emap, img->data, img->h, img->w, edge, CONV_VALID);
+    edge_strength(emap, img->data, img->h, img->w, edge, CONV_BORDER_VALID);
     nb_para(nb, "Pooling in a network comes after a convolution: it summarises feature maps, not raw pixels. "
                 "So we make a feature map: the photograph (%dx%d) filtered by the seed's edge detection (3) in "
                 "valid mode (%dx%d, no zero padding, so the photo's border is not mistaken for an edge), taken "
@@ -426,11 +426,11 @@ static void invariance_measured(Notebook *nb, const Dataset *test, const Kernel 
         int j = (int)((long long)i * test->count / ndigits);
         const unsigned char *u = dataset_image(test, j);
         for (size_t t = 0; t < DP; t++) x[t] = u[t] / 255.0f;
-        edge_strength(e0, x, D, D, edge, CONV_SAME);
+        edge_strength(e0, x, D, D, edge, CONV_BORDER_SAME);
         for (int s = 0; s <= MAX_SHIFT; s++)
             for (int dir = 0; dir < 2; dir++) {
                 shift_image(xs, x, D, dir == 0 ? s : 0, dir == 1 ? s : 0);
-                edge_strength(es, xs, D, D, edge, CONV_SAME);
+                edge_strength(es, xs, D, D, edge, CONV_BORDER_SAME);
                 for (int c = 0; c < NCASE; c++) {
                     int o = pooled_side(D, inv_cases[c].k, inv_cases[c].s);
                     pool_map(p0, e0, D, D, &inv_cases[c]);
@@ -779,11 +779,11 @@ static void pool_map(float *out, const float *in, int H, int W, const PoolCase *
  * brighter). Border mode `mode`: out is (H, W) in same mode (digits, whose
  * border is black anyway), (H-2, W-2) in valid mode (the photo, whose border
  * would otherwise light up against the zero padding, lesson 01). */
-static void edge_strength(float *out, const float *x, int H, int W, const Kernel *k, ConvMode mode)
+static void edge_strength(float *out, const float *x, int H, int W, const Kernel *k, ConvBorder mode)
 {
     int oh, ow;
-    CN_CHECK(conv2d_mode_size(&oh, &ow, H, W, k->h, k->w, mode, 1) == 0);
-    CN_CHECK(correlate2d_mode(out, x, H, W, k->v, k->h, k->w, mode, 1) == 0);
+    CN_CHECK(conv2d_border_size(&oh, &ow, H, W, k->h, k->w, mode, 1) == 0);
+    CN_CHECK(correlate2d_border(out, x, H, W, k->v, k->h, k->w, mode, 1) == 0);
     for (size_t i = 0; i < (size_t)oh * (size_t)ow; i++) out[i] = fabsf(out[i]);
 }
 

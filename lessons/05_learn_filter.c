@@ -104,7 +104,7 @@ static float *shrink_square(const Image *im, int side);
 static double max_abs_diff9(const float *a, const float *b);
 static void kernel_rows(char rows[K][64], const float *k);
 static void make_targets(float *t, const float *x, const float *k, int convolve);
-static void learn(Learned *out, const float *x, const float *t, Conv2dMode mode, int steps, float lr, uint64_t seed);
+static void learn(Learned *out, const float *x, const float *t, ConvOp mode, int steps, float lr, uint64_t seed);
 
 static void slide_6_says(Notebook *nb)
 {
@@ -149,8 +149,8 @@ static void the_examples(Notebook *nb, const float *photo, int orig_w, int orig_
     for (int i = 0; i < SIDE * SIDE; i++) tiles[i] = (float)(photo[i] - mean);
     lab[0] = "photo (centred)";
     for (int k = 0; k < NK; k++) {
-        CN_CHECK(correlate2d_mode(tiles + (size_t)(k + 1) * SIDE * SIDE, tiles, SIDE, SIDE, ks[k]->v, K, K,
-                                  CONV_SAME, 1) == 0);
+        CN_CHECK(correlate2d_border(tiles + (size_t)(k + 1) * SIDE * SIDE, tiles, SIDE, SIDE, ks[k]->v, K, K,
+                                    CONV_BORDER_SAME, 1) == 0);
         lab[k + 1] = ks[k]->name;
     }
     MontageOptions mo = montage_defaults();
@@ -206,7 +206,7 @@ static void one_gradient_entry_by_hand(Notebook *nb, const Kernel *const *ks, co
     const Kernel *k0 = ks[3];
     float *t = xcalloc(NX, sizeof *t), *y = xcalloc(NX, sizeof *y), *dy = xcalloc(NX, sizeof *dy);
     make_targets(t, x, k0->v, 0);
-    Layer *conv = conv2d_create(1, K, K, 1, 1, 1, CONV_MODE_CORRELATE);
+    Layer *conv = conv2d_create(1, K, K, 1, 1, 1, CONV_OP_CORRELATE);
     CN_CHECK(conv && layer_setup(conv, (Shape){ 1, PATCH, PATCH }) == 0);
     Rng r;
     rng_seed(&r, 1, 5);
@@ -251,7 +251,7 @@ static void learning_each_kernel(Notebook *nb, const Kernel *const *ks, const fl
     for (int k = 0; k < NK; k++) {
         float *t = xcalloc(NX, sizeof *t);
         make_targets(t, x, ks[k]->v, 0);
-        learn(&res[k], x, t, CONV_MODE_CORRELATE, steps, lr, 100 + (uint64_t)k);
+        learn(&res[k], x, t, CONV_OP_CORRELATE, steps, lr, 100 + (uint64_t)k);
         free(t);
         char a[K][64], b[K][64], c[K][64], text[1024];
         kernel_rows(a, res[k].start);
@@ -349,7 +349,7 @@ static void why_centre_the_pixels(Notebook *nb, const Kernel *const *ks, const f
     const float lr_raw = (float)(1.0 / (K * K * msq_raw));
     make_targets(t, xr, kc->v, 0);
     Learned raw;
-    learn(&raw, xr, t, CONV_MODE_CORRELATE, steps, lr_raw, 100 + 4);
+    learn(&raw, xr, t, CONV_OP_CORRELATE, steps, lr_raw, 100 + 4);
     double err_raw = max_abs_diff9(raw.w, kc->v), err_c = max_abs_diff9(res[4].w, kc->v);
     nb_para(nb, "The same experiment for %s with the raw pixels, in [0, 1] with mean %.3f, and the same rule "
                 "for the step size (lr = %.3f):", kc->title, mean, (double)lr_raw);
@@ -421,7 +421,7 @@ static void convolution_or_correlation(Notebook *nb, const Kernel *const *ks, co
             int i = op * 2 + lm;
             float *t = xcalloc(NX, sizeof *t);
             make_targets(t, x, sob->v, op);
-            learn(&L4[i], x, t, lm ? CONV_MODE_CONVOLVE : CONV_MODE_CORRELATE, steps, lr, 200 + (uint64_t)i);
+            learn(&L4[i], x, t, lm ? CONV_OP_CONVOLVE : CONV_OP_CORRELATE, steps, lr, 200 + (uint64_t)i);
             free(t);
             double e_k = max_abs_diff9(L4[i].w, sob->v), e_r = max_abs_diff9(L4[i].w, krot);
             snprintf(txt[i][0], sizeof txt[i][0], "%s", e_k < e_r ? "Sobel x" : "rot180(Sobel x) = −Sobel x");
@@ -556,8 +556,8 @@ static void make_targets(float *t, const float *x, const float *k, int convolve)
     for (int b = 0; b < NPATCH; b++) {
         const float *xb = x + (size_t)b * PATCH * PATCH;
         float *tb = t + (size_t)b * PATCH * PATCH;
-        int rc = convolve ? convolve2d_mode(tb, xb, PATCH, PATCH, k, K, K, CONV_SAME, 1)
-                          : correlate2d_mode(tb, xb, PATCH, PATCH, k, K, K, CONV_SAME, 1);
+        int rc = convolve ? convolve2d_border(tb, xb, PATCH, PATCH, k, K, K, CONV_BORDER_SAME, 1)
+                          : correlate2d_border(tb, xb, PATCH, PATCH, k, K, K, CONV_BORDER_SAME, 1);
         CN_CHECK(rc == 0);
     }
 }
@@ -567,7 +567,7 @@ static void make_targets(float *t, const float *x, const float *k, int convolve)
 /* Learn a 3x3 kernel from (x, t) with a Conv2d layer (1 in, 1 out, padding 1,
  * bias left at 0) in mode `mode`, by `steps` steps of gradient descent with
  * momentum from random weights drawn with `seed`. */
-static void learn(Learned *out, const float *x, const float *t, Conv2dMode mode, int steps, float lr, uint64_t seed)
+static void learn(Learned *out, const float *x, const float *t, ConvOp mode, int steps, float lr, uint64_t seed)
 {
     const size_t n = (size_t)NPATCH * PATCH * PATCH;
     Layer *conv = conv2d_create(1, K, K, 1, (K - 1) / 2, 1, mode);

@@ -678,7 +678,7 @@ static void what_the_filters_learned(Notebook *nb, Net *net, const Bars *d, cons
     for (int b = 0; b < NBANK; b++) {
         CN_CHECK(bank[b] = kernel_find(bank_names[b]));
         /* 3x3 * 3x3 in full mode is 5x5: the hand kernel seen through a slight blur */
-        CN_CHECK(convolve2d_mode(bank5[b], bank[b]->v, 3, 3, gauss->v, 3, 3, CONV_FULL, 1) == 0);
+        CN_CHECK(convolve2d_border(bank5[b], bank[b]->v, 3, 3, gauss->v, 3, 3, CONV_BORDER_FULL, 1) == 0);
     }
     const float *after = conv->param[0].value;
     Match mb[NF], ma[NF];
@@ -963,7 +963,7 @@ static void make_set(float *x, unsigned char *y, int n, uint64_t seed)
 static Net *build_net(int seed)
 {
     Net *net = net_create("bars-cnn", (Shape){ 1, S, S });
-    net_add(net, "conv1", conv2d_create(NF, KS, KS, 1, 0, 1, CONV_MODE_CORRELATE));
+    net_add(net, "conv1", conv2d_create(NF, KS, KS, 1, 0, 1, CONV_OP_CORRELATE));
     net_add(net, "relu1", relu_create());
     net_add(net, "pool1", maxpool2d_create(2, 2, 0));
     net_add(net, "fc", dense_create(NCLASS));

@@ -748,10 +748,10 @@ static void filter_a_picture(Lesson *ls)
                 const float *w = m->w + f * K * K;
                 float e[K * K];
                 signed_entry(e, bank, &m->m[f]);
-                CN_CHECK(correlate2d_mode(mp, photo->data, PH, PW, w, K, K, CONV_SAME, 1) == 0);
-                CN_CHECK(correlate2d_mode(hp, photo->data, PH, PW, e, K, K, CONV_SAME, 1) == 0);
-                CN_CHECK(correlate2d_mode(md, digit, DH, DW, w, K, K, CONV_SAME, 1) == 0);
-                CN_CHECK(correlate2d_mode(hd, digit, DH, DW, e, K, K, CONV_SAME, 1) == 0);
+                CN_CHECK(correlate2d_border(mp, photo->data, PH, PW, w, K, K, CONV_BORDER_SAME, 1) == 0);
+                CN_CHECK(correlate2d_border(hp, photo->data, PH, PW, e, K, K, CONV_BORDER_SAME, 1) == 0);
+                CN_CHECK(correlate2d_border(md, digit, DH, DW, w, K, K, CONV_BORDER_SAME, 1) == 0);
+                CN_CHECK(correlate2d_border(hd, digit, DH, DW, e, K, K, CONV_BORDER_SAME, 1) == 0);
                 const double c1 = match_cosine(mp, hp, (size_t)PH * PW), c2 = match_cosine(md, hd, (size_t)DH * DW);
                 cp += fabs(c1), cd += fabs(c2), sc += m->m[f].score;
                 char lab[64];

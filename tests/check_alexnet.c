@@ -303,11 +303,11 @@ START_TEST(stack_gradcheck)
      * perturbation that changes a window's winner is skipped (the finite
      * difference then straddles the kink), and at most a few may be. */
     Net *net = net_create("stack", (Shape){ 2, 9, 9 });
-    net_add(net, "conv1", conv2d_create(6, 3, 3, 1, 1, 2, CONV_MODE_CORRELATE));
+    net_add(net, "conv1", conv2d_create(6, 3, 3, 1, 1, 2, CONV_OP_CORRELATE));
     net_add(net, "tanh1", tanh_create());
     net_add(net, "lrn1", lrn_create(5, 0.5f, 0.75f, 1.0f, LRN_ALPHA_OVER_N));
     net_add(net, "pool1", maxpool2d_create(3, 2, 0));
-    net_add(net, "conv2", conv2d_create(6, 3, 3, 1, 1, 3, CONV_MODE_CORRELATE));
+    net_add(net, "conv2", conv2d_create(6, 3, 3, 1, 1, 3, CONV_OP_CORRELATE));
     net_add(net, "tanh2", tanh_create());
     net_add(net, "lrn2", lrn_create(3, 0.5f, 0.75f, 1.0f, LRN_ALPHA_OVER_N));
     net_add(net, "drop", dropout_create(0.5f, 77));
@@ -449,7 +449,7 @@ START_TEST(conv_shapes_match_reference)
         for (int i = 0; i < k->OC; i++) b[i] = rng_range(&r, -0.5f, 0.5f);
         for (size_t i = 0; i < ny; i++) dy[i] = rng_range(&r, -1.0f, 1.0f);
         for (int m = 0; m < 2; m++) {
-            const Conv2dMode mode = m ? CONV_MODE_CONVOLVE : CONV_MODE_CORRELATE;
+            const ConvOp mode = m ? CONV_OP_CONVOLVE : CONV_OP_CORRELATE;
             float *y[3], *dx[3], *dw[3], *db[3];
             for (int v = 0; v < 3; v++) /* 0: reference; 1: 1 thread; 2: 2 threads */
                 y[v] = floats(ny), dx[v] = floats(nx), dw[v] = floats(nw), db[v] = floats((size_t)k->OC);

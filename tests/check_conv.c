@@ -70,7 +70,7 @@ START_TEST(out_size_rejects)
     ck_assert_ptr_nonnull(strstr(cn_last_error(), "correlate1d: conv_out_size"));
     ck_assert_int_eq(convolve1d(out, NULL, 3, k, 2, 1, 0, 0), -1);
     ck_assert_int_eq(correlate2d_multi(out, x, 0, 3, 3, k, 1, 2, 2, 1, 1, 0, 0, 0, 0), -1);
-    ck_assert_int_eq(correlate2d_mode(out, x, 3, 3, k, 2, 2, (ConvMode)7, 1), -1);
+    ck_assert_int_eq(correlate2d_border(out, x, 3, 3, k, 2, 2, (ConvBorder)7, 1), -1);
     ck_assert_ptr_nonnull(strstr(cn_last_error(), "unknown border mode"));
 }
 END_TEST
@@ -78,36 +78,36 @@ END_TEST
 START_TEST(mode_pads_and_sizes)
 {
     int b, a;
-    ck_assert_int_eq(conv_mode_pads(CONV_VALID, 3, &b, &a), 0);
+    ck_assert_int_eq(conv_border_pads(CONV_BORDER_VALID, 3, &b, &a), 0);
     ck_assert(b == 0 && a == 0);
-    ck_assert_int_eq(conv_mode_pads(CONV_SAME, 3, &b, &a), 0);
+    ck_assert_int_eq(conv_border_pads(CONV_BORDER_SAME, 3, &b, &a), 0);
     ck_assert(b == 1 && a == 1);
-    ck_assert_int_eq(conv_mode_pads(CONV_SAME, 4, &b, &a), 0); /* even: the extra pad goes after */
+    ck_assert_int_eq(conv_border_pads(CONV_BORDER_SAME, 4, &b, &a), 0); /* even: the extra pad goes after */
     ck_assert(b == 1 && a == 2);
-    ck_assert_int_eq(conv_mode_pads(CONV_SAME, 1, &b, &a), 0);
+    ck_assert_int_eq(conv_border_pads(CONV_BORDER_SAME, 1, &b, &a), 0);
     ck_assert(b == 0 && a == 0);
-    ck_assert_int_eq(conv_mode_pads(CONV_FULL, 5, &b, &a), 0);
+    ck_assert_int_eq(conv_border_pads(CONV_BORDER_FULL, 5, &b, &a), 0);
     ck_assert(b == 4 && a == 4);
-    ck_assert_int_eq(conv_mode_pads(CONV_SAME, 0, &b, &a), -1);
-    ck_assert_str_eq(conv_mode_name(CONV_SAME), "same");
-    ck_assert_str_eq(conv_mode_name((ConvMode)9), "unknown");
+    ck_assert_int_eq(conv_border_pads(CONV_BORDER_SAME, 0, &b, &a), -1);
+    ck_assert_str_eq(conv_border_name(CONV_BORDER_SAME), "same");
+    ck_assert_str_eq(conv_border_name((ConvBorder)9), "unknown");
 
     int oh, ow;
-    ck_assert_int_eq(conv2d_mode_size(&oh, &ow, 28, 28, 3, 3, CONV_VALID, 1), 0);
+    ck_assert_int_eq(conv2d_border_size(&oh, &ow, 28, 28, 3, 3, CONV_BORDER_VALID, 1), 0);
     ck_assert(oh == 26 && ow == 26);
-    ck_assert_int_eq(conv2d_mode_size(&oh, &ow, 28, 28, 3, 3, CONV_SAME, 1), 0);
+    ck_assert_int_eq(conv2d_border_size(&oh, &ow, 28, 28, 3, 3, CONV_BORDER_SAME, 1), 0);
     ck_assert(oh == 28 && ow == 28);
-    ck_assert_int_eq(conv2d_mode_size(&oh, &ow, 28, 28, 3, 3, CONV_FULL, 1), 0);
+    ck_assert_int_eq(conv2d_border_size(&oh, &ow, 28, 28, 3, 3, CONV_BORDER_FULL, 1), 0);
     ck_assert(oh == 30 && ow == 30);
-    ck_assert_int_eq(conv2d_mode_size(&oh, &ow, 28, 27, 4, 4, CONV_SAME, 1), 0);
+    ck_assert_int_eq(conv2d_border_size(&oh, &ow, 28, 27, 4, 4, CONV_BORDER_SAME, 1), 0);
     ck_assert(oh == 28 && ow == 27);
-    ck_assert_int_eq(conv2d_mode_size(&oh, &ow, 7, 8, 3, 3, CONV_SAME, 2), 0); /* ceil(in / 2) */
+    ck_assert_int_eq(conv2d_border_size(&oh, &ow, 7, 8, 3, 3, CONV_BORDER_SAME, 2), 0); /* ceil(in / 2) */
     ck_assert(oh == 4 && ow == 4);
-    ck_assert_int_eq(conv2d_mode_size(&oh, &ow, 6, 7, 3, 5, CONV_VALID, 1), 0); /* non-square */
+    ck_assert_int_eq(conv2d_border_size(&oh, &ow, 6, 7, 3, 5, CONV_BORDER_VALID, 1), 0); /* non-square */
     ck_assert(oh == 4 && ow == 3);
-    ck_assert_int_eq(conv2d_mode_size(&oh, &ow, 6, 7, 3, 5, CONV_FULL, 3), 0);
+    ck_assert_int_eq(conv2d_border_size(&oh, &ow, 6, 7, 3, 5, CONV_BORDER_FULL, 3), 0);
     ck_assert(oh == 3 && ow == 4); /* (6 + 4 - 3)/3 + 1 = 3, (7 + 8 - 5)/3 + 1 = 4 */
-    ck_assert_int_eq(conv2d_mode_size(&oh, &ow, 2, 2, 3, 3, CONV_VALID, 1), -1);
+    ck_assert_int_eq(conv2d_border_size(&oh, &ow, 2, 2, 3, 3, CONV_BORDER_VALID, 1), -1);
 }
 END_TEST
 
@@ -125,9 +125,9 @@ START_TEST(golden_2x2_kernel)
     const float x[9] = { 0, 1, 2, 3, 4, 5, 6, 7, 8 }, k[4] = { 0, 1, 2, 3 };
     const float corr[4] = { 19, 25, 37, 43 }, conv[4] = { 5, 11, 23, 29 };
     float out[4];
-    ck_assert_int_eq(correlate2d_mode(out, x, 3, 3, k, 2, 2, CONV_VALID, 1), 0);
+    ck_assert_int_eq(correlate2d_border(out, x, 3, 3, k, 2, 2, CONV_BORDER_VALID, 1), 0);
     assert_close(out, corr, 4, 0.0f, "correlate2d valid");
-    ck_assert_int_eq(convolve2d_mode(out, x, 3, 3, k, 2, 2, CONV_VALID, 1), 0);
+    ck_assert_int_eq(convolve2d_border(out, x, 3, 3, k, 2, 2, CONV_BORDER_VALID, 1), 0);
     assert_close(out, conv, 4, 0.0f, "convolve2d valid");
 }
 END_TEST
@@ -182,9 +182,9 @@ START_TEST(golden_2d_stride_pad_nonsquare)
     for (int i = 0; i < 9; i++) ones[i] = 1.0f;
     const float boxsum[4] = { 10, 24, 51, 90 };
     int oh, ow;
-    ck_assert_int_eq(conv2d_mode_size(&oh, &ow, 4, 4, 3, 3, CONV_SAME, 2), 0);
+    ck_assert_int_eq(conv2d_border_size(&oh, &ow, 4, 4, 3, 3, CONV_BORDER_SAME, 2), 0);
     ck_assert(oh == 2 && ow == 2);
-    ck_assert_int_eq(correlate2d_mode(out, x16, 4, 4, ones, 3, 3, CONV_SAME, 2), 0);
+    ck_assert_int_eq(correlate2d_border(out, x16, 4, 4, ones, 3, 3, CONV_BORDER_SAME, 2), 0);
     assert_close(out, boxsum, 4, 0.0f, "correlate2d same stride 2");
 
     /* x = 0..8 (3x3), a 1x3 kernel [1 2 3], valid: one output per row.
@@ -237,9 +237,9 @@ START_TEST(golden_seed_kernels)
     for (int i = 0; i < KERNEL_SEED_COUNT; i++) {
         const Kernel *k = kernel_seed(i);
         ck_assert_ptr_nonnull(k);
-        ck_assert_int_eq(correlate2d_mode(out, x, 4, 4, k->v, k->h, k->w, CONV_VALID, 1), 0);
+        ck_assert_int_eq(correlate2d_border(out, x, 4, 4, k->v, k->h, k->w, CONV_BORDER_VALID, 1), 0);
         assert_close(out, want[i], 4, 1e-5f, k->name);
-        ck_assert_int_eq(convolve2d_mode(out, x, 4, 4, k->v, k->h, k->w, CONV_VALID, 1), 0);
+        ck_assert_int_eq(convolve2d_border(out, x, 4, 4, k->v, k->h, k->w, CONV_BORDER_VALID, 1), 0);
         assert_close(out, want[i], 4, 1e-5f, k->name);
     }
     /* Sobel x is antisymmetric: correlation -x00 + x02 - 2 x10 + 2 x12 - x20 + x22
@@ -247,9 +247,9 @@ START_TEST(golden_seed_kernels)
     const Kernel *s = kernel_find("sobel_x");
     ck_assert_ptr_nonnull(s);
     const float sob[4] = { -1, -20, 1, -12 }, neg[4] = { 1, 20, -1, 12 };
-    ck_assert_int_eq(correlate2d_mode(out, x, 4, 4, s->v, 3, 3, CONV_VALID, 1), 0);
+    ck_assert_int_eq(correlate2d_border(out, x, 4, 4, s->v, 3, 3, CONV_BORDER_VALID, 1), 0);
     assert_close(out, sob, 4, 0.0f, "sobel_x correlation");
-    ck_assert_int_eq(convolve2d_mode(out, x, 4, 4, s->v, 3, 3, CONV_VALID, 1), 0);
+    ck_assert_int_eq(convolve2d_border(out, x, 4, 4, s->v, 3, 3, CONV_BORDER_VALID, 1), 0);
     assert_close(out, neg, 4, 0.0f, "sobel_x convolution");
 }
 END_TEST
@@ -263,12 +263,12 @@ START_TEST(identity_and_constants)
     const Kernel *id = kernel_find("identity");
     ck_assert_ptr_nonnull(id);
     /* same mode: the input itself */
-    ck_assert_int_eq(correlate2d_mode(out, x, 6, 7, id->v, 3, 3, CONV_SAME, 1), 0);
+    ck_assert_int_eq(correlate2d_border(out, x, 6, 7, id->v, 3, 3, CONV_BORDER_SAME, 1), 0);
     assert_close(out, x, 6 * 7, 0.0f, "identity, same");
-    ck_assert_int_eq(convolve2d_mode(out, x, 6, 7, id->v, 3, 3, CONV_SAME, 1), 0);
+    ck_assert_int_eq(convolve2d_border(out, x, 6, 7, id->v, 3, 3, CONV_BORDER_SAME, 1), 0);
     assert_close(out, x, 6 * 7, 0.0f, "identity, same, convolution");
     /* valid mode: the interior x[1..4][1..5] */
-    ck_assert_int_eq(correlate2d_mode(out, x, 6, 7, id->v, 3, 3, CONV_VALID, 1), 0);
+    ck_assert_int_eq(correlate2d_border(out, x, 6, 7, id->v, 3, 3, CONV_BORDER_VALID, 1), 0);
     for (int i = 0; i < 4; i++)
         assert_close(out + i * 5, x + (i + 1) * 7 + 1, 5, 0.0f, "identity, valid");
 
@@ -282,21 +282,21 @@ START_TEST(identity_and_constants)
     for (int i = 0; i < 2; i++) {
         const Kernel *k = kernel_find(blurs[i]);
         ck_assert_ptr_nonnull(k);
-        ck_assert_int_eq(correlate2d_mode(out, c, 5, 5, k->v, 3, 3, CONV_VALID, 1), 0);
+        ck_assert_int_eq(correlate2d_border(out, c, 5, 5, k->v, 3, 3, CONV_BORDER_VALID, 1), 0);
         assert_close(out, keep, 9, 1e-5f, blurs[i]);
     }
     for (int i = 0; i < 5; i++) {
         const Kernel *k = kernel_find(edges[i]);
         ck_assert_ptr_nonnull(k);
-        ck_assert_int_eq(correlate2d_mode(out, c, 5, 5, k->v, 3, 3, CONV_VALID, 1), 0);
+        ck_assert_int_eq(correlate2d_border(out, c, 5, 5, k->v, 3, 3, CONV_BORDER_VALID, 1), 0);
         assert_close(out, zero, 9, 0.0f, edges[i]);
-        ck_assert_int_eq(convolve2d_mode(out, c, 5, 5, k->v, 3, 3, CONV_VALID, 1), 0);
+        ck_assert_int_eq(convolve2d_border(out, c, 5, 5, k->v, 3, 3, CONV_BORDER_VALID, 1), 0);
         assert_close(out, zero, 9, 0.0f, edges[i]);
     }
     /* in same mode the border windows read zero padding: the box blur's
      * corner sees 4 of 9 pixels, 3.5 * 4/9 */
     const Kernel *box = kernel_find("box_blur");
-    ck_assert_int_eq(correlate2d_mode(out, c, 5, 5, box->v, 3, 3, CONV_SAME, 1), 0);
+    ck_assert_int_eq(correlate2d_border(out, c, 5, 5, box->v, 3, 3, CONV_BORDER_SAME, 1), 0);
     ck_assert_float_eq_tol(out[0], 3.5f * 4.0f / 9.0f, 1e-5f);
     ck_assert_float_eq_tol(out[12], 3.5f, 1e-5f);
 }
@@ -313,9 +313,9 @@ START_TEST(seed_symbolic_example)
     const float img[9] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
     const float primes[9] = { 2, 3, 5, 7, 11, 13, 17, 19, 23 };
     float y;
-    ck_assert_int_eq(convolve2d_mode(&y, img, 3, 3, primes, 3, 3, CONV_VALID, 1), 0);
+    ck_assert_int_eq(convolve2d_border(&y, img, 3, 3, primes, 3, 3, CONV_BORDER_VALID, 1), 0);
     ck_assert_float_eq(y, 338.0f);
-    ck_assert_int_eq(correlate2d_mode(&y, img, 3, 3, primes, 3, 3, CONV_VALID, 1), 0);
+    ck_assert_int_eq(correlate2d_border(&y, img, 3, 3, primes, 3, 3, CONV_BORDER_VALID, 1), 0);
     ck_assert_float_eq(y, 662.0f);
 
     /* The pairing itself: set one kernel letter to 1 and the rest to 0. The
@@ -324,9 +324,9 @@ START_TEST(seed_symbolic_example)
     for (int j = 0; j < 9; j++) {
         float onehot[9] = { 0 };
         onehot[j] = 1.0f;
-        ck_assert_int_eq(correlate2d_mode(&y, img, 3, 3, onehot, 3, 3, CONV_VALID, 1), 0);
+        ck_assert_int_eq(correlate2d_border(&y, img, 3, 3, onehot, 3, 3, CONV_BORDER_VALID, 1), 0);
         ck_assert_msg(y == (float)(j + 1), "correlation pairs %c with %g", 'A' + j, y);
-        ck_assert_int_eq(convolve2d_mode(&y, img, 3, 3, onehot, 3, 3, CONV_VALID, 1), 0);
+        ck_assert_int_eq(convolve2d_border(&y, img, 3, 3, onehot, 3, 3, CONV_BORDER_VALID, 1), 0);
         ck_assert_msg(y == (float)(9 - j), "convolution pairs %c with %g", 'A' + j, y);
     }
 }
@@ -334,7 +334,7 @@ END_TEST
 
 /* --- properties on random inputs ------------------------------------------------- */
 
-static const ConvMode modes[3] = { CONV_VALID, CONV_SAME, CONV_FULL };
+static const ConvBorder modes[3] = { CONV_BORDER_VALID, CONV_BORDER_SAME, CONV_BORDER_FULL };
 
 START_TEST(flip_identity_1d)
 {
@@ -354,7 +354,7 @@ START_TEST(flip_identity_1d)
             for (int c = 0; c < 3 + 4; c++) {
                 int pb, pa;
                 if (c < 3)
-                    ck_assert_int_eq(conv_mode_pads(modes[c], kn, &pb, &pa), 0);
+                    ck_assert_int_eq(conv_border_pads(modes[c], kn, &pb, &pa), 0);
                 else
                     pb = pads[c - 3][0], pa = pads[c - 3][1];
                 int on = conv_out_size(13, kn, s, pb, pa);
@@ -389,8 +389,8 @@ START_TEST(flip_identity_2d)
                 for (int c = 0; c < 3 + 4; c++) {
                     int pt, pb, pl, pr;
                     if (c < 3) {
-                        ck_assert_int_eq(conv_mode_pads(modes[c], KH, &pt, &pb), 0);
-                        ck_assert_int_eq(conv_mode_pads(modes[c], KW, &pl, &pr), 0);
+                        ck_assert_int_eq(conv_border_pads(modes[c], KH, &pt, &pb), 0);
+                        ck_assert_int_eq(conv_border_pads(modes[c], KW, &pl, &pr), 0);
                     } else {
                         const int *p = pads[c - 3];
                         pt = p[0], pb = p[1], pl = p[2], pr = p[3];
@@ -406,10 +406,10 @@ START_TEST(flip_identity_2d)
             /* and through the mode wrappers */
             for (int c = 0; c < 3; c++) {
                 int oh, ow;
-                ck_assert_int_eq(conv2d_mode_size(&oh, &ow, 7, 9, KH, KW, modes[c], 2), 0);
-                ck_assert_int_eq(convolve2d_mode(a, x, 7, 9, k, KH, KW, modes[c], 2), 0);
-                ck_assert_int_eq(correlate2d_mode(b, x, 7, 9, kf, KH, KW, modes[c], 2), 0);
-                assert_close(a, b, (size_t)(oh * ow), 1e-6f, conv_mode_name(modes[c]));
+                ck_assert_int_eq(conv2d_border_size(&oh, &ow, 7, 9, KH, KW, modes[c], 2), 0);
+                ck_assert_int_eq(convolve2d_border(a, x, 7, 9, k, KH, KW, modes[c], 2), 0);
+                ck_assert_int_eq(correlate2d_border(b, x, 7, 9, kf, KH, KW, modes[c], 2), 0);
+                assert_close(a, b, (size_t)(oh * ow), 1e-6f, conv_border_name(modes[c]));
             }
         }
     }
@@ -436,8 +436,8 @@ START_TEST(multi_channel)
         for (int c = 0; c < 4; c++) {
             int pt = 1, pb = 0, pl = 2, pr = 1; /* c == 3: explicit asymmetric padding */
             if (c < 3) {
-                ck_assert_int_eq(conv_mode_pads(modes[c], KH, &pt, &pb), 0);
-                ck_assert_int_eq(conv_mode_pads(modes[c], KW, &pl, &pr), 0);
+                ck_assert_int_eq(conv_border_pads(modes[c], KH, &pt, &pb), 0);
+                ck_assert_int_eq(conv_border_pads(modes[c], KW, &pl, &pr), 0);
             }
             int oh = conv_out_size(H, KH, sh, pt, pb), ow = conv_out_size(W, KW, sw, pl, pr);
             int plane = oh * ow;
@@ -474,15 +474,15 @@ START_TEST(convolution_commutes_and_associates)
     fill_random(&r, g, 3 * 2);
     fill_random(&r, h, 2 * 4);
     float fg[6 * 7], gf[6 * 7];
-    ck_assert_int_eq(convolve2d_mode(fg, f, 4, 6, g, 3, 2, CONV_FULL, 1), 0);
-    ck_assert_int_eq(convolve2d_mode(gf, g, 3, 2, f, 4, 6, CONV_FULL, 1), 0);
+    ck_assert_int_eq(convolve2d_border(fg, f, 4, 6, g, 3, 2, CONV_BORDER_FULL, 1), 0);
+    ck_assert_int_eq(convolve2d_border(gf, g, 3, 2, f, 4, 6, CONV_BORDER_FULL, 1), 0);
     assert_close(fg, gf, 6 * 7, 1e-5f, "f*g = g*f");
 
     /* (f*g)*h: (6,7) * (2,4) -> (7,10);  g*h: (4,5);  f*(g*h): (4,6) * (4,5) -> (7,10) */
     float fg_h[7 * 10], gh[4 * 5], f_gh[7 * 10];
-    ck_assert_int_eq(convolve2d_mode(fg_h, fg, 6, 7, h, 2, 4, CONV_FULL, 1), 0);
-    ck_assert_int_eq(convolve2d_mode(gh, g, 3, 2, h, 2, 4, CONV_FULL, 1), 0);
-    ck_assert_int_eq(convolve2d_mode(f_gh, f, 4, 6, gh, 4, 5, CONV_FULL, 1), 0);
+    ck_assert_int_eq(convolve2d_border(fg_h, fg, 6, 7, h, 2, 4, CONV_BORDER_FULL, 1), 0);
+    ck_assert_int_eq(convolve2d_border(gh, g, 3, 2, h, 2, 4, CONV_BORDER_FULL, 1), 0);
+    ck_assert_int_eq(convolve2d_border(f_gh, f, 4, 6, gh, 4, 5, CONV_BORDER_FULL, 1), 0);
     assert_close(fg_h, f_gh, 7 * 10, 1e-5f, "(f*g)*h = f*(g*h)");
 
     /* 1-D as well */
@@ -505,8 +505,8 @@ START_TEST(correlation_does_not_commute)
     fill_random(&r, f, 4 * 6);
     fill_random(&r, g, 3 * 2);
     float fg[6 * 7], gf[6 * 7], mirrored[6 * 7];
-    ck_assert_int_eq(correlate2d_mode(fg, f, 4, 6, g, 3, 2, CONV_FULL, 1), 0);
-    ck_assert_int_eq(correlate2d_mode(gf, g, 3, 2, f, 4, 6, CONV_FULL, 1), 0);
+    ck_assert_int_eq(correlate2d_border(fg, f, 4, 6, g, 3, 2, CONV_BORDER_FULL, 1), 0);
+    ck_assert_int_eq(correlate2d_border(gf, g, 3, 2, f, 4, 6, CONV_BORDER_FULL, 1), 0);
     size_t at;
     float d = max_abs_diff(fg, gf, 6 * 7, &at);
     ck_assert_msg(d > 0.5f, "f ⋆ g and g ⋆ f differ by only %g (at %zu)", d, at);

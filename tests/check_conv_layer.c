@@ -39,7 +39,7 @@ static float max_abs(const float *a, size_t n)
 }
 
 static Conv2dConfig cfg_of(int oc, int kh, int kw, int sh, int sw, int pt, int pb, int pl, int pr,
-                           int groups, Conv2dMode mode)
+                           int groups, ConvOp mode)
 {
     return (Conv2dConfig){ .out_channels = oc, .kh = kh, .kw = kw, .stride_h = sh, .stride_w = sw,
                            .pad_top = pt, .pad_bottom = pb, .pad_left = pl, .pad_right = pr,
@@ -78,9 +78,9 @@ static void check_grad(Layer *l, int B, uint64_t seed, const char *name)
     free(x);
 }
 
-static const char *mode_name(Conv2dMode m)
+static const char *mode_name(ConvOp m)
 {
-    return m == CONV_MODE_CONVOLVE ? "convolve" : "correlate";
+    return m == CONV_OP_CONVOLVE ? "convolve" : "correlate";
 }
 
 /* A random table (OC, Cg) of 0/1 with at least one 1 per row. */
@@ -106,13 +106,13 @@ START_TEST(forward_fixture)
     const float x[9] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 }, k[4] = { 1, 2, 3, 4 };
     const struct {
         int stride, pad;
-        Conv2dMode mode;
+        ConvOp mode;
         float expect[4];
     } cases[] = {
-        { 1, 0, CONV_MODE_CORRELATE, { 37.5f, 47.5f, 67.5f, 77.5f } },
-        { 1, 0, CONV_MODE_CONVOLVE, { 23.5f, 33.5f, 53.5f, 63.5f } },
-        { 2, 1, CONV_MODE_CORRELATE, { 4.5f, 18.5f, 36.5f, 77.5f } },
-        { 2, 1, CONV_MODE_CONVOLVE, { 1.5f, 7.5f, 19.5f, 63.5f } },
+        { 1, 0, CONV_OP_CORRELATE, { 37.5f, 47.5f, 67.5f, 77.5f } },
+        { 1, 0, CONV_OP_CONVOLVE, { 23.5f, 33.5f, 53.5f, 63.5f } },
+        { 2, 1, CONV_OP_CORRELATE, { 4.5f, 18.5f, 36.5f, 77.5f } },
+        { 2, 1, CONV_OP_CONVOLVE, { 1.5f, 7.5f, 19.5f, 63.5f } },
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         Layer *l = conv2d_create(1, 2, 2, cases[c].stride, cases[c].pad, 1, cases[c].mode);
@@ -142,7 +142,7 @@ END_TEST
 START_TEST(forward_channels_and_groups)
 {
     const float x[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
-    Layer *l = conv2d_create(2, 1, 1, 1, 0, 1, CONV_MODE_CORRELATE);
+    Layer *l = conv2d_create(2, 1, 1, 1, 0, 1, CONV_OP_CORRELATE);
     ck_assert_int_eq(layer_setup(l, (Shape){ 2, 2, 2 }), 0);
     const float w1[4] = { 1, 2, -1, 0.5f };
     memcpy(l->param[0].value, w1, sizeof w1);
@@ -152,7 +152,7 @@ START_TEST(forward_channels_and_groups)
     assert_close(y, e1, 8, 0.0f, "groups 1");
     layer_free(l);
 
-    l = conv2d_create(2, 1, 1, 1, 0, 2, CONV_MODE_CORRELATE);
+    l = conv2d_create(2, 1, 1, 1, 0, 2, CONV_OP_CORRELATE);
     ck_assert_int_eq(layer_setup(l, (Shape){ 2, 2, 2 }), 0);
     ck_assert_int_eq(l->param[0].dims[1], 1);
     const float w2[2] = { 3, -2 };
@@ -179,7 +179,7 @@ START_TEST(matches_conv_h)
     rng_seed(&r, 11, 1);
     for (size_t c = 0; c < sizeof g / sizeof g[0]; c++) {
         for (int m = 0; m < 2; m++) {
-            const Conv2dMode mode = m ? CONV_MODE_CONVOLVE : CONV_MODE_CORRELATE;
+            const ConvOp mode = m ? CONV_OP_CONVOLVE : CONV_OP_CORRELATE;
             Conv2dConfig cfg = cfg_of(g[c].OC, g[c].KH, g[c].KW, g[c].sh, g[c].sw, g[c].pt, g[c].pb,
                                       g[c].pl, g[c].pr, 1, mode);
             Layer *l = make_conv(&cfg, (Shape){ g[c].C, g[c].H, g[c].W }, NULL, 5 + c);
@@ -230,9 +230,9 @@ START_TEST(convolve_is_correlate_rot180)
         const Shape in = { g[c].C, g[c].H, g[c].W };
         const unsigned char *t = g[c].table ? conv2d_lenet5_c3_table() : NULL;
         Conv2dConfig ca = cfg_of(g[c].OC, g[c].KH, g[c].KW, g[c].sh, g[c].sw, g[c].pt, g[c].pb,
-                                 g[c].pl, g[c].pr, g[c].groups, CONV_MODE_CORRELATE);
+                                 g[c].pl, g[c].pr, g[c].groups, CONV_OP_CORRELATE);
         Conv2dConfig cb = ca;
-        cb.mode = CONV_MODE_CONVOLVE;
+        cb.mode = CONV_OP_CONVOLVE;
         Layer *a = make_conv(&ca, in, t, 40 + c), *b = make_conv(&cb, in, t, 41 + c);
         const size_t nw = a->param[0].n, nk = nw / ((size_t)g[c].KH * g[c].KW);
         rot180_each(b->param[0].value, a->param[0].value, nk, g[c].KH, g[c].KW);
@@ -307,7 +307,7 @@ static const FastCase fast_cases[] = {
 };
 
 /* The kernels' geometry of case g with output OH x OW. */
-static Conv2dGeom geom_of(const Geo *g, int OH, int OW, Conv2dMode mode)
+static Conv2dGeom geom_of(const Geo *g, int OH, int OW, ConvOp mode)
 {
     return (Conv2dGeom){ .B = g->B, .C = g->C, .H = g->H, .W = g->W, .OC = g->OC, .OH = OH, .OW = OW,
                          .KH = g->KH, .KW = g->KW, .sh = g->sh, .sw = g->sw, .pt = g->pt, .pl = g->pl,
@@ -352,7 +352,7 @@ START_TEST(fast_matches_reference)
         fill(b, g->OC, &r, -1, 1);
         fill(dy, ny, &r, -1, 1);
         for (int m = 0; m < 2; m++) {
-            const Conv2dMode mode = m ? CONV_MODE_CONVOLVE : CONV_MODE_CORRELATE;
+            const ConvOp mode = m ? CONV_OP_CONVOLVE : CONV_OP_CORRELATE;
             const Conv2dGeom geom = geom_of(g, OH, OW, mode);
             const ConvPaths path = conv2d_paths(&geom, t), want = fast_cases[c].path;
             ck_assert_msg(path.fwd == want.fwd && path.dx == want.dx && path.dw == want.dw,
@@ -415,7 +415,7 @@ static void grad_case(int B, Shape in, Conv2dConfig cfg, const unsigned char *ta
                       const char *name)
 {
     for (int m = 0; m < 2; m++) {
-        cfg.mode = m ? CONV_MODE_CONVOLVE : CONV_MODE_CORRELATE;
+        cfg.mode = m ? CONV_OP_CONVOLVE : CONV_OP_CORRELATE;
         Layer *l = make_conv(&cfg, in, table, seed);
         char what[96];
         snprintf(what, sizeof what, "conv %s (%s)", name, mode_name(cfg.mode));
@@ -519,7 +519,7 @@ START_TEST(lenet_c3_table)
     }
     ck_assert_int_eq(total, 60);
 
-    Conv2dConfig cfg = cfg_of(16, 5, 5, 1, 1, 0, 0, 0, 0, 1, CONV_MODE_CORRELATE);
+    Conv2dConfig cfg = cfg_of(16, 5, 5, 1, 1, 0, 0, 0, 0, 1, CONV_OP_CORRELATE);
     Layer *l = conv2d_create_cfg(&cfg);
     ck_assert_int_eq(conv2d_set_table(l, 6, t), 0);
     ck_assert_int_eq(layer_setup(l, (Shape){ 6, 14, 14 }), 0);
@@ -581,7 +581,7 @@ START_TEST(masked_weights_stay_zero)
 {
     const unsigned char *t = conv2d_lenet5_c3_table();
     for (int m = 0; m < 2; m++) {
-        Conv2dConfig cfg = cfg_of(16, 5, 5, 1, 1, 0, 0, 0, 0, 1, m ? CONV_MODE_CONVOLVE : CONV_MODE_CORRELATE);
+        Conv2dConfig cfg = cfg_of(16, 5, 5, 1, 1, 0, 0, 0, 0, 1, m ? CONV_OP_CONVOLVE : CONV_OP_CORRELATE);
         Layer *l = make_conv(&cfg, (Shape){ 6, 14, 14 }, t, 170);
         const int B = 4;
         const size_t nx = shape_size(l->in) * B, ny = shape_size(l->out) * B, nw = l->param[0].n;
@@ -656,7 +656,7 @@ START_TEST(threads_bit_identical)
         fill(b, g->OC, &r, -1, 1);
         fill(dy, ny, &r, -1, 1);
         for (int m = 0; m < 4; m++) { /* both modes, on the fast and on the reference loops */
-            const Conv2dMode mode = m & 1 ? CONV_MODE_CONVOLVE : CONV_MODE_CORRELATE;
+            const ConvOp mode = m & 1 ? CONV_OP_CONVOLVE : CONV_OP_CORRELATE;
             conv_set_loops(m >> 1 ? CONV_LOOPS_NAIVE : CONV_LOOPS_FAST);
             for (int k = 0; k < 2; k++) {
                 omp_set_num_threads(k + 1);
@@ -690,7 +690,7 @@ END_TEST
 START_TEST(layer_numbers)
 {
     /* LeNet-5 C1 as usually run on 28x28 digits: 1->6, 5x5, padding 2. */
-    Layer *l = conv2d_create(6, 5, 5, 1, 2, 1, CONV_MODE_CORRELATE);
+    Layer *l = conv2d_create(6, 5, 5, 1, 2, 1, CONV_OP_CORRELATE);
     ck_assert_int_eq(layer_setup(l, (Shape){ 1, 28, 28 }), 0);
     ck_assert_str_eq(l->ops->kind, "conv");
     ck_assert_int_eq(l->out.c, 6);
@@ -710,7 +710,7 @@ START_TEST(layer_numbers)
     layer_free(l);
 
     /* Groups: each map sees C/G inputs. */
-    l = conv2d_create(6, 3, 3, 1, 1, 2, CONV_MODE_CONVOLVE);
+    l = conv2d_create(6, 3, 3, 1, 1, 2, CONV_OP_CONVOLVE);
     ck_assert_int_eq(layer_setup(l, (Shape){ 4, 8, 8 }), 0);
     ck_assert_int_eq(l->param[0].dims[0], 6);
     ck_assert_int_eq(l->param[0].dims[1], 2);
@@ -723,7 +723,7 @@ START_TEST(layer_numbers)
     layer_free(l);
 
     /* AlexNet's first layer at its published size: 3->96, 11x11, stride 4, 227x227 -> 55x55. */
-    l = conv2d_create(96, 11, 11, 4, 0, 1, CONV_MODE_CORRELATE);
+    l = conv2d_create(96, 11, 11, 4, 0, 1, CONV_OP_CORRELATE);
     ck_assert_int_eq(layer_setup(l, (Shape){ 3, 227, 227 }), 0);
     ck_assert_int_eq(l->out.h, 55);
     ck_assert_int_eq(l->out.w, 55);
@@ -734,22 +734,22 @@ END_TEST
 
 START_TEST(bad_arguments)
 {
-    ck_assert_ptr_null(conv2d_create(0, 3, 3, 1, 0, 1, CONV_MODE_CORRELATE));
+    ck_assert_ptr_null(conv2d_create(0, 3, 3, 1, 0, 1, CONV_OP_CORRELATE));
     ck_assert_ptr_nonnull(strstr(cn_last_error(), "conv"));
-    ck_assert_ptr_null(conv2d_create(4, 3, 0, 1, 0, 1, CONV_MODE_CORRELATE));
-    ck_assert_ptr_null(conv2d_create(4, 3, 3, 0, 0, 1, CONV_MODE_CORRELATE));
-    ck_assert_ptr_null(conv2d_create(4, 3, 3, 1, -1, 1, CONV_MODE_CORRELATE));
-    ck_assert_ptr_null(conv2d_create(4, 3, 3, 1, 0, 3, CONV_MODE_CORRELATE));
+    ck_assert_ptr_null(conv2d_create(4, 3, 0, 1, 0, 1, CONV_OP_CORRELATE));
+    ck_assert_ptr_null(conv2d_create(4, 3, 3, 0, 0, 1, CONV_OP_CORRELATE));
+    ck_assert_ptr_null(conv2d_create(4, 3, 3, 1, -1, 1, CONV_OP_CORRELATE));
+    ck_assert_ptr_null(conv2d_create(4, 3, 3, 1, 0, 3, CONV_OP_CORRELATE));
     ck_assert_ptr_nonnull(strstr(cn_last_error(), "groups"));
-    ck_assert_ptr_null(conv2d_create(4, 3, 3, 1, 0, 1, (Conv2dMode)7));
+    ck_assert_ptr_null(conv2d_create(4, 3, 3, 1, 0, 1, (ConvOp)7));
     ck_assert_ptr_null(conv2d_create_cfg(NULL));
 
-    Layer *l = conv2d_create(4, 3, 3, 1, 0, 2, CONV_MODE_CORRELATE);
+    Layer *l = conv2d_create(4, 3, 3, 1, 0, 2, CONV_OP_CORRELATE);
     ck_assert_int_eq(layer_setup(l, (Shape){ 3, 8, 8 }), -1);
     ck_assert_ptr_nonnull(strstr(cn_last_error(), "groups"));
     layer_free(l);
 
-    l = conv2d_create(4, 5, 5, 1, 0, 1, CONV_MODE_CORRELATE);
+    l = conv2d_create(4, 5, 5, 1, 0, 1, CONV_OP_CORRELATE);
     ck_assert_int_eq(layer_setup(l, (Shape){ 1, 4, 8 }), -1);
     ck_assert_ptr_nonnull(strstr(cn_last_error(), "larger"));
     const unsigned char zero_row[4 * 2] = { 1, 0, 0, 0, 1, 1, 0, 1 };
@@ -775,7 +775,7 @@ END_TEST
 START_TEST(loops_switch)
 {
     const Geo *g = &fast_cases[10].g; /* blocked on the fast loops */
-    const Conv2dGeom geom = geom_of(g, g->H, g->W, CONV_MODE_CORRELATE);
+    const Conv2dGeom geom = geom_of(g, g->H, g->W, CONV_OP_CORRELATE);
     ck_assert_int_eq(conv2d_paths(&geom, NULL).fwd, CONV_PATH_BLOCKED);
     ck_assert_str_eq(conv_loops_name(), "fast (blocked, vectorized)");
     conv_set_loops(CONV_LOOPS_NAIVE);

@@ -47,7 +47,7 @@ static Dataset *halves(int n, uint64_t seed)
 static Net *small_net(void)
 {
     Net *net = net_create("freeze-test", (Shape){ 1, 8, 8 });
-    net_add(net, "conv", conv2d_create(4, 3, 3, 1, 1, 1, CONV_MODE_CORRELATE));
+    net_add(net, "conv", conv2d_create(4, 3, 3, 1, 1, 1, CONV_OP_CORRELATE));
     net_add(net, "relu", relu_create());
     net_add(net, "pool", maxpool2d_create(2, 2, 0));
     net_add(net, "fc", dense_create(2));

@@ -37,7 +37,7 @@ static void remove_dir(void) { remove_tree(dir, 0); }
 static Net *build(const char *name, int oc, uint64_t init_seed)
 {
     Net *net = net_create(name, (Shape){ 1, 6, 6 });
-    net_add(net, "C1", conv2d_create(oc, 3, 3, 1, 1, 1, CONV_MODE_CORRELATE));
+    net_add(net, "C1", conv2d_create(oc, 3, 3, 1, 1, 1, CONV_OP_CORRELATE));
     net_add(net, "relu", relu_create());
     net_add(net, "drop", dropout_create(0.5f, 7));
     net_add(net, "fc", dense_create(3));

@@ -26,9 +26,9 @@
 static Net *small_net(void)
 {
     Net *net = net_create("small", (Shape){ 1, 8, 8 });
-    net_add(net, "C1", conv2d_create(4, 3, 3, 1, 1, 1, CONV_MODE_CORRELATE));
+    net_add(net, "C1", conv2d_create(4, 3, 3, 1, 1, 1, CONV_OP_CORRELATE));
     net_add(net, "relu1", relu_create());
-    net_add(net, "C2", conv2d_create(6, 3, 3, 2, 0, 1, CONV_MODE_CORRELATE));
+    net_add(net, "C2", conv2d_create(6, 3, 3, 2, 0, 1, CONV_OP_CORRELATE));
     net_add(net, "fc", dense_create(10));
     ck_assert_msg(net_ok(net), "%s", cn_last_error());
     return net;
@@ -149,7 +149,7 @@ START_TEST(bad_builds_are_reported)
     /* A 9x9 kernel on an 8x8 input with no padding: setup fails; the table
      * goes on, and net_ok reports the first error with the layer's label. */
     Net *net = net_create("bad", (Shape){ 1, 8, 8 });
-    ck_assert_int_eq(net_add(net, "C1", conv2d_create(4, 9, 9, 1, 0, 1, CONV_MODE_CORRELATE)), -1);
+    ck_assert_int_eq(net_add(net, "C1", conv2d_create(4, 9, 9, 1, 0, 1, CONV_OP_CORRELATE)), -1);
     ck_assert_int_eq(net_add(net, "relu", relu_create()), -1);
     ck_assert_int_eq(net_add(net, "fc", dense_create(10)), -1);
     cn_clear_error();
@@ -161,7 +161,7 @@ START_TEST(bad_builds_are_reported)
 
     /* A constructor that failed (NULL): its own message is kept. */
     net = net_create("bad2", (Shape){ 1, 8, 8 });
-    ck_assert_int_eq(net_add(net, "C1", conv2d_create(4, 3, 3, 1, 1, 1, CONV_MODE_CORRELATE)), 0);
+    ck_assert_int_eq(net_add(net, "C1", conv2d_create(4, 3, 3, 1, 1, 1, CONV_OP_CORRELATE)), 0);
     ck_assert_int_eq(net_add(net, "fc", dense_create(0)), -1);
     ck_assert_int_eq(net_ok(net), 0);
     e = cn_last_error();
@@ -199,7 +199,7 @@ END_TEST
 static Net *grad_net(void)
 {
     Net *net = net_create("gradcheck", (Shape){ 2, 6, 6 });
-    net_add(net, "conv", conv2d_create(3, 3, 3, 1, 1, 1, CONV_MODE_CORRELATE));
+    net_add(net, "conv", conv2d_create(3, 3, 3, 1, 1, 1, CONV_OP_CORRELATE));
     net_add(net, "relu", relu_create());
     net_add(net, "pool", maxpool2d_create(2, 2, 0));
     net_add(net, "fc", dense_create(4));

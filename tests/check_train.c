@@ -65,9 +65,9 @@ static void bars_free(Dataset *d)
 static Net *small_net(const char *name, int dropout, uint64_t init_seed)
 {
     Net *net = net_create(name, (Shape){ 1, 8, 8 });
-    net_add(net, "C1", conv2d_create(4, 3, 3, 1, 1, 1, CONV_MODE_CORRELATE));
+    net_add(net, "C1", conv2d_create(4, 3, 3, 1, 1, 1, CONV_OP_CORRELATE));
     net_add(net, "relu1", relu_create());
-    net_add(net, "C2", conv2d_create(8, 3, 3, 2, 0, 1, CONV_MODE_CORRELATE));
+    net_add(net, "C2", conv2d_create(8, 3, 3, 2, 0, 1, CONV_OP_CORRELATE));
     net_add(net, "relu2", relu_create());
     if (dropout) net_add(net, "drop", dropout_create(0.25f, 3));
     net_add(net, "fc", dense_create(3));
@@ -477,9 +477,9 @@ START_TEST(mnist_subset_learns)
     Dataset *train = dataset_load("mnist-sample", 1), *test = dataset_load("mnist-sample", 0);
     ck_assert_msg(train && test, "%s", cn_last_error());
     Net *net = net_create("mnist-small", (Shape){ 1, 28, 28 });
-    net_add(net, "C1", conv2d_create(6, 5, 5, 2, 2, 1, CONV_MODE_CORRELATE));
+    net_add(net, "C1", conv2d_create(6, 5, 5, 2, 2, 1, CONV_OP_CORRELATE));
     net_add(net, "relu1", relu_create());
-    net_add(net, "C2", conv2d_create(12, 5, 5, 2, 2, 1, CONV_MODE_CORRELATE));
+    net_add(net, "C2", conv2d_create(12, 5, 5, 2, 2, 1, CONV_OP_CORRELATE));
     net_add(net, "relu2", relu_create());
     net_add(net, "fc", dense_create(10));
     ck_assert_msg(net_ok(net), "%s", cn_last_error());
