@@ -60,9 +60,6 @@ LDLIBS   += -lm
 LIB_SRC   := $(wildcard core/*.c) $(wildcard datasets/*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB       := $(BUILD)/libconvnet.a
-# The lesson kit (drawing, report pieces, models folder): linked into the lessons.
-KIT_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard lessons/kit/*.c))
-
 # The lesson kit: helpers shared by the lessons, tools, tests and benchmarks
 # (lessons/kit/*.c), a second library linked into every program.
 KIT_SRC   := $(wildcard lessons/kit/*.c)
