@@ -30,13 +30,13 @@
 #include "core/conv_layer.h"
 
 #include <math.h>
-#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/conv.h"
 #include "core/error.h"
+#include "core/threads.h"
 
 /* Run loops on several threads only when there is enough work to pay for
  * starting them (multiply-adds in the call). */

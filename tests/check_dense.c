@@ -2,7 +2,6 @@
  * central differences, bit-identical results at 1 and 2 threads. */
 #include <check.h>
 #include <math.h>
-#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include "tests/gradcheck.h"
 #include "core/rng.h"
 #include "core/tensor.h"
+#include "core/threads.h"
 
 static void expect_close(const float *got, const float *want, size_t n, float tol, const char *what)
 {

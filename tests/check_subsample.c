@@ -5,7 +5,6 @@
  * CK_VERBOSITY=verbose prints the gradient-check errors of every case. */
 #include <check.h>
 #include <math.h>
-#include <omp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include "core/rng.h"
 #include "core/subsample.h"
 #include "core/tensor.h"
+#include "core/threads.h"
 
 static int verbose(void)
 {

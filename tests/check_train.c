@@ -4,7 +4,6 @@
 #include <check.h>
 #include <dirent.h>
 #include <math.h>
-#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include "core/net.h"
 #include "core/optim.h"
 #include "core/rng.h"
+#include "core/threads.h"
 #include "core/train.h"
 
 /* --- a synthetic dataset: bars on 8x8 images ------------------------------ */
