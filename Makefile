@@ -35,6 +35,7 @@ endif
 
 empty :=
 space := $(empty) $(empty)
+comma := ,
 
 # --- the compiler and the configuration ------------------------------------------
 # What the compiler defines, for this machine's instructions when ARCH is native.
@@ -133,7 +134,7 @@ ALL_OBJ := $(LIB_OBJ) $(TEST_OBJ) $(foreach b,$(LESSON_BIN) $(TOOL_BIN) $(BENCH_
 
 all build: $(LIB) $(LESSON_BIN) $(TOOL_BIN) $(TEST_BIN) $(BENCH_BIN)
 	@echo "build: $(BUILD)/ is up to date ($(CC)$(if $(ARCH), $(ARCH)), OpenMP $(if $(filter 0,$(OPENMP)),off,on)$(if \
-	    $(filter 1,$(DEBUG)), -O0)$(if $(filter 1,$(SANITIZE)), sanitizers))"
+	    $(filter 1,$(DEBUG)),$(comma) -O0)$(if $(filter 1,$(SANITIZE)),$(comma) sanitizers))"
 
 # --- compile -------------------------------------------------------------------
 # The compiler and its flags as last used in this folder, rewritten when they
