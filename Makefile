@@ -1,12 +1,13 @@
 # convnet-c: one Makefile for the library, the lessons, the tests and the data.
 #
-#   make            build core/ + datasets/ as a static library, every lesson, the tools,
-#                   the benchmarks and the test runner
+#   make build      (or plain make) build core/ + datasets/ as a static library,
+#                   every lesson, the tools, the benchmarks and the test runner
 #   make check      datasets + build + run every Check suite; installs nothing
 #   make test       deps + check: the one command on Debian
 #   make lessons    deps + datasets + build + run every lesson in numeric order
 #   make bench      deps + datasets + build + speed and memory benchmarks
-#   make deps       install missing Debian packages (apt-get; sudo when not root)
+#   make deps       install missing Debian packages (apt-get; sudo when not root);
+#                   with CC=clang also clang, libomp-dev and (SANITIZE=1) libclang-rt-dev
 #   make datasets   unpack / convert the datasets into datasets/ (idempotent)
 #   make fuzz       build and run the libFuzzer target for the IDX reader (clang)
 #   make clean      remove build/ (every configuration)
