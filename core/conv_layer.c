@@ -37,6 +37,7 @@
 #include "core/conv.h"
 #include "core/conv_fast.h"
 #include "core/error.h"
+#include "core/threads.h"
 
 /* --- reference loops ------------------------------------------------------------- */
 

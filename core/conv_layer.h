@@ -33,6 +33,7 @@
 #define CN_CONV_LAYER_H
 
 #include "core/conv.h"
+#include "core/conv_geom.h"
 #include "core/layer.h"
 
 typedef struct {
@@ -53,20 +54,8 @@ typedef struct {
     size_t connections;         /* connected (output, input) channel pairs */
 } Conv2d;
 
-/* --- kernels ----------------------------------------------------------------
- * The sizes of one call. They must be consistent (checked by the layer's
- * setup; the kernels only compute): C and OC divisible by groups, OH and OW
- * as above (the bottom and right padding only decide OH and OW). table is
- * (OC, C/groups) or NULL. The raw arrays must not overlap. */
-typedef struct {
-    int B, C, H, W;             /* input (B, C, H, W) */
-    int OC, OH, OW;             /* output (B, OC, OH, OW) */
-    int KH, KW;                 /* kernel */
-    int sh, sw;                 /* stride */
-    int pt, pl;                 /* zero padding above and left of the input */
-    int groups;
-    ConvOp op;              /* correlate or convolve */
-} Conv2dGeom;
+/* --- the loops ---------------------------------------------------------------
+ * Conv2dGeom (core/conv_geom.h) holds the sizes of one call. */
 
 /* The geometry of a set-up conv layer for a batch of B. */
 Conv2dGeom conv2d_geom(const Conv2d *c, int B);
@@ -108,22 +97,6 @@ const char *conv_loops_name(void);
  * programs call it at start to refuse a misspelt value. */
 int conv_loops_from_env(void);
 
-/* The loop family a call runs, for each part of it (forward, input
- * gradient, weight and bias gradient): the reference loops, or a family of
- * core/conv_fast.c (tap-major, flattened planes, flattened planes with
- * 5-wide kernels several maps at a time, dense, blocked). */
-typedef enum {
-    CONV_PATH_NAIVE,
-    CONV_PATH_TAPMAJOR,
-    CONV_PATH_WIDE,
-    CONV_PATH_WIDE5,
-    CONV_PATH_DENSE,
-    CONV_PATH_BLOCKED
-} ConvPath;
-
-typedef struct {
-    ConvPath fwd, dx, dw;
-} ConvPaths;
 
 /* What conv2d_forward / conv2d_backward would run on g and table now. */
 ConvPaths conv2d_paths(const Conv2dGeom *g, const unsigned char *table);

@@ -2,11 +2,11 @@
 #include "core/optim.h"
 
 #include <math.h>
-#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
+#include "core/threads.h"
 
 Sgd *sgd_create(Net *net, float momentum, float weight_decay)
 {

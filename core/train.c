@@ -2,7 +2,6 @@
 #include "core/train.h"
 
 #include <math.h>
-#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -11,6 +10,7 @@
 #include "core/error.h"
 #include "core/loss.h"
 #include "core/model_io.h"
+#include "core/threads.h"
 
 /* --- random streams per epoch ---------------------------------------------- */
 

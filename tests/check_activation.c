@@ -2,7 +2,6 @@
  * gradients by central differences, independence from the thread count. */
 #include <check.h>
 #include <math.h>
-#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include "tests/gradcheck.h"
 #include "core/rng.h"
 #include "core/tensor.h"
+#include "core/threads.h"
 
 /* --- forward values by hand ---------------------------------------------------- */
 

@@ -14,7 +14,6 @@
 #include <check.h>
 #include <dirent.h>
 #include <math.h>
-#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +33,7 @@
 #include "core/net.h"
 #include "core/pool.h"
 #include "core/rng.h"
+#include "core/threads.h"
 #include "core/train.h"
 #include "tests/support.h"
 

@@ -2,7 +2,6 @@
  * central differences, bit-identical results at 1 and 2 threads. */
 #include <check.h>
 #include <math.h>
-#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "core/rng.h"
 #include "core/tensor.h"
 #include "tests/support.h"
+#include "core/threads.h"
 
 START_TEST(forward_by_hand)
 {

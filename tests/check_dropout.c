@@ -2,7 +2,6 @@
  * scaling in training, reproducible masks, gradients through the mask. */
 #include <check.h>
 #include <math.h>
-#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include "tests/gradcheck.h"
 #include "core/rng.h"
 #include "core/tensor.h"
+#include "core/threads.h"
 
 static Layer *make(float p, uint64_t seed, Shape in, int B)
 {

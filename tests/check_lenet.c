@@ -6,7 +6,6 @@
  * is bit-identical at 1 and 2 threads. */
 #include <check.h>
 #include <math.h>
-#include <omp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 #include "core/lenet.h"
 #include "core/model_io.h"
 #include "core/net.h"
+#include "core/threads.h"
 #include "core/train.h"
 
 static Layer *layer_named(Net *net, const char *label)

@@ -3,7 +3,6 @@
  * several channel counts and window sizes, thread independence. */
 #include <check.h>
 #include <math.h>
-#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include "core/rng.h"
 #include "core/tensor.h"
 #include "tests/support.h"
+#include "core/threads.h"
 
 static void run_forward(Layer *l, float *y, const float *x, int B)
 {

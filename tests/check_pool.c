@@ -6,7 +6,6 @@
  * CK_VERBOSITY=verbose prints the gradient-check errors of every case. */
 #include <check.h>
 #include <math.h>
-#include <omp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +19,7 @@
 #include "core/rng.h"
 #include "core/tensor.h"
 #include "tests/support.h"
+#include "core/threads.h"
 
 /* --- helpers ----------------------------------------------------------------------- */
 

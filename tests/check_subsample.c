@@ -5,7 +5,6 @@
  * CK_VERBOSITY=verbose prints the gradient-check errors of every case. */
 #include <check.h>
 #include <math.h>
-#include <omp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +18,7 @@
 #include "core/subsample.h"
 #include "core/tensor.h"
 #include "tests/support.h"
+#include "core/threads.h"
 
 static Layer *make_sub(int k, int s, Shape in, uint64_t seed)
 {

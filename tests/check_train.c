@@ -3,7 +3,6 @@
  * ends exactly where an uninterrupted one ends, evaluation counts add up. */
 #include <check.h>
 #include <math.h>
-#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 #include "core/net.h"
 #include "core/optim.h"
 #include "core/rng.h"
+#include "core/threads.h"
 #include "core/train.h"
 #include "tests/support.h"
 

@@ -2,7 +2,7 @@
  *
  * The lesson is run as a child process, build/lessons/NAME (the build folder
  * is $CN_BUILD if set, else the folder this test runner was built into,
- * build or build/san, relative to the checkout the runner runs from,
+ * the configuration's build folder (build/, build/san, ...), relative to the checkout the runner runs from,
  * cn_source_root() of core/paths.h), with CONVNET_OUT pointing
  * at a fresh temporary folder (core/notebook.h), so a test never overwrites
  * a learner's plots/out/, NO_COLOR set, and OMP_WAIT_POLICY=passive unless

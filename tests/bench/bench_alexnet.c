@@ -25,7 +25,6 @@
  * convolutions, the reference loops (conv2d_*_naive) are timed too.
  */
 #include <math.h>
-#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +38,7 @@
 #include "core/error.h"
 #include "core/net.h"
 #include "core/rng.h"
+#include "core/threads.h"
 #include "core/train.h"
 #include "tests/bench/bench.h"
 

@@ -26,7 +26,6 @@
  * as in net_backward).
  */
 #include <math.h>
-#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +38,7 @@
 #include "core/lenet.h"
 #include "core/net.h"
 #include "core/rng.h"
+#include "core/threads.h"
 #include "core/train.h"
 #include "tests/bench/bench.h"
 
