@@ -24,6 +24,7 @@
 #include "core/image.h"
 #include "core/kernels.h"
 #include "core/notebook.h"
+#include "lessons/kit/draw.h"
 #include "lessons/lesson.h"
 
 #define LESSON_ID "01_single_filter"
@@ -47,16 +48,16 @@ typedef struct {
     float *tiles;
     char (*labels)[40];
     int any_edge, any_bright;
-} Sheet;
+} ContactSheet;
 
 /* The sections of the lesson, in the order main() tells them. */
 static void the_photograph(Notebook *nb, Photo *p, int quick);
 static void one_output_pixel_by_hand(Notebook *nb, Photo *photo, const Kernel *ex, float *out);
 static void kernel_sum_and_brightness(Notebook *nb, const Photo *p, const Kernel *const *chosen, int nk);
 static void each_kernel_on_the_photo(Notebook *nb, const Photo *p, const Kernel *const *chosen, int nk, float *out,
-                                     Sheet *sh);
+                                     ContactSheet *sh);
 static void all_outputs_side_by_side(Notebook *nb, const Photo *p, const Kernel *const *chosen, int nk,
-                                     const Sheet *sh);
+                                     const ContactSheet *sh);
 static void borders_valid_same_full(Notebook *nb);
 static void border_on_the_photo(Notebook *nb, const Photo *p, float *out);
 static void try_it_yourself(Notebook *nb);
@@ -79,7 +80,7 @@ int main(int argc, char **argv)
     CN_CHECK(nb);
     the_photograph(nb, &p, quick);
     float *out = xcalloc(p.N, sizeof *out);   /* one filtered photo at a time */
-    Sheet sh = { xcalloc((size_t)nk * p.N, sizeof *sh.tiles), xcalloc((size_t)nk, sizeof *sh.labels), 0, 0 };
+    ContactSheet sh = { xcalloc((size_t)nk * p.N, sizeof *sh.tiles), xcalloc((size_t)nk, sizeof *sh.labels), 0, 0 };
     one_output_pixel_by_hand(nb, &p, kernel_name ? chosen[0] : kernel_find("edge2"), out);
     kernel_sum_and_brightness(nb, &p, chosen, nk);
     each_kernel_on_the_photo(nb, &p, chosen, nk, out, &sh);
@@ -109,8 +110,6 @@ static double mean_of(const float *v, size_t n);
 static const char *signed4(char buf[24], double v);
 static void photo_claim(Notebook *nb, int own_photo, int ok, const char *fmt, ...) CN_PRINTF(4, 5);
 static void min_max(const float *v, size_t n, float *lo, float *hi);
-static float abs_quantile(const float *v, size_t n, double q);
-static Image *shrink(Image *im, int max_side);
 static double patch_variance(const float *v, int W, int y0, int x0, int side);
 static void find_patch(const float *v, int H, int W, int side, int margin, int find_max, int *py, int *px);
 static Image *number_grid(const float *v, const unsigned char *pad, int rows, int cols, float lo, float hi,
@@ -250,7 +249,7 @@ static void kernel_sum_and_brightness(Notebook *nb, const Photo *p, const Kernel
 /* --- each kernel on the photograph -------------------------------------------------- */
 
 static void each_kernel_on_the_photo(Notebook *nb, const Photo *p, const Kernel *const *chosen, int nk, float *out,
-                                     Sheet *sh)
+                                     ContactSheet *sh)
 {
     const float *x = p->x;
     const int H = p->H, W = p->W;
@@ -384,7 +383,7 @@ static void each_kernel_on_the_photo(Notebook *nb, const Photo *p, const Kernel 
 /* --- all of them side by side -------------------------------------------------------- */
 
 static void all_outputs_side_by_side(Notebook *nb, const Photo *p, const Kernel *const *chosen, int nk,
-                                     const Sheet *sh)
+                                     const ContactSheet *sh)
 {
     const float *x = p->x, *tiles = sh->tiles;
     const int H = p->H, W = p->W, any_edge = sh->any_edge, any_bright = sh->any_bright;
@@ -650,20 +649,11 @@ static int choose_kernels(const Kernel **chosen, const char *kernel_name)
  * --quick or 512 px; a picture too small for the lesson stops the run. */
 static Photo load_photo(const char *image_path, int quick)
 {
-    static char default_photo[4096];
-    CN_CHECK(cn_project_path(default_photo, sizeof default_photo, "datasets/photos/camera.png") == 0);
-    const char *photo_path = image_path ? image_path : default_photo;
-    Image *img = image_load(photo_path, 1);
-    if (!img) {
-        if (image_path)
-            CN_DIE("--image %s: %s. Give a PNG or JPEG file that exists, e.g. --image %s", image_path,
-                   cn_last_error(), default_photo);
-        CN_DIE("the lesson's photograph is missing (%s). Run `make datasets` to fetch it, or pass "
-               "--image FILE to use your own picture", cn_last_error());
-    }
+    const char *photo_path = image_path ? image_path : lesson_photo_path();
+    Image *img = load_lesson_photo(image_path, 1);
     int orig_h = img->h, orig_w = img->w;
     int max_side = quick ? 128 : 512;
-    img = shrink(img, max_side);
+    img = shrink_image(img, max_side);
     const int H = img->h, W = img->w;
     if (H < 2 * PATCH || W < 2 * PATCH)
         CN_DIE("--image %s: the picture is %dx%d pixels; this lesson needs at least %dx%d. Use a larger picture",
@@ -772,45 +762,6 @@ static void min_max(const float *v, size_t n, float *lo, float *hi)
         if (v[i] < *lo) *lo = v[i];
         if (v[i] > *hi) *hi = v[i];
     }
-}
-
-static int cmp_float(const void *a, const void *b)
-{
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
-}
-
-/* The q-quantile of |v| (q in [0, 1]), by sorting a copy. */
-static float abs_quantile(const float *v, size_t n, double q)
-{
-    float *a = xcalloc(n, sizeof *a);
-    for (size_t i = 0; i < n; i++) a[i] = fabsf(v[i]);
-    qsort(a, n, sizeof *a, cmp_float);
-    size_t i = (size_t)(q * (double)(n - 1) + 0.5);
-    float r = a[i];
-    free(a);
-    return r;
-}
-
-/* Shrink an image by averaging f x f blocks, f the smallest whole factor
- * that brings both sides to max_side or less (f = 1: unchanged). The
- * average keeps the mean brightness and is the gentlest honest downscale. */
-static Image *shrink(Image *im, int max_side)
-{
-    int f = 1;
-    while (im->h / f > max_side || im->w / f > max_side) f++;
-    if (f == 1) return im;
-    Image *s = image_create(1, im->h / f, im->w / f);
-    CN_CHECK(s);
-    for (int y = 0; y < s->h; y++)
-        for (int x = 0; x < s->w; x++) {
-            double acc = 0.0;
-            for (int dy = 0; dy < f; dy++)
-                for (int dx = 0; dx < f; dx++) acc += im->data[(size_t)(y * f + dy) * (size_t)im->w + (size_t)(x * f + dx)];
-            s->data[(size_t)y * (size_t)s->w + (size_t)x] = (float)(acc / (f * f));
-        }
-    image_free(im);
-    return s;
 }
 
 /* Variance of the (side x side) patch with top-left corner (y0, x0). */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/paths.h"
 #include "lessons/lesson.h"
 
 const float SLATE[3] = { 0.15f, 0.17f, 0.21f }, WHITE[3] = { 0.95f, 0.95f, 0.95f },
@@ -63,6 +64,27 @@ void write_png(Notebook *nb, const char *file, const Image *im)
 void picture_28(float *out, const unsigned char *p)
 {
     for (int j = 0; j < 28 * 28; j++) out[j] = p[j] / 255.0f;
+}
+
+const char *lesson_photo_path(void)
+{
+    static char path[4096];
+    CN_CHECK(cn_project_path(path, sizeof path, "datasets/photos/camera.png") == 0);
+    return path;
+}
+
+Image *load_lesson_photo(const char *image_path, int image_flag)
+{
+    Image *img = image_load(image_path ? image_path : lesson_photo_path(), 1);
+    if (!img && image_path)
+        CN_DIE("--image %s: %s. Give a PNG or JPEG file that exists, e.g. --image %s", image_path, cn_last_error(),
+               lesson_photo_path());
+    else if (!img && image_flag)
+        CN_DIE("the lesson's photograph is missing (%s). Run `make datasets` to fetch it, or pass "
+               "--image FILE to use your own picture", cn_last_error());
+    else if (!img)
+        CN_DIE("the lesson's photograph is missing (%s). Run `make datasets` to fetch it", cn_last_error());
+    return img;
 }
 
 Image *shrink_image(Image *im, int max_side)

@@ -1,7 +1,8 @@
 /* draw.h - the lesson kit's drawing: RGB canvases with rectangles, gray
- * maps and text, written into the notebook's folder; shrinking and resizing
- * photographs; the quantile that sets a symmetric gray scale. Lessons only
- * (it stops the program when memory runs out). */
+ * maps and text, written into the notebook's folder; the lessons'
+ * photograph, loaded, shrunk and resized; the quantile that sets a
+ * symmetric gray scale. Lessons only (it stops the program when memory runs
+ * out or the photograph cannot be read). */
 #ifndef CN_KIT_DRAW_H
 #define CN_KIT_DRAW_H
 
@@ -29,6 +30,18 @@ void write_png(Notebook *nb, const char *file, const Image *im);
 
 /* One 28x28 picture of 8-bit pixels as floats in [0, 1]. */
 void picture_28(float *out, const unsigned char *p);
+
+/* The lessons' photograph, datasets/photos/camera.png under the project
+ * root (the path, in a buffer of the kit's). */
+const char *lesson_photo_path(void);
+
+/* The picture a lesson works on, gray (a colour picture becomes its
+ * brightness), at full size: image_path's (a lesson's --image) or, when it
+ * is NULL, the lessons' photograph. A picture that cannot be read stops the
+ * program: for --image, naming the file; for the photograph, saying to run
+ * `make datasets` or, when the lesson has the flag (image_flag), to pass
+ * --image FILE. */
+Image *load_lesson_photo(const char *image_path, int image_flag);
 
 /* Shrink a gray image by averaging f x f blocks, f the smallest whole
  * factor that brings both sides to max_side or less (f = 1: im itself).
