@@ -26,6 +26,7 @@
 #include "core/notebook.h"
 #include "core/plot.h"
 #include "core/rng.h"
+#include "lessons/kit/draw.h"
 #include "lessons/lesson.h"
 
 #define LESSON_ID "02_conv_vs_corr"
@@ -89,8 +90,6 @@ int main(int argc, char **argv)
 
 /* Helpers, defined after the sections. */
 static double max_diff(const float *a, const float *b, size_t n, size_t *where);
-static Image *shrink(Image *im, int max_side);
-static float abs_quantile(const float *v, size_t n, double q);
 static void row_text(char *buf, size_t size, const float *v, int n, int decimals, int width);
 static int symbolic(Term *t, int flip, int i, int j, int pad);
 static void terms_text(char *buf, size_t size, const Term *t, int n);
@@ -715,20 +714,11 @@ static void in_short(Notebook *nb)
  * --quick or 512 px; a picture too small for the lesson stops the run. */
 static Image *load_photo(const char *image_path, int quick)
 {
-    char default_photo[4096];
-    CN_CHECK(cn_project_path(default_photo, sizeof default_photo, "datasets/photos/camera.png") == 0);
-    Image *img = image_load(image_path ? image_path : default_photo, 1);
-    if (!img) {
-        if (image_path)
-            CN_DIE("--image %s: %s. Give a PNG or JPEG file that exists, e.g. --image %s", image_path,
-                   cn_last_error(), default_photo);
-        CN_DIE("the lesson's photograph is missing (%s). Run `make datasets` to fetch it, or pass "
-               "--image FILE to use your own picture", cn_last_error());
-    }
+    Image *img = load_lesson_photo(image_path, 1);
     if (img->h < 8 || img->w < 8)
         CN_DIE("--image %s: the picture is %dx%d pixels; this lesson needs at least 8x8. Use a larger picture",
-               image_path ? image_path : default_photo, img->w, img->h);
-    img = shrink(img, quick ? 128 : 512);
+               image_path ? image_path : lesson_photo_path(), img->w, img->h);
+    img = shrink_image(img, quick ? 128 : 512);
     return img;
 }
 
@@ -753,43 +743,6 @@ static double max_diff(const float *a, const float *b, size_t n, size_t *where)
         if (fabs((double)a[i] - (double)b[i]) > d) d = fabs((double)a[i] - (double)b[i]), at = i;
     if (where) *where = at;
     return d;
-}
-
-/* Shrink by averaging f x f blocks, f the smallest whole factor that brings
- * both sides to max_side or less (keeps the mean brightness). */
-static Image *shrink(Image *im, int max_side)
-{
-    int f = 1;
-    while (im->h / f > max_side || im->w / f > max_side) f++;
-    if (f == 1) return im;
-    Image *s = image_create(1, im->h / f, im->w / f);
-    CN_CHECK(s);
-    for (int y = 0; y < s->h; y++)
-        for (int x = 0; x < s->w; x++) {
-            double acc = 0.0;
-            for (int dy = 0; dy < f; dy++)
-                for (int dx = 0; dx < f; dx++) acc += im->data[(size_t)(y * f + dy) * (size_t)im->w + (size_t)(x * f + dx)];
-            s->data[(size_t)y * (size_t)s->w + (size_t)x] = (float)(acc / (f * f));
-        }
-    image_free(im);
-    return s;
-}
-
-static int cmp_float(const void *a, const void *b)
-{
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
-}
-
-/* The q-quantile of |v|, by sorting a copy. */
-static float abs_quantile(const float *v, size_t n, double q)
-{
-    float *a = xcalloc(n, sizeof *a);
-    for (size_t i = 0; i < n; i++) a[i] = fabsf(v[i]);
-    qsort(a, n, sizeof *a, cmp_float);
-    float r = a[(size_t)(q * (double)(n - 1) + 0.5)];
-    free(a);
-    return r;
 }
 
 /* A row of numbers as text, each right-aligned in `width` characters
