@@ -35,6 +35,7 @@
 #include "core/pool.h"
 #include "core/rng.h"
 #include "core/train.h"
+#include "lessons/kit/draw.h"
 #include "lessons/lesson.h"
 
 #define LESSON_ID "04_pooling"
@@ -95,11 +96,8 @@ typedef struct {
 } PoolCase;
 
 /* Helpers, defined after the sections. */
-static Image *shrink(Image *im, int max_side);
 static double mean_of(const float *v, size_t n);
 static float max_of(const float *v, size_t n);
-static float quantile(const float *v, size_t n, double q);
-static void enlarge(float *out, const float *in, int h, int w, int f);
 static int pooled_side(int n, int k, int s);
 static void pool_map(float *out, const float *in, int H, int W, const PoolCase *pc);
 static void edge_strength(float *out, const float *x, int H, int W, const Kernel *k, ConvBorder mode);
@@ -254,7 +252,7 @@ static void draw_pooled_photo(Notebook *nb, const float *emap, int H, int W, flo
                               const PoolCase *photo_cases)
 {
     const size_t N = (size_t)H * (size_t)W;
-    float hi = quantile(emap, N, EDGE_QUANTILE);
+    float hi = abs_quantile(emap, N, EDGE_QUANTILE); /* emap >= 0: its own quantile */
     MontageTile mt[5];
     const char *lab[5];
     char labs[5][48];
@@ -681,11 +679,7 @@ static void read_flags(int argc, char **argv, int *quick, int *epochs, int *ndig
 /* The lesson's photograph, gray, shrunk to 128 px with --quick or 256 px. */
 static Image *load_photo(int quick)
 {
-    char photo_path[4096];
-    CN_CHECK(cn_project_path(photo_path, sizeof photo_path, "datasets/photos/camera.png") == 0);
-    Image *img = image_load(photo_path, 1);
-    if (!img) CN_DIE("the lesson's photograph is missing (%s). Run `make datasets` to fetch it", cn_last_error());
-    return shrink(img, quick ? 128 : 256);
+    return shrink_image(load_lesson_photo(NULL, 0), quick ? 128 : 256);
 }
 
 static double mean_of(const float *v, size_t n)
@@ -700,52 +694,6 @@ static float max_of(const float *v, size_t n)
     float m = v[0];
     for (size_t i = 1; i < n; i++) m = v[i] > m ? v[i] : m;
     return m;
-}
-
-static int cmp_float(const void *a, const void *b)
-{
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
-}
-
-/* The q-quantile of v (q in [0, 1]), by sorting a copy. */
-static float quantile(const float *v, size_t n, double q)
-{
-    float *a = xcalloc(n, sizeof *a);
-    memcpy(a, v, n * sizeof *a);
-    qsort(a, n, sizeof *a, cmp_float);
-    float r = a[(size_t)(q * (double)(n - 1) + 0.5)];
-    free(a);
-    return r;
-}
-
-/* Shrink an image by averaging f x f blocks, f the smallest whole factor that
- * brings both sides to max_side or less. */
-static Image *shrink(Image *im, int max_side)
-{
-    int f = 1;
-    while (im->h / f > max_side || im->w / f > max_side) f++;
-    if (f == 1) return im;
-    Image *s = image_create(1, im->h / f, im->w / f);
-    CN_CHECK(s);
-    for (int y = 0; y < s->h; y++)
-        for (int x = 0; x < s->w; x++) {
-            double acc = 0.0;
-            for (int dy = 0; dy < f; dy++)
-                for (int dx = 0; dx < f; dx++)
-                    acc += im->data[(size_t)(y * f + dy) * (size_t)im->w + (size_t)(x * f + dx)];
-            s->data[(size_t)y * (size_t)s->w + (size_t)x] = (float)(acc / (f * f));
-        }
-    image_free(im);
-    return s;
-}
-
-/* Nearest-neighbour enlargement by a whole factor f: each value becomes an
- * f x f block, so a pooled map can be shown at its input's size. */
-static void enlarge(float *out, const float *in, int h, int w, int f)
-{
-    for (int y = 0; y < h * f; y++)
-        for (int x = 0; x < w * f; x++) out[(size_t)y * (size_t)(w * f) + (size_t)x] = in[(size_t)(y / f) * (size_t)w + (size_t)(x / f)];
 }
 
 /* --- pooling through the library ------------------------------------------------------ */
