@@ -28,6 +28,8 @@
 #include "core/notebook.h"
 #include "core/plot.h"
 #include "core/rng.h"
+#include "lessons/kit/draw.h"
+#include "lessons/kit/loops.h"
 #include "lessons/lesson.h"
 
 #define LESSON_ID "05_learn_filter"
@@ -61,13 +63,14 @@ static void why_centre_the_pixels(Notebook *nb, const Kernel *const *ks, const f
                                   const Learned *res, int steps);
 static void convolution_or_correlation(Notebook *nb, const Kernel *const *ks, const float *x, int steps, float lr);
 static void try_it_yourself(Notebook *nb);
-static void read_flags(int argc, char **argv, int *quick, int *steps);
+static void read_flags(int argc, char **argv, int *quick, int *steps, int *naive);
 static float *load_photo(int *orig_w, int *orig_h, int *factor);
 
 int main(int argc, char **argv)
 {
-    int quick = 0, steps = 0;
-    read_flags(argc, argv, &quick, &steps);
+    int quick = 0, steps = 0, naive = 0;
+    read_flags(argc, argv, &quick, &steps, &naive);
+    lesson_choose_loops(naive);
 
     int orig_w, orig_h, factor;   /* the photo's size, and the side of the blocks averaged */
     float *photo = load_photo(&orig_w, &orig_h, &factor);
@@ -247,6 +250,7 @@ static void learning_each_kernel(Notebook *nb, const Kernel *const *ks, const fl
     nb_section(nb, "Learning the seed's six kernels and Sobel");
     nb_para(nb, "For each kernel: fresh random weights, %d steps. The learned kernel is printed beside the "
                 "hand-designed one.", steps);
+    lesson_say_loops(nb);
     double worst = 0.0;
     for (int k = 0; k < NK; k++) {
         float *t = xcalloc(NX, sizeof *t);
@@ -476,13 +480,14 @@ static void try_it_yourself(Notebook *nb)
 
 /* --- helpers ------------------------------------------------------------------------------------ */
 
-static void read_flags(int argc, char **argv, int *quick, int *steps)
+static void read_flags(int argc, char **argv, int *quick, int *steps, int *naive)
 {
     CliOpt opts[] = {
         { "quick", OPT_FLAG, quick, "a few seconds: 600 gradient steps per kernel instead of 1,500" },
         { "steps", OPT_INT, steps, "N: gradient steps per kernel (default 1500; 600 with --quick)" },
+        { "naive", OPT_FLAG, naive, LESSON_NAIVE_HELP },
     };
-    cli_main(argc, argv, opts, 2,
+    cli_main(argc, argv, opts, 3,
              "Lesson 05: learning a filter. A convolution layer learns each hand-designed kernel from (photo, "
              "filtered photo) pairs by gradient descent; true convolution vs correlation in learning.\nOutputs: "
              "plots/out/" LESSON_ID "/ (or $CONVNET_OUT/" LESSON_ID "/).");
@@ -494,14 +499,11 @@ static void read_flags(int argc, char **argv, int *quick, int *steps)
  * size before and the side of the blocks averaged. */
 static float *load_photo(int *orig_w, int *orig_h, int *factor)
 {
-    char photo_path[4096];
-    CN_CHECK(cn_project_path(photo_path, sizeof photo_path, "datasets/photos/camera.png") == 0);
-    Image *img = image_load(photo_path, 1);
-    if (!img) CN_DIE("the lesson's photograph is missing (%s). Run `make datasets` to fetch it", cn_last_error());
+    Image *img = load_lesson_photo(NULL, 0);
     *orig_w = img->w, *orig_h = img->h, *factor = (*orig_h < *orig_w ? *orig_h : *orig_w) / SIDE;
     float *photo = shrink_square(img, SIDE);
     if (!photo)
-        CN_DIE("the photograph %s is %dx%d pixels; the lesson needs at least %dx%d", photo_path, *orig_w, *orig_h,
+        CN_DIE("the photograph %s is %dx%d pixels; the lesson needs at least %dx%d", lesson_photo_path(), *orig_w, *orig_h,
                SIDE, SIDE);
     image_free(img);
     return photo;
