@@ -34,6 +34,7 @@
 #include "core/plot.h"
 #include "core/pool.h"
 #include "core/rng.h"
+#include "lessons/kit/gradcheck.h"
 #include "lessons/lesson.h"
 
 #define LESSON_ID "06_backprop"
@@ -378,44 +379,12 @@ static void conv_gradient(Notebook *nb, Net *net, const float *xb)
 
 /* --- gradient check ------------------------------------------------------------------------ */
 
-/* The network's on/off pattern at the point being checked: which ReLU
- * outputs are positive, and where each pooling window's maximum is. A
- * nudge that changes either has crossed a kink of the loss. */
-typedef struct {
-    unsigned char *relu_on;   /* (CHECK_B, conv out): 1 where the ReLU output > 0 */
-    int32_t *argmax;          /* (CHECK_B, pool out): the max pooling's argmax */
-    size_t nrelu, npool;
-} Pattern;
-
-typedef struct {
-    const char *layer, *what;
-    int n;                 /* entries */
-    int smooth;            /* entries whose nudges cross no kink */
-    int bad;               /* smooth entries outside tolerance */
-    int kinks;             /* entries with a kink on one side */
-    int kinks_matched;     /* ... where the analytic gradient equals the other side's slope */
-    int both;              /* entries with a kink on both sides (not checked) */
-    double max_abs_err;    /* largest |analytic - central| over the smooth entries */
-    double max_grad;       /* largest |central|, for scale */
-} GradRow;
-
-/* Differences of the loss for one entry, and whether each nudge crossed a kink. */
-typedef struct {
-    double central, left, right;
-    int kink_left, kink_right;
-} Slopes;
-
-static void numeric_grad(Slopes *out, float *v, int n, Net *net, int from, const float *in, const unsigned char *y,
-                         float *bufA, float *bufB, const Pattern *ref);
-static void judge(GradRow *row, const float *analytic, const Slopes *num, int n);
 static void gradient_check_table(Notebook *nb, const GradRow *rows, int nrow);
 
 static void check_every_gradient(Notebook *nb, Net *net, const float *xb, const unsigned char *yb,
                                  const float *dlogits)
 {
-    Layer *conv = net_layer(net, L_CONV), *pool = net_layer(net, L_POOL);
-    const float *g_conv = net->grad[L_CONV];
-    const int NP = (int)shape_size(pool->out), NC = (int)shape_size(conv->out);
+    Layer *conv = net_layer(net, L_CONV);
     nb_section(nb, "Every gradient checked against central differences");
     nb_para(nb, "The formulas above can be checked without calculus: nudge one number by ±ε = %g, run the network "
                 "forward again, and see how the loss moves:", EPS);
@@ -424,69 +393,35 @@ static void check_every_gradient(Notebook *nb, Net *net, const float *xb, const 
                 "biases, and the gradient each layer hands down to the one below (for an input gradient the "
                 "forward pass restarts at that layer). The loss is summed in double; an entry passes when "
                 "|analytic − numeric| ≤ 0.001 · (largest |gradient| of its array) + 0.01 · |numeric|.");
-    GradRow rows[9];
-    int nrow = 0;
-    size_t maxact = 0;
-    for (int i = 0; i < NLAYER; i++) {
-        size_t n = shape_size(net_layer(net, i)->out);
-        maxact = n > maxact ? n : maxact;
-    }
-    float *bufA = xcalloc(maxact * CHECK_B, sizeof(float)), *bufB = xcalloc(maxact * CHECK_B, sizeof(float));
-    Slopes *num = xcalloc(maxact * CHECK_B + (size_t)S * S * CHECK_B, sizeof *num);
-    /* snapshots of the analytic gradients and the activations */
-    float *act[NLAYER];
-    for (int i = 0; i < NLAYER; i++) {
-        size_t n = shape_size(net_layer(net, i)->out) * CHECK_B;
-        act[i] = xcalloc(n, sizeof(float));
-        memcpy(act[i], net_output(net, i), n * sizeof(float));
-    }
-    float *x0 = xcalloc((size_t)S * S * CHECK_B, sizeof(float));
-    memcpy(x0, xb, (size_t)S * S * CHECK_B * sizeof(float));
-    /* the on/off pattern at the point checked (the walk-through's forward pass) */
-    Pattern pat = { xcalloc((size_t)NC * CHECK_B, 1), xcalloc((size_t)NP * CHECK_B, sizeof(int32_t)),
-                    (size_t)NC * CHECK_B, (size_t)NP * CHECK_B };
-    for (size_t j = 0; j < pat.nrelu; j++) pat.relu_on[j] = act[L_RELU][j] > 0.0f;
-    memcpy(pat.argmax, ((const MaxPool2d *)pool)->argmax, pat.npool * sizeof(int32_t));
     /* dL/dx of the first layer: not needed for training, so net_backward
      * skips it; the conv kernel computes it on request */
     float *dx0 = xcalloc((size_t)S * S * CHECK_B, sizeof(float));
     const Conv2d *cv = conv2d_of(conv);
     CN_CHECK(cv);
     const Conv2dGeom geom = conv2d_geom(cv, CHECK_B);
-    conv2d_backward(dx0, NULL, NULL, g_conv, x0, conv->param[0].value, NULL, &geom);
+    conv2d_backward(dx0, NULL, NULL, net->grad[L_CONV], xb, conv->param[0].value, NULL, &geom);
 
+    GradCheck *g = gradcheck_create(net, xb, yb, CHECK_B, EPS);
+    GradRow rows[9];
+    int nrow = 0;
     /* the top: dL/dlogits */
-    float *lg = act[L_FC];
-    numeric_grad(num, lg, CHECK_B * NCLASS, net, NLAYER, lg, yb, bufA, bufB, &pat);
     rows[nrow] = (GradRow){ .layer = "softmax + cross-entropy", .what = "dL/dz (scores)" };
-    judge(&rows[nrow++], dlogits, num, CHECK_B * NCLASS);
-    /* each layer's input gradient: perturb its input, restart there */
-    static const char *const lname[NLAYER] = { "conv1", "relu1", "pool1", "fc" };
+    gradcheck_input(g, &rows[nrow++], NLAYER, dlogits);
+    /* each layer's input gradient (the forward passes restart at that layer), then its parameters */
     static const char *const dxname[NLAYER] = { "dL/dx (the pictures)", "dL/dx (conv output)",
                                                 "dL/dx (ReLU output)", "dL/dx (pooled maps)" };
     for (int i = NLAYER - 1; i >= 0; i--) {
-        float *in = i == 0 ? x0 : act[i - 1];
-        int n = (int)(shape_size(i == 0 ? net->in : net_layer(net, i - 1)->out) * CHECK_B);
-        numeric_grad(num, in, n, net, i, in, yb, bufA, bufB, &pat);
-        rows[nrow] = (GradRow){ .layer = lname[i], .what = dxname[i] };
-        judge(&rows[nrow++], i == 0 ? dx0 : net->grad[i - 1], num, n);
         Layer *L = net_layer(net, i);
+        rows[nrow] = (GradRow){ .layer = L->label, .what = dxname[i] };
+        gradcheck_input(g, &rows[nrow++], i, i == 0 ? dx0 : net->grad[i - 1]);
         for (int p = 0; p < L->nparam; p++) {
-            Param *pr = &L->param[p];
-            numeric_grad(num, pr->value, (int)pr->n, net, 0, x0, yb, bufA, bufB, &pat);
-            rows[nrow] = (GradRow){ .layer = lname[i],
-                                    .what = !strcmp(pr->name, "weight") ? "dL/dW (weights)" : "dL/db (biases)" };
-            judge(&rows[nrow++], pr->grad, num, (int)pr->n);
+            const char *what = !strcmp(L->param[p].name, "weight") ? "dL/dW (weights)" : "dL/db (biases)";
+            rows[nrow] = (GradRow){ .layer = L->label, .what = what };
+            gradcheck_param(g, &rows[nrow++], i, p, L->param[p].grad);
         }
     }
-    free(pat.relu_on);
-    free(pat.argmax);
-    for (int i = 0; i < NLAYER; i++) free(act[i]);
-    free(x0);
+    gradcheck_free(g);
     free(dx0);
-    free(num);
-    free(bufA);
-    free(bufB);
     gradient_check_table(nb, rows, nrow);
     nb_para(nb, "Why the small differences at all? The network computes in 32-bit floats, about 7 significant "
                 "digits, and a central difference divides a tiny change of the loss by 2ε; and the difference "
@@ -910,22 +845,6 @@ static const char *first_numbers(char *buf, size_t size, const float *v, int n, 
     return buf;
 }
 
-/* Mean cross-entropy of logits (B, K) against labels, in double (the
- * library's softmax_ce_forward returns a float; central differences need
- * the extra digits). */
-static double ce_double(const float *logits, const unsigned char *y, int B, int K)
-{
-    double L = 0.0;
-    for (int n = 0; n < B; n++) {
-        const float *z = logits + (size_t)n * K;
-        double m = z[0], s = 0.0;
-        for (int k = 1; k < K; k++) m = z[k] > m ? z[k] : m;
-        for (int k = 0; k < K; k++) s += exp((double)z[k] - m);
-        L += m + log(s) - z[y[n]];
-    }
-    return L / B;
-}
-
 /* --- the task: bars --------------------------------------------------------------------- */
 
 /* One S x S picture: noise N(0, 0.3^2) on a background of 0, and one bar,
@@ -986,80 +905,6 @@ static double accuracy(Net *net, const float *x, const unsigned char *y, int n)
         for (int i = 0; i < B; i++) right += argmax(z + (size_t)i * NCLASS, NCLASS) == y[s + i];
     }
     return (double)right / n;
-}
-
-/* --- central differences ------------------------------------------------------------------- */
-
-/* Run layers from..n-1 of net on `in` (the input of layer `from`; for
- * from == n, `in` is the logits) and return the loss, in double. bufA and
- * bufB hold any layer's output for CHECK_B samples. When ref is not NULL,
- * *crossed is set to 1 if a ReLU switched or a pooling maximum moved. */
-static double loss_from(Net *net, int from, const float *in, const unsigned char *y, float *bufA, float *bufB,
-                        const Pattern *ref, int *crossed)
-{
-    const float *cur = in;
-    float *out = bufA;
-    for (int i = from; i < net_count(net); i++) {
-        Layer *L = net_layer(net, i);
-        L->ops->forward(L, out, cur, CHECK_B);
-        if (ref && i == L_RELU)
-            for (size_t j = 0; j < ref->nrelu; j++) *crossed |= (out[j] > 0.0f) != ref->relu_on[j];
-        if (ref && i == L_POOL)
-            *crossed |= memcmp(((const MaxPool2d *)L)->argmax, ref->argmax, ref->npool * sizeof(int32_t)) != 0;
-        cur = out;
-        out = out == bufA ? bufB : bufA;
-    }
-    return ce_double(cur, y, CHECK_B, NCLASS);
-}
-
-/* Numeric slopes for the n floats v (the input of layer `from`, or a
- * parameter, with the forward pass starting at layer `from` on `in`):
- * L at v - ε, v and v + ε. The steps actually taken are the float
- * differences (float)(v±ε) - v. */
-static void numeric_grad(Slopes *out, float *v, int n, Net *net, int from, const float *in, const unsigned char *y,
-                         float *bufA, float *bufB, const Pattern *ref)
-{
-    const double l0 = loss_from(net, from, in, y, bufA, bufB, NULL, NULL);
-    for (int i = 0; i < n; i++) {
-        const float saved = v[i];
-        int kp = 0, km = 0;
-        v[i] = (float)(saved + EPS);
-        const double hp = (double)v[i] - saved, lp = loss_from(net, from, in, y, bufA, bufB, ref, &kp);
-        v[i] = (float)(saved - EPS);
-        const double hm = (double)saved - v[i], lm = loss_from(net, from, in, y, bufA, bufB, ref, &km);
-        v[i] = saved;
-        out[i] = (Slopes){ (lp - lm) / (hp + hm), (l0 - lm) / hm, (lp - l0) / hp, km, kp };
-    }
-}
-
-/* The tolerance is |a - n| <= atol + rtol |n|, atol a thousandth of the
- * array's largest gradient (32-bit forward passes leave about that much
- * noise in a difference) and rtol 1%; twice that against a one-sided slope,
- * whose error from the loss's curvature is larger. An entry whose nudge
- * crossed a kink on one side is held to the slope on the other side: that
- * is the true local gradient. */
-static void judge(GradRow *row, const float *analytic, const Slopes *num, int n)
-{
-    row->n = n;
-    row->smooth = row->bad = row->kinks = row->kinks_matched = row->both = 0;
-    row->max_abs_err = row->max_grad = 0.0;
-    for (int i = 0; i < n; i++) row->max_grad = fmax(row->max_grad, fabs(num[i].central));
-    const double atol = 1e-3 * row->max_grad + 1e-7, rtol = 1e-2;
-    for (int i = 0; i < n; i++) {
-        const double a = analytic[i], tol = atol + rtol * fabs(num[i].central);
-        if (num[i].kink_left && num[i].kink_right) {
-            row->both++;
-        } else if (num[i].kink_left || num[i].kink_right) {
-            const double side = num[i].kink_left ? num[i].right : num[i].left;
-            row->kinks++;
-            row->kinks_matched += fabs(a - side) <= 2.0 * tol;
-        } else {
-            const double e = fabs(a - num[i].central);
-            row->smooth++;
-            row->max_abs_err = fmax(row->max_abs_err, e);
-            row->bad += e > tol;
-        }
-    }
 }
 
 /* --- filters against hand-designed kernels ------------------------------------------------- */
