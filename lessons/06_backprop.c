@@ -35,6 +35,7 @@
 #include "core/pool.h"
 #include "core/rng.h"
 #include "lessons/kit/gradcheck.h"
+#include "lessons/kit/layers.h"
 #include "lessons/lesson.h"
 
 #define LESSON_ID "06_backprop"
@@ -106,12 +107,13 @@ enum { L_CONV, L_RELU, L_POOL, L_FC, NLAYER };   /* the layers of the network, i
 enum { NBANK = 5 };    /* hand-designed kernels the trained filters are compared with */
 
 static const char *const class_names[NCLASS] = { "horizontal", "vertical" };
+/* the columns of the feature-map pictures: input, filter, then the maps of conv1, relu1 and pool1 */
+static const char *const map_heads[NLAYER + 1] = { "input", "", "conv", "ReLU", "pool" };
 
 /* Helpers, defined after the sections. */
 static const char *first_numbers(char *buf, size_t size, const float *v, int n, int total);
 static void make_set(float *x, unsigned char *y, int n, uint64_t seed);
 static double accuracy(Net *net, const float *x, const unsigned char *y, int n);
-static void write_feature_maps(Notebook *nb, Net *net, const float *x, int n, const char *file);
 
 /* --- the network ------------------------------------------------------------------------- */
 
@@ -205,7 +207,7 @@ static void one_forward_pass(Notebook *nb, Net *net, const float *xb, const unsi
                  "pictures, is %.4f (a network that guesses 50:50 scores log 2 = 0.6931).", (double)probs[0],
                  (double)probs[1], class_names[yb[0]], (double)probs[yb[0]], (double)loss);
     nb_para(nb, "%s", list);
-    write_feature_maps(nb, net, xb, 0, "forward_maps.png");
+    filter_rows(nb, "forward_maps.png", net, xb, 0, NLAYER - 1, map_heads, 6);
     nb_image(nb, "the first picture through the network with its random starting filters, one row per filter: "
                  "the input, the filter, its conv map (12x12), after ReLU, after pooling (6x6); each column "
                  "on one gray scale, symmetric around mid-gray: 0 gray, positive lighter, negative darker", "forward_maps.png");
@@ -732,8 +734,8 @@ static void filters_answer_one_orientation(Notebook *nb, Net *net, const Bars *d
     memcpy(two, xte + (size_t)ih * S * S, S * S * sizeof(float));
     memcpy(two + S * S, xte + (size_t)iv * S * S, S * S * sizeof(float));
     CN_CHECK(net_forward(net, two, 2));
-    write_feature_maps(nb, net, two, 0, "trained_maps_horizontal.png");
-    write_feature_maps(nb, net, two, 1, "trained_maps_vertical.png");
+    filter_rows(nb, "trained_maps_horizontal.png", net, two, 0, NLAYER - 1, map_heads, 6);
+    filter_rows(nb, "trained_maps_vertical.png", net, two, 1, NLAYER - 1, map_heads, 6);
     nb_para(nb, "The trained network looking at a horizontal and at a vertical test bar:");
     nb_image(nb, "a horizontal test bar through the trained network, one row per filter: input, filter, conv "
                  "map, after ReLU, after pooling (each column on one gray scale, 0 mid-gray)", "trained_maps_horizontal.png");
@@ -937,64 +939,4 @@ static Match best_match(const float *f, const float (*bank)[KS * KS], int nbank)
         if (fabs(c) > fabs(m.ncc)) m = (Match){ b, c };
     }
     return m;
-}
-
-/* --- pictures ------------------------------------------------------------------------------ */
-
-/* Sample `n` of the last forward through the network, one row per filter:
- * the input, the filter, its conv map, the map after ReLU, the pooled map.
- * Each column is drawn on one gray scale, symmetric around mid-gray (0), so
- * the rows can be compared: a filter that barely responds stays gray. */
-static void write_feature_maps(Notebook *nb, Net *net, const float *x, int n, const char *file)
-{
-    const Layer *conv = net_layer(net, L_CONV), *pool = net_layer(net, L_POOL);
-    const int OH = conv->out.h, PH = pool->out.h;
-    const float *c = net_output(net, L_CONV), *r = net_output(net, L_RELU), *p = net_output(net, L_POOL);
-    const float *w = conv->param[0].value;
-    CN_CHECK(c && r && p);
-    enum { COLS = 5 };
-    const float *src[COLS];
-    int side[COLS] = { S, KS, OH, OH, PH };
-    float *gray[COLS];
-    for (int col = 0; col < COLS; col++) {
-        size_t plane = (size_t)side[col] * (size_t)side[col];
-        gray[col] = xcalloc(plane * NF, sizeof(float));
-        for (int f = 0; f < NF; f++) {
-            switch (col) {
-            case 0: src[0] = x + (size_t)n * S * S; break;
-            case 1: src[1] = w + (size_t)f * KS * KS; break;
-            case 2: src[2] = c + ((size_t)n * NF + f) * plane; break;
-            case 3: src[3] = r + ((size_t)n * NF + f) * plane; break;
-            default: src[4] = p + ((size_t)n * NF + f) * plane; break;
-            }
-            memcpy(gray[col] + (size_t)f * plane, src[col], plane * sizeof(float));
-        }
-        float lo, hi;
-        map_find_range(gray[col], plane * NF, MAP_SYMMETRIC, &lo, &hi);
-        map_apply_range(gray[col], gray[col], plane * NF, lo, hi);
-    }
-    MontageTile t[COLS * NF];
-    const char *lab[COLS * NF];
-    char flab[NF][16];
-    static const char *const head[COLS] = { "input", "", "conv", "ReLU", "pool" };
-    for (int f = 0; f < NF; f++) {
-        snprintf(flab[f], sizeof flab[f], "filter %d", f + 1);
-        for (int col = 0; col < COLS; col++) {
-            size_t plane = (size_t)side[col] * (size_t)side[col];
-            t[f * COLS + col] = (MontageTile){ gray[col] + (size_t)f * plane, 1, side[col], side[col] };
-            lab[f * COLS + col] = col == 1 ? flab[f] : head[col];
-        }
-    }
-    MontageOptions mo = montage_defaults();
-    mo.cols = COLS;
-    mo.scale = 6;
-    mo.gap = 6;
-    mo.mode = MAP_CLAMP01;
-    mo.labels = lab;
-    mo.font_scale = 1;
-    Image *im = montage_create_tiles(t, COLS * NF, &mo);
-    CN_CHECK(im);
-    CN_CHECK(image_write_png(nb_path(nb, file), im->data, im->c, im->h, im->w) == 0);
-    image_free(im);
-    for (int col = 0; col < COLS; col++) free(gray[col]);
 }
