@@ -34,6 +34,7 @@
 #include "core/plot.h"
 #include "core/pool.h"
 #include "core/rng.h"
+#include "lessons/kit/bars.h"
 #include "lessons/kit/gradcheck.h"
 #include "lessons/kit/layers.h"
 #include "lessons/lesson.h"
@@ -47,13 +48,6 @@
 #define EPS 1e-3       /* central-difference step */
 #define BATCH 32
 #define WEIGHT_DECAY 5e-3f
-
-/* The pictures of the task: (n, 1, S, S) floats and their labels. */
-typedef struct {
-    int ntrain, ntest;
-    float *xtr, *xte;
-    unsigned char *ytr, *yte;
-} Bars;
 
 /* The sections of the lesson, in the order main() tells them. */
 static void the_network(Notebook *nb, Net *net);
@@ -73,7 +67,7 @@ int main(int argc, char **argv)
 {
     int quick = 0, epochs = 0, seed = 6;
     read_flags(argc, argv, &quick, &epochs, &seed);
-    Bars d = { .ntrain = quick ? 3000 : 4000, .ntest = 1000 };
+    Bars d = { .side = S, .ntrain = quick ? 3000 : 4000, .ntest = 1000 };
 
     Notebook *nb = nb_open(LESSON_ID, "Lesson 06 — Backpropagation by hand");
     CN_CHECK(nb);
@@ -94,10 +88,7 @@ int main(int argc, char **argv)
     try_it_yourself(nb);
 
     net_free(net);
-    free(d.xtr);
-    free(d.xte);
-    free(d.ytr);
-    free(d.yte);
+    bars_free(&d);
     int failed = nb_close(nb);
     CN_CHECK(failed >= 0);
     return failed == 0 ? 0 : 1;
@@ -112,7 +103,6 @@ static const char *const map_heads[NLAYER + 1] = { "input", "", "conv", "ReLU", 
 
 /* Helpers, defined after the sections. */
 static const char *first_numbers(char *buf, size_t size, const float *v, int n, int total);
-static void make_set(float *x, unsigned char *y, int n, uint64_t seed);
 static double accuracy(Net *net, const float *x, const unsigned char *y, int n);
 
 /* --- the network ------------------------------------------------------------------------- */
@@ -144,17 +134,14 @@ static void the_task(Notebook *nb, Bars *d, int seed)
 {
     const int ntrain = d->ntrain, ntest = d->ntest;
     nb_section(nb, "The task: horizontal or vertical?");
-    float *xtr = xcalloc((size_t)ntrain * S * S, sizeof(float)), *xte = xcalloc((size_t)ntest * S * S, sizeof(float));
-    unsigned char *ytr = xcalloc((size_t)ntrain, 1), *yte = xcalloc((size_t)ntest, 1);
-    make_set(xtr, ytr, ntrain, 10 * (uint64_t)seed + 1);
-    make_set(xte, yte, ntest, 10 * (uint64_t)seed + 2);
+    bars_fill(d, 10 * (uint64_t)seed + 1, 10 * (uint64_t)seed + 2);
     nb_para(nb, "Each picture holds one bar, horizontal or vertical, 2 to 5 pixels thick and 8 to 14 long, at a "
                 "random place, brighter or darker than the background at random, in noise of standard deviation "
                 "0.3, all drawn from the seeded generator of core/rng.h. %d pictures to train on, %d others to "
                 "test on, half of each class.", ntrain, ntest);
     enum { NSHOW = 16 };
     const char *lab[NSHOW];
-    for (int i = 0; i < NSHOW; i++) lab[i] = class_names[ytr[i]];
+    for (int i = 0; i < NSHOW; i++) lab[i] = class_names[d->ytr[i]];
     MontageOptions mo = montage_defaults();
     mo.cols = 8;
     mo.scale = 5;
@@ -162,13 +149,9 @@ static void the_task(Notebook *nb, Bars *d, int seed)
     mo.mode = MAP_SYMMETRIC;
     mo.shared_range = 1;
     mo.labels = lab;
-    CN_CHECK(montage_write_png_opts(nb_path(nb, "bars.png"), xtr, NSHOW, 1, S, S, &mo) == 0);
+    CN_CHECK(montage_write_png_opts(nb_path(nb, "bars.png"), d->xtr, NSHOW, 1, S, S, &mo) == 0);
     nb_image(nb, "the first 16 training pictures with their labels (0 mid-gray, brighter lighter, darker darker, "
                  "one scale for all)", "bars.png");
-    d->xtr = xtr;
-    d->xte = xte;
-    d->ytr = ytr;
-    d->yte = yte;
 }
 
 /* --- forward ----------------------------------------------------------------------------- */
@@ -845,37 +828,6 @@ static const char *first_numbers(char *buf, size_t size, const float *v, int n, 
     }
     if (total > n && used < size) snprintf(buf + used, size - used, ", ... (%d numbers)", total);
     return buf;
-}
-
-/* --- the task: bars --------------------------------------------------------------------- */
-
-/* One S x S picture: noise N(0, 0.3^2) on a background of 0, and one bar,
- * horizontal (label 0) or vertical (label 1), 2..5 pixels thick and 8..14
- * long at a random place, brighter (+1) or darker (-1) than the background
- * at random: a template of a bright bar would miss half of them, an edge
- * detector fires on one side of every bar. */
-static void make_bar(float *img, int label, Rng *r)
-{
-    int thick = 2 + (int)rng_below(r, 4), len = 8 + (int)rng_below(r, 7);
-    int along = (int)rng_below(r, (uint32_t)(S - len + 1)), across = (int)rng_below(r, (uint32_t)(S - thick + 1));
-    float sign = rng_below(r, 2) ? 1.0f : -1.0f;
-    for (int i = 0; i < S * S; i++) img[i] = 0.3f * rng_normal(r);
-    for (int a = along; a < along + len; a++)
-        for (int c = across; c < across + thick; c++) {
-            int yy = label == 0 ? c : a, xx = label == 0 ? a : c;
-            img[yy * S + xx] += sign;
-        }
-}
-
-/* n pictures (n, 1, S, S), labels alternating 0, 1, 0, ... */
-static void make_set(float *x, unsigned char *y, int n, uint64_t seed)
-{
-    Rng r;
-    rng_seed(&r, seed, 6);
-    for (int i = 0; i < n; i++) {
-        y[i] = (unsigned char)(i % 2);
-        make_bar(x + (size_t)i * S * S, y[i], &r);
-    }
 }
 
 /* --- the network ------------------------------------------------------------------------- */
