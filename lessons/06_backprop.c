@@ -364,7 +364,7 @@ static void conv_gradient(Notebook *nb, Net *net, const float *xb)
 
 /* --- gradient check ------------------------------------------------------------------------ */
 
-static void gradient_check_table(Notebook *nb, const GradRow *rows, int nrow);
+static void table_and_kinks(Notebook *nb, const GradRow *rows, int nrow);
 
 static void check_every_gradient(Notebook *nb, Net *net, const float *xb, const unsigned char *yb,
                                  const float *dlogits)
@@ -407,7 +407,7 @@ static void check_every_gradient(Notebook *nb, Net *net, const float *xb, const 
     }
     gradcheck_free(g);
     free(dx0);
-    gradient_check_table(nb, rows, nrow);
+    table_and_kinks(nb, rows, nrow);
     nb_para(nb, "Why the small differences at all? The network computes in 32-bit floats, about 7 significant "
                 "digits, and a central difference divides a tiny change of the loss by 2ε; and the difference "
                 "itself is only exact for a straight line, so the loss's curvature adds a little. The backward pass "
@@ -416,36 +416,10 @@ static void check_every_gradient(Notebook *nb, Net *net, const float *xb, const 
 
 /* The table of the gradient check, its claims, and the entries whose nudges
  * crossed a kink. */
-static void gradient_check_table(Notebook *nb, const GradRow *rows, int nrow)
+static void table_and_kinks(Notebook *nb, const GradRow *rows, int nrow)
 {
-    const char *hdr[] = { "layer", "gradient", "entries", "largest |gradient|", "largest |analytic − central|",
-                          "outside tolerance", "kink on one side (matched)" };
-    char txt[9][5][32];
-    const char *cells[9 * 7];
-    int kinks = 0, matched = 0, both = 0;
-    for (int r = 0; r < nrow; r++) {
-        snprintf(txt[r][0], sizeof txt[r][0], "%d", rows[r].n);
-        snprintf(txt[r][1], sizeof txt[r][1], "%.3e", rows[r].max_grad);
-        snprintf(txt[r][2], sizeof txt[r][2], "%.2e", rows[r].max_abs_err);
-        snprintf(txt[r][3], sizeof txt[r][3], "%d", rows[r].bad);
-        if (rows[r].both)
-            snprintf(txt[r][4], sizeof txt[r][4], "%d (%d); %d both sides", rows[r].kinks, rows[r].kinks_matched,
-                     rows[r].both);
-        else
-            snprintf(txt[r][4], sizeof txt[r][4], "%d (%d)", rows[r].kinks, rows[r].kinks_matched);
-        const char *row[7] = { rows[r].layer, rows[r].what, txt[r][0], txt[r][1], txt[r][2], txt[r][3], txt[r][4] };
-        memcpy(cells + r * 7, row, sizeof row);
-        kinks += rows[r].kinks;
-        matched += rows[r].kinks_matched;
-        both += rows[r].both;
-    }
-    nb_table(nb, hdr, cells, nrow, 7);
-    for (int r = 0; r < nrow; r++)
-        nb_check(nb, rows[r].bad == 0 && rows[r].max_grad > 0.0 && rows[r].smooth > 0,
-                 "%s, %s: %d of %d entries agree with the central difference, largest difference %.2e against "
-                 "gradients up to %.2e%s", rows[r].layer, rows[r].what, rows[r].smooth - rows[r].bad,
-                 rows[r].smooth, rows[r].max_abs_err, rows[r].max_grad,
-                 rows[r].kinks + rows[r].both ? " (the rest cross a kink, below)" : "");
+    const GradRow all = gradcheck_table(nb, rows, nrow);
+    const int kinks = all.kinks, matched = all.kinks_matched, both = all.both;
     nb_para(nb, "Some nudges cross a kink: a ReLU switches on or off, or a pooling window's maximum moves to "
                 "another pixel, somewhere between v − ε and v + ε. There the loss has a corner, the slope on one "
                 "side differs from the slope on the other, and the central difference averages the two, which "

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -185,4 +186,44 @@ void gradcheck_param(GradCheck *g, GradRow *row, int layer, int p, const float *
     Param *pr = &net_layer(g->net, layer)->param[p];
     numeric_grad(g, pr->value, (int)pr->n, 0, g->x);
     judge(row, analytic, g->num, (int)pr->n);
+}
+
+GradRow gradcheck_table(Notebook *nb, const GradRow *rows, int nrow)
+{
+    const char *hdr[] = { "layer", "gradient", "entries", "largest |gradient|", "largest |analytic − central|",
+                          "outside tolerance", "kink on one side (matched)" };
+    char (*txt)[5][32] = xcalloc((size_t)nrow, sizeof *txt);
+    const char **cells = xcalloc((size_t)nrow * 7, sizeof *cells);
+    GradRow all = { .layer = "all", .what = "all" };
+    for (int r = 0; r < nrow; r++) {
+        snprintf(txt[r][0], sizeof txt[r][0], "%d", rows[r].n);
+        snprintf(txt[r][1], sizeof txt[r][1], "%.3e", rows[r].max_grad);
+        snprintf(txt[r][2], sizeof txt[r][2], "%.2e", rows[r].max_abs_err);
+        snprintf(txt[r][3], sizeof txt[r][3], "%d", rows[r].bad);
+        if (rows[r].both)
+            snprintf(txt[r][4], sizeof txt[r][4], "%d (%d); %d both sides", rows[r].kinks, rows[r].kinks_matched,
+                     rows[r].both);
+        else
+            snprintf(txt[r][4], sizeof txt[r][4], "%d (%d)", rows[r].kinks, rows[r].kinks_matched);
+        const char *row[7] = { rows[r].layer, rows[r].what, txt[r][0], txt[r][1], txt[r][2], txt[r][3], txt[r][4] };
+        memcpy(cells + r * 7, row, sizeof row);
+        all.n += rows[r].n;
+        all.smooth += rows[r].smooth;
+        all.bad += rows[r].bad;
+        all.kinks += rows[r].kinks;
+        all.kinks_matched += rows[r].kinks_matched;
+        all.both += rows[r].both;
+        all.max_abs_err = fmax(all.max_abs_err, rows[r].max_abs_err);
+        all.max_grad = fmax(all.max_grad, rows[r].max_grad);
+    }
+    nb_table(nb, hdr, cells, nrow, 7);
+    for (int r = 0; r < nrow; r++)
+        nb_check(nb, rows[r].bad == 0 && rows[r].max_grad > 0.0 && rows[r].smooth > 0,
+                 "%s, %s: %d of %d entries agree with the central difference, largest difference %.2e against "
+                 "gradients up to %.2e%s", rows[r].layer, rows[r].what, rows[r].smooth - rows[r].bad,
+                 rows[r].smooth, rows[r].max_abs_err, rows[r].max_grad,
+                 rows[r].kinks + rows[r].both ? " (the rest cross a kink, below)" : "");
+    free(cells);
+    free(txt);
+    return all;
 }

@@ -22,6 +22,7 @@
 #define CN_KIT_GRADCHECK_H
 
 #include "core/net.h"
+#include "core/notebook.h"
 
 /* One array of the check: what the lesson names it, and what was found. */
 typedef struct {
@@ -53,5 +54,11 @@ void gradcheck_input(GradCheck *g, GradRow *row, int from, const float *analytic
 void gradcheck_param(GradCheck *g, GradRow *row, int layer, int p, const float *analytic);
 
 void gradcheck_free(GradCheck *g);
+
+/* The rows as a table (entries, largest |gradient|, largest difference,
+ * entries outside tolerance, kinks on one side and how many matched), then
+ * one claim a row: every smooth entry within tolerance. Returns the rows'
+ * totals (n, smooth, bad, kinks, kinks_matched, both). */
+GradRow gradcheck_table(Notebook *nb, const GradRow *rows, int nrow);
 
 #endif
