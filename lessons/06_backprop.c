@@ -37,6 +37,7 @@
 #include "lessons/kit/bars.h"
 #include "lessons/kit/gradcheck.h"
 #include "lessons/kit/layers.h"
+#include "lessons/kit/ncc.h"
 #include "lessons/lesson.h"
 
 #define LESSON_ID "06_backprop"
@@ -545,20 +546,13 @@ static void plot_training(Notebook *nb, const double *step_loss, const double *e
 
 /* --- the filters ------------------------------------------------------------------------- */
 
-typedef struct {
-    int kernel;      /* index into the bank */
-    double ncc;      /* signed normalized correlation */
-} Match;
-
-static double ncc(const float *f, const float *k);
-static Match best_match(const float *f, const float (*bank)[KS * KS], int nbank);
 static void filters_beside_hand_kernels(Notebook *nb, const float *before, const float *after,
-                                        const Kernel *const *bank, const float (*bank5)[KS * KS], const Match *ma);
+                                        const Kernel *const *bank, const float (*bank5)[KS * KS], const NccMatch *ma);
 static void correlation_table(Notebook *nb, const float *after, const Kernel *const *bank,
-                              const float (*bank5)[KS * KS], const Match *mb, const Match *ma, double mean_before,
+                              const float (*bank5)[KS * KS], const NccMatch *mb, const NccMatch *ma, double mean_before,
                               double mean_after);
 static void filters_answer_one_orientation(Notebook *nb, Net *net, const Bars *d, const Kernel *const *bank,
-                                           const Match *ma);
+                                           const NccMatch *ma);
 
 static void what_the_filters_learned(Notebook *nb, Net *net, const Bars *d, const float *before)
 {
@@ -575,11 +569,11 @@ static void what_the_filters_learned(Notebook *nb, Net *net, const Bars *d, cons
         CN_CHECK(convolve2d_border(bank5[b], bank[b]->v, 3, 3, gauss->v, 3, 3, CONV_BORDER_FULL, 1) == 0);
     }
     const float *after = conv->param[0].value;
-    Match mb[NF], ma[NF];
+    NccMatch mb[NF], ma[NF];
     double mean_before = 0.0, mean_after = 0.0;
     for (int f = 0; f < NF; f++) {
-        mb[f] = best_match(before + f * KS * KS, bank5, NBANK);
-        ma[f] = best_match(after + f * KS * KS, bank5, NBANK);
+        mb[f] = best_ncc(before + f * KS * KS, bank5[0], NBANK, KS * KS);
+        ma[f] = best_ncc(after + f * KS * KS, bank5[0], NBANK, KS * KS);
         mean_before += fabs(mb[f].ncc) / NF;
         mean_after += fabs(ma[f].ncc) / NF;
     }
@@ -591,7 +585,7 @@ static void what_the_filters_learned(Notebook *nb, Net *net, const Bars *d, cons
 /* Each hand kernel made 5x5, the filters before and after training beside
  * their best matches, and the trained filters' numbers. */
 static void filters_beside_hand_kernels(Notebook *nb, const float *before, const float *after,
-                                        const Kernel *const *bank, const float (*bank5)[KS * KS], const Match *ma)
+                                        const Kernel *const *bank, const float (*bank5)[KS * KS], const NccMatch *ma)
 {
     nb_para(nb, "Nobody told the network what a filter should look like. To compare its 5x5 filters with the "
                 "3x3 hand-designed edge kernels of lesson 01, each hand kernel is first made 5x5 the natural "
@@ -640,7 +634,7 @@ static void filters_beside_hand_kernels(Notebook *nb, const float *before, const
 
 /* Every trained filter against every hand kernel, and the claims. */
 static void correlation_table(Notebook *nb, const float *after, const Kernel *const *bank,
-                              const float (*bank5)[KS * KS], const Match *mb, const Match *ma, double mean_before,
+                              const float (*bank5)[KS * KS], const NccMatch *mb, const NccMatch *ma, double mean_before,
                               double mean_after)
 {
     const char *hdr[NBANK + 2];
@@ -653,7 +647,7 @@ static void correlation_table(Notebook *nb, const float *after, const Kernel *co
         snprintf(txt[f][0], sizeof txt[f][0], "trained %d", f + 1);
         cells[f * (NBANK + 2)] = txt[f][0];
         for (int b = 0; b < NBANK; b++) {
-            snprintf(txt[f][b + 1], sizeof txt[f][b + 1], "%+.2f", ncc(after + f * KS * KS, bank5[b]));
+            snprintf(txt[f][b + 1], sizeof txt[f][b + 1], "%+.2f", ncc(after + f * KS * KS, bank5[b], KS * KS));
             cells[f * (NBANK + 2) + b + 1] = txt[f][b + 1];
         }
         snprintf(txt[f][NBANK + 1], sizeof txt[f][NBANK + 1], "%.2f (%s)", fabs(mb[f].ncc), bank[mb[f].kernel]->name);
@@ -675,7 +669,7 @@ static void correlation_table(Notebook *nb, const float *after, const Kernel *co
 /* The trained network looking at one bar of each kind, and how strongly each
  * filter answers each orientation. */
 static void filters_answer_one_orientation(Notebook *nb, Net *net, const Bars *d, const Kernel *const *bank,
-                                           const Match *ma)
+                                           const NccMatch *ma)
 {
     const Layer *pool = net_layer(net, L_POOL);
     const float *xte = d->xte;
@@ -833,36 +827,4 @@ static double accuracy(Net *net, const float *x, const unsigned char *y, int n)
         for (int i = 0; i < B; i++) right += argmax(z + (size_t)i * NCLASS, NCLASS) == y[s + i];
     }
     return (double)right / n;
-}
-
-/* --- filters against hand-designed kernels ------------------------------------------------- */
-
-/* Normalized correlation of two KS x KS arrays: the cosine of the angle
- * between the two 25-number vectors after subtracting each one's mean.
- * 1: the same pattern (up to scale), -1: the same pattern with light and
- * dark swapped, 0: nothing in common. */
-static double ncc(const float *f, const float *k)
-{
-    double fm = 0.0, km = 0.0;
-    for (int i = 0; i < KS * KS; i++) fm += f[i], km += k[i];
-    fm /= KS * KS;
-    km /= KS * KS;
-    double dot = 0.0, ff = 0.0, kk = 0.0;
-    for (int i = 0; i < KS * KS; i++) {
-        dot += (f[i] - fm) * (k[i] - km);
-        ff += (f[i] - fm) * (f[i] - fm);
-        kk += (k[i] - km) * (k[i] - km);
-    }
-    return ff > 0.0 && kk > 0.0 ? dot / sqrt(ff * kk) : 0.0;
-}
-
-/* The bank kernel (KS x KS each) with the largest |ncc|. */
-static Match best_match(const float *f, const float (*bank)[KS * KS], int nbank)
-{
-    Match m = { 0, 0.0 };
-    for (int b = 0; b < nbank; b++) {
-        double c = ncc(f, bank[b]);
-        if (fabs(c) > fabs(m.ncc)) m = (Match){ b, c };
-    }
-    return m;
 }
