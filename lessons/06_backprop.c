@@ -38,6 +38,7 @@
 #include "lessons/kit/gradcheck.h"
 #include "lessons/kit/layers.h"
 #include "lessons/kit/ncc.h"
+#include "lessons/kit/report.h"
 #include "lessons/lesson.h"
 
 #define LESSON_ID "06_backprop"
@@ -103,8 +104,6 @@ static const char *const class_names[NCLASS] = { "horizontal", "vertical" };
 static const char *const map_heads[NLAYER + 1] = { "input", "", "conv", "ReLU", "pool" };
 
 /* Helpers, defined after the sections. */
-static const char *first_numbers(char *buf, size_t size, const float *v, int n, int total);
-static double accuracy(Net *net, const float *x, const unsigned char *y, int n);
 
 /* --- the network ------------------------------------------------------------------------- */
 
@@ -116,14 +115,7 @@ static void the_network(Notebook *nb, Net *net)
                 "learn what they should have done: the chain rule of calculus, applied one layer at a time from "
                 "the top down. This lesson does it on the smallest network that has every kind of layer of a "
                 "CNN:");
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    if (!f) CN_DIE("open_memstream failed: out of memory");
-    CN_CHECK(net_summary(net, f) == 0);
-    if (fclose(f) != 0) CN_DIE("writing the network summary failed");
-    nb_code(nb, text);
-    free(text);
+    network_summary(nb, net);
     nb_para(nb, "A 16x16 picture goes through %d filters of 5x5 (valid: 12x12 maps), ReLU, max pooling 2x2/2 "
                 "(6x6), and a dense layer that turns the 144 pooled numbers into 2 scores, one per class. "
                 "Softmax turns the scores into probabilities and the loss is the cross-entropy.", NF);
@@ -450,7 +442,7 @@ static void train_on_bars(Notebook *nb, Net *net, const Bars *d, int epochs, int
     Layer *conv = net_layer(net, L_CONV);
     nb_section(nb, "Training: horizontal or vertical?");
     memcpy(before, conv->param[0].value, NF * KS * KS * sizeof(float));
-    double acc0 = accuracy(net, xte, yte, ntest);
+    double acc0 = accuracy_of(net, xte, yte, ntest);
     const float lr = 0.02f;
     Sgd *sgd = sgd_create(net, 0.9f, WEIGHT_DECAY);
     CN_CHECK(sgd);
@@ -491,7 +483,7 @@ static void train_on_bars(Notebook *nb, Net *net, const Bars *d, int epochs, int
             step_loss[(size_t)e * nbatch + b] = l;
         }
         ep_x[e + 1] = e + 1;
-        ep_acc[e + 1] = 100.0 * accuracy(net, xte, yte, ntest);
+        ep_acc[e + 1] = 100.0 * accuracy_of(net, xte, yte, ntest);
     }
     double acc1 = ep_acc[epochs] / 100.0;
     plot_training(nb, step_loss, ep_x, ep_acc, epochs, nbatch, acc0, acc1);
@@ -784,20 +776,6 @@ static void read_flags(int argc, char **argv, int *quick, int *epochs, int *seed
     if (*epochs < 1 || *epochs > 200) CN_DIE("--epochs %d: give a number of epochs from 1 to 200", *epochs);
 }
 
-/* "a, b, c, d, ..." : the first n numbers of v, for the walk-through. */
-static const char *first_numbers(char *buf, size_t size, const float *v, int n, int total)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (int i = 0; i < n && i < total && used < size; i++) {
-        int w = snprintf(buf + used, size - used, "%s%+.4f", i ? ", " : "", (double)v[i]);
-        if (w < 0) break;
-        used += (size_t)w;
-    }
-    if (total > n && used < size) snprintf(buf + used, size - used, ", ... (%d numbers)", total);
-    return buf;
-}
-
 /* --- the network ------------------------------------------------------------------------- */
 
 /* The network, with He-initialized weights drawn with `seed`. */
@@ -816,15 +794,3 @@ static Net *build_net(int seed)
     return net;
 }
 
-/* Fraction of (x, y) classified right, in batches. */
-static double accuracy(Net *net, const float *x, const unsigned char *y, int n)
-{
-    int right = 0;
-    for (int s = 0; s < n; s += 100) {
-        int B = n - s < 100 ? n - s : 100;
-        const float *z = net_forward(net, x + (size_t)s * S * S, B);
-        CN_CHECK(z);
-        for (int i = 0; i < B; i++) right += argmax(z + (size_t)i * NCLASS, NCLASS) == y[s + i];
-    }
-    return (double)right / n;
-}
