@@ -37,6 +37,7 @@
 #include "lessons/kit/bars.h"
 #include "lessons/kit/gradcheck.h"
 #include "lessons/kit/layers.h"
+#include "lessons/kit/loops.h"
 #include "lessons/kit/ncc.h"
 #include "lessons/kit/report.h"
 #include "lessons/lesson.h"
@@ -62,13 +63,14 @@ static void check_every_gradient(Notebook *nb, Net *net, const float *xb, const 
 static void train_on_bars(Notebook *nb, Net *net, const Bars *d, int epochs, int seed, float *before);
 static void what_the_filters_learned(Notebook *nb, Net *net, const Bars *d, const float *before);
 static void try_it_yourself(Notebook *nb);
-static void read_flags(int argc, char **argv, int *quick, int *epochs, int *seed);
+static void read_flags(int argc, char **argv, int *quick, int *epochs, int *seed, int *naive);
 static Net *build_net(int seed);
 
 int main(int argc, char **argv)
 {
-    int quick = 0, epochs = 0, seed = 6;
-    read_flags(argc, argv, &quick, &epochs, &seed);
+    int quick = 0, epochs = 0, seed = 6, naive = 0;
+    read_flags(argc, argv, &quick, &epochs, &seed, &naive);
+    lesson_choose_loops(naive);
     Bars d = { .side = S, .ntrain = quick ? 3000 : 4000, .ntest = 1000 };
 
     Notebook *nb = nb_open(LESSON_ID, "Lesson 06 — Backpropagation by hand");
@@ -460,6 +462,7 @@ static void train_on_bars(Notebook *nb, Net *net, const Bars *d, int epochs, int
                 "does not need, such as the leftover noise of the random start, fades away). Before training the "
                 "network is at chance: %.1f%% of the test pictures right.", epochs, nbatch, BATCH, (double)lr,
             (double)WEIGHT_DECAY, 100.0 * acc0);
+    lesson_say_loops(nb);
     Rng shuf;
     rng_seed(&shuf, (uint64_t)seed, 2);
     for (int i = 0; i < ntrain; i++) order[i] = i;
@@ -761,14 +764,15 @@ static void try_it_yourself(Notebook *nb)
 
 /* --- helpers ----------------------------------------------------------------------------------- */
 
-static void read_flags(int argc, char **argv, int *quick, int *epochs, int *seed)
+static void read_flags(int argc, char **argv, int *quick, int *epochs, int *seed, int *naive)
 {
     CliOpt opts[] = {
         { "quick", OPT_FLAG, quick, "a few seconds: 3,000 training pictures, 6 epochs" },
         { "epochs", OPT_INT, epochs, "N: training epochs (default 12; 6 with --quick)" },
         { "seed", OPT_INT, seed, "N: another random start and other pictures (default 6)" },
+        { "naive", OPT_FLAG, naive, LESSON_NAIVE_HELP },
     };
-    cli_main(argc, argv, opts, 3,
+    cli_main(argc, argv, opts, 4,
              "Lesson 06: backprop by hand. A tiny conv net's forward and backward pass layer by layer, every "
              "gradient checked by central differences, then trained on horizontal vs vertical bars until its "
              "filters become edge detectors.\nOutputs: plots/out/" LESSON_ID "/ (or $CONVNET_OUT/" LESSON_ID "/).");
