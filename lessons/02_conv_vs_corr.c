@@ -57,11 +57,10 @@ int main(int argc, char **argv)
         { "quick", OPT_FLAG, &quick, "a few seconds: the photo downscaled to 128x128 (every image still written)" },
         { "image", OPT_STRING, &image_path, "FILE: your own picture (PNG or JPEG; made gray, shrunk to 512 px)" },
     };
-    cli_main(argc, argv, opts, 2,
-             "Lesson 02: convolution vs cross-correlation. The seed's 1..9 / A..I example, the definitions, why "
-             "deep learning computes cross-correlation, symmetric kernels vs Sobel on a photograph, "
-             "commutativity and associativity, and the 1-D definition on a signal.\nOutputs: plots/out/" LESSON_ID
-             "/ (or $CONVNET_OUT/" LESSON_ID "/).");
+    cli_lesson(argc, argv, opts, 2, LESSON_ID,
+               "Lesson 02: convolution vs cross-correlation. The seed's 1..9 / A..I example, the definitions, why "
+               "deep learning computes cross-correlation, symmetric kernels vs Sobel on a photograph, "
+               "commutativity and associativity, and the 1-D definition on a signal.");
 
     Image *img = load_photo(image_path, quick);
     const int H = img->h, W = img->w;

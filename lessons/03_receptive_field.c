@@ -62,10 +62,9 @@ int main(int argc, char **argv)
         { "quick", OPT_FLAG, &quick, "a few seconds: smaller pictures (every image still written)" },
         { "depth", OPT_INT, &depth, "N: layers in the deepest stack of 3x3 filters, 1 to 10" },
     };
-    cli_main(argc, argv, opts, 2,
-             "Lesson 03: the receptive field. Stacked 3x3 filters; stride and pooling; LeNet-5's and the "
-             "scaled-down AlexNet's fields layer by layer; impulses that show each field as a picture.\nOutputs: "
-             "plots/out/" LESSON_ID "/ (or $CONVNET_OUT/" LESSON_ID "/).");
+    cli_lesson(argc, argv, opts, 2, LESSON_ID,
+               "Lesson 03: the receptive field. Stacked 3x3 filters; stride and pooling; LeNet-5's and the "
+               "scaled-down AlexNet's fields layer by layer; impulses that show each field as a picture.");
     if (depth < 1 || depth > 10) CN_DIE("--depth %d: use a whole number from 1 to 10 (e.g. --depth 8)", depth);
 
     Notebook *nb = nb_open(LESSON_ID, "Lesson 03 — The receptive field");

@@ -667,12 +667,10 @@ static void read_flags(int argc, char **argv, int *quick, int *epochs, int *ndig
         { "epochs", OPT_INT, epochs, "N: training epochs of each classifier (default 6; 2 with --quick)" },
         { "digits", OPT_INT, ndigits, "N: digits averaged in the shift experiment (default all 2,004; 200 with --quick)" },
     };
-    cli_main(argc, argv, opts, 3,
-             "Lesson 04: pooling. Max and average pooling on a photo's edge map and on digits; shift "
-             "invariance measured; a classifier on pooled pixels.\nOutputs: plots/out/" LESSON_ID
-             "/ (or $CONVNET_OUT/" LESSON_ID "/).");
-    if (*epochs == 0) *epochs = *quick ? 2 : 6;
-    if (*epochs < 1 || *epochs > 100) CN_DIE("--epochs %d: give a number of epochs from 1 to 100", *epochs);
+    cli_lesson(argc, argv, opts, 3, LESSON_ID,
+               "Lesson 04: pooling. Max and average pooling on a photo's edge map and on digits; shift "
+               "invariance measured; a classifier on pooled pixels.");
+    cli_int_or(epochs, *quick ? 2 : 6, 1, 100, "epochs", "epochs");
     if (*ndigits < 0) CN_DIE("--digits %d: give a positive number of digits (or leave it out)", *ndigits);
 }
 

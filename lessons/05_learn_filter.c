@@ -487,12 +487,10 @@ static void read_flags(int argc, char **argv, int *quick, int *steps, int *naive
         { "steps", OPT_INT, steps, "N: gradient steps per kernel (default 1500; 600 with --quick)" },
         { "naive", OPT_FLAG, naive, LESSON_NAIVE_HELP },
     };
-    cli_main(argc, argv, opts, 3,
-             "Lesson 05: learning a filter. A convolution layer learns each hand-designed kernel from (photo, "
-             "filtered photo) pairs by gradient descent; true convolution vs correlation in learning.\nOutputs: "
-             "plots/out/" LESSON_ID "/ (or $CONVNET_OUT/" LESSON_ID "/).");
-    if (*steps == 0) *steps = *quick ? 600 : 1500;
-    if (*steps < 200 || *steps > 100000) CN_DIE("--steps %d: give between 200 and 100000 gradient steps", *steps);
+    cli_lesson(argc, argv, opts, 3, LESSON_ID,
+               "Lesson 05: learning a filter. A convolution layer learns each hand-designed kernel from (photo, "
+               "filtered photo) pairs by gradient descent; true convolution vs correlation in learning.");
+    cli_int_or(steps, *quick ? 600 : 1500, 200, 100000, "steps", "gradient steps");
 }
 
 /* The lesson's photograph shrunk to SIDE x SIDE (see shrink_square), with its

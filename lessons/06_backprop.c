@@ -772,12 +772,11 @@ static void read_flags(int argc, char **argv, int *quick, int *epochs, int *seed
         { "seed", OPT_INT, seed, "N: another random start and other pictures (default 6)" },
         { "naive", OPT_FLAG, naive, LESSON_NAIVE_HELP },
     };
-    cli_main(argc, argv, opts, 4,
-             "Lesson 06: backprop by hand. A tiny conv net's forward and backward pass layer by layer, every "
-             "gradient checked by central differences, then trained on horizontal vs vertical bars until its "
-             "filters become edge detectors.\nOutputs: plots/out/" LESSON_ID "/ (or $CONVNET_OUT/" LESSON_ID "/).");
-    if (*epochs == 0) *epochs = *quick ? 6 : 12;
-    if (*epochs < 1 || *epochs > 200) CN_DIE("--epochs %d: give a number of epochs from 1 to 200", *epochs);
+    cli_lesson(argc, argv, opts, 4, LESSON_ID,
+               "Lesson 06: backprop by hand. A tiny conv net's forward and backward pass layer by layer, every "
+               "gradient checked by central differences, then trained on horizontal vs vertical bars until its "
+               "filters become edge detectors.");
+    cli_int_or(epochs, *quick ? 6 : 12, 1, 200, "epochs", "epochs");
 }
 
 /* --- the network ------------------------------------------------------------------------- */
