@@ -24,6 +24,7 @@
 #include "core/image.h"
 #include "core/kernels.h"
 #include "core/notebook.h"
+#include "lessons/kit/arrays.h"
 #include "lessons/kit/draw.h"
 #include "lessons/lesson.h"
 
@@ -106,14 +107,8 @@ typedef struct {
 
 /* Helpers, defined after the sections. */
 static const Story *story_of(const Kernel *k);
-static double mean_of(const float *v, size_t n);
 static const char *signed4(char buf[24], double v);
 static void photo_claim(Notebook *nb, int own_photo, int ok, const char *fmt, ...) CN_PRINTF(4, 5);
-static void min_max(const float *v, size_t n, float *lo, float *hi);
-static double patch_variance(const float *v, int W, int y0, int x0, int side);
-static void find_patch(const float *v, int H, int W, int side, int margin, int find_max, int *py, int *px);
-static Image *number_grid(const float *v, const unsigned char *pad, int rows, int cols, float lo, float hi,
-                          int cell);
 
 /* --- the photograph ---------------------------------------------------------------- */
 
@@ -724,13 +719,6 @@ static const Story *story_of(const Kernel *k)
 
 /* --- small numeric helpers -------------------------------------------------------- */
 
-static double mean_of(const float *v, size_t n)
-{
-    double s = 0.0;
-    for (size_t i = 0; i < n; i++) s += v[i];
-    return s / (double)n;
-}
-
 /* v as "+0.0123" / "-0.0123", or "0.0000" when it rounds to zero. */
 static const char *signed4(char buf[24], double v)
 {
@@ -755,93 +743,5 @@ static void photo_claim(Notebook *nb, int own_photo, int ok, const char *fmt, ..
     else nb_para(nb, "Measured on your picture (%s): %s.", ok ? "as expected" : "not this time", buf);
 }
 
-static void min_max(const float *v, size_t n, float *lo, float *hi)
-{
-    *lo = *hi = v[0];
-    for (size_t i = 1; i < n; i++) {
-        if (v[i] < *lo) *lo = v[i];
-        if (v[i] > *hi) *hi = v[i];
-    }
-}
-
-/* Variance of the (side x side) patch with top-left corner (y0, x0). */
-static double patch_variance(const float *v, int W, int y0, int x0, int side)
-{
-    double s = 0.0, s2 = 0.0;
-    for (int y = y0; y < y0 + side; y++)
-        for (int x = x0; x < x0 + side; x++) {
-            double p = v[(size_t)y * (size_t)W + (size_t)x];
-            s += p;
-            s2 += p * p;
-        }
-    double n = (double)side * side, m = s / n;
-    return s2 / n - m * m;
-}
-
-/* Top-left corner of the side x side patch with the smallest (find_max 0) or
- * largest (find_max 1) variance, at least `margin` pixels from the border.
- * Summed-area tables of v and v^2 give each patch's sums in four lookups,
- * so the search costs O(H W) instead of O(H W side^2). */
-static void find_patch(const float *v, int H, int W, int side, int margin, int find_max, int *py, int *px)
-{
-    size_t W1 = (size_t)W + 1;
-    double *S = xcalloc((size_t)(H + 1) * W1, sizeof *S), *S2 = xcalloc((size_t)(H + 1) * W1, sizeof *S2);
-    for (int y = 0; y < H; y++)
-        for (int x = 0; x < W; x++) {
-            double p = v[(size_t)y * (size_t)W + (size_t)x];
-            size_t at = (size_t)(y + 1) * W1 + (size_t)(x + 1);
-            S[at] = p + S[at - 1] + S[at - W1] - S[at - W1 - 1];
-            S2[at] = p * p + S2[at - 1] + S2[at - W1] - S2[at - W1 - 1];
-        }
-    double best = find_max ? -1.0 : INFINITY, n = (double)side * side;
-    *py = *px = margin;
-    for (int y = margin; y + side + margin <= H; y++)
-        for (int x = margin; x + side + margin <= W; x++) {
-            size_t a = (size_t)y * W1 + (size_t)x, b = a + (size_t)side, c = a + (size_t)side * W1, d = c + (size_t)side;
-            double m = (S[d] - S[b] - S[c] + S[a]) / n, var = (S2[d] - S2[b] - S2[c] + S2[a]) / n - m * m;
-            if (find_max ? var > best : var < best) {
-                best = var;
-                *py = y;
-                *px = x;
-            }
-        }
-    free(S);
-    free(S2);
-}
-
 /* --- pictures made here ------------------------------------------------------------ */
-
-/* A grid of numbers as an RGB picture: each cell a cell x cell square whose
- * gray level shows the value (lo darkest .. hi lightest) with the value
- * written in it; cells flagged in pad[] (may be NULL) are zero padding,
- * drawn dark blue with a "0". */
-static Image *number_grid(const float *v, const unsigned char *pad, int rows, int cols, float lo, float hi,
-                          int cell)
-{
-    Image *im = image_create(3, rows * cell, cols * cell);
-    CN_CHECK(im);
-    size_t plane = (size_t)im->h * (size_t)im->w;
-    const float black[3] = { 0, 0, 0 }, white[3] = { 1, 1, 1 }, light[3] = { 0.75f, 0.8f, 1.0f };
-    for (int r = 0; r < rows; r++)
-        for (int c = 0; c < cols; c++) {
-            int i = r * cols + c, is_pad = pad && pad[i];
-            float t = hi > lo ? (v[i] - lo) / (hi - lo) : 0.5f;
-            float g = 0.15f + 0.8f * t; /* keep away from pure black so the text reads */
-            float rgb[3] = { g, g, g };
-            if (is_pad) rgb[0] = 0.1f, rgb[1] = 0.12f, rgb[2] = 0.3f;
-            for (int y = 0; y < cell; y++)
-                for (int x = 0; x < cell; x++) {
-                    /* a one-pixel dark line on the top and left of each cell */
-                    int line = y == 0 || x == 0;
-                    size_t at = (size_t)(r * cell + y) * (size_t)im->w + (size_t)(c * cell + x);
-                    for (int ch = 0; ch < 3; ch++) im->data[(size_t)ch * plane + at] = line ? 0.05f : rgb[ch];
-                }
-            char txt[16];
-            snprintf(txt, sizeof txt, "%.0f", (double)(is_pad ? 0.0f : v[i]));
-            int fs = cell >= 40 ? 2 : 1;
-            int tx = c * cell + (cell - text_width(txt, fs)) / 2, ty = r * cell + (cell - 7 * fs) / 2;
-            image_draw_text(im, tx, ty, txt, fs, is_pad ? light : g > 0.55f ? black : white);
-        }
-    return im;
-}
 

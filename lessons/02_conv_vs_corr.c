@@ -26,7 +26,9 @@
 #include "core/notebook.h"
 #include "core/plot.h"
 #include "core/rng.h"
+#include "lessons/kit/arrays.h"
 #include "lessons/kit/draw.h"
+#include "lessons/kit/report.h"
 #include "lessons/lesson.h"
 
 #define LESSON_ID "02_conv_vs_corr"
@@ -88,13 +90,10 @@ int main(int argc, char **argv)
 }
 
 /* Helpers, defined after the sections. */
-static double max_diff(const float *a, const float *b, size_t n, size_t *where);
-static void row_text(char *buf, size_t size, const float *v, int n, int decimals, int width);
 static int symbolic(Term *t, int flip, int i, int j, int pad);
 static void terms_text(char *buf, size_t size, const Term *t, int n);
 static double terms_value(const Term *t, int n, const float *k);
 static Image *pairing_grid(const Term *t, int n, int cell);
-static void text_preview(Notebook *nb, const char *dat, const char *title);
 
 static void from_lesson_01(Notebook *nb)
 {
@@ -719,42 +718,6 @@ static Image *load_photo(const char *image_path, int quick)
                image_path ? image_path : lesson_photo_path(), img->w, img->h);
     img = shrink_image(img, quick ? 128 : 512);
     return img;
-}
-
-/* A text plot of the curves in `dat` for the notebook, or why there is none. */
-static void text_preview(Notebook *nb, const char *dat, const char *title)
-{
-    char *ascii = plot_lines_ascii(nb_path(nb, dat), title, 76, 18);
-    if (ascii) {
-        nb_code(nb, ascii);
-        free(ascii);
-    } else {
-        nb_para(nb, "(No text preview: %s)", cn_last_error());
-    }
-}
-
-/* Largest |a[i] - b[i]| and where it is. */
-static double max_diff(const float *a, const float *b, size_t n, size_t *where)
-{
-    double d = 0.0;
-    size_t at = 0;
-    for (size_t i = 0; i < n; i++)
-        if (fabs((double)a[i] - (double)b[i]) > d) d = fabs((double)a[i] - (double)b[i]), at = i;
-    if (where) *where = at;
-    return d;
-}
-
-/* A row of numbers as text, each right-aligned in `width` characters
- * (0: no padding, one space between): "   1  12 123". */
-static void row_text(char *buf, size_t size, const float *v, int n, int decimals, int width)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (int i = 0; i < n && used < size; i++) {
-        int w = snprintf(buf + used, size - used, "%s%*.*f", i && !width ? " " : "", width, decimals, (double)v[i]);
-        if (w < 0) break;
-        used += (size_t)w;
-    }
 }
 
 /* --- the index rules, run on symbols ------------------------------------------------- */

@@ -35,6 +35,7 @@
 #include "core/pool.h"
 #include "core/rng.h"
 #include "core/train.h"
+#include "lessons/kit/arrays.h"
 #include "lessons/kit/draw.h"
 #include "lessons/lesson.h"
 
@@ -96,7 +97,6 @@ typedef struct {
 } PoolCase;
 
 /* Helpers, defined after the sections. */
-static double mean_of(const float *v, size_t n);
 static float max_of(const float *v, size_t n);
 static int pooled_side(int n, int k, int s);
 static void pool_map(float *out, const float *in, int H, int W, const PoolCase *pc);
@@ -678,13 +678,6 @@ static void read_flags(int argc, char **argv, int *quick, int *epochs, int *ndig
 static Image *load_photo(int quick)
 {
     return shrink_image(load_lesson_photo(NULL, 0), quick ? 128 : 256);
-}
-
-static double mean_of(const float *v, size_t n)
-{
-    double s = 0.0;
-    for (size_t i = 0; i < n; i++) s += v[i];
-    return s / (double)n;
 }
 
 static float max_of(const float *v, size_t n)

@@ -15,6 +15,36 @@ const float SLATE[3] = { 0.15f, 0.17f, 0.21f }, WHITE[3] = { 0.95f, 0.95f, 0.95f
             DIM[3] = { 0.62f, 0.66f, 0.72f }, GREEN[3] = { 0.35f, 0.85f, 0.45f },
             RED[3] = { 0.98f, 0.40f, 0.35f }, BAR[3] = { 0.40f, 0.62f, 0.95f };
 
+Image *number_grid(const float *v, const unsigned char *pad, int rows, int cols, float lo, float hi,
+                          int cell)
+{
+    Image *im = image_create(3, rows * cell, cols * cell);
+    CN_CHECK(im);
+    size_t plane = (size_t)im->h * (size_t)im->w;
+    const float black[3] = { 0, 0, 0 }, white[3] = { 1, 1, 1 }, light[3] = { 0.75f, 0.8f, 1.0f };
+    for (int r = 0; r < rows; r++)
+        for (int c = 0; c < cols; c++) {
+            int i = r * cols + c, is_pad = pad && pad[i];
+            float t = hi > lo ? (v[i] - lo) / (hi - lo) : 0.5f;
+            float g = 0.15f + 0.8f * t; /* keep away from pure black so the text reads */
+            float rgb[3] = { g, g, g };
+            if (is_pad) rgb[0] = 0.1f, rgb[1] = 0.12f, rgb[2] = 0.3f;
+            for (int y = 0; y < cell; y++)
+                for (int x = 0; x < cell; x++) {
+                    /* a one-pixel dark line on the top and left of each cell */
+                    int line = y == 0 || x == 0;
+                    size_t at = (size_t)(r * cell + y) * (size_t)im->w + (size_t)(c * cell + x);
+                    for (int ch = 0; ch < 3; ch++) im->data[(size_t)ch * plane + at] = line ? 0.05f : rgb[ch];
+                }
+            char txt[16];
+            snprintf(txt, sizeof txt, "%.0f", (double)(is_pad ? 0.0f : v[i]));
+            int fs = cell >= 40 ? 2 : 1;
+            int tx = c * cell + (cell - text_width(txt, fs)) / 2, ty = r * cell + (cell - 7 * fs) / 2;
+            image_draw_text(im, tx, ty, txt, fs, is_pad ? light : g > 0.55f ? black : white);
+        }
+    return im;
+}
+
 Image *canvas(int h, int w)
 {
     Image *im = image_create(3, h, w);

@@ -16,6 +16,12 @@
  * background, white and dim text, green for right, red for wrong, blue bars. */
 extern const float SLATE[3], WHITE[3], DIM[3], GREEN[3], RED[3], BAR[3];
 
+/* A grid of numbers (rows x cols) as an RGB picture: each cell a
+ * cell x cell square whose gray level shows the value (lo darkest .. hi
+ * lightest), with the value written in it; cells flagged in pad (may be
+ * NULL) are zero padding, drawn dark blue with a "0". */
+Image *number_grid(const float *v, const unsigned char *pad, int rows, int cols, float lo, float hi, int cell);
+
 /* A new h x w RGB image filled with SLATE. */
 Image *canvas(int h, int w);
 /* The w x h rectangle with top-left corner (x0, y0), clipped to im. */

@@ -99,6 +99,28 @@ const char *first_numbers(char *buf, size_t size, const float *v, int n, int tot
     return buf;
 }
 
+void row_text(char *buf, size_t size, const float *v, int n, int decimals, int width)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < n && used < size; i++) {
+        int w = snprintf(buf + used, size - used, "%s%*.*f", i && !width ? " " : "", width, decimals, (double)v[i]);
+        if (w < 0) break;
+        used += (size_t)w;
+    }
+}
+
+void text_preview(Notebook *nb, const char *dat, const char *title)
+{
+    char *ascii = plot_lines_ascii(nb_path(nb, dat), title, 76, 18);
+    if (ascii) {
+        nb_code(nb, ascii);
+        free(ascii);
+    } else {
+        nb_para(nb, "(No text preview: %s)", cn_last_error());
+    }
+}
+
 Tab tab_new(int rows, int cols)
 {
     Tab t = { rows, cols, xcalloc((size_t)rows * (size_t)cols, sizeof *t.cell) };

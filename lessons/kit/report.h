@@ -33,6 +33,16 @@ void network_summary(Notebook *nb, const Net *net);
  * of v, 4 decimals, into buf; returns buf. */
 const char *first_numbers(char *buf, size_t size, const float *v, int n, int total);
 
+/* A row of numbers as text into buf, each right-aligned in `width`
+ * characters with `decimals` decimals (width 0: no padding, one space
+ * between): "   1  12 123". */
+void row_text(char *buf, size_t size, const float *v, int n, int decimals, int width);
+
+/* The text plot of the curves in nb's data file dat (plot_lines_ascii of
+ * core/plot.h, 76 x 18) as a block of code, or a line saying why there is
+ * none. */
+void text_preview(Notebook *nb, const char *dat, const char *title);
+
 /* --- a small text table filled cell by cell, shown with nb_table --- */
 typedef struct {
     int rows, cols;
