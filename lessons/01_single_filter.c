@@ -26,6 +26,7 @@
 #include "core/notebook.h"
 #include "lessons/kit/arrays.h"
 #include "lessons/kit/draw.h"
+#include "lessons/kit/report.h"
 #include "lessons/lesson.h"
 
 #define LESSON_ID "01_single_filter"
@@ -94,9 +95,7 @@ int main(int argc, char **argv)
     free(sh.tiles);
     free(out);
     image_free(p.img);
-    int failed = nb_close(nb);
-    CN_CHECK(failed >= 0);
-    return failed == 0 ? 0 : 1;
+    return lesson_end(nb);
 }
 
 /* What each kernel does, for a learner, and what to look at in its picture
@@ -399,10 +398,7 @@ static void all_outputs_side_by_side(Notebook *nb, const Photo *p, const Kernel 
     mo.mode = MAP_CLAMP01; /* the tiles are already gray levels */
     mo.labels = lab;
     mo.font_scale = W >= 384 ? 3 : W >= 192 ? 2 : 1;
-    Image *sheet = montage_create_tiles(mt, nk + 1, &mo);
-    CN_CHECK(sheet);
-    CN_CHECK(image_write_png(nb_path(nb, "contact_sheet.png"), sheet->data, sheet->c, sheet->h, sheet->w) == 0);
-    image_free(sheet);
+    write_montage(nb, "contact_sheet.png", mt, nk + 1, &mo);
     char cap[400];
     snprintf(cap, sizeof cap, "the photograph and %d filtered version%s%s%s", nk, nk == 1 ? "" : "s",
              any_bright ? "; sum-1 kernels drawn clamped to [0, 1] (black 0, white 1)" : "",
@@ -507,10 +503,7 @@ static void borders_valid_same_full(Notebook *nb)
     mo.mode = MAP_CLAMP01;
     mo.labels = lab;
     mo.font_scale = 2;
-    Image *sheet = montage_create_tiles(mt, 6, &mo);
-    CN_CHECK(sheet);
-    CN_CHECK(image_write_png(nb_path(nb, "borders.png"), sheet->data, sheet->c, sheet->h, sheet->w) == 0);
-    image_free(sheet);
+    write_montage(nb, "borders.png", mt, 6, &mo);
     for (int i = 0; i < 6; i++) image_free(g[i]);
     nb_image(nb, "top: the 5x5 input, and the input padded with zeros (blue) for same and for full; bottom: "
                  "the valid, same and full outputs of the 3x3 kernel of ones (lighter = larger)", "borders.png");

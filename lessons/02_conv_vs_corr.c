@@ -84,9 +84,7 @@ int main(int argc, char **argv)
     in_short(nb);
 
     image_free(img);
-    int failed = nb_close(nb);
-    CN_CHECK(failed >= 0);
-    return failed == 0 ? 0 : 1;
+    return lesson_end(nb);
 }
 
 /* Helpers, defined after the sections. */
@@ -153,10 +151,7 @@ static void the_seeds_example_in_letters(Notebook *nb, Term *tc, int *nc_out, Te
     mo.mode = MAP_CLAMP01;
     mo.labels = lab;
     mo.font_scale = 2;
-    Image *sheet = montage_create_tiles(mt, 2, &mo);
-    CN_CHECK(sheet);
-    CN_CHECK(image_write_png(nb_path(nb, "pairing.png"), sheet->data, sheet->c, sheet->h, sheet->w) == 0);
-    image_free(sheet);
+    write_montage(nb, "pairing.png", mt, 2, &mo);
     image_free(g1);
     image_free(g2);
     nb_image(nb, "which weight multiplies which pixel for the centre output: each cell is a pixel of the "

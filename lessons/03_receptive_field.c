@@ -25,6 +25,8 @@
 #include "core/notebook.h"
 #include "core/plot.h"
 #include "core/receptive.h"
+#include "lessons/kit/draw.h"
+#include "lessons/kit/report.h"
 #include "lessons/lesson.h"
 
 #define LESSON_ID "03_receptive_field"
@@ -38,12 +40,12 @@
 typedef struct {
     const char *name;
     RfLayer l;
-} Layer;
+} StackLayer;
 
 typedef struct {
     const char *name;
     int n;
-    Layer layers[MAX_LAYERS];
+    StackLayer layers[MAX_LAYERS];
 } Stack;
 
 /* The sections of the lesson, in the order main() tells them. */
@@ -77,9 +79,7 @@ int main(int argc, char **argv)
     alexnet_layer_by_layer(nb, quick);
     the_field_on_a_photograph(nb, quick);
 
-    int failed = nb_close(nb);
-    CN_CHECK(failed >= 0);
-    return failed == 0 ? 0 : 1;
+    return lesson_end(nb);
 }
 
 /* Helpers, defined after the sections. */
@@ -116,7 +116,7 @@ static void stacking_3x3_filters(Notebook *nb, int depth)
     char names33[10][24];
     for (int i = 0; i < depth; i++) {
         snprintf(names33[i], sizeof names33[i], "conv%d 3x3", i + 1);
-        s33.layers[i] = (Layer){ names33[i], { 3, 1, 1 } };
+        s33.layers[i] = (StackLayer){ names33[i], { 3, 1, 1 } };
     }
     RfLayer ls33[10];
     RfInfo rf33[10];
@@ -167,7 +167,7 @@ static void an_impulse_shows_the_field(Notebook *nb, int depth, int quick)
     char deep_name[32];
     snprintf(deep_name, sizeof deep_name, "%d × 3x3", depth);
     st[5].name = deep_name;
-    for (int i = 0; i < depth; i++) st[5].layers[i] = (Layer){ "3x3", { 3, 1, 1 } };
+    for (int i = 0; i < depth; i++) st[5].layers[i] = (StackLayer){ "3x3", { 3, 1, 1 } };
 
     int maxr = 1 + 2 * depth > 7 ? 1 + 2 * depth : 7;
     int side = maxr + 8;
@@ -602,10 +602,7 @@ static void write_tiles(Notebook *nb, const char *file, Image **tiles, const cha
     mo.mode = MAP_CLAMP01;
     mo.labels = labels;
     mo.font_scale = 2;
-    Image *sheet = montage_create_tiles(mt, n, &mo);
-    CN_CHECK(sheet);
-    CN_CHECK(image_write_png(nb_path(nb, file), sheet->data, sheet->c, sheet->h, sheet->w) == 0);
-    image_free(sheet);
+    write_montage(nb, file, mt, n, &mo);
     for (int i = 0; i < n; i++) image_free(tiles[i]);
     free(mt);
 }

@@ -37,6 +37,7 @@
 #include "core/train.h"
 #include "lessons/kit/arrays.h"
 #include "lessons/kit/draw.h"
+#include "lessons/kit/report.h"
 #include "lessons/lesson.h"
 
 #define LESSON_ID "04_pooling"
@@ -81,9 +82,7 @@ int main(int argc, char **argv)
     image_free(img);
     dataset_free(train);
     dataset_free(test);
-    int failed = nb_close(nb);
-    CN_CHECK(failed >= 0);
-    return failed == 0 ? 0 : 1;
+    return lesson_end(nb);
 }
 
 enum { NCLS = 5 };           /* classifiers compared in "the information is preserved" */
@@ -283,10 +282,7 @@ static void draw_pooled_photo(Notebook *nb, const float *emap, int H, int W, flo
     mo.mode = MAP_CLAMP01;
     mo.labels = lab;
     mo.font_scale = W >= 200 ? 2 : 1;
-    Image *sheet = montage_create_tiles(mt, 5, &mo);
-    CN_CHECK(sheet);
-    CN_CHECK(image_write_png(nb_path(nb, "photo_pooled.png"), sheet->data, sheet->c, sheet->h, sheet->w) == 0);
-    image_free(sheet);
+    write_montage(nb, "photo_pooled.png", mt, 5, &mo);
     char cap[400];
     snprintf(cap, sizeof cap, "the photo's edge strength and its four pooled versions, each pooled value drawn "
              "as a 2x2 block so all have the same size; one gray scale for all: 0 black, %.3f (the edge map's "

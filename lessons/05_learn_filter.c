@@ -30,6 +30,7 @@
 #include "core/rng.h"
 #include "lessons/kit/draw.h"
 #include "lessons/kit/loops.h"
+#include "lessons/kit/report.h"
 #include "lessons/lesson.h"
 
 #define LESSON_ID "05_learn_filter"
@@ -95,9 +96,7 @@ int main(int argc, char **argv)
     for (int k = 0; k < NK; k++) free(res[k].loss);
     free(x);
     free(photo);
-    int failed = nb_close(nb);
-    CN_CHECK(failed >= 0);
-    return failed == 0 ? 0 : 1;
+    return lesson_end(nb);
 }
 
 static const int snap_at[3] = { 10, 50, 200 };

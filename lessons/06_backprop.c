@@ -40,6 +40,7 @@
 #include "lessons/kit/loops.h"
 #include "lessons/kit/ncc.h"
 #include "lessons/kit/report.h"
+#include "lessons/kit/draw.h"
 #include "lessons/lesson.h"
 
 #define LESSON_ID "06_backprop"
@@ -93,9 +94,7 @@ int main(int argc, char **argv)
 
     net_free(net);
     bars_free(&d);
-    int failed = nb_close(nb);
-    CN_CHECK(failed >= 0);
-    return failed == 0 ? 0 : 1;
+    return lesson_end(nb);
 }
 
 enum { L_CONV, L_RELU, L_POOL, L_FC, NLAYER };   /* the layers of the network, in order */
@@ -612,10 +611,7 @@ static void filters_beside_hand_kernels(Notebook *nb, const float *before, const
     mo.gap = 8;
     mo.mode = MAP_SYMMETRIC;
     mo.labels = lab;
-    Image *im = montage_create_tiles(mt, 3 * NF, &mo);
-    CN_CHECK(im);
-    CN_CHECK(image_write_png(nb_path(nb, "filters.png"), im->data, im->c, im->h, im->w) == 0);
-    image_free(im);
+    write_montage(nb, "filters.png", mt, 3 * NF, &mo);
     nb_image(nb, "top: the 4 random starting filters; middle: the same filters after training; bottom: the "
                  "(5x5) hand-designed edge kernel each trained filter matches best, sign flipped when the match "
                  "is negative, with the normalized correlation (each tile symmetric around mid-gray: 0 gray, "

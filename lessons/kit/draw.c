@@ -91,6 +91,14 @@ void write_png(Notebook *nb, const char *file, const Image *im)
     CN_CHECK(image_write_png(nb_path(nb, file), im->data, im->c, im->h, im->w) == 0);
 }
 
+void write_montage(Notebook *nb, const char *file, const MontageTile *t, int n, const MontageOptions *mo)
+{
+    Image *im = montage_create_tiles(t, n, mo);
+    CN_CHECK(im);
+    write_png(nb, file, im);
+    image_free(im);
+}
+
 void picture_28(float *out, const unsigned char *p)
 {
     for (int j = 0; j < 28 * 28; j++) out[j] = p[j] / 255.0f;

@@ -34,6 +34,10 @@ void text_centred(Image *im, int cx, int y, const char *s, const float rgb[3]);
 /* im as nb's file (a PNG in the notebook's folder). */
 void write_png(Notebook *nb, const char *file, const Image *im);
 
+/* The tiles as one montage (montage_create_tiles of core/image.h) into
+ * nb's file. */
+void write_montage(Notebook *nb, const char *file, const MontageTile *t, int n, const MontageOptions *mo);
+
 /* One 28x28 picture of 8-bit pixels as floats in [0, 1]. */
 void picture_28(float *out, const unsigned char *p);
 

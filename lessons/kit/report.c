@@ -74,6 +74,13 @@ void architecture_table(Notebook *nb, const Net *net, const ArchTable *t)
 
 /* --- a table filled cell by cell ------------------------------------------------------ */
 
+int lesson_end(Notebook *nb)
+{
+    int failed = nb_close(nb);
+    CN_CHECK(failed >= 0);
+    return failed == 0 ? 0 : 1;
+}
+
 void network_summary(Notebook *nb, const Net *net)
 {
     char *text = NULL;

@@ -26,6 +26,10 @@ typedef struct {
 
 void architecture_table(Notebook *nb, const Net *net, const ArchTable *t);
 
+/* Closes nb (its tally of checks) and returns the program's exit status:
+ * 0 when every check held, 1 when one failed. */
+int lesson_end(Notebook *nb);
+
 /* net_summary (core/net.h) as a block of code in the notebook. */
 void network_summary(Notebook *nb, const Net *net);
 
