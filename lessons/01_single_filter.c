@@ -392,12 +392,9 @@ static void all_outputs_side_by_side(Notebook *nb, const Photo *p, const Kernel 
         mt[i + 1] = (MontageTile){ tiles + (size_t)i * N, 1, H, W };
         lab[i + 1] = labels[i];
     }
-    MontageOptions mo = montage_defaults();
-    mo.cols = nk + 1 >= 3 ? 3 : nk + 1;
-    mo.gap = W >= 256 ? 12 : 6;
-    mo.mode = MAP_CLAMP01; /* the tiles are already gray levels */
-    mo.labels = lab;
-    mo.font_scale = W >= 384 ? 3 : W >= 192 ? 2 : 1;
+    /* MAP_CLAMP01: the tiles are already gray levels */
+    MontageOptions mo = montage_labelled(nk + 1 >= 3 ? 3 : nk + 1, 1, W >= 256 ? 12 : 6, MAP_CLAMP01, lab,
+                                         W >= 384 ? 3 : W >= 192 ? 2 : 1);
     write_montage(nb, "contact_sheet.png", mt, nk + 1, &mo);
     char cap[400];
     snprintf(cap, sizeof cap, "the photograph and %d filtered version%s%s%s", nk, nk == 1 ? "" : "s",
@@ -497,12 +494,7 @@ static void borders_valid_same_full(Notebook *nb)
     snprintf(l[4], sizeof l[4], "same → %dx%d", sizes[1], sizes[1]);
     snprintf(l[5], sizeof l[5], "full → %dx%d", sizes[2], sizes[2]);
     const char *lab[6] = { l[0], l[1], l[2], l[3], l[4], l[5] };
-    MontageOptions mo = montage_defaults();
-    mo.cols = 3;
-    mo.gap = 16;
-    mo.mode = MAP_CLAMP01;
-    mo.labels = lab;
-    mo.font_scale = 2;
+    MontageOptions mo = montage_labelled(3, 1, 16, MAP_CLAMP01, lab, 2);
     write_montage(nb, "borders.png", mt, 6, &mo);
     for (int i = 0; i < 6; i++) image_free(g[i]);
     nb_image(nb, "top: the 5x5 input, and the input padded with zeros (blue) for same and for full; bottom: "
@@ -552,13 +544,7 @@ static void border_on_the_photo(Notebook *nb, const Photo *p, float *out)
             crop[C * C + y * C + xx] = out[(size_t)y * (size_t)W + (size_t)xx];
         }
     const char *lab[2] = { "photo, top-left corner", "box blur (same)" };
-    MontageOptions mo = montage_defaults();
-    mo.cols = 2;
-    mo.scale = Z;
-    mo.gap = 12;
-    mo.mode = MAP_CLAMP01;
-    mo.labels = lab;
-    mo.font_scale = 2;
+    MontageOptions mo = montage_labelled(2, Z, 12, MAP_CLAMP01, lab, 2);
     CN_CHECK(montage_write_png_opts(nb_path(nb, "border_corner.png"), crop, 2, 1, C, C, &mo) == 0);
     char cap[200];
     snprintf(cap, sizeof cap, "the top-left %dx%d pixels of the photo and of its box blur, each pixel drawn as "

@@ -145,12 +145,7 @@ static void the_seeds_example_in_letters(Notebook *nb, Term *tc, int *nc_out, Te
     Image *g1 = pairing_grid(tc, nc, 96), *g2 = pairing_grid(tv, nv, 96);
     MontageTile mt[2] = { { g1->data, 3, g1->h, g1->w }, { g2->data, 3, g2->h, g2->w } };
     const char *lab[2] = { "cross-correlation", "convolution" };
-    MontageOptions mo = montage_defaults();
-    mo.cols = 2;
-    mo.gap = 24;
-    mo.mode = MAP_CLAMP01;
-    mo.labels = lab;
-    mo.font_scale = 2;
+    MontageOptions mo = montage_labelled(2, 1, 24, MAP_CLAMP01, lab, 2);
     write_montage(nb, "pairing.png", mt, 2, &mo);
     image_free(g1);
     image_free(g2);
@@ -366,12 +361,7 @@ static void sobel_disagrees(Notebook *nb, const float *photo, int H, int W, cons
     map_apply_range(d + N, b, N, -s, s);
     map_apply_range(d + 2 * N, d + 2 * N, N, -2 * s, 2 * s);
     const char *lab[3] = { "correlate", "convolve", "correlate - convolve" };
-    MontageOptions mo = montage_defaults();
-    mo.cols = 3;
-    mo.gap = W >= 256 ? 12 : 6;
-    mo.mode = MAP_CLAMP01;
-    mo.labels = lab;
-    mo.font_scale = W >= 384 ? 3 : W >= 192 ? 2 : 1;
+    MontageOptions mo = montage_labelled(3, 1, W >= 256 ? 12 : 6, MAP_CLAMP01, lab, W >= 384 ? 3 : W >= 192 ? 2 : 1);
     CN_CHECK(montage_write_png_opts(nb_path(nb, "sobel_corr_vs_conv.png"), d, 3, 1, H, W, &mo) == 0);
     char cap[400];
     snprintf(cap, sizeof cap, "Sobel x on the photo, cross-correlation (left) and convolution (middle), both "

@@ -596,12 +596,7 @@ static void write_tiles(Notebook *nb, const char *file, Image **tiles, const cha
 {
     MontageTile *mt = xcalloc((size_t)n, sizeof *mt);
     for (int i = 0; i < n; i++) mt[i] = (MontageTile){ tiles[i]->data, 3, tiles[i]->h, tiles[i]->w };
-    MontageOptions mo = montage_defaults();
-    mo.cols = cols;
-    mo.gap = 10;
-    mo.mode = MAP_CLAMP01;
-    mo.labels = labels;
-    mo.font_scale = 2;
+    MontageOptions mo = montage_labelled(cols, 1, 10, MAP_CLAMP01, labels, 2);
     write_montage(nb, file, mt, n, &mo);
     for (int i = 0; i < n; i++) image_free(tiles[i]);
     free(mt);

@@ -276,12 +276,7 @@ static void draw_pooled_photo(Notebook *nb, const float *emap, int H, int W, flo
         mt[i] = (MontageTile){ big[i], 1, H, W };
         lab[i] = labs[i];
     }
-    MontageOptions mo = montage_defaults();
-    mo.cols = 5;
-    mo.gap = 8;
-    mo.mode = MAP_CLAMP01;
-    mo.labels = lab;
-    mo.font_scale = W >= 200 ? 2 : 1;
+    MontageOptions mo = montage_labelled(5, 1, 8, MAP_CLAMP01, lab, W >= 200 ? 2 : 1);
     write_montage(nb, "photo_pooled.png", mt, 5, &mo);
     char cap[400];
     snprintf(cap, sizeof cap, "the photo's edge strength and its four pooled versions, each pooled value drawn "
@@ -376,13 +371,7 @@ static void pooled_digits_look_like_digits(Notebook *nb, const Dataset *test)
         lab[r * 5 + 3] = r == 0 ? "max 7x7" : "";
         lab[r * 5 + 4] = r == 0 ? "avg 7x7" : "";
     }
-    MontageOptions mo = montage_defaults();
-    mo.cols = 5;
-    mo.scale = 3;
-    mo.gap = 6;
-    mo.mode = MAP_CLAMP01;
-    mo.labels = lab;
-    mo.font_scale = 1;
+    MontageOptions mo = montage_labelled(5, 3, 6, MAP_CLAMP01, lab, 1);
     CN_CHECK(montage_write_png_opts(nb_path(nb, "digits_pooled.png"), tiles, ROWS * 5, 1, D, D, &mo) == 0);
     nb_image(nb, "eight test digits (rows); columns: the original 28x28, max and average pooled to 14x14, "
                  "max and average pooled to 7x7 (0 black, 1 white)", "digits_pooled.png");

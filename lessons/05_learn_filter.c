@@ -155,13 +155,7 @@ static void the_examples(Notebook *nb, const float *photo, int orig_w, int orig_
                                     CONV_BORDER_SAME, 1) == 0);
         lab[k + 1] = ks[k]->name;
     }
-    MontageOptions mo = montage_defaults();
-    mo.cols = 4;
-    mo.scale = 3;
-    mo.gap = 6;
-    mo.mode = MAP_SYMMETRIC;
-    mo.labels = lab;
-    mo.font_scale = 2;
+    MontageOptions mo = montage_labelled(4, 3, 6, MAP_SYMMETRIC, lab, 2);
     CN_CHECK(montage_write_png_opts(nb_path(nb, "examples.png"), tiles, ntile, 1, SIDE, SIDE, &mo) == 0);
     char cap[400];
     snprintf(cap, sizeof cap, "the centred photo and what each kernel makes of it: the targets the layer must "
@@ -317,13 +311,7 @@ static void kernels_as_pictures(Notebook *nb, const Kernel *const *ks, const Lea
             lab[k * COLS + c] = c == COLS - 1 ? ks[k]->name : k == 0 ? head[c] : "";
         }
     }
-    MontageOptions mo = montage_defaults();
-    mo.cols = COLS;
-    mo.scale = 20;
-    mo.gap = 6;
-    mo.mode = MAP_SYMMETRIC;
-    mo.labels = lab;
-    mo.font_scale = 1;
+    MontageOptions mo = montage_labelled(COLS, 20, 6, MAP_SYMMETRIC, lab, 1);
     CN_CHECK(montage_write_png_opts(nb_path(nb, "kernels.png"), tiles, NK * COLS, 1, K, K, &mo) == 0);
     char cap[400];
     snprintf(cap, sizeof cap, "each row one kernel: its random start, the weights after 10, 50 and 200 steps "

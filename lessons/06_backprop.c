@@ -136,13 +136,8 @@ static void the_task(Notebook *nb, Bars *d, int seed)
     enum { NSHOW = 16 };
     const char *lab[NSHOW];
     for (int i = 0; i < NSHOW; i++) lab[i] = class_names[d->ytr[i]];
-    MontageOptions mo = montage_defaults();
-    mo.cols = 8;
-    mo.scale = 5;
-    mo.gap = 6;
-    mo.mode = MAP_SYMMETRIC;
+    MontageOptions mo = montage_labelled(8, 5, 6, MAP_SYMMETRIC, lab, 1);
     mo.shared_range = 1;
-    mo.labels = lab;
     CN_CHECK(montage_write_png_opts(nb_path(nb, "bars.png"), d->xtr, NSHOW, 1, S, S, &mo) == 0);
     nb_image(nb, "the first 16 training pictures with their labels (0 mid-gray, brighter lighter, darker darker, "
                  "one scale for all)", "bars.png");
@@ -605,12 +600,7 @@ static void filters_beside_hand_kernels(Notebook *nb, const float *before, const
                  fabs(ma[f].ncc));
     }
     for (int i = 0; i < 3 * NF; i++) mt[i] = (MontageTile){ tiles[i], 1, KS, KS }, lab[i] = labs[i];
-    MontageOptions mo = montage_defaults();
-    mo.cols = NF;
-    mo.scale = 16;
-    mo.gap = 8;
-    mo.mode = MAP_SYMMETRIC;
-    mo.labels = lab;
+    MontageOptions mo = montage_labelled(NF, 16, 8, MAP_SYMMETRIC, lab, 1);
     write_montage(nb, "filters.png", mt, 3 * NF, &mo);
     nb_image(nb, "top: the 4 random starting filters; middle: the same filters after training; bottom: the "
                  "(5x5) hand-designed edge kernel each trained filter matches best, sign flipped when the match "

@@ -91,6 +91,19 @@ void write_png(Notebook *nb, const char *file, const Image *im)
     CN_CHECK(image_write_png(nb_path(nb, file), im->data, im->c, im->h, im->w) == 0);
 }
 
+MontageOptions montage_labelled(int cols, int scale, int gap, MapMode mode, const char *const *labels,
+                                int font_scale)
+{
+    MontageOptions mo = montage_defaults();
+    mo.cols = cols;
+    mo.scale = scale;
+    mo.gap = gap;
+    mo.mode = mode;
+    mo.labels = labels;
+    mo.font_scale = font_scale;
+    return mo;
+}
+
 void write_montage(Notebook *nb, const char *file, const MontageTile *t, int n, const MontageOptions *mo)
 {
     Image *im = montage_create_tiles(t, n, mo);
@@ -283,16 +296,8 @@ void sheet_write(Sheet *s, Notebook *nb, const char *file, int cols, int gap, in
 {
     const char **lab = xcalloc((size_t)s->n, sizeof *lab);
     for (int i = 0; i < s->n; i++) lab[i] = s->label[i];
-    MontageOptions mo = montage_defaults();
-    mo.cols = cols;
-    mo.gap = gap;
-    mo.mode = MAP_CLAMP01;
-    mo.labels = lab;
-    mo.font_scale = font_scale;
-    Image *im = montage_create_tiles(s->t, s->n, &mo);
-    CN_CHECK(im);
-    CN_CHECK(image_write_png(nb_path(nb, file), im->data, im->c, im->h, im->w) == 0);
-    image_free(im);
+    const MontageOptions mo = montage_labelled(cols, 1, gap, MAP_CLAMP01, lab, font_scale);
+    write_montage(nb, file, s->t, s->n, &mo);
     free(lab);
     for (int i = 0; i < s->n; i++) free((void *)s->t[i].data);
     free(s->t);

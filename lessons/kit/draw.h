@@ -34,6 +34,13 @@ void text_centred(Image *im, int cx, int y, const char *s, const float rgb[3]);
 /* im as nb's file (a PNG in the notebook's folder). */
 void write_png(Notebook *nb, const char *file, const Image *im);
 
+/* montage_defaults() (core/image.h) with the choices a lesson makes: cols
+ * tiles a row (0: about square), each value a scale x scale block, gap
+ * pixels between tiles, mode from values to gray, labels (NULL: none)
+ * under the tiles in glyphs of font_scale; each tile on its own range. */
+MontageOptions montage_labelled(int cols, int scale, int gap, MapMode mode, const char *const *labels,
+                                int font_scale);
+
 /* The tiles as one montage (montage_create_tiles of core/image.h) into
  * nb's file. */
 void write_montage(Notebook *nb, const char *file, const MontageTile *t, int n, const MontageOptions *mo);

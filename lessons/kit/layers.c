@@ -216,17 +216,8 @@ void filter_rows(Notebook *nb, const char *file, Net *net, const float *x, int n
             lab[f * cols + col] = col == 1 ? flab[f] : head[col];
         }
     }
-    MontageOptions mo = montage_defaults();
-    mo.cols = cols;
-    mo.scale = scale;
-    mo.gap = 6;
-    mo.mode = MAP_CLAMP01;
-    mo.labels = lab;
-    mo.font_scale = 1;
-    Image *im = montage_create_tiles(t, cols * F, &mo);
-    CN_CHECK(im);
-    write_png(nb, file, im);
-    image_free(im);
+    const MontageOptions mo = montage_labelled(cols, scale, 6, MAP_CLAMP01, lab, 1);
+    write_montage(nb, file, t, cols * F, &mo);
     for (int col = 0; col < cols; col++) free(gray[col]);
     free(gray);
     free(t);
