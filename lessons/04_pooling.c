@@ -645,20 +645,6 @@ static void try_it_yourself(Notebook *nb)
 
 /* --- helpers ---------------------------------------------------------------------------------- */
 
-static void read_flags(int argc, char **argv, int *quick, int *epochs, int *ndigits)
-{
-    CliOpt opts[] = {
-        { "quick", OPT_FLAG, quick, "a few seconds: a 128-pixel photo, 200 digits, shorter training on half the digits" },
-        { "epochs", OPT_INT, epochs, "N: training epochs of each classifier (default 6; 2 with --quick)" },
-        { "digits", OPT_INT, ndigits, "N: digits averaged in the shift experiment (default all 2,004; 200 with --quick)" },
-    };
-    cli_lesson(argc, argv, opts, 3, LESSON_ID,
-               "Lesson 04: pooling. Max and average pooling on a photo's edge map and on digits; shift "
-               "invariance measured; a classifier on pooled pixels.");
-    cli_int_or(epochs, *quick ? 2 : 6, 1, 100, "epochs", "epochs");
-    if (*ndigits < 0) CN_DIE("--digits %d: give a positive number of digits (or leave it out)", *ndigits);
-}
-
 /* The lesson's photograph, gray, shrunk to 128 px with --quick or 256 px. */
 static Image *load_photo(int quick)
 {
@@ -750,3 +736,18 @@ static Dataset *dataset_pick(const Dataset *d, int n, int dx, const char *name)
     return o;
 }
 
+/* --- the command line ------------------------------------------------------------------------- */
+
+static void read_flags(int argc, char **argv, int *quick, int *epochs, int *ndigits)
+{
+    CliOpt opts[] = {
+        { "quick", OPT_FLAG, quick, "a few seconds: a 128-pixel photo, 200 digits, shorter training on half the digits" },
+        { "epochs", OPT_INT, epochs, "N: training epochs of each classifier (default 6; 2 with --quick)" },
+        { "digits", OPT_INT, ndigits, "N: digits averaged in the shift experiment (default all 2,004; 200 with --quick)" },
+    };
+    cli_lesson(argc, argv, opts, 3, LESSON_ID,
+               "Lesson 04: pooling. Max and average pooling on a photo's edge map and on digits; shift "
+               "invariance measured; a classifier on pooled pixels.");
+    cli_int_or(epochs, *quick ? 2 : 6, 1, 100, "epochs", "epochs");
+    if (*ndigits < 0) CN_DIE("--digits %d: give a positive number of digits (or leave it out)", *ndigits);
+}
