@@ -1,8 +1,8 @@
 /* draw.h - the lesson kit's drawing: RGB canvases with rectangles, gray
- * maps and text, written into the notebook's folder; the lessons'
- * photograph, loaded, shrunk and resized; the quantile that sets a
- * symmetric gray scale. Lessons only (it stops the program when memory runs
- * out or the photograph cannot be read). */
+ * maps, text and grids of numbers, and montages of tiles, written into the
+ * notebook's folder; the lessons' photograph, loaded, shrunk and resized;
+ * the quantile that sets a symmetric gray scale. Lessons only (it stops the
+ * program when memory runs out or the photograph cannot be read). */
 #ifndef CN_KIT_DRAW_H
 #define CN_KIT_DRAW_H
 

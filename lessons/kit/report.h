@@ -1,8 +1,8 @@
-/* report.h - the lesson kit's notebook pieces: a network's architecture
- * table and summary, a table filled cell by cell, the first numbers of an
- * array as text, one picture's class probabilities as bars, the accuracy on
- * a set of pictures, and the grid of the test set's most confident
- * mistakes. */
+/* report.h - the lesson kit's notebook pieces: the end of a lesson (its
+ * exit status), a network's architecture table and summary, a table filled
+ * cell by cell, numbers as text, a text preview of a plot, one picture's
+ * class probabilities as bars, the accuracy on a set of pictures, and the
+ * grid of the test set's most confident mistakes. */
 #ifndef CN_KIT_REPORT_H
 #define CN_KIT_REPORT_H
 
