@@ -24,6 +24,9 @@
 #include "core/image.h"
 #include "core/kernels.h"
 #include "core/notebook.h"
+#include "lessons/kit/arrays.h"
+#include "lessons/kit/draw.h"
+#include "lessons/kit/report.h"
 #include "lessons/lesson.h"
 
 #define LESSON_ID "01_single_filter"
@@ -47,16 +50,16 @@ typedef struct {
     float *tiles;
     char (*labels)[40];
     int any_edge, any_bright;
-} Sheet;
+} ContactSheet;
 
 /* The sections of the lesson, in the order main() tells them. */
 static void the_photograph(Notebook *nb, Photo *p, int quick);
 static void one_output_pixel_by_hand(Notebook *nb, Photo *photo, const Kernel *ex, float *out);
 static void kernel_sum_and_brightness(Notebook *nb, const Photo *p, const Kernel *const *chosen, int nk);
 static void each_kernel_on_the_photo(Notebook *nb, const Photo *p, const Kernel *const *chosen, int nk, float *out,
-                                     Sheet *sh);
+                                     ContactSheet *sh);
 static void all_outputs_side_by_side(Notebook *nb, const Photo *p, const Kernel *const *chosen, int nk,
-                                     const Sheet *sh);
+                                     const ContactSheet *sh);
 static void borders_valid_same_full(Notebook *nb);
 static void border_on_the_photo(Notebook *nb, const Photo *p, float *out);
 static void try_it_yourself(Notebook *nb);
@@ -79,7 +82,7 @@ int main(int argc, char **argv)
     CN_CHECK(nb);
     the_photograph(nb, &p, quick);
     float *out = xcalloc(p.N, sizeof *out);   /* one filtered photo at a time */
-    Sheet sh = { xcalloc((size_t)nk * p.N, sizeof *sh.tiles), xcalloc((size_t)nk, sizeof *sh.labels), 0, 0 };
+    ContactSheet sh = { xcalloc((size_t)nk * p.N, sizeof *sh.tiles), xcalloc((size_t)nk, sizeof *sh.labels), 0, 0 };
     one_output_pixel_by_hand(nb, &p, kernel_name ? chosen[0] : kernel_find("edge2"), out);
     kernel_sum_and_brightness(nb, &p, chosen, nk);
     each_kernel_on_the_photo(nb, &p, chosen, nk, out, &sh);
@@ -92,9 +95,7 @@ int main(int argc, char **argv)
     free(sh.tiles);
     free(out);
     image_free(p.img);
-    int failed = nb_close(nb);
-    CN_CHECK(failed >= 0);
-    return failed == 0 ? 0 : 1;
+    return lesson_end(nb);
 }
 
 /* What each kernel does, for a learner, and what to look at in its picture
@@ -105,16 +106,8 @@ typedef struct {
 
 /* Helpers, defined after the sections. */
 static const Story *story_of(const Kernel *k);
-static double mean_of(const float *v, size_t n);
 static const char *signed4(char buf[24], double v);
 static void photo_claim(Notebook *nb, int own_photo, int ok, const char *fmt, ...) CN_PRINTF(4, 5);
-static void min_max(const float *v, size_t n, float *lo, float *hi);
-static float abs_quantile(const float *v, size_t n, double q);
-static Image *shrink(Image *im, int max_side);
-static double patch_variance(const float *v, int W, int y0, int x0, int side);
-static void find_patch(const float *v, int H, int W, int side, int margin, int find_max, int *py, int *px);
-static Image *number_grid(const float *v, const unsigned char *pad, int rows, int cols, float lo, float hi,
-                          int cell);
 
 /* --- the photograph ---------------------------------------------------------------- */
 
@@ -250,7 +243,7 @@ static void kernel_sum_and_brightness(Notebook *nb, const Photo *p, const Kernel
 /* --- each kernel on the photograph -------------------------------------------------- */
 
 static void each_kernel_on_the_photo(Notebook *nb, const Photo *p, const Kernel *const *chosen, int nk, float *out,
-                                     Sheet *sh)
+                                     ContactSheet *sh)
 {
     const float *x = p->x;
     const int H = p->H, W = p->W;
@@ -384,7 +377,7 @@ static void each_kernel_on_the_photo(Notebook *nb, const Photo *p, const Kernel 
 /* --- all of them side by side -------------------------------------------------------- */
 
 static void all_outputs_side_by_side(Notebook *nb, const Photo *p, const Kernel *const *chosen, int nk,
-                                     const Sheet *sh)
+                                     const ContactSheet *sh)
 {
     const float *x = p->x, *tiles = sh->tiles;
     const int H = p->H, W = p->W, any_edge = sh->any_edge, any_bright = sh->any_bright;
@@ -399,16 +392,10 @@ static void all_outputs_side_by_side(Notebook *nb, const Photo *p, const Kernel 
         mt[i + 1] = (MontageTile){ tiles + (size_t)i * N, 1, H, W };
         lab[i + 1] = labels[i];
     }
-    MontageOptions mo = montage_defaults();
-    mo.cols = nk + 1 >= 3 ? 3 : nk + 1;
-    mo.gap = W >= 256 ? 12 : 6;
-    mo.mode = MAP_CLAMP01; /* the tiles are already gray levels */
-    mo.labels = lab;
-    mo.font_scale = W >= 384 ? 3 : W >= 192 ? 2 : 1;
-    Image *sheet = montage_create_tiles(mt, nk + 1, &mo);
-    CN_CHECK(sheet);
-    CN_CHECK(image_write_png(nb_path(nb, "contact_sheet.png"), sheet->data, sheet->c, sheet->h, sheet->w) == 0);
-    image_free(sheet);
+    /* MAP_CLAMP01: the tiles are already gray levels */
+    MontageOptions mo = montage_labelled(nk + 1 >= 3 ? 3 : nk + 1, 1, W >= 256 ? 12 : 6, MAP_CLAMP01, lab,
+                                         W >= 384 ? 3 : W >= 192 ? 2 : 1);
+    write_montage(nb, "contact_sheet.png", mt, nk + 1, &mo);
     char cap[400];
     snprintf(cap, sizeof cap, "the photograph and %d filtered version%s%s%s", nk, nk == 1 ? "" : "s",
              any_bright ? "; sum-1 kernels drawn clamped to [0, 1] (black 0, white 1)" : "",
@@ -507,16 +494,8 @@ static void borders_valid_same_full(Notebook *nb)
     snprintf(l[4], sizeof l[4], "same → %dx%d", sizes[1], sizes[1]);
     snprintf(l[5], sizeof l[5], "full → %dx%d", sizes[2], sizes[2]);
     const char *lab[6] = { l[0], l[1], l[2], l[3], l[4], l[5] };
-    MontageOptions mo = montage_defaults();
-    mo.cols = 3;
-    mo.gap = 16;
-    mo.mode = MAP_CLAMP01;
-    mo.labels = lab;
-    mo.font_scale = 2;
-    Image *sheet = montage_create_tiles(mt, 6, &mo);
-    CN_CHECK(sheet);
-    CN_CHECK(image_write_png(nb_path(nb, "borders.png"), sheet->data, sheet->c, sheet->h, sheet->w) == 0);
-    image_free(sheet);
+    MontageOptions mo = montage_labelled(3, 1, 16, MAP_CLAMP01, lab, 2);
+    write_montage(nb, "borders.png", mt, 6, &mo);
     for (int i = 0; i < 6; i++) image_free(g[i]);
     nb_image(nb, "top: the 5x5 input, and the input padded with zeros (blue) for same and for full; bottom: "
                  "the valid, same and full outputs of the 3x3 kernel of ones (lighter = larger)", "borders.png");
@@ -565,13 +544,7 @@ static void border_on_the_photo(Notebook *nb, const Photo *p, float *out)
             crop[C * C + y * C + xx] = out[(size_t)y * (size_t)W + (size_t)xx];
         }
     const char *lab[2] = { "photo, top-left corner", "box blur (same)" };
-    MontageOptions mo = montage_defaults();
-    mo.cols = 2;
-    mo.scale = Z;
-    mo.gap = 12;
-    mo.mode = MAP_CLAMP01;
-    mo.labels = lab;
-    mo.font_scale = 2;
+    MontageOptions mo = montage_labelled(2, Z, 12, MAP_CLAMP01, lab, 2);
     CN_CHECK(montage_write_png_opts(nb_path(nb, "border_corner.png"), crop, 2, 1, C, C, &mo) == 0);
     char cap[200];
     snprintf(cap, sizeof cap, "the top-left %dx%d pixels of the photo and of its box blur, each pixel drawn as "
@@ -650,20 +623,11 @@ static int choose_kernels(const Kernel **chosen, const char *kernel_name)
  * --quick or 512 px; a picture too small for the lesson stops the run. */
 static Photo load_photo(const char *image_path, int quick)
 {
-    static char default_photo[4096];
-    CN_CHECK(cn_project_path(default_photo, sizeof default_photo, "datasets/photos/camera.png") == 0);
-    const char *photo_path = image_path ? image_path : default_photo;
-    Image *img = image_load(photo_path, 1);
-    if (!img) {
-        if (image_path)
-            CN_DIE("--image %s: %s. Give a PNG or JPEG file that exists, e.g. --image %s", image_path,
-                   cn_last_error(), default_photo);
-        CN_DIE("the lesson's photograph is missing (%s). Run `make datasets` to fetch it, or pass "
-               "--image FILE to use your own picture", cn_last_error());
-    }
+    const char *photo_path = image_path ? image_path : lesson_photo_path();
+    Image *img = load_lesson_photo(image_path, 1);
     int orig_h = img->h, orig_w = img->w;
     int max_side = quick ? 128 : 512;
-    img = shrink(img, max_side);
+    img = shrink_image(img, max_side);
     const int H = img->h, W = img->w;
     if (H < 2 * PATCH || W < 2 * PATCH)
         CN_DIE("--image %s: the picture is %dx%d pixels; this lesson needs at least %dx%d. Use a larger picture",
@@ -734,13 +698,6 @@ static const Story *story_of(const Kernel *k)
 
 /* --- small numeric helpers -------------------------------------------------------- */
 
-static double mean_of(const float *v, size_t n)
-{
-    double s = 0.0;
-    for (size_t i = 0; i < n; i++) s += v[i];
-    return s / (double)n;
-}
-
 /* v as "+0.0123" / "-0.0123", or "0.0000" when it rounds to zero. */
 static const char *signed4(char buf[24], double v)
 {
@@ -765,132 +722,5 @@ static void photo_claim(Notebook *nb, int own_photo, int ok, const char *fmt, ..
     else nb_para(nb, "Measured on your picture (%s): %s.", ok ? "as expected" : "not this time", buf);
 }
 
-static void min_max(const float *v, size_t n, float *lo, float *hi)
-{
-    *lo = *hi = v[0];
-    for (size_t i = 1; i < n; i++) {
-        if (v[i] < *lo) *lo = v[i];
-        if (v[i] > *hi) *hi = v[i];
-    }
-}
-
-static int cmp_float(const void *a, const void *b)
-{
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
-}
-
-/* The q-quantile of |v| (q in [0, 1]), by sorting a copy. */
-static float abs_quantile(const float *v, size_t n, double q)
-{
-    float *a = xcalloc(n, sizeof *a);
-    for (size_t i = 0; i < n; i++) a[i] = fabsf(v[i]);
-    qsort(a, n, sizeof *a, cmp_float);
-    size_t i = (size_t)(q * (double)(n - 1) + 0.5);
-    float r = a[i];
-    free(a);
-    return r;
-}
-
-/* Shrink an image by averaging f x f blocks, f the smallest whole factor
- * that brings both sides to max_side or less (f = 1: unchanged). The
- * average keeps the mean brightness and is the gentlest honest downscale. */
-static Image *shrink(Image *im, int max_side)
-{
-    int f = 1;
-    while (im->h / f > max_side || im->w / f > max_side) f++;
-    if (f == 1) return im;
-    Image *s = image_create(1, im->h / f, im->w / f);
-    CN_CHECK(s);
-    for (int y = 0; y < s->h; y++)
-        for (int x = 0; x < s->w; x++) {
-            double acc = 0.0;
-            for (int dy = 0; dy < f; dy++)
-                for (int dx = 0; dx < f; dx++) acc += im->data[(size_t)(y * f + dy) * (size_t)im->w + (size_t)(x * f + dx)];
-            s->data[(size_t)y * (size_t)s->w + (size_t)x] = (float)(acc / (f * f));
-        }
-    image_free(im);
-    return s;
-}
-
-/* Variance of the (side x side) patch with top-left corner (y0, x0). */
-static double patch_variance(const float *v, int W, int y0, int x0, int side)
-{
-    double s = 0.0, s2 = 0.0;
-    for (int y = y0; y < y0 + side; y++)
-        for (int x = x0; x < x0 + side; x++) {
-            double p = v[(size_t)y * (size_t)W + (size_t)x];
-            s += p;
-            s2 += p * p;
-        }
-    double n = (double)side * side, m = s / n;
-    return s2 / n - m * m;
-}
-
-/* Top-left corner of the side x side patch with the smallest (find_max 0) or
- * largest (find_max 1) variance, at least `margin` pixels from the border.
- * Summed-area tables of v and v^2 give each patch's sums in four lookups,
- * so the search costs O(H W) instead of O(H W side^2). */
-static void find_patch(const float *v, int H, int W, int side, int margin, int find_max, int *py, int *px)
-{
-    size_t W1 = (size_t)W + 1;
-    double *S = xcalloc((size_t)(H + 1) * W1, sizeof *S), *S2 = xcalloc((size_t)(H + 1) * W1, sizeof *S2);
-    for (int y = 0; y < H; y++)
-        for (int x = 0; x < W; x++) {
-            double p = v[(size_t)y * (size_t)W + (size_t)x];
-            size_t at = (size_t)(y + 1) * W1 + (size_t)(x + 1);
-            S[at] = p + S[at - 1] + S[at - W1] - S[at - W1 - 1];
-            S2[at] = p * p + S2[at - 1] + S2[at - W1] - S2[at - W1 - 1];
-        }
-    double best = find_max ? -1.0 : INFINITY, n = (double)side * side;
-    *py = *px = margin;
-    for (int y = margin; y + side + margin <= H; y++)
-        for (int x = margin; x + side + margin <= W; x++) {
-            size_t a = (size_t)y * W1 + (size_t)x, b = a + (size_t)side, c = a + (size_t)side * W1, d = c + (size_t)side;
-            double m = (S[d] - S[b] - S[c] + S[a]) / n, var = (S2[d] - S2[b] - S2[c] + S2[a]) / n - m * m;
-            if (find_max ? var > best : var < best) {
-                best = var;
-                *py = y;
-                *px = x;
-            }
-        }
-    free(S);
-    free(S2);
-}
-
 /* --- pictures made here ------------------------------------------------------------ */
-
-/* A grid of numbers as an RGB picture: each cell a cell x cell square whose
- * gray level shows the value (lo darkest .. hi lightest) with the value
- * written in it; cells flagged in pad[] (may be NULL) are zero padding,
- * drawn dark blue with a "0". */
-static Image *number_grid(const float *v, const unsigned char *pad, int rows, int cols, float lo, float hi,
-                          int cell)
-{
-    Image *im = image_create(3, rows * cell, cols * cell);
-    CN_CHECK(im);
-    size_t plane = (size_t)im->h * (size_t)im->w;
-    const float black[3] = { 0, 0, 0 }, white[3] = { 1, 1, 1 }, light[3] = { 0.75f, 0.8f, 1.0f };
-    for (int r = 0; r < rows; r++)
-        for (int c = 0; c < cols; c++) {
-            int i = r * cols + c, is_pad = pad && pad[i];
-            float t = hi > lo ? (v[i] - lo) / (hi - lo) : 0.5f;
-            float g = 0.15f + 0.8f * t; /* keep away from pure black so the text reads */
-            float rgb[3] = { g, g, g };
-            if (is_pad) rgb[0] = 0.1f, rgb[1] = 0.12f, rgb[2] = 0.3f;
-            for (int y = 0; y < cell; y++)
-                for (int x = 0; x < cell; x++) {
-                    /* a one-pixel dark line on the top and left of each cell */
-                    int line = y == 0 || x == 0;
-                    size_t at = (size_t)(r * cell + y) * (size_t)im->w + (size_t)(c * cell + x);
-                    for (int ch = 0; ch < 3; ch++) im->data[(size_t)ch * plane + at] = line ? 0.05f : rgb[ch];
-                }
-            char txt[16];
-            snprintf(txt, sizeof txt, "%.0f", (double)(is_pad ? 0.0f : v[i]));
-            int fs = cell >= 40 ? 2 : 1;
-            int tx = c * cell + (cell - text_width(txt, fs)) / 2, ty = r * cell + (cell - 7 * fs) / 2;
-            image_draw_text(im, tx, ty, txt, fs, is_pad ? light : g > 0.55f ? black : white);
-        }
-    return im;
-}
 

@@ -26,6 +26,9 @@
 #include "core/notebook.h"
 #include "core/plot.h"
 #include "core/rng.h"
+#include "lessons/kit/arrays.h"
+#include "lessons/kit/draw.h"
+#include "lessons/kit/report.h"
 #include "lessons/lesson.h"
 
 #define LESSON_ID "02_conv_vs_corr"
@@ -56,11 +59,10 @@ int main(int argc, char **argv)
         { "quick", OPT_FLAG, &quick, "a few seconds: the photo downscaled to 128x128 (every image still written)" },
         { "image", OPT_STRING, &image_path, "FILE: your own picture (PNG or JPEG; made gray, shrunk to 512 px)" },
     };
-    cli_main(argc, argv, opts, 2,
-             "Lesson 02: convolution vs cross-correlation. The seed's 1..9 / A..I example, the definitions, why "
-             "deep learning computes cross-correlation, symmetric kernels vs Sobel on a photograph, "
-             "commutativity and associativity, and the 1-D definition on a signal.\nOutputs: plots/out/" LESSON_ID
-             "/ (or $CONVNET_OUT/" LESSON_ID "/).");
+    cli_lesson(argc, argv, opts, 2, LESSON_ID,
+               "Lesson 02: convolution vs cross-correlation. The seed's 1..9 / A..I example, the definitions, why "
+               "deep learning computes cross-correlation, symmetric kernels vs Sobel on a photograph, "
+               "commutativity and associativity, and the 1-D definition on a signal.");
 
     Image *img = load_photo(image_path, quick);
     const int H = img->h, W = img->w;
@@ -82,21 +84,14 @@ int main(int argc, char **argv)
     in_short(nb);
 
     image_free(img);
-    int failed = nb_close(nb);
-    CN_CHECK(failed >= 0);
-    return failed == 0 ? 0 : 1;
+    return lesson_end(nb);
 }
 
 /* Helpers, defined after the sections. */
-static double max_diff(const float *a, const float *b, size_t n, size_t *where);
-static Image *shrink(Image *im, int max_side);
-static float abs_quantile(const float *v, size_t n, double q);
-static void row_text(char *buf, size_t size, const float *v, int n, int decimals, int width);
 static int symbolic(Term *t, int flip, int i, int j, int pad);
 static void terms_text(char *buf, size_t size, const Term *t, int n);
 static double terms_value(const Term *t, int n, const float *k);
 static Image *pairing_grid(const Term *t, int n, int cell);
-static void text_preview(Notebook *nb, const char *dat, const char *title);
 
 static void from_lesson_01(Notebook *nb)
 {
@@ -150,16 +145,8 @@ static void the_seeds_example_in_letters(Notebook *nb, Term *tc, int *nc_out, Te
     Image *g1 = pairing_grid(tc, nc, 96), *g2 = pairing_grid(tv, nv, 96);
     MontageTile mt[2] = { { g1->data, 3, g1->h, g1->w }, { g2->data, 3, g2->h, g2->w } };
     const char *lab[2] = { "cross-correlation", "convolution" };
-    MontageOptions mo = montage_defaults();
-    mo.cols = 2;
-    mo.gap = 24;
-    mo.mode = MAP_CLAMP01;
-    mo.labels = lab;
-    mo.font_scale = 2;
-    Image *sheet = montage_create_tiles(mt, 2, &mo);
-    CN_CHECK(sheet);
-    CN_CHECK(image_write_png(nb_path(nb, "pairing.png"), sheet->data, sheet->c, sheet->h, sheet->w) == 0);
-    image_free(sheet);
+    MontageOptions mo = montage_labelled(2, 1, 24, MAP_CLAMP01, lab, 2);
+    write_montage(nb, "pairing.png", mt, 2, &mo);
     image_free(g1);
     image_free(g2);
     nb_image(nb, "which weight multiplies which pixel for the centre output: each cell is a pixel of the "
@@ -374,12 +361,7 @@ static void sobel_disagrees(Notebook *nb, const float *photo, int H, int W, cons
     map_apply_range(d + N, b, N, -s, s);
     map_apply_range(d + 2 * N, d + 2 * N, N, -2 * s, 2 * s);
     const char *lab[3] = { "correlate", "convolve", "correlate - convolve" };
-    MontageOptions mo = montage_defaults();
-    mo.cols = 3;
-    mo.gap = W >= 256 ? 12 : 6;
-    mo.mode = MAP_CLAMP01;
-    mo.labels = lab;
-    mo.font_scale = W >= 384 ? 3 : W >= 192 ? 2 : 1;
+    MontageOptions mo = montage_labelled(3, 1, W >= 256 ? 12 : 6, MAP_CLAMP01, lab, W >= 384 ? 3 : W >= 192 ? 2 : 1);
     CN_CHECK(montage_write_png_opts(nb_path(nb, "sobel_corr_vs_conv.png"), d, 3, 1, H, W, &mo) == 0);
     char cap[400];
     snprintf(cap, sizeof cap, "Sobel x on the photo, cross-correlation (left) and convolution (middle), both "
@@ -715,94 +697,12 @@ static void in_short(Notebook *nb)
  * --quick or 512 px; a picture too small for the lesson stops the run. */
 static Image *load_photo(const char *image_path, int quick)
 {
-    char default_photo[4096];
-    CN_CHECK(cn_project_path(default_photo, sizeof default_photo, "datasets/photos/camera.png") == 0);
-    Image *img = image_load(image_path ? image_path : default_photo, 1);
-    if (!img) {
-        if (image_path)
-            CN_DIE("--image %s: %s. Give a PNG or JPEG file that exists, e.g. --image %s", image_path,
-                   cn_last_error(), default_photo);
-        CN_DIE("the lesson's photograph is missing (%s). Run `make datasets` to fetch it, or pass "
-               "--image FILE to use your own picture", cn_last_error());
-    }
+    Image *img = load_lesson_photo(image_path, 1);
     if (img->h < 8 || img->w < 8)
         CN_DIE("--image %s: the picture is %dx%d pixels; this lesson needs at least 8x8. Use a larger picture",
-               image_path ? image_path : default_photo, img->w, img->h);
-    img = shrink(img, quick ? 128 : 512);
+               image_path ? image_path : lesson_photo_path(), img->w, img->h);
+    img = shrink_image(img, quick ? 128 : 512);
     return img;
-}
-
-/* A text plot of the curves in `dat` for the notebook, or why there is none. */
-static void text_preview(Notebook *nb, const char *dat, const char *title)
-{
-    char *ascii = plot_lines_ascii(nb_path(nb, dat), title, 76, 18);
-    if (ascii) {
-        nb_code(nb, ascii);
-        free(ascii);
-    } else {
-        nb_para(nb, "(No text preview: %s)", cn_last_error());
-    }
-}
-
-/* Largest |a[i] - b[i]| and where it is. */
-static double max_diff(const float *a, const float *b, size_t n, size_t *where)
-{
-    double d = 0.0;
-    size_t at = 0;
-    for (size_t i = 0; i < n; i++)
-        if (fabs((double)a[i] - (double)b[i]) > d) d = fabs((double)a[i] - (double)b[i]), at = i;
-    if (where) *where = at;
-    return d;
-}
-
-/* Shrink by averaging f x f blocks, f the smallest whole factor that brings
- * both sides to max_side or less (keeps the mean brightness). */
-static Image *shrink(Image *im, int max_side)
-{
-    int f = 1;
-    while (im->h / f > max_side || im->w / f > max_side) f++;
-    if (f == 1) return im;
-    Image *s = image_create(1, im->h / f, im->w / f);
-    CN_CHECK(s);
-    for (int y = 0; y < s->h; y++)
-        for (int x = 0; x < s->w; x++) {
-            double acc = 0.0;
-            for (int dy = 0; dy < f; dy++)
-                for (int dx = 0; dx < f; dx++) acc += im->data[(size_t)(y * f + dy) * (size_t)im->w + (size_t)(x * f + dx)];
-            s->data[(size_t)y * (size_t)s->w + (size_t)x] = (float)(acc / (f * f));
-        }
-    image_free(im);
-    return s;
-}
-
-static int cmp_float(const void *a, const void *b)
-{
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
-}
-
-/* The q-quantile of |v|, by sorting a copy. */
-static float abs_quantile(const float *v, size_t n, double q)
-{
-    float *a = xcalloc(n, sizeof *a);
-    for (size_t i = 0; i < n; i++) a[i] = fabsf(v[i]);
-    qsort(a, n, sizeof *a, cmp_float);
-    float r = a[(size_t)(q * (double)(n - 1) + 0.5)];
-    free(a);
-    return r;
-}
-
-/* A row of numbers as text, each right-aligned in `width` characters
- * (0: no padding, one space between): "   1  12 123". */
-static void row_text(char *buf, size_t size, const float *v, int n, int decimals, int width)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (int i = 0; i < n && used < size; i++) {
-        int w = snprintf(buf + used, size - used, "%s%*.*f", i && !width ? " " : "", width, decimals, (double)v[i]);
-        if (w < 0) break;
-        used += (size_t)w;
-    }
 }
 
 /* --- the index rules, run on symbols ------------------------------------------------- */

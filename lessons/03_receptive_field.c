@@ -25,6 +25,8 @@
 #include "core/notebook.h"
 #include "core/plot.h"
 #include "core/receptive.h"
+#include "lessons/kit/draw.h"
+#include "lessons/kit/report.h"
 #include "lessons/lesson.h"
 
 #define LESSON_ID "03_receptive_field"
@@ -38,12 +40,12 @@
 typedef struct {
     const char *name;
     RfLayer l;
-} Layer;
+} StackLayer;
 
 typedef struct {
     const char *name;
     int n;
-    Layer layers[MAX_LAYERS];
+    StackLayer layers[MAX_LAYERS];
 } Stack;
 
 /* The sections of the lesson, in the order main() tells them. */
@@ -62,10 +64,9 @@ int main(int argc, char **argv)
         { "quick", OPT_FLAG, &quick, "a few seconds: smaller pictures (every image still written)" },
         { "depth", OPT_INT, &depth, "N: layers in the deepest stack of 3x3 filters, 1 to 10" },
     };
-    cli_main(argc, argv, opts, 2,
-             "Lesson 03: the receptive field. Stacked 3x3 filters; stride and pooling; LeNet-5's and the "
-             "scaled-down AlexNet's fields layer by layer; impulses that show each field as a picture.\nOutputs: "
-             "plots/out/" LESSON_ID "/ (or $CONVNET_OUT/" LESSON_ID "/).");
+    cli_lesson(argc, argv, opts, 2, LESSON_ID,
+               "Lesson 03: the receptive field. Stacked 3x3 filters; stride and pooling; LeNet-5's and the "
+               "scaled-down AlexNet's fields layer by layer; impulses that show each field as a picture.");
     if (depth < 1 || depth > 10) CN_DIE("--depth %d: use a whole number from 1 to 10 (e.g. --depth 8)", depth);
 
     Notebook *nb = nb_open(LESSON_ID, "Lesson 03 — The receptive field");
@@ -78,9 +79,7 @@ int main(int argc, char **argv)
     alexnet_layer_by_layer(nb, quick);
     the_field_on_a_photograph(nb, quick);
 
-    int failed = nb_close(nb);
-    CN_CHECK(failed >= 0);
-    return failed == 0 ? 0 : 1;
+    return lesson_end(nb);
 }
 
 /* Helpers, defined after the sections. */
@@ -117,7 +116,7 @@ static void stacking_3x3_filters(Notebook *nb, int depth)
     char names33[10][24];
     for (int i = 0; i < depth; i++) {
         snprintf(names33[i], sizeof names33[i], "conv%d 3x3", i + 1);
-        s33.layers[i] = (Layer){ names33[i], { 3, 1, 1 } };
+        s33.layers[i] = (StackLayer){ names33[i], { 3, 1, 1 } };
     }
     RfLayer ls33[10];
     RfInfo rf33[10];
@@ -168,7 +167,7 @@ static void an_impulse_shows_the_field(Notebook *nb, int depth, int quick)
     char deep_name[32];
     snprintf(deep_name, sizeof deep_name, "%d × 3x3", depth);
     st[5].name = deep_name;
-    for (int i = 0; i < depth; i++) st[5].layers[i] = (Layer){ "3x3", { 3, 1, 1 } };
+    for (int i = 0; i < depth; i++) st[5].layers[i] = (StackLayer){ "3x3", { 3, 1, 1 } };
 
     int maxr = 1 + 2 * depth > 7 ? 1 + 2 * depth : 7;
     int side = maxr + 8;
@@ -597,16 +596,8 @@ static void write_tiles(Notebook *nb, const char *file, Image **tiles, const cha
 {
     MontageTile *mt = xcalloc((size_t)n, sizeof *mt);
     for (int i = 0; i < n; i++) mt[i] = (MontageTile){ tiles[i]->data, 3, tiles[i]->h, tiles[i]->w };
-    MontageOptions mo = montage_defaults();
-    mo.cols = cols;
-    mo.gap = 10;
-    mo.mode = MAP_CLAMP01;
-    mo.labels = labels;
-    mo.font_scale = 2;
-    Image *sheet = montage_create_tiles(mt, n, &mo);
-    CN_CHECK(sheet);
-    CN_CHECK(image_write_png(nb_path(nb, file), sheet->data, sheet->c, sheet->h, sheet->w) == 0);
-    image_free(sheet);
+    MontageOptions mo = montage_labelled(cols, 1, 10, MAP_CLAMP01, labels, 2);
+    write_montage(nb, file, mt, n, &mo);
     for (int i = 0; i < n; i++) image_free(tiles[i]);
     free(mt);
 }

@@ -35,6 +35,9 @@
 #include "core/pool.h"
 #include "core/rng.h"
 #include "core/train.h"
+#include "lessons/kit/arrays.h"
+#include "lessons/kit/draw.h"
+#include "lessons/kit/report.h"
 #include "lessons/lesson.h"
 
 #define LESSON_ID "04_pooling"
@@ -79,9 +82,7 @@ int main(int argc, char **argv)
     image_free(img);
     dataset_free(train);
     dataset_free(test);
-    int failed = nb_close(nb);
-    CN_CHECK(failed >= 0);
-    return failed == 0 ? 0 : 1;
+    return lesson_end(nb);
 }
 
 enum { NCLS = 5 };           /* classifiers compared in "the information is preserved" */
@@ -95,11 +96,7 @@ typedef struct {
 } PoolCase;
 
 /* Helpers, defined after the sections. */
-static Image *shrink(Image *im, int max_side);
-static double mean_of(const float *v, size_t n);
 static float max_of(const float *v, size_t n);
-static float quantile(const float *v, size_t n, double q);
-static void enlarge(float *out, const float *in, int h, int w, int f);
 static int pooled_side(int n, int k, int s);
 static void pool_map(float *out, const float *in, int H, int W, const PoolCase *pc);
 static void edge_strength(float *out, const float *x, int H, int W, const Kernel *k, ConvBorder mode);
@@ -254,7 +251,7 @@ static void draw_pooled_photo(Notebook *nb, const float *emap, int H, int W, flo
                               const PoolCase *photo_cases)
 {
     const size_t N = (size_t)H * (size_t)W;
-    float hi = quantile(emap, N, EDGE_QUANTILE);
+    float hi = abs_quantile(emap, N, EDGE_QUANTILE); /* emap >= 0: its own quantile */
     MontageTile mt[5];
     const char *lab[5];
     char labs[5][48];
@@ -279,16 +276,8 @@ static void draw_pooled_photo(Notebook *nb, const float *emap, int H, int W, flo
         mt[i] = (MontageTile){ big[i], 1, H, W };
         lab[i] = labs[i];
     }
-    MontageOptions mo = montage_defaults();
-    mo.cols = 5;
-    mo.gap = 8;
-    mo.mode = MAP_CLAMP01;
-    mo.labels = lab;
-    mo.font_scale = W >= 200 ? 2 : 1;
-    Image *sheet = montage_create_tiles(mt, 5, &mo);
-    CN_CHECK(sheet);
-    CN_CHECK(image_write_png(nb_path(nb, "photo_pooled.png"), sheet->data, sheet->c, sheet->h, sheet->w) == 0);
-    image_free(sheet);
+    MontageOptions mo = montage_labelled(5, 1, 8, MAP_CLAMP01, lab, W >= 200 ? 2 : 1);
+    write_montage(nb, "photo_pooled.png", mt, 5, &mo);
     char cap[400];
     snprintf(cap, sizeof cap, "the photo's edge strength and its four pooled versions, each pooled value drawn "
              "as a 2x2 block so all have the same size; one gray scale for all: 0 black, %.3f (the edge map's "
@@ -382,13 +371,7 @@ static void pooled_digits_look_like_digits(Notebook *nb, const Dataset *test)
         lab[r * 5 + 3] = r == 0 ? "max 7x7" : "";
         lab[r * 5 + 4] = r == 0 ? "avg 7x7" : "";
     }
-    MontageOptions mo = montage_defaults();
-    mo.cols = 5;
-    mo.scale = 3;
-    mo.gap = 6;
-    mo.mode = MAP_CLAMP01;
-    mo.labels = lab;
-    mo.font_scale = 1;
+    MontageOptions mo = montage_labelled(5, 3, 6, MAP_CLAMP01, lab, 1);
     CN_CHECK(montage_write_png_opts(nb_path(nb, "digits_pooled.png"), tiles, ROWS * 5, 1, D, D, &mo) == 0);
     nb_image(nb, "eight test digits (rows); columns: the original 28x28, max and average pooled to 14x14, "
                  "max and average pooled to 7x7 (0 black, 1 white)", "digits_pooled.png");
@@ -662,37 +645,10 @@ static void try_it_yourself(Notebook *nb)
 
 /* --- helpers ---------------------------------------------------------------------------------- */
 
-static void read_flags(int argc, char **argv, int *quick, int *epochs, int *ndigits)
-{
-    CliOpt opts[] = {
-        { "quick", OPT_FLAG, quick, "a few seconds: a 128-pixel photo, 200 digits, shorter training on half the digits" },
-        { "epochs", OPT_INT, epochs, "N: training epochs of each classifier (default 6; 2 with --quick)" },
-        { "digits", OPT_INT, ndigits, "N: digits averaged in the shift experiment (default all 2,004; 200 with --quick)" },
-    };
-    cli_main(argc, argv, opts, 3,
-             "Lesson 04: pooling. Max and average pooling on a photo's edge map and on digits; shift "
-             "invariance measured; a classifier on pooled pixels.\nOutputs: plots/out/" LESSON_ID
-             "/ (or $CONVNET_OUT/" LESSON_ID "/).");
-    if (*epochs == 0) *epochs = *quick ? 2 : 6;
-    if (*epochs < 1 || *epochs > 100) CN_DIE("--epochs %d: give a number of epochs from 1 to 100", *epochs);
-    if (*ndigits < 0) CN_DIE("--digits %d: give a positive number of digits (or leave it out)", *ndigits);
-}
-
 /* The lesson's photograph, gray, shrunk to 128 px with --quick or 256 px. */
 static Image *load_photo(int quick)
 {
-    char photo_path[4096];
-    CN_CHECK(cn_project_path(photo_path, sizeof photo_path, "datasets/photos/camera.png") == 0);
-    Image *img = image_load(photo_path, 1);
-    if (!img) CN_DIE("the lesson's photograph is missing (%s). Run `make datasets` to fetch it", cn_last_error());
-    return shrink(img, quick ? 128 : 256);
-}
-
-static double mean_of(const float *v, size_t n)
-{
-    double s = 0.0;
-    for (size_t i = 0; i < n; i++) s += v[i];
-    return s / (double)n;
+    return shrink_image(load_lesson_photo(NULL, 0), quick ? 128 : 256);
 }
 
 static float max_of(const float *v, size_t n)
@@ -700,52 +656,6 @@ static float max_of(const float *v, size_t n)
     float m = v[0];
     for (size_t i = 1; i < n; i++) m = v[i] > m ? v[i] : m;
     return m;
-}
-
-static int cmp_float(const void *a, const void *b)
-{
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
-}
-
-/* The q-quantile of v (q in [0, 1]), by sorting a copy. */
-static float quantile(const float *v, size_t n, double q)
-{
-    float *a = xcalloc(n, sizeof *a);
-    memcpy(a, v, n * sizeof *a);
-    qsort(a, n, sizeof *a, cmp_float);
-    float r = a[(size_t)(q * (double)(n - 1) + 0.5)];
-    free(a);
-    return r;
-}
-
-/* Shrink an image by averaging f x f blocks, f the smallest whole factor that
- * brings both sides to max_side or less. */
-static Image *shrink(Image *im, int max_side)
-{
-    int f = 1;
-    while (im->h / f > max_side || im->w / f > max_side) f++;
-    if (f == 1) return im;
-    Image *s = image_create(1, im->h / f, im->w / f);
-    CN_CHECK(s);
-    for (int y = 0; y < s->h; y++)
-        for (int x = 0; x < s->w; x++) {
-            double acc = 0.0;
-            for (int dy = 0; dy < f; dy++)
-                for (int dx = 0; dx < f; dx++)
-                    acc += im->data[(size_t)(y * f + dy) * (size_t)im->w + (size_t)(x * f + dx)];
-            s->data[(size_t)y * (size_t)s->w + (size_t)x] = (float)(acc / (f * f));
-        }
-    image_free(im);
-    return s;
-}
-
-/* Nearest-neighbour enlargement by a whole factor f: each value becomes an
- * f x f block, so a pooled map can be shown at its input's size. */
-static void enlarge(float *out, const float *in, int h, int w, int f)
-{
-    for (int y = 0; y < h * f; y++)
-        for (int x = 0; x < w * f; x++) out[(size_t)y * (size_t)(w * f) + (size_t)x] = in[(size_t)(y / f) * (size_t)w + (size_t)(x / f)];
 }
 
 /* --- pooling through the library ------------------------------------------------------ */
@@ -826,3 +736,18 @@ static Dataset *dataset_pick(const Dataset *d, int n, int dx, const char *name)
     return o;
 }
 
+/* --- the command line ------------------------------------------------------------------------- */
+
+static void read_flags(int argc, char **argv, int *quick, int *epochs, int *ndigits)
+{
+    CliOpt opts[] = {
+        { "quick", OPT_FLAG, quick, "a few seconds: a 128-pixel photo, 200 digits, shorter training on half the digits" },
+        { "epochs", OPT_INT, epochs, "N: training epochs of each classifier (default 6; 2 with --quick)" },
+        { "digits", OPT_INT, ndigits, "N: digits averaged in the shift experiment (default all 2,004; 200 with --quick)" },
+    };
+    cli_lesson(argc, argv, opts, 3, LESSON_ID,
+               "Lesson 04: pooling. Max and average pooling on a photo's edge map and on digits; shift "
+               "invariance measured; a classifier on pooled pixels.");
+    cli_int_or(epochs, *quick ? 2 : 6, 1, 100, "epochs", "epochs");
+    if (*ndigits < 0) CN_DIE("--digits %d: give a positive number of digits (or leave it out)", *ndigits);
+}

@@ -28,6 +28,9 @@
 #include "core/notebook.h"
 #include "core/plot.h"
 #include "core/rng.h"
+#include "lessons/kit/draw.h"
+#include "lessons/kit/loops.h"
+#include "lessons/kit/report.h"
 #include "lessons/lesson.h"
 
 #define LESSON_ID "05_learn_filter"
@@ -61,13 +64,14 @@ static void why_centre_the_pixels(Notebook *nb, const Kernel *const *ks, const f
                                   const Learned *res, int steps);
 static void convolution_or_correlation(Notebook *nb, const Kernel *const *ks, const float *x, int steps, float lr);
 static void try_it_yourself(Notebook *nb);
-static void read_flags(int argc, char **argv, int *quick, int *steps);
+static void read_flags(int argc, char **argv, int *quick, int *steps, int *naive);
 static float *load_photo(int *orig_w, int *orig_h, int *factor);
 
 int main(int argc, char **argv)
 {
-    int quick = 0, steps = 0;
-    read_flags(argc, argv, &quick, &steps);
+    int quick = 0, steps = 0, naive = 0;
+    read_flags(argc, argv, &quick, &steps, &naive);
+    lesson_choose_loops(naive);
 
     int orig_w, orig_h, factor;   /* the photo's size, and the side of the blocks averaged */
     float *photo = load_photo(&orig_w, &orig_h, &factor);
@@ -92,9 +96,7 @@ int main(int argc, char **argv)
     for (int k = 0; k < NK; k++) free(res[k].loss);
     free(x);
     free(photo);
-    int failed = nb_close(nb);
-    CN_CHECK(failed >= 0);
-    return failed == 0 ? 0 : 1;
+    return lesson_end(nb);
 }
 
 static const int snap_at[3] = { 10, 50, 200 };
@@ -153,13 +155,7 @@ static void the_examples(Notebook *nb, const float *photo, int orig_w, int orig_
                                     CONV_BORDER_SAME, 1) == 0);
         lab[k + 1] = ks[k]->name;
     }
-    MontageOptions mo = montage_defaults();
-    mo.cols = 4;
-    mo.scale = 3;
-    mo.gap = 6;
-    mo.mode = MAP_SYMMETRIC;
-    mo.labels = lab;
-    mo.font_scale = 2;
+    MontageOptions mo = montage_labelled(4, 3, 6, MAP_SYMMETRIC, lab, 2);
     CN_CHECK(montage_write_png_opts(nb_path(nb, "examples.png"), tiles, ntile, 1, SIDE, SIDE, &mo) == 0);
     char cap[400];
     snprintf(cap, sizeof cap, "the centred photo and what each kernel makes of it: the targets the layer must "
@@ -247,6 +243,7 @@ static void learning_each_kernel(Notebook *nb, const Kernel *const *ks, const fl
     nb_section(nb, "Learning the seed's six kernels and Sobel");
     nb_para(nb, "For each kernel: fresh random weights, %d steps. The learned kernel is printed beside the "
                 "hand-designed one.", steps);
+    lesson_say_loops(nb);
     double worst = 0.0;
     for (int k = 0; k < NK; k++) {
         float *t = xcalloc(NX, sizeof *t);
@@ -314,13 +311,7 @@ static void kernels_as_pictures(Notebook *nb, const Kernel *const *ks, const Lea
             lab[k * COLS + c] = c == COLS - 1 ? ks[k]->name : k == 0 ? head[c] : "";
         }
     }
-    MontageOptions mo = montage_defaults();
-    mo.cols = COLS;
-    mo.scale = 20;
-    mo.gap = 6;
-    mo.mode = MAP_SYMMETRIC;
-    mo.labels = lab;
-    mo.font_scale = 1;
+    MontageOptions mo = montage_labelled(COLS, 20, 6, MAP_SYMMETRIC, lab, 1);
     CN_CHECK(montage_write_png_opts(nb_path(nb, "kernels.png"), tiles, NK * COLS, 1, K, K, &mo) == 0);
     char cap[400];
     snprintf(cap, sizeof cap, "each row one kernel: its random start, the weights after 10, 50 and 200 steps "
@@ -476,32 +467,28 @@ static void try_it_yourself(Notebook *nb)
 
 /* --- helpers ------------------------------------------------------------------------------------ */
 
-static void read_flags(int argc, char **argv, int *quick, int *steps)
+static void read_flags(int argc, char **argv, int *quick, int *steps, int *naive)
 {
     CliOpt opts[] = {
         { "quick", OPT_FLAG, quick, "a few seconds: 600 gradient steps per kernel instead of 1,500" },
         { "steps", OPT_INT, steps, "N: gradient steps per kernel (default 1500; 600 with --quick)" },
+        { "naive", OPT_FLAG, naive, LESSON_NAIVE_HELP },
     };
-    cli_main(argc, argv, opts, 2,
-             "Lesson 05: learning a filter. A convolution layer learns each hand-designed kernel from (photo, "
-             "filtered photo) pairs by gradient descent; true convolution vs correlation in learning.\nOutputs: "
-             "plots/out/" LESSON_ID "/ (or $CONVNET_OUT/" LESSON_ID "/).");
-    if (*steps == 0) *steps = *quick ? 600 : 1500;
-    if (*steps < 200 || *steps > 100000) CN_DIE("--steps %d: give between 200 and 100000 gradient steps", *steps);
+    cli_lesson(argc, argv, opts, 3, LESSON_ID,
+               "Lesson 05: learning a filter. A convolution layer learns each hand-designed kernel from (photo, "
+               "filtered photo) pairs by gradient descent; true convolution vs correlation in learning.");
+    cli_int_or(steps, *quick ? 600 : 1500, 200, 100000, "steps", "gradient steps");
 }
 
 /* The lesson's photograph shrunk to SIDE x SIDE (see shrink_square), with its
  * size before and the side of the blocks averaged. */
 static float *load_photo(int *orig_w, int *orig_h, int *factor)
 {
-    char photo_path[4096];
-    CN_CHECK(cn_project_path(photo_path, sizeof photo_path, "datasets/photos/camera.png") == 0);
-    Image *img = image_load(photo_path, 1);
-    if (!img) CN_DIE("the lesson's photograph is missing (%s). Run `make datasets` to fetch it", cn_last_error());
+    Image *img = load_lesson_photo(NULL, 0);
     *orig_w = img->w, *orig_h = img->h, *factor = (*orig_h < *orig_w ? *orig_h : *orig_w) / SIDE;
     float *photo = shrink_square(img, SIDE);
     if (!photo)
-        CN_DIE("the photograph %s is %dx%d pixels; the lesson needs at least %dx%d", photo_path, *orig_w, *orig_h,
+        CN_DIE("the photograph %s is %dx%d pixels; the lesson needs at least %dx%d", lesson_photo_path(), *orig_w, *orig_h,
                SIDE, SIDE);
     image_free(img);
     return photo;

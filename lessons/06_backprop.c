@@ -34,6 +34,13 @@
 #include "core/plot.h"
 #include "core/pool.h"
 #include "core/rng.h"
+#include "lessons/kit/bars.h"
+#include "lessons/kit/gradcheck.h"
+#include "lessons/kit/layers.h"
+#include "lessons/kit/loops.h"
+#include "lessons/kit/ncc.h"
+#include "lessons/kit/report.h"
+#include "lessons/kit/draw.h"
 #include "lessons/lesson.h"
 
 #define LESSON_ID "06_backprop"
@@ -46,13 +53,6 @@
 #define BATCH 32
 #define WEIGHT_DECAY 5e-3f
 
-/* The pictures of the task: (n, 1, S, S) floats and their labels. */
-typedef struct {
-    int ntrain, ntest;
-    float *xtr, *xte;
-    unsigned char *ytr, *yte;
-} Bars;
-
 /* The sections of the lesson, in the order main() tells them. */
 static void the_network(Notebook *nb, Net *net);
 static void the_task(Notebook *nb, Bars *d, int seed);
@@ -64,14 +64,15 @@ static void check_every_gradient(Notebook *nb, Net *net, const float *xb, const 
 static void train_on_bars(Notebook *nb, Net *net, const Bars *d, int epochs, int seed, float *before);
 static void what_the_filters_learned(Notebook *nb, Net *net, const Bars *d, const float *before);
 static void try_it_yourself(Notebook *nb);
-static void read_flags(int argc, char **argv, int *quick, int *epochs, int *seed);
+static void read_flags(int argc, char **argv, int *quick, int *epochs, int *seed, int *naive);
 static Net *build_net(int seed);
 
 int main(int argc, char **argv)
 {
-    int quick = 0, epochs = 0, seed = 6;
-    read_flags(argc, argv, &quick, &epochs, &seed);
-    Bars d = { .ntrain = quick ? 3000 : 4000, .ntest = 1000 };
+    int quick = 0, epochs = 0, seed = 6, naive = 0;
+    read_flags(argc, argv, &quick, &epochs, &seed, &naive);
+    lesson_choose_loops(naive);
+    Bars d = { .side = S, .ntrain = quick ? 3000 : 4000, .ntest = 1000 };
 
     Notebook *nb = nb_open(LESSON_ID, "Lesson 06 — Backpropagation by hand");
     CN_CHECK(nb);
@@ -92,25 +93,18 @@ int main(int argc, char **argv)
     try_it_yourself(nb);
 
     net_free(net);
-    free(d.xtr);
-    free(d.xte);
-    free(d.ytr);
-    free(d.yte);
-    int failed = nb_close(nb);
-    CN_CHECK(failed >= 0);
-    return failed == 0 ? 0 : 1;
+    bars_free(&d);
+    return lesson_end(nb);
 }
 
 enum { L_CONV, L_RELU, L_POOL, L_FC, NLAYER };   /* the layers of the network, in order */
 enum { NBANK = 5 };    /* hand-designed kernels the trained filters are compared with */
 
 static const char *const class_names[NCLASS] = { "horizontal", "vertical" };
+/* the columns of the feature-map pictures: input, filter, then the maps of conv1, relu1 and pool1 */
+static const char *const map_heads[NLAYER + 1] = { "input", "", "conv", "ReLU", "pool" };
 
 /* Helpers, defined after the sections. */
-static const char *first_numbers(char *buf, size_t size, const float *v, int n, int total);
-static void make_set(float *x, unsigned char *y, int n, uint64_t seed);
-static double accuracy(Net *net, const float *x, const unsigned char *y, int n);
-static void write_feature_maps(Notebook *nb, Net *net, const float *x, int n, const char *file);
 
 /* --- the network ------------------------------------------------------------------------- */
 
@@ -122,14 +116,7 @@ static void the_network(Notebook *nb, Net *net)
                 "learn what they should have done: the chain rule of calculus, applied one layer at a time from "
                 "the top down. This lesson does it on the smallest network that has every kind of layer of a "
                 "CNN:");
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    if (!f) CN_DIE("open_memstream failed: out of memory");
-    CN_CHECK(net_summary(net, f) == 0);
-    if (fclose(f) != 0) CN_DIE("writing the network summary failed");
-    nb_code(nb, text);
-    free(text);
+    network_summary(nb, net);
     nb_para(nb, "A 16x16 picture goes through %d filters of 5x5 (valid: 12x12 maps), ReLU, max pooling 2x2/2 "
                 "(6x6), and a dense layer that turns the 144 pooled numbers into 2 scores, one per class. "
                 "Softmax turns the scores into probabilities and the loss is the cross-entropy.", NF);
@@ -141,31 +128,19 @@ static void the_task(Notebook *nb, Bars *d, int seed)
 {
     const int ntrain = d->ntrain, ntest = d->ntest;
     nb_section(nb, "The task: horizontal or vertical?");
-    float *xtr = xcalloc((size_t)ntrain * S * S, sizeof(float)), *xte = xcalloc((size_t)ntest * S * S, sizeof(float));
-    unsigned char *ytr = xcalloc((size_t)ntrain, 1), *yte = xcalloc((size_t)ntest, 1);
-    make_set(xtr, ytr, ntrain, 10 * (uint64_t)seed + 1);
-    make_set(xte, yte, ntest, 10 * (uint64_t)seed + 2);
+    bars_fill(d, 10 * (uint64_t)seed + 1, 10 * (uint64_t)seed + 2);
     nb_para(nb, "Each picture holds one bar, horizontal or vertical, 2 to 5 pixels thick and 8 to 14 long, at a "
                 "random place, brighter or darker than the background at random, in noise of standard deviation "
                 "0.3, all drawn from the seeded generator of core/rng.h. %d pictures to train on, %d others to "
                 "test on, half of each class.", ntrain, ntest);
     enum { NSHOW = 16 };
     const char *lab[NSHOW];
-    for (int i = 0; i < NSHOW; i++) lab[i] = class_names[ytr[i]];
-    MontageOptions mo = montage_defaults();
-    mo.cols = 8;
-    mo.scale = 5;
-    mo.gap = 6;
-    mo.mode = MAP_SYMMETRIC;
+    for (int i = 0; i < NSHOW; i++) lab[i] = class_names[d->ytr[i]];
+    MontageOptions mo = montage_labelled(8, 5, 6, MAP_SYMMETRIC, lab, 1);
     mo.shared_range = 1;
-    mo.labels = lab;
-    CN_CHECK(montage_write_png_opts(nb_path(nb, "bars.png"), xtr, NSHOW, 1, S, S, &mo) == 0);
+    CN_CHECK(montage_write_png_opts(nb_path(nb, "bars.png"), d->xtr, NSHOW, 1, S, S, &mo) == 0);
     nb_image(nb, "the first 16 training pictures with their labels (0 mid-gray, brighter lighter, darker darker, "
                  "one scale for all)", "bars.png");
-    d->xtr = xtr;
-    d->xte = xte;
-    d->ytr = ytr;
-    d->yte = yte;
 }
 
 /* --- forward ----------------------------------------------------------------------------- */
@@ -204,7 +179,7 @@ static void one_forward_pass(Notebook *nb, Net *net, const float *xb, const unsi
                  "pictures, is %.4f (a network that guesses 50:50 scores log 2 = 0.6931).", (double)probs[0],
                  (double)probs[1], class_names[yb[0]], (double)probs[yb[0]], (double)loss);
     nb_para(nb, "%s", list);
-    write_feature_maps(nb, net, xb, 0, "forward_maps.png");
+    filter_rows(nb, "forward_maps.png", net, xb, 0, NLAYER - 1, map_heads, 6);
     nb_image(nb, "the first picture through the network with its random starting filters, one row per filter: "
                  "the input, the filter, its conv map (12x12), after ReLU, after pooling (6x6); each column "
                  "on one gray scale, symmetric around mid-gray: 0 gray, positive lighter, negative darker", "forward_maps.png");
@@ -378,44 +353,12 @@ static void conv_gradient(Notebook *nb, Net *net, const float *xb)
 
 /* --- gradient check ------------------------------------------------------------------------ */
 
-/* The network's on/off pattern at the point being checked: which ReLU
- * outputs are positive, and where each pooling window's maximum is. A
- * nudge that changes either has crossed a kink of the loss. */
-typedef struct {
-    unsigned char *relu_on;   /* (CHECK_B, conv out): 1 where the ReLU output > 0 */
-    int32_t *argmax;          /* (CHECK_B, pool out): the max pooling's argmax */
-    size_t nrelu, npool;
-} Pattern;
-
-typedef struct {
-    const char *layer, *what;
-    int n;                 /* entries */
-    int smooth;            /* entries whose nudges cross no kink */
-    int bad;               /* smooth entries outside tolerance */
-    int kinks;             /* entries with a kink on one side */
-    int kinks_matched;     /* ... where the analytic gradient equals the other side's slope */
-    int both;              /* entries with a kink on both sides (not checked) */
-    double max_abs_err;    /* largest |analytic - central| over the smooth entries */
-    double max_grad;       /* largest |central|, for scale */
-} GradRow;
-
-/* Differences of the loss for one entry, and whether each nudge crossed a kink. */
-typedef struct {
-    double central, left, right;
-    int kink_left, kink_right;
-} Slopes;
-
-static void numeric_grad(Slopes *out, float *v, int n, Net *net, int from, const float *in, const unsigned char *y,
-                         float *bufA, float *bufB, const Pattern *ref);
-static void judge(GradRow *row, const float *analytic, const Slopes *num, int n);
-static void gradient_check_table(Notebook *nb, const GradRow *rows, int nrow);
+static void table_and_kinks(Notebook *nb, const GradRow *rows, int nrow);
 
 static void check_every_gradient(Notebook *nb, Net *net, const float *xb, const unsigned char *yb,
                                  const float *dlogits)
 {
-    Layer *conv = net_layer(net, L_CONV), *pool = net_layer(net, L_POOL);
-    const float *g_conv = net->grad[L_CONV];
-    const int NP = (int)shape_size(pool->out), NC = (int)shape_size(conv->out);
+    Layer *conv = net_layer(net, L_CONV);
     nb_section(nb, "Every gradient checked against central differences");
     nb_para(nb, "The formulas above can be checked without calculus: nudge one number by ±ε = %g, run the network "
                 "forward again, and see how the loss moves:", EPS);
@@ -424,70 +367,36 @@ static void check_every_gradient(Notebook *nb, Net *net, const float *xb, const 
                 "biases, and the gradient each layer hands down to the one below (for an input gradient the "
                 "forward pass restarts at that layer). The loss is summed in double; an entry passes when "
                 "|analytic − numeric| ≤ 0.001 · (largest |gradient| of its array) + 0.01 · |numeric|.");
-    GradRow rows[9];
-    int nrow = 0;
-    size_t maxact = 0;
-    for (int i = 0; i < NLAYER; i++) {
-        size_t n = shape_size(net_layer(net, i)->out);
-        maxact = n > maxact ? n : maxact;
-    }
-    float *bufA = xcalloc(maxact * CHECK_B, sizeof(float)), *bufB = xcalloc(maxact * CHECK_B, sizeof(float));
-    Slopes *num = xcalloc(maxact * CHECK_B + (size_t)S * S * CHECK_B, sizeof *num);
-    /* snapshots of the analytic gradients and the activations */
-    float *act[NLAYER];
-    for (int i = 0; i < NLAYER; i++) {
-        size_t n = shape_size(net_layer(net, i)->out) * CHECK_B;
-        act[i] = xcalloc(n, sizeof(float));
-        memcpy(act[i], net_output(net, i), n * sizeof(float));
-    }
-    float *x0 = xcalloc((size_t)S * S * CHECK_B, sizeof(float));
-    memcpy(x0, xb, (size_t)S * S * CHECK_B * sizeof(float));
-    /* the on/off pattern at the point checked (the walk-through's forward pass) */
-    Pattern pat = { xcalloc((size_t)NC * CHECK_B, 1), xcalloc((size_t)NP * CHECK_B, sizeof(int32_t)),
-                    (size_t)NC * CHECK_B, (size_t)NP * CHECK_B };
-    for (size_t j = 0; j < pat.nrelu; j++) pat.relu_on[j] = act[L_RELU][j] > 0.0f;
-    memcpy(pat.argmax, ((const MaxPool2d *)pool)->argmax, pat.npool * sizeof(int32_t));
     /* dL/dx of the first layer: not needed for training, so net_backward
      * skips it; the conv kernel computes it on request */
     float *dx0 = xcalloc((size_t)S * S * CHECK_B, sizeof(float));
     const Conv2d *cv = conv2d_of(conv);
     CN_CHECK(cv);
     const Conv2dGeom geom = conv2d_geom(cv, CHECK_B);
-    conv2d_backward(dx0, NULL, NULL, g_conv, x0, conv->param[0].value, NULL, &geom);
+    conv2d_backward(dx0, NULL, NULL, net->grad[L_CONV], xb, conv->param[0].value, NULL, &geom);
 
+    GradCheck *g = gradcheck_create(net, xb, yb, CHECK_B, EPS);
+    GradRow rows[9];
+    int nrow = 0;
     /* the top: dL/dlogits */
-    float *lg = act[L_FC];
-    numeric_grad(num, lg, CHECK_B * NCLASS, net, NLAYER, lg, yb, bufA, bufB, &pat);
     rows[nrow] = (GradRow){ .layer = "softmax + cross-entropy", .what = "dL/dz (scores)" };
-    judge(&rows[nrow++], dlogits, num, CHECK_B * NCLASS);
-    /* each layer's input gradient: perturb its input, restart there */
-    static const char *const lname[NLAYER] = { "conv1", "relu1", "pool1", "fc" };
+    gradcheck_input(g, &rows[nrow++], NLAYER, dlogits);
+    /* each layer's input gradient (the forward passes restart at that layer), then its parameters */
     static const char *const dxname[NLAYER] = { "dL/dx (the pictures)", "dL/dx (conv output)",
                                                 "dL/dx (ReLU output)", "dL/dx (pooled maps)" };
     for (int i = NLAYER - 1; i >= 0; i--) {
-        float *in = i == 0 ? x0 : act[i - 1];
-        int n = (int)(shape_size(i == 0 ? net->in : net_layer(net, i - 1)->out) * CHECK_B);
-        numeric_grad(num, in, n, net, i, in, yb, bufA, bufB, &pat);
-        rows[nrow] = (GradRow){ .layer = lname[i], .what = dxname[i] };
-        judge(&rows[nrow++], i == 0 ? dx0 : net->grad[i - 1], num, n);
         Layer *L = net_layer(net, i);
+        rows[nrow] = (GradRow){ .layer = L->label, .what = dxname[i] };
+        gradcheck_input(g, &rows[nrow++], i, i == 0 ? dx0 : net->grad[i - 1]);
         for (int p = 0; p < L->nparam; p++) {
-            Param *pr = &L->param[p];
-            numeric_grad(num, pr->value, (int)pr->n, net, 0, x0, yb, bufA, bufB, &pat);
-            rows[nrow] = (GradRow){ .layer = lname[i],
-                                    .what = !strcmp(pr->name, "weight") ? "dL/dW (weights)" : "dL/db (biases)" };
-            judge(&rows[nrow++], pr->grad, num, (int)pr->n);
+            const char *what = !strcmp(L->param[p].name, "weight") ? "dL/dW (weights)" : "dL/db (biases)";
+            rows[nrow] = (GradRow){ .layer = L->label, .what = what };
+            gradcheck_param(g, &rows[nrow++], i, p, L->param[p].grad);
         }
     }
-    free(pat.relu_on);
-    free(pat.argmax);
-    for (int i = 0; i < NLAYER; i++) free(act[i]);
-    free(x0);
+    gradcheck_free(g);
     free(dx0);
-    free(num);
-    free(bufA);
-    free(bufB);
-    gradient_check_table(nb, rows, nrow);
+    table_and_kinks(nb, rows, nrow);
     nb_para(nb, "Why the small differences at all? The network computes in 32-bit floats, about 7 significant "
                 "digits, and a central difference divides a tiny change of the loss by 2ε; and the difference "
                 "itself is only exact for a straight line, so the loss's curvature adds a little. The backward pass "
@@ -496,36 +405,10 @@ static void check_every_gradient(Notebook *nb, Net *net, const float *xb, const 
 
 /* The table of the gradient check, its claims, and the entries whose nudges
  * crossed a kink. */
-static void gradient_check_table(Notebook *nb, const GradRow *rows, int nrow)
+static void table_and_kinks(Notebook *nb, const GradRow *rows, int nrow)
 {
-    const char *hdr[] = { "layer", "gradient", "entries", "largest |gradient|", "largest |analytic − central|",
-                          "outside tolerance", "kink on one side (matched)" };
-    char txt[9][5][32];
-    const char *cells[9 * 7];
-    int kinks = 0, matched = 0, both = 0;
-    for (int r = 0; r < nrow; r++) {
-        snprintf(txt[r][0], sizeof txt[r][0], "%d", rows[r].n);
-        snprintf(txt[r][1], sizeof txt[r][1], "%.3e", rows[r].max_grad);
-        snprintf(txt[r][2], sizeof txt[r][2], "%.2e", rows[r].max_abs_err);
-        snprintf(txt[r][3], sizeof txt[r][3], "%d", rows[r].bad);
-        if (rows[r].both)
-            snprintf(txt[r][4], sizeof txt[r][4], "%d (%d); %d both sides", rows[r].kinks, rows[r].kinks_matched,
-                     rows[r].both);
-        else
-            snprintf(txt[r][4], sizeof txt[r][4], "%d (%d)", rows[r].kinks, rows[r].kinks_matched);
-        const char *row[7] = { rows[r].layer, rows[r].what, txt[r][0], txt[r][1], txt[r][2], txt[r][3], txt[r][4] };
-        memcpy(cells + r * 7, row, sizeof row);
-        kinks += rows[r].kinks;
-        matched += rows[r].kinks_matched;
-        both += rows[r].both;
-    }
-    nb_table(nb, hdr, cells, nrow, 7);
-    for (int r = 0; r < nrow; r++)
-        nb_check(nb, rows[r].bad == 0 && rows[r].max_grad > 0.0 && rows[r].smooth > 0,
-                 "%s, %s: %d of %d entries agree with the central difference, largest difference %.2e against "
-                 "gradients up to %.2e%s", rows[r].layer, rows[r].what, rows[r].smooth - rows[r].bad,
-                 rows[r].smooth, rows[r].max_abs_err, rows[r].max_grad,
-                 rows[r].kinks + rows[r].both ? " (the rest cross a kink, below)" : "");
+    const GradRow all = gradcheck_table(nb, rows, nrow);
+    const int kinks = all.kinks, matched = all.kinks_matched, both = all.both;
     nb_para(nb, "Some nudges cross a kink: a ReLU switches on or off, or a pooling window's maximum moves to "
                 "another pixel, somewhere between v − ε and v + ε. There the loss has a corner, the slope on one "
                 "side differs from the slope on the other, and the central difference averages the two, which "
@@ -555,7 +438,7 @@ static void train_on_bars(Notebook *nb, Net *net, const Bars *d, int epochs, int
     Layer *conv = net_layer(net, L_CONV);
     nb_section(nb, "Training: horizontal or vertical?");
     memcpy(before, conv->param[0].value, NF * KS * KS * sizeof(float));
-    double acc0 = accuracy(net, xte, yte, ntest);
+    double acc0 = accuracy_of(net, xte, yte, ntest);
     const float lr = 0.02f;
     Sgd *sgd = sgd_create(net, 0.9f, WEIGHT_DECAY);
     CN_CHECK(sgd);
@@ -573,6 +456,7 @@ static void train_on_bars(Notebook *nb, Net *net, const Bars *d, int epochs, int
                 "does not need, such as the leftover noise of the random start, fades away). Before training the "
                 "network is at chance: %.1f%% of the test pictures right.", epochs, nbatch, BATCH, (double)lr,
             (double)WEIGHT_DECAY, 100.0 * acc0);
+    lesson_say_loops(nb);
     Rng shuf;
     rng_seed(&shuf, (uint64_t)seed, 2);
     for (int i = 0; i < ntrain; i++) order[i] = i;
@@ -596,7 +480,7 @@ static void train_on_bars(Notebook *nb, Net *net, const Bars *d, int epochs, int
             step_loss[(size_t)e * nbatch + b] = l;
         }
         ep_x[e + 1] = e + 1;
-        ep_acc[e + 1] = 100.0 * accuracy(net, xte, yte, ntest);
+        ep_acc[e + 1] = 100.0 * accuracy_of(net, xte, yte, ntest);
     }
     double acc1 = ep_acc[epochs] / 100.0;
     plot_training(nb, step_loss, ep_x, ep_acc, epochs, nbatch, acc0, acc1);
@@ -651,20 +535,13 @@ static void plot_training(Notebook *nb, const double *step_loss, const double *e
 
 /* --- the filters ------------------------------------------------------------------------- */
 
-typedef struct {
-    int kernel;      /* index into the bank */
-    double ncc;      /* signed normalized correlation */
-} Match;
-
-static double ncc(const float *f, const float *k);
-static Match best_match(const float *f, const float (*bank)[KS * KS], int nbank);
 static void filters_beside_hand_kernels(Notebook *nb, const float *before, const float *after,
-                                        const Kernel *const *bank, const float (*bank5)[KS * KS], const Match *ma);
+                                        const Kernel *const *bank, const float (*bank5)[KS * KS], const NccMatch *ma);
 static void correlation_table(Notebook *nb, const float *after, const Kernel *const *bank,
-                              const float (*bank5)[KS * KS], const Match *mb, const Match *ma, double mean_before,
+                              const float (*bank5)[KS * KS], const NccMatch *mb, const NccMatch *ma, double mean_before,
                               double mean_after);
 static void filters_answer_one_orientation(Notebook *nb, Net *net, const Bars *d, const Kernel *const *bank,
-                                           const Match *ma);
+                                           const NccMatch *ma);
 
 static void what_the_filters_learned(Notebook *nb, Net *net, const Bars *d, const float *before)
 {
@@ -681,11 +558,11 @@ static void what_the_filters_learned(Notebook *nb, Net *net, const Bars *d, cons
         CN_CHECK(convolve2d_border(bank5[b], bank[b]->v, 3, 3, gauss->v, 3, 3, CONV_BORDER_FULL, 1) == 0);
     }
     const float *after = conv->param[0].value;
-    Match mb[NF], ma[NF];
+    NccMatch mb[NF], ma[NF];
     double mean_before = 0.0, mean_after = 0.0;
     for (int f = 0; f < NF; f++) {
-        mb[f] = best_match(before + f * KS * KS, bank5, NBANK);
-        ma[f] = best_match(after + f * KS * KS, bank5, NBANK);
+        mb[f] = best_ncc(before + f * KS * KS, bank5[0], NBANK, KS * KS);
+        ma[f] = best_ncc(after + f * KS * KS, bank5[0], NBANK, KS * KS);
         mean_before += fabs(mb[f].ncc) / NF;
         mean_after += fabs(ma[f].ncc) / NF;
     }
@@ -697,7 +574,7 @@ static void what_the_filters_learned(Notebook *nb, Net *net, const Bars *d, cons
 /* Each hand kernel made 5x5, the filters before and after training beside
  * their best matches, and the trained filters' numbers. */
 static void filters_beside_hand_kernels(Notebook *nb, const float *before, const float *after,
-                                        const Kernel *const *bank, const float (*bank5)[KS * KS], const Match *ma)
+                                        const Kernel *const *bank, const float (*bank5)[KS * KS], const NccMatch *ma)
 {
     nb_para(nb, "Nobody told the network what a filter should look like. To compare its 5x5 filters with the "
                 "3x3 hand-designed edge kernels of lesson 01, each hand kernel is first made 5x5 the natural "
@@ -723,16 +600,8 @@ static void filters_beside_hand_kernels(Notebook *nb, const float *before, const
                  fabs(ma[f].ncc));
     }
     for (int i = 0; i < 3 * NF; i++) mt[i] = (MontageTile){ tiles[i], 1, KS, KS }, lab[i] = labs[i];
-    MontageOptions mo = montage_defaults();
-    mo.cols = NF;
-    mo.scale = 16;
-    mo.gap = 8;
-    mo.mode = MAP_SYMMETRIC;
-    mo.labels = lab;
-    Image *im = montage_create_tiles(mt, 3 * NF, &mo);
-    CN_CHECK(im);
-    CN_CHECK(image_write_png(nb_path(nb, "filters.png"), im->data, im->c, im->h, im->w) == 0);
-    image_free(im);
+    MontageOptions mo = montage_labelled(NF, 16, 8, MAP_SYMMETRIC, lab, 1);
+    write_montage(nb, "filters.png", mt, 3 * NF, &mo);
     nb_image(nb, "top: the 4 random starting filters; middle: the same filters after training; bottom: the "
                  "(5x5) hand-designed edge kernel each trained filter matches best, sign flipped when the match "
                  "is negative, with the normalized correlation (each tile symmetric around mid-gray: 0 gray, "
@@ -746,7 +615,7 @@ static void filters_beside_hand_kernels(Notebook *nb, const float *before, const
 
 /* Every trained filter against every hand kernel, and the claims. */
 static void correlation_table(Notebook *nb, const float *after, const Kernel *const *bank,
-                              const float (*bank5)[KS * KS], const Match *mb, const Match *ma, double mean_before,
+                              const float (*bank5)[KS * KS], const NccMatch *mb, const NccMatch *ma, double mean_before,
                               double mean_after)
 {
     const char *hdr[NBANK + 2];
@@ -759,7 +628,7 @@ static void correlation_table(Notebook *nb, const float *after, const Kernel *co
         snprintf(txt[f][0], sizeof txt[f][0], "trained %d", f + 1);
         cells[f * (NBANK + 2)] = txt[f][0];
         for (int b = 0; b < NBANK; b++) {
-            snprintf(txt[f][b + 1], sizeof txt[f][b + 1], "%+.2f", ncc(after + f * KS * KS, bank5[b]));
+            snprintf(txt[f][b + 1], sizeof txt[f][b + 1], "%+.2f", ncc(after + f * KS * KS, bank5[b], KS * KS));
             cells[f * (NBANK + 2) + b + 1] = txt[f][b + 1];
         }
         snprintf(txt[f][NBANK + 1], sizeof txt[f][NBANK + 1], "%.2f (%s)", fabs(mb[f].ncc), bank[mb[f].kernel]->name);
@@ -781,7 +650,7 @@ static void correlation_table(Notebook *nb, const float *after, const Kernel *co
 /* The trained network looking at one bar of each kind, and how strongly each
  * filter answers each orientation. */
 static void filters_answer_one_orientation(Notebook *nb, Net *net, const Bars *d, const Kernel *const *bank,
-                                           const Match *ma)
+                                           const NccMatch *ma)
 {
     const Layer *pool = net_layer(net, L_POOL);
     const float *xte = d->xte;
@@ -797,8 +666,8 @@ static void filters_answer_one_orientation(Notebook *nb, Net *net, const Bars *d
     memcpy(two, xte + (size_t)ih * S * S, S * S * sizeof(float));
     memcpy(two + S * S, xte + (size_t)iv * S * S, S * S * sizeof(float));
     CN_CHECK(net_forward(net, two, 2));
-    write_feature_maps(nb, net, two, 0, "trained_maps_horizontal.png");
-    write_feature_maps(nb, net, two, 1, "trained_maps_vertical.png");
+    filter_rows(nb, "trained_maps_horizontal.png", net, two, 0, NLAYER - 1, map_heads, 6);
+    filter_rows(nb, "trained_maps_vertical.png", net, two, 1, NLAYER - 1, map_heads, 6);
     nb_para(nb, "The trained network looking at a horizontal and at a vertical test bar:");
     nb_image(nb, "a horizontal test bar through the trained network, one row per filter: input, filter, conv "
                  "map, after ReLU, after pooling (each column on one gray scale, 0 mid-gray)", "trained_maps_horizontal.png");
@@ -881,80 +750,19 @@ static void try_it_yourself(Notebook *nb)
 
 /* --- helpers ----------------------------------------------------------------------------------- */
 
-static void read_flags(int argc, char **argv, int *quick, int *epochs, int *seed)
+static void read_flags(int argc, char **argv, int *quick, int *epochs, int *seed, int *naive)
 {
     CliOpt opts[] = {
         { "quick", OPT_FLAG, quick, "a few seconds: 3,000 training pictures, 6 epochs" },
         { "epochs", OPT_INT, epochs, "N: training epochs (default 12; 6 with --quick)" },
         { "seed", OPT_INT, seed, "N: another random start and other pictures (default 6)" },
+        { "naive", OPT_FLAG, naive, LESSON_NAIVE_HELP },
     };
-    cli_main(argc, argv, opts, 3,
-             "Lesson 06: backprop by hand. A tiny conv net's forward and backward pass layer by layer, every "
-             "gradient checked by central differences, then trained on horizontal vs vertical bars until its "
-             "filters become edge detectors.\nOutputs: plots/out/" LESSON_ID "/ (or $CONVNET_OUT/" LESSON_ID "/).");
-    if (*epochs == 0) *epochs = *quick ? 6 : 12;
-    if (*epochs < 1 || *epochs > 200) CN_DIE("--epochs %d: give a number of epochs from 1 to 200", *epochs);
-}
-
-/* "a, b, c, d, ..." : the first n numbers of v, for the walk-through. */
-static const char *first_numbers(char *buf, size_t size, const float *v, int n, int total)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (int i = 0; i < n && i < total && used < size; i++) {
-        int w = snprintf(buf + used, size - used, "%s%+.4f", i ? ", " : "", (double)v[i]);
-        if (w < 0) break;
-        used += (size_t)w;
-    }
-    if (total > n && used < size) snprintf(buf + used, size - used, ", ... (%d numbers)", total);
-    return buf;
-}
-
-/* Mean cross-entropy of logits (B, K) against labels, in double (the
- * library's softmax_ce_forward returns a float; central differences need
- * the extra digits). */
-static double ce_double(const float *logits, const unsigned char *y, int B, int K)
-{
-    double L = 0.0;
-    for (int n = 0; n < B; n++) {
-        const float *z = logits + (size_t)n * K;
-        double m = z[0], s = 0.0;
-        for (int k = 1; k < K; k++) m = z[k] > m ? z[k] : m;
-        for (int k = 0; k < K; k++) s += exp((double)z[k] - m);
-        L += m + log(s) - z[y[n]];
-    }
-    return L / B;
-}
-
-/* --- the task: bars --------------------------------------------------------------------- */
-
-/* One S x S picture: noise N(0, 0.3^2) on a background of 0, and one bar,
- * horizontal (label 0) or vertical (label 1), 2..5 pixels thick and 8..14
- * long at a random place, brighter (+1) or darker (-1) than the background
- * at random: a template of a bright bar would miss half of them, an edge
- * detector fires on one side of every bar. */
-static void make_bar(float *img, int label, Rng *r)
-{
-    int thick = 2 + (int)rng_below(r, 4), len = 8 + (int)rng_below(r, 7);
-    int along = (int)rng_below(r, (uint32_t)(S - len + 1)), across = (int)rng_below(r, (uint32_t)(S - thick + 1));
-    float sign = rng_below(r, 2) ? 1.0f : -1.0f;
-    for (int i = 0; i < S * S; i++) img[i] = 0.3f * rng_normal(r);
-    for (int a = along; a < along + len; a++)
-        for (int c = across; c < across + thick; c++) {
-            int yy = label == 0 ? c : a, xx = label == 0 ? a : c;
-            img[yy * S + xx] += sign;
-        }
-}
-
-/* n pictures (n, 1, S, S), labels alternating 0, 1, 0, ... */
-static void make_set(float *x, unsigned char *y, int n, uint64_t seed)
-{
-    Rng r;
-    rng_seed(&r, seed, 6);
-    for (int i = 0; i < n; i++) {
-        y[i] = (unsigned char)(i % 2);
-        make_bar(x + (size_t)i * S * S, y[i], &r);
-    }
+    cli_lesson(argc, argv, opts, 4, LESSON_ID,
+               "Lesson 06: backprop by hand. A tiny conv net's forward and backward pass layer by layer, every "
+               "gradient checked by central differences, then trained on horizontal vs vertical bars until its "
+               "filters become edge detectors.");
+    cli_int_or(epochs, *quick ? 6 : 12, 1, 200, "epochs", "epochs");
 }
 
 /* --- the network ------------------------------------------------------------------------- */
@@ -975,181 +783,3 @@ static Net *build_net(int seed)
     return net;
 }
 
-/* Fraction of (x, y) classified right, in batches. */
-static double accuracy(Net *net, const float *x, const unsigned char *y, int n)
-{
-    int right = 0;
-    for (int s = 0; s < n; s += 100) {
-        int B = n - s < 100 ? n - s : 100;
-        const float *z = net_forward(net, x + (size_t)s * S * S, B);
-        CN_CHECK(z);
-        for (int i = 0; i < B; i++) right += argmax(z + (size_t)i * NCLASS, NCLASS) == y[s + i];
-    }
-    return (double)right / n;
-}
-
-/* --- central differences ------------------------------------------------------------------- */
-
-/* Run layers from..n-1 of net on `in` (the input of layer `from`; for
- * from == n, `in` is the logits) and return the loss, in double. bufA and
- * bufB hold any layer's output for CHECK_B samples. When ref is not NULL,
- * *crossed is set to 1 if a ReLU switched or a pooling maximum moved. */
-static double loss_from(Net *net, int from, const float *in, const unsigned char *y, float *bufA, float *bufB,
-                        const Pattern *ref, int *crossed)
-{
-    const float *cur = in;
-    float *out = bufA;
-    for (int i = from; i < net_count(net); i++) {
-        Layer *L = net_layer(net, i);
-        L->ops->forward(L, out, cur, CHECK_B);
-        if (ref && i == L_RELU)
-            for (size_t j = 0; j < ref->nrelu; j++) *crossed |= (out[j] > 0.0f) != ref->relu_on[j];
-        if (ref && i == L_POOL)
-            *crossed |= memcmp(((const MaxPool2d *)L)->argmax, ref->argmax, ref->npool * sizeof(int32_t)) != 0;
-        cur = out;
-        out = out == bufA ? bufB : bufA;
-    }
-    return ce_double(cur, y, CHECK_B, NCLASS);
-}
-
-/* Numeric slopes for the n floats v (the input of layer `from`, or a
- * parameter, with the forward pass starting at layer `from` on `in`):
- * L at v - ε, v and v + ε. The steps actually taken are the float
- * differences (float)(v±ε) - v. */
-static void numeric_grad(Slopes *out, float *v, int n, Net *net, int from, const float *in, const unsigned char *y,
-                         float *bufA, float *bufB, const Pattern *ref)
-{
-    const double l0 = loss_from(net, from, in, y, bufA, bufB, NULL, NULL);
-    for (int i = 0; i < n; i++) {
-        const float saved = v[i];
-        int kp = 0, km = 0;
-        v[i] = (float)(saved + EPS);
-        const double hp = (double)v[i] - saved, lp = loss_from(net, from, in, y, bufA, bufB, ref, &kp);
-        v[i] = (float)(saved - EPS);
-        const double hm = (double)saved - v[i], lm = loss_from(net, from, in, y, bufA, bufB, ref, &km);
-        v[i] = saved;
-        out[i] = (Slopes){ (lp - lm) / (hp + hm), (l0 - lm) / hm, (lp - l0) / hp, km, kp };
-    }
-}
-
-/* The tolerance is |a - n| <= atol + rtol |n|, atol a thousandth of the
- * array's largest gradient (32-bit forward passes leave about that much
- * noise in a difference) and rtol 1%; twice that against a one-sided slope,
- * whose error from the loss's curvature is larger. An entry whose nudge
- * crossed a kink on one side is held to the slope on the other side: that
- * is the true local gradient. */
-static void judge(GradRow *row, const float *analytic, const Slopes *num, int n)
-{
-    row->n = n;
-    row->smooth = row->bad = row->kinks = row->kinks_matched = row->both = 0;
-    row->max_abs_err = row->max_grad = 0.0;
-    for (int i = 0; i < n; i++) row->max_grad = fmax(row->max_grad, fabs(num[i].central));
-    const double atol = 1e-3 * row->max_grad + 1e-7, rtol = 1e-2;
-    for (int i = 0; i < n; i++) {
-        const double a = analytic[i], tol = atol + rtol * fabs(num[i].central);
-        if (num[i].kink_left && num[i].kink_right) {
-            row->both++;
-        } else if (num[i].kink_left || num[i].kink_right) {
-            const double side = num[i].kink_left ? num[i].right : num[i].left;
-            row->kinks++;
-            row->kinks_matched += fabs(a - side) <= 2.0 * tol;
-        } else {
-            const double e = fabs(a - num[i].central);
-            row->smooth++;
-            row->max_abs_err = fmax(row->max_abs_err, e);
-            row->bad += e > tol;
-        }
-    }
-}
-
-/* --- filters against hand-designed kernels ------------------------------------------------- */
-
-/* Normalized correlation of two KS x KS arrays: the cosine of the angle
- * between the two 25-number vectors after subtracting each one's mean.
- * 1: the same pattern (up to scale), -1: the same pattern with light and
- * dark swapped, 0: nothing in common. */
-static double ncc(const float *f, const float *k)
-{
-    double fm = 0.0, km = 0.0;
-    for (int i = 0; i < KS * KS; i++) fm += f[i], km += k[i];
-    fm /= KS * KS;
-    km /= KS * KS;
-    double dot = 0.0, ff = 0.0, kk = 0.0;
-    for (int i = 0; i < KS * KS; i++) {
-        dot += (f[i] - fm) * (k[i] - km);
-        ff += (f[i] - fm) * (f[i] - fm);
-        kk += (k[i] - km) * (k[i] - km);
-    }
-    return ff > 0.0 && kk > 0.0 ? dot / sqrt(ff * kk) : 0.0;
-}
-
-/* The bank kernel (KS x KS each) with the largest |ncc|. */
-static Match best_match(const float *f, const float (*bank)[KS * KS], int nbank)
-{
-    Match m = { 0, 0.0 };
-    for (int b = 0; b < nbank; b++) {
-        double c = ncc(f, bank[b]);
-        if (fabs(c) > fabs(m.ncc)) m = (Match){ b, c };
-    }
-    return m;
-}
-
-/* --- pictures ------------------------------------------------------------------------------ */
-
-/* Sample `n` of the last forward through the network, one row per filter:
- * the input, the filter, its conv map, the map after ReLU, the pooled map.
- * Each column is drawn on one gray scale, symmetric around mid-gray (0), so
- * the rows can be compared: a filter that barely responds stays gray. */
-static void write_feature_maps(Notebook *nb, Net *net, const float *x, int n, const char *file)
-{
-    const Layer *conv = net_layer(net, L_CONV), *pool = net_layer(net, L_POOL);
-    const int OH = conv->out.h, PH = pool->out.h;
-    const float *c = net_output(net, L_CONV), *r = net_output(net, L_RELU), *p = net_output(net, L_POOL);
-    const float *w = conv->param[0].value;
-    CN_CHECK(c && r && p);
-    enum { COLS = 5 };
-    const float *src[COLS];
-    int side[COLS] = { S, KS, OH, OH, PH };
-    float *gray[COLS];
-    for (int col = 0; col < COLS; col++) {
-        size_t plane = (size_t)side[col] * (size_t)side[col];
-        gray[col] = xcalloc(plane * NF, sizeof(float));
-        for (int f = 0; f < NF; f++) {
-            switch (col) {
-            case 0: src[0] = x + (size_t)n * S * S; break;
-            case 1: src[1] = w + (size_t)f * KS * KS; break;
-            case 2: src[2] = c + ((size_t)n * NF + f) * plane; break;
-            case 3: src[3] = r + ((size_t)n * NF + f) * plane; break;
-            default: src[4] = p + ((size_t)n * NF + f) * plane; break;
-            }
-            memcpy(gray[col] + (size_t)f * plane, src[col], plane * sizeof(float));
-        }
-        float lo, hi;
-        map_find_range(gray[col], plane * NF, MAP_SYMMETRIC, &lo, &hi);
-        map_apply_range(gray[col], gray[col], plane * NF, lo, hi);
-    }
-    MontageTile t[COLS * NF];
-    const char *lab[COLS * NF];
-    char flab[NF][16];
-    static const char *const head[COLS] = { "input", "", "conv", "ReLU", "pool" };
-    for (int f = 0; f < NF; f++) {
-        snprintf(flab[f], sizeof flab[f], "filter %d", f + 1);
-        for (int col = 0; col < COLS; col++) {
-            size_t plane = (size_t)side[col] * (size_t)side[col];
-            t[f * COLS + col] = (MontageTile){ gray[col] + (size_t)f * plane, 1, side[col], side[col] };
-            lab[f * COLS + col] = col == 1 ? flab[f] : head[col];
-        }
-    }
-    MontageOptions mo = montage_defaults();
-    mo.cols = COLS;
-    mo.scale = 6;
-    mo.gap = 6;
-    mo.mode = MAP_CLAMP01;
-    mo.labels = lab;
-    mo.font_scale = 1;
-    Image *im = montage_create_tiles(t, COLS * NF, &mo);
-    CN_CHECK(im);
-    CN_CHECK(image_write_png(nb_path(nb, file), im->data, im->c, im->h, im->w) == 0);
-    image_free(im);
-    for (int col = 0; col < COLS; col++) free(gray[col]);
-}

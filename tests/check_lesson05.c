@@ -2,6 +2,7 @@
  * recovers every kernel, shows the 180-degree rotation with Sobel, holds
  * every claim and writes every picture and plot it shows; its loss data end
  * near zero and the kernel it prints for convolved examples is -Sobel x;
+ * with --naive it holds the same claims on the reference loops and says so;
  * bad flags are refused. Runs the real binary (tests/lesson_run.h) with its
  * outputs in a temporary folder. */
 #include <check.h>
@@ -98,10 +99,27 @@ START_TEST(quick_run)
 }
 END_TEST
 
+/* --naive: the same lesson on the reference loops of core/conv_layer.c
+ * holds every claim (the sums agree up to rounding) and its notebook names
+ * the loops it ran on. */
+START_TEST(naive_run)
+{
+    LessonRun r;
+    const char *args[] = { "--quick", "--naive", NULL };
+    LessonExpect e = { sections, sizeof sections / sizeof *sections, claims, sizeof claims / sizeof *claims,
+                       files, sizeof files / sizeof *files, 15, 4 };
+    char *md = lesson_expect_run(&r, L05, args, &e);
+    ck_assert_msg(strstr(md, "ran on the naive (reference) loops of core/conv\\_layer.c") != NULL,
+                  "the notebook of a --naive run does not say it ran on the naive loops");
+    free(md);
+    lesson_run_free(&r);
+}
+END_TEST
+
 START_TEST(command_line)
 {
-    const char *flags[] = { "--quick", "--steps" };
-    lesson_assert_cli(L05, flags, 2);
+    const char *flags[] = { "--quick", "--steps", "--naive" };
+    lesson_assert_cli(L05, flags, 3);
 
     LessonRun r;
     lesson_assert_refused(L05, "--steps", "10");
@@ -119,6 +137,7 @@ Suite *lesson05_suite(void)
     TCase *run = tcase_create("run");
     tcase_set_timeout(run, lesson_timeout(60));
     tcase_add_test(run, quick_run);
+    tcase_add_test(run, naive_run);
     suite_add_tcase(s, run);
     TCase *cli = tcase_create("command_line");
     tcase_set_timeout(cli, lesson_timeout(30));

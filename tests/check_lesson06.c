@@ -110,8 +110,8 @@ END_TEST
 
 START_TEST(command_line)
 {
-    const char *flags[] = { "--quick", "--epochs", "--seed" };
-    lesson_assert_cli(L06, flags, 3);
+    const char *flags[] = { "--quick", "--epochs", "--seed", "--naive" };
+    lesson_assert_cli(L06, flags, 4);
 
     lesson_assert_refused(L06, "--epochs", "-3");
 

@@ -107,3 +107,16 @@ void cli_main(int argc, char **argv, const CliOpt *opts, int nopts, const char *
         exit(2);
     }
 }
+
+void cli_lesson(int argc, char **argv, const CliOpt *opts, int nopts, const char *id, const char *about)
+{
+    char text[2048];
+    snprintf(text, sizeof text, "%s\nOutputs: plots/out/%s/ (or $CONVNET_OUT/%s/).", about, id, id);
+    cli_main(argc, argv, opts, nopts, text);
+}
+
+void cli_int_or(int *v, int dflt, int lo, int hi, const char *name, const char *what)
+{
+    if (*v == 0) *v = dflt;
+    if (*v < lo || *v > hi) CN_DIE("--%s %d: give a number of %s from %d to %d", name, *v, what, lo, hi);
+}

@@ -41,4 +41,13 @@ void cli_usage(FILE *f, const char *prog, const char *about, const CliOpt *opts,
  * and a hint and exit(2) on a bad command line. */
 void cli_main(int argc, char **argv, const CliOpt *opts, int nopts, const char *about);
 
+/* For lessons: cli_main, the usage being about and then where lesson id
+ * writes: "Outputs: plots/out/<id>/ (or $CONVNET_OUT/<id>/)." */
+void cli_lesson(int argc, char **argv, const CliOpt *opts, int nopts, const char *id, const char *about);
+
+/* A whole-number flag *v left at 0 (not given) becomes dflt (which may
+ * depend on --quick); then a value outside lo..hi stops the program with
+ * "--name v: give a number of `what` from lo to hi". */
+void cli_int_or(int *v, int dflt, int lo, int hi, const char *name, const char *what);
+
 #endif

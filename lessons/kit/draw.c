@@ -8,11 +8,42 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/paths.h"
 #include "lessons/lesson.h"
 
 const float SLATE[3] = { 0.15f, 0.17f, 0.21f }, WHITE[3] = { 0.95f, 0.95f, 0.95f },
             DIM[3] = { 0.62f, 0.66f, 0.72f }, GREEN[3] = { 0.35f, 0.85f, 0.45f },
             RED[3] = { 0.98f, 0.40f, 0.35f }, BAR[3] = { 0.40f, 0.62f, 0.95f };
+
+Image *number_grid(const float *v, const unsigned char *pad, int rows, int cols, float lo, float hi,
+                          int cell)
+{
+    Image *im = image_create(3, rows * cell, cols * cell);
+    CN_CHECK(im);
+    size_t plane = (size_t)im->h * (size_t)im->w;
+    const float black[3] = { 0, 0, 0 }, white[3] = { 1, 1, 1 }, light[3] = { 0.75f, 0.8f, 1.0f };
+    for (int r = 0; r < rows; r++)
+        for (int c = 0; c < cols; c++) {
+            int i = r * cols + c, is_pad = pad && pad[i];
+            float t = hi > lo ? (v[i] - lo) / (hi - lo) : 0.5f;
+            float g = 0.15f + 0.8f * t; /* keep away from pure black so the text reads */
+            float rgb[3] = { g, g, g };
+            if (is_pad) rgb[0] = 0.1f, rgb[1] = 0.12f, rgb[2] = 0.3f;
+            for (int y = 0; y < cell; y++)
+                for (int x = 0; x < cell; x++) {
+                    /* a one-pixel dark line on the top and left of each cell */
+                    int line = y == 0 || x == 0;
+                    size_t at = (size_t)(r * cell + y) * (size_t)im->w + (size_t)(c * cell + x);
+                    for (int ch = 0; ch < 3; ch++) im->data[(size_t)ch * plane + at] = line ? 0.05f : rgb[ch];
+                }
+            char txt[16];
+            snprintf(txt, sizeof txt, "%.0f", (double)(is_pad ? 0.0f : v[i]));
+            int fs = cell >= 40 ? 2 : 1;
+            int tx = c * cell + (cell - text_width(txt, fs)) / 2, ty = r * cell + (cell - 7 * fs) / 2;
+            image_draw_text(im, tx, ty, txt, fs, is_pad ? light : g > 0.55f ? black : white);
+        }
+    return im;
+}
 
 Image *canvas(int h, int w)
 {
@@ -60,9 +91,51 @@ void write_png(Notebook *nb, const char *file, const Image *im)
     CN_CHECK(image_write_png(nb_path(nb, file), im->data, im->c, im->h, im->w) == 0);
 }
 
+MontageOptions montage_labelled(int cols, int scale, int gap, MapMode mode, const char *const *labels,
+                                int font_scale)
+{
+    MontageOptions mo = montage_defaults();
+    mo.cols = cols;
+    mo.scale = scale;
+    mo.gap = gap;
+    mo.mode = mode;
+    mo.labels = labels;
+    mo.font_scale = font_scale;
+    return mo;
+}
+
+void write_montage(Notebook *nb, const char *file, const MontageTile *t, int n, const MontageOptions *mo)
+{
+    Image *im = montage_create_tiles(t, n, mo);
+    CN_CHECK(im);
+    write_png(nb, file, im);
+    image_free(im);
+}
+
 void picture_28(float *out, const unsigned char *p)
 {
     for (int j = 0; j < 28 * 28; j++) out[j] = p[j] / 255.0f;
+}
+
+const char *lesson_photo_path(void)
+{
+    static char path[4096];
+    CN_CHECK(cn_project_path(path, sizeof path, "datasets/photos/camera.png") == 0);
+    return path;
+}
+
+Image *load_lesson_photo(const char *image_path, int image_flag)
+{
+    Image *img = image_load(image_path ? image_path : lesson_photo_path(), 1);
+    if (!img && image_path)
+        CN_DIE("--image %s: %s. Give a PNG or JPEG file that exists, e.g. --image %s", image_path, cn_last_error(),
+               lesson_photo_path());
+    else if (!img && image_flag)
+        CN_DIE("the lesson's photograph is missing (%s). Run `make datasets` to fetch it, or pass "
+               "--image FILE to use your own picture", cn_last_error());
+    else if (!img)
+        CN_DIE("the lesson's photograph is missing (%s). Run `make datasets` to fetch it", cn_last_error());
+    return img;
 }
 
 Image *shrink_image(Image *im, int max_side)
@@ -223,16 +296,8 @@ void sheet_write(Sheet *s, Notebook *nb, const char *file, int cols, int gap, in
 {
     const char **lab = xcalloc((size_t)s->n, sizeof *lab);
     for (int i = 0; i < s->n; i++) lab[i] = s->label[i];
-    MontageOptions mo = montage_defaults();
-    mo.cols = cols;
-    mo.gap = gap;
-    mo.mode = MAP_CLAMP01;
-    mo.labels = lab;
-    mo.font_scale = font_scale;
-    Image *im = montage_create_tiles(s->t, s->n, &mo);
-    CN_CHECK(im);
-    CN_CHECK(image_write_png(nb_path(nb, file), im->data, im->c, im->h, im->w) == 0);
-    image_free(im);
+    const MontageOptions mo = montage_labelled(cols, 1, gap, MAP_CLAMP01, lab, font_scale);
+    write_montage(nb, file, s->t, s->n, &mo);
     free(lab);
     for (int i = 0; i < s->n; i++) free((void *)s->t[i].data);
     free(s->t);

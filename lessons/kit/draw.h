@@ -1,7 +1,8 @@
 /* draw.h - the lesson kit's drawing: RGB canvases with rectangles, gray
- * maps and text, written into the notebook's folder; shrinking and resizing
- * photographs; the quantile that sets a symmetric gray scale. Lessons only
- * (it stops the program when memory runs out). */
+ * maps, text and grids of numbers, and montages of tiles, written into the
+ * notebook's folder; the lessons' photograph, loaded, shrunk and resized;
+ * the quantile that sets a symmetric gray scale. Lessons only (it stops the
+ * program when memory runs out or the photograph cannot be read). */
 #ifndef CN_KIT_DRAW_H
 #define CN_KIT_DRAW_H
 
@@ -15,6 +16,12 @@
  * background, white and dim text, green for right, red for wrong, blue bars. */
 extern const float SLATE[3], WHITE[3], DIM[3], GREEN[3], RED[3], BAR[3];
 
+/* A grid of numbers (rows x cols) as an RGB picture: each cell a
+ * cell x cell square whose gray level shows the value (lo darkest .. hi
+ * lightest), with the value written in it; cells flagged in pad (may be
+ * NULL) are zero padding, drawn dark blue with a "0". */
+Image *number_grid(const float *v, const unsigned char *pad, int rows, int cols, float lo, float hi, int cell);
+
 /* A new h x w RGB image filled with SLATE. */
 Image *canvas(int h, int w);
 /* The w x h rectangle with top-left corner (x0, y0), clipped to im. */
@@ -27,8 +34,31 @@ void text_centred(Image *im, int cx, int y, const char *s, const float rgb[3]);
 /* im as nb's file (a PNG in the notebook's folder). */
 void write_png(Notebook *nb, const char *file, const Image *im);
 
+/* montage_defaults() (core/image.h) with the choices a lesson makes: cols
+ * tiles a row (0: about square), each value a scale x scale block, gap
+ * pixels between tiles, mode from values to gray, labels (NULL: none)
+ * under the tiles in glyphs of font_scale; each tile on its own range. */
+MontageOptions montage_labelled(int cols, int scale, int gap, MapMode mode, const char *const *labels,
+                                int font_scale);
+
+/* The tiles as one montage (montage_create_tiles of core/image.h) into
+ * nb's file. */
+void write_montage(Notebook *nb, const char *file, const MontageTile *t, int n, const MontageOptions *mo);
+
 /* One 28x28 picture of 8-bit pixels as floats in [0, 1]. */
 void picture_28(float *out, const unsigned char *p);
+
+/* The lessons' photograph, datasets/photos/camera.png under the project
+ * root (the path, in a buffer of the kit's). */
+const char *lesson_photo_path(void);
+
+/* The picture a lesson works on, gray (a colour picture becomes its
+ * brightness), at full size: image_path's (a lesson's --image) or, when it
+ * is NULL, the lessons' photograph. A picture that cannot be read stops the
+ * program: for --image, naming the file; for the photograph, saying to run
+ * `make datasets` or, when the lesson has the flag (image_flag), to pass
+ * --image FILE. */
+Image *load_lesson_photo(const char *image_path, int image_flag);
 
 /* Shrink a gray image by averaging f x f blocks, f the smallest whole
  * factor that brings both sides to max_side or less (f = 1: im itself).

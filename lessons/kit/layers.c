@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/error.h"
 #include "lessons/kit/draw.h"
@@ -176,4 +177,53 @@ void layers_in_rows(Notebook *nb, const char *file, Net *net, const Dataset *ds,
     free(scale);
     free(cols);
     free(rowh);
+}
+
+void filter_rows(Notebook *nb, const char *file, Net *net, const float *x, int n, int nlayer,
+                 const char *const *head, int scale)
+{
+    const Layer *conv = net_layer(net, 0);
+    const Param *w = &conv->param[0];
+    const int F = conv->out.c, cols = nlayer + 2;
+    int *hh = xcalloc((size_t)cols, sizeof *hh), *ww = xcalloc((size_t)cols, sizeof *ww);
+    const float **src = xcalloc((size_t)cols, sizeof *src);   /* the first map of each column */
+    hh[0] = net->in.h, ww[0] = net->in.w, src[0] = x + (size_t)n * shape_size(net->in);
+    hh[1] = w->dims[2], ww[1] = w->dims[3], src[1] = w->value;
+    for (int l = 0; l < nlayer; l++) {
+        const Shape o = net_layer(net, l)->out;
+        const float *out = net_output(net, l);
+        CN_CHECK(out);
+        hh[l + 2] = o.h, ww[l + 2] = o.w, src[l + 2] = out + (size_t)n * shape_size(o);
+    }
+    float **gray = xcalloc((size_t)cols, sizeof *gray);
+    for (int col = 0; col < cols; col++) {
+        const size_t plane = (size_t)hh[col] * (size_t)ww[col];
+        gray[col] = xcalloc(plane * (size_t)F, sizeof(float));
+        for (int f = 0; f < F; f++)   /* the input is the same picture in every row */
+            memcpy(gray[col] + (size_t)f * plane, src[col] + (col == 0 ? 0 : (size_t)f * plane), plane * sizeof(float));
+        float lo, hi;
+        map_find_range(gray[col], plane * (size_t)F, MAP_SYMMETRIC, &lo, &hi);
+        map_apply_range(gray[col], gray[col], plane * (size_t)F, lo, hi);
+    }
+    MontageTile *t = xcalloc((size_t)cols * (size_t)F, sizeof *t);
+    const char **lab = xcalloc((size_t)cols * (size_t)F, sizeof *lab);
+    char (*flab)[24] = xcalloc((size_t)F, sizeof *flab);
+    for (int f = 0; f < F; f++) {
+        snprintf(flab[f], sizeof flab[f], "filter %d", f + 1);
+        for (int col = 0; col < cols; col++) {
+            const size_t plane = (size_t)hh[col] * (size_t)ww[col];
+            t[f * cols + col] = (MontageTile){ gray[col] + (size_t)f * plane, 1, hh[col], ww[col] };
+            lab[f * cols + col] = col == 1 ? flab[f] : head[col];
+        }
+    }
+    const MontageOptions mo = montage_labelled(cols, scale, 6, MAP_CLAMP01, lab, 1);
+    write_montage(nb, file, t, cols * F, &mo);
+    for (int col = 0; col < cols; col++) free(gray[col]);
+    free(gray);
+    free(t);
+    free(lab);
+    free(flab);
+    free(src);
+    free(hh);
+    free(ww);
 }

@@ -1,8 +1,9 @@
 /* layers.h - the lesson kit's pictures of one image through a network:
  * what every layer made of it, in columns (as figure 2 of LeCun et al.,
- * 1998, draws LeNet-5) or in rows (one row of maps a layer). Run the image
- * through the network first (predict_one in report.h): the pictures read the
- * layers' outputs of that forward pass. */
+ * 1998, draws LeNet-5), in rows (one row of maps a layer), or one row per
+ * filter of the first convolution. Run the image through the network first
+ * (predict_one in report.h, or net_forward): the pictures read the layers'
+ * outputs of that forward pass. */
 #ifndef CN_KIT_LAYERS_H
 #define CN_KIT_LAYERS_H
 
@@ -25,5 +26,15 @@ void layers_in_columns(Notebook *nb, const char *file, Net *net, const Dataset *
  * units as cells; then the class probabilities under out_title. */
 void layers_in_rows(Notebook *nb, const char *file, Net *net, const Dataset *ds, int index, const float *prob,
                     int pred, const int *layer, const char *const *label, int nrows, const char *out_title);
+
+/* One row per filter of layer 0, a convolution of a one-channel input:
+ * sample n of the batch x, the filter, then that filter's map in the output
+ * of each layer 0 .. nlayer-1 (layers that keep one map per filter, such as
+ * ReLU and pooling). head[c] is written under column c, except under the
+ * filter, which says "filter 1", "filter 2", ... Each column is on one gray
+ * scale, symmetric around mid-gray (0), so the rows can be compared: a
+ * filter that barely responds stays gray. Every value a scale x scale block. */
+void filter_rows(Notebook *nb, const char *file, Net *net, const float *x, int n, int nlayer,
+                 const char *const *head, int scale);
 
 #endif

@@ -74,6 +74,60 @@ void architecture_table(Notebook *nb, const Net *net, const ArchTable *t)
 
 /* --- a table filled cell by cell ------------------------------------------------------ */
 
+int lesson_end(Notebook *nb)
+{
+    int failed = nb_close(nb);
+    CN_CHECK(failed >= 0);
+    return failed == 0 ? 0 : 1;
+}
+
+void network_summary(Notebook *nb, const Net *net)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f) CN_DIE("open_memstream failed: out of memory");
+    CN_CHECK(net_summary(net, f) == 0);
+    if (fclose(f) != 0) CN_DIE("writing the network summary failed");
+    nb_code(nb, text);
+    free(text);
+}
+
+const char *first_numbers(char *buf, size_t size, const float *v, int n, int total)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < n && i < total && used < size; i++) {
+        int w = snprintf(buf + used, size - used, "%s%+.4f", i ? ", " : "", (double)v[i]);
+        if (w < 0) break;
+        used += (size_t)w;
+    }
+    if (total > n && used < size) snprintf(buf + used, size - used, ", ... (%d numbers)", total);
+    return buf;
+}
+
+void row_text(char *buf, size_t size, const float *v, int n, int decimals, int width)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < n && used < size; i++) {
+        int w = snprintf(buf + used, size - used, "%s%*.*f", i && !width ? " " : "", width, decimals, (double)v[i]);
+        if (w < 0) break;
+        used += (size_t)w;
+    }
+}
+
+void text_preview(Notebook *nb, const char *dat, const char *title)
+{
+    char *ascii = plot_lines_ascii(nb_path(nb, dat), title, 76, 18);
+    if (ascii) {
+        nb_code(nb, ascii);
+        free(ascii);
+    } else {
+        nb_para(nb, "(No text preview: %s)", cn_last_error());
+    }
+}
+
 Tab tab_new(int rows, int cols)
 {
     Tab t = { rows, cols, xcalloc((size_t)rows * (size_t)cols, sizeof *t.cell) };
@@ -110,6 +164,20 @@ int predict_one(Net *net, const Dataset *ds, int index, float *x, float *prob)
     unsigned char lab = ds->labels[index];
     softmax_ce_forward(prob, logits, &lab, 1, K);
     return argmax(prob, K);
+}
+
+double accuracy_of(Net *net, const float *x, const unsigned char *y, int n)
+{
+    const size_t in = shape_size(net->in);
+    const int K = (int)shape_size(net_out_shape(net));
+    int right = 0;
+    for (int s = 0; s < n; s += 100) {
+        int B = n - s < 100 ? n - s : 100;
+        const float *z = net_forward(net, x + (size_t)s * in, B);
+        CN_CHECK(z);
+        for (int i = 0; i < B; i++) right += argmax(z + (size_t)i * K, K) == y[s + i];
+    }
+    return (double)right / n;
 }
 
 int widest_text(const char *const *texts, int n)

@@ -1,6 +1,8 @@
-/* report.h - the lesson kit's notebook pieces: a network's architecture
- * table, a table filled cell by cell, one picture's class probabilities as
- * bars, and the grid of the test set's most confident mistakes. */
+/* report.h - the lesson kit's notebook pieces: the end of a lesson (its
+ * exit status), a network's architecture table and summary, a table filled
+ * cell by cell, numbers as text, a text preview of a plot, one picture's
+ * class probabilities as bars, the accuracy on a set of pictures, and the
+ * grid of the test set's most confident mistakes. */
 #ifndef CN_KIT_REPORT_H
 #define CN_KIT_REPORT_H
 
@@ -24,6 +26,27 @@ typedef struct {
 
 void architecture_table(Notebook *nb, const Net *net, const ArchTable *t);
 
+/* Closes nb (its tally of checks) and returns the program's exit status:
+ * 0 when every check held, 1 when one failed. */
+int lesson_end(Notebook *nb);
+
+/* net_summary (core/net.h) as a block of code in the notebook. */
+void network_summary(Notebook *nb, const Net *net);
+
+/* "+a, +b, +c, +d, ... (total numbers)": the first n of the total numbers
+ * of v, 4 decimals, into buf; returns buf. */
+const char *first_numbers(char *buf, size_t size, const float *v, int n, int total);
+
+/* A row of numbers as text into buf, each right-aligned in `width`
+ * characters with `decimals` decimals (width 0: no padding, one space
+ * between): "   1  12 123". */
+void row_text(char *buf, size_t size, const float *v, int n, int decimals, int width);
+
+/* The text plot of the curves in nb's data file dat (plot_lines_ascii of
+ * core/plot.h, 76 x 18) as a block of code, or a line saying why there is
+ * none. */
+void text_preview(Notebook *nb, const char *dat, const char *title);
+
 /* --- a small text table filled cell by cell, shown with nb_table --- */
 typedef struct {
     int rows, cols;
@@ -40,6 +63,10 @@ void tab_show(Notebook *nb, Tab *t, const char *const *header);
 /* Test image `index` of ds through net: x (shape_size(net->in) floats) gets
  * the input, prob the softmax of the outputs; returns the predicted class. */
 int predict_one(Net *net, const Dataset *ds, int index, float *x, float *prob);
+
+/* The fraction of the n pictures x (n, net's input) whose class the network
+ * gets right (labels y), run in batches of 100. */
+double accuracy_of(Net *net, const float *x, const unsigned char *y, int n);
 
 /* The widest of n texts, in pixels at font scale 1. */
 int widest_text(const char *const *texts, int n);
