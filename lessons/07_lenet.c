@@ -38,6 +38,7 @@
 #include "datasets/dataset.h"
 #include "lessons/kit/draw.h"
 #include "lessons/kit/lenet.h"
+#include "lessons/kit/loops.h"
 #include "lessons/kit/models.h"
 #include "lessons/kit/report.h"
 #include "lessons/lesson.h"
@@ -91,15 +92,16 @@ static void c1_filters(Notebook *nb, LenetRun *runs, int nrun);
 static Lesson *start(int argc, char **argv)
 {
     Lesson *ls = xcalloc(1, sizeof *ls);
-    int quick = 0, retrain = 0, resume = 0, show = -1;
+    int quick = 0, retrain = 0, resume = 0, show = -1, naive = 0;
     CliOpt opts[] = {
         { "quick", OPT_FLAG, &quick, "seconds: 600 training images per dataset, 3 epochs (20 for the classic "
                                      "network); models go to the output folder, not models/" },
         { "retrain", OPT_FLAG, &retrain, "train every network again even when a saved model matches" },
         { "resume", OPT_FLAG, &resume, "continue interrupted trainings from their checkpoints" },
         { "index", OPT_INT, &show, "N: the test image drawn through the layers; -1 = the first of class 7" },
+        { "naive", OPT_FLAG, &naive, LESSON_NAIVE_HELP },
     };
-    cli_main(argc, argv, opts, 4,
+    cli_main(argc, argv, opts, 5,
              "Lesson 07: LeNet-5, twice. The 1998 network (C3's connection table, scaled tanh, trainable "
              "subsampling) and a modern one (ReLU, max pooling) trained on the MNIST sample and Fashion-MNIST: "
              "architectures, curves, filters, feature maps, confusion matrices, mistakes.\n"
@@ -107,6 +109,7 @@ static Lesson *start(int argc, char **argv)
              "$CONVNET_MODELS; with --quick, the output folder's models/).\nOn a busy machine, OMP_WAIT_POLICY=passive "
              "(threads that wait sleep instead of spinning) can make training several times faster; the results "
              "are the same.");
+    lesson_choose_loops(naive);
     if (retrain && resume) CN_DIE("--retrain and --resume contradict each other: give one of them");
     ls->quick = quick, ls->retrain = retrain, ls->resume = resume, ls->show = show;
     ls->t_start = now_s();
@@ -430,6 +433,7 @@ static void explain_training(Lesson *ls)
                 "after every epoch) and reused by the next run of this lesson when they were trained with the "
                 "same settings, so the second run takes seconds. --retrain trains them again; --resume continues "
                 "an interrupted training from its last checkpoint.", models_dir);
+    lesson_say_loops(nb);
 
 }
 

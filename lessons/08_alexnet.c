@@ -38,6 +38,7 @@
 #include "core/plot.h"
 #include "lessons/kit/alexnet.h"
 #include "lessons/kit/layers.h"
+#include "lessons/kit/loops.h"
 #include "lessons/kit/models.h"
 #include "lessons/kit/report.h"
 #include "lessons/lesson.h"
@@ -125,7 +126,7 @@ static void ablation_plot(Notebook *nb, const char *file, const char *title, con
 static Lesson *start(int argc, char **argv)
 {
     Lesson *ls = xcalloc(1, sizeof *ls);
-    int quick = 0, retrain = 0, resume = 0, long_abl = 0, epochs = MAIN_EPOCHS, show = -1, groups = 1;
+    int quick = 0, retrain = 0, resume = 0, long_abl = 0, epochs = MAIN_EPOCHS, show = -1, groups = 1, naive = 0;
     CliOpt opts[] = {
         { "quick", OPT_FLAG, &quick, "seconds: a small subset, a few epochs (models go to the output folder, not "
                                      "models/); every picture is still drawn" },
@@ -137,6 +138,7 @@ static Lesson *start(int argc, char **argv)
         { "groups", OPT_INT, &groups, "G: train the main network with conv2..conv5 in G groups (1 or 2; 2 is "
                                       "saved as alexnet_mini_g2_fashion.cnn)" },
         { "index", OPT_INT, &show, "N: the test image drawn through the layers (default: the first ankle boot)" },
+        { "naive", OPT_FLAG, &naive, LESSON_NAIVE_HELP },
     };
     cli_main(argc, argv, opts, (int)(sizeof opts / sizeof opts[0]),
              "Lesson 08: a scaled-down AlexNet on Fashion-MNIST: ReLU, local response normalization, overlapping "
@@ -144,6 +146,7 @@ static Lesson *start(int argc, char **argv)
              "curves, filters, feature maps, confusion matrix, mistakes, LeNet-5 beside it, and each idea switched "
              "off in turn.\nOutputs: plots/out/" LESSON_ID "/ (or $CONVNET_OUT/" LESSON_ID "/). Models: models/ (or "
              "$CONVNET_MODELS; with --quick, the output folder's models/).");
+    lesson_choose_loops(naive);
     if (retrain && resume) CN_DIE("--retrain and --resume contradict each other: give one of them");
     if (epochs < 1 || epochs > 1000) CN_DIE("--epochs %d: give a number of epochs from 1 to 1000", epochs);
     if (groups != 1 && groups != 2) CN_DIE("--groups %d: use 1, or 2 for the paper's two halves", groups);
@@ -329,6 +332,7 @@ static void explain_recipe(Lesson *ls)
     nb_para(nb, "Every choice is random but seeded (seed %d): a run of this lesson gives the same weights on any "
                 "number of threads, and a run interrupted after any epoch resumes to exactly the same end "
                 "(--resume; tests/check_alexnet.c checks both).", SEED);
+    lesson_say_loops(nb);
 
 }
 

@@ -42,6 +42,7 @@
 #include "core/model_io.h"
 #include "core/plot.h"
 #include "lessons/kit/draw.h"
+#include "lessons/kit/loops.h"
 #include "lessons/kit/models.h"
 #include "lessons/kit/report.h"
 #include "lessons/lesson.h"
@@ -398,7 +399,7 @@ static double mean_best(const MatchBank *b, const float *w, int nf)
 static Lesson *start(int argc, char **argv)
 {
     Lesson *ls = xcalloc(1, sizeof *ls);
-    int quick = 0, epochs = 6, fashion_train = 60000;
+    int quick = 0, epochs = 6, fashion_train = 60000, naive = 0;
     CliOpt opts[] = {
         { "quick", OPT_FLAG, &quick, "seconds: tiny models trained here, a few hundred images, 2 epochs (every "
                                      "picture still written; models go to the output folder)" },
@@ -406,13 +407,15 @@ static Lesson *start(int argc, char **argv)
         { "fashion-train", OPT_INT, &fashion_train,
           "N: Fashion-MNIST training images in that comparison, spread evenly over the file (100..60000; the MNIST "
           "sample is used whole)" },
+        { "naive", OPT_FLAG, &naive, LESSON_NAIVE_HELP },
     };
-    cli_main(argc, argv, opts, 3,
+    cli_main(argc, argv, opts, 4,
              "Lesson 09: hand-designed vs learned filters. The first-layer filters of lessons 07 and 08 matched "
              "against the hand-designed kernels; a photo and a digit through both; LeNet-5 with a first layer "
              "fixed to hand kernels, fine-tuned from them, or learned from random.\n"
              "Outputs: plots/out/" LESSON_ID "/ (or $CONVNET_OUT/" LESSON_ID "/). Models read from models/ (or "
              "$CONVNET_MODELS; with --quick, the output folder's models/).");
+    lesson_choose_loops(naive);
     if (epochs < 1 || epochs > 50) CN_DIE("--epochs %d: give a number of epochs from 1 to 50 (e.g. --epochs 6)", epochs);
     if (fashion_train < 100 || fashion_train > 60000)
         CN_DIE("--fashion-train %d: give a number of images from 100 to 60000 (e.g. --fashion-train 20000)",
@@ -859,6 +862,7 @@ static void train_hand_first_layer(Lesson *ls)
             commas(c32, abc_train[1]->count),
             abc_train[1]->count == data[1].train->count ? "" : " spread evenly over the training file",
             commas(e32, data[1].test->count));
+    lesson_say_loops(nb);
     ArmRun runs[2][3];
     memset(runs, 0, sizeof runs);
     char ckpt[4096];
