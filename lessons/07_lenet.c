@@ -531,14 +531,7 @@ static void one_picture_through_every_layer(Lesson *ls)
     for (int r = 0; r < 4; r++) {
         LenetRun *q = &runs[r];
         int index = show;
-        if (index < 0) {
-            index = 0;
-            for (int i = 0; i < q->test->count; i++)
-                if (q->test->labels[i] == SHOW_CLASS) {
-                    index = i;
-                    break;
-                }
-        }
+        if (index < 0) index = first_of_class(q->test, SHOW_CLASS);
         if (index >= q->test->count)
             CN_DIE("--index %d: the test set of %s has only %d images (0..%d)", index, q->data->title,
                    q->test->count, q->test->count - 1);
@@ -579,15 +572,10 @@ static void explain_mistakes(Lesson *ls)
     for (int r = 0; r < 4; r++) {
         LenetRun *q = &runs[r];
         const int K = q->ev.nclasses;
-        double *cmx = xcalloc((size_t)K * K, sizeof *cmx);
-        for (int i = 0; i < K * K; i++) cmx[i] = q->ev.confusion[i];
-        char png[64], dat[64], title[128], pngp[4096];
+        char png[64], title[128];
         snprintf(png, sizeof png, "confusion_%s.png", q->name + strlen("lenet5_"));
-        snprintf(dat, sizeof dat, "confusion_%s.dat", q->name + strlen("lenet5_"));
         snprintf(title, sizeof title, "Confusion matrix, %s (%d test images)", q->label, q->ev.n);
-        snprintf(pngp, sizeof pngp, "%s", nb_path(nb, png));
-        CN_CHECK(plot_heatmap(pngp, nb_path(nb, dat), title, "true class", "predicted class", cmx, K, K,
-                              q->test->class_names, q->test->class_names) >= 0);
+        confusion_heatmap(nb, &q->ev, q->test->class_names, png, title);
         /* the most frequent confusion */
         int bt = 0, bp = 1, most = -1;
         for (int t = 0; t < K; t++)
@@ -608,7 +596,6 @@ static void explain_mistakes(Lesson *ls)
                      "the true class (green) and what it said, with its probability (red)", q->label, shown);
             nb_image(nb, cap, file);
         }
-        free(cmx);
     }
     {
         /* Fashion-MNIST: how many of the errors stay among the upper-body

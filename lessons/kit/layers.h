@@ -26,4 +26,8 @@ void layers_in_columns(Notebook *nb, const char *file, Net *net, const Dataset *
 void layers_in_rows(Notebook *nb, const char *file, Net *net, const Dataset *ds, int index, const float *prob,
                     int pred, const int *layer, const char *const *label, int nrows, const char *out_title);
 
+/* The percentage of exact zeros in layer li's output of the last forward
+ * pass (after a ReLU: the units that are off). */
+double zero_share(const Net *net, int li);
+
 #endif

@@ -60,6 +60,15 @@ void quick_subsets(Dataset **train, Dataset **test, int ntrain, int ntest)
     *test = b;
 }
 
+void quick_first_n(Dataset **train, Dataset **test, int ntrain, int ntest)
+{
+    Dataset *a = first_n(*train, ntrain), *b = first_n(*test, ntest);
+    dataset_free(*train);
+    dataset_free(*test);
+    *train = a;
+    *test = b;
+}
+
 Dataset *first_n(const Dataset *d, int n)
 {
     if (n >= d->count) n = d->count;

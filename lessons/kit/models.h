@@ -30,6 +30,9 @@ int checkpoint_epochs(const char *path, Net *net, const TrainConfig *cfg, char *
  * and ntest of them (every class kept: see strided_subset in lesson.h). */
 void quick_subsets(Dataset **train, Dataset **test, int ntrain, int ntest);
 
+/* --quick: *train and *test replaced by their first ntrain and ntest images. */
+void quick_first_n(Dataset **train, Dataset **test, int ntrain, int ntest);
+
 /* The first n images of d as a dataset of their own (all of d when
  * n >= count). Free with dataset_free. */
 Dataset *first_n(const Dataset *d, int n);
