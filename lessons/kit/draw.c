@@ -239,3 +239,14 @@ void sheet_write(Sheet *s, Notebook *nb, const char *file, int cols, int gap, in
     free(s->label);
     *s = (Sheet){ 0 };
 }
+
+void sheet_add_map(Sheet *s, const float *map, int h, int w, int scale, double q, const char *label)
+{
+    const size_t n = (size_t)h * (size_t)w;
+    float *gray = xcalloc(n, sizeof *gray), *big = xcalloc(n * (size_t)(scale * scale), sizeof *big);
+    gray_symmetric(gray, map, n, q);
+    enlarge(big, gray, h, w, scale);
+    sheet_add(s, big, h * scale, w * scale, "%s", label);
+    free(gray);
+    free(big);
+}

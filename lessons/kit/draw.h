@@ -65,6 +65,9 @@ void sheet_add_filter(Sheet *s, int k, const float *f, int scale, const char *la
  * match), each on its own symmetric gray scale, a strip of the montage's
  * background colour between them, one label under both. */
 void sheet_add_pair(Sheet *s, int k, const float *f, const float *g, int scale, const char *label);
+/* A map of h x w values as a tile: symmetric gray around 0 at the
+ * q-quantile of |map| (gray_symmetric), enlarged scale times. */
+void sheet_add_map(Sheet *s, const float *map, int h, int w, int scale, double q, const char *label);
 /* The tiles as one montage, cols a row, into nb's file; empties s. */
 void sheet_write(Sheet *s, Notebook *nb, const char *file, int cols, int gap, int font_scale);
 

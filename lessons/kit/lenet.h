@@ -36,6 +36,7 @@ void shift_augment(float *img, int c, int h, int w, Rng *r, void *ctx);
 
 typedef struct {
     const char *key, *which, *title, *thing;  /* "mnist", "mnist-sample", "the MNIST sample", "digit" */
+    const char *name;                         /* for tables: "MNIST sample" */
     Dataset *train, *test;
 } LessonData;
 

@@ -164,6 +164,7 @@ static double epoch_value(const Curve *c, int e)
     case TEST_LOSS: return s->test_loss;
     case TRAIN_ACC: return s->train_acc;
     case TEST_ACC: return s->test_acc;
+    case TEST_ACC_PERCENT: return 100.0 * s->test_acc;
     case TRAIN_ERROR: return 1.0 - s->train_acc;
     case TEST_ERROR: return 1.0 - s->test_acc;
     default: return NAN;

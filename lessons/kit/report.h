@@ -62,9 +62,10 @@ void class_bars(Image *im, int x, int y, const char *const *names, const float *
 
 /* --- curves per epoch --- */
 
-typedef enum { TRAIN_LOSS, TEST_LOSS, TRAIN_ACC, TEST_ACC, TRAIN_ERROR, TEST_ERROR, LEVEL } EpochValue;
+typedef enum { TRAIN_LOSS, TEST_LOSS, TRAIN_ACC, TEST_ACC, TEST_ACC_PERCENT, TRAIN_ERROR, TEST_ERROR, LEVEL } EpochValue;
 
-/* One curve: a quantity of history h per epoch (error = 1 - accuracy), or
+/* One curve: a quantity of history h per epoch (error = 1 - accuracy,
+ * percent = 100 times the accuracy), or
  * (LEVEL, h NULL) a horizontal line at `level`. */
 typedef struct {
     const TrainHistory *h;
