@@ -114,14 +114,7 @@ static Lesson *start(int argc, char **argv)
     ls->quick = quick, ls->retrain = retrain, ls->resume = resume, ls->show = show;
     ls->t_start = now_s();
 
-    LessonData *data = ls->data = xcalloc(2, sizeof *ls->data);
-    data[0] = (LessonData){ .key = "mnist", .which = "mnist-sample", .title = "the MNIST sample", .thing = "digit" };
-    data[1] = (LessonData){ .key = "fashion", .which = "fashion-mnist", .title = "Fashion-MNIST", .thing = "picture" };
-    for (int d = 0; d < 2; d++) {
-        data[d].train = dataset_load(data[d].which, 1);
-        data[d].test = dataset_load(data[d].which, 0);
-        if (!data[d].train || !data[d].test) CN_DIE("%s", cn_last_error());
-    }
+    LessonData *data = ls->data = digits_and_clothes();
     const int full_counts[4] = { data[0].train->count, data[0].test->count, data[1].train->count,
                                  data[1].test->count };
     memcpy(ls->full_counts, full_counts, sizeof full_counts);
@@ -713,12 +706,8 @@ static int finish(Lesson *ls)
 {
     nb_para(ls->nb, "This run took %.0f s in all.", now_s() - ls->t_start);
     for (int r = 0; r < 4; r++) run_free(&ls->runs[r]);
-    for (int d = 0; d < 2; d++) {
-        dataset_free(ls->data[d].train);
-        dataset_free(ls->data[d].test);
-    }
     free(ls->runs);
-    free(ls->data);
+    lesson_data_free(ls->data, 2);
     int failed = nb_close(ls->nb);
     CN_CHECK(failed >= 0);
     free(ls);

@@ -258,15 +258,9 @@ static Lesson *start(int argc, char **argv)
     ls->quick = quick, ls->epochs = epochs, ls->fashion_train = fashion_train;
     ls->t_start = now_s();
 
-    LessonData *data = ls->data = xcalloc(2, sizeof *ls->data);
-    data[0] = (LessonData){ .key = "mnist", .which = "mnist-sample", .title = "the MNIST sample", .name = "MNIST sample" };
-    data[1] = (LessonData){ .key = "fashion", .which = "fashion-mnist", .title = "Fashion-MNIST", .name = "Fashion-MNIST" };
-    for (int d = 0; d < 2; d++) {
-        data[d].train = dataset_load(data[d].which, 1);
-        data[d].test = dataset_load(data[d].which, 0);
-        if (!data[d].train || !data[d].test) CN_DIE("%s", cn_last_error());
-        if (quick) quick_subsets(&data[d].train, &data[d].test, QUICK_TRAIN, QUICK_TEST);
-    }
+    LessonData *data = ls->data = digits_and_clothes();
+    if (quick)
+        for (int d = 0; d < 2; d++) quick_subsets(&data[d].train, &data[d].test, QUICK_TRAIN, QUICK_TEST);
     char photo_path[4096];
     CN_CHECK(cn_project_path(photo_path, sizeof photo_path, "datasets/photos/camera.png") == 0);
     Image *photo = image_load(photo_path, 1);
@@ -757,28 +751,9 @@ static void compare_first_layers(Lesson *ls)
     const char *drift_hdr[5] = { "data", "started as", "cos(start, end)", "|change| / |start|", "best match at the end" };
     tab_show(nb, &drift, drift_hdr);
     /* the picture: per dataset three rows (start, end, change), one range per filter */
-    for (int d = 0; d < 2; d++) {
-        const float *w0 = runs[d][ARM_TUNED].wep, *w1 = runs[d][ARM_TUNED].wep + (size_t)epochs * NF * K * K;
-        float(*g)[NF][K * K * 256] = xcalloc(3, sizeof *g);
-        for (int f = 0; f < NF; f++) {
-            float v[3][K * K], a = 0.0f;
-            for (int i = 0; i < K * K; i++) {
-                v[0][i] = w0[f * K * K + i], v[1][i] = w1[f * K * K + i], v[2][i] = v[1][i] - v[0][i];
-                a = fmaxf(a, fmaxf(fabsf(v[0][i]), fabsf(v[1][i])));
-            }
-            for (int r = 0; r < 3; r++) {
-                float gg[K * K];
-                map_apply_range(gg, v[r], K * K, -a, a);
-                enlarge(g[r][f], gg, K, K, 16);
-            }
-        }
-        static const char *const rowname[3] = { "start", "end", "change" };
-        for (int r = 0; r < 3; r++)
-            for (int f = 0; f < NF; f++)
-                sheet_add(&s, g[r][f], K * 16, K * 16, "%s %s: %s", d ? "Fashion" : "MNIST", hand_names[f],
-                          rowname[r]);
-        free(g);
-    }
+    for (int d = 0; d < 2; d++)
+        sheet_add_start_end_change(&s, runs[d][ARM_TUNED].wep, runs[d][ARM_TUNED].wep + (size_t)epochs * NF * K * K, NF,
+                                   K, 16, d ? "Fashion" : "MNIST", hand_names);
     sheet_write(&s, nb, "fine_tuned.png", NF, 10, 1);
     nb_image(nb, "the fine-tuned first layer (b): for each dataset, the filters at the start (the hand kernels), "
                  "at the end, and the change; start, end and change of a filter share one gray scale (0 "
@@ -1101,11 +1076,7 @@ static int finish(Lesson *ls)
     if (ls->abc_train[1] != ls->data[1].train) dataset_free(ls->abc_train[1]);
     for (int i = 0; i < NM; i++) net_free(ls->models[i].net);
     free(ls->models);
-    for (int d = 0; d < 2; d++) {
-        dataset_free(ls->data[d].train);
-        dataset_free(ls->data[d].test);
-    }
-    free(ls->data);
+    lesson_data_free(ls->data, 2);
     free(ls->digit);
     image_free(ls->photo);
     match_bank_free(ls->bank);

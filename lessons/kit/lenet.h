@@ -40,6 +40,12 @@ typedef struct {
     Dataset *train, *test;
 } LessonData;
 
+/* The two datasets of lessons 07 and 09, loaded whole: [0] the MNIST
+ * sample, [1] Fashion-MNIST. The program stops with the message when one
+ * cannot be read. Free with lesson_data_free. */
+LessonData *digits_and_clothes(void);
+void lesson_data_free(LessonData *d, int n);
+
 /* How one network is trained on one dataset. */
 typedef struct {
     int epochs;
