@@ -476,11 +476,9 @@ static void match_learned_filters(Lesson *ls)
             m->fam[f] = m->m[f].score > chance ? (int)match_family(bank->e[m->m[f].entry].kernel) : MATCH_OTHER;
             like += m->m[f].score > chance;
             fam_tot[m->fam[f]]++;
-            float e[K * K];
-            match_signed_entry(e, bank, &m->m[f]);
-            char lab[96], sm[48];
-            snprintf(lab, sizeof lab, "%s %d: %s", m->layer, f + 1, match_label(sm, sizeof sm, bank, &m->m[f]));
-            sheet_add_pair(&s, K, w, e, 14, lab);
+            char lab[64];
+            snprintf(lab, sizeof lab, "%s %d", m->layer, f + 1);
+            sheet_add_match(&s, bank, w, &m->m[f], 14, lab);
             tab_row(&t, f, "%d\t%s%s\t%.3f\t%s", f + 1, m->m[f].sign < 0 ? "minus " : "", bank->e[m->m[f].entry].label,
                     m->m[f].score, m->m[f].score > chance ? match_family_name(m->fam[f]) : "nothing hand-made");
         }
@@ -844,12 +842,9 @@ static void follow_filters_over_training(Lesson *ls)
                 for (int i = 0; i < K * K; i++)
                     v[i] = r == 0 ? w0[f * K * K + i] : r == 1 ? w1[f * K * K + i] : w1[f * K * K + i] - w0[f * K * K + i];
                 const Match m = match_best(bank, v);
-                char sm[48], lab[96];
-                float e[K * K];
-                match_signed_entry(e, bank, &m);
-                snprintf(lab, sizeof lab, "%s %d %s: %s", d ? "F" : "M", f + 1,
-                         r == 0 ? "start" : r == 1 ? "end" : "added", match_label(sm, sizeof sm, bank, &m));
-                sheet_add_pair(&s, K, v, e, 12, lab);
+                char lab[64];
+                snprintf(lab, sizeof lab, "%s %d %s", d ? "F" : "M", f + 1, r == 0 ? "start" : r == 1 ? "end" : "added");
+                sheet_add_match(&s, bank, v, &m, 12, lab);
             }
     }
     sheet_write(&s, nb, "learned_from_random.png", NF, 10, 1);
@@ -952,20 +947,12 @@ static void sum_up_rediscoveries(Lesson *ls)
         for (int i = 0; i < show; i++) {
             const Rank *r = part == 0 ? &rk[i] : &rk[n - show + i];
             const Model *m = &models[r->mi];
-            char sm[48], lab[96];
-            float e[K * K];
-            match_signed_entry(e, bank, &m->m[r->f]);
-            snprintf(lab, sizeof lab, "%s: %s", model_initials(m), match_label(sm, sizeof sm, bank, &m->m[r->f]));
-            sheet_add_pair(&s, K, m->w + r->f * K * K, e, 12, lab);
+            sheet_add_match(&s, bank, m->w + r->f * K * K, &m->m[r->f], 12, model_initials(m));
         }
     for (int i = 0; i < shown_t; i++) {
         const Model *m = &models[tr[i].mi];
         const Match mx = match_best(xb, m->w + tr[i].f * K * K);
-        char sm[48], lab[96];
-        float e[K * K];
-        match_signed_entry(e, xb, &mx);
-        snprintf(lab, sizeof lab, "%s: %s", model_initials(m), match_label(sm, sizeof sm, xb, &mx));
-        sheet_add_pair(&s, K, m->w + tr[i].f * K * K, e, 12, lab);
+        sheet_add_match(&s, xb, m->w + tr[i].f * K * K, &mx, 12, model_initials(m));
     }
     sheet_write(&s, nb, "closest_and_farthest.png", show, 12, 1);
     snprintf(buf, sizeof buf, "pairs of a learned filter and its best match (times its sign), labelled with the "
