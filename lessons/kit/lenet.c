@@ -112,30 +112,6 @@ void lenet_table(Notebook *nb, const Net *net, int with_connections)
 
 /* --- training or reusing one run ---------------------------------------------------- */
 
-LessonData *digits_and_clothes(void)
-{
-    LessonData *data = xcalloc(2, sizeof *data);
-    data[0] = (LessonData){ .key = "mnist", .which = "mnist-sample", .title = "the MNIST sample", .thing = "digit",
-                            .name = "MNIST sample" };
-    data[1] = (LessonData){ .key = "fashion", .which = "fashion-mnist", .title = "Fashion-MNIST", .thing = "picture",
-                            .name = "Fashion-MNIST" };
-    for (int d = 0; d < 2; d++) {
-        data[d].train = dataset_load(data[d].which, 1);
-        data[d].test = dataset_load(data[d].which, 0);
-        if (!data[d].train || !data[d].test) CN_DIE("%s", cn_last_error());
-    }
-    return data;
-}
-
-void lesson_data_free(LessonData *d, int n)
-{
-    for (int i = 0; i < n; i++) {
-        dataset_free(d[i].train);
-        dataset_free(d[i].test);
-    }
-    free(d);
-}
-
 void run_setup(LenetRun *r, int classic, LessonData *d, int quick, const char *models_dir, uint64_t seed, int batch)
 {
     r->classic = classic;

@@ -13,6 +13,7 @@
 #include "core/rng.h"
 #include "core/train.h"
 #include "datasets/dataset.h"
+#include "lessons/kit/models.h"
 
 /* The names of LeNet-5's layers, as in the paper. */
 extern const char *const lenet_layer_names[7]; /* C1, S2, C3, S4, C5, F6, OUTPUT */
@@ -33,18 +34,6 @@ typedef struct {
 void shift_augment(float *img, int c, int h, int w, Rng *r, void *ctx);
 
 /* --- the runs --------------------------------------------------------------------------- */
-
-typedef struct {
-    const char *key, *which, *title, *thing;  /* "mnist", "mnist-sample", "the MNIST sample", "digit" */
-    const char *name;                         /* for tables: "MNIST sample" */
-    Dataset *train, *test;
-} LessonData;
-
-/* The two datasets of lessons 07 and 09, loaded whole: [0] the MNIST
- * sample, [1] Fashion-MNIST. The program stops with the message when one
- * cannot be read. Free with lesson_data_free. */
-LessonData *digits_and_clothes(void);
-void lesson_data_free(LessonData *d, int n);
 
 /* How one network is trained on one dataset. */
 typedef struct {

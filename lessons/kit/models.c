@@ -11,7 +11,6 @@
 #include "core/lenet.h"
 #include "core/model_io.h"
 #include "core/optim.h"
-#include "lessons/kit/alexnet.h"
 #include "lessons/lesson.h"
 
 void models_path(char *dir, size_t size, const Notebook *nb, int quick)
@@ -52,6 +51,30 @@ int checkpoint_epochs(const char *path, Net *net, const TrainConfig *cfg, char *
     }
     sgd_free(opt);
     return done;
+}
+
+LessonData *digits_and_clothes(void)
+{
+    LessonData *data = xcalloc(2, sizeof *data);
+    data[0] = (LessonData){ .key = "mnist", .which = "mnist-sample", .title = "the MNIST sample", .thing = "digit",
+                            .name = "MNIST sample" };
+    data[1] = (LessonData){ .key = "fashion", .which = "fashion-mnist", .title = "Fashion-MNIST", .thing = "picture",
+                            .name = "Fashion-MNIST" };
+    for (int d = 0; d < 2; d++) {
+        data[d].train = dataset_load(data[d].which, 1);
+        data[d].test = dataset_load(data[d].which, 0);
+        if (!data[d].train || !data[d].test) CN_DIE("%s", cn_last_error());
+    }
+    return data;
+}
+
+void lesson_data_free(LessonData *d, int n)
+{
+    for (int i = 0; i < n; i++) {
+        dataset_free(d[i].train);
+        dataset_free(d[i].test);
+    }
+    free(d);
 }
 
 void quick_subsets(Dataset **train, Dataset **test, int ntrain, int ntest)

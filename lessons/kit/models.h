@@ -1,6 +1,7 @@
-/* models.h - the lesson kit's models folder and checkpoints: where trained
- * networks are saved, whether a checkpoint can be reused, and the smaller
- * datasets of a --quick run. */
+/* models.h - the lesson kit's data and models: the datasets of a lesson
+ * (whole, or smaller for --quick), the models folder and its checkpoints
+ * (where trained networks are saved, whether one can be reused), and the
+ * networks one lesson saves for another. */
 #ifndef CN_KIT_MODELS_H
 #define CN_KIT_MODELS_H
 
@@ -11,7 +12,19 @@
 #include "core/notebook.h"
 #include "core/train.h"
 #include "datasets/dataset.h"
-#include "lessons/kit/lenet.h"
+
+/* One dataset of a lesson: its names and its training and test images. */
+typedef struct {
+    const char *key, *which, *title, *thing;  /* "mnist", "mnist-sample", "the MNIST sample", "digit" */
+    const char *name;                         /* for tables: "MNIST sample" */
+    Dataset *train, *test;
+} LessonData;
+
+/* The two datasets of lessons 07 and 09, loaded whole: [0] the MNIST
+ * sample, [1] Fashion-MNIST. The program stops with the message when one
+ * cannot be read. Free with lesson_data_free. */
+LessonData *digits_and_clothes(void);
+void lesson_data_free(LessonData *d, int n);
 
 /* The models folder into dir: $CONVNET_MODELS when set, else (nb given and
  * quick) the notebook folder's models/, else the project's models/. */
