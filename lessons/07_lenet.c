@@ -38,6 +38,7 @@
 #include "datasets/dataset.h"
 #include "lessons/kit/draw.h"
 #include "lessons/kit/lenet.h"
+#include "lessons/kit/loops.h"
 #include "lessons/kit/models.h"
 #include "lessons/kit/report.h"
 #include "lessons/lesson.h"
@@ -91,15 +92,16 @@ static void c1_filters(Notebook *nb, LenetRun *runs, int nrun);
 static Lesson *start(int argc, char **argv)
 {
     Lesson *ls = xcalloc(1, sizeof *ls);
-    int quick = 0, retrain = 0, resume = 0, show = -1;
+    int quick = 0, retrain = 0, resume = 0, show = -1, naive = 0;
     CliOpt opts[] = {
         { "quick", OPT_FLAG, &quick, "seconds: 600 training images per dataset, 3 epochs (20 for the classic "
                                      "network); models go to the output folder, not models/" },
         { "retrain", OPT_FLAG, &retrain, "train every network again even when a saved model matches" },
         { "resume", OPT_FLAG, &resume, "continue interrupted trainings from their checkpoints" },
         { "index", OPT_INT, &show, "N: the test image drawn through the layers; -1 = the first of class 7" },
+        { "naive", OPT_FLAG, &naive, LESSON_NAIVE_HELP },
     };
-    cli_main(argc, argv, opts, 4,
+    cli_main(argc, argv, opts, 5,
              "Lesson 07: LeNet-5, twice. The 1998 network (C3's connection table, scaled tanh, trainable "
              "subsampling) and a modern one (ReLU, max pooling) trained on the MNIST sample and Fashion-MNIST: "
              "architectures, curves, filters, feature maps, confusion matrices, mistakes.\n"
@@ -107,18 +109,12 @@ static Lesson *start(int argc, char **argv)
              "$CONVNET_MODELS; with --quick, the output folder's models/).\nOn a busy machine, OMP_WAIT_POLICY=passive "
              "(threads that wait sleep instead of spinning) can make training several times faster; the results "
              "are the same.");
+    lesson_choose_loops(naive);
     if (retrain && resume) CN_DIE("--retrain and --resume contradict each other: give one of them");
     ls->quick = quick, ls->retrain = retrain, ls->resume = resume, ls->show = show;
     ls->t_start = now_s();
 
-    LessonData *data = ls->data = xcalloc(2, sizeof *ls->data);
-    data[0] = (LessonData){ .key = "mnist", .which = "mnist-sample", .title = "the MNIST sample", .thing = "digit" };
-    data[1] = (LessonData){ .key = "fashion", .which = "fashion-mnist", .title = "Fashion-MNIST", .thing = "picture" };
-    for (int d = 0; d < 2; d++) {
-        data[d].train = dataset_load(data[d].which, 1);
-        data[d].test = dataset_load(data[d].which, 0);
-        if (!data[d].train || !data[d].test) CN_DIE("%s", cn_last_error());
-    }
+    LessonData *data = ls->data = digits_and_clothes();
     const int full_counts[4] = { data[0].train->count, data[0].test->count, data[1].train->count,
                                  data[1].test->count };
     memcpy(ls->full_counts, full_counts, sizeof full_counts);
@@ -430,6 +426,7 @@ static void explain_training(Lesson *ls)
                 "after every epoch) and reused by the next run of this lesson when they were trained with the "
                 "same settings, so the second run takes seconds. --retrain trains them again; --resume continues "
                 "an interrupted training from its last checkpoint.", models_dir);
+    lesson_say_loops(nb);
 
 }
 
@@ -527,14 +524,7 @@ static void one_picture_through_every_layer(Lesson *ls)
     for (int r = 0; r < 4; r++) {
         LenetRun *q = &runs[r];
         int index = show;
-        if (index < 0) {
-            index = 0;
-            for (int i = 0; i < q->test->count; i++)
-                if (q->test->labels[i] == SHOW_CLASS) {
-                    index = i;
-                    break;
-                }
-        }
+        if (index < 0) index = first_of_class(q->test, SHOW_CLASS);
         if (index >= q->test->count)
             CN_DIE("--index %d: the test set of %s has only %d images (0..%d)", index, q->data->title,
                    q->test->count, q->test->count - 1);
@@ -575,15 +565,10 @@ static void explain_mistakes(Lesson *ls)
     for (int r = 0; r < 4; r++) {
         LenetRun *q = &runs[r];
         const int K = q->ev.nclasses;
-        double *cmx = xcalloc((size_t)K * K, sizeof *cmx);
-        for (int i = 0; i < K * K; i++) cmx[i] = q->ev.confusion[i];
-        char png[64], dat[64], title[128], pngp[4096];
+        char png[64], title[128];
         snprintf(png, sizeof png, "confusion_%s.png", q->name + strlen("lenet5_"));
-        snprintf(dat, sizeof dat, "confusion_%s.dat", q->name + strlen("lenet5_"));
         snprintf(title, sizeof title, "Confusion matrix, %s (%d test images)", q->label, q->ev.n);
-        snprintf(pngp, sizeof pngp, "%s", nb_path(nb, png));
-        CN_CHECK(plot_heatmap(pngp, nb_path(nb, dat), title, "true class", "predicted class", cmx, K, K,
-                              q->test->class_names, q->test->class_names) >= 0);
+        confusion_heatmap(nb, &q->ev, q->test->class_names, png, title);
         /* the most frequent confusion */
         int bt = 0, bp = 1, most = -1;
         for (int t = 0; t < K; t++)
@@ -604,7 +589,6 @@ static void explain_mistakes(Lesson *ls)
                      "the true class (green) and what it said, with its probability (red)", q->label, shown);
             nb_image(nb, cap, file);
         }
-        free(cmx);
     }
     {
         /* Fashion-MNIST: how many of the errors stay among the upper-body
@@ -722,12 +706,8 @@ static int finish(Lesson *ls)
 {
     nb_para(ls->nb, "This run took %.0f s in all.", now_s() - ls->t_start);
     for (int r = 0; r < 4; r++) run_free(&ls->runs[r]);
-    for (int d = 0; d < 2; d++) {
-        dataset_free(ls->data[d].train);
-        dataset_free(ls->data[d].test);
-    }
     free(ls->runs);
-    free(ls->data);
+    lesson_data_free(ls->data, 2);
     int failed = nb_close(ls->nb);
     CN_CHECK(failed >= 0);
     free(ls);

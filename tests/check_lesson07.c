@@ -1,6 +1,7 @@
 /* check_lesson07.c - lesson 07 (LeNet-5, twice) in --quick mode: it runs,
  * holds its claims, writes every picture it shows, its four networks beat
- * chance clearly, it saves the models and reuses them on the next run; and
+ * chance clearly, it saves the models and reuses them on the next run; on
+ * the reference loops (--naive) it holds the same claims and says so; and
  * build/lessons/classify, given a test digit saved as a PNG (dark or light
  * background), names its label, and refuses a damaged model or picture with
  * a clear message. Runs the real binaries (tests/lesson_run.h) with outputs
@@ -82,6 +83,21 @@ static void remove_dir(const char *dir)
     rmdir(dir);
 }
 
+/* The lesson's runs: models in a fresh folder, one thread (see the top). */
+static void lesson_env_begin(char *mdir, size_t n)
+{
+    models_dir(mdir, n);
+    ck_assert_int_eq(setenv("CONVNET_MODELS", mdir, 1), 0);
+    ck_assert_int_eq(setenv("OMP_NUM_THREADS", "1", 1), 0);
+}
+
+static void lesson_env_end(const char *mdir)
+{
+    remove_dir(mdir);
+    unsetenv("CONVNET_MODELS");
+    unsetenv("OMP_NUM_THREADS");
+}
+
 /* Write test image i of ds as a 28x28 gray PNG (inverted: dark strokes on white). */
 static void write_digit(const char *path, const Dataset *ds, int i, int inverted)
 {
@@ -135,43 +151,44 @@ static void classify_top(const char *model, const char *picture, char *top, size
     lesson_run_free(&r);
 }
 
+/* What every --quick run of the lesson shows, on either loops. */
+static const char *const sections[] = {
+    "## Two networks, two datasets", "## The classic LeNet-5 (1998)", "## The modern LeNet-5",
+    "## Before training: how big are the signals?", "## How they are trained", "## Training on the MNIST sample",
+    "## Training on Fashion-MNIST", "## What C1 learned", "## One picture through every layer",
+    "## Where they go wrong", "## The scores", "## The saved models"
+};
+static const char *const claims[] = {
+    "- ✔ C3 has 60 connections (map, input) between its 16 maps and S2's 6, as in the paper: 6 maps on 3 "
+    "contiguous inputs, 6 on 4 contiguous, 3 on 4 non-contiguous, 1 on all 6",
+    "- ✔ so C3 has 60 x 25 weights + 16 biases = 1516 parameters",
+    "- ✔ every layer has the paper's numbers of trainable parameters and connections (C1 156/122,304, S2 "
+    "12/5,880, C3 1,516/151,600, S4 32/2,000, C5 48,120/48,120, F6 10,164/10,164)",
+    "- ✔ in all, 60,850 trainable parameters: the paper's 60,000 up to F6",
+    "- ✔ a C5 unit sees 32x32 input pixels",
+    "- ✔ 61,706 parameters and 416,520 multiply-adds per image",
+    "- ✔ at initialization the classic OUTPUT varies",
+    "- ✔ modern, MNIST sample after 3 epochs on 600 images", "- ✔ classic, Fashion-MNIST after 20 epochs on 600 images",
+    "- ✔ each of the 4 model files, read back by lenet5\\_load, gives the same predictions",
+};
+static const char *const files[] = {
+    "loss_mnist.png", "accuracy_mnist.png", "loss_fashion.png", "accuracy_fashion.png", "c1_filters.png",
+    "layers_modern_mnist.png", "layers_classic_mnist.png", "layers_modern_fashion.png",
+    "layers_classic_fashion.png", "confusion_modern_mnist.png", "confusion_classic_fashion.png",
+    "mistakes_modern_mnist.png", "mistakes_classic_fashion.png"
+};
+static const LessonExpect expect = { sections, sizeof sections / sizeof *sections, claims,
+                                     sizeof claims / sizeof *claims,
+                                     files, sizeof files / sizeof *files, 12, 17 };
+
 START_TEST(quick_run_reuse_and_classify)
 {
     char mdir[64];
-    models_dir(mdir, sizeof mdir);
-    ck_assert_int_eq(setenv("CONVNET_MODELS", mdir, 1), 0);
-    ck_assert_int_eq(setenv("OMP_NUM_THREADS", "1", 1), 0);
+    lesson_env_begin(mdir, sizeof mdir);
 
-    static const char *const sections[] = {
-        "## Two networks, two datasets", "## The classic LeNet-5 (1998)", "## The modern LeNet-5",
-        "## Before training: how big are the signals?", "## How they are trained", "## Training on the MNIST sample",
-        "## Training on Fashion-MNIST", "## What C1 learned", "## One picture through every layer",
-        "## Where they go wrong", "## The scores", "## The saved models"
-    };
-    static const char *const claims[] = {
-        "- ✔ C3 has 60 connections (map, input) between its 16 maps and S2's 6, as in the paper: 6 maps on 3 "
-        "contiguous inputs, 6 on 4 contiguous, 3 on 4 non-contiguous, 1 on all 6",
-        "- ✔ so C3 has 60 x 25 weights + 16 biases = 1516 parameters",
-        "- ✔ every layer has the paper's numbers of trainable parameters and connections (C1 156/122,304, S2 "
-        "12/5,880, C3 1,516/151,600, S4 32/2,000, C5 48,120/48,120, F6 10,164/10,164)",
-        "- ✔ in all, 60,850 trainable parameters: the paper's 60,000 up to F6",
-        "- ✔ a C5 unit sees 32x32 input pixels",
-        "- ✔ 61,706 parameters and 416,520 multiply-adds per image",
-        "- ✔ at initialization the classic OUTPUT varies",
-        "- ✔ modern, MNIST sample after 3 epochs on 600 images", "- ✔ classic, Fashion-MNIST after 20 epochs on 600 images",
-        "- ✔ each of the 4 model files, read back by lenet5\\_load, gives the same predictions",
-    };
-    static const char *const files[] = {
-        "loss_mnist.png", "accuracy_mnist.png", "loss_fashion.png", "accuracy_fashion.png", "c1_filters.png",
-        "layers_modern_mnist.png", "layers_classic_mnist.png", "layers_modern_fashion.png",
-        "layers_classic_fashion.png", "confusion_modern_mnist.png", "confusion_classic_fashion.png",
-        "mistakes_modern_mnist.png", "mistakes_classic_fashion.png"
-    };
-    const LessonExpect e = { sections, sizeof sections / sizeof *sections, claims, sizeof claims / sizeof *claims,
-                             files, sizeof files / sizeof *files, 12, 17 };
     LessonRun r;
     const char *quick[] = { "--quick", NULL };
-    char *md = lesson_expect_run(&r, L07, quick, &e);
+    char *md = lesson_expect_run(&r, L07, quick, &expect);
     Results first;
     read_results(&r, &first);
     for (int i = 0; i < 4; i++) {
@@ -194,7 +211,7 @@ START_TEST(quick_run_reuse_and_classify)
 
     /* The second run finds the models and does not train. */
     LessonRun r2;
-    md = lesson_expect_run(&r2, L07, quick, &e);
+    md = lesson_expect_run(&r2, L07, quick, &expect);
     Results again;
     read_results(&r2, &again);
     for (int i = 0; i < 4; i++) {
@@ -228,9 +245,42 @@ START_TEST(quick_run_reuse_and_classify)
         unlink(inv);
     }
     dataset_free(test);
-    remove_dir(mdir);
-    unsetenv("CONVNET_MODELS");
-    unsetenv("OMP_NUM_THREADS");
+    lesson_env_end(mdir);
+}
+END_TEST
+
+/* --naive: the same lesson on the reference loops of core/conv_layer.c holds
+ * the same claims, says which loops it ran on, and its models are reused by
+ * a run on the fast loops (the checkpoint's settings do not name the loops:
+ * both compute the same sums up to rounding). */
+START_TEST(quick_run_on_naive_loops)
+{
+    char mdir[64];
+    lesson_env_begin(mdir, sizeof mdir);
+    LessonRun r;
+    const char *naive[] = { "--quick", "--naive", NULL };
+    char *md = lesson_expect_run(&r, L07, naive, &expect);
+    Results res;
+    read_results(&r, &res);
+    for (int i = 0; i < 4; i++) {
+        ck_assert_msg(res.acc[i] > 0.4, "%s on %s: test accuracy %.3f on the naive loops, not clearly above chance",
+                      runs[i][0], runs[i][1], res.acc[i]);
+        ck_assert_str_eq(res.how[i], "trained");
+    }
+    static const char *const says[] = { "ran on the naive (reference) loops of core/conv\\_layer.c" };
+    lesson_assert_contains(md, says, 1, "notebook.md");
+    free(md);
+    lesson_run_free(&r);
+
+    const char *quick[] = { "--quick", NULL };
+    md = lesson_expect_run(&r, L07, quick, &expect);
+    read_results(&r, &res);
+    for (int i = 0; i < 4; i++) ck_assert_str_eq(res.how[i], "reused");
+    static const char *const fast[] = { "ran on the fast (blocked, vectorized) loops of core/conv\\_fast.c" };
+    lesson_assert_contains(md, fast, 1, "notebook.md");
+    free(md);
+    lesson_run_free(&r);
+    lesson_env_end(mdir);
 }
 END_TEST
 
@@ -310,8 +360,8 @@ END_TEST
 
 START_TEST(command_lines)
 {
-    const char *const flags[] = { "--quick", "--retrain", "--resume", "--index" };
-    lesson_assert_cli(L07, flags, 4);
+    const char *const flags[] = { "--quick", "--retrain", "--resume", "--index", "--naive" };
+    lesson_assert_cli(L07, flags, 5);
     const char *const cflags[] = { "--model", "--classes", "--invert", "--save" };
     lesson_assert_cli("classify", cflags, 4);
     LessonRun r;
@@ -328,6 +378,7 @@ Suite *lesson07_suite(void)
     TCase *tc = tcase_create("lesson07");
     tcase_set_timeout(tc, lesson_timeout(300));
     tcase_add_test(tc, quick_run_reuse_and_classify);
+    tcase_add_test(tc, quick_run_on_naive_loops);
     tcase_add_test(tc, classify_refuses_bad_input);
     tcase_add_test(tc, command_lines);
     suite_add_tcase(s, tc);

@@ -10,9 +10,11 @@
 #include "core/dropout.h"
 #include "core/error.h"
 #include "core/image.h"
+#include "core/lenet.h"
 #include "core/model_io.h"
 #include "core/optim.h"
 #include "lessons/kit/draw.h"
+#include "lessons/kit/layers.h"
 #include "lessons/kit/models.h"
 #include "lessons/kit/report.h"
 #include "lessons/lesson.h"
@@ -255,4 +257,131 @@ double epochs_to_error(const AlexRun *r, double err, double *sec)
     }
     *sec = NAN;
     return -1.0;
+}
+
+void alex_curves(Notebook *nb, const AlexRun *r)
+{
+    const TrainHistory *h = &r->hist;
+    const int smooth = r->cfg.label_smoothing > 0.0f;
+    const Curve loss[2] = { { h, TRAIN_LOSS, smooth ? "training (smoothed labels)" : "training", 0 },
+                            { h, TEST_LOSS, smooth ? "test (plain)" : "test", 0 } };
+    plot_epochs(nb, "loss.png", "AlexNet-mini on Fashion-MNIST: cross-entropy per epoch", "epoch", "mean cross-entropy",
+                loss, 2);
+    char cap[512];
+    if (smooth)
+        snprintf(cap, sizeof cap, "loss per epoch: training (averaged over the epoch's batches, with dropout and "
+                 "augmentation on, against the smoothed labels: it cannot go below %.2f) and test (after the epoch, "
+                 "the plain cross-entropy)", smooth_floor(r->cfg.label_smoothing, net_out_shape(r->net).c));
+    else
+        snprintf(cap, sizeof cap, "loss per epoch: training (averaged over the epoch's batches, with dropout and "
+                 "augmentation on) and test (after the epoch)");
+    nb_plot(nb, cap, "loss.png");
+    const Curve err[2] = { { h, TRAIN_ERROR, "training", 0 }, { h, TEST_ERROR, "test", 0 } };
+    plot_epochs(nb, "error.png", "AlexNet-mini on Fashion-MNIST: error rate per epoch", "epoch",
+                "fraction classified wrong", err, 2);
+    nb_plot(nb, "error rate per epoch: training (while training) and test", "error.png");
+}
+
+/* The rows of the picture: a layer's output drawn as a grid of its maps. */
+static const char *const shown_layers[] = { "conv1", "lrn1", "pool1", "conv2", "lrn2", "pool2", "conv3",
+                                            "conv4", "conv5", "pool5", "fc6",  "fc7" };
+#define NSHOWN ((int)(sizeof shown_layers / sizeof shown_layers[0]))
+
+/* Runs test image `index` through the network and draws every shown layer,
+ * one row per layer, then the class probabilities. Returns the prediction. */
+int alex_feature_maps(Notebook *nb, Net *net, const Dataset *test, int index, const char *file, float *prob_out)
+{
+    float *x = xcalloc(shape_size(net->in), sizeof *x);
+    net_set_training(net, 0);
+    const int pred = predict_one(net, test, index, x, prob_out);
+    int idx[NSHOWN];
+    char label[NSHOWN][64];
+    const char *lp[NSHOWN];
+    for (int r = 0; r < NSHOWN; r++) {
+        idx[r] = shown_index(net, shown_layers[r]);
+        CN_CHECK(idx[r] >= 0);
+        const int named = net_find(net, shown_layers[r]);
+        const char *what = idx[r] != named ? net->layer[idx[r]]->label : "";
+        snprintf(label[r], sizeof label[r], "%s%s%s", shown_layers[r], what[0] ? " + " : "", what);
+        lp[r] = label[r];
+    }
+    layers_in_rows(nb, file, net, test, index, prob_out, pred, idx, lp, NSHOWN, "fc8 + softmax");
+    free(x);
+    return pred;
+}
+
+int lenet_with_recipe(NetRow *row, const AlexRun *r, const Dataset *train, const Dataset *test, const char *ckpt,
+                      int retrain, uint64_t seed)
+{
+    Net *ln = lenet5_modern();
+    CN_CHECK(ln);
+    TrainConfig lc = r->cfg;
+    lc.checkpoint = ckpt;
+    lc.history = NULL;
+    lc.quiet = 1;
+    lc.test_limit = 0;
+    Sgd *opt = sgd_create(ln, lc.momentum, lc.weight_decay);
+    CN_CHECK(opt);
+    TrainHistory h = { 0 };
+    lc.resume = !retrain && file_exists(ckpt) && checkpoint_load(ckpt, ln, opt, &lc, &h) == 0 && h.n == lc.epochs;
+    train_history_free(&h);
+    sgd_free(opt);
+    lenet5_init(ln, seed);
+    if (train_run(ln, train, NULL, &lc, &h)) CN_DIE("training LeNet-5: %s", cn_last_error());
+    train_history_free(&h);
+    net_row(row, ln, test, "LeNet-5, modern", "trained here");
+    net_free(ln);
+    return lc.resume;
+}
+
+int lenet_rows_from(NetRow *rows, Notebook *nb, const char *models_dir, const Dataset *test)
+{
+    const char *files[2] = { "lenet5_modern_fashion.cnn", "lenet5_classic_fashion.cnn" };
+    int found = 0;
+    for (int f = 0; f < 2; f++) {
+        char path[4160];
+        snprintf(path, sizeof path, "%s/%s", models_dir, files[f]);
+        if (!file_exists(path)) continue;
+        Net *ln = lenet5_load(path);
+        if (!ln) {
+            nb_para(nb, "%s could not be read (%s); it is left out.", path, cn_last_error());
+            continue;
+        }
+        Dataset *lt = lenet5_fit_dataset(test, ln);
+        CN_CHECK(lt);
+        net_row(&rows[found], ln, lt, lenet5_is_classic(ln) ? "LeNet-5, classic" : "LeNet-5, modern",
+                "lesson 07's model");
+        dataset_free(lt);
+        net_free(ln);
+        found++;
+    }
+    return found;
+}
+
+void alex_ablation_plot(Notebook *nb, const char *file, const char *title, const AlexRun *a, const char *na,
+                        const AlexRun *b, const char *nb_name, int which, double level, const char *caption)
+{
+    const TrainHistory *ha = &a->hist, *hb = &b->hist;
+    char n0[80], n1[80], n2[80], n3[80];
+    Curve c[4];
+    int n;
+    if (which == 2) {
+        snprintf(n0, sizeof n0, "%s: training", na);
+        snprintf(n1, sizeof n1, "%s: test", na);
+        snprintf(n2, sizeof n2, "%s: training", nb_name);
+        snprintf(n3, sizeof n3, "%s: test", nb_name);
+        c[0] = (Curve){ ha, TRAIN_ACC, n0, 0 }, c[1] = (Curve){ ha, TEST_ACC, n1, 0 };
+        c[2] = (Curve){ hb, TRAIN_ACC, n2, 0 }, c[3] = (Curve){ hb, TEST_ACC, n3, 0 };
+        n = 4;
+    } else {
+        const EpochValue v = which == 0 ? TRAIN_ERROR : TEST_ACC;
+        c[0] = (Curve){ ha, v, na, 0 }, c[1] = (Curve){ hb, v, nb_name, 0 };
+        char nl[32];
+        snprintf(nl, sizeof nl, "%.0f%% error", 100.0 * level);
+        c[2] = (Curve){ NULL, LEVEL, nl, level };
+        n = which == 0 ? 3 : 2;
+    }
+    plot_epochs(nb, file, title, "epoch (of the ablation subset)",
+                which == 0 ? "training error (while training)" : "fraction classified right", c, n);
+    nb_plot(nb, caption, file);
 }

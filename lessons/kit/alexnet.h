@@ -94,4 +94,29 @@ typedef struct {
 /* Evaluate net on test, timing the pass. */
 void net_row(NetRow *row, Net *net, const Dataset *test, const char *name, const char *source);
 
+/* A modern LeNet-5 trained with r's recipe (cfg) from seed, its checkpoint
+ * ckpt reused when it holds the whole training (unless retrain), and its
+ * row (source "trained here"). Returns 1 when it was reused. */
+int lenet_with_recipe(NetRow *row, const AlexRun *r, const Dataset *train, const Dataset *test, const char *ckpt,
+                      int retrain, uint64_t seed);
+
+/* loss.png and error.png: r's training and test curves per epoch. */
+void alex_curves(Notebook *nb, const AlexRun *r);
+
+/* Test image `index` through the network, every shown layer (conv1 .. fc7)
+ * drawn as a row of its maps into file, then the class probabilities
+ * (prob_out, the net's classes). Returns the prediction. */
+int alex_feature_maps(Notebook *nb, Net *net, const Dataset *test, int index, const char *file, float *prob_out);
+
+/* A row for each of lesson 07's Fashion-MNIST LeNet-5s found in models_dir
+ * (modern, then classic), tested on test; one that cannot be read is left
+ * out with a note in nb. Returns how many rows (0..2). */
+int lenet_rows_from(NetRow *rows, Notebook *nb, const char *models_dir, const Dataset *test);
+
+/* Two runs' curves of one quantity on one plot, named na and nb_name.
+ * which: 0 training error (with a line at level), 1 test accuracy, 2
+ * training and test accuracy (four curves). */
+void alex_ablation_plot(Notebook *nb, const char *file, const char *title, const AlexRun *a, const char *na,
+                        const AlexRun *b, const char *nb_name, int which, double level, const char *caption);
+
 #endif

@@ -304,3 +304,40 @@ void sheet_write(Sheet *s, Notebook *nb, const char *file, int cols, int gap, in
     free(s->label);
     *s = (Sheet){ 0 };
 }
+
+void sheet_add_map(Sheet *s, const float *map, int h, int w, int scale, double q, const char *label)
+{
+    const size_t n = (size_t)h * (size_t)w;
+    float *gray = xcalloc(n, sizeof *gray), *big = xcalloc(n * (size_t)(scale * scale), sizeof *big);
+    gray_symmetric(gray, map, n, q);
+    enlarge(big, gray, h, w, scale);
+    sheet_add(s, big, h * scale, w * scale, "%s", label);
+    free(gray);
+    free(big);
+}
+
+void sheet_add_start_end_change(Sheet *s, const float *w0, const float *w1, int n, int k, int scale,
+                                const char *prefix, const char *const *name)
+{
+    const int kk = k * k, big = kk * scale * scale;
+    float *g = xcalloc((size_t)3 * (size_t)n * (size_t)big, sizeof *g); /* [row][filter][pixels] */
+    float *v = xcalloc((size_t)3 * (size_t)kk, sizeof *v), *gg = xcalloc((size_t)kk, sizeof *gg);
+    for (int f = 0; f < n; f++) {
+        float a = 0.0f;
+        for (int i = 0; i < kk; i++) {
+            v[i] = w0[f * kk + i], v[kk + i] = w1[f * kk + i], v[2 * kk + i] = v[kk + i] - v[i];
+            a = fmaxf(a, fmaxf(fabsf(v[i]), fabsf(v[kk + i])));
+        }
+        for (int r = 0; r < 3; r++) {
+            map_apply_range(gg, v + r * kk, (size_t)kk, -a, a);
+            enlarge(g + ((size_t)r * n + f) * big, gg, k, k, scale);
+        }
+    }
+    static const char *const row_name[3] = { "start", "end", "change" };
+    for (int r = 0; r < 3; r++)
+        for (int f = 0; f < n; f++)
+            sheet_add(s, g + ((size_t)r * n + f) * big, k * scale, k * scale, "%s %s: %s", prefix, name[f], row_name[r]);
+    free(g);
+    free(v);
+    free(gg);
+}

@@ -95,6 +95,15 @@ void sheet_add_filter(Sheet *s, int k, const float *f, int scale, const char *la
  * match), each on its own symmetric gray scale, a strip of the montage's
  * background colour between them, one label under both. */
 void sheet_add_pair(Sheet *s, int k, const float *f, const float *g, int scale, const char *label);
+/* A map of h x w values as a tile: symmetric gray around 0 at the
+ * q-quantile of |map| (gray_symmetric), enlarged scale times. */
+void sheet_add_map(Sheet *s, const float *map, int h, int w, int scale, double q, const char *label);
+/* Three rows of n tiles for n k x k filters: their start w0, their end w1
+ * and the change w1 - w0, a filter's three on one symmetric scale (its
+ * largest |weight| at the start or the end: a faint change is a small one),
+ * enlarged scale times, labelled "<prefix> <name[f]>: start" (end, change). */
+void sheet_add_start_end_change(Sheet *s, const float *w0, const float *w1, int n, int k, int scale,
+                                const char *prefix, const char *const *name);
 /* The tiles as one montage, cols a row, into nb's file; empties s. */
 void sheet_write(Sheet *s, Notebook *nb, const char *file, int cols, int gap, int font_scale);
 

@@ -227,3 +227,12 @@ void filter_rows(Notebook *nb, const char *file, Net *net, const float *x, int n
     free(hh);
     free(ww);
 }
+
+double zero_share(const Net *net, int li)
+{
+    const size_t n = shape_size(net->layer[li]->out);
+    const float *out = net_output(net, li);
+    size_t z = 0;
+    for (size_t i = 0; i < n; i++) z += out[i] == 0.0f;
+    return 100.0 * (double)z / (double)n;
+}

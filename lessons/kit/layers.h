@@ -37,4 +37,8 @@ void layers_in_rows(Notebook *nb, const char *file, Net *net, const Dataset *ds,
 void filter_rows(Notebook *nb, const char *file, Net *net, const float *x, int n, int nlayer,
                  const char *const *head, int scale);
 
+/* The percentage of exact zeros in layer li's output of the last forward
+ * pass (after a ReLU: the units that are off). */
+double zero_share(const Net *net, int li);
+
 #endif

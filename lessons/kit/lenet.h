@@ -13,6 +13,7 @@
 #include "core/rng.h"
 #include "core/train.h"
 #include "datasets/dataset.h"
+#include "lessons/kit/models.h"
 
 /* The names of LeNet-5's layers, as in the paper. */
 extern const char *const lenet_layer_names[7]; /* C1, S2, C3, S4, C5, F6, OUTPUT */
@@ -33,11 +34,6 @@ typedef struct {
 void shift_augment(float *img, int c, int h, int w, Rng *r, void *ctx);
 
 /* --- the runs --------------------------------------------------------------------------- */
-
-typedef struct {
-    const char *key, *which, *title, *thing;  /* "mnist", "mnist-sample", "the MNIST sample", "digit" */
-    Dataset *train, *test;
-} LessonData;
 
 /* How one network is trained on one dataset. */
 typedef struct {

@@ -12,10 +12,13 @@ void lesson_choose_loops(int naive)
 void lesson_say_loops(Notebook *nb)
 {
     if (conv_loops() == CONV_LOOPS_NAIVE)
-        nb_para(nb, "The convolutions of this run ran on the %s loops of core/conv_layer.c: the loop nest "
-                    "written as the formula reads, one output at a time.", conv_loops_name());
+        nb_para(nb, "The convolutions of this run (its trainings, or only its tests where a saved model is "
+                    "reused) ran on the %s loops of core/conv_layer.c: the loop nest written as the formula "
+                    "reads, one output at a time. A saved model counts whichever loops trained it: both give "
+                    "the same results up to rounding.", conv_loops_name());
     else
-        nb_para(nb, "The convolutions of this run ran on the %s loops of core/conv_fast.c; run with --naive "
-                    "(or CONVNET_LOOPS=naive) to train on the reference loops of core/conv_layer.c, the same "
-                    "sums up to rounding, several times slower.", conv_loops_name());
+        nb_para(nb, "The convolutions of this run (its trainings, or only its tests where a saved model is "
+                    "reused) ran on the %s loops of core/conv_fast.c; run with --naive (or "
+                    "CONVNET_LOOPS=naive) to train on the reference loops of core/conv_layer.c, the same sums up "
+                    "to rounding, several times slower.", conv_loops_name());
 }

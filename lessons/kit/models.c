@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alexnet.h"
 #include "core/error.h"
 #include "core/image.h"
+#include "core/lenet.h"
 #include "core/model_io.h"
 #include "core/optim.h"
 #include "lessons/lesson.h"
@@ -51,9 +53,42 @@ int checkpoint_epochs(const char *path, Net *net, const TrainConfig *cfg, char *
     return done;
 }
 
+LessonData *digits_and_clothes(void)
+{
+    LessonData *data = xcalloc(2, sizeof *data);
+    data[0] = (LessonData){ .key = "mnist", .which = "mnist-sample", .title = "the MNIST sample", .thing = "digit",
+                            .name = "MNIST sample" };
+    data[1] = (LessonData){ .key = "fashion", .which = "fashion-mnist", .title = "Fashion-MNIST", .thing = "picture",
+                            .name = "Fashion-MNIST" };
+    for (int d = 0; d < 2; d++) {
+        data[d].train = dataset_load(data[d].which, 1);
+        data[d].test = dataset_load(data[d].which, 0);
+        if (!data[d].train || !data[d].test) CN_DIE("%s", cn_last_error());
+    }
+    return data;
+}
+
+void lesson_data_free(LessonData *d, int n)
+{
+    for (int i = 0; i < n; i++) {
+        dataset_free(d[i].train);
+        dataset_free(d[i].test);
+    }
+    free(d);
+}
+
 void quick_subsets(Dataset **train, Dataset **test, int ntrain, int ntest)
 {
     Dataset *a = strided_subset(*train, ntrain), *b = strided_subset(*test, ntest);
+    dataset_free(*train);
+    dataset_free(*test);
+    *train = a;
+    *test = b;
+}
+
+void quick_first_n(Dataset **train, Dataset **test, int ntrain, int ntest)
+{
+    Dataset *a = first_n(*train, ntrain), *b = first_n(*test, ntest);
     dataset_free(*train);
     dataset_free(*test);
     *train = a;
@@ -72,4 +107,159 @@ Dataset *first_n(const Dataset *d, int n)
     memcpy(s->images, d->images, (size_t)n * px);
     memcpy(s->labels, d->labels, (size_t)n);
     return s;
+}
+
+void train_watching(Net *net, const Dataset *train, const Dataset *test, const TrainConfig *cfg, const char *ckpt,
+                    const Param *watch, float *snap, TrainHistory *h, const char *label)
+{
+    TrainConfig c = *cfg;
+    c.checkpoint = ckpt;
+    c.resume = 1;
+    c.quiet = 1;
+    memcpy(snap, watch->value, watch->n * sizeof(float));
+    remove(ckpt);
+    for (int e = 1; e <= cfg->epochs; e++) {
+        c.epochs = e;
+        if (train_run(net, train, test, &c, h)) CN_DIE("training %s failed: %s", label, cn_last_error());
+        memcpy(snap + (size_t)e * watch->n, watch->value, watch->n * sizeof(float));
+        const EpochStats *s = &h->e[h->n - 1];
+        fprintf(stderr, "  %s: epoch %d/%d  loss %.4f  test accuracy %.2f%%  %.1f s\n", label, e, cfg->epochs,
+                s->train_loss, 100.0 * s->test_acc, s->seconds);
+    }
+    remove(ckpt);
+}
+
+/* --- networks saved by other lessons --------------------------------------------------------- */
+
+static Net *build(SavedArch arch)
+{
+    if (arch == SAVED_LENET_MODERN) return lenet5_modern();
+    if (arch == SAVED_LENET_CLASSIC) return lenet5_classic();
+    AlexNetOptions o = alexnet_lesson(); /* lesson 08's network */
+    return alexnet_mini(&o);
+}
+
+/* Load path into a network of the model's architecture; NULL with a message. */
+static Net *load_model(const SavedModel *m, const char *path)
+{
+    if (!file_exists(path)) {
+        cn_fail("%s does not exist", path);
+        return NULL;
+    }
+    if (m->arch == SAVED_ALEXNET) {
+        AlexNetOptions o = alexnet_lesson(); /* lesson 08's network */
+        return alexnet_load(path, &o);
+    }
+    Net *net = lenet5_load(path);
+    if (net && lenet5_is_classic(net) != (m->arch == SAVED_LENET_CLASSIC)) {
+        cn_fail("%s holds the %s network, not the %s one", path, net->name,
+                m->arch == SAVED_LENET_CLASSIC ? LENET5_CLASSIC_NAME : LENET5_MODERN_NAME);
+        net_free(net);
+        return NULL;
+    }
+    return net;
+}
+
+/* The classic network takes 32x32 inputs: the datasets fitted to it (copies),
+ * or the originals. */
+static Dataset *fit_for(const Net *net, Dataset *d, int *owned)
+{
+    if (net->in.h == d->height && net->in.w == d->width) {
+        *owned = 0;
+        return d;
+    }
+    Dataset *f = lenet5_fit_dataset(d, net);
+    CN_CHECK(f);
+    *owned = 1;
+    return f;
+}
+
+/* Train the model's network here, when the saved one is missing: a shorter
+ * recipe than lessons 07 and 08 (mini-batches of 32 or 64, momentum 0.9, a
+ * constant rate with --quick, else a cosine from 0.02), said in the
+ * notebook. */
+static Net *train_missing(Notebook *nb, const SavedModel *m, const LessonData *d, int quick, const char *path,
+                          const char *why, uint64_t seed)
+{
+    Net *net = build(m->arch);
+    CN_CHECK(net);
+    TrainConfig c = train_defaults();
+    c.batch = 32;
+    c.momentum = 0.9f;
+    c.seed = seed;
+    c.std = 0.0f; /* the builder's input normalization */
+    AlexNetAugment aug = { .pad = 0, .flip = 1, .background = 0.0f };
+    int train_n = d->train->count;
+    if (m->arch == SAVED_ALEXNET) {
+        alexnet_init(net, seed, 0.1f);
+        c.batch = quick ? 32 : 64;
+        c.weight_decay = 5e-4f;
+        c.epochs = 2;
+        aug.background = (0.0f - net->in_mean) / net->in_std;
+        c.augment = alexnet_augment; /* mirror images (lesson 08 also shifts them) */
+        c.augment_ctx = &aug;
+        if (!quick) train_n = 30000;
+    } else {
+        lenet5_init(net, seed);
+        const int mnist = !strcmp(d->key, "mnist");
+        c.epochs = quick ? (m->arch == SAVED_LENET_CLASSIC ? 10 : 3) : mnist ? 10 : 3;
+        c.weight_decay = m->arch == SAVED_LENET_MODERN ? 5e-4f : 0.0f;
+    }
+    c.lr = quick ? schedule_constant(m->arch == SAVED_ALEXNET ? 0.02f : 0.05f)
+                 : schedule_cosine(0.02f, c.epochs, 0.0f);
+    Dataset *sub = train_n < d->train->count ? strided_subset(d->train, train_n) : d->train;
+    int own_tr;
+    Dataset *tr = fit_for(net, sub, &own_tr);
+    char a[32];
+    nb_para(nb, "%s: %s, so this lesson trains one now, shorter than lesson %s does: %d epoch%s over %s training "
+                "images (%s), then saves it as %s for the next run.",
+            m->title, why, m->lesson, c.epochs, c.epochs == 1 ? "" : "s", commas(a, tr->count),
+            m->arch == SAVED_ALEXNET ? (quick ? "mini-batches of 32, momentum 0.9, weight decay 0.0005, mirror images"
+                                             : "mini-batches of 64, momentum 0.9, weight decay 0.0005, mirror images")
+                                    : "mini-batches of 32, momentum 0.9",
+            path);
+    const double t0 = now_s();
+    TrainHistory h = { 0 };
+    if (train_run(net, tr, NULL, &c, &h)) CN_DIE("training %s failed: %s", m->title, cn_last_error());
+    nb_para(nb, "Trained in %.1f s (%s images per second while training).", now_s() - t0,
+            commas(a, h.e[h.n - 1].images_per_s));
+    CN_CHECK(net_save(net, path) == 0);
+    train_history_free(&h);
+    if (own_tr) dataset_free(tr);
+    if (sub != d->train) dataset_free(sub);
+    return net;
+}
+
+/* Find the model: the file its lesson saved, else one this lesson saved
+ * before, else train it now. */
+Net *saved_model_get(Notebook *nb, const SavedModel *m, const LessonData *d, int quick, const char *models_dir,
+                     const char *own_prefix, uint64_t seed, double *acc, int *test_n)
+{
+    char path[4096], own[4096], why[10000];
+    CN_CHECK(snprintf(path, sizeof path, "%s/%s.cnn", models_dir, m->stem) < (int)sizeof path);
+    CN_CHECK(snprintf(own, sizeof own, "%s/%s_%s.cnn", models_dir, own_prefix, m->stem) < (int)sizeof own);
+    Net *net = load_model(m, path);
+    if (net) {
+        nb_para(nb, "%s: loaded %s, saved by lesson %s.", m->title, path, m->lesson);
+    } else {
+        if (file_exists(path))
+            snprintf(why, sizeof why, "%s could not be used (%s)", path, cn_last_error());
+        else
+            snprintf(why, sizeof why, "lesson %s has not saved %s yet", m->lesson, path);
+        net = load_model(m, own);
+        if (net)
+            nb_para(nb, "%s: %s; using %s, which an earlier run of this lesson trained in its place (run lesson "
+                        "%s to get the full model).", m->title, why, own, m->lesson);
+        else
+            net = train_missing(nb, m, d, quick, own, why, seed);
+    }
+    int own_te;
+    Dataset *te = fit_for(net, d->test, &own_te);
+    EvalResult ev = { 0 };
+    CN_CHECK(net_evaluate(net, te, 0, &ev) == 0);
+    *acc = ev.accuracy;
+    *test_n = ev.n;
+    eval_result_free(&ev);
+    if (own_te) dataset_free(te);
+    return net;
 }

@@ -1,15 +1,30 @@
-/* models.h - the lesson kit's models folder and checkpoints: where trained
- * networks are saved, whether a checkpoint can be reused, and the smaller
- * datasets of a --quick run. */
+/* models.h - the lesson kit's data and models: the datasets of a lesson
+ * (whole, or smaller for --quick), the models folder and its checkpoints
+ * (where trained networks are saved, whether one can be reused), and the
+ * networks one lesson saves for another. */
 #ifndef CN_KIT_MODELS_H
 #define CN_KIT_MODELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/net.h"
 #include "core/notebook.h"
 #include "core/train.h"
 #include "datasets/dataset.h"
+
+/* One dataset of a lesson: its names and its training and test images. */
+typedef struct {
+    const char *key, *which, *title, *thing;  /* "mnist", "mnist-sample", "the MNIST sample", "digit" */
+    const char *name;                         /* for tables: "MNIST sample" */
+    Dataset *train, *test;
+} LessonData;
+
+/* The two datasets of lessons 07 and 09, loaded whole: [0] the MNIST
+ * sample, [1] Fashion-MNIST. The program stops with the message when one
+ * cannot be read. Free with lesson_data_free. */
+LessonData *digits_and_clothes(void);
+void lesson_data_free(LessonData *d, int n);
 
 /* The models folder into dir: $CONVNET_MODELS when set, else (nb given and
  * quick) the notebook folder's models/, else the project's models/. */
@@ -30,8 +45,41 @@ int checkpoint_epochs(const char *path, Net *net, const TrainConfig *cfg, char *
  * and ntest of them (every class kept: see strided_subset in lesson.h). */
 void quick_subsets(Dataset **train, Dataset **test, int ntrain, int ntest);
 
+/* --quick: *train and *test replaced by their first ntrain and ntest images. */
+void quick_first_n(Dataset **train, Dataset **test, int ntrain, int ntest);
+
 /* The first n images of d as a dataset of their own (all of d when
  * n >= count). Free with dataset_free. */
 Dataset *first_n(const Dataset *d, int n);
+
+/* Train net on train for cfg->epochs, one epoch at a time: each epoch
+ * continues from the checkpoint ckpt of the one before (core/train.h),
+ * which gives the same weights as one uninterrupted run, and the values of
+ * watch are copied into snap after it (snap + e * watch->n after epoch e,
+ * the start at snap; cfg->epochs + 1 copies). One line per epoch on stderr
+ * starts with label. ckpt is removed before and after; h gets the history. */
+void train_watching(Net *net, const Dataset *train, const Dataset *test, const TrainConfig *cfg, const char *ckpt,
+                    const Param *watch, float *snap, TrainHistory *h, const char *label);
+
+/* --- networks saved by other lessons --- */
+
+typedef enum { SAVED_LENET_MODERN, SAVED_LENET_CLASSIC, SAVED_ALEXNET } SavedArch;
+
+/* A trained network one lesson saves in the models folder and another reads. */
+typedef struct {
+    const char *stem;   /* its file in the models folder, without .cnn */
+    const char *title;  /* "modern LeNet-5, MNIST sample" */
+    SavedArch arch;     /* LeNet-5 (core/lenet.h) or lesson 08's AlexNet-mini */
+    const char *lesson; /* the lesson that saves it: "07" */
+} SavedModel;
+
+/* m's network: the file its lesson saved in models_dir, else the one an
+ * earlier run of the reading lesson saved in its place
+ * (<own_prefix>_<stem>.cnn), else trained now from seed on d->train with a
+ * shorter recipe (quick: shorter still) and saved there; a paragraph in nb
+ * says which. *acc and *test_n get its accuracy on d->test (fitted to its
+ * input size) and the number of test images. */
+Net *saved_model_get(Notebook *nb, const SavedModel *m, const LessonData *d, int quick, const char *models_dir,
+                     const char *own_prefix, uint64_t seed, double *acc, int *test_n);
 
 #endif

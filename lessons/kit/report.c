@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "core/error.h"
 #include "core/loss.h"
@@ -142,6 +143,22 @@ void tab_set(Tab *t, int r, int c, const char *fmt, ...)
     va_end(ap);
 }
 
+void tab_row(Tab *t, int r, const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    const char *p = line;
+    for (int c = 0; c < t->cols; c++) {
+        const char *tab = strchr(p, '\t');
+        const int n = tab ? (int)(tab - p) : (int)strlen(p);
+        tab_set(t, r, c, "%.*s", n, p);
+        p += tab ? n + 1 : n;
+    }
+}
+
 void tab_show(Notebook *nb, Tab *t, const char *const *header)
 {
     const char **cells = xcalloc((size_t)t->rows * (size_t)t->cols, sizeof *cells);
@@ -215,6 +232,7 @@ static double epoch_value(const Curve *c, int e)
     case TEST_LOSS: return s->test_loss;
     case TRAIN_ACC: return s->train_acc;
     case TEST_ACC: return s->test_acc;
+    case TEST_ACC_PERCENT: return 100.0 * s->test_acc;
     case TRAIN_ERROR: return 1.0 - s->train_acc;
     case TEST_ERROR: return 1.0 - s->test_acc;
     default: return NAN;
@@ -244,6 +262,122 @@ void plot_epochs(Notebook *nb, const char *png, const char *title, const char *x
     free(y);
     free(names);
     free(x);
+}
+
+/* Insertion sort of n doubles, ascending: stable, and enough for a few dozen. */
+static void sort_ascending(double *v, int n)
+{
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
+            const double t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+}
+
+double median_images_per_s(const TrainHistory *h)
+{
+    double *v = xcalloc((size_t)h->n, sizeof *v);
+    for (int e = 0; e < h->n; e++) v[e] = h->e[e].images_per_s;
+    sort_ascending(v, h->n);
+    const double m = v[h->n / 2];
+    free(v);
+    return m;
+}
+
+double mean_images_per_s(const TrainHistory *h)
+{
+    double m = 0.0;
+    for (int e = 0; e < h->n; e++) m += h->e[e].images_per_s / h->n;
+    return m;
+}
+
+int best_test_epoch(const TrainHistory *h, double *best)
+{
+    int best_e = 0;
+    *best = 0.0;
+    for (int e = 0; e < h->n; e++)
+        if (h->e[e].test_acc > *best) *best = h->e[e].test_acc, best_e = e + 1;
+    return best_e;
+}
+
+double accuracy_on(Net *net, const Dataset *ds, int n)
+{
+    EvalResult ev = { 0 };
+    CN_CHECK(net_evaluate(net, ds, n, &ev) == 0);
+    const double acc = ev.accuracy;
+    eval_result_free(&ev);
+    return acc;
+}
+
+int first_of_class(const Dataset *ds, int c)
+{
+    for (int i = 0; i < ds->count; i++)
+        if (ds->labels[i] == c) return i;
+    return 0;
+}
+
+double peak_memory_mib(void)
+{
+    struct rusage ru;
+    CN_CHECK(getrusage(RUSAGE_SELF, &ru) == 0);
+    return (double)ru.ru_maxrss / 1024.0;
+}
+
+/* --- confusions ------------------------------------------------------------------------ */
+
+int confusion_right(const EvalResult *ev)
+{
+    int right = 0;
+    for (int t = 0; t < ev->nclasses; t++) right += ev->confusion[t * ev->nclasses + t];
+    return right;
+}
+
+void confusion_heatmap(Notebook *nb, const EvalResult *ev, const char *const *names, const char *png,
+                       const char *title)
+{
+    const int K = ev->nclasses;
+    double *cm = xcalloc((size_t)K * K, sizeof *cm);
+    for (int i = 0; i < K * K; i++) cm[i] = ev->confusion[i];
+    char pngp[4096], dat[256];
+    snprintf(dat, sizeof dat, "%.*s.dat", (int)(strlen(png) - 4), png);
+    snprintf(pngp, sizeof pngp, "%s", nb_path(nb, png));
+    CN_CHECK(plot_heatmap(pngp, nb_path(nb, dat), title, "true class", "predicted class", cm, K, K, names, names) >= 0);
+    free(cm);
+}
+
+void class_accuracy_table(Notebook *nb, const EvalResult *ev, const char *const *names, int *order, double *acc)
+{
+    const int K = ev->nclasses;
+    int *tot = xcalloc((size_t)K, sizeof *tot);
+    for (int k = 0; k < K; k++) {
+        for (int j = 0; j < K; j++) tot[k] += ev->confusion[k * K + j];
+        acc[k] = tot[k] ? (double)ev->confusion[k * K + k] / tot[k] : 0.0;
+        order[k] = k;
+    }
+    for (int i = 1; i < K; i++) /* worst first; equal accuracies in class order */
+        for (int j = i; j > 0 && acc[order[j - 1]] > acc[order[j]]; j--) {
+            const int t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    Tab t = tab_new(K, 4);
+    for (int r = 0; r < K; r++) {
+        const int k = order[r];
+        int wj = -1, wn = 0;
+        for (int j = 0; j < K; j++)
+            if (j != k && ev->confusion[k * K + j] > wn) wn = ev->confusion[k * K + j], wj = j;
+        tab_set(&t, r, 0, "%s", names[k]);
+        tab_set(&t, r, 1, "%d / %d", ev->confusion[k * K + k], tot[k]);
+        tab_set(&t, r, 2, "%.3f", acc[k]);
+        if (wj >= 0)
+            tab_set(&t, r, 3, "%s (%d)", names[wj], wn);
+        else
+            tab_set(&t, r, 3, "–");
+    }
+    const char *hdr[] = { "class", "right", "accuracy", "most often mistaken for" };
+    tab_show(nb, &t, hdr);
+    free(tot);
 }
 
 /* --- mistakes ------------------------------------------------------------------------ */

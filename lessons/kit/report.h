@@ -55,6 +55,9 @@ typedef struct {
 
 Tab tab_new(int rows, int cols);
 void tab_set(Tab *t, int r, int c, const char *fmt, ...) CN_PRINTF(4, 5);
+/* Row r filled from one formatted text, its cells separated by tabs:
+ * tab_row(&t, 0, "ReLU\t%.4f\t%s", acc, note). */
+void tab_row(Tab *t, int r, const char *fmt, ...) CN_PRINTF(3, 4);
 /* Shows t under header and frees its cells. */
 void tab_show(Notebook *nb, Tab *t, const char *const *header);
 
@@ -86,9 +89,10 @@ void class_bars(Image *im, int x, int y, const char *const *names, const float *
 
 /* --- curves per epoch --- */
 
-typedef enum { TRAIN_LOSS, TEST_LOSS, TRAIN_ACC, TEST_ACC, TRAIN_ERROR, TEST_ERROR, LEVEL } EpochValue;
+typedef enum { TRAIN_LOSS, TEST_LOSS, TRAIN_ACC, TEST_ACC, TEST_ACC_PERCENT, TRAIN_ERROR, TEST_ERROR, LEVEL } EpochValue;
 
-/* One curve: a quantity of history h per epoch (error = 1 - accuracy), or
+/* One curve: a quantity of history h per epoch (error = 1 - accuracy,
+ * percent = 100 times the accuracy), or
  * (LEVEL, h NULL) a horizontal line at `level`. */
 typedef struct {
     const TrainHistory *h;
@@ -102,6 +106,41 @@ typedef struct {
  * same name ending in .dat). */
 void plot_epochs(Notebook *nb, const char *png, const char *title, const char *xlab, const char *ylab,
                  const Curve *c, int n);
+
+/* The median and the mean over h's epochs of the images per second while
+ * training. */
+double median_images_per_s(const TrainHistory *h);
+double mean_images_per_s(const TrainHistory *h);
+
+/* The 1-based epoch of h with the highest test accuracy (the first of
+ * equals), that accuracy into *best. */
+int best_test_epoch(const TrainHistory *h, double *best);
+
+/* The accuracy of net on the first n images of ds (all when n is 0), dropout
+ * off and no augmentation. */
+double accuracy_on(Net *net, const Dataset *ds, int n);
+
+/* The index of the first image of class c in ds, 0 when there is none. */
+int first_of_class(const Dataset *ds, int c);
+
+/* The most memory this process has held so far (peak resident set), MiB. */
+double peak_memory_mib(void);
+
+/* --- confusions --- */
+
+/* How many images ev got right: the diagonal of its confusion matrix. */
+int confusion_right(const EvalResult *ev);
+
+/* ev's confusion matrix (row = true class, column = predicted) plotted as a
+ * heatmap into nb's png, its data beside it (the same name ending in .dat). */
+void confusion_heatmap(Notebook *nb, const EvalResult *ev, const char *const *names, const char *png,
+                       const char *title);
+
+/* One row per class, the worst first: its name, right / total, accuracy,
+ * and the class it is most often taken for. order (ev->nclasses) gets the
+ * classes worst first, acc their accuracies (rate of right answers in a
+ * class's row of the confusion matrix). */
+void class_accuracy_table(Notebook *nb, const EvalResult *ev, const char *const *names, int *order, double *acc);
 
 /* --- mistakes --- */
 
