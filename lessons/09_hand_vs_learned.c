@@ -261,11 +261,7 @@ static Lesson *start(int argc, char **argv)
     LessonData *data = ls->data = digits_and_clothes();
     if (quick)
         for (int d = 0; d < 2; d++) quick_subsets(&data[d].train, &data[d].test, QUICK_TRAIN, QUICK_TEST);
-    char photo_path[4096];
-    CN_CHECK(cn_project_path(photo_path, sizeof photo_path, "datasets/photos/camera.png") == 0);
-    Image *photo = image_load(photo_path, 1);
-    if (!photo) CN_DIE("the lesson's photograph is missing (%s). Run `make datasets` to fetch it.", cn_last_error());
-    ls->photo = shrink_image(photo, PHOTO_SIDE);
+    ls->photo = shrink_image(load_lesson_photo(NULL, 0), PHOTO_SIDE);
 
     Notebook *nb = ls->nb = nb_open(LESSON_ID, "Lesson 09 — Hand-designed vs learned filters");
     CN_CHECK(nb);
