@@ -72,7 +72,7 @@ Net *alexnet_mini(const AlexNetOptions *o)
     const int G = o->groups;
     const char *an = activation_name(o->act);
     char label[24];
-    Net *net = net_create(name, (Shape){ 1, 28, 28 });
+    Net *net = net_create(name, (CnShape){ 1, 28, 28 });
 #define ACT(i)                                                 \
     do {                                                       \
         snprintf(label, sizeof label, "%s%d", an, (i));        \
@@ -121,7 +121,7 @@ void alexnet_init(Net *net, uint64_t seed, float bias_hidden)
      * go into learning rather than undoing the initial guess. */
     const int out = net->n - 1;
     if (out >= 0 && net->layer[out]->nparam > 0) {
-        Param *w = &net->layer[out]->param[0];
+        CnParam *w = &net->layer[out]->param[0];
         for (size_t j = 0; j < w->n; j++) w->value[j] = 0.01f * rng_normal(&r);
     }
     /* The paper (section 5): biases 1 in conv2, conv4, conv5 and the hidden

@@ -329,7 +329,7 @@ static int conv2d_setup(Layer *l)
         return cn_fail("conv: input (%d, %d, %d) does not fit kernel %dx%d: %s", C, l->in.h, l->in.w,
                        f->kh, f->kw, msg);
     }
-    l->out = (Shape){ f->out_channels, OH, OW };
+    l->out = (CnShape){ f->out_channels, OH, OW };
     if (layer_alloc_param(l, 0, "weight", 1, f->out_channels, C / f->groups, f->kh, f->kw) ||
         layer_alloc_param(l, 1, "bias", 0, f->out_channels, 1, 1, 1))
         return -1;

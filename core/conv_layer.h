@@ -26,7 +26,7 @@
  * Connection table (LeNet-5's C3): t (OC, C/G) of 0/1; t[o,j] = 0 removes
  * the pair (o, j): its KH*KW weights are kept at exactly 0 (init writes 0,
  * backward never adds to their gradient, forward and backward skip the pair),
- * and Param.trainable, fan-in, madds count connected weights only. With G = 1
+ * and CnParam.trainable, fan-in, madds count connected weights only. With G = 1
  * the table is OC x C, as in the paper's Table I.
  */
 #ifndef CN_CONV_LAYER_H

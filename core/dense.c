@@ -96,7 +96,7 @@ static int dense_setup(Layer *l)
     if (in > (size_t)(1 << 30))
         return cn_fail("dense: input (%d, %d, %d) has %zu numbers per sample, more than 2^30; "
                        "pool or shrink the input first", l->in.c, l->in.h, l->in.w, in);
-    l->out = (Shape){ d->out_features, 1, 1 };
+    l->out = (CnShape){ d->out_features, 1, 1 };
     if (layer_alloc_param(l, 0, "weight", 1, d->out_features, (int)in, 1, 1)) return -1;
     if (layer_alloc_param(l, 1, "bias", 0, d->out_features, 1, 1, 1)) return -1;
     l->fan_in = (int)in;

@@ -11,7 +11,7 @@
 
 #include "core/error.h"
 
-int file_write_atomic(const char *path, const void *data, size_t n)
+int cn_file_write_atomic(const char *path, const void *data, size_t n)
 {
     size_t len = strlen(path);
     char *tmp = malloc(len + 16);

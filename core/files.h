@@ -13,6 +13,6 @@
 
 /* Write n bytes to path atomically (temporary file in the same directory,
  * fflush, fsync, rename). 0 or -1 with a message naming the file. */
-int file_write_atomic(const char *path, const void *data, size_t n);
+int cn_file_write_atomic(const char *path, const void *data, size_t n);
 
 #endif

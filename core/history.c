@@ -40,7 +40,7 @@ int train_history_write(const TrainHistory *h, const char *path)
                                 s->train_loss, s->train_acc, s->test_loss, s->test_acc, s->lr, s->seconds,
                                 s->images_per_s);
     }
-    int rc = len < cap ? file_write_atomic(path, text, len) : cn_fail("writing %s: a history row is too long", path);
+    int rc = len < cap ? cn_file_write_atomic(path, text, len) : cn_fail("writing %s: a history row is too long", path);
     free(text);
     return rc;
 }

@@ -24,11 +24,11 @@
 
 /* Header and pixels in one block, so image_free is one free(). */
 struct image_block {
-    Image im;
+    CnImage im;
     float px[];
 };
 
-Image *image_create(int c, int h, int w)
+CnImage *image_create(int c, int h, int w)
 {
     if (c < 1 || c > 4 || h < 1 || w < 1)
         return cn_fail("image_create: shape (%d, %d, %d) needs 1..4 channels and a size of at least 1x1",
@@ -39,20 +39,20 @@ Image *image_create(int c, int h, int w)
         return cn_fail("image_create: shape (%d, %d, %d) is too large", c, h, w), NULL;
     struct image_block *b = calloc(1, bytes);
     if (!b) return cn_fail("image_create: out of memory for a %dx%d image with %d channels", w, h, c), NULL;
-    b->im = (Image){ .c = c, .h = h, .w = w, .data = b->px };
+    b->im = (CnImage){ .c = c, .h = h, .w = w, .data = b->px };
     return &b->im;
 }
 
-void image_free(Image *im) { free(im); }
+void image_free(CnImage *im) { free(im); }
 
 /* --- directories ----------------------------------------------------------- */
 
-int make_dirs(const char *path)
+int cn_make_dirs(const char *path)
 {
-    if (!path || !*path) return cn_fail("make_dirs: empty directory path");
+    if (!path || !*path) return cn_fail("cn_make_dirs: empty directory path");
     size_t len = strlen(path);
     char *p = malloc(len + 1);
-    if (!p) return cn_fail("make_dirs: out of memory for path %s", path);
+    if (!p) return cn_fail("cn_make_dirs: out of memory for path %s", path);
     memcpy(p, path, len + 1);
     while (len > 1 && p[len - 1] == '/') p[--len] = '\0';
     /* Walk the components left to right: "a/b/c" makes "a", then "a/b", then "a/b/c". */
@@ -79,24 +79,24 @@ int make_dirs(const char *path)
     return 0;
 }
 
-int make_parent_dirs(const char *path)
+int cn_make_parent_dirs(const char *path)
 {
-    if (!path || !*path) return cn_fail("make_parent_dirs: empty file path");
+    if (!path || !*path) return cn_fail("cn_make_parent_dirs: empty file path");
     const char *slash = strrchr(path, '/');
     if (!slash || slash == path) return 0;   /* "name" or "/name": nothing to create */
     size_t len = (size_t)(slash - path);
     char *dir = malloc(len + 1);
-    if (!dir) return cn_fail("make_parent_dirs: out of memory for path %s", path);
+    if (!dir) return cn_fail("cn_make_parent_dirs: out of memory for path %s", path);
     memcpy(dir, path, len);
     dir[len] = '\0';
-    int rc = make_dirs(dir);
+    int rc = cn_make_dirs(dir);
     free(dir);
     return rc;
 }
 
 /* --- read and write -------------------------------------------------------- */
 
-Image *image_load(const char *path, int channels)
+CnImage *image_load(const char *path, int channels)
 {
     if (!path) return cn_fail("image_load: no file name given"), NULL;
     if (channels != 1 && channels != 3)
@@ -113,7 +113,7 @@ Image *image_load(const char *path, int channels)
     if (!px)
         return cn_fail("cannot decode image %s: %s (not a complete PNG or JPEG file?)", path,
                        why ? why : "unknown format"), NULL;
-    Image *im = image_create(channels, h, w);
+    CnImage *im = image_create(channels, h, w);
     if (!im) {
         stbi_image_free(px);
         return cn_fail("cannot load image %s: a %dx%d image does not fit in memory", path, w, h), NULL;
@@ -143,7 +143,7 @@ int image_write_png(const char *path, const float *data, int c, int h, int w)
     size_t plane, n;
     if (w > INT_MAX / c || cn_mul_size((size_t)h, (size_t)w, &plane) || cn_mul_size(plane, (size_t)c, &n))
         return cn_fail("image_write_png: %s: a %dx%d image with %d channels is too large", path, w, h, c);
-    if (make_parent_dirs(path) != 0) return -1;
+    if (cn_make_parent_dirs(path) != 0) return -1;
     unsigned char *px = malloc(n);
     if (!px) return cn_fail("image_write_png: out of memory for %s (%dx%d)", path, w, h);
     for (int ch = 0; ch < c; ch++)
@@ -199,14 +199,14 @@ static void range_for_mode(MapMode m, float mn, float mx, float *lo, float *hi)
     }
 }
 
-void map_find_range(const float *in, size_t n, MapMode m, float *lo, float *hi)
+void image_map_find_range(const float *in, size_t n, MapMode m, float *lo, float *hi)
 {
     float mn, mx;
     finite_range(in, n, &mn, &mx);
     range_for_mode(m, mn, mx, lo, hi);
 }
 
-void map_apply_range(float *out, const float *in, size_t n, float lo, float hi)
+void image_map_apply_range(float *out, const float *in, size_t n, float lo, float hi)
 {
     if (!(hi > lo)) {
         /* A constant map has no contrast to show: draw it mid-gray. */
@@ -221,16 +221,16 @@ void map_apply_range(float *out, const float *in, size_t n, float lo, float hi)
     }
 }
 
-void map_to_unit(float *out, const float *in, size_t n, MapMode m, float *lo, float *hi)
+void image_map_to_unit(float *out, const float *in, size_t n, MapMode m, float *lo, float *hi)
 {
     float l, h;
-    map_find_range(in, n, m, &l, &h);
-    map_apply_range(out, in, n, l, h);
+    image_map_find_range(in, n, m, &l, &h);
+    image_map_apply_range(out, in, n, l, h);
     if (lo) *lo = l;
     if (hi) *hi = h;
 }
 
-const char *map_mode_caption(MapMode m)
+const char *image_map_mode_caption(MapMode m)
 {
     switch (m) {
     case MAP_SYMMETRIC: return "symmetric: 0 → mid-gray, +max|v| → white, −max|v| → black";
@@ -240,7 +240,7 @@ const char *map_mode_caption(MapMode m)
     }
 }
 
-const char *map_caption(char *buf, size_t size, MapMode m, float lo, float hi)
+const char *image_map_caption(char *buf, size_t size, MapMode m, float lo, float hi)
 {
     if (!buf || size == 0) return buf;
     switch (m) {
@@ -267,7 +267,7 @@ const char *map_caption(char *buf, size_t size, MapMode m, float lo, float hi)
 /* Copy a mapped (c, h, w) tile into dst at (x0, y0), each value a scale x
  * scale block; a gray tile fills every channel of dst. The innermost loop
  * walks one destination row, which is contiguous. */
-static void blit_scaled(Image *dst, int x0, int y0, const float *tile, int c, int h, int w, int scale)
+static void blit_scaled(CnImage *dst, int x0, int y0, const float *tile, int c, int h, int w, int scale)
 {
     for (int ch = 0; ch < dst->c; ch++) {
         const float *src = tile + (size_t)(c == 1 ? 0 : ch < c ? ch : c - 1) * (size_t)h * (size_t)w;
@@ -288,13 +288,13 @@ int image_write_map_png(const char *path, const float *map, int h, int w, int sc
                        "(each side 1..%d pixels)", path, h, w, scale, MONTAGE_MAX_SIDE);
     size_t n = (size_t)h * (size_t)w;
     float *gray = malloc(n * sizeof *gray);
-    Image *im = image_create(1, h * scale, w * scale);
+    CnImage *im = image_create(1, h * scale, w * scale);
     if (!gray || !im) {
         free(gray);
         image_free(im);
         return cn_fail("image_write_map_png: out of memory for %s", path);
     }
-    map_to_unit(gray, map, n, m, lo, hi);
+    image_map_to_unit(gray, map, n, m, lo, hi);
     blit_scaled(im, 0, 0, gray, 1, h, w, scale);
     int rc = image_write_png(path, im->data, 1, im->h, im->w);
     free(gray);
@@ -447,7 +447,7 @@ static const unsigned char *glyph(uint32_t code)
     return font_ascii['?' - 32];
 }
 
-int text_width(const char *text, int font_scale)
+int image_text_width(const char *text, int font_scale)
 {
     if (!text || font_scale < 1) return 0;
     long long n = 0;
@@ -459,7 +459,7 @@ int text_width(const char *text, int font_scale)
     return px > INT_MAX ? INT_MAX : (int)px;
 }
 
-void image_draw_text(Image *im, int x, int y, const char *text, int font_scale, const float rgb[3])
+void image_draw_text(CnImage *im, int x, int y, const char *text, int font_scale, const float rgb[3])
 {
     if (!im || !text || !rgb || font_scale < 1) return;
     size_t plane = (size_t)im->h * (size_t)im->w;
@@ -487,15 +487,15 @@ void image_draw_text(Image *im, int x, int y, const char *text, int font_scale, 
 static const float montage_background[3] = { 0.16f, 0.20f, 0.28f };
 static const float montage_text[3] = { 0.93f, 0.93f, 0.93f };
 
-MontageOptions montage_defaults(void)
+MontageOptions image_montage_defaults(void)
 {
     return (MontageOptions){ .cols = 0, .scale = 1, .gap = 2, .mode = MAP_MINMAX,
                              .shared_range = 0, .labels = NULL, .font_scale = 1 };
 }
 
-Image *montage_create_tiles(const MontageTile *tiles, int n, const MontageOptions *opt)
+CnImage *image_montage_create_tiles(const MontageTile *tiles, int n, const MontageOptions *opt)
 {
-    MontageOptions o = opt ? *opt : montage_defaults();
+    MontageOptions o = opt ? *opt : image_montage_defaults();
     if (!tiles || n < 1) return cn_fail("montage: no tiles given (n = %d)", n), NULL;
     if (o.scale < 1 || o.gap < 0 || o.font_scale < 1 || o.cols < 0)
         return cn_fail("montage: scale (%d) and font_scale (%d) must be at least 1, gap (%d) and cols (%d) "
@@ -518,7 +518,7 @@ Image *montage_create_tiles(const MontageTile *tiles, int n, const MontageOption
         if ((long)t->w * o.scale > cell_w) cell_w = (long)t->w * o.scale;
         if ((long)t->h * o.scale > tiles_h) tiles_h = (long)t->h * o.scale;
         if (o.labels && o.labels[i]) {
-            long lw = text_width(o.labels[i], o.font_scale) + 2;
+            long lw = image_text_width(o.labels[i], o.font_scale) + 2;
             if (lw > cell_w) cell_w = lw;
         }
     }
@@ -533,7 +533,7 @@ Image *montage_create_tiles(const MontageTile *tiles, int n, const MontageOption
         return cn_fail("montage: %d tiles in %d columns at scale %d would be %ldx%ld pixels, more than %d a side; "
                        "lower the scale or split the montage", n, cols, o.scale, W, H, MONTAGE_MAX_SIDE), NULL;
 
-    Image *im = image_create(3, (int)H, (int)W);
+    CnImage *im = image_create(3, (int)H, (int)W);
     float *gray = malloc(max_tile * sizeof *gray);
     if (!im || !gray) {
         image_free(im);
@@ -566,15 +566,15 @@ Image *montage_create_tiles(const MontageTile *tiles, int n, const MontageOption
         const MontageTile *t = &tiles[i];
         size_t sz = (size_t)t->c * (size_t)t->h * (size_t)t->w;
         float lo = slo, hi = shi;
-        if (!o.shared_range) map_find_range(t->data, sz, o.mode, &lo, &hi);
-        map_apply_range(gray, t->data, sz, lo, hi);
+        if (!o.shared_range) image_map_find_range(t->data, sz, o.mode, &lo, &hi);
+        image_map_apply_range(gray, t->data, sz, lo, hi);
         int r = i / cols, k = i % cols;
         long cx = o.gap + (long)k * (cell_w + o.gap), cy = o.gap + (long)r * (cell_h + o.gap);
         long tw = (long)t->w * o.scale, th = (long)t->h * o.scale;
         blit_scaled(im, (int)(cx + (cell_w - tw) / 2), (int)(cy + (tiles_h - th) / 2), gray, t->c, t->h, t->w,
                     o.scale);
         if (o.labels && o.labels[i]) {
-            int lw = text_width(o.labels[i], o.font_scale);
+            int lw = image_text_width(o.labels[i], o.font_scale);
             image_draw_text(im, (int)(cx + (cell_w - lw) / 2), (int)(cy + tiles_h + 2), o.labels[i], o.font_scale,
                             montage_text);
         }
@@ -583,7 +583,7 @@ Image *montage_create_tiles(const MontageTile *tiles, int n, const MontageOption
     return im;
 }
 
-Image *montage_create(const float *maps, int n, int c, int h, int w, const MontageOptions *opt)
+CnImage *image_montage_create(const float *maps, int n, int c, int h, int w, const MontageOptions *opt)
 {
     if (!maps || n < 1) return cn_fail("montage: no maps given (n = %d)", n), NULL;
     if ((c != 1 && c != 3) || h < 1 || w < 1 || h > MONTAGE_MAX_SIDE || w > MONTAGE_MAX_SIDE)
@@ -593,16 +593,16 @@ Image *montage_create(const float *maps, int n, int c, int h, int w, const Monta
     if (!tiles) return cn_fail("montage: out of memory for %d tiles", n), NULL;
     size_t stride = (size_t)c * (size_t)h * (size_t)w;
     for (int i = 0; i < n; i++) tiles[i] = (MontageTile){ maps + (size_t)i * stride, c, h, w };
-    Image *im = montage_create_tiles(tiles, n, opt);
+    CnImage *im = image_montage_create_tiles(tiles, n, opt);
     free(tiles);
     return im;
 }
 
-int montage_write_png_opts(const char *path, const float *maps, int n, int c, int h, int w,
-                           const MontageOptions *opt)
+int image_montage_write_png_opts(const char *path, const float *maps, int n, int c, int h, int w,
+                                 const MontageOptions *opt)
 {
-    if (!path) return cn_fail("montage_write_png: no file name given");
-    Image *im = montage_create(maps, n, c, h, w, opt);
+    if (!path) return cn_fail("image_montage_write_png: no file name given");
+    CnImage *im = image_montage_create(maps, n, c, h, w, opt);
     if (!im) {
         char why[768];
         snprintf(why, sizeof why, "%s", cn_last_error());
@@ -613,13 +613,13 @@ int montage_write_png_opts(const char *path, const float *maps, int n, int c, in
     return rc;
 }
 
-int montage_write_png(const char *path, const float *maps, int n, int h, int w, int cols, int scale,
-                      MapMode mode, int shared_range)
+int image_montage_write_png(const char *path, const float *maps, int n, int h, int w, int cols, int scale,
+                            MapMode mode, int shared_range)
 {
-    MontageOptions o = montage_defaults();
+    MontageOptions o = image_montage_defaults();
     o.cols = cols;
     o.scale = scale;
     o.mode = mode;
     o.shared_range = shared_range;
-    return montage_write_png_opts(path, maps, n, 1, h, w, &o);
+    return image_montage_write_png_opts(path, maps, n, 1, h, w, &o);
 }

@@ -2,7 +2,7 @@
  * signed map to gray levels, montages of many small maps, and short labels
  * drawn with a built-in 5x7 bitmap font.
  *
- * An Image is planar float, the same NCHW layout as tensor.h with N = 1:
+ * A CnImage is planar float, the same NCHW layout as tensor.h with N = 1:
  * pixel (c, y, x) is data[(c * h + y) * w + x], values in [0, 1]
  * (0 = black, 1 = white). c is 1 (gray) or 3 (RGB).
  *
@@ -18,15 +18,15 @@
 typedef struct {
     int c, h, w;   /* channels (1 or 3), height, width */
     float *data;   /* c*h*w values in [0, 1]; same allocation as the struct */
-} Image;
+} CnImage;
 
 /* A zeroed (black) image; c in 1..4. NULL on a bad shape or no memory. */
-Image *image_create(int c, int h, int w);
+CnImage *image_create(int c, int h, int w);
 /* Read a PNG or JPEG (anything stb_image reads) as gray (channels = 1,
  * luminance of the colour image) or RGB (channels = 3). 8-bit samples
  * become v / 255. NULL with the file name and the reason on failure. */
-Image *image_load(const char *path, int channels);
-void image_free(Image *im);
+CnImage *image_load(const char *path, int channels);
+void image_free(CnImage *im);
 
 /* Write planar data (c, h, w), c in 1..4, as an 8-bit PNG: values are clamped
  * to [0, 1] (NaN becomes 0) and rounded to v * 255. Missing parent
@@ -35,9 +35,9 @@ int image_write_png(const char *path, const float *data, int c, int h, int w);
 
 /* mkdir -p: create the directory `path` and any missing parents (mode 0755).
  * An existing directory is fine. 0 or -1. */
-int make_dirs(const char *path);
+int cn_make_dirs(const char *path);
 /* Create the directories above the file `path` (nothing for a bare name). */
-int make_parent_dirs(const char *path);
+int cn_make_parent_dirs(const char *path);
 
 /* --- signed maps to gray levels ------------------------------------------ */
 
@@ -54,19 +54,19 @@ int make_parent_dirs(const char *path);
 typedef enum { MAP_MINMAX, MAP_SYMMETRIC, MAP_CLAMP01 } MapMode;
 
 /* The values drawn black (*lo) and white (*hi) for in[0..n). */
-void map_find_range(const float *in, size_t n, MapMode m, float *lo, float *hi);
+void image_map_find_range(const float *in, size_t n, MapMode m, float *lo, float *hi);
 /* out[i] = gray level of in[i] given that lo is black and hi is white
  * (0.5 everywhere when hi == lo). out may equal in. */
-void map_apply_range(float *out, const float *in, size_t n, float lo, float hi);
+void image_map_apply_range(float *out, const float *in, size_t n, float lo, float hi);
 /* Both in one: map in[0..n) to [0, 1]; *lo and *hi (may be NULL) receive the
  * values drawn black and white, for the caption. out may equal in. */
-void map_to_unit(float *out, const float *in, size_t n, MapMode m, float *lo, float *hi);
+void image_map_to_unit(float *out, const float *in, size_t n, MapMode m, float *lo, float *hi);
 /* A fixed phrase describing the mode, e.g. "min–max: lowest → black, highest → white". */
-const char *map_mode_caption(MapMode m);
+const char *image_map_mode_caption(MapMode m);
 /* The phrase with the numbers, e.g. "min–max: black = -3.2, white = 4.1" or
  * "symmetric: black = -4.1, mid-gray = 0, white = +4.1", written into buf
  * (always terminated). Returns buf. */
-const char *map_caption(char *buf, size_t size, MapMode m, float lo, float hi);
+const char *image_map_caption(char *buf, size_t size, MapMode m, float lo, float hi);
 
 /* Write one (h, w) map as a gray PNG: mapped by m, each value drawn as a
  * scale x scale block. *lo, *hi (may be NULL) receive the range used. 0 or -1. */
@@ -92,16 +92,16 @@ typedef struct {
     int gap;                    /* pixels between tiles and around the edge, >= 0 */
     MapMode mode;               /* how each tile's values become gray levels */
     int shared_range;           /* 1: one range over all tiles (compare magnitudes
-                                   across tiles; see map_find_range for the caption);
+                                   across tiles; see image_map_find_range for the caption);
                                    0: each tile stretched to its own range */
     const char *const *labels;  /* NULL, or n strings drawn under the tiles */
     int font_scale;             /* label size: glyphs 5*fs x 8*fs pixels, >= 1 */
 } MontageOptions;
 
 /* cols 0, scale 1, gap 2, MAP_MINMAX, per-tile range, no labels, font_scale 1. */
-MontageOptions montage_defaults(void);
+MontageOptions image_montage_defaults(void);
 
-/* One tile of a montage_create_tiles call: c = 1 (gray) or 3 (RGB, planar).
+/* One tile of an image_montage_create_tiles call: c = 1 (gray) or 3 (RGB, planar).
  * An RGB tile is mapped with one range over its three channels. */
 typedef struct {
     const float *data;
@@ -111,16 +111,16 @@ typedef struct {
 /* n maps of shape (c, h, w) stored one after another (n, c, h, w), c 1 or 3,
  * as one RGB image. NULL on bad arguments or a result wider or taller than
  * 32768 pixels. */
-Image *montage_create(const float *maps, int n, int c, int h, int w, const MontageOptions *opt);
+CnImage *image_montage_create(const float *maps, int n, int c, int h, int w, const MontageOptions *opt);
 /* The same for tiles of different sizes (e.g. an input beside its feature maps). */
-Image *montage_create_tiles(const MontageTile *tiles, int n, const MontageOptions *opt);
-/* montage_create + image_write_png. */
-int montage_write_png_opts(const char *path, const float *maps, int n, int c, int h, int w,
-                           const MontageOptions *opt);
+CnImage *image_montage_create_tiles(const MontageTile *tiles, int n, const MontageOptions *opt);
+/* image_montage_create + image_write_png. */
+int image_montage_write_png_opts(const char *path, const float *maps, int n, int c, int h, int w,
+                                 const MontageOptions *opt);
 /* The common case: n gray (h, w) maps, default gap, no labels. cols 0 = about
  * square; scale >= 1. 0 or -1. */
-int montage_write_png(const char *path, const float *maps, int n, int h, int w, int cols,
-                      int scale, MapMode mode, int shared_range);
+int image_montage_write_png(const char *path, const float *maps, int n, int h, int w, int cols,
+                            int scale, MapMode mode, int shared_range);
 
 /* --- text ------------------------------------------------------------------ */
 
@@ -131,9 +131,9 @@ int montage_write_png(const char *path, const float *maps, int n, int h, int w, 
 #define TEXT_CELL_W 6
 #define TEXT_CELL_H 8
 /* Width in pixels of text drawn at font_scale (no trailing spacing column). */
-int text_width(const char *text, int font_scale);
+int image_text_width(const char *text, int font_scale);
 /* Draw text with its top-left corner at (x, y) in colour rgb (a gray image
  * uses rgb[0]); pixels outside the image are skipped. */
-void image_draw_text(Image *im, int x, int y, const char *text, int font_scale, const float rgb[3]);
+void image_draw_text(CnImage *im, int x, int y, const char *text, int font_scale, const float rgb[3]);
 
 #endif

@@ -45,7 +45,7 @@ static const float gaussian5_v[25] = { G(1),  G(4),  G(6),  G(4), G(1),
 
 /* --- registry (the seed's six first, in the deck's order) -------------------- */
 
-static const Kernel registry[] = {
+static const CnKernel registry[] = {
     { "identity", "identity", 3, 3, identity_v,
       "copies the centre pixel: the output is the input" },
     { "edge1", "edge detection (1)", 3, 3, edge1_v,
@@ -88,7 +88,7 @@ static const Kernel registry[] = {
 
 int kernel_count(void) { return NKERNELS; }
 
-const Kernel *kernel_at(int i)
+const CnKernel *kernel_at(int i)
 {
     if (i < 0 || i >= NKERNELS) {
         cn_fail("kernel_at: index %d is outside [0, %d)", i, NKERNELS);
@@ -97,7 +97,7 @@ const Kernel *kernel_at(int i)
     return &registry[i];
 }
 
-const Kernel *kernel_seed(int i)
+const CnKernel *kernel_seed(int i)
 {
     if (i < 0 || i >= KERNEL_SEED_COUNT) {
         cn_fail("kernel_seed: index %d is outside [0, %d)", i, KERNEL_SEED_COUNT);
@@ -106,7 +106,7 @@ const Kernel *kernel_seed(int i)
     return &registry[i];
 }
 
-const Kernel *kernel_find(const char *name)
+const CnKernel *kernel_find(const char *name)
 {
     for (int i = 0; name && i < NKERNELS; i++)
         if (strcmp(registry[i].name, name) == 0) return &registry[i];
@@ -125,14 +125,14 @@ const Kernel *kernel_find(const char *name)
 
 /* --- arithmetic ------------------------------------------------------------------ */
 
-double kernel_sum(const Kernel *k)
+double kernel_sum(const CnKernel *k)
 {
     double s = 0.0;
     for (int i = 0; i < k->h * k->w; i++) s += k->v[i];
     return s;
 }
 
-void rot180(float *out, const float *k, int h, int w)
+void kernel_rot180(float *out, const float *k, int h, int w)
 {
     /* k (h,w), out (h,w). Element (i, j) is at i*w + j, so (h-1-i, w-1-j) is
      * at n-1-(i*w + j): rotating by 180 degrees reverses the flat array. Swap

@@ -35,29 +35,29 @@ typedef struct {
     int h, w;          /* rows, columns */
     const float *v;    /* h*w weights, row-major */
     const char *note;  /* what it does to an image */
-} Kernel;
+} CnKernel;
 
 /* The kernel called `name`, or NULL with a message listing every valid name. */
-const Kernel *kernel_find(const char *name);
+const CnKernel *kernel_find(const char *name);
 
 /* Number of kernels in the registry, and the i-th (0 <= i < kernel_count();
  * NULL with a message otherwise). */
 int kernel_count(void);
-const Kernel *kernel_at(int i);
+const CnKernel *kernel_at(int i);
 
 /* The seed's six come first in the registry, in the deck's order:
  * kernel_seed(i) == kernel_at(i) for 0 <= i < KERNEL_SEED_COUNT. */
 #define KERNEL_SEED_COUNT 6
-const Kernel *kernel_seed(int i);
+const CnKernel *kernel_seed(int i);
 
 /* Sum of the weights, in double. 1 for kernels that keep the brightness of a
  * flat region (identity, sharpen, blurs), 0 for those that send it to black
  * (edge detectors, Sobel). */
-double kernel_sum(const Kernel *k);
+double kernel_sum(const CnKernel *k);
 
 /* out (h,w) = k (h,w) rotated by 180 degrees: out[i][j] = k[h-1-i][w-1-j],
  * i.e. the row-major array reversed. Works in place (out == k); out must not
  * otherwise overlap k. */
-void rot180(float *out, const float *k, int h, int w);
+void kernel_rot180(float *out, const float *k, int h, int w);
 
 #endif

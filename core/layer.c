@@ -8,7 +8,7 @@
 
 #include "core/error.h"
 
-int layer_setup(Layer *l, Shape in)
+int layer_setup(Layer *l, CnShape in)
 {
     if (!l) return -1;  /* a constructor failed; its message stands */
     if (in.c < 1 || in.h < 1 || in.w < 1)
@@ -38,7 +38,7 @@ void layer_init(Layer *l, InitKind kind, Rng *r)
     }
     for (int p = 0; p < l->nparam; p++) memset(l->param[p].value, 0, l->param[p].n * sizeof(float));
     if (l->nparam == 0) return;
-    Param *w = &l->param[0];
+    CnParam *w = &l->param[0];
     float fi = (float)(l->fan_in > 0 ? l->fan_in : 1), fo = (float)(l->fan_out > 0 ? l->fan_out : 1);
     for (size_t i = 0; i < w->n; i++) {
         switch (kind) {
@@ -80,7 +80,7 @@ int layer_alloc_param(Layer *l, int p, const char *name, int decay, int d0, int 
     float *buf = calloc(2 * n, sizeof(float));
     if (!buf) return cn_fail("%s: out of memory for parameter %s (%zu numbers)", l->ops->kind, name, n);
     free(l->param[p].value);  /* setup may run again with a new input shape */
-    l->param[p] = (Param){ .name = name, .value = buf, .grad = buf + n, .n = n, .trainable = n,
+    l->param[p] = (CnParam){ .name = name, .value = buf, .grad = buf + n, .n = n, .trainable = n,
                            .decay = decay, .dims = { d0, d1, d2, d3 } };
     if (p >= l->nparam) l->nparam = p + 1;
     return 0;

@@ -27,9 +27,9 @@
 
 typedef struct {
     int c, h, w;
-} Shape;
+} CnShape;
 
-static inline size_t shape_size(Shape s) { return (size_t)s.c * (size_t)s.h * (size_t)s.w; }
+static inline size_t shape_size(CnShape s) { return (size_t)s.c * (size_t)s.h * (size_t)s.w; }
 
 /* One learnable array (weights or biases) with its gradient. */
 typedef struct {
@@ -43,7 +43,7 @@ typedef struct {
     int dims[4];       /* shape of value, for summaries and saved files */
     int frozen;        /* 1: the optimizer leaves it alone (no step, no weight decay;
                           backward still fills grad); 0 after setup */
-} Param;
+} CnParam;
 
 typedef enum {
     INIT_LECUN_UNIFORM,  /* U(-2.4/F, 2.4/F), F = fan-in (LeCun et al. 1998) */
@@ -75,8 +75,8 @@ typedef struct {
 struct Layer {
     const LayerOps *ops;
     char label[24];     /* name shown in summaries: "C1", "conv2", "relu" */
-    Shape in, out;      /* per-sample shapes */
-    Param param[3];
+    CnShape in, out;    /* per-sample shapes */
+    CnParam param[3];
     int nparam;
     int training;       /* 1 while training (dropout is active), 0 at evaluation */
     int fan_in, fan_out;
@@ -89,7 +89,7 @@ struct Layer {
 };
 
 /* Give the layer its input shape; calls ops->setup. 0 or -1. */
-int layer_setup(Layer *l, Shape in);
+int layer_setup(Layer *l, CnShape in);
 /* Ensure scratch room for a batch of B. 0 or -1. */
 int layer_reserve(Layer *l, int B);
 void layer_init(Layer *l, InitKind kind, Rng *r);

@@ -21,7 +21,7 @@
 
 Net *lenet5_classic(void)
 {
-    Net *net = net_create(LENET5_CLASSIC_NAME, (Shape){ 1, 32, 32 });
+    Net *net = net_create(LENET5_CLASSIC_NAME, (CnShape){ 1, 32, 32 });
     net_add(net, "C1", conv2d_create(6, 5, 5, 1, 0, 1, CONV_OP_CORRELATE));
     net_add(net, "tanh1", scaled_tanh_create());
     net_add(net, "S2", subsample_create(2, 2));
@@ -49,7 +49,7 @@ Net *lenet5_classic(void)
 
 Net *lenet5_modern(void)
 {
-    Net *net = net_create(LENET5_MODERN_NAME, (Shape){ 1, 28, 28 });
+    Net *net = net_create(LENET5_MODERN_NAME, (CnShape){ 1, 28, 28 });
     net_add(net, "C1", conv2d_create(6, 5, 5, 1, 2, 1, CONV_OP_CORRELATE));
     net_add(net, "relu1", relu_create());
     net_add(net, "S2", maxpool2d_create(2, 2, 0));

@@ -76,7 +76,7 @@ void softmax_ce_smooth_backward(float *dlogits, const float *probs, const unsign
     }
 }
 
-int argmax(const float *v, int n)
+int cn_argmax(const float *v, int n)
 {
     if (n < 1) return -1;
     int best = 0;

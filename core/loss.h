@@ -53,6 +53,6 @@ void softmax_ce_smooth_backward(float *dlogits, const float *probs, const unsign
 
 /* Index of the largest of v[0..n); the first one on ties; -1 if n < 1.
  * NaN entries are never chosen (unless all are NaN: then 0). */
-int argmax(const float *v, int n);
+int cn_argmax(const float *v, int n);
 
 #endif

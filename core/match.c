@@ -34,20 +34,20 @@ static const struct {
     { "gaussian5", MATCH_BLUR, 1 },
 };
 
-static int family_index(const Kernel *k)
+static int family_index(const CnKernel *k)
 {
     for (size_t i = 0; k && i < sizeof families / sizeof families[0]; i++)
         if (strcmp(families[i].name, k->name) == 0) return (int)i;
     return -1;
 }
 
-MatchFamily match_family(const Kernel *k)
+MatchFamily match_family(const CnKernel *k)
 {
     const int i = family_index(k);
     return i < 0 ? MATCH_OTHER : families[i].family;
 }
 
-int match_resizable(const Kernel *k)
+int match_resizable(const CnKernel *k)
 {
     const int i = family_index(k);
     return i < 0 ? 1 : families[i].resizable;
@@ -141,7 +141,7 @@ void match_bank_free(MatchBank *b)
     free(b);
 }
 
-MatchBank *match_bank_create(const Kernel *const *k, int n, int K)
+MatchBank *match_bank_create(const CnKernel *const *k, int n, int K)
 {
     if (!k || n < 1 || K < 1 || K > 64) {
         cn_fail("match_bank_create: need at least one kernel and a filter size in 1..64 (got %d kernels, K = %d)", n, K);
@@ -163,7 +163,7 @@ MatchBank *match_bank_create(const Kernel *const *k, int n, int K)
     b->K = K;
     b->e = e;
     for (int i = 0; i < n; i++) {
-        const Kernel *kk = k[i];
+        const CnKernel *kk = k[i];
         MatchFit fits[2];
         int nf = 0;
         if (kk->h == K && kk->w == K) fits[nf++] = MATCH_FIT_NATIVE;
@@ -184,7 +184,7 @@ MatchBank *match_bank_create(const Kernel *const *k, int n, int K)
                     match_bank_free(b);
                     return NULL;
                 }
-                if (rot) rot180(m->v, m->v, K, K);
+                if (rot) kernel_rot180(m->v, m->v, K, K);
                 m->kernel = kk;
                 m->fit = fits[f];
                 m->rotated = rot;
@@ -197,7 +197,7 @@ MatchBank *match_bank_create(const Kernel *const *k, int n, int K)
 
 MatchBank *match_bank_registry(int K)
 {
-    const Kernel *k[64];
+    const CnKernel *k[64];
     const int n = kernel_count();
     if (n > 64) {
         cn_fail("match_bank_registry: the registry holds %d kernels, more than 64", n);
@@ -209,7 +209,7 @@ MatchBank *match_bank_registry(int K)
 
 /* --- matching ---------------------------------------------------------------------------- */
 
-Match match_best_of(const MatchBank *b, const float *f, const Kernel *k)
+Match match_best_of(const MatchBank *b, const float *f, const CnKernel *k)
 {
     Match m = { .entry = -1, .cos = 0.0, .score = 0.0, .sign = 0 };
     const size_t n = (size_t)b->K * (size_t)b->K;

@@ -89,11 +89,11 @@ const char *match_fit_name(MatchFit fit);
  *                sum to 1 with most of the weight on the centre. */
 typedef enum { MATCH_EDGE, MATCH_BLUR, MATCH_KEEP, MATCH_OTHER } MatchFamily;
 
-MatchFamily match_family(const Kernel *k);
+MatchFamily match_family(const CnKernel *k);
 /* 1 if a bank may resize k up (see above): the registry's sobel_x, sobel_y,
  * edge1, box_blur, gaussian and gaussian5, and any kernel not in the
  * registry's table; 0 for identity, sharpen, edge2, edge3. */
-int match_resizable(const Kernel *k);
+int match_resizable(const CnKernel *k);
 /* "edge detector", "blur", "identity or sharpen", "other". */
 const char *match_family_name(MatchFamily f);
 
@@ -112,7 +112,7 @@ int match_fit(float *out, int K, const float *k, int h, int w, MatchFit fit);
 /* --- a bank of hand kernels at one size ------------------------------------ */
 
 typedef struct {
-    const Kernel *kernel;  /* the hand kernel (not owned) */
+    const CnKernel *kernel; /* the hand kernel (not owned) */
     MatchFit fit;
     int rotated;           /* 1: rot180 of the fitted kernel */
     char label[64];        /* e.g. "sobel_x", "rot180 sobel_x, resized" */
@@ -128,7 +128,7 @@ typedef struct {
 /* A bank of the n kernels k[0..n) (which must outlive it) at size K: for
  * each kernel, every fit that applies, each as is and rotated. NULL with a
  * message on bad arguments or no memory. */
-MatchBank *match_bank_create(const Kernel *const *k, int n, int K);
+MatchBank *match_bank_create(const CnKernel *const *k, int n, int K);
 /* The same for every kernel of the registry (kernels.h), in its order. */
 MatchBank *match_bank_registry(int K);
 void match_bank_free(MatchBank *b);
@@ -148,7 +148,7 @@ Match match_best(const MatchBank *b, const float *f);
 
 /* The best entry among those whose kernel is k (NULL: any kernel). For a
  * kernel not in the bank, entry = -1 and score 0. */
-Match match_best_of(const MatchBank *b, const float *f, const Kernel *k);
+Match match_best_of(const MatchBank *b, const float *f, const CnKernel *k);
 
 /* How high a filter that learned nothing scores: the best scores of
  * `trials` random K x K filters (independent standard normal weights, the

@@ -273,16 +273,16 @@ static int save_file(const char *path, int type, const Net *net, const Sgd *opt,
     for (int i = 0; i < 8; i++) b.p[12 + i] = (unsigned char)((uint64_t)b.n >> (8 * i));
     uint64_t sum = fnv1a64(b.p, b.n - 8);
     for (int i = 0; i < 8; i++) b.p[b.n - 8 + i] = (unsigned char)(sum >> (8 * i));
-    int rc = file_write_atomic(path, b.p, b.n);
+    int rc = cn_file_write_atomic(path, b.p, b.n);
     free(b.p);
     return rc;
 }
 
 int net_save(const Net *net, const char *path) { return save_file(path, FILE_MODEL, net, NULL, NULL, NULL); }
 
-int checkpoint_save(const char *path, const Net *net, const Sgd *opt, const TrainConfig *cfg, const TrainHistory *h)
+int net_checkpoint_save(const char *path, const Net *net, const Sgd *opt, const TrainConfig *cfg, const TrainHistory *h)
 {
-    if (!opt || !cfg || !h) return cn_fail("checkpoint_save %s: needs the optimizer, config and history", path);
+    if (!opt || !cfg || !h) return cn_fail("net_checkpoint_save %s: needs the optimizer, config and history", path);
     return save_file(path, FILE_CHECKPOINT, net, opt, cfg, h);
 }
 
@@ -512,12 +512,12 @@ static int check_settings(const char *path, Rd *r, const TrainConfig *cfg)
     return 0;
 }
 
-int checkpoint_load(const char *path, Net *net, Sgd *opt, const TrainConfig *cfg, TrainHistory *h)
+int net_checkpoint_load(const char *path, Net *net, Sgd *opt, const TrainConfig *cfg, TrainHistory *h)
 {
     if (!net_ok(net)) return -1;
-    if (!opt || !cfg || !h) return cn_fail("checkpoint_load %s: needs the optimizer, config and history", path);
+    if (!opt || !cfg || !h) return cn_fail("net_checkpoint_load %s: needs the optimizer, config and history", path);
     if (opt->n != net_nparams(net))
-        return cn_fail("checkpoint_load %s: the optimizer was not made for this network", path);
+        return cn_fail("net_checkpoint_load %s: the optimizer was not made for this network", path);
     unsigned char *p;
     size_t n;
     if (read_all(path, &p, &n)) return -1;

@@ -62,12 +62,12 @@ int net_load(Net *net, const char *path);
 
 /* A checkpoint: the params, opt's velocities, the dropout generators, the
  * history so far (h->n epochs done) and cfg's settings that shape the run. */
-int checkpoint_save(const char *path, const Net *net, const Sgd *opt, const TrainConfig *cfg,
-                    const TrainHistory *h);
+int net_checkpoint_save(const char *path, const Net *net, const Sgd *opt, const TrainConfig *cfg,
+                        const TrainHistory *h);
 /* Restore a checkpoint into net and opt (built as when it was saved) and
  * replace h's content with its history. Refused with a message when the
  * file was written with other settings (seed, batch, schedule, ...) than
  * cfg's, since continuing would not reproduce the run. 0 or -1. */
-int checkpoint_load(const char *path, Net *net, Sgd *opt, const TrainConfig *cfg, TrainHistory *h);
+int net_checkpoint_load(const char *path, Net *net, Sgd *opt, const TrainConfig *cfg, TrainHistory *h);
 
 #endif

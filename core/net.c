@@ -7,7 +7,7 @@
 
 #include "core/error.h"
 
-Net *net_create(const char *name, Shape in)
+Net *net_create(const char *name, CnShape in)
 {
     if (!name || !name[0]) {
         cn_fail("net_create: the network needs a name (it is checked when a saved model is loaded)");
@@ -105,7 +105,7 @@ int net_add(Net *net, const char *label, Layer *l)
                  "so each must be unique", net_find(net, name));
         return net_add_failed(net, l, index, name, why);
     }
-    Shape in = index == 0 ? net->in : net->layer[index - 1]->out;
+    CnShape in = index == 0 ? net->in : net->layer[index - 1]->out;
     if (layer_setup(l, in)) {
         snprintf(why, sizeof why, "%s", cn_last_error());
         return net_add_failed(net, l, index, name, why);
@@ -152,7 +152,7 @@ int net_find(const Net *net, const char *label)
     return -1;
 }
 
-Shape net_out_shape(const Net *net) { return net->n ? net->layer[net->n - 1]->out : net->in; }
+CnShape net_out_shape(const Net *net) { return net->n ? net->layer[net->n - 1]->out : net->in; }
 
 size_t net_param_count(const Net *net)
 {
@@ -175,7 +175,7 @@ int net_nparams(const Net *net)
     return k;
 }
 
-Param *net_param(const Net *net, int k, int *layer_index)
+CnParam *net_param(const Net *net, int k, int *layer_index)
 {
     if (k < 0) return NULL;
     for (int i = 0; i < net->n; i++) {

@@ -2,7 +2,7 @@
  *
  * Building one reads like the table in a paper:
  *
- *     Net *net = net_create("lenet5-modern", (Shape){ 1, 28, 28 });
+ *     Net *net = net_create("lenet5-modern", (CnShape){ 1, 28, 28 });
  *     net_add(net, "C1", conv2d_create(6, 5, 5, 1, 2, 1, CONV_OP_CORRELATE));
  *     net_add(net, "relu1", relu_create());
  *     ...
@@ -33,7 +33,7 @@
 
 typedef struct {
     char name[64];       /* architecture name; saved files must match it */
-    Shape in;            /* per-sample input shape */
+    CnShape in;          /* per-sample input shape */
     int n, cap;          /* layers in use, slots allocated */
     Layer **layer;       /* layer[0..n), owned */
     float **act;         /* act[i]: output of layer i, (batch_cap, out_i) */
@@ -47,7 +47,7 @@ typedef struct {
 } Net;
 
 /* An empty network for inputs of shape `in` (all >= 1). NULL on failure. */
-Net *net_create(const char *name, Shape in);
+Net *net_create(const char *name, CnShape in);
 void net_free(Net *net);
 
 /* Append layer l (owned from now on, freed even on failure) under `label`
@@ -63,13 +63,13 @@ int net_ok(const Net *net);
 int net_count(const Net *net);
 Layer *net_layer(Net *net, int i);               /* NULL when i is out of range */
 int net_find(const Net *net, const char *label); /* index, or -1 (no message) */
-Shape net_out_shape(const Net *net);             /* output of the last layer */
+CnShape net_out_shape(const Net *net);           /* output of the last layer */
 size_t net_param_count(const Net *net);          /* sum of trainable numbers */
 double net_madds(const Net *net);                /* multiply-adds per image, forward */
-int net_nparams(const Net *net);                 /* number of Param arrays */
-/* The k-th Param array counting through the layers in order (NULL if out of
+int net_nparams(const Net *net);                 /* number of CnParam arrays */
+/* The k-th CnParam array counting through the layers in order (NULL if out of
  * range); *layer_index gets its layer when layer_index is not NULL. */
-Param *net_param(const Net *net, int k, int *layer_index);
+CnParam *net_param(const Net *net, int k, int *layer_index);
 
 /* Receptive field of one unit of layer i's output, in input pixels, by the
  * recurrences (Araujo et al., "Computing receptive fields", Distill 2019):

@@ -189,7 +189,7 @@ Notebook *nb_open_to(const char *lesson_id, const char *title, FILE *term)
         free(nb);
         return cn_fail("nb_open: output folder path under %s is too long", root), NULL;
     }
-    if (make_dirs(nb->dir) != 0) {
+    if (cn_make_dirs(nb->dir) != 0) {
         char why[768];
         snprintf(why, sizeof why, "%s", cn_last_error());
         free(nb);

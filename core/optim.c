@@ -23,7 +23,7 @@ Sgd *sgd_create(Net *net, float momentum, float weight_decay)
     size_t total = 0;
     for (int k = 0; k < n; k++) total += net_param(net, k, NULL)->n;
     Sgd *s = calloc(1, sizeof *s);
-    Param **param = calloc((size_t)n + 1, sizeof *param);
+    CnParam **param = calloc((size_t)n + 1, sizeof *param);
     float **velocity = calloc((size_t)n + 1, sizeof *velocity);
     float *v = calloc(total + 1, sizeof *v);  /* one block for every velocity */
     if (!s || !param || !velocity || !v) {
@@ -62,7 +62,7 @@ void sgd_reset(Sgd *s)
  * their number. A frozen param keeps its value (and its velocity). */
 static void sgd_update(Sgd *s, int k, float lr, int part, int nparts)
 {
-    Param *p = s->param[k];
+    CnParam *p = s->param[k];
     if (p->frozen) return;
     const float lambda = p->decay ? s->weight_decay : 0.0f, mu = s->momentum;
     float *restrict w = p->value, *restrict v = s->velocity[k];
@@ -94,19 +94,19 @@ void sgd_step_part(Sgd *s, float lr, int part, int nparts)
 
 /* --- schedules ------------------------------------------------------------ */
 
-Schedule schedule_constant(float lr) { return (Schedule){ .kind = LR_CONSTANT, .lr = lr }; }
+Schedule optim_schedule_constant(float lr) { return (Schedule){ .kind = LR_CONSTANT, .lr = lr }; }
 
-Schedule schedule_step(float lr, int step_epochs, float gamma)
+Schedule optim_schedule_step(float lr, int step_epochs, float gamma)
 {
     return (Schedule){ .kind = LR_STEP, .lr = lr, .step_epochs = step_epochs, .gamma = gamma };
 }
 
-Schedule schedule_cosine(float lr, int total_epochs, float lr_min)
+Schedule optim_schedule_cosine(float lr, int total_epochs, float lr_min)
 {
     return (Schedule){ .kind = LR_COSINE, .lr = lr, .total_epochs = total_epochs, .lr_min = lr_min };
 }
 
-int schedule_check(const Schedule *s)
+int optim_schedule_check(const Schedule *s)
 {
     if (!(s->lr > 0.0f) || !isfinite(s->lr))
         return cn_fail("learning rate %g must be > 0 (try 0.01)", (double)s->lr);
@@ -128,7 +128,7 @@ int schedule_check(const Schedule *s)
     return cn_fail("unknown schedule kind %d", (int)s->kind);
 }
 
-float lr_at(const Schedule *s, int epoch, float frac)
+float optim_lr_at(const Schedule *s, int epoch, float frac)
 {
     double t = (double)epoch + (double)frac, lr = s->lr;
     switch (s->kind) {

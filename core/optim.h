@@ -5,7 +5,7 @@
  * (dL/dw from net_backward), velocity v (starting at 0), learning rate lr,
  * momentum mu and weight decay lambda:
  *
- *     g' = g + lambda * w      when the Param has decay = 1 (weights), else g
+ *     g' = g + lambda * w      when the CnParam has decay = 1 (weights), else g
  *     v  = mu * v - lr * g'
  *     w  = w + v
  *
@@ -27,12 +27,12 @@
 
 typedef struct {
     float momentum, weight_decay;
-    int n;             /* number of Param arrays */
-    Param **param;     /* the net's params in net_param order (not owned) */
+    int n;             /* number of CnParam arrays */
+    CnParam **param;   /* the net's params in net_param order (not owned) */
     float **velocity;  /* velocity[k]: param[k]->n numbers, zero at first */
 } Sgd;
 
-/* An optimizer for every Param of net (which must outlive it). momentum in
+/* An optimizer for every CnParam of net (which must outlive it). momentum in
  * [0, 1), weight_decay >= 0. NULL with a message on failure. */
 Sgd *sgd_create(Net *net, float momentum, float weight_decay);
 void sgd_free(Sgd *s);
@@ -74,14 +74,14 @@ typedef struct {
     float warmup_epochs;  /* 0 for no warmup */
 } Schedule;
 
-Schedule schedule_constant(float lr);
-Schedule schedule_step(float lr, int step_epochs, float gamma);
-Schedule schedule_cosine(float lr, int total_epochs, float lr_min);
+Schedule optim_schedule_constant(float lr);
+Schedule optim_schedule_step(float lr, int step_epochs, float gamma);
+Schedule optim_schedule_cosine(float lr, int total_epochs, float lr_min);
 
 /* The rate at time epoch + frac (see above). */
-float lr_at(const Schedule *s, int epoch, float frac);
+float optim_lr_at(const Schedule *s, int epoch, float frac);
 
 /* 0 when the fields make sense, else -1 with a message. */
-int schedule_check(const Schedule *s);
+int optim_schedule_check(const Schedule *s);
 
 #endif

@@ -240,7 +240,7 @@ int plot_gnuplot(const char *script, const char *params, const char *outfile)
     if (stat(path, &st) != 0)
         return cn_fail("plot: gnuplot script %s not found (%s); scripts live in plots/ of the project, "
                        "or in $CONVNET_SCRIPTS when set", path, strerror(errno));
-    if (outfile && make_parent_dirs(outfile) != 0) return -1;
+    if (outfile && cn_make_parent_dirs(outfile) != 0) return -1;
     /* A stale PNG from an earlier run must not pass for a fresh one. */
     if (outfile) remove(outfile);
 
@@ -276,7 +276,7 @@ static void put_value(FILE *f, double v)
 
 static FILE *open_data(const char *dat_path)
 {
-    if (make_parent_dirs(dat_path) != 0) return NULL;
+    if (cn_make_parent_dirs(dat_path) != 0) return NULL;
     FILE *f = fopen(dat_path, "w");
     if (!f) cn_fail("cannot write plot data %s: %s", dat_path, strerror(errno));
     return f;

@@ -326,7 +326,7 @@ static int pool_setup(Layer *l, const Pool2dConfig *f)
         return cn_fail("%s: input (%d, %d, %d) does not fit window %dx%d: %s", l->ops->kind, l->in.c,
                        l->in.h, l->in.w, f->kh, f->kw, msg);
     }
-    l->out = (Shape){ l->in.c, OH, OW };
+    l->out = (CnShape){ l->in.c, OH, OW };
     l->rf_k = f->kh;
     l->rf_s = f->stride_h;
     l->rf_p = f->pad_top;

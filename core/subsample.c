@@ -97,7 +97,7 @@ static int subsample_setup(Layer *l)
         return cn_fail("subsample: input (%d, %d, %d) does not fit window %dx%d: %s", l->in.c,
                        l->in.h, l->in.w, s->k, s->k, msg);
     }
-    l->out = (Shape){ l->in.c, OH, OW };
+    l->out = (CnShape){ l->in.c, OH, OW };
     if (layer_alloc_param(l, 0, "coef", 1, l->in.c, 1, 1, 1) ||
         layer_alloc_param(l, 1, "bias", 0, l->in.c, 1, 1, 1))
         return -1;

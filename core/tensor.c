@@ -51,7 +51,7 @@ int tensor_copy(Tensor *dst, const Tensor *src)
     return 0;
 }
 
-float max_abs_diff(const float *a, const float *b, size_t n, size_t *where)
+float cn_max_abs_diff(const float *a, const float *b, size_t n, size_t *where)
 {
     float worst = 0.0f;
     size_t at = 0;

@@ -41,6 +41,6 @@ void tensor_fill(Tensor *t, float v);
 /* Copy src into dst; both must have the same size. 0 or -1. */
 int tensor_copy(Tensor *dst, const Tensor *src);
 /* Largest |a[i] - b[i]| over n elements; *where gets its index (may be NULL). */
-float max_abs_diff(const float *a, const float *b, size_t n, size_t *where);
+float cn_max_abs_diff(const float *a, const float *b, size_t n, size_t *where);
 
 #endif

@@ -109,7 +109,7 @@ static void progress_epoch(Progress *p, const EpochStats *s)
 
 static int check_data(const Net *net, const LabelledImages *ds, const char *role)
 {
-    Shape o = net_out_shape(net);
+    CnShape o = net_out_shape(net);
     if (!ds || ds->count < 1 || !ds->images || !ds->labels)
         return cn_fail("%s: the %s set is empty or missing", net->name, role);
     if (net->in.c != 1 || net->in.h != ds->height || net->in.w != ds->width)
@@ -135,13 +135,13 @@ static int check_config(const TrainConfig *cfg)
         return cn_fail("training: label_smoothing %g must be in [0, 1) (0 = none; 0.1 is usual)",
                        (double)cfg->label_smoothing);
     if (cfg->std < 0.0f) return cn_fail("training: input std %g must be > 0 (or 0 to keep the net's)", (double)cfg->std);
-    if (schedule_check(&cfg->lr)) return cn_fail("training: %s", cn_last_error());
+    if (optim_schedule_check(&cfg->lr)) return cn_fail("training: %s", cn_last_error());
     return 0;
 }
 
 /* --- evaluation ---------------------------------------------------------------- */
 
-void eval_result_free(EvalResult *r)
+void train_eval_result_free(EvalResult *r)
 {
     if (!r) return;
     int want = r->want_pred;
@@ -162,7 +162,7 @@ int net_evaluate_views(Net *net, const LabelledImages *ds, int limit, ViewFn fn,
                        EvalResult *r)
 {
     if (!r) return cn_fail("net_evaluate: no result given");
-    eval_result_free(r);
+    train_eval_result_free(r);
     if (!net_ok(net) || check_data(net, ds, "evaluation")) return -1;
     if (limit < 0) return cn_fail("net_evaluate: limit %d must be >= 0 (0 = all images)", limit);
     if (nviews < 1 || (nviews > 1 && !fn))
@@ -179,7 +179,7 @@ int net_evaluate_views(Net *net, const LabelledImages *ds, int limit, ViewFn fn,
     }
     if (!x || !probs || (nviews > 1 && !avg) || !r->confusion || (r->want_pred && (!r->pred || !r->prob))) {
         free(x), free(probs), free(avg);
-        eval_result_free(r);
+        train_eval_result_free(r);
         return cn_fail("net_evaluate: out of memory for %d images", n);
     }
     int was_training = net->n > 0 && net->layer[0]->training;
@@ -220,7 +220,7 @@ int net_evaluate_views(Net *net, const LabelledImages *ds, int limit, ViewFn fn,
         }
         total += (double)loss * B;
         for (int s = 0; s < B; s++) {
-            int k = argmax(p + (size_t)s * (size_t)K, K);
+            int k = cn_argmax(p + (size_t)s * (size_t)K, K);
             r->confusion[y[s] * K + k]++;
             correct += k == y[s];
             if (r->want_pred) {
@@ -233,7 +233,7 @@ int net_evaluate_views(Net *net, const LabelledImages *ds, int limit, ViewFn fn,
     net_set_training(net, was_training);
     free(x), free(probs), free(avg);
     if (rc) {
-        eval_result_free(r);
+        train_eval_result_free(r);
         return -1;
     }
     r->n = n;
@@ -286,7 +286,7 @@ static void part_range(size_t n, int part, int nparts, size_t *i0, size_t *i1)
 static void copy_params_part(Net *dst, const Net *src, int part, int nparts)
 {
     for (int k = 0; k < net_nparams(src); k++) {
-        const Param *p = net_param(src, k, NULL);
+        const CnParam *p = net_param(src, k, NULL);
         size_t i0, i1;
         part_range(p->n, part, nparts, &i0, &i1);
         memcpy(net_param(dst, k, NULL)->value + i0, p->value + i0, (i1 - i0) * sizeof *p->value);
@@ -299,7 +299,7 @@ static void copy_params(Net *dst, const Net *src) { copy_params_part(dst, src, 0
 static void add_grads_part(Net *net, const Net *rep, int part, int nparts)
 {
     for (int k = 0; k < net_nparams(net); k++) {
-        Param *p = net_param(net, k, NULL);
+        CnParam *p = net_param(net, k, NULL);
         const float *g = net_param(rep, k, NULL)->grad;
         size_t i0, i1;
         part_range(p->n, part, nparts, &i0, &i1);
@@ -399,9 +399,9 @@ static int train_epoch(Net *net, Sgd *opt, const LabelledImages *ds, int N, cons
                            "try %g", isnan(loss) ? "nan" : "inf", e + 1, b + 1, lr0, lr0 / 10.0);
         }
         loss_sum += (double)loss * B;
-        for (int s = 0; s < B; s++) correct += argmax(w->probs + (size_t)s * (size_t)K, K) == w->y[s];
+        for (int s = 0; s < B; s++) correct += cn_argmax(w->probs + (size_t)s * (size_t)K, K) == w->y[s];
 
-        float lr = lr_at(&cfg->lr, e, (float)(b + 1) / (float)nb);
+        float lr = optim_lr_at(&cfg->lr, e, (float)(b + 1) / (float)nb);
         if (b == 0) st->lr = lr;
         if (cfg->replica) {
             /* the step and the copy into the replica, each thread its part */
@@ -458,7 +458,7 @@ int train_run(Net *net, const LabelledImages *train, const LabelledImages *test,
     if (pg.f) pg.tty = isatty(fileno(pg.f));
 
     if (cfg->resume && access(cfg->checkpoint, F_OK) == 0) {
-        if (checkpoint_load(cfg->checkpoint, net, opt, cfg, &h)) goto done;
+        if (net_checkpoint_load(cfg->checkpoint, net, opt, cfg, &h)) goto done;
         if (pg.f)
             fprintf(pg.f, "resuming from %s: %d of %d epochs done\n", cfg->checkpoint, h.n, cfg->epochs);
     }
@@ -479,13 +479,13 @@ int train_run(Net *net, const LabelledImages *train, const LabelledImages *test,
         st.seconds = now_seconds() - pg.t0;
         if (train_history_push(&h, &st)) goto done;
         if (cfg->history && train_history_write(&h, cfg->history)) goto done;
-        if (cfg->checkpoint && checkpoint_save(cfg->checkpoint, net, opt, cfg, &h)) goto done;
+        if (cfg->checkpoint && net_checkpoint_save(cfg->checkpoint, net, opt, cfg, &h)) goto done;
         progress_epoch(&pg, &st);
     }
     rc = 0;
 done:
     if (net) net_set_training(net, 0);
-    eval_result_free(&ev);
+    train_eval_result_free(&ev);
     sgd_free(opt);
     scratch_free(&w);
     if (out) {

@@ -8,7 +8,7 @@
  *         logits = net_forward(x);  L = softmax_ce_forward(logits, labels)
  *             (with label_smoothing, softmax_ce_smooth_forward)
  *         net_zero_grad;  net_backward(dL/dlogits)
- *         sgd_step(lr_at(schedule, epoch, (b + 1) / nbatches))
+ *         sgd_step(optim_lr_at(schedule, epoch, (b + 1) / nbatches))
  *     evaluate on the test set; append a row to the history file; checkpoint
  *
  * The settings (TrainConfig) are in train_config.h, the record of the epochs
@@ -92,6 +92,6 @@ typedef void (*ViewFn)(float *img, int c, int h, int w, int view, void *ctx);
  * With nviews = 1 and fn NULL this is net_evaluate. */
 int net_evaluate_views(Net *net, const LabelledImages *ds, int limit, ViewFn fn, int nviews, void *ctx,
                        EvalResult *r);
-void eval_result_free(EvalResult *r);  /* keeps want_pred */
+void train_eval_result_free(EvalResult *r); /* keeps want_pred */
 
 #endif

@@ -39,7 +39,7 @@ typedef struct {
     int orig_h, orig_w;             /* its size before shrinking */
     int H, W;
     size_t N;
-    Image *img;
+    CnImage *img;
     const float *x;                 /* img's H x W gray levels, 0 black .. 1 white */
     double mean_in;                 /* mean brightness */
     int fy, fx;                     /* top-left corner of the calmest PATCH x PATCH patch */
@@ -54,17 +54,17 @@ typedef struct {
 
 /* The sections of the lesson, in the order main() tells them. */
 static void the_photograph(Notebook *nb, Photo *p, int quick);
-static void one_output_pixel_by_hand(Notebook *nb, Photo *photo, const Kernel *ex, float *out);
-static void kernel_sum_and_brightness(Notebook *nb, const Photo *p, const Kernel *const *chosen, int nk);
-static void each_kernel_on_the_photo(Notebook *nb, const Photo *p, const Kernel *const *chosen, int nk, float *out,
+static void one_output_pixel_by_hand(Notebook *nb, Photo *photo, const CnKernel *ex, float *out);
+static void kernel_sum_and_brightness(Notebook *nb, const Photo *p, const CnKernel *const *chosen, int nk);
+static void each_kernel_on_the_photo(Notebook *nb, const Photo *p, const CnKernel *const *chosen, int nk, float *out,
                                      ContactSheet *sh);
-static void all_outputs_side_by_side(Notebook *nb, const Photo *p, const Kernel *const *chosen, int nk,
+static void all_outputs_side_by_side(Notebook *nb, const Photo *p, const CnKernel *const *chosen, int nk,
                                      const ContactSheet *sh);
 static void borders_valid_same_full(Notebook *nb);
 static void border_on_the_photo(Notebook *nb, const Photo *p, float *out);
 static void try_it_yourself(Notebook *nb);
 static void read_flags(int argc, char **argv, int *quick, const char **image_path, const char **kernel_name);
-static int choose_kernels(const Kernel **chosen, const char *kernel_name);
+static int choose_kernels(const CnKernel **chosen, const char *kernel_name);
 static Photo load_photo(const char *image_path, int quick);
 
 int main(int argc, char **argv)
@@ -74,7 +74,7 @@ int main(int argc, char **argv)
     read_flags(argc, argv, &quick, &image_path, &kernel_name);
 
     /* check the flags before anything is written */
-    const Kernel *chosen[16];
+    const CnKernel *chosen[16];
     const int nk = choose_kernels(chosen, kernel_name);
     Photo p = load_photo(image_path, quick);
 
@@ -105,7 +105,7 @@ typedef struct {
 } Story;
 
 /* Helpers, defined after the sections. */
-static const Story *story_of(const Kernel *k);
+static const Story *story_of(const CnKernel *k);
 static const char *signed4(char buf[24], double v);
 static void photo_claim(Notebook *nb, int own_photo, int ok, const char *fmt, ...) CN_PRINTF(4, 5);
 
@@ -141,7 +141,7 @@ static void the_photograph(Notebook *nb, Photo *p, int quick)
 
 /* --- one output pixel, by hand ----------------------------------------------------- */
 
-static void one_output_pixel_by_hand(Notebook *nb, Photo *photo, const Kernel *ex, float *out)
+static void one_output_pixel_by_hand(Notebook *nb, Photo *photo, const CnKernel *ex, float *out)
 {
     const float *x = photo->x;
     const int H = photo->H, W = photo->W;
@@ -197,7 +197,7 @@ static void one_output_pixel_by_hand(Notebook *nb, Photo *photo, const Kernel *e
 
 /* --- what a kernel's sum does ------------------------------------------------------- */
 
-static void kernel_sum_and_brightness(Notebook *nb, const Photo *p, const Kernel *const *chosen, int nk)
+static void kernel_sum_and_brightness(Notebook *nb, const Photo *p, const CnKernel *const *chosen, int nk)
 {
     const double mean_in = p->mean_in;
     const int fy = p->fy, fx = p->fx;
@@ -216,7 +216,7 @@ static void kernel_sum_and_brightness(Notebook *nb, const Photo *p, const Kernel
     char (*txt)[2][32] = xcalloc((size_t)nk, sizeof *txt);
     double worst = 0.0;
     for (int i = 0; i < nk; i++) {
-        const Kernel *k = chosen[i];
+        const CnKernel *k = chosen[i];
         CN_CHECK(correlate2d_border(fo, flat, F, F, k->v, k->h, k->w, CONV_BORDER_VALID, 1) == 0);
         int oh = F - k->h + 1, ow = F - k->w + 1;
         double s = kernel_sum(k), dev = 0.0;
@@ -242,7 +242,7 @@ static void kernel_sum_and_brightness(Notebook *nb, const Photo *p, const Kernel
 
 /* --- each kernel on the photograph -------------------------------------------------- */
 
-static void each_kernel_on_the_photo(Notebook *nb, const Photo *p, const Kernel *const *chosen, int nk, float *out,
+static void each_kernel_on_the_photo(Notebook *nb, const Photo *p, const CnKernel *const *chosen, int nk, float *out,
                                      ContactSheet *sh)
 {
     const float *x = p->x;
@@ -255,7 +255,7 @@ static void each_kernel_on_the_photo(Notebook *nb, const Photo *p, const Kernel 
     char (*labels)[40] = sh->labels;
     int any_edge = 0, any_bright = 0, explained_zero = 0, explained_one = 0;
     for (int i = 0; i < nk; i++) {
-        const Kernel *k = chosen[i];
+        const CnKernel *k = chosen[i];
         const Story *st = story_of(k);
         double s = kernel_sum(k);
         char sbuf[24];
@@ -347,14 +347,14 @@ static void each_kernel_on_the_photo(Notebook *nb, const Photo *p, const Kernel 
         if (keeps) {
             size_t clipped = 0;
             for (size_t j = 0; j < N; j++) clipped += out[j] < 0.0f || out[j] > 1.0f;
-            map_apply_range(tile, out, N, 0.0f, 1.0f);
+            image_map_apply_range(tile, out, N, 0.0f, 1.0f);
             snprintf(how, sizeof how, "clamped: 0 → black, 1 → white; values from %.3f to %.3f, %.2f%% of pixels "
                      "outside [0, 1] clipped", (double)omin, (double)omax, 100.0 * (double)clipped / (double)N);
             any_bright = 1;
         } else {
             float a = abs_quantile(out, N, EDGE_QUANTILE);
             if (!(a > 0.0f)) a = fmaxf(fabsf(omin), fabsf(omax));
-            map_apply_range(tile, out, N, -a, a);
+            image_map_apply_range(tile, out, N, -a, a);
             snprintf(how, sizeof how, "symmetric around mid-gray: 0 → mid-gray, −%.3f → black, +%.3f → white "
                      "(%.3f is the %.0fth percentile of |value|; values run from %.3f to %.3f, the strongest "
                      "%.0f%% saturate)", (double)a, (double)a, (double)a, EDGE_QUANTILE * 100, (double)omin,
@@ -376,7 +376,7 @@ static void each_kernel_on_the_photo(Notebook *nb, const Photo *p, const Kernel 
 
 /* --- all of them side by side -------------------------------------------------------- */
 
-static void all_outputs_side_by_side(Notebook *nb, const Photo *p, const Kernel *const *chosen, int nk,
+static void all_outputs_side_by_side(Notebook *nb, const Photo *p, const CnKernel *const *chosen, int nk,
                                      const ContactSheet *sh)
 {
     const float *x = p->x, *tiles = sh->tiles;
@@ -479,7 +479,7 @@ static void borders_valid_same_full(Notebook *nb)
     float omax = 0.0f;
     for (int i = 0; i < sizes[2] * sizes[2]; i++) omax = fmaxf(omax, o_full[i]);
     const int cell = 48;
-    Image *g[6] = {
+    CnImage *g[6] = {
         number_grid(in5, NULL, S, S, 1, S * S, cell),          number_grid(pad1, m1, P1, P1, 1, S * S, cell),
         number_grid(pad2, m2, P2, P2, 1, S * S, cell),         number_grid(o_valid, NULL, sizes[0], sizes[0], 0, omax, cell),
         number_grid(o_same, NULL, S, S, 0, omax, cell),        number_grid(o_full, NULL, sizes[2], sizes[2], 0, omax, cell),
@@ -509,7 +509,7 @@ static void border_on_the_photo(Notebook *nb, const Photo *p, float *out)
     const float *x = p->x;
     const int H = p->H, W = p->W;
     const char *image_path = p->image_path;
-    const Kernel *blur = kernel_find("box_blur");
+    const CnKernel *blur = kernel_find("box_blur");
     CN_CHECK(blur);
     CN_CHECK(correlate2d_border(out, x, H, W, blur->v, 3, 3, CONV_BORDER_SAME, 1) == 0);
     /* Over a flat region, a pixel on a side keeps 6 of the 9 weights and a
@@ -545,7 +545,7 @@ static void border_on_the_photo(Notebook *nb, const Photo *p, float *out)
         }
     const char *lab[2] = { "photo, top-left corner", "box blur (same)" };
     MontageOptions mo = montage_labelled(2, Z, 12, MAP_CLAMP01, lab, 2);
-    CN_CHECK(montage_write_png_opts(nb_path(nb, "border_corner.png"), crop, 2, 1, C, C, &mo) == 0);
+    CN_CHECK(image_montage_write_png_opts(nb_path(nb, "border_corner.png"), crop, 2, 1, C, C, &mo) == 0);
     char cap[200];
     snprintf(cap, sizeof cap, "the top-left %dx%d pixels of the photo and of its box blur, each pixel drawn as "
              "a %dx%d square, clamped (0 black, 1 white): look for the darker first row and column on the right",
@@ -594,7 +594,7 @@ static const char *const default_names[] = { "identity", "edge1",    "edge2",   
 
 /* The kernels --kernel names, or the default list; an unknown name stops the
  * run before anything is written. Returns how many. */
-static int choose_kernels(const Kernel **chosen, const char *kernel_name)
+static int choose_kernels(const CnKernel **chosen, const char *kernel_name)
 {
     int nk = 0;
     if (kernel_name) {
@@ -624,7 +624,7 @@ static int choose_kernels(const Kernel **chosen, const char *kernel_name)
 static Photo load_photo(const char *image_path, int quick)
 {
     const char *photo_path = image_path ? image_path : lesson_photo_path();
-    Image *img = load_lesson_photo(image_path, 1);
+    CnImage *img = load_lesson_photo(image_path, 1);
     int orig_h = img->h, orig_w = img->w;
     int max_side = quick ? 128 : 512;
     img = shrink_image(img, max_side);
@@ -689,7 +689,7 @@ static const Story stories[] = {
       "tall tower almost vanish." },
 };
 
-static const Story *story_of(const Kernel *k)
+static const Story *story_of(const CnKernel *k)
 {
     for (size_t i = 0; i < sizeof stories / sizeof stories[0]; i++)
         if (strcmp(stories[i].name, k->name) == 0) return &stories[i];

@@ -49,7 +49,7 @@ static void sobel_disagrees(Notebook *nb, const float *photo, int H, int W, cons
 static void what_only_convolution_can_do(Notebook *nb, const float *photo, int H, int W);
 static void the_1d_definition_on_a_signal(Notebook *nb);
 static void in_short(Notebook *nb);
-static Image *load_photo(const char *image_path, int quick);
+static CnImage *load_photo(const char *image_path, int quick);
 
 int main(int argc, char **argv)
 {
@@ -64,7 +64,7 @@ int main(int argc, char **argv)
                "deep learning computes cross-correlation, symmetric kernels vs Sobel on a photograph, "
                "commutativity and associativity, and the 1-D definition on a signal.");
 
-    Image *img = load_photo(image_path, quick);
+    CnImage *img = load_photo(image_path, quick);
     const int H = img->h, W = img->w;
     const float *photo = img->data;
 
@@ -91,7 +91,7 @@ int main(int argc, char **argv)
 static int symbolic(Term *t, int flip, int i, int j, int pad);
 static void terms_text(char *buf, size_t size, const Term *t, int n);
 static double terms_value(const Term *t, int n, const float *k);
-static Image *pairing_grid(const Term *t, int n, int cell);
+static CnImage *pairing_grid(const Term *t, int n, int cell);
 
 static void from_lesson_01(Notebook *nb)
 {
@@ -142,7 +142,7 @@ static void the_seeds_example_in_letters(Notebook *nb, Term *tc, int *nc_out, Te
     snprintf(text, sizeof text, "cross-correlation  y[0][0] = %s\nconvolution        y[0][0] = %s", corr_txt,
              conv_txt);
     nb_code(nb, text);
-    Image *g1 = pairing_grid(tc, nc, 96), *g2 = pairing_grid(tv, nv, 96);
+    CnImage *g1 = pairing_grid(tc, nc, 96), *g2 = pairing_grid(tv, nv, 96);
     MontageTile mt[2] = { { g1->data, 3, g1->h, g1->w }, { g2->data, 3, g2->h, g2->w } };
     const char *lab[2] = { "cross-correlation", "convolution" };
     MontageOptions mo = montage_labelled(2, 1, 24, MAP_CLAMP01, lab, 2);
@@ -162,7 +162,7 @@ static void the_seeds_example_in_letters(Notebook *nb, Term *tc, int *nc_out, Te
 static void the_same_with_numbers(Notebook *nb, const Term *tc, int nc, const Term *tv, int nv)
 {
     nb_section(nb, "The same with numbers");
-    const Kernel *sob = kernel_find("sobel_x");
+    const CnKernel *sob = kernel_find("sobel_x");
     CN_CHECK(sob);
     float x9[9], yc[9], yv[9], krot[9], yr[9];
     for (int i = 0; i < 9; i++) x9[i] = (float)(i + 1);
@@ -177,7 +177,7 @@ static void the_same_with_numbers(Notebook *nb, const Term *tc, int nc, const Te
     nb_check(nb, sc == yc[4] && sv == yv[4],
              "putting the numbers into the letter sums gives %g and %g for the centre, the same as the library's "
              "correlate2d (%g) and convolve2d (%g)", sc, sv, (double)yc[4], (double)yv[4]);
-    rot180(krot, sob->v, 3, 3);
+    kernel_rot180(krot, sob->v, 3, 3);
     CN_CHECK(correlate2d_border(yr, x9, 3, 3, krot, 3, 3, CONV_BORDER_SAME, 1) == 0);
     nb_check(nb, max_diff(yv, yr, 9, NULL) == 0.0,
              "convolving with a kernel is correlating with the kernel rotated by 180 degrees: all 9 outputs "
@@ -266,7 +266,7 @@ static void why_libraries_correlate(Notebook *nb, const float *photo, int H, int
     rng_seed(&rng, 2022, 2);
     float kr[9], kr_rot[9];
     for (int i = 0; i < 9; i++) kr[i] = rng_range(&rng, -1.0f, 1.0f);
-    rot180(kr_rot, kr, 3, 3);
+    kernel_rot180(kr_rot, kr, 3, 3);
     float *a = xcalloc(N, sizeof *a), *b = xcalloc(N, sizeof *b);
     CN_CHECK(convolve2d_border(a, photo, H, W, kr, 3, 3, CONV_BORDER_SAME, 1) == 0);
     CN_CHECK(correlate2d_border(b, photo, H, W, kr_rot, 3, 3, CONV_BORDER_SAME, 1) == 0);
@@ -297,11 +297,11 @@ static void symmetric_kernels_agree(Notebook *nb, const float *photo, int H, int
     int all_sym = 1;
     double worst = 0.0;
     for (int i = 0; i < KERNEL_SEED_COUNT; i++) {
-        const Kernel *k = kernel_seed(i);
+        const CnKernel *k = kernel_seed(i);
         CN_CHECK(k);
         float r[9];
         CN_CHECK(k->h * k->w <= 9 || (cn_fail("the deck's kernels are 3x3; %s is %dx%d", k->name, k->h, k->w), 0));
-        rot180(r, k->v, k->h, k->w);
+        kernel_rot180(r, k->v, k->h, k->w);
         int sym = max_diff(r, k->v, (size_t)(k->h * k->w), NULL) == 0.0;
         all_sym &= sym;
         CN_CHECK(convolve2d_border(a, photo, H, W, k->v, k->h, k->w, CONV_BORDER_SAME, 1) == 0);
@@ -329,11 +329,11 @@ static void symmetric_kernels_agree(Notebook *nb, const float *photo, int H, int
 static void sobel_disagrees(Notebook *nb, const float *photo, int H, int W, const char *image_path)
 {
     const size_t N = (size_t)H * (size_t)W;
-    const Kernel *sob = kernel_find("sobel_x");
+    const CnKernel *sob = kernel_find("sobel_x");
     CN_CHECK(sob);
     nb_section(nb, "Sobel: the two operations disagree");
     float r[9], neg[9];
-    rot180(r, sob->v, 3, 3);
+    kernel_rot180(r, sob->v, 3, 3);
     for (int i = 0; i < 9; i++) neg[i] = -sob->v[i];
     nb_para(nb, "Sobel x is not symmetric. Turned by 180 degrees, its right column (+1 +2 +1) goes to the left "
                 "and the left one comes to the right, so the kernel becomes its own negative:");
@@ -357,12 +357,12 @@ static void sobel_disagrees(Notebook *nb, const float *photo, int H, int W, cons
     float s = abs_quantile(a, N, 0.99);
     if (!(s > 0.0f)) s = 1.0f;
     for (size_t i = 0; i < N; i++) d[2 * N + i] = a[i] - b[i];
-    map_apply_range(d, a, N, -s, s);
-    map_apply_range(d + N, b, N, -s, s);
-    map_apply_range(d + 2 * N, d + 2 * N, N, -2 * s, 2 * s);
+    image_map_apply_range(d, a, N, -s, s);
+    image_map_apply_range(d + N, b, N, -s, s);
+    image_map_apply_range(d + 2 * N, d + 2 * N, N, -2 * s, 2 * s);
     const char *lab[3] = { "correlate", "convolve", "correlate - convolve" };
     MontageOptions mo = montage_labelled(3, 1, W >= 256 ? 12 : 6, MAP_CLAMP01, lab, W >= 384 ? 3 : W >= 192 ? 2 : 1);
-    CN_CHECK(montage_write_png_opts(nb_path(nb, "sobel_corr_vs_conv.png"), d, 3, 1, H, W, &mo) == 0);
+    CN_CHECK(image_montage_write_png_opts(nb_path(nb, "sobel_corr_vs_conv.png"), d, 3, 1, H, W, &mo) == 0);
     char cap[400];
     snprintf(cap, sizeof cap, "Sobel x on the photo, cross-correlation (left) and convolution (middle), both "
              "symmetric around mid-gray: −%.3f black, 0 mid-gray, +%.3f white (%.3f is the 99th percentile of "
@@ -463,7 +463,7 @@ static void commutativity(Notebook *nb)
 /* Blur twice = blur once with box_blur ∗ box_blur. */
 static void associativity(Notebook *nb, const float *photo, int H, int W)
 {
-    const Kernel *box = kernel_find("box_blur");
+    const CnKernel *box = kernel_find("box_blur");
     CN_CHECK(box);
     float k5[25], k5i[25];
     CN_CHECK(convolve2d_border(k5, box->v, 3, 3, box->v, 3, 3, CONV_BORDER_FULL, 1) == 0);
@@ -695,9 +695,9 @@ static void in_short(Notebook *nb)
 
 /* The photograph (--image's or the lesson's), gray, shrunk to 128 px with
  * --quick or 512 px; a picture too small for the lesson stops the run. */
-static Image *load_photo(const char *image_path, int quick)
+static CnImage *load_photo(const char *image_path, int quick)
 {
-    Image *img = load_lesson_photo(image_path, 1);
+    CnImage *img = load_lesson_photo(image_path, 1);
     if (img->h < 8 || img->w < 8)
         CN_DIE("--image %s: the picture is %dx%d pixels; this lesson needs at least 8x8. Use a larger picture",
                image_path ? image_path : lesson_photo_path(), img->w, img->h);
@@ -753,9 +753,9 @@ static double terms_value(const Term *t, int n, const float *k)
 
 /* A 3x3 grid picture: in each cell the pixel number and the kernel letter it
  * is multiplied by, "5×E". RGB, cell x cell pixels per square. */
-static Image *pairing_grid(const Term *t, int n, int cell)
+static CnImage *pairing_grid(const Term *t, int n, int cell)
 {
-    Image *im = image_create(3, 3 * cell, 3 * cell);
+    CnImage *im = image_create(3, 3 * cell, 3 * cell);
     CN_CHECK(im);
     size_t plane = (size_t)im->h * (size_t)im->w;
     const float num[3] = { 1, 1, 1 }, let[3] = { 1.0f, 0.8f, 0.25f };
@@ -775,10 +775,10 @@ static Image *pairing_grid(const Term *t, int n, int cell)
         snprintf(a, sizeof a, "%d×", t[i].pixel);
         snprintf(b, sizeof b, "%c", 'A' + t[i].letter);
         const int fs = 3;
-        int w = text_width(a, fs) + TEXT_CELL_W * fs - fs + text_width(b, fs);
+        int w = image_text_width(a, fs) + TEXT_CELL_W * fs - fs + image_text_width(b, fs);
         int x0 = c * cell + (cell - w) / 2, y0 = r * cell + (cell - 7 * fs) / 2;
         image_draw_text(im, x0, y0, a, fs, num);
-        image_draw_text(im, x0 + text_width(a, fs) + fs, y0, b, fs, let);
+        image_draw_text(im, x0 + image_text_width(a, fs) + fs, y0, b, fs, let);
     }
     return im;
 }

@@ -85,8 +85,8 @@ int main(int argc, char **argv)
 /* Helpers, defined after the sections. */
 static int stack_sizes(int *out, const Stack *st, int in);
 static void stack_forward(float **maps, const float *in, int side, const Stack *st, const int *sizes);
-static Image *field_tile(const float *v, int side, int sc, int lo, int hi);
-static void write_tiles(Notebook *nb, const char *file, Image **tiles, const char *const *labels, int n, int cols);
+static CnImage *field_tile(const float *v, int side, int sc, int lo, int hi);
+static void write_tiles(Notebook *nb, const char *file, CnImage **tiles, const char *const *labels, int n, int cols);
 static int network_table(Notebook *nb, const Stack *st, int side, const char *file, int scale);
 
 static void the_seeds_first_idea(Notebook *nb)
@@ -176,7 +176,7 @@ static void an_impulse_shows_the_field(Notebook *nb, int depth, int quick)
     size_t n = (size_t)side * (size_t)side;
     float *imp = xcalloc(n, sizeof *imp);
     imp[(size_t)c * (size_t)side + (size_t)c] = 1.0f;
-    Image *tiles[NST];
+    CnImage *tiles[NST];
     char lab[NST][48];
     const char *labp[NST];
     int all = 1;
@@ -404,7 +404,7 @@ static void the_field_on_a_photograph(Notebook *nb, int quick)
     nb_section(nb, "How big is that on a photograph?");
     char path[4096];
     CN_CHECK(cn_project_path(path, sizeof path, "datasets/photos/camera.png") == 0);
-    Image *photo = image_load(path, 1);
+    CnImage *photo = image_load(path, 1);
     if (!photo) {
         nb_para(nb, "(The photograph is not there: %s. Run `make datasets` to see this part.)", cn_last_error());
     } else {
@@ -413,7 +413,7 @@ static void the_field_on_a_photograph(Notebook *nb, int quick)
         int S = photo->w / f < photo->h / f ? photo->w / f : photo->h / f;
         if (S > 128) S = 128;
         int up = quick ? 2 : 4;
-        Image *big = image_create(3, S * up, S * up);
+        CnImage *big = image_create(3, S * up, S * up);
         CN_CHECK(big);
         size_t plane = (size_t)big->h * (size_t)big->w;
         for (int y = 0; y < S * up; y++)
@@ -551,10 +551,10 @@ static void formula_span(const RfInfo *rf, int u, int side, int *lo, int *hi, do
  * at least dark gray, up to white at the maximum (gray = 0.3 + 0.7 sqrt(v / max),
  * so faint but non-zero pixels stay visible). A red outline is drawn around
  * the cells [lo, hi] x [lo, hi] (the formula's prediction) when lo <= hi. */
-static Image *field_tile(const float *v, int side, int sc, int lo, int hi)
+static CnImage *field_tile(const float *v, int side, int sc, int lo, int hi)
 {
     int cells = side + 2;
-    Image *im = image_create(3, cells * sc, cells * sc);
+    CnImage *im = image_create(3, cells * sc, cells * sc);
     CN_CHECK(im);
     size_t plane = (size_t)im->h * (size_t)im->w;
     float mx = 0.0f;
@@ -592,7 +592,7 @@ static Image *field_tile(const float *v, int side, int sc, int lo, int hi)
 }
 
 /* Write tiles as one labelled montage and free them. */
-static void write_tiles(Notebook *nb, const char *file, Image **tiles, const char *const *labels, int n, int cols)
+static void write_tiles(Notebook *nb, const char *file, CnImage **tiles, const char *const *labels, int n, int cols)
 {
     MontageTile *mt = xcalloc((size_t)n, sizeof *mt);
     for (int i = 0; i < n; i++) mt[i] = (MontageTile){ tiles[i]->data, 3, tiles[i]->h, tiles[i]->w };
@@ -623,7 +623,7 @@ static int network_table(Notebook *nb, const Stack *st, int side, const char *fi
     char (*txt)[NC][48] = xcalloc((size_t)st->n, sizeof *txt);
     const char **cells = xcalloc((size_t)st->n * NC, sizeof *cells);
     int all = 1;
-    Image *tiles[MAX_LAYERS];
+    CnImage *tiles[MAX_LAYERS];
     char (*lab)[48] = xcalloc((size_t)st->n, sizeof *lab);
     const char *labp[MAX_LAYERS];
     for (int i = 0; i < st->n; i++) {

@@ -47,22 +47,22 @@
 /* The sections of the lesson, in the order main() tells them. */
 static void slide_8_says(Notebook *nb);
 static void pooling_by_hand(Notebook *nb);
-static void pooling_the_edge_map(Notebook *nb, const Image *img, const Kernel *edge);
+static void pooling_the_edge_map(Notebook *nb, const CnImage *img, const CnKernel *edge);
 static void pooled_digits_look_like_digits(Notebook *nb, const Dataset *test);
-static void invariance_measured(Notebook *nb, const Dataset *test, const Kernel *edge, int ndigits);
+static void invariance_measured(Notebook *nb, const Dataset *test, const CnKernel *edge, int ndigits);
 static void information_is_preserved(Notebook *nb, const Dataset *train, const Dataset *test, int quick, int epochs);
 static void try_it_yourself(Notebook *nb);
 static void read_flags(int argc, char **argv, int *quick, int *epochs, int *ndigits);
-static Image *load_photo(int quick);
+static CnImage *load_photo(int quick);
 
 int main(int argc, char **argv)
 {
     int quick = 0, epochs = 0, ndigits = 0;
     read_flags(argc, argv, &quick, &epochs, &ndigits);
 
-    const Kernel *edge = kernel_find("edge3");
+    const CnKernel *edge = kernel_find("edge3");
     CN_CHECK(edge);
-    Image *img = load_photo(quick);
+    CnImage *img = load_photo(quick);
     Dataset *test = dataset_load("mnist-sample", 0);
     if (!test) CN_DIE("%s", cn_last_error());
     Dataset *train = dataset_load("mnist-sample", 1);
@@ -99,7 +99,7 @@ typedef struct {
 static float max_of(const float *v, size_t n);
 static int pooled_side(int n, int k, int s);
 static void pool_map(float *out, const float *in, int H, int W, const PoolCase *pc);
-static void edge_strength(float *out, const float *x, int H, int W, const Kernel *k, ConvBorder mode);
+static void edge_strength(float *out, const float *x, int H, int W, const CnKernel *k, ConvBorder mode);
 static void shift_image(float *dst, const float *src, int n, int dx, int dy);
 static Dataset *dataset_pick(const Dataset *d, int n, int dx, const char *name);
 
@@ -173,7 +173,7 @@ static void what_max_and_average_keep(Notebook *nb, const float *emap, size_t N,
 static void draw_pooled_photo(Notebook *nb, const float *emap, int H, int W, float *const *pooled, const int *psz,
                               const PoolCase *photo_cases);
 
-static void pooling_the_edge_map(Notebook *nb, const Image *img, const Kernel *edge)
+static void pooling_the_edge_map(Notebook *nb, const CnImage *img, const CnKernel *edge)
 {
     nb_section(nb, "Pooling the edge map of a photograph");
     int H, W;
@@ -272,7 +272,7 @@ static void draw_pooled_photo(Notebook *nb, const float *emap, int H, int W, flo
             free(tmp);
             snprintf(labs[i], sizeof labs[i], "%s → %dx%d", photo_cases[i - 1].name, o, o);
         }
-        map_apply_range(big[i], big[i], N, 0.0f, hi);
+        image_map_apply_range(big[i], big[i], N, 0.0f, hi);
         mt[i] = (MontageTile){ big[i], 1, H, W };
         lab[i] = labs[i];
     }
@@ -309,14 +309,14 @@ static void draw_pooled_photo(Notebook *nb, const float *emap, int H, int W, flo
         for (int y = 0; y < Z; y++)
             for (int x = 0; x < Z; x++)
                 crops[(size_t)i * Z * Z + (size_t)y * Z + x] = big[i][(size_t)(best_y + y) * (size_t)W + (size_t)(best_x + x)];
-    MontageOptions mz = montage_defaults();
+    MontageOptions mz = image_montage_defaults();
     mz.cols = 5;
     mz.scale = 256 / Z;
     mz.gap = 8;
     mz.mode = MAP_CLAMP01;
     mz.labels = lab;
     mz.font_scale = 2;
-    CN_CHECK(montage_write_png_opts(nb_path(nb, "photo_pooled_zoom.png"), crops, 5, 1, Z, Z, &mz) == 0);
+    CN_CHECK(image_montage_write_png_opts(nb_path(nb, "photo_pooled_zoom.png"), crops, 5, 1, Z, Z, &mz) == 0);
     snprintf(cap, sizeof cap, "close-up: a %dx%d piece of each map (top-left corner at row %d, column %d of the "
              "edge map) where a strong edge crosses a calm region, each value a %dx%d square; same gray scale",
              Z, Z, best_y, best_x, 256 / Z, 256 / Z);
@@ -372,7 +372,7 @@ static void pooled_digits_look_like_digits(Notebook *nb, const Dataset *test)
         lab[r * 5 + 4] = r == 0 ? "avg 7x7" : "";
     }
     MontageOptions mo = montage_labelled(5, 3, 6, MAP_CLAMP01, lab, 1);
-    CN_CHECK(montage_write_png_opts(nb_path(nb, "digits_pooled.png"), tiles, ROWS * 5, 1, D, D, &mo) == 0);
+    CN_CHECK(image_montage_write_png_opts(nb_path(nb, "digits_pooled.png"), tiles, ROWS * 5, 1, D, D, &mo) == 0);
     nb_image(nb, "eight test digits (rows); columns: the original 28x28, max and average pooled to 14x14, "
                  "max and average pooled to 7x7 (0 black, 1 white)", "digits_pooled.png");
     nb_para(nb, "At 14x14 every digit is still plainly readable. At 7x7 the max-pooled digits are fat and "
@@ -384,7 +384,7 @@ static void pooled_digits_look_like_digits(Notebook *nb, const Dataset *test)
 
 /* --- shift invariance, measured ------------------------------------------------------------ */
 
-static void invariance_measured(Notebook *nb, const Dataset *test, const Kernel *edge, int ndigits)
+static void invariance_measured(Notebook *nb, const Dataset *test, const CnKernel *edge, int ndigits)
 {
     const int D = test->height;
     const size_t DP = (size_t)D * (size_t)D;
@@ -510,7 +510,7 @@ static void information_is_preserved(Notebook *nb, const Dataset *train, const D
     Dataset *te[MAX_SHIFT + 1];
     for (int s = 0; s <= MAX_SHIFT; s++) te[s] = dataset_pick(test, ntest, s, "mnist-sample test (shifted)");
     for (int c = 0; c < NCLS; c++) {
-        Net *net = net_create("pooled-softmax", (Shape){ 1, D, D });
+        Net *net = net_create("pooled-softmax", (CnShape){ 1, D, D });
         if (cls_cases[c].kind == POOL_MAX) net_add(net, "pool", maxpool2d_create(cls_cases[c].k, cls_cases[c].s, 0));
         if (cls_cases[c].kind == POOL_AVG) net_add(net, "pool", avgpool2d_create(cls_cases[c].k, cls_cases[c].s, 0));
         net_add(net, "fc", dense_create(10));
@@ -522,7 +522,7 @@ static void information_is_preserved(Notebook *nb, const Dataset *train, const D
         TrainConfig tc = train_defaults();
         tc.epochs = epochs;
         tc.batch = 32;
-        tc.lr = schedule_constant(0.05f);
+        tc.lr = optim_schedule_constant(0.05f);
         tc.momentum = 0.9f;
         tc.seed = 4;
         tc.quiet = 1;
@@ -534,7 +534,7 @@ static void information_is_preserved(Notebook *nb, const Dataset *train, const D
             EvalResult er = { 0 };
             CN_CHECK(net_evaluate(net, te[s], 0, &er) == 0);
             acc_shift[c][s] = er.accuracy;
-            eval_result_free(&er);
+            train_eval_result_free(&er);
         }
         net_free(net);
     }
@@ -646,7 +646,7 @@ static void try_it_yourself(Notebook *nb)
 /* --- helpers ---------------------------------------------------------------------------------- */
 
 /* The lesson's photograph, gray, shrunk to 128 px with --quick or 256 px. */
-static Image *load_photo(int quick)
+static CnImage *load_photo(int quick)
 {
     return shrink_image(load_lesson_photo(NULL, 0), quick ? 128 : 256);
 }
@@ -689,7 +689,7 @@ static void pool_map(float *out, const float *in, int H, int W, const PoolCase *
  * brighter). Border mode `mode`: out is (H, W) in same mode (digits, whose
  * border is black anyway), (H-2, W-2) in valid mode (the photo, whose border
  * would otherwise light up against the zero padding, lesson 01). */
-static void edge_strength(float *out, const float *x, int H, int W, const Kernel *k, ConvBorder mode)
+static void edge_strength(float *out, const float *x, int H, int W, const CnKernel *k, ConvBorder mode)
 {
     int oh, ow;
     CN_CHECK(conv2d_border_size(&oh, &ow, H, W, k->h, k->w, mode, 1) == 0);

@@ -56,13 +56,13 @@ typedef struct {
 /* The sections of the lesson, in the order main() tells them. */
 static void slide_6_says(Notebook *nb);
 static void the_examples(Notebook *nb, const float *photo, int orig_w, int orig_h, int factor,
-                         const Kernel *const *ks, float *x, double *mean, double *msq);
-static void the_model_loss_and_gradient(Notebook *nb, const Kernel *const *ks, const float *x, double msq, float lr);
-static void learning_each_kernel(Notebook *nb, const Kernel *const *ks, const float *x, int steps, float lr,
+                         const CnKernel *const *ks, float *x, double *mean, double *msq);
+static void the_model_loss_and_gradient(Notebook *nb, const CnKernel *const *ks, const float *x, double msq, float lr);
+static void learning_each_kernel(Notebook *nb, const CnKernel *const *ks, const float *x, int steps, float lr,
                                  Learned *res);
-static void why_centre_the_pixels(Notebook *nb, const Kernel *const *ks, const float *x, double mean,
+static void why_centre_the_pixels(Notebook *nb, const CnKernel *const *ks, const float *x, double mean,
                                   const Learned *res, int steps);
-static void convolution_or_correlation(Notebook *nb, const Kernel *const *ks, const float *x, int steps, float lr);
+static void convolution_or_correlation(Notebook *nb, const CnKernel *const *ks, const float *x, int steps, float lr);
 static void try_it_yourself(Notebook *nb);
 static void read_flags(int argc, char **argv, int *quick, int *steps, int *naive);
 static float *load_photo(int *orig_w, int *orig_h, int *factor);
@@ -75,7 +75,7 @@ int main(int argc, char **argv)
 
     int orig_w, orig_h, factor;   /* the photo's size, and the side of the blocks averaged */
     float *photo = load_photo(&orig_w, &orig_h, &factor);
-    const Kernel *ks[NK];
+    const CnKernel *ks[NK];
     for (int i = 0; i < KERNEL_SEED_COUNT; i++) CN_CHECK(ks[i] = kernel_seed(i));
     CN_CHECK(ks[NK - 1] = kernel_find("sobel_x"));
 
@@ -102,7 +102,7 @@ int main(int argc, char **argv)
 static const int snap_at[3] = { 10, 50, 200 };
 
 /* Helpers, defined after the sections. */
-static float *shrink_square(const Image *im, int side);
+static float *shrink_square(const CnImage *im, int side);
 static double max_abs_diff9(const float *a, const float *b);
 static void kernel_rows(char rows[K][64], const float *k);
 static void make_targets(float *t, const float *x, const float *k, int convolve);
@@ -120,7 +120,7 @@ static void slide_6_says(Notebook *nb)
 /* --- the examples ------------------------------------------------------------------------- */
 
 static void the_examples(Notebook *nb, const float *photo, int orig_w, int orig_h, int factor,
-                         const Kernel *const *ks, float *x, double *mean_out, double *msq_out)
+                         const CnKernel *const *ks, float *x, double *mean_out, double *msq_out)
 {
     nb_section(nb, "The examples");
     const size_t NX = (size_t)NPATCH * PATCH * PATCH;
@@ -156,7 +156,7 @@ static void the_examples(Notebook *nb, const float *photo, int orig_w, int orig_
         lab[k + 1] = ks[k]->name;
     }
     MontageOptions mo = montage_labelled(4, 3, 6, MAP_SYMMETRIC, lab, 2);
-    CN_CHECK(montage_write_png_opts(nb_path(nb, "examples.png"), tiles, ntile, 1, SIDE, SIDE, &mo) == 0);
+    CN_CHECK(image_montage_write_png_opts(nb_path(nb, "examples.png"), tiles, ntile, 1, SIDE, SIDE, &mo) == 0);
     char cap[400];
     snprintf(cap, sizeof cap, "the centred photo and what each kernel makes of it: the targets the layer must "
              "learn to produce (the whole %dx%d photo filtered at once, for the eye; each tile symmetric around "
@@ -169,9 +169,9 @@ static void the_examples(Notebook *nb, const float *photo, int orig_w, int orig_
 
 /* --- the model, the loss, the gradient ----------------------------------------------------- */
 
-static void one_gradient_entry_by_hand(Notebook *nb, const Kernel *const *ks, const float *x);
+static void one_gradient_entry_by_hand(Notebook *nb, const CnKernel *const *ks, const float *x);
 
-static void the_model_loss_and_gradient(Notebook *nb, const Kernel *const *ks, const float *x, double msq, float lr)
+static void the_model_loss_and_gradient(Notebook *nb, const CnKernel *const *ks, const float *x, double msq, float lr)
 {
     const size_t NX = (size_t)NPATCH * PATCH * PATCH;
     nb_section(nb, "The model, the loss and its gradient");
@@ -196,14 +196,14 @@ static void the_model_loss_and_gradient(Notebook *nb, const Kernel *const *ks, c
 }
 
 /* One gradient entry by hand against the layer's backward, at the random start. */
-static void one_gradient_entry_by_hand(Notebook *nb, const Kernel *const *ks, const float *x)
+static void one_gradient_entry_by_hand(Notebook *nb, const CnKernel *const *ks, const float *x)
 {
     const size_t NX = (size_t)NPATCH * PATCH * PATCH;
-    const Kernel *k0 = ks[3];
+    const CnKernel *k0 = ks[3];
     float *t = xcalloc(NX, sizeof *t), *y = xcalloc(NX, sizeof *y), *dy = xcalloc(NX, sizeof *dy);
     make_targets(t, x, k0->v, 0);
     Layer *conv = conv2d_create(1, K, K, 1, 1, 1, CONV_OP_CORRELATE);
-    CN_CHECK(conv && layer_setup(conv, (Shape){ 1, PATCH, PATCH }) == 0);
+    CN_CHECK(conv && layer_setup(conv, (CnShape){ 1, PATCH, PATCH }) == 0);
     Rng r;
     rng_seed(&r, 1, 5);
     layer_init(conv, INIT_XAVIER, &r);
@@ -233,10 +233,10 @@ static void one_gradient_entry_by_hand(Notebook *nb, const Kernel *const *ks, co
 
 /* --- learning each kernel ------------------------------------------------------------------ */
 
-static void loss_curves(Notebook *nb, const Kernel *const *ks, const Learned *res, double worst);
-static void kernels_as_pictures(Notebook *nb, const Kernel *const *ks, const Learned *res, int steps);
+static void loss_curves(Notebook *nb, const CnKernel *const *ks, const Learned *res, double worst);
+static void kernels_as_pictures(Notebook *nb, const CnKernel *const *ks, const Learned *res, int steps);
 
-static void learning_each_kernel(Notebook *nb, const Kernel *const *ks, const float *x, int steps, float lr,
+static void learning_each_kernel(Notebook *nb, const CnKernel *const *ks, const float *x, int steps, float lr,
                                  Learned *res)
 {
     const size_t NX = (size_t)NPATCH * PATCH * PATCH;
@@ -270,7 +270,7 @@ static void learning_each_kernel(Notebook *nb, const Kernel *const *ks, const fl
 }
 
 /* The loss curves, log scale. */
-static void loss_curves(Notebook *nb, const Kernel *const *ks, const Learned *res, double worst)
+static void loss_curves(Notebook *nb, const CnKernel *const *ks, const Learned *res, double worst)
 {
     double *xs = xcalloc((size_t)res[0].nloss, sizeof *xs);
     const double *ys[NK];
@@ -297,7 +297,7 @@ static void loss_curves(Notebook *nb, const Kernel *const *ks, const Learned *re
 }
 
 /* The kernels as pictures: start, after 10, 50, 200 steps, final, hand-designed. */
-static void kernels_as_pictures(Notebook *nb, const Kernel *const *ks, const Learned *res, int steps)
+static void kernels_as_pictures(Notebook *nb, const CnKernel *const *ks, const Learned *res, int steps)
 {
     enum { COLS = 6 };
     float *tiles = xcalloc((size_t)NK * COLS * K * K, sizeof(float));
@@ -312,7 +312,7 @@ static void kernels_as_pictures(Notebook *nb, const Kernel *const *ks, const Lea
         }
     }
     MontageOptions mo = montage_labelled(COLS, 20, 6, MAP_SYMMETRIC, lab, 1);
-    CN_CHECK(montage_write_png_opts(nb_path(nb, "kernels.png"), tiles, NK * COLS, 1, K, K, &mo) == 0);
+    CN_CHECK(image_montage_write_png_opts(nb_path(nb, "kernels.png"), tiles, NK * COLS, 1, K, K, &mo) == 0);
     char cap[400];
     snprintf(cap, sizeof cap, "each row one kernel: its random start, the weights after 10, 50 and 200 steps "
              "and after %d, and last the hand-designed kernel, named under it (each tile symmetric around "
@@ -324,12 +324,12 @@ static void kernels_as_pictures(Notebook *nb, const Kernel *const *ks, const Lea
 
 /* --- why centre ------------------------------------------------------------------------------ */
 
-static void why_centre_the_pixels(Notebook *nb, const Kernel *const *ks, const float *x, double mean,
+static void why_centre_the_pixels(Notebook *nb, const CnKernel *const *ks, const float *x, double mean,
                                   const Learned *res, int steps)
 {
     const size_t NX = (size_t)NPATCH * PATCH * PATCH;
     nb_section(nb, "Why centre the pixels?");
-    const Kernel *kc = ks[4]; /* sharpen */
+    const CnKernel *kc = ks[4]; /* sharpen */
     float *xr = xcalloc(NX, sizeof *xr), *t = xcalloc(NX, sizeof *t);
     double msq_raw = 0.0;
     for (size_t i = 0; i < NX; i++) {
@@ -379,20 +379,20 @@ static void why_centre_the_pixels(Notebook *nb, const Kernel *const *ks, const f
 
 /* --- convolution or correlation ---------------------------------------------------------------- */
 
-static void convolution_or_correlation(Notebook *nb, const Kernel *const *ks, const float *x, int steps, float lr)
+static void convolution_or_correlation(Notebook *nb, const CnKernel *const *ks, const float *x, int steps, float lr)
 {
     const size_t NX = (size_t)NPATCH * PATCH * PATCH;
     nb_section(nb, "Convolution or correlation: which kernel did it learn?");
-    const Kernel *sob = ks[NK - 1];
+    const CnKernel *sob = ks[NK - 1];
     float krot[K * K];
-    rot180(krot, sob->v, K, K);
+    kernel_rot180(krot, sob->v, K, K);
     nb_para(nb, "Lesson 02 showed that true convolution with k is correlation with rot180(k), the kernel "
                 "turned by 180 degrees. So what a layer learns depends on which operation made the examples "
                 "and which one the layer computes. Sobel x is antisymmetric: rot180(Sobel x) = −Sobel x.");
     int sym = 1;
     for (int k = 0; k < KERNEL_SEED_COUNT; k++) {
         float r[K * K];
-        rot180(r, ks[k]->v, K, K);
+        kernel_rot180(r, ks[k]->v, K, K);
         sym &= max_abs_diff9(r, ks[k]->v) == 0.0;
     }
     double anti = 0.0;
@@ -484,7 +484,7 @@ static void read_flags(int argc, char **argv, int *quick, int *steps, int *naive
  * size before and the side of the blocks averaged. */
 static float *load_photo(int *orig_w, int *orig_h, int *factor)
 {
-    Image *img = load_lesson_photo(NULL, 0);
+    CnImage *img = load_lesson_photo(NULL, 0);
     *orig_w = img->w, *orig_h = img->h, *factor = (*orig_h < *orig_w ? *orig_h : *orig_w) / SIDE;
     float *photo = shrink_square(img, SIDE);
     if (!photo)
@@ -504,7 +504,7 @@ static double max_abs_diff9(const float *a, const float *b)
 /* A side x side gray picture from im: average f x f blocks, f = the largest
  * whole factor that leaves both sides >= side, then keep the central
  * side x side. NULL if im is smaller than side. */
-static float *shrink_square(const Image *im, int side)
+static float *shrink_square(const CnImage *im, int side)
 {
     int f = (im->h < im->w ? im->h : im->w) / side;
     if (f < 1) return NULL;
@@ -559,7 +559,7 @@ static void learn(Learned *out, const float *x, const float *t, ConvOp mode, int
     const size_t n = (size_t)NPATCH * PATCH * PATCH;
     Layer *conv = conv2d_create(1, K, K, 1, (K - 1) / 2, 1, mode);
     CN_CHECK(conv);
-    CN_CHECK(layer_setup(conv, (Shape){ 1, PATCH, PATCH }) == 0);
+    CN_CHECK(layer_setup(conv, (CnShape){ 1, PATCH, PATCH }) == 0);
     Rng r;
     rng_seed(&r, seed, 5);
     layer_init(conv, INIT_XAVIER, &r);

@@ -138,7 +138,7 @@ static void the_task(Notebook *nb, Bars *d, int seed)
     for (int i = 0; i < NSHOW; i++) lab[i] = class_names[d->ytr[i]];
     MontageOptions mo = montage_labelled(8, 5, 6, MAP_SYMMETRIC, lab, 1);
     mo.shared_range = 1;
-    CN_CHECK(montage_write_png_opts(nb_path(nb, "bars.png"), d->xtr, NSHOW, 1, S, S, &mo) == 0);
+    CN_CHECK(image_montage_write_png_opts(nb_path(nb, "bars.png"), d->xtr, NSHOW, 1, S, S, &mo) == 0);
     nb_image(nb, "the first 16 training pictures with their labels (0 mid-gray, brighter lighter, darker darker, "
                  "one scale for all)", "bars.png");
 }
@@ -536,21 +536,21 @@ static void plot_training(Notebook *nb, const double *step_loss, const double *e
 /* --- the filters ------------------------------------------------------------------------- */
 
 static void filters_beside_hand_kernels(Notebook *nb, const float *before, const float *after,
-                                        const Kernel *const *bank, const float (*bank5)[KS * KS], const NccMatch *ma);
-static void correlation_table(Notebook *nb, const float *after, const Kernel *const *bank,
+                                        const CnKernel *const *bank, const float (*bank5)[KS * KS], const NccMatch *ma);
+static void correlation_table(Notebook *nb, const float *after, const CnKernel *const *bank,
                               const float (*bank5)[KS * KS], const NccMatch *mb, const NccMatch *ma, double mean_before,
                               double mean_after);
-static void filters_answer_one_orientation(Notebook *nb, Net *net, const Bars *d, const Kernel *const *bank,
+static void filters_answer_one_orientation(Notebook *nb, Net *net, const Bars *d, const CnKernel *const *bank,
                                            const NccMatch *ma);
 
 static void what_the_filters_learned(Notebook *nb, Net *net, const Bars *d, const float *before)
 {
     const Layer *conv = net_layer(net, L_CONV);
     nb_section(nb, "What the filters learned");
-    const Kernel *bank[NBANK];
+    const CnKernel *bank[NBANK];
     static const char *const bank_names[NBANK] = { "sobel_x", "sobel_y", "edge1", "edge2", "edge3" };
     float bank5[NBANK][KS * KS];
-    const Kernel *gauss = kernel_find("gaussian");
+    const CnKernel *gauss = kernel_find("gaussian");
     CN_CHECK(gauss);
     for (int b = 0; b < NBANK; b++) {
         CN_CHECK(bank[b] = kernel_find(bank_names[b]));
@@ -574,7 +574,7 @@ static void what_the_filters_learned(Notebook *nb, Net *net, const Bars *d, cons
 /* Each hand kernel made 5x5, the filters before and after training beside
  * their best matches, and the trained filters' numbers. */
 static void filters_beside_hand_kernels(Notebook *nb, const float *before, const float *after,
-                                        const Kernel *const *bank, const float (*bank5)[KS * KS], const NccMatch *ma)
+                                        const CnKernel *const *bank, const float (*bank5)[KS * KS], const NccMatch *ma)
 {
     nb_para(nb, "Nobody told the network what a filter should look like. To compare its 5x5 filters with the "
                 "3x3 hand-designed edge kernels of lesson 01, each hand kernel is first made 5x5 the natural "
@@ -614,7 +614,7 @@ static void filters_beside_hand_kernels(Notebook *nb, const float *before, const
 }
 
 /* Every trained filter against every hand kernel, and the claims. */
-static void correlation_table(Notebook *nb, const float *after, const Kernel *const *bank,
+static void correlation_table(Notebook *nb, const float *after, const CnKernel *const *bank,
                               const float (*bank5)[KS * KS], const NccMatch *mb, const NccMatch *ma, double mean_before,
                               double mean_after)
 {
@@ -649,7 +649,7 @@ static void correlation_table(Notebook *nb, const float *after, const Kernel *co
 
 /* The trained network looking at one bar of each kind, and how strongly each
  * filter answers each orientation. */
-static void filters_answer_one_orientation(Notebook *nb, Net *net, const Bars *d, const Kernel *const *bank,
+static void filters_answer_one_orientation(Notebook *nb, Net *net, const Bars *d, const CnKernel *const *bank,
                                            const NccMatch *ma)
 {
     const Layer *pool = net_layer(net, L_POOL);
@@ -770,7 +770,7 @@ static void read_flags(int argc, char **argv, int *quick, int *epochs, int *seed
 /* The network, with He-initialized weights drawn with `seed`. */
 static Net *build_net(int seed)
 {
-    Net *net = net_create("bars-cnn", (Shape){ 1, S, S });
+    Net *net = net_create("bars-cnn", (CnShape){ 1, S, S });
     net_add(net, "conv1", conv2d_create(NF, KS, KS, 1, 0, 1, CONV_OP_CORRELATE));
     net_add(net, "relu1", relu_create());
     net_add(net, "pool1", maxpool2d_create(2, 2, 0));

@@ -484,7 +484,7 @@ static void show_c1_filters(Lesson *ls)
                                   dataset_image(q->test, (int)((long long)k2 * q->test->count / n)), in);
             CN_CHECK(net_forward(q->net, x, n));
             const int li = shown_output(q->net, net_find(q->net, "C1"));
-            const Shape sh = q->net->layer[li]->out;
+            const CnShape sh = q->net->layer[li]->out;
             const float *y = net_output(q->net, li);
             dead[k] = black_maps(y, sh, n);
             seen[k] = n;
@@ -534,7 +534,7 @@ static void one_picture_through_every_layer(Lesson *ls)
         const int truth = q->test->labels[index];
         if (!q->classic) { /* the last forward was this one picture */
             const int li = shown_output(q->net, net_find(q->net, "C1"));
-            const Shape sh = q->net->layer[li]->out;
+            const CnShape sh = q->net->layer[li]->out;
             black[r] = black_maps(net_output(q->net, li), sh, 1);
         }
         char cap[400];
@@ -653,7 +653,7 @@ static void show_scores(Lesson *ls)
                                     q->classic ? "classic" : "modern", q->data->which, q->ev.accuracy, q->ev.loss,
                                     q->hist.e[q->hist.n - 1].train_acc, q->hist.n, q->seconds, q->how);
         }
-        CN_CHECK(len < sizeof text && file_write_atomic(nb_path(nb, "results.dat"), text, len) == 0);
+        CN_CHECK(len < sizeof text && cn_file_write_atomic(nb_path(nb, "results.dat"), text, len) == 0);
     }
     if (quick) {
         for (int r = 0; r < 4; r++)
@@ -687,7 +687,7 @@ static void check_saved_models(Lesson *ls)
             CN_CHECK(net_evaluate(back, runs[r].test, 0, &ev) == 0);
             for (int i = 0; i < ev.n; i++) same &= ev.pred[i] == runs[r].ev.pred[i];
             same &= ev.accuracy == runs[r].ev.accuracy && ev.loss == runs[r].ev.loss;
-            eval_result_free(&ev);
+            train_eval_result_free(&ev);
             net_free(back);
         }
         nb_check(nb, same, "each of the 4 model files, read back by lenet5_load, gives the same predictions and "
@@ -743,7 +743,7 @@ static void c1_filters(Notebook *nb, LenetRun *runs, int nrun)
     const int S = 12, G = 8, title_w = 150, top = 10;
     const int fw = 5 * S, cols = 6;
     const int W = title_w + cols * (fw + G) + G, rowh = fw + 2 * G;
-    Image *im = canvas(top + nrun * rowh + G, W);
+    CnImage *im = canvas(top + nrun * rowh + G, W);
     char cap[1024] = "", part[160];
     for (int r = 0; r < nrun; r++) {
         Layer *c1 = net_layer(runs[r].net, net_find(runs[r].net, "C1"));

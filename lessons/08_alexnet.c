@@ -786,8 +786,8 @@ static int finish(Lesson *ls)
             now_s() - ls->t_start, peak_memory_mib());
     for (int k = 0; k < NABL; k++) alex_run_free(&ls->abl[k].run);
     free(ls->abl);
-    eval_result_free(&ls->ev);
-    eval_result_free(&ls->ev10);
+    train_eval_result_free(&ls->ev);
+    train_eval_result_free(&ls->ev10);
     alex_run_free(&ls->mainr);
     dataset_free(ls->train);
     dataset_free(ls->test);

@@ -94,7 +94,7 @@ struct Lesson {
     int quick, epochs, fashion_train; /* the command line */
     Notebook *nb;
     LessonData *data;                       /* [2]: the MNIST sample, Fashion-MNIST */
-    Image *photo;                     /* lesson 01's photograph, shrunk */
+    CnImage *photo;                   /* lesson 01's photograph, shrunk */
     float *digit;                     /* a test digit, pixels in [0, 1] */
     char models_dir[4096];
     MatchBank *bank;                  /* the hand-designed kernels at 5x5 */
@@ -149,7 +149,7 @@ static void get_model(Notebook *nb, Model *m, LessonData *data, int quick, const
     const int i = net_find(m->net, m->layer);
     CN_CHECK(i >= 0);
     const Layer *l = net_layer(m->net, i);
-    const Param *p = &l->param[0];
+    const CnParam *p = &l->param[0];
     if (p->dims[1] != 1 || p->dims[2] != K || p->dims[3] != K || p->dims[0] > MAXF)
         CN_DIE("%s: the first layer's weights are (%d, %d, %d, %d); this lesson expects up to %d filters of 1x%dx%d",
                m->saved.title, p->dims[0], p->dims[1], p->dims[2], p->dims[3], MAXF, K, K);
@@ -182,7 +182,7 @@ static const char *const hand_names[NF] = { "gaussian5", "sobel_x", "sobel_y", "
 static void hand_layer(float *w)
 {
     for (int f = 0; f < NF; f++) {
-        const Kernel *k = kernel_find(hand_names[f]);
+        const CnKernel *k = kernel_find(hand_names[f]);
         CN_CHECK(k);
         float *o = w + f * K * K;
         CN_CHECK(match_fit(o, K, k->v, k->h, k->w, k->h == K ? MATCH_FIT_NATIVE : MATCH_FIT_PAD) == 0);
@@ -197,7 +197,7 @@ static void run_arm(ArmRun *a, const LessonData *d, const Dataset *train, int ep
     CN_CHECK(net);
     lenet5_init(net, SEED); /* every layer above C1 starts the same in all three runs */
     Layer *c1 = net_layer(net, net_find(net, "C1"));
-    Param *w = &c1->param[0], *b = &c1->param[1];
+    CnParam *w = &c1->param[0], *b = &c1->param[1];
     CN_CHECK(w->n == NF * K * K && b->n == NF);
     if (a->arm != ARM_RANDOM) {
         memcpy(w->value, hand, w->n * sizeof(float));
@@ -208,7 +208,7 @@ static void run_arm(ArmRun *a, const LessonData *d, const Dataset *train, int ep
     memcpy(a->b0, b->value, sizeof a->b0);
     TrainConfig c = train_defaults();
     c.batch = BATCH;
-    c.lr = schedule_cosine(LR, epochs, 0.0f);
+    c.lr = optim_schedule_cosine(LR, epochs, 0.0f);
     c.momentum = 0.9f;
     c.weight_decay = WD;
     c.seed = SEED;
@@ -313,9 +313,9 @@ static void show_hand_bank(Lesson *ls)
     int own = 0, neg = 0;
     char negs[128] = "";
     for (int i = 0; i < kernel_count(); i++) {
-        const Kernel *k = kernel_at(i);
+        const CnKernel *k = kernel_at(i);
         float r[25];
-        rot180(r, k->v, k->h, k->w);
+        kernel_rot180(r, k->v, k->h, k->w);
         const double c = match_cosine(k->v, r, (size_t)(k->h * k->w));
         if (c > 0.999999) own++;
         if (c < -0.999999) {
@@ -356,11 +356,11 @@ static void measure_likeness(Lesson *ls)
                 "(all weights positive) from an edge detector (weights summing to 0). The box blur minus its mean "
                 "is all zeros, so nothing could ever look like a blur; and the identity and edge detection (3) "
                 "would become the same kernel. Kept raw, they stay apart:");
-    const Kernel *id = kernel_find("identity"), *e3 = kernel_find("edge3"), *bx = kernel_find("box_blur"),
+    const CnKernel *id = kernel_find("identity"), *e3 = kernel_find("edge3"), *bx = kernel_find("box_blur"),
                  *g3 = kernel_find("gaussian"), *sx = kernel_find("sobel_x"), *sy = kernel_find("sobel_y");
     CN_CHECK(id && e3 && bx && g3 && sx && sy);
     float rsx[9], nb3[9];
-    rot180(rsx, sx->v, 3, 3);
+    kernel_rot180(rsx, sx->v, 3, 3);
     for (int i = 0; i < 9; i++) nb3[i] = -bx->v[i];
     Tab t = tab_new(6, 3);
     const struct { const char *a, *b, *why; const float *x, *y; } rows[6] = {
@@ -518,7 +518,7 @@ static void filter_a_picture(Lesson *ls)
 {
     Notebook *nb = ls->nb;
     LessonData *data = ls->data;
-    const Image *photo = ls->photo;
+    const CnImage *photo = ls->photo;
     MatchBank *bank = ls->bank;
     Model *models = ls->models;
     char buf[512];
@@ -897,11 +897,11 @@ static void sum_up_rediscoveries(Lesson *ls)
     enum { NT = 10 };
     static float tv[NT][9];
     static char tname[NT][24], ttitle[NT][40];
-    Kernel turned[NT];
-    const Kernel *ext[64];
+    CnKernel turned[NT];
+    const CnKernel *ext[64];
     int next = 0, tdeg[NT];
     for (int i = 0; i < kernel_count(); i++) ext[next++] = kernel_at(i);
-    const Kernel *sx = kernel_find("sobel_x"), *sy = kernel_find("sobel_y");
+    const CnKernel *sx = kernel_find("sobel_x"), *sy = kernel_find("sobel_y");
     CN_CHECK(sx && sy);
     for (int t = 0, deg = 15; t < NT; deg += 15) {
         if (deg == 90) continue;
@@ -909,7 +909,7 @@ static void sum_up_rediscoveries(Lesson *ls)
         for (int i = 0; i < 9; i++) tv[t][i] = (float)(cos(th) * sx->v[i] + sin(th) * sy->v[i]);
         snprintf(tname[t], sizeof tname[t], "sobel_%d", deg);
         snprintf(ttitle[t], sizeof ttitle[t], "Sobel turned by %d°", deg);
-        turned[t] = (Kernel){ tname[t], ttitle[t], 3, 3, tv[t], "Sobel x turned" };
+        turned[t] = (CnKernel){ tname[t], ttitle[t], 3, 3, tv[t], "Sobel x turned" };
         tdeg[t] = deg;
         ext[next++] = &turned[t];
         t++;
@@ -926,7 +926,7 @@ static void sum_up_rediscoveries(Lesson *ls)
         if (m->fam[rk[i].f] != MATCH_OTHER) continue;
         n_other++;
         const Match mx = match_best(xb, m->w + rk[i].f * K * K);
-        const Kernel *k = xb->e[mx.entry].kernel;
+        const CnKernel *k = xb->e[mx.entry].kernel;
         for (int t = 0; t < NT; t++)
             if (k == &turned[t] && mx.score > chance_x) {
                 n_turned++;

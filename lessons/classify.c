@@ -122,7 +122,7 @@ int main(int argc, char **argv)
         CN_DIE("%s has %d outputs, not the 10 classes this program names: give a model saved by lesson 07 "
                "(models/lenet5_*.cnn) with --model FILE", model, net_out_shape(net).c);
 
-    Image *im = image_load(picture, 1);
+    CnImage *im = image_load(picture, 1);
     if (!im) CN_DIE("cannot read the picture: %s. Give a PNG or JPEG file", cn_last_error());
     float small[SIDE * SIDE];
     resize_gray(small, SIDE, im);

@@ -20,7 +20,7 @@ static void expect_forward(ActKind kind, const float *x, const float *expect, si
     float y[16];
     activation_forward(y, x, n, kind);
     size_t at;
-    float d = max_abs_diff(y, expect, n, &at);
+    float d = cn_max_abs_diff(y, expect, n, &at);
     ck_assert_msg(d <= tol, "%s forward: max |diff| %g at %zu (got %.9g, want %.9g)", activation_name(kind),
                   (double)d, at, (double)y[at], (double)expect[at]);
 }
@@ -67,7 +67,7 @@ START_TEST(backward_by_hand_accumulates)
         activation_forward(y, x, 3, cases[c].kind);
         activation_backward(dx, dy, y, 3, cases[c].kind);
         size_t at;
-        float d = max_abs_diff(dx, cases[c].want, 3, &at);
+        float d = cn_max_abs_diff(dx, cases[c].want, 3, &at);
         ck_assert_msg(d <= 2e-6f, "%s backward: max |diff| %g at %zu (got %.9g, want %.9g)",
                       activation_name(cases[c].kind), (double)d, at, (double)dx[at], (double)cases[c].want[at]);
     }
@@ -79,7 +79,7 @@ START_TEST(in_place_forward)
     float x[5] = { -1.0f, 2.0f, -3.0f, 4.0f, 0.25f };
     activation_forward(x, x, 5, ACT_RELU);
     const float want[5] = { 0, 2.0f, 0, 4.0f, 0.25f };
-    ck_assert_float_eq(max_abs_diff(x, want, 5, NULL), 0.0f);
+    ck_assert_float_eq(cn_max_abs_diff(x, want, 5, NULL), 0.0f);
 }
 END_TEST
 
@@ -92,7 +92,7 @@ START_TEST(layer_shapes_and_names)
     for (int k = 0; k < 4; k++) {
         Layer *l = make[k]();
         ck_assert_ptr_nonnull(l);
-        ck_assert_int_eq(layer_setup(l, (Shape){ 6, 5, 4 }), 0);
+        ck_assert_int_eq(layer_setup(l, (CnShape){ 6, 5, 4 }), 0);
         ck_assert_str_eq(l->ops->kind, kinds[k]);
         ck_assert_int_eq(l->out.c, 6);
         ck_assert_int_eq(l->out.h, 5);
@@ -110,7 +110,7 @@ static void gradcheck_kind(ActKind kind)
 {
     Layer *l = activation_create(kind);
     ck_assert_ptr_nonnull(l);
-    ck_assert_int_eq(layer_setup(l, (Shape){ 3, 4, 5 }), 0);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 3, 4, 5 }), 0);
     const int B = 2;
     size_t n = shape_size(l->in) * B;
     float *x = malloc(n * sizeof *x);

@@ -74,7 +74,7 @@ START_TEST(default_network)
         { "conv5", 48, 6, 6 },   { "pool5", 48, 2, 2 },   { "fc6", 256, 1, 1 },    { "fc8", 10, 1, 1 },
     };
     for (size_t k = 0; k < sizeof s / sizeof s[0]; k++) {
-        const Shape out = layer(net, s[k].l)->out;
+        const CnShape out = layer(net, s[k].l)->out;
         ck_assert_msg(out.c == s[k].c && out.h == s[k].h && out.w == s[k].w, "%s: %dx%dx%d, want %dx%dx%d", s[k].l,
                       out.c, out.h, out.w, s[k].c, s[k].h, s[k].w);
     }
@@ -178,15 +178,15 @@ START_TEST(init_rules)
     /* biases: the paper's layers start at bias_hidden, the others at 0 */
     const char *const on[] = { "conv2", "conv4", "conv5", "fc6", "fc7" }, *const off[] = { "conv1", "conv3", "fc8" };
     for (int k = 0; k < 5; k++) {
-        const Param *b = &layer(net, on[k])->param[1];
+        const CnParam *b = &layer(net, on[k])->param[1];
         for (size_t i = 0; i < b->n; i++) ck_assert_float_eq(b->value[i], 0.25f);
     }
     for (int k = 0; k < 3; k++) {
-        const Param *b = &layer(net, off[k])->param[1];
+        const CnParam *b = &layer(net, off[k])->param[1];
         for (size_t i = 0; i < b->n; i++) ck_assert_float_eq(b->value[i], 0.0f);
     }
     /* weights: He normal (std sqrt(2/fan_in)) in conv4, N(0, 0.01^2) in fc8 */
-    const Param *w4 = &layer(net, "conv4")->param[0], *w8 = &layer(net, "fc8")->param[0];
+    const CnParam *w4 = &layer(net, "conv4")->param[0], *w8 = &layer(net, "fc8")->param[0];
     double s4 = 0.0, s8 = 0.0;
     for (size_t i = 0; i < w4->n; i++) s4 += (double)w4->value[i] * w4->value[i];
     for (size_t i = 0; i < w8->n; i++) s8 += (double)w8->value[i] * w8->value[i];
@@ -197,7 +197,7 @@ START_TEST(init_rules)
     Net *again = build(&o);
     alexnet_init(again, 3, 0.25f);
     for (int k = 0; k < net_nparams(net); k++) {
-        const Param *p = net_param(net, k, NULL), *q = net_param(again, k, NULL);
+        const CnParam *p = net_param(net, k, NULL), *q = net_param(again, k, NULL);
         ck_assert(memcmp(p->value, q->value, p->n * sizeof(float)) == 0);
     }
     net_free(again);
@@ -302,7 +302,7 @@ START_TEST(stack_gradcheck)
      * Max pooling has kinks too, where two pixels of a window tie: a
      * perturbation that changes a window's winner is skipped (the finite
      * difference then straddles the kink), and at most a few may be. */
-    Net *net = net_create("stack", (Shape){ 2, 9, 9 });
+    Net *net = net_create("stack", (CnShape){ 2, 9, 9 });
     net_add(net, "conv1", conv2d_create(6, 3, 3, 1, 1, 2, CONV_OP_CORRELATE));
     net_add(net, "tanh1", tanh_create());
     net_add(net, "lrn1", lrn_create(5, 0.5f, 0.75f, 1.0f, LRN_ALPHA_OVER_N));
@@ -317,7 +317,7 @@ START_TEST(stack_gradcheck)
     rng_seed(&r, 5, 5);
     net_init(net, INIT_XAVIER, &r);
     for (int k = 0; k < net_nparams(net); k++) {
-        Param *p = net_param(net, k, NULL);
+        CnParam *p = net_param(net, k, NULL);
         if (!p->decay)
             for (size_t i = 0; i < p->n; i++) p->value[i] = rng_range(&r, -0.3f, 0.3f);
     }
@@ -352,7 +352,7 @@ START_TEST(stack_gradcheck)
     char where[96] = "";
     for (int k = 0; k < net_nparams(net); k++) {
         int li;
-        Param *p = net_param(net, k, &li);
+        CnParam *p = net_param(net, k, &li);
         float *g = malloc(p->n * sizeof *g);
         ck_assert_ptr_nonnull(g);
         memcpy(g, p->grad, p->n * sizeof *g);
@@ -514,7 +514,7 @@ START_TEST(reference_pytorch)
     for (int k = 0; k < 16; k++) {
         char name[8];
         snprintf(name, sizeof name, "p%d", k);
-        Param *p = net_param(net, k, NULL);
+        CnParam *p = net_param(net, k, NULL);
         const float *v = fixture_get(f, name, p->n);
         ck_assert_msg(v != NULL, "%s", cn_last_error());
         memcpy(p->value, v, p->n * sizeof *v);
@@ -537,7 +537,7 @@ START_TEST(reference_pytorch)
         char name[8], what[48];
         snprintf(name, sizeof name, "g%d", k);
         int li;
-        Param *p = net_param(net, k, &li);
+        CnParam *p = net_param(net, k, &li);
         snprintf(what, sizeof what, "d%s.%s", net->layer[li]->label, p->name);
         agree(what, p->grad, fixture_get(f, name, p->n), p->n);
     }
@@ -579,7 +579,7 @@ static TrainConfig small_config(void)
     TrainConfig c = train_defaults();
     c.epochs = 3;
     c.batch = 32;
-    c.lr = schedule_cosine(0.05f, 3, 0.0f);
+    c.lr = optim_schedule_cosine(0.05f, 3, 0.0f);
     c.momentum = 0.9f;
     c.weight_decay = 5e-4f;
     c.seed = 2012;

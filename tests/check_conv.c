@@ -235,7 +235,7 @@ START_TEST(golden_seed_kernels)
     };
     float out[4];
     for (int i = 0; i < KERNEL_SEED_COUNT; i++) {
-        const Kernel *k = kernel_seed(i);
+        const CnKernel *k = kernel_seed(i);
         ck_assert_ptr_nonnull(k);
         ck_assert_int_eq(correlate2d_border(out, x, 4, 4, k->v, k->h, k->w, CONV_BORDER_VALID, 1), 0);
         assert_close(out, want[i], 4, 1e-5f, k->name);
@@ -244,7 +244,7 @@ START_TEST(golden_seed_kernels)
     }
     /* Sobel x is antisymmetric: correlation -x00 + x02 - 2 x10 + 2 x12 - x20 + x22
      * gives -1, -20, 1, -12; convolution the negatives. */
-    const Kernel *s = kernel_find("sobel_x");
+    const CnKernel *s = kernel_find("sobel_x");
     ck_assert_ptr_nonnull(s);
     const float sob[4] = { -1, -20, 1, -12 }, neg[4] = { 1, 20, -1, 12 };
     ck_assert_int_eq(correlate2d_border(out, x, 4, 4, s->v, 3, 3, CONV_BORDER_VALID, 1), 0);
@@ -260,7 +260,7 @@ START_TEST(identity_and_constants)
     rng_seed(&r, 11, 3);
     float x[6 * 7], out[8 * 9];
     fill_random(&r, x, 6 * 7);
-    const Kernel *id = kernel_find("identity");
+    const CnKernel *id = kernel_find("identity");
     ck_assert_ptr_nonnull(id);
     /* same mode: the input itself */
     ck_assert_int_eq(correlate2d_border(out, x, 6, 7, id->v, 3, 3, CONV_BORDER_SAME, 1), 0);
@@ -280,13 +280,13 @@ START_TEST(identity_and_constants)
     const char *blurs[] = { "box_blur", "gaussian" };
     const char *edges[] = { "edge1", "edge2", "edge3", "sobel_x", "sobel_y" };
     for (int i = 0; i < 2; i++) {
-        const Kernel *k = kernel_find(blurs[i]);
+        const CnKernel *k = kernel_find(blurs[i]);
         ck_assert_ptr_nonnull(k);
         ck_assert_int_eq(correlate2d_border(out, c, 5, 5, k->v, 3, 3, CONV_BORDER_VALID, 1), 0);
         assert_close(out, keep, 9, 1e-5f, blurs[i]);
     }
     for (int i = 0; i < 5; i++) {
-        const Kernel *k = kernel_find(edges[i]);
+        const CnKernel *k = kernel_find(edges[i]);
         ck_assert_ptr_nonnull(k);
         ck_assert_int_eq(correlate2d_border(out, c, 5, 5, k->v, 3, 3, CONV_BORDER_VALID, 1), 0);
         assert_close(out, zero, 9, 0.0f, edges[i]);
@@ -295,7 +295,7 @@ START_TEST(identity_and_constants)
     }
     /* in same mode the border windows read zero padding: the box blur's
      * corner sees 4 of 9 pixels, 3.5 * 4/9 */
-    const Kernel *box = kernel_find("box_blur");
+    const CnKernel *box = kernel_find("box_blur");
     ck_assert_int_eq(correlate2d_border(out, c, 5, 5, box->v, 3, 3, CONV_BORDER_SAME, 1), 0);
     ck_assert_float_eq_tol(out[0], 3.5f * 4.0f / 9.0f, 1e-5f);
     ck_assert_float_eq_tol(out[12], 3.5f, 1e-5f);
@@ -349,7 +349,7 @@ START_TEST(flip_identity_1d)
     for (int kn = 1; kn <= 6; kn++) {
         fill_random(&r, x, 13);
         fill_random(&r, k, kn);
-        rot180(kf, k, 1, kn);
+        kernel_rot180(kf, k, 1, kn);
         for (int s = 1; s <= 3; s++) {
             for (int c = 0; c < 3 + 4; c++) {
                 int pb, pa;
@@ -383,7 +383,7 @@ START_TEST(flip_identity_2d)
         for (int KW = 1; KW <= 5; KW++) {
             fill_random(&r, x, 7 * 9);
             fill_random(&r, k, KH * KW);
-            rot180(kf, k, KH, KW);
+            kernel_rot180(kf, k, KH, KW);
             for (int st = 0; st < 4; st++) {
                 int sh = strides[st][0], sw = strides[st][1];
                 for (int c = 0; c < 3 + 4; c++) {
@@ -430,7 +430,7 @@ START_TEST(multi_channel)
     float a[MAXN], b[MAXN], sum[MAXN], one[MAXN];
     fill_random(&r, x, C * H * W);
     fill_random(&r, k, OC * C * KH * KW);
-    for (int i = 0; i < OC * C; i++) rot180(kf + i * KH * KW, k + i * KH * KW, KH, KW);
+    for (int i = 0; i < OC * C; i++) kernel_rot180(kf + i * KH * KW, k + i * KH * KW, KH, KW);
     for (int st = 0; st < 2; st++) {
         int sh = strides[st][0], sw = strides[st][1];
         for (int c = 0; c < 4; c++) {
@@ -508,9 +508,9 @@ START_TEST(correlation_does_not_commute)
     ck_assert_int_eq(correlate2d_border(fg, f, 4, 6, g, 3, 2, CONV_BORDER_FULL, 1), 0);
     ck_assert_int_eq(correlate2d_border(gf, g, 3, 2, f, 4, 6, CONV_BORDER_FULL, 1), 0);
     size_t at;
-    float d = max_abs_diff(fg, gf, 6 * 7, &at);
+    float d = cn_max_abs_diff(fg, gf, 6 * 7, &at);
     ck_assert_msg(d > 0.5f, "f ⋆ g and g ⋆ f differ by only %g (at %zu)", d, at);
-    rot180(mirrored, fg, 6, 7);
+    kernel_rot180(mirrored, fg, 6, 7);
     assert_close(gf, mirrored, 6 * 7, 1e-5f, "g ⋆ f = rot180(f ⋆ g)");
 }
 END_TEST

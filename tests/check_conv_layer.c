@@ -48,7 +48,7 @@ static Conv2dConfig cfg_of(int oc, int kh, int kw, int sh, int sw, int pt, int p
 
 /* A conv layer set up for `in`, weights by Xavier's rule (each map's own
  * fan-in), random biases. */
-static Layer *make_conv(const Conv2dConfig *cfg, Shape in, const unsigned char *table, uint64_t seed)
+static Layer *make_conv(const Conv2dConfig *cfg, CnShape in, const unsigned char *table, uint64_t seed)
 {
     Layer *l = conv2d_create_cfg(cfg);
     ck_assert_msg(l != NULL, "conv2d_create_cfg: %s", cn_last_error());
@@ -117,7 +117,7 @@ START_TEST(forward_fixture)
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         Layer *l = conv2d_create(1, 2, 2, cases[c].stride, cases[c].pad, 1, cases[c].mode);
         ck_assert_ptr_nonnull(l);
-        ck_assert_int_eq(layer_setup(l, (Shape){ 1, 3, 3 }), 0);
+        ck_assert_int_eq(layer_setup(l, (CnShape){ 1, 3, 3 }), 0);
         ck_assert_int_eq(l->out.h, 2);
         ck_assert_int_eq(l->out.w, 2);
         memcpy(l->param[0].value, k, sizeof k);
@@ -143,7 +143,7 @@ START_TEST(forward_channels_and_groups)
 {
     const float x[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
     Layer *l = conv2d_create(2, 1, 1, 1, 0, 1, CONV_OP_CORRELATE);
-    ck_assert_int_eq(layer_setup(l, (Shape){ 2, 2, 2 }), 0);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 2, 2, 2 }), 0);
     const float w1[4] = { 1, 2, -1, 0.5f };
     memcpy(l->param[0].value, w1, sizeof w1);
     float y[8];
@@ -153,7 +153,7 @@ START_TEST(forward_channels_and_groups)
     layer_free(l);
 
     l = conv2d_create(2, 1, 1, 1, 0, 2, CONV_OP_CORRELATE);
-    ck_assert_int_eq(layer_setup(l, (Shape){ 2, 2, 2 }), 0);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 2, 2, 2 }), 0);
     ck_assert_int_eq(l->param[0].dims[1], 1);
     const float w2[2] = { 3, -2 };
     memcpy(l->param[0].value, w2, sizeof w2);
@@ -182,7 +182,7 @@ START_TEST(matches_conv_h)
             const ConvOp mode = m ? CONV_OP_CONVOLVE : CONV_OP_CORRELATE;
             Conv2dConfig cfg = cfg_of(g[c].OC, g[c].KH, g[c].KW, g[c].sh, g[c].sw, g[c].pt, g[c].pb,
                                       g[c].pl, g[c].pr, 1, mode);
-            Layer *l = make_conv(&cfg, (Shape){ g[c].C, g[c].H, g[c].W }, NULL, 5 + c);
+            Layer *l = make_conv(&cfg, (CnShape){ g[c].C, g[c].H, g[c].W }, NULL, 5 + c);
             memset(l->param[1].value, 0, l->param[1].n * sizeof(float));
             const int B = 2;
             const size_t nx = shape_size(l->in), ny = shape_size(l->out);
@@ -227,7 +227,7 @@ START_TEST(convolve_is_correlate_rot180)
     Rng r;
     rng_seed(&r, 21, 1);
     for (size_t c = 0; c < sizeof g / sizeof g[0]; c++) {
-        const Shape in = { g[c].C, g[c].H, g[c].W };
+        const CnShape in = { g[c].C, g[c].H, g[c].W };
         const unsigned char *t = g[c].table ? conv2d_lenet5_c3_table() : NULL;
         Conv2dConfig ca = cfg_of(g[c].OC, g[c].KH, g[c].KW, g[c].sh, g[c].sw, g[c].pt, g[c].pb,
                                  g[c].pl, g[c].pr, g[c].groups, CONV_OP_CORRELATE);
@@ -411,7 +411,7 @@ END_TEST
 
 /* --- gradient checks --------------------------------------------------------------------------- */
 
-static void grad_case(int B, Shape in, Conv2dConfig cfg, const unsigned char *table, uint64_t seed,
+static void grad_case(int B, CnShape in, Conv2dConfig cfg, const unsigned char *table, uint64_t seed,
                       const char *name)
 {
     for (int m = 0; m < 2; m++) {
@@ -426,9 +426,9 @@ static void grad_case(int B, Shape in, Conv2dConfig cfg, const unsigned char *ta
 
 START_TEST(grad_basic)
 {
-    grad_case(2, (Shape){ 2, 6, 6 }, cfg_of(3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0), NULL, 100,
+    grad_case(2, (CnShape){ 2, 6, 6 }, cfg_of(3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0), NULL, 100,
               "2->3 3x3 pad 1 on 6x6");
-    grad_case(3, (Shape){ 1, 8, 8 }, cfg_of(2, 5, 5, 1, 1, 2, 2, 2, 2, 1, 0), NULL, 101,
+    grad_case(3, (CnShape){ 1, 8, 8 }, cfg_of(2, 5, 5, 1, 1, 2, 2, 2, 2, 1, 0), NULL, 101,
               "1->2 5x5 pad 2 on 8x8");
 }
 END_TEST
@@ -436,32 +436,32 @@ END_TEST
 START_TEST(grad_stride)
 {
     /* 8x8, 3x3, stride 2: (8-3)/2 is not whole, the last row/column is never read. */
-    grad_case(2, (Shape){ 2, 8, 8 }, cfg_of(3, 3, 3, 2, 2, 0, 0, 0, 0, 1, 0), NULL, 110,
+    grad_case(2, (CnShape){ 2, 8, 8 }, cfg_of(3, 3, 3, 2, 2, 0, 0, 0, 0, 1, 0), NULL, 110,
               "3x3 stride 2 on 8x8");
-    grad_case(2, (Shape){ 2, 8, 8 }, cfg_of(2, 3, 3, 2, 2, 1, 1, 1, 1, 1, 0), NULL, 111,
+    grad_case(2, (CnShape){ 2, 8, 8 }, cfg_of(2, 3, 3, 2, 2, 1, 1, 1, 1, 1, 0), NULL, 111,
               "3x3 stride 2 pad 1 on 8x8");
-    grad_case(2, (Shape){ 2, 9, 7 }, cfg_of(2, 3, 2, 3, 2, 1, 2, 0, 1, 1, 0), NULL, 112,
+    grad_case(2, (CnShape){ 2, 9, 7 }, cfg_of(2, 3, 2, 3, 2, 1, 2, 0, 1, 1, 0), NULL, 112,
               "3x2 stride (3,2) asymmetric pad on 9x7");
 }
 END_TEST
 
 START_TEST(grad_nonsquare)
 {
-    grad_case(2, (Shape){ 2, 6, 9 }, cfg_of(2, 3, 5, 1, 1, 0, 0, 0, 0, 1, 0), NULL, 120,
+    grad_case(2, (CnShape){ 2, 6, 9 }, cfg_of(2, 3, 5, 1, 1, 0, 0, 0, 0, 1, 0), NULL, 120,
               "3x5 on 6x9");
     /* Padding on every side, different on each. */
-    grad_case(2, (Shape){ 2, 6, 9 }, cfg_of(2, 3, 5, 1, 1, 1, 2, 3, 1, 1, 0), NULL, 121,
+    grad_case(2, (CnShape){ 2, 6, 9 }, cfg_of(2, 3, 5, 1, 1, 1, 2, 3, 1, 1, 0), NULL, 121,
               "3x5 on 6x9 pad t1 b2 l3 r1");
 }
 END_TEST
 
 START_TEST(grad_groups)
 {
-    grad_case(2, (Shape){ 4, 5, 5 }, cfg_of(6, 3, 3, 1, 1, 1, 1, 1, 1, 2, 0), NULL, 130,
+    grad_case(2, (CnShape){ 4, 5, 5 }, cfg_of(6, 3, 3, 1, 1, 1, 1, 1, 1, 2, 0), NULL, 130,
               "groups 2: 4->6 3x3");
-    grad_case(2, (Shape){ 6, 5, 6 }, cfg_of(9, 3, 2, 1, 1, 1, 0, 0, 1, 3, 0), NULL, 131,
+    grad_case(2, (CnShape){ 6, 5, 6 }, cfg_of(9, 3, 2, 1, 1, 1, 0, 0, 1, 3, 0), NULL, 131,
               "groups 3: 6->9 3x2");
-    grad_case(2, (Shape){ 6, 7, 7 }, cfg_of(3, 3, 3, 2, 2, 1, 1, 1, 1, 3, 0), NULL, 132,
+    grad_case(2, (CnShape){ 6, 7, 7 }, cfg_of(3, 3, 3, 2, 2, 1, 1, 1, 1, 3, 0), NULL, 132,
               "groups 3 stride 2: 6->3");
 }
 END_TEST
@@ -472,11 +472,11 @@ START_TEST(grad_tables)
     rng_seed(&r, 140, 1);
     unsigned char t[5 * 4];
     random_table(t, 5, 4, &r);
-    grad_case(2, (Shape){ 4, 6, 6 }, cfg_of(5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0), t, 141,
+    grad_case(2, (CnShape){ 4, 6, 6 }, cfg_of(5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0), t, 141,
               "random table 4->5 3x3 pad 1");
-    grad_case(2, (Shape){ 4, 7, 7 }, cfg_of(5, 3, 3, 2, 2, 0, 1, 0, 1, 1, 0), t, 142,
+    grad_case(2, (CnShape){ 4, 7, 7 }, cfg_of(5, 3, 3, 2, 2, 0, 1, 0, 1, 1, 0), t, 142,
               "random table 4->5 3x3 stride 2");
-    grad_case(2, (Shape){ 6, 7, 7 }, cfg_of(16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 0),
+    grad_case(2, (CnShape){ 6, 7, 7 }, cfg_of(16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 0),
               conv2d_lenet5_c3_table(), 143, "LeNet C3 table 6->16 5x5 on 7x7");
 }
 END_TEST
@@ -484,15 +484,15 @@ END_TEST
 START_TEST(grad_dense)
 {
     /* The kernel covers the whole input: one output pixel per map (LeNet's C5). */
-    grad_case(3, (Shape){ 4, 5, 5 }, cfg_of(6, 5, 5, 1, 1, 0, 0, 0, 0, 1, 0), NULL, 150,
+    grad_case(3, (CnShape){ 4, 5, 5 }, cfg_of(6, 5, 5, 1, 1, 0, 0, 0, 0, 1, 0), NULL, 150,
               "dense 4->6 5x5 on 5x5");
-    grad_case(2, (Shape){ 4, 3, 4 }, cfg_of(4, 3, 4, 1, 1, 0, 0, 0, 0, 2, 0), NULL, 151,
+    grad_case(2, (CnShape){ 4, 3, 4 }, cfg_of(4, 3, 4, 1, 1, 0, 0, 0, 0, 2, 0), NULL, 151,
               "dense groups 2 3x4 on 3x4");
     Rng r;
     rng_seed(&r, 152, 1);
     unsigned char t[6 * 4];
     random_table(t, 6, 4, &r);
-    grad_case(2, (Shape){ 4, 5, 5 }, cfg_of(6, 5, 5, 1, 1, 0, 0, 0, 0, 1, 0), t, 153,
+    grad_case(2, (CnShape){ 4, 5, 5 }, cfg_of(6, 5, 5, 1, 1, 0, 0, 0, 0, 1, 0), t, 153,
               "dense random table 4->6");
 }
 END_TEST
@@ -522,7 +522,7 @@ START_TEST(lenet_c3_table)
     Conv2dConfig cfg = cfg_of(16, 5, 5, 1, 1, 0, 0, 0, 0, 1, CONV_OP_CORRELATE);
     Layer *l = conv2d_create_cfg(&cfg);
     ck_assert_int_eq(conv2d_set_table(l, 6, t), 0);
-    ck_assert_int_eq(layer_setup(l, (Shape){ 6, 14, 14 }), 0);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 6, 14, 14 }), 0);
     Conv2d *c = conv2d_of(l);
     ck_assert_ptr_nonnull(c);
     ck_assert_uint_eq(c->connections, 60);
@@ -561,7 +561,7 @@ START_TEST(lenet_c3_table)
 
     /* A table set after setup zeroes the removed weights at once. */
     l = conv2d_create_cfg(&cfg);
-    ck_assert_int_eq(layer_setup(l, (Shape){ 6, 14, 14 }), 0);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 6, 14, 14 }), 0);
     for (size_t i = 0; i < l->param[0].n; i++) l->param[0].value[i] = 1.0f;
     ck_assert_uint_eq(layer_param_count(l), 2416);
     ck_assert_int_eq(conv2d_set_table(l, 6, t), 0);
@@ -582,7 +582,7 @@ START_TEST(masked_weights_stay_zero)
     const unsigned char *t = conv2d_lenet5_c3_table();
     for (int m = 0; m < 2; m++) {
         Conv2dConfig cfg = cfg_of(16, 5, 5, 1, 1, 0, 0, 0, 0, 1, m ? CONV_OP_CONVOLVE : CONV_OP_CORRELATE);
-        Layer *l = make_conv(&cfg, (Shape){ 6, 14, 14 }, t, 170);
+        Layer *l = make_conv(&cfg, (CnShape){ 6, 14, 14 }, t, 170);
         const int B = 4;
         const size_t nx = shape_size(l->in) * B, ny = shape_size(l->out) * B, nw = l->param[0].n;
         float *x = alloc_floats(nx), *y = alloc_floats(ny), *dy = alloc_floats(ny), *dx = alloc_floats(nx);
@@ -691,7 +691,7 @@ START_TEST(layer_numbers)
 {
     /* LeNet-5 C1 as usually run on 28x28 digits: 1->6, 5x5, padding 2. */
     Layer *l = conv2d_create(6, 5, 5, 1, 2, 1, CONV_OP_CORRELATE);
-    ck_assert_int_eq(layer_setup(l, (Shape){ 1, 28, 28 }), 0);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 1, 28, 28 }), 0);
     ck_assert_str_eq(l->ops->kind, "conv");
     ck_assert_int_eq(l->out.c, 6);
     ck_assert_int_eq(l->out.h, 28);
@@ -711,7 +711,7 @@ START_TEST(layer_numbers)
 
     /* Groups: each map sees C/G inputs. */
     l = conv2d_create(6, 3, 3, 1, 1, 2, CONV_OP_CONVOLVE);
-    ck_assert_int_eq(layer_setup(l, (Shape){ 4, 8, 8 }), 0);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 4, 8, 8 }), 0);
     ck_assert_int_eq(l->param[0].dims[0], 6);
     ck_assert_int_eq(l->param[0].dims[1], 2);
     ck_assert_int_eq(l->param[0].dims[2], 3);
@@ -724,7 +724,7 @@ START_TEST(layer_numbers)
 
     /* AlexNet's first layer at its published size: 3->96, 11x11, stride 4, 227x227 -> 55x55. */
     l = conv2d_create(96, 11, 11, 4, 0, 1, CONV_OP_CORRELATE);
-    ck_assert_int_eq(layer_setup(l, (Shape){ 3, 227, 227 }), 0);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 3, 227, 227 }), 0);
     ck_assert_int_eq(l->out.h, 55);
     ck_assert_int_eq(l->out.w, 55);
     ck_assert_uint_eq(layer_param_count(l), 34944);
@@ -745,20 +745,20 @@ START_TEST(bad_arguments)
     ck_assert_ptr_null(conv2d_create_cfg(NULL));
 
     Layer *l = conv2d_create(4, 3, 3, 1, 0, 2, CONV_OP_CORRELATE);
-    ck_assert_int_eq(layer_setup(l, (Shape){ 3, 8, 8 }), -1);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 3, 8, 8 }), -1);
     ck_assert_ptr_nonnull(strstr(cn_last_error(), "groups"));
     layer_free(l);
 
     l = conv2d_create(4, 5, 5, 1, 0, 1, CONV_OP_CORRELATE);
-    ck_assert_int_eq(layer_setup(l, (Shape){ 1, 4, 8 }), -1);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 1, 4, 8 }), -1);
     ck_assert_ptr_nonnull(strstr(cn_last_error(), "larger"));
     const unsigned char zero_row[4 * 2] = { 1, 0, 0, 0, 1, 1, 0, 1 };
     ck_assert_int_eq(conv2d_set_table(l, 2, zero_row), -1);
     ck_assert_ptr_nonnull(strstr(cn_last_error(), "map 1"));
     const unsigned char ok[4 * 2] = { 1, 0, 0, 1, 1, 1, 0, 1 };
     ck_assert_int_eq(conv2d_set_table(l, 2, ok), 0);
-    ck_assert_int_eq(layer_setup(l, (Shape){ 3, 8, 8 }), -1); /* table is for 2 inputs */
-    ck_assert_int_eq(layer_setup(l, (Shape){ 2, 8, 8 }), 0);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 3, 8, 8 }), -1); /* table is for 2 inputs */
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 2, 8, 8 }), 0);
     ck_assert_int_eq(conv2d_set_table(l, 3, ok), -1);
     layer_free(l);
 
@@ -804,7 +804,7 @@ END_TEST
  * same SGD steps on the fast and the reference loops, up to rounding. */
 static void train_steps(Net *net, int loops, float *loss, int steps)
 {
-    const Shape in = net_layer(net, 0)->in, out = net_out_shape(net);
+    const CnShape in = net_layer(net, 0)->in, out = net_out_shape(net);
     const int B = 8, K = (int)shape_size(out);
     const size_t nx = shape_size(in) * (size_t)B;
     float *x = alloc_floats(nx), *probs = alloc_floats((size_t)B * K), *dl = alloc_floats((size_t)B * K);
@@ -847,7 +847,7 @@ START_TEST(training_on_both_loops)
             assert_close(&loss[0][s], &loss[1][s], 1, 1e-5f * fmaxf(1.0f, fabsf(loss[1][s])), what);
         }
         for (int k = 0; k < net_nparams(net[0]); k++) {
-            const Param *a = net_param(net[0], k, NULL), *b = net_param(net[1], k, NULL);
+            const CnParam *a = net_param(net[0], k, NULL), *b = net_param(net[1], k, NULL);
             snprintf(what, sizeof what, "%s: %s after %d steps", classic ? "classic" : "modern", a->name, STEPS);
             assert_close(a->value, b->value, a->n, 1e-5f * fmaxf(1.0f, max_abs(b->value, b->n)), what);
         }

@@ -64,7 +64,7 @@ START_TEST(layer_shapes)
      * (16, 5, 5) input to 120 outputs */
     Layer *l = dense_create(120);
     ck_assert_ptr_nonnull(l);
-    ck_assert_int_eq(layer_setup(l, (Shape){ 16, 5, 5 }), 0);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 16, 5, 5 }), 0);
     ck_assert_str_eq(l->ops->kind, "dense");
     ck_assert_int_eq(l->out.c, 120);
     ck_assert_int_eq(l->out.h, 1);
@@ -92,7 +92,7 @@ START_TEST(gradcheck_dense)
 {
     Layer *l = dense_create(4);
     ck_assert_ptr_nonnull(l);
-    ck_assert_int_eq(layer_setup(l, (Shape){ 2, 3, 3 }), 0);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 2, 3, 3 }), 0);
     Rng r;
     rng_seed(&r, 3, 1);
     layer_init(l, INIT_XAVIER, &r);
@@ -137,13 +137,13 @@ START_TEST(same_result_at_1_and_2_threads)
     }
     size_t at;
     ck_assert_msg(memcmp(y[0], y[1], ny * sizeof(float)) == 0, "y differs: max %g at %zu",
-                  (double)max_abs_diff(y[0], y[1], ny, &at), at);
+                  (double)cn_max_abs_diff(y[0], y[1], ny, &at), at);
     ck_assert_msg(memcmp(dx[0], dx[1], nx * sizeof(float)) == 0, "dx differs: max %g at %zu",
-                  (double)max_abs_diff(dx[0], dx[1], nx, &at), at);
+                  (double)cn_max_abs_diff(dx[0], dx[1], nx, &at), at);
     ck_assert_msg(memcmp(dW[0], dW[1], nw * sizeof(float)) == 0, "dW differs: max %g at %zu",
-                  (double)max_abs_diff(dW[0], dW[1], nw, &at), at);
+                  (double)cn_max_abs_diff(dW[0], dW[1], nw, &at), at);
     ck_assert_msg(memcmp(db[0], db[1], OUT * sizeof(float)) == 0, "db differs: max %g at %zu",
-                  (double)max_abs_diff(db[0], db[1], OUT, &at), at);
+                  (double)cn_max_abs_diff(db[0], db[1], OUT, &at), at);
     /* and the parallel result is the dot product: check one entry in double */
     double s = b[7];
     for (int i = 0; i < IN; i++) s += (double)W[7 * IN + i] * x[5 * IN + i];

@@ -13,7 +13,7 @@
 #include "core/tensor.h"
 #include "core/threads.h"
 
-static Layer *make(float p, uint64_t seed, Shape in, int B)
+static Layer *make(float p, uint64_t seed, CnShape in, int B)
 {
     Layer *l = dropout_create(p, seed);
     ck_assert_ptr_nonnull(l);
@@ -24,7 +24,7 @@ static Layer *make(float p, uint64_t seed, Shape in, int B)
 
 START_TEST(evaluation_is_identity)
 {
-    Layer *l = make(0.5f, 1, (Shape){ 4, 3, 3 }, 2);
+    Layer *l = make(0.5f, 1, (CnShape){ 4, 3, 3 }, 2);
     ck_assert_str_eq(l->ops->kind, "dropout");
     ck_assert_int_eq(l->training, 0);
     float x[72], y[72], dy[72], dx[72];
@@ -46,7 +46,7 @@ START_TEST(training_keeps_one_minus_p_and_the_mean)
      * the kept fraction is 0.7 +- 0.003 (binomial sd 0.001), every kept unit
      * is exactly x / 0.7, and the mean of y matches the mean of x. */
     const int B = 50;
-    const Shape in = { 16, 25, 10 };  /* 4,000 units per sample */
+    const CnShape in = { 16, 25, 10 }; /* 4,000 units per sample */
     const size_t n = shape_size(in) * B;
     const float p = 0.3f;
     Layer *l = make(p, 77, in, B);
@@ -84,7 +84,7 @@ END_TEST
 START_TEST(backward_uses_the_mask)
 {
     const int B = 3;
-    const Shape in = { 5, 2, 2 };
+    const CnShape in = { 5, 2, 2 };
     const size_t n = shape_size(in) * B;
     Layer *l = make(0.5f, 9, in, B);
     l->training = 1;
@@ -109,7 +109,7 @@ END_TEST
 
 /* --- reproducibility ------------------------------------------------------------ */
 
-static void run_mask(float p, uint64_t seed, int threads, float *y, const float *x, Shape in, int B)
+static void run_mask(float p, uint64_t seed, int threads, float *y, const float *x, CnShape in, int B)
 {
     Layer *l = make(p, seed, in, B);
     l->training = 1;
@@ -122,7 +122,7 @@ START_TEST(same_seed_same_mask_any_threads)
 {
     /* 300,000 units: the element loops run in parallel (>= 65,536) */
     const int B = 30;
-    const Shape in = { 10, 100, 10 };
+    const CnShape in = { 10, 100, 10 };
     const size_t n = shape_size(in) * B;
     float *x = malloc(n * sizeof *x), *y1 = malloc(n * sizeof *y1), *y2 = malloc(n * sizeof *y2);
     float *y3 = malloc(n * sizeof *y3);
@@ -145,7 +145,7 @@ START_TEST(rng_state_resumes_bit_exactly)
     /* Train two batches, checkpoint the generator (the Rng field), draw a
      * third; a fresh layer given the saved state draws the same third mask. */
     const int B = 4;
-    const Shape in = { 8, 4, 4 };
+    const CnShape in = { 8, 4, 4 };
     const size_t n = shape_size(in) * B;
     float x[512], y[512], y3[512], y3b[512];
     for (size_t i = 0; i < n; i++) x[i] = 1.0f;
@@ -177,7 +177,7 @@ static void reset_rng(Layer *l, void *ctx) { ((Dropout *)l)->rng = *(const Rng *
 START_TEST(gradcheck_training)
 {
     const int B = 2;
-    Layer *l = make(0.4f, 5, (Shape){ 3, 4, 4 }, B);
+    Layer *l = make(0.4f, 5, (CnShape){ 3, 4, 4 }, B);
     l->training = 1;
     Rng start = ((Dropout *)l)->rng;
     float x[96];
@@ -197,7 +197,7 @@ END_TEST
 
 START_TEST(rate_zero_and_bad_rates)
 {
-    Layer *l = make(0.0f, 3, (Shape){ 2, 2, 2 }, 1);
+    Layer *l = make(0.0f, 3, (CnShape){ 2, 2, 2 }, 1);
     l->training = 1;
     float x[8] = { 1, -2, 3, -4, 5, -6, 7, -8 }, y[8];
     l->ops->forward(l, y, x, 1);

@@ -1,4 +1,4 @@
-/* check_freeze.c - frozen parameters (Param.frozen, core/layer.h): the
+/* check_freeze.c - frozen parameters (CnParam.frozen, core/layer.h): the
  * optimizer leaves them bit for bit as they were, weight decay included,
  * while every other parameter trains. */
 #include <check.h>
@@ -46,7 +46,7 @@ static Dataset *halves(int n, uint64_t seed)
 /* conv 4@3x3 pad 1, ReLU, max pool 2, dense 2 */
 static Net *small_net(void)
 {
-    Net *net = net_create("freeze-test", (Shape){ 1, 8, 8 });
+    Net *net = net_create("freeze-test", (CnShape){ 1, 8, 8 });
     net_add(net, "conv", conv2d_create(4, 3, 3, 1, 1, 1, CONV_OP_CORRELATE));
     net_add(net, "relu", relu_create());
     net_add(net, "pool", maxpool2d_create(2, 2, 0));
@@ -57,7 +57,7 @@ static Net *small_net(void)
     net_init(net, INIT_HE, &r);
     /* non-zero biases, so that decay-free biases would still move if stepped */
     for (int k = 0; k < net_nparams(net); k++) {
-        Param *p = net_param(net, k, NULL);
+        CnParam *p = net_param(net, k, NULL);
         if (!p->decay)
             for (size_t i = 0; i < p->n; i++) p->value[i] = 0.05f * (float)(i + 1);
     }
@@ -71,7 +71,7 @@ static float **snapshot(const Net *net)
     float **s = calloc((size_t)n, sizeof *s);
     ck_assert_ptr_nonnull(s);
     for (int k = 0; k < n; k++) {
-        const Param *p = net_param(net, k, NULL);
+        const CnParam *p = net_param(net, k, NULL);
         s[k] = malloc(p->n * sizeof(float));
         ck_assert_ptr_nonnull(s[k]);
         memcpy(s[k], p->value, p->n * sizeof(float));
@@ -91,7 +91,7 @@ static void train_few(Net *net, const Dataset *d)
     TrainConfig c = train_defaults();
     c.epochs = 3;
     c.batch = 8;
-    c.lr = schedule_constant(0.05f);
+    c.lr = optim_schedule_constant(0.05f);
     c.momentum = 0.9f;
     c.weight_decay = 0.01f;
     c.std = 0.0f;
@@ -116,7 +116,7 @@ START_TEST(frozen_first_layer_is_bit_identical)
         const int n = net_nparams(net);
         for (int k = 0; k < n; k++) {
             int li;
-            const Param *p = net_param(net, k, &li);
+            const CnParam *p = net_param(net, k, &li);
             const int same = memcmp(before[k], p->value, p->n * sizeof(float)) == 0;
             const int is_conv = net->layer[li] == conv;
             /* frozen: bit-identical; everything else (and the conv layer when
@@ -147,10 +147,10 @@ START_TEST(sgd_step_skips_frozen)
     /* one dense layer 2 -> 1, its weight frozen, its bias not: a step with
      * gradients and decay moves only the bias, and the frozen weight's
      * velocity stays 0 */
-    Net *net = net_create("sgd-frozen", (Shape){ 2, 1, 1 });
+    Net *net = net_create("sgd-frozen", (CnShape){ 2, 1, 1 });
     net_add(net, "fc", dense_create(1));
     ck_assert(net_ok(net));
-    Param *w = net_param(net, 0, NULL), *b = net_param(net, 1, NULL);
+    CnParam *w = net_param(net, 0, NULL), *b = net_param(net, 1, NULL);
     w->value[0] = 0.5f, w->value[1] = -1.0f, b->value[0] = 0.2f;
     w->frozen = 1;
     Sgd *opt = sgd_create(net, 0.9f, 0.1f);

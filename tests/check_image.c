@@ -64,7 +64,7 @@ START_TEST(png_round_trip_gray)
     px[0] = 0.0f;
     px[1] = 1.0f;
     ck_assert_int_eq(image_write_png(tmp("gray.png"), px, 1, H, W), 0);
-    Image *im = image_load(tmp("gray.png"), 1);
+    CnImage *im = image_load(tmp("gray.png"), 1);
     ck_assert_msg(im != NULL, "%s", cn_last_error());
     ck_assert_int_eq(im->c, 1);
     ck_assert_int_eq(im->h, H);
@@ -84,7 +84,7 @@ START_TEST(png_round_trip_rgb_planar)
     for (int c = 0; c < 3; c++)
         for (int i = 0; i < H * W; i++) px[c * H * W + i] = (float)((c * 37 + i * 11) % 256) / 255.0f;
     ck_assert_int_eq(image_write_png(tmp("rgb.png"), px, 3, H, W), 0);
-    Image *im = image_load(tmp("rgb.png"), 3);
+    CnImage *im = image_load(tmp("rgb.png"), 3);
     ck_assert_msg(im != NULL, "%s", cn_last_error());
     ck_assert_int_eq(im->c, 3);
     /* planar (c, y, x): every channel plane comes back in its own place */
@@ -105,7 +105,7 @@ START_TEST(png_write_clamps_and_makes_dirs)
 {
     float px[4] = { -3.0f, 0.5f, 7.0f, NAN };
     ck_assert_int_eq(image_write_png(tmp("a/b/c/clamp.png"), px, 1, 2, 2), 0);
-    Image *im = image_load(tmp("a/b/c/clamp.png"), 1);
+    CnImage *im = image_load(tmp("a/b/c/clamp.png"), 1);
     ck_assert_msg(im != NULL, "%s", cn_last_error());
     float want[4] = { 0.0f, 128.0f / 255.0f, 1.0f, 0.0f };
     assert_close(im->data, want, 4, 1e-6f, "clamped PNG read back");
@@ -122,19 +122,19 @@ END_TEST
 
 START_TEST(make_dirs_is_mkdir_p)
 {
-    ck_assert_int_eq(make_dirs(tmp("x/y/z/")), 0);
+    ck_assert_int_eq(cn_make_dirs(tmp("x/y/z/")), 0);
     struct stat st;
     ck_assert_int_eq(stat(tmp("x/y/z"), &st), 0);
     ck_assert(S_ISDIR(st.st_mode));
-    ck_assert_int_eq(make_dirs(tmp("x/y/z")), 0);   /* existing: fine */
-    ck_assert_int_eq(make_parent_dirs(tmp("p/q/file.png")), 0);
+    ck_assert_int_eq(cn_make_dirs(tmp("x/y/z")), 0); /* existing: fine */
+    ck_assert_int_eq(cn_make_parent_dirs(tmp("p/q/file.png")), 0);
     ck_assert_int_eq(stat(tmp("p/q"), &st), 0);
     ck_assert_int_ne(stat(tmp("p/q/file.png"), &st), 0);
-    ck_assert_int_eq(make_parent_dirs("plain_name.png"), 0);
+    ck_assert_int_eq(cn_make_parent_dirs("plain_name.png"), 0);
     write_bytes(tmp("file"), (const unsigned char *)"x", 1);
-    ck_assert_int_eq(make_dirs(tmp("file/sub")), -1);
+    ck_assert_int_eq(cn_make_dirs(tmp("file/sub")), -1);
     ck_assert_ptr_nonnull(strstr(cn_last_error(), "file"));
-    ck_assert_int_eq(make_dirs(""), -1);
+    ck_assert_int_eq(cn_make_dirs(""), -1);
 }
 END_TEST
 
@@ -187,7 +187,7 @@ START_TEST(truncated_png_is_named)
     const size_t cuts[] = { 8, 40, len / 2, len - 20 };
     for (size_t k = 0; k < sizeof cuts / sizeof cuts[0]; k++) {
         write_bytes(tmp("cut.png"), bytes, cuts[k]);
-        Image *im = image_load(tmp("cut.png"), 1);
+        CnImage *im = image_load(tmp("cut.png"), 1);
         ck_assert_msg(im == NULL, "a PNG cut to %zu of %zu bytes was accepted", cuts[k], len);
         const char *msg = cn_last_error();
         ck_assert_msg(strstr(msg, "cut.png") != NULL, "message does not name the file: %s", msg);
@@ -201,7 +201,7 @@ START_TEST(map_modes_on_known_values)
 {
     float lo, hi, out[4];
     const float sym[4] = { -2.0f, 0.0f, 1.0f, 2.0f };
-    map_to_unit(out, sym, 4, MAP_SYMMETRIC, &lo, &hi);
+    image_map_to_unit(out, sym, 4, MAP_SYMMETRIC, &lo, &hi);
     const float sym_want[4] = { 0.0f, 0.5f, 0.75f, 1.0f };
     assert_close(out, sym_want, 4, 1e-6f, "MAP_SYMMETRIC");
     ck_assert_float_eq(lo, -2.0f);
@@ -209,31 +209,31 @@ START_TEST(map_modes_on_known_values)
 
     /* symmetric keeps 0 at mid-gray even when the values are lopsided */
     const float lop[3] = { 0.0f, 4.0f, -1.0f };
-    map_to_unit(out, lop, 3, MAP_SYMMETRIC, &lo, &hi);
+    image_map_to_unit(out, lop, 3, MAP_SYMMETRIC, &lo, &hi);
     const float lop_want[3] = { 0.5f, 1.0f, 0.375f };
     assert_close(out, lop_want, 3, 1e-6f, "MAP_SYMMETRIC, lopsided");
 
     const float mm[4] = { -3.0f, 1.0f, 5.0f, 3.0f };
-    map_to_unit(out, mm, 4, MAP_MINMAX, &lo, &hi);
+    image_map_to_unit(out, mm, 4, MAP_MINMAX, &lo, &hi);
     const float mm_want[4] = { 0.0f, 0.5f, 1.0f, 0.75f };
     assert_close(out, mm_want, 4, 1e-6f, "MAP_MINMAX");
     ck_assert_float_eq(lo, -3.0f);
     ck_assert_float_eq(hi, 5.0f);
 
     const float cl[4] = { -1.0f, 0.25f, 2.0f, 1.0f };
-    map_to_unit(out, cl, 4, MAP_CLAMP01, &lo, &hi);
+    image_map_to_unit(out, cl, 4, MAP_CLAMP01, &lo, &hi);
     const float cl_want[4] = { 0.0f, 0.25f, 1.0f, 1.0f };
     assert_close(out, cl_want, 4, 1e-6f, "MAP_CLAMP01");
 
     /* constant maps are mid-gray; NaN stays out of the range and is drawn black */
     const float flat[3] = { 7.0f, 7.0f, 7.0f };
-    map_to_unit(out, flat, 3, MAP_MINMAX, &lo, &hi);
+    image_map_to_unit(out, flat, 3, MAP_MINMAX, &lo, &hi);
     for (int i = 0; i < 3; i++) ck_assert_float_eq(out[i], 0.5f);
     const float zero[2] = { 0.0f, 0.0f };
-    map_to_unit(out, zero, 2, MAP_SYMMETRIC, NULL, NULL);
+    image_map_to_unit(out, zero, 2, MAP_SYMMETRIC, NULL, NULL);
     ck_assert_float_eq(out[0], 0.5f);
     const float withnan[3] = { 1.0f, NAN, 3.0f };
-    map_to_unit(out, withnan, 3, MAP_MINMAX, &lo, &hi);
+    image_map_to_unit(out, withnan, 3, MAP_MINMAX, &lo, &hi);
     ck_assert_float_eq(lo, 1.0f);
     ck_assert_float_eq(hi, 3.0f);
     ck_assert_float_eq(out[1], 0.0f);
@@ -241,7 +241,7 @@ START_TEST(map_modes_on_known_values)
 
     /* in place */
     float inplace[3] = { 2.0f, 4.0f, 6.0f };
-    map_to_unit(inplace, inplace, 3, MAP_MINMAX, NULL, NULL);
+    image_map_to_unit(inplace, inplace, 3, MAP_MINMAX, NULL, NULL);
     ck_assert_float_eq(inplace[1], 0.5f);
 }
 END_TEST
@@ -249,21 +249,21 @@ END_TEST
 START_TEST(captions_carry_the_numbers)
 {
     char buf[128];
-    map_caption(buf, sizeof buf, MAP_MINMAX, -3.2f, 4.1f);
+    image_map_caption(buf, sizeof buf, MAP_MINMAX, -3.2f, 4.1f);
     ck_assert_str_eq(buf, "min–max: black = -3.2, white = 4.1");
-    map_caption(buf, sizeof buf, MAP_SYMMETRIC, -4.1f, 4.1f);
+    image_map_caption(buf, sizeof buf, MAP_SYMMETRIC, -4.1f, 4.1f);
     ck_assert_str_eq(buf, "symmetric: black = -4.1, mid-gray = 0, white = +4.1");
-    ck_assert_ptr_nonnull(strstr(map_caption(buf, sizeof buf, MAP_MINMAX, 2.0f, 2.0f), "every value is 2"));
-    ck_assert_ptr_nonnull(strstr(map_mode_caption(MAP_SYMMETRIC), "mid-gray"));
-    ck_assert_ptr_nonnull(strstr(map_mode_caption(MAP_MINMAX), "black"));
-    map_caption(buf, 8, MAP_MINMAX, -3.2f, 4.1f);   /* truncated, still terminated */
+    ck_assert_ptr_nonnull(strstr(image_map_caption(buf, sizeof buf, MAP_MINMAX, 2.0f, 2.0f), "every value is 2"));
+    ck_assert_ptr_nonnull(strstr(image_map_mode_caption(MAP_SYMMETRIC), "mid-gray"));
+    ck_assert_ptr_nonnull(strstr(image_map_mode_caption(MAP_MINMAX), "black"));
+    image_map_caption(buf, 8, MAP_MINMAX, -3.2f, 4.1f); /* truncated, still terminated */
     ck_assert_uint_eq(strlen(buf), 7);
 }
 END_TEST
 
 /* --- montages -------------------------------------------------------------------- */
 
-static float pixel(const Image *im, int c, int y, int x) { return im->data[((size_t)c * im->h + y) * im->w + x]; }
+static float pixel(const CnImage *im, int c, int y, int x) { return im->data[((size_t)c * im->h + y) * im->w + x]; }
 
 START_TEST(montage_size_and_tiles)
 {
@@ -272,11 +272,11 @@ START_TEST(montage_size_and_tiles)
     enum { N = 10, H = 5, W = 3 };
     float maps[N * H * W];
     for (int i = 0; i < N * H * W; i++) maps[i] = (float)(i % (H * W));   /* each tile 0..14 */
-    MontageOptions o = montage_defaults();
+    MontageOptions o = image_montage_defaults();
     o.cols = 4;
     o.scale = 3;
     o.gap = 2;
-    Image *im = montage_create(maps, N, 1, H, W, &o);
+    CnImage *im = image_montage_create(maps, N, 1, H, W, &o);
     ck_assert_msg(im != NULL, "%s", cn_last_error());
     ck_assert_int_eq(im->c, 3);
     ck_assert_int_eq(im->w, 46);
@@ -301,7 +301,7 @@ START_TEST(montage_size_and_tiles)
     o.cols = 0;
     o.scale = 1;
     o.gap = 0;
-    im = montage_create(maps, N, 1, H, W, &o);
+    im = image_montage_create(maps, N, 1, H, W, &o);
     ck_assert_ptr_nonnull(im);
     ck_assert_int_eq(im->w, 4 * W);
     ck_assert_int_eq(im->h, 3 * H);
@@ -314,7 +314,7 @@ START_TEST(montage_size_and_tiles)
     o.gap = 1;
     o.labels = labels;
     o.font_scale = 2;
-    im = montage_create(maps, N, 1, H, W, &o);
+    im = image_montage_create(maps, N, 1, H, W, &o);
     ck_assert_ptr_nonnull(im);
     ck_assert_int_eq(im->w, 5 * 12 + 6 * 1);
     ck_assert_int_eq(im->h, 2 * (20 + 18) + 3 * 1);
@@ -327,16 +327,16 @@ START_TEST(montage_shared_and_per_tile_ranges)
     /* tile B = 2 x tile A: per tile both span black..white; shared, A's
      * largest value is only mid-gray */
     float maps[2 * 4] = { 0, 1, 0.5f, 0.25f, 0, 2, 1, 0.5f };
-    MontageOptions o = montage_defaults();
+    MontageOptions o = image_montage_defaults();
     o.gap = 0;
     o.cols = 2;
-    Image *im = montage_create(maps, 2, 1, 2, 2, &o);
+    CnImage *im = image_montage_create(maps, 2, 1, 2, 2, &o);
     ck_assert_ptr_nonnull(im);
     ck_assert_float_eq(pixel(im, 0, 0, 1), 1.0f);
     ck_assert_float_eq(pixel(im, 0, 0, 3), 1.0f);
     image_free(im);
     o.shared_range = 1;
-    im = montage_create(maps, 2, 1, 2, 2, &o);
+    im = image_montage_create(maps, 2, 1, 2, 2, &o);
     ck_assert_ptr_nonnull(im);
     ck_assert_float_eq(pixel(im, 0, 0, 1), 0.5f);
     ck_assert_float_eq(pixel(im, 0, 0, 3), 1.0f);
@@ -346,7 +346,7 @@ START_TEST(montage_shared_and_per_tile_ranges)
     o.mode = MAP_SYMMETRIC;
     o.shared_range = 0;
     float signed_maps[2] = { 0.0f, -3.0f };
-    im = montage_create(signed_maps, 2, 1, 1, 1, &o);
+    im = image_montage_create(signed_maps, 2, 1, 1, 1, &o);
     ck_assert_ptr_nonnull(im);
     ck_assert_float_eq(pixel(im, 0, 0, 0), 0.5f);
     ck_assert_float_eq(pixel(im, 0, 0, 1), 0.0f);
@@ -360,11 +360,11 @@ START_TEST(montage_tiles_of_different_sizes)
     for (int i = 0; i < 24; i++) big[i] = (float)i;
     for (int i = 0; i < 4; i++) small[i] = (float)i;
     MontageTile tiles[3] = { { big, 1, 6, 4 }, { small, 1, 2, 2 }, { rgb, 3, 1, 1 } };
-    MontageOptions o = montage_defaults();
+    MontageOptions o = image_montage_defaults();
     o.gap = 1;
     o.scale = 2;
     o.cols = 3;
-    Image *im = montage_create_tiles(tiles, 3, &o);
+    CnImage *im = image_montage_create_tiles(tiles, 3, &o);
     ck_assert_msg(im != NULL, "%s", cn_last_error());
     /* cells as large as the largest tile: 8 x 12 */
     ck_assert_int_eq(im->w, 3 * 8 + 4);
@@ -385,19 +385,19 @@ START_TEST(montage_png_and_bad_arguments)
 {
     float maps[6 * 25];
     for (int i = 0; i < 6 * 25; i++) maps[i] = sinf((float)i);
-    ck_assert_int_eq(montage_write_png(tmp("m/filters.png"), maps, 6, 5, 5, 3, 8, MAP_SYMMETRIC, 0), 0);
-    Image *im = image_load(tmp("m/filters.png"), 3);
+    ck_assert_int_eq(image_montage_write_png(tmp("m/filters.png"), maps, 6, 5, 5, 3, 8, MAP_SYMMETRIC, 0), 0);
+    CnImage *im = image_load(tmp("m/filters.png"), 3);
     ck_assert_msg(im != NULL, "%s", cn_last_error());
     ck_assert_int_eq(im->w, 3 * 40 + 4 * 2);
     ck_assert_int_eq(im->h, 2 * 40 + 3 * 2);
     image_free(im);
 
-    ck_assert_int_eq(montage_write_png(tmp("bad.png"), maps, 0, 5, 5, 3, 8, MAP_MINMAX, 0), -1);
+    ck_assert_int_eq(image_montage_write_png(tmp("bad.png"), maps, 0, 5, 5, 3, 8, MAP_MINMAX, 0), -1);
     ck_assert_ptr_nonnull(strstr(cn_last_error(), "bad.png"));
-    ck_assert_int_eq(montage_write_png(tmp("bad.png"), maps, 6, 5, 5, 3, -1, MAP_MINMAX, 0), -1);
-    ck_assert_int_eq(montage_write_png(tmp("bad.png"), maps, 6, 5, 5, 3, 100000, MAP_MINMAX, 0), -1);
+    ck_assert_int_eq(image_montage_write_png(tmp("bad.png"), maps, 6, 5, 5, 3, -1, MAP_MINMAX, 0), -1);
+    ck_assert_int_eq(image_montage_write_png(tmp("bad.png"), maps, 6, 5, 5, 3, 100000, MAP_MINMAX, 0), -1);
     ck_assert_ptr_nonnull(strstr(cn_last_error(), "pixels"));
-    ck_assert_ptr_null(montage_create(maps, 6, 2, 5, 5, NULL));
+    ck_assert_ptr_null(image_montage_create(maps, 6, 2, 5, 5, NULL));
 
     float lo, hi;
     ck_assert_int_eq(image_write_map_png(tmp("map.png"), maps, 5, 5, 4, MAP_SYMMETRIC, &lo, &hi), 0);
@@ -413,10 +413,10 @@ END_TEST
 
 START_TEST(text_is_drawn)
 {
-    ck_assert_int_eq(text_width("", 1), 0);
-    ck_assert_int_eq(text_width("ab", 1), 11);
-    ck_assert_int_eq(text_width("7 → 3", 2), (5 * 6 - 1) * 2);   /* the arrow is one character */
-    Image *im = image_create(1, 10, 20);
+    ck_assert_int_eq(image_text_width("", 1), 0);
+    ck_assert_int_eq(image_text_width("ab", 1), 11);
+    ck_assert_int_eq(image_text_width("7 → 3", 2), (5 * 6 - 1) * 2); /* the arrow is one character */
+    CnImage *im = image_create(1, 10, 20);
     ck_assert_ptr_nonnull(im);
     const float white[3] = { 1.0f, 1.0f, 1.0f };
     image_draw_text(im, 1, 1, "1", 1, white);

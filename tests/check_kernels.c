@@ -10,9 +10,9 @@
 #include "core/tensor.h"
 #include "tests/support.h"
 
-static const Kernel *must_find(const char *name)
+static const CnKernel *must_find(const char *name)
 {
-    const Kernel *k = kernel_find(name);
+    const CnKernel *k = kernel_find(name);
     ck_assert_msg(k != NULL, "kernel_find(\"%s\"): %s", name, cn_last_error());
     return k;
 }
@@ -26,7 +26,7 @@ START_TEST(registry_lookup)
     int n = (int)(sizeof expected / sizeof expected[0]);
     ck_assert_int_eq(kernel_count(), n);
     for (int i = 0; i < n; i++) {
-        const Kernel *k = kernel_at(i);
+        const CnKernel *k = kernel_at(i);
         ck_assert_ptr_nonnull(k);
         ck_assert_str_eq(k->name, expected[i]);
         ck_assert_ptr_eq(kernel_find(expected[i]), k);
@@ -70,7 +70,7 @@ START_TEST(seed_values_exact)
         { 1.0f / 9, 1.0f / 9, 1.0f / 9, 1.0f / 9, 1.0f / 9, 1.0f / 9, 1.0f / 9, 1.0f / 9, 1.0f / 9 },
     };
     for (int i = 0; i < KERNEL_SEED_COUNT; i++) {
-        const Kernel *k = kernel_seed(i);
+        const CnKernel *k = kernel_seed(i);
         ck_assert(k->h == 3 && k->w == 3);
         assert_close(k->v, want[i], 9, 0.0f, k->name);
     }
@@ -84,8 +84,8 @@ END_TEST
 START_TEST(kernel_relations)
 {
     /* What the notes claim, checked. */
-    const Kernel *id = must_find("identity"), *e1 = must_find("edge1"), *e2 = must_find("edge2");
-    const Kernel *sh = must_find("sharpen"), *sx = must_find("sobel_x"), *sy = must_find("sobel_y");
+    const CnKernel *id = must_find("identity"), *e1 = must_find("edge1"), *e2 = must_find("edge2");
+    const CnKernel *sh = must_find("sharpen"), *sx = must_find("sobel_x"), *sy = must_find("sobel_y");
     float t[25];
     /* sharpen = identity - edge2 */
     for (int i = 0; i < 9; i++) t[i] = id->v[i] - e2->v[i];
@@ -104,7 +104,7 @@ START_TEST(kernel_relations)
     const float b5[5] = { 1 / 16.0f, 4 / 16.0f, 6 / 16.0f, 4 / 16.0f, 1 / 16.0f };
     for (int i = 0; i < 9; i++) t[i] = b3[i / 3] * b3[i % 3];
     assert_close(must_find("gaussian")->v, t, 9, 0.0f, "gaussian 3x3");
-    const Kernel *g5 = must_find("gaussian5");
+    const CnKernel *g5 = must_find("gaussian5");
     ck_assert(g5->h == 5 && g5->w == 5);
     for (int i = 0; i < 25; i++) t[i] = b5[i / 5] * b5[i % 5];
     assert_close(g5->v, t, 25, 0.0f, "gaussian 5x5");
@@ -133,21 +133,21 @@ START_TEST(rot180_basics)
     const float k[6] = { 1, 2, 3, 4, 5, 6 }; /* (2,3) */
     const float want[6] = { 6, 5, 4, 3, 2, 1 };
     float out[6], twice[6];
-    rot180(out, k, 2, 3);
+    kernel_rot180(out, k, 2, 3);
     assert_close(out, want, 6, 0.0f, "rot180 of [1 2 3; 4 5 6]");
 
     Rng r;
     rng_seed(&r, 9, 2);
     float a[35], b[35], c[35];
     for (int i = 0; i < 35; i++) a[i] = rng_range(&r, -1, 1);
-    rot180(b, a, 5, 7);
-    rot180(c, b, 5, 7);
+    kernel_rot180(b, a, 5, 7);
+    kernel_rot180(c, b, 5, 7);
     assert_close(c, a, 35, 0.0f, "rot180 twice");
     memcpy(c, a, sizeof a);
-    rot180(c, c, 5, 7); /* in place, odd element count: the middle stays */
+    kernel_rot180(c, c, 5, 7); /* in place, odd element count: the middle stays */
     assert_close(c, b, 35, 0.0f, "rot180 in place (5x7)");
     memcpy(twice, k, sizeof k);
-    rot180(twice, twice, 2, 3); /* in place, even element count */
+    kernel_rot180(twice, twice, 2, 3); /* in place, even element count */
     assert_close(twice, want, 6, 0.0f, "rot180 in place (2x3)");
 }
 END_TEST
@@ -158,14 +158,14 @@ START_TEST(symmetry_under_rot180)
      * correlation and convolution with them agree; Sobel is negated by it. */
     float f[25], neg[9];
     for (int i = 0; i < kernel_count(); i++) {
-        const Kernel *k = kernel_at(i);
-        rot180(f, k->v, k->h, k->w);
+        const CnKernel *k = kernel_at(i);
+        kernel_rot180(f, k->v, k->h, k->w);
         int is_sobel = strncmp(k->name, "sobel", 5) == 0;
         if (!is_sobel) {
             assert_close(f, k->v, (size_t)(k->h * k->w), 0.0f, k->name);
         } else {
             size_t at;
-            ck_assert_msg(max_abs_diff(f, k->v, 9, &at) >= 2.0f, "%s looks symmetric", k->name);
+            ck_assert_msg(cn_max_abs_diff(f, k->v, 9, &at) >= 2.0f, "%s looks symmetric", k->name);
             for (int j = 0; j < 9; j++) neg[j] = -k->v[j];
             assert_close(f, neg, 9, 0.0f, "rot180(sobel) = -sobel");
         }
@@ -174,7 +174,7 @@ START_TEST(symmetry_under_rot180)
      * per unit slope and convolving gives -8 */
     float ramp[4 * 5], out[2 * 3];
     for (int i = 0; i < 20; i++) ramp[i] = (float)(i % 5);
-    const Kernel *sx = must_find("sobel_x");
+    const CnKernel *sx = must_find("sobel_x");
     ck_assert_int_eq(correlate2d_border(out, ramp, 4, 5, sx->v, 3, 3, CONV_BORDER_VALID, 1), 0);
     for (int i = 0; i < 6; i++) ck_assert_float_eq(out[i], 8.0f);
     ck_assert_int_eq(convolve2d_border(out, ramp, 4, 5, sx->v, 3, 3, CONV_BORDER_VALID, 1), 0);

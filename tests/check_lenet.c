@@ -92,7 +92,7 @@ START_TEST(classic_parameter_count)
     static const char *const shaped[5] = { "C1", "S2", "C3", "S4", "C5" };
     static const int shp[5][3] = { { 6, 28, 28 }, { 6, 14, 14 }, { 16, 10, 10 }, { 16, 5, 5 }, { 120, 1, 1 } };
     for (int i = 0; i < 5; i++) {
-        const Shape s = layer_named(net, shaped[i])->out;
+        const CnShape s = layer_named(net, shaped[i])->out;
         ck_assert_msg(s.c == shp[i][0] && s.h == shp[i][1] && s.w == shp[i][2], "%s is %dx%dx%d", shaped[i], s.c,
                       s.h, s.w);
     }
@@ -140,12 +140,12 @@ START_TEST(classic_init_is_the_papers)
     static const char *const label[5] = { "C1", "S2", "C5", "F6", "OUTPUT" };
     static const float fanin[5] = { 25, 4, 400, 120, 84 };
     for (int i = 0; i < 5; i++) {
-        const Param *p = &layer_named(net, label[i])->param[0];
+        const CnParam *p = &layer_named(net, label[i])->param[0];
         float mx = 0.0f;
         for (size_t k = 0; k < p->n; k++) mx = fmaxf(mx, fabsf(p->value[k]));
         ck_assert_msg(mx <= 2.4f / fanin[i] && mx > 0.8f * 2.4f / fanin[i], "%s: max |w| %g, bound %g", label[i], mx,
                       2.4f / fanin[i]);
-        const Param *b = &layer_named(net, label[i])->param[1];
+        const CnParam *b = &layer_named(net, label[i])->param[1];
         for (size_t k = 0; k < b->n; k++) ck_assert_msg(b->value[k] == 0.0f, "%s bias %zu = %g", label[i], k, b->value[k]);
     }
     net_free(net);
@@ -172,7 +172,7 @@ START_TEST(modern_parameter_count)
     ck_assert_msg(net_madds(net) == 416520.0, "%.0f multiply-adds", net_madds(net));
     ck_assert_str_eq(layer_named(net, "S2")->ops->kind, "maxpool");
     ck_assert_ptr_null(conv2d_of(layer_named(net, "C3"))->table);
-    const Shape c1 = layer_named(net, "C1")->out;
+    const CnShape c1 = layer_named(net, "C1")->out;
     ck_assert(c1.c == 6 && c1.h == 28 && c1.w == 28);
     net_free(net);
 }
@@ -240,7 +240,7 @@ START_TEST(load_either_and_refuse_bad_files)
     ck_assert_str_eq(c2->name, LENET5_CLASSIC_NAME);
     ck_assert_str_eq(m2->name, LENET5_MODERN_NAME);
     for (int k = 0; k < net_nparams(c); k++) {
-        const Param *a = net_param(c, k, NULL), *b = net_param(c2, k, NULL);
+        const CnParam *a = net_param(c, k, NULL), *b = net_param(c2, k, NULL);
         ck_assert_int_eq(memcmp(a->value, b->value, a->n * sizeof(float)), 0);
     }
     ck_assert(c2->in_mean == c->in_mean && c2->in_std == c->in_std);
@@ -272,7 +272,7 @@ START_TEST(load_either_and_refuse_bad_files)
     ck_assert_ptr_null(lenet5_load("/nonexistent/dir/x.cnn"));
     ck_assert_msg(strstr(cn_last_error(), "/nonexistent/dir/x.cnn"), "message: %s", cn_last_error());
     /* a sound model of another network */
-    Net *o = net_create("tiny", (Shape){ 1, 28, 28 });
+    Net *o = net_create("tiny", (CnShape){ 1, 28, 28 });
     net_add(o, "fc", dense_create(10));
     ck_assert(net_ok(o));
     ck_assert_int_eq(net_save(o, other), 0);
@@ -334,7 +334,7 @@ static size_t train_with(int classic, const Dataset *ds, int threads, float *out
     TrainConfig cfg = train_defaults();
     cfg.epochs = 1;
     cfg.batch = 32;
-    cfg.lr = schedule_constant(0.05f);
+    cfg.lr = optim_schedule_constant(0.05f);
     cfg.std = 0.0f;
     cfg.train_limit = 512;
     cfg.quiet = 1;
@@ -345,7 +345,7 @@ static size_t train_with(int classic, const Dataset *ds, int threads, float *out
     omp_set_num_threads(before);
     size_t n = 0;
     for (int k = 0; k < net_nparams(net); k++) {
-        const Param *p = net_param(net, k, NULL);
+        const CnParam *p = net_param(net, k, NULL);
         memcpy(out + n, p->value, p->n * sizeof(float));
         n += p->n;
     }

@@ -126,7 +126,7 @@ static int confident_digit(const char *model, const Dataset *ds)
         ck_assert_ptr_nonnull(z);
         float p[10];
         softmax_ce_forward(p, z, &fit->labels[i], 1, 10);
-        if (argmax(p, 10) == fit->labels[i] && p[fit->labels[i]] > 0.8f) found = i;
+        if (cn_argmax(p, 10) == fit->labels[i] && p[fit->labels[i]] > 0.8f) found = i;
     }
     ck_assert_msg(found >= 0, "%s classifies no test digit right with confidence", model);
     free(x);

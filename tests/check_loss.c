@@ -24,7 +24,7 @@ START_TEST(forward_by_hand)
     ck_assert_double_lt(fabs(L - log(6.0) / 2.0), 1e-6);
     const float want[6] = { 0.25f, 0.25f, 0.5f, 1.0f / 3, 1.0f / 3, 1.0f / 3 };
     size_t at;
-    float d = max_abs_diff(p, want, 6, &at);
+    float d = cn_max_abs_diff(p, want, 6, &at);
     ck_assert_msg(d < 1e-7f, "probs: max |diff| %g at %zu", (double)d, at);
 }
 END_TEST
@@ -56,7 +56,7 @@ START_TEST(extreme_logits_are_stable)
     const float want[9] = { 1, 0, 0, 1, 0, 0, 0.5f, 0.5f, 0 };
     for (int i = 0; i < 9; i++) ck_assert(isfinite(p[i]));
     size_t at;
-    float d = max_abs_diff(p, want, 9, &at);
+    float d = cn_max_abs_diff(p, want, 9, &at);
     ck_assert_msg(d < 1e-7f, "probs: max |diff| %g at %zu", (double)d, at);
     /* the loss of one sample alone */
     L = softmax_ce_forward(p, logits + 3, labels + 1, 1, 3);
@@ -80,7 +80,7 @@ START_TEST(backward_by_hand_accumulates)
     softmax_ce_backward(d, p, labels, 2, 3);
     const float want[6] = { 1.125f, 1.125f, 0.75f, 1.0f - 1.0f / 3, 1.0f + 1.0f / 6, 1.0f + 1.0f / 6 };
     size_t at;
-    float diff = max_abs_diff(d, want, 6, &at);
+    float diff = cn_max_abs_diff(d, want, 6, &at);
     ck_assert_msg(diff < 1e-7f, "dlogits: max |diff| %g at %zu", (double)diff, at);
 }
 END_TEST
@@ -186,15 +186,15 @@ END_TEST
 START_TEST(argmax_picks_first_largest)
 {
     const float a[5] = { -3, -1, -2, -1, -5 };
-    ck_assert_int_eq(argmax(a, 5), 1);
+    ck_assert_int_eq(cn_argmax(a, 5), 1);
     const float b[4] = { 0.1f, 0.7f, 0.7f, 0.2f };
-    ck_assert_int_eq(argmax(b, 4), 1);
+    ck_assert_int_eq(cn_argmax(b, 4), 1);
     const float c[3] = { NAN, 2.0f, 5.0f };
-    ck_assert_int_eq(argmax(c, 3), 2);
+    ck_assert_int_eq(cn_argmax(c, 3), 2);
     const float d[3] = { 4.0f, NAN, 1.0f };
-    ck_assert_int_eq(argmax(d, 3), 0);
-    ck_assert_int_eq(argmax(a, 1), 0);
-    ck_assert_int_eq(argmax(a, 0), -1);
+    ck_assert_int_eq(cn_argmax(d, 3), 0);
+    ck_assert_int_eq(cn_argmax(a, 1), 0);
+    ck_assert_int_eq(cn_argmax(a, 0), -1);
 }
 END_TEST
 

@@ -34,8 +34,8 @@ START_TEST(forward_by_hand)
     Layer *raw = lrn_create(3, 1.0f, 1.0f, 1.0f, LRN_ALPHA_RAW);
     Layer *pt = lrn_create(3, 3.0f, 1.0f, 1.0f, LRN_ALPHA_OVER_N);
     ck_assert(raw && pt);
-    ck_assert_int_eq(layer_setup(raw, (Shape){ 3, 1, 1 }), 0);
-    ck_assert_int_eq(layer_setup(pt, (Shape){ 3, 1, 1 }), 0);
+    ck_assert_int_eq(layer_setup(raw, (CnShape){ 3, 1, 1 }), 0);
+    ck_assert_int_eq(layer_setup(pt, (CnShape){ 3, 1, 1 }), 0);
     run_forward(raw, y, x, 1);
     assert_close(y, want, 3, 1e-7f, "paper alpha");
     const float s_want[3] = { 6, 15, 14 };
@@ -57,7 +57,7 @@ START_TEST(even_window_and_beta)
     float y[3];
     Layer *l = lrn_create(2, 1.0f, 0.5f, 1.0f, LRN_ALPHA_RAW);
     ck_assert_ptr_nonnull(l);
-    ck_assert_int_eq(layer_setup(l, (Shape){ 3, 1, 1 }), 0);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 3, 1, 1 }), 0);
     run_forward(l, y, x, 1);
     assert_close(y, want, 3, 1e-7f, "n = 2");
     layer_free(l);
@@ -77,7 +77,7 @@ START_TEST(alexnet_defaults_and_pixels_independent)
     ck_assert_float_eq(r->beta, 0.75f);
     ck_assert_float_eq(r->k, 2.0f);
     ck_assert_int_eq(r->alpha_mode, LRN_ALPHA_OVER_N);
-    ck_assert_int_eq(layer_setup(l, (Shape){ 1, 1, 2 }), 0);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 1, 1, 2 }), 0);
     ck_assert_str_eq(l->ops->kind, "lrn");
     const float x[2] = { 10.0f, 0.0f };
     float y[2];
@@ -98,7 +98,7 @@ static void gradcheck_case(int C, int size, float alpha, float beta, float k, Lr
 {
     Layer *l = lrn_create(size, alpha, beta, k, mode);
     ck_assert_ptr_nonnull(l);
-    ck_assert_int_eq(layer_setup(l, (Shape){ C, 2, 3 }), 0);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ C, 2, 3 }), 0);
     const int B = 2;
     size_t n = shape_size(l->in) * B;
     float *x = malloc(n * sizeof *x);
@@ -136,7 +136,7 @@ START_TEST(cross_channel_term_matters)
      * gradient of y_j w.r.t. a_i for i != j is not zero. */
     Layer *l = lrn_create(3, 0.3f, 0.75f, 1.0f, LRN_ALPHA_RAW);
     ck_assert_ptr_nonnull(l);
-    ck_assert_int_eq(layer_setup(l, (Shape){ 3, 1, 1 }), 0);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 3, 1, 1 }), 0);
     const float x[3] = { 1.0f, 2.0f, -1.5f };
     float y[3], dx[3] = { 0 };
     const float dy[3] = { 1.0f, 0.0f, 0.0f };  /* L = y0 */
@@ -154,7 +154,7 @@ END_TEST
 START_TEST(same_result_at_1_and_2_threads)
 {
     const int B = 8;
-    const Shape in = { 16, 12, 12 };
+    const CnShape in = { 16, 12, 12 };
     const size_t n = shape_size(in) * B;
     Layer *l = lrn_create(5, 0.1f, 0.75f, 2.0f, LRN_ALPHA_OVER_N);
     ck_assert_ptr_nonnull(l);
@@ -175,9 +175,9 @@ START_TEST(same_result_at_1_and_2_threads)
     }
     size_t at;
     ck_assert_msg(memcmp(y[0], y[1], n * sizeof(float)) == 0, "y differs: max %g at %zu",
-                  (double)max_abs_diff(y[0], y[1], n, &at), at);
+                  (double)cn_max_abs_diff(y[0], y[1], n, &at), at);
     ck_assert_msg(memcmp(dx[0], dx[1], n * sizeof(float)) == 0, "dx differs: max %g at %zu",
-                  (double)max_abs_diff(dx[0], dx[1], n, &at), at);
+                  (double)cn_max_abs_diff(dx[0], dx[1], n, &at), at);
     for (int t = 0; t < 2; t++) free(y[t]), free(dx[t]);
     free(x), free(dy);
     layer_free(l);

@@ -13,9 +13,9 @@
 #include "core/tensor.h"
 #include "tests/support.h"
 
-static const Kernel *must_find(const char *name)
+static const CnKernel *must_find(const char *name)
 {
-    const Kernel *k = kernel_find(name);
+    const CnKernel *k = kernel_find(name);
     ck_assert_msg(k != NULL, "kernel_find(\"%s\"): %s", name, cn_last_error());
     return k;
 }
@@ -83,11 +83,11 @@ START_TEST(rotations)
 {
     MatchBank *b = match_bank_registry(3);
     ck_assert_ptr_nonnull(b);
-    const Kernel *sx = must_find("sobel_x");
+    const CnKernel *sx = must_find("sobel_x");
     /* rot180(Sobel x) = -Sobel x: score 1 with sign -1 against Sobel x as it is
      * (it ties with rot180 Sobel x at sign +1; the earlier entry wins) */
     float r[9];
-    rot180(r, sx->v, 3, 3);
+    kernel_rot180(r, sx->v, 3, 3);
     for (int j = 0; j < 9; j++) ck_assert(r[j] == -sx->v[j]);
     Match m = match_best(b, r);
     ck_assert_msg(m.entry >= 0 && b->e[m.entry].kernel == sx && !b->e[m.entry].rotated,
@@ -96,9 +96,9 @@ START_TEST(rotations)
     ck_assert_int_eq(m.sign, -1);
     /* the seed's six, the Gaussians: their own rotation; Sobel: its negative */
     for (int i = 0; i < kernel_count(); i++) {
-        const Kernel *k = kernel_at(i);
+        const CnKernel *k = kernel_at(i);
         float rk[25];
-        rot180(rk, k->v, k->h, k->w);
+        kernel_rot180(rk, k->v, k->h, k->w);
         const double c = match_cosine(k->v, rk, (size_t)(k->h * k->w));
         const int sobel = !strcmp(k->name, "sobel_x") || !strcmp(k->name, "sobel_y");
         expect_near(c, sobel ? -1.0 : 1.0, 1e-12, k->name);
@@ -109,13 +109,13 @@ START_TEST(rotations)
      * A = [1 2 0; 0 3 0; 0 0 -1], rot180(A) = [-1 0 0; 0 3 0; 0 2 1]:
      * <A, rot A> = 1*(-1) + 3*3 + (-1)*1 = 7; |A|^2 = 1 + 4 + 9 + 1 = 15: cos = 7/15. */
     static const float av[9] = { 1, 2, 0, 0, 3, 0, 0, 0, -1 };
-    const Kernel A = { "asym", "asymmetric", 3, 3, av, "a test kernel" };
-    const Kernel *list[1] = { &A };
+    const CnKernel A = { "asym", "asymmetric", 3, 3, av, "a test kernel" };
+    const CnKernel *list[1] = { &A };
     MatchBank *ab = match_bank_create(list, 1, 3);
     ck_assert_msg(ab != NULL, "%s", cn_last_error());
     ck_assert_int_eq(ab->n, 2);  /* native, as is and rotated */
     float ra[9];
-    rot180(ra, av, 3, 3);
+    kernel_rot180(ra, av, 3, 3);
     expect_near(match_cosine(av, ra, 9), 7.0 / 15.0, 1e-12, "cos(A, rot180 A)");
     /* matched against the bank, rot180(A) finds the rotated entry with score 1 */
     Match mr = match_best(ab, ra);
@@ -156,7 +156,7 @@ START_TEST(padding_keeps_the_score)
         ck_assert(match_resizable(must_find("sobel_x")) && match_resizable(must_find("box_blur")));
     }
     for (int i = 0; i < kernel_count(); i++) {
-        const Kernel *k = kernel_at(i);
+        const CnKernel *k = kernel_at(i);
         if (k->h != 3) continue;
         float p[25];
         ck_assert_int_eq(match_fit(p, 5, k->v, 3, 3, MATCH_FIT_PAD), 0);
@@ -175,7 +175,7 @@ START_TEST(padding_keeps_the_score)
         ck_assert_int_eq(mb.entry, m.entry);
     }
     /* identity vs edge3, box blur vs Gaussian: the same cosine at 3x3 and padded to 5x5 */
-    const Kernel *id = must_find("identity"), *e3 = must_find("edge3"), *bx = must_find("box_blur"),
+    const CnKernel *id = must_find("identity"), *e3 = must_find("edge3"), *bx = must_find("box_blur"),
                  *g3 = must_find("gaussian");
     expect_near(match_cosine(id->v, e3->v, 9), 8.0 / sqrt(72.0), 1e-7, "identity vs edge3");
     expect_near(match_cosine(bx->v, g3->v, 9), 16.0 / 18.0, 1e-7, "box blur vs gaussian");
@@ -199,7 +199,7 @@ END_TEST
 
 START_TEST(resizing)
 {
-    const Kernel *sx = must_find("sobel_x"), *g5 = must_find("gaussian5");
+    const CnKernel *sx = must_find("sobel_x"), *g5 = must_find("gaussian5");
     /* Sobel x resized 3 -> 5: columns -1, -0.5, 0, 0.5, 1 times rows 1, 1.5, 2, 1.5, 1 */
     float r[25], want[25];
     ck_assert_int_eq(match_fit(r, 5, sx->v, 3, 3, MATCH_FIT_RESIZE), 0);
@@ -268,7 +268,7 @@ START_TEST(zero_and_constant_filters)
     /* a constant filter has zero variance: against an edge detector (weights sum to 0) it scores 0 */
     expect_near(match_best_of(b, c, must_find("sobel_x")).score, 0.0, 1e-9, "constant vs Sobel x");
     /* match_best_of a kernel not in the bank */
-    const Kernel other = { "other", "other", 3, 3, pb, "" };
+    const CnKernel other = { "other", "other", 3, 3, pb, "" };
     Match mo = match_best_of(b, c, &other);
     ck_assert(mo.entry == -1 && mo.score == 0.0);
     match_bank_free(b);
@@ -287,21 +287,21 @@ START_TEST(families_and_errors)
     for (int i = 0; i < 2; i++) ck_assert_int_eq(match_family(must_find(keep[i])), MATCH_KEEP);
     /* every registry kernel has a family; edge detectors sum to 0, the others to 1 */
     for (int i = 0; i < kernel_count(); i++) {
-        const Kernel *k = kernel_at(i);
+        const CnKernel *k = kernel_at(i);
         const MatchFamily f = match_family(k);
         ck_assert_msg(f != MATCH_OTHER, "%s has no family", k->name);
         expect_near(kernel_sum(k), f == MATCH_EDGE ? 0.0 : 1.0, 1e-6, k->name);
     }
-    const Kernel x = { "x", "x", 1, 1, (const float[]){ 1 }, "" };
+    const CnKernel x = { "x", "x", 1, 1, (const float[]){ 1 }, "" };
     ck_assert_int_eq(match_family(&x), MATCH_OTHER);
     ck_assert_str_eq(match_family_name(MATCH_EDGE), "edge detector");
     ck_assert_str_eq(match_family_name(MATCH_OTHER), "other");
     ck_assert_str_eq(match_fit_name(MATCH_FIT_PAD), "padded");
 
-    const Kernel *list[1] = { &x };
+    const CnKernel *list[1] = { &x };
     ck_assert_ptr_null(match_bank_create(list, 0, 5));
     ck_assert_ptr_null(match_bank_create(list, 1, 0));
-    const Kernel *none[1] = { NULL };
+    const CnKernel *none[1] = { NULL };
     ck_assert_ptr_null(match_bank_create(none, 1, 5));
     ck_assert_ptr_nonnull(strstr(cn_last_error(), "missing"));
     match_bank_free(NULL);

@@ -36,7 +36,7 @@ static void remove_dir(void) { remove_tree(dir, 0); }
  * the conv's shape for the mismatch test. */
 static Net *build(const char *name, int oc, uint64_t init_seed)
 {
-    Net *net = net_create(name, (Shape){ 1, 6, 6 });
+    Net *net = net_create(name, (CnShape){ 1, 6, 6 });
     net_add(net, "C1", conv2d_create(oc, 3, 3, 1, 1, 1, CONV_OP_CORRELATE));
     net_add(net, "relu", relu_create());
     net_add(net, "drop", dropout_create(0.5f, 7));
@@ -47,7 +47,7 @@ static Net *build(const char *name, int oc, uint64_t init_seed)
     net_init(net, INIT_HE, &r);
     /* biases too, so the round trip checks them with non-zero values */
     for (int k = 0; k < net_nparams(net); k++) {
-        Param *p = net_param(net, k, NULL);
+        CnParam *p = net_param(net, k, NULL);
         if (!p->decay)
             for (size_t i = 0; i < p->n; i++) p->value[i] = rng_normal(&r);
     }
@@ -124,7 +124,7 @@ START_TEST(bytes_are_little_endian)
 {
     make_dir();
     Net *a = build("le", 4, 1);
-    Param *w = net_param(a, 0, NULL);
+    CnParam *w = net_param(a, 0, NULL);
     w->value[0] = 1.0f;  /* 0x3f800000 */
     ck_assert_int_eq(net_save(a, path), 0);
     size_t n;
@@ -210,7 +210,7 @@ START_TEST(bad_files_are_refused)
     TrainHistory h = { 0 };
     Sgd *opt = sgd_create(a, 0.9f, 0.0f);
     ck_assert_int_eq(net_save(a, path), 0);
-    ck_assert_int_eq(checkpoint_load(path, a, opt, &cfg, &h), -1);
+    ck_assert_int_eq(net_checkpoint_load(path, a, opt, &cfg, &h), -1);
     ck_assert_ptr_nonnull(strstr(cn_last_error(), "not a training checkpoint"));
     sgd_free(opt);
 
@@ -245,12 +245,12 @@ START_TEST(checkpoint_round_trip)
     ck_assert_int_eq(train_history_push(&h, &s), 0);
     s.epoch = 2, s.train_loss = 0.75;
     ck_assert_int_eq(train_history_push(&h, &s), 0);
-    ck_assert_int_eq(checkpoint_save(path, a, oa, &cfg, &h), 0);
+    ck_assert_int_eq(net_checkpoint_save(path, a, oa, &cfg, &h), 0);
     /* net_load reads the params of a checkpoint too */
     ck_assert_int_eq(net_load(b, path), 0);
     assert_same_params(a, b, "net_load of a checkpoint");
 
-    ck_assert_int_eq(checkpoint_load(path, b, ob, &cfg, &got), 0);
+    ck_assert_int_eq(net_checkpoint_load(path, b, ob, &cfg, &got), 0);
     assert_same_params(a, b, "checkpoint_load");
     for (int k = 0; k < oa->n; k++)
         ck_assert(memcmp(oa->velocity[k], ob->velocity[k], oa->param[k]->n * sizeof(float)) == 0);
@@ -271,11 +271,11 @@ START_TEST(checkpoint_round_trip)
     /* Other settings than the run that wrote it: refused, naming the setting. */
     TrainConfig other = cfg;
     other.batch = 32;
-    ck_assert_int_eq(checkpoint_load(path, b, ob, &other, &got), -1);
+    ck_assert_int_eq(net_checkpoint_load(path, b, ob, &other, &got), -1);
     ck_assert_msg(strstr(cn_last_error(), "batch 16") && strstr(cn_last_error(), "32"), "%s", cn_last_error());
     other = cfg;
     other.seed = 2;
-    ck_assert_int_eq(checkpoint_load(path, b, ob, &other, &got), -1);
+    ck_assert_int_eq(net_checkpoint_load(path, b, ob, &other, &got), -1);
     ck_assert_ptr_nonnull(strstr(cn_last_error(), "seed"));
 
     train_history_free(&h);
@@ -307,10 +307,10 @@ START_TEST(checkpoint_label_smoothing)
     TrainHistory h = { 0 }, got = { 0 };
     char p2[160];
     snprintf(p2, sizeof p2, "%s/smooth.ckpt", dir);
-    ck_assert_int_eq(checkpoint_save(path, a, o, &plain, &h), 0);
-    ck_assert_int_eq(checkpoint_save(p2, a, o, &smooth, &h), 0);
-    ck_assert_int_eq(checkpoint_load(p2, a, o, &smooth, &got), 0);
-    ck_assert_int_eq(checkpoint_load(p2, a, o, &plain, &got), -1);
+    ck_assert_int_eq(net_checkpoint_save(path, a, o, &plain, &h), 0);
+    ck_assert_int_eq(net_checkpoint_save(p2, a, o, &smooth, &h), 0);
+    ck_assert_int_eq(net_checkpoint_load(p2, a, o, &smooth, &got), 0);
+    ck_assert_int_eq(net_checkpoint_load(p2, a, o, &plain, &got), -1);
     ck_assert_msg(strstr(cn_last_error(), "label smoothing 0.1") && strstr(cn_last_error(), "but this run has 0"),
                   "%s", cn_last_error());
 
@@ -331,8 +331,8 @@ START_TEST(checkpoint_label_smoothing)
     char p1[160];
     snprintf(p1, sizeof p1, "%s/v1.ckpt", dir);
     write_file(p1, buf, n);
-    ck_assert_msg(checkpoint_load(p1, a, o, &plain, &got) == 0, "version-1 checkpoint: %s", cn_last_error());
-    ck_assert_int_eq(checkpoint_load(p1, a, o, &smooth, &got), -1);
+    ck_assert_msg(net_checkpoint_load(p1, a, o, &plain, &got) == 0, "version-1 checkpoint: %s", cn_last_error());
+    ck_assert_int_eq(net_checkpoint_load(p1, a, o, &smooth, &got), -1);
     ck_assert_ptr_nonnull(strstr(cn_last_error(), "label smoothing 0,"));
     free(buf), free(b2);
     train_history_free(&h);

@@ -25,7 +25,7 @@
  * receptive field: C1 3 (jump 1), relu 3 (1), C2 3 + 2*1 = 5 (jump 2), fc all. */
 static Net *small_net(void)
 {
-    Net *net = net_create("small", (Shape){ 1, 8, 8 });
+    Net *net = net_create("small", (CnShape){ 1, 8, 8 });
     net_add(net, "C1", conv2d_create(4, 3, 3, 1, 1, 1, CONV_OP_CORRELATE));
     net_add(net, "relu1", relu_create());
     net_add(net, "C2", conv2d_create(6, 3, 3, 2, 0, 1, CONV_OP_CORRELATE));
@@ -38,9 +38,9 @@ START_TEST(shapes_counts_fields)
 {
     Net *net = small_net();
     ck_assert_int_eq(net_count(net), 4);
-    const Shape want[4] = { { 4, 8, 8 }, { 4, 8, 8 }, { 6, 3, 3 }, { 10, 1, 1 } };
+    const CnShape want[4] = { { 4, 8, 8 }, { 4, 8, 8 }, { 6, 3, 3 }, { 10, 1, 1 } };
     for (int i = 0; i < 4; i++) {
-        Shape o = net_layer(net, i)->out;
+        CnShape o = net_layer(net, i)->out;
         ck_assert_msg(o.c == want[i].c && o.h == want[i].h && o.w == want[i].w,
                       "layer %d: output %dx%dx%d, want %dx%dx%d", i, o.c, o.h, o.w, want[i].c, want[i].h,
                       want[i].w);
@@ -49,7 +49,7 @@ START_TEST(shapes_counts_fields)
     ck_assert_double_eq(net_madds(net), 2304.0 + 1944.0 + 540.0);
     ck_assert_int_eq(net_nparams(net), 6);
     int li = -1;
-    Param *p = net_param(net, 3, &li);
+    CnParam *p = net_param(net, 3, &li);
     ck_assert_ptr_nonnull(p);
     ck_assert_int_eq(li, 2);
     ck_assert_str_eq(p->name, "bias");
@@ -123,7 +123,7 @@ START_TEST(find_layers_and_outputs)
     const float *y5 = net_forward(net, x, 5);
     ck_assert_ptr_nonnull(y5);
     size_t at;
-    float d = max_abs_diff(first, y5, 20, &at);
+    float d = cn_max_abs_diff(first, y5, 20, &at);
     ck_assert_msg(d == 0.0f, "logits differ between batch 2 and 5: %g at %zu", (double)d, at);
     /* net_output(i) is layer i's output: relu1's is C1's with negatives cut. */
     const float *c1 = net_output(net, 0), *r1 = net_output(net, 1);
@@ -148,7 +148,7 @@ START_TEST(bad_builds_are_reported)
 {
     /* A 9x9 kernel on an 8x8 input with no padding: setup fails; the table
      * goes on, and net_ok reports the first error with the layer's label. */
-    Net *net = net_create("bad", (Shape){ 1, 8, 8 });
+    Net *net = net_create("bad", (CnShape){ 1, 8, 8 });
     ck_assert_int_eq(net_add(net, "C1", conv2d_create(4, 9, 9, 1, 0, 1, CONV_OP_CORRELATE)), -1);
     ck_assert_int_eq(net_add(net, "relu", relu_create()), -1);
     ck_assert_int_eq(net_add(net, "fc", dense_create(10)), -1);
@@ -160,7 +160,7 @@ START_TEST(bad_builds_are_reported)
     net_free(net);
 
     /* A constructor that failed (NULL): its own message is kept. */
-    net = net_create("bad2", (Shape){ 1, 8, 8 });
+    net = net_create("bad2", (CnShape){ 1, 8, 8 });
     ck_assert_int_eq(net_add(net, "C1", conv2d_create(4, 3, 3, 1, 1, 1, CONV_OP_CORRELATE)), 0);
     ck_assert_int_eq(net_add(net, "fc", dense_create(0)), -1);
     ck_assert_int_eq(net_ok(net), 0);
@@ -169,23 +169,23 @@ START_TEST(bad_builds_are_reported)
     net_free(net);
 
     /* Duplicate and over-long labels. */
-    net = net_create("bad3", (Shape){ 1, 8, 8 });
+    net = net_create("bad3", (CnShape){ 1, 8, 8 });
     ck_assert_int_eq(net_add(net, "a", relu_create()), 0);
     ck_assert_int_eq(net_add(net, "a", relu_create()), -1);
     ck_assert_ptr_nonnull(strstr(cn_last_error(), "already used"));
     net_free(net);
-    net = net_create("bad4", (Shape){ 1, 8, 8 });
+    net = net_create("bad4", (CnShape){ 1, 8, 8 });
     ck_assert_int_eq(net_add(net, "a-label-longer-than-23-characters", relu_create()), -1);
     net_free(net);
     /* Unlabelled layers get kind + index; an empty net is not ok. */
-    net = net_create("auto", (Shape){ 1, 8, 8 });
+    net = net_create("auto", (CnShape){ 1, 8, 8 });
     ck_assert_int_eq(net_ok(net), 0);
     ck_assert_ptr_nonnull(strstr(cn_last_error(), "no layers"));
     ck_assert_int_eq(net_add(net, NULL, relu_create()), 0);
     ck_assert_str_eq(net_layer(net, 0)->label, "relu0");
     net_free(net);
     /* A failed net_create: the table still runs, net_ok says why. */
-    net = net_create("bad5", (Shape){ 0, 8, 8 });
+    net = net_create("bad5", (CnShape){ 0, 8, 8 });
     ck_assert_ptr_null(net);
     ck_assert_int_eq(net_add(net, "x", relu_create()), -1);
     ck_assert_int_eq(net_ok(net), 0);
@@ -198,7 +198,7 @@ END_TEST
  * on 3 samples of 2x6x6. */
 static Net *grad_net(void)
 {
-    Net *net = net_create("gradcheck", (Shape){ 2, 6, 6 });
+    Net *net = net_create("gradcheck", (CnShape){ 2, 6, 6 });
     net_add(net, "conv", conv2d_create(3, 3, 3, 1, 1, 1, CONV_OP_CORRELATE));
     net_add(net, "relu", relu_create());
     net_add(net, "pool", maxpool2d_create(2, 2, 0));
@@ -256,7 +256,7 @@ START_TEST(end_to_end_gradient)
     double max_grad = 0.0, worst = 0.0;
     for (int k = 0; k < net_nparams(net); k++) {
         int li;
-        Param *p = net_param(net, k, &li);
+        CnParam *p = net_param(net, k, &li);
         size_t step = p->n > 12 ? p->n / 12 : 1;
         for (size_t i = 0; i < p->n; i += step) {
             float saved = p->value[i];
@@ -278,7 +278,7 @@ START_TEST(end_to_end_gradient)
     ck_assert_msg(max_grad > 1e-3, "the gradient is (nearly) all zero: max %g", max_grad);
 
     /* Parameter gradients accumulate over two backward passes. */
-    Param *w = net_param(net, 0, NULL);
+    CnParam *w = net_param(net, 0, NULL);
     float g0 = w->grad[0];
     net_forward(net, x, B);
     ck_assert_int_eq(net_backward(net, dlogits, B), 0);

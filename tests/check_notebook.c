@@ -376,7 +376,7 @@ END_TEST
 START_TEST(plot_reports_gnuplot_errors)
 {
     /* A broken script: gnuplot's own complaint must reach the message. */
-    ck_assert_int_eq(make_dirs(tmp("scripts")), 0);
+    ck_assert_int_eq(cn_make_dirs(tmp("scripts")), 0);
     FILE *f = fopen(tmp("scripts/lines.gp"), "w");
     ck_assert_ptr_nonnull(f);
     fputs("set terminal pngcairo\nset output outfile\nplot no_such_function(x)\n", f);

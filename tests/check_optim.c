@@ -14,7 +14,7 @@
 /* A net of one dense layer 2 -> 1: weight (1, 2), bias (1). */
 static Net *one_dense(void)
 {
-    Net *net = net_create("sgd-by-hand", (Shape){ 2, 1, 1 });
+    Net *net = net_create("sgd-by-hand", (CnShape){ 2, 1, 1 });
     net_add(net, "fc", dense_create(1));
     ck_assert_msg(net_ok(net), "%s", cn_last_error());
     return net;
@@ -29,7 +29,7 @@ static void expect_near(double got, double want, double tol, const char *what)
 START_TEST(sgd_step_by_hand)
 {
     Net *net = one_dense();
-    Param *w = net_param(net, 0, NULL), *b = net_param(net, 1, NULL);
+    CnParam *w = net_param(net, 0, NULL), *b = net_param(net, 1, NULL);
     ck_assert_str_eq(w->name, "weight");
     ck_assert_int_eq(w->decay, 1);
     ck_assert_int_eq(b->decay, 0);
@@ -90,56 +90,56 @@ END_TEST
 
 START_TEST(schedules_at_given_epochs)
 {
-    Schedule c = schedule_constant(0.1f);
-    ck_assert_int_eq(schedule_check(&c), 0);
-    expect_near(lr_at(&c, 0, 0.0f), 0.1, 1e-8, "constant at 0");
-    expect_near(lr_at(&c, 7, 0.5f), 0.1, 1e-8, "constant at 7.5");
+    Schedule c = optim_schedule_constant(0.1f);
+    ck_assert_int_eq(optim_schedule_check(&c), 0);
+    expect_near(optim_lr_at(&c, 0, 0.0f), 0.1, 1e-8, "constant at 0");
+    expect_near(optim_lr_at(&c, 7, 0.5f), 0.1, 1e-8, "constant at 7.5");
 
     /* Step: x0.1 every 3 epochs, whatever the fraction of the epoch. */
-    Schedule s = schedule_step(0.1f, 3, 0.1f);
-    ck_assert_int_eq(schedule_check(&s), 0);
-    expect_near(lr_at(&s, 0, 0.0f), 0.1, 1e-8, "step at 0");
-    expect_near(lr_at(&s, 2, 0.99f), 0.1, 1e-8, "step at 2.99");
-    expect_near(lr_at(&s, 3, 0.0f), 0.01, 1e-8, "step at 3");
-    expect_near(lr_at(&s, 5, 0.5f), 0.01, 1e-8, "step at 5.5");
-    expect_near(lr_at(&s, 6, 0.0f), 0.001, 1e-9, "step at 6");
+    Schedule s = optim_schedule_step(0.1f, 3, 0.1f);
+    ck_assert_int_eq(optim_schedule_check(&s), 0);
+    expect_near(optim_lr_at(&s, 0, 0.0f), 0.1, 1e-8, "step at 0");
+    expect_near(optim_lr_at(&s, 2, 0.99f), 0.1, 1e-8, "step at 2.99");
+    expect_near(optim_lr_at(&s, 3, 0.0f), 0.01, 1e-8, "step at 3");
+    expect_near(optim_lr_at(&s, 5, 0.5f), 0.01, 1e-8, "step at 5.5");
+    expect_near(optim_lr_at(&s, 6, 0.0f), 0.001, 1e-9, "step at 6");
 
     /* Cosine over 10 epochs: lr0 (1 + cos(pi t / 10)) / 2. */
-    Schedule k = schedule_cosine(0.1f, 10, 0.0f);
-    ck_assert_int_eq(schedule_check(&k), 0);
-    expect_near(lr_at(&k, 0, 0.0f), 0.1, 1e-8, "cosine at 0");
-    expect_near(lr_at(&k, 5, 0.0f), 0.05, 1e-8, "cosine at 5 (half way)");
-    expect_near(lr_at(&k, 2, 0.5f), 0.1 * (1 + cos(PI * 0.25)) / 2, 1e-8, "cosine at 2.5");
-    expect_near(lr_at(&k, 10, 0.0f), 0.0, 1e-9, "cosine at 10");
-    expect_near(lr_at(&k, 12, 0.0f), 0.0, 1e-9, "cosine after the end");
-    Schedule kf = schedule_cosine(0.1f, 10, 0.01f);
-    expect_near(lr_at(&kf, 5, 0.0f), 0.055, 1e-8, "cosine with a floor at 5");
-    expect_near(lr_at(&kf, 10, 0.0f), 0.01, 1e-8, "cosine with a floor at 10");
+    Schedule k = optim_schedule_cosine(0.1f, 10, 0.0f);
+    ck_assert_int_eq(optim_schedule_check(&k), 0);
+    expect_near(optim_lr_at(&k, 0, 0.0f), 0.1, 1e-8, "cosine at 0");
+    expect_near(optim_lr_at(&k, 5, 0.0f), 0.05, 1e-8, "cosine at 5 (half way)");
+    expect_near(optim_lr_at(&k, 2, 0.5f), 0.1 * (1 + cos(PI * 0.25)) / 2, 1e-8, "cosine at 2.5");
+    expect_near(optim_lr_at(&k, 10, 0.0f), 0.0, 1e-9, "cosine at 10");
+    expect_near(optim_lr_at(&k, 12, 0.0f), 0.0, 1e-9, "cosine after the end");
+    Schedule kf = optim_schedule_cosine(0.1f, 10, 0.01f);
+    expect_near(optim_lr_at(&kf, 5, 0.0f), 0.055, 1e-8, "cosine with a floor at 5");
+    expect_near(optim_lr_at(&kf, 10, 0.0f), 0.01, 1e-8, "cosine with a floor at 10");
 
     /* Warmup over 2 epochs: times t/2 before t = 2. */
-    Schedule w = schedule_constant(0.1f);
+    Schedule w = optim_schedule_constant(0.1f);
     w.warmup_epochs = 2.0f;
-    ck_assert_int_eq(schedule_check(&w), 0);
-    expect_near(lr_at(&w, 0, 0.0f), 0.0, 1e-9, "warmup at 0");
-    expect_near(lr_at(&w, 0, 0.5f), 0.025, 1e-8, "warmup at 0.5");
-    expect_near(lr_at(&w, 1, 0.0f), 0.05, 1e-8, "warmup at 1");
-    expect_near(lr_at(&w, 2, 0.0f), 0.1, 1e-8, "warmup done at 2");
-    Schedule kw = schedule_cosine(0.1f, 10, 0.0f);
+    ck_assert_int_eq(optim_schedule_check(&w), 0);
+    expect_near(optim_lr_at(&w, 0, 0.0f), 0.0, 1e-9, "warmup at 0");
+    expect_near(optim_lr_at(&w, 0, 0.5f), 0.025, 1e-8, "warmup at 0.5");
+    expect_near(optim_lr_at(&w, 1, 0.0f), 0.05, 1e-8, "warmup at 1");
+    expect_near(optim_lr_at(&w, 2, 0.0f), 0.1, 1e-8, "warmup done at 2");
+    Schedule kw = optim_schedule_cosine(0.1f, 10, 0.0f);
     kw.warmup_epochs = 1.0f;
-    expect_near(lr_at(&kw, 0, 0.5f), 0.5 * 0.1 * (1 + cos(PI * 0.05)) / 2, 1e-8, "cosine with warmup at 0.5");
+    expect_near(optim_lr_at(&kw, 0, 0.5f), 0.5 * 0.1 * (1 + cos(PI * 0.05)) / 2, 1e-8, "cosine with warmup at 0.5");
 }
 END_TEST
 
 START_TEST(schedules_refuse_nonsense)
 {
-    Schedule s = schedule_constant(0.0f);
-    ck_assert_int_eq(schedule_check(&s), -1);
+    Schedule s = optim_schedule_constant(0.0f);
+    ck_assert_int_eq(optim_schedule_check(&s), -1);
     ck_assert_ptr_nonnull(strstr(cn_last_error(), "learning rate"));
-    s = schedule_step(0.1f, 0, 0.1f);
-    ck_assert_int_eq(schedule_check(&s), -1);
+    s = optim_schedule_step(0.1f, 0, 0.1f);
+    ck_assert_int_eq(optim_schedule_check(&s), -1);
     ck_assert_ptr_nonnull(strstr(cn_last_error(), "step_epochs"));
-    s = schedule_cosine(0.1f, 10, 0.5f);
-    ck_assert_int_eq(schedule_check(&s), -1);
+    s = optim_schedule_cosine(0.1f, 10, 0.5f);
+    ck_assert_int_eq(optim_schedule_check(&s), -1);
     ck_assert_ptr_nonnull(strstr(cn_last_error(), "lr_min"));
 }
 END_TEST

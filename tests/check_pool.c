@@ -28,7 +28,7 @@ static Pool2dConfig pcfg(int kh, int kw, int sh, int sw, int pt, int pb, int pl,
     return (Pool2dConfig){ kh, kw, sh, sw, pt, pb, pl, pr };
 }
 
-static Layer *make_pool(int is_max, Pool2dConfig f, Shape in)
+static Layer *make_pool(int is_max, Pool2dConfig f, CnShape in)
 {
     Layer *l = is_max ? maxpool2d_create_cfg(&f) : avgpool2d_create_cfg(&f);
     ck_assert_msg(l != NULL, "create: %s", cn_last_error());
@@ -84,7 +84,7 @@ START_TEST(fixture_4x4)
 {
     float y[4];
     Layer *l = maxpool2d_create(2, 2, 0);
-    ck_assert_int_eq(layer_setup(l, (Shape){ 1, 4, 4 }), 0);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 1, 4, 4 }), 0);
     ck_assert_int_eq(l->out.h, 2);
     ck_assert_int_eq(l->out.w, 2);
     run1(l, y, X44);
@@ -101,7 +101,7 @@ START_TEST(fixture_4x4)
     layer_free(l);
 
     l = avgpool2d_create(2, 2, 0);
-    ck_assert_int_eq(layer_setup(l, (Shape){ 1, 4, 4 }), 0);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 1, 4, 4 }), 0);
     run1(l, y, X44);
     const float eavg[4] = { 2.5f, 2.0f, 2.5f, 4.75f };
     assert_close(y, eavg, 4, 0.0f, "avg 2x2/2");
@@ -126,14 +126,14 @@ START_TEST(fixture_overlapping)
                           15, 22, 17, 18, 19, 20, 21, 18, 23, 24 };
     float y[4];
     Layer *l = maxpool2d_create(3, 2, 0);
-    ck_assert_int_eq(layer_setup(l, (Shape){ 1, 5, 5 }), 0);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 1, 5, 5 }), 0);
     run1(l, y, x);
     const float emax[4] = { 16, 14, 22, 24 };
     assert_close(y, emax, 4, 0.0f, "max 3x3/2 on 5x5");
     layer_free(l);
 
     l = avgpool2d_create(3, 2, 0);
-    ck_assert_int_eq(layer_setup(l, (Shape){ 1, 5, 5 }), 0);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 1, 5, 5 }), 0);
     run1(l, y, x);
     /* (0+1+2+5+16+7+10+11+12)/9 = 64/9, (2+3+4+7+8+9+12+13+14)/9 = 72/9,
      * (10+11+12+15+22+17+20+21+18)/9 = 146/9, (12+13+14+17+18+19+18+23+24)/9 = 158/9 */
@@ -163,7 +163,7 @@ START_TEST(floor_mode_sizes)
     for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
         for (int m = 0; m < 2; m++) {
             Layer *l = m ? maxpool2d_create(c[i].k, c[i].s, c[i].pad) : avgpool2d_create(c[i].k, c[i].s, c[i].pad);
-            ck_assert_int_eq(layer_setup(l, (Shape){ 2, c[i].H, c[i].H + 1 }), 0);
+            ck_assert_int_eq(layer_setup(l, (CnShape){ 2, c[i].H, c[i].H + 1 }), 0);
             ck_assert_int_eq(l->out.h, c[i].out);
             ck_assert_int_eq(l->out.h, conv_out_size(c[i].H, c[i].k, c[i].s, c[i].pad, c[i].pad));
             ck_assert_int_eq(l->out.w, conv_out_size(c[i].H + 1, c[i].k, c[i].s, c[i].pad, c[i].pad));
@@ -175,7 +175,7 @@ START_TEST(floor_mode_sizes)
     float x[25], y[4];
     for (int i = 0; i < 25; i++) x[i] = (i % 5 == 4 || i >= 20) ? 1000.0f : (float)i;
     Layer *l = maxpool2d_create(2, 2, 0);
-    ck_assert_int_eq(layer_setup(l, (Shape){ 1, 5, 5 }), 0);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 1, 5, 5 }), 0);
     run1(l, y, x);
     const float e[4] = { 6, 8, 16, 18 };
     assert_close(y, e, 4, 0.0f, "5x5 max 2x2/2");
@@ -192,7 +192,7 @@ START_TEST(padding)
     float neg[16], y[9];
     for (int i = 0; i < 16; i++) neg[i] = -1.0f - (float)i;
     Layer *l = maxpool2d_create(2, 2, 1);
-    ck_assert_int_eq(layer_setup(l, (Shape){ 1, 4, 4 }), 0);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 1, 4, 4 }), 0);
     ck_assert_int_eq(l->out.h, 3);
     run1(l, y, neg);
     /* windows: rows {0},{1,2},{3} x cols {0},{1,2},{3}; the largest is the first. */
@@ -201,7 +201,7 @@ START_TEST(padding)
     layer_free(l);
 
     l = avgpool2d_create(2, 2, 1);
-    ck_assert_int_eq(layer_setup(l, (Shape){ 1, 4, 4 }), 0);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 1, 4, 4 }), 0);
     run1(l, y, X44);
     /* X44 rows {0},{1,2},{3}, cols {0},{1,2},{3}, each sum / 4 */
     const float eavg[9] = { 1.0f / 4, (3 + 2) / 4.0f, 0.0f / 4,
@@ -212,7 +212,7 @@ START_TEST(padding)
 
     /* Asymmetric padding through the config: top 1, left 2 on a 3x5 input. */
     Pool2dConfig f = pcfg(2, 3, 2, 2, 1, 0, 2, 1);
-    l = make_pool(1, f, (Shape){ 1, 3, 5 });
+    l = make_pool(1, f, (CnShape){ 1, 3, 5 });
     ck_assert_int_eq(l->out.h, conv_out_size(3, 2, 2, 1, 0));
     ck_assert_int_eq(l->out.w, conv_out_size(5, 3, 2, 2, 1));
     layer_free(l);
@@ -229,7 +229,7 @@ START_TEST(tie_rule)
     float y[4], dx[16] = { 0 };
     const float dy[4] = { 1, 10, 100, 1000 };
     Layer *l = maxpool2d_create(2, 2, 0);
-    ck_assert_int_eq(layer_setup(l, (Shape){ 1, 4, 4 }), 0);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 1, 4, 4 }), 0);
     run1(l, y, x);
     const float e[4] = { 7, 5, 3, 9 };
     assert_close(y, e, 4, 0.0f, "max with ties");
@@ -264,7 +264,7 @@ END_TEST
 
 /* --- gradient checks -------------------------------------------------------------------- */
 
-static void grad_both(Pool2dConfig f, Shape in, int B, uint64_t seed, const char *name)
+static void grad_both(Pool2dConfig f, CnShape in, int B, uint64_t seed, const char *name)
 {
     for (int m = 0; m < 2; m++) {
         Layer *l = make_pool(m, f, in);
@@ -277,12 +277,12 @@ static void grad_both(Pool2dConfig f, Shape in, int B, uint64_t seed, const char
 
 START_TEST(grad_pools)
 {
-    grad_both(pcfg(2, 2, 2, 2, 0, 0, 0, 0), (Shape){ 3, 6, 6 }, 2, 200, "2x2/2 on 6x6");
-    grad_both(pcfg(3, 3, 2, 2, 0, 0, 0, 0), (Shape){ 2, 7, 7 }, 2, 201, "3x3/2 overlapping on 7x7");
-    grad_both(pcfg(3, 3, 2, 2, 0, 0, 0, 0), (Shape){ 2, 8, 8 }, 2, 202, "3x3/2 on 8x8 (floor)");
-    grad_both(pcfg(3, 3, 2, 2, 1, 1, 1, 1), (Shape){ 2, 7, 7 }, 2, 203, "3x3/2 pad 1 on 7x7");
-    grad_both(pcfg(2, 3, 2, 1, 1, 0, 2, 1), (Shape){ 2, 5, 7 }, 3, 204, "2x3 stride (2,1) pad t1 l2 r1 on 5x7");
-    grad_both(pcfg(3, 2, 3, 2, 2, 1, 0, 1), (Shape){ 1, 9, 6 }, 2, 205, "3x2 stride (3,2) pad t2 b1 r1 on 9x6");
+    grad_both(pcfg(2, 2, 2, 2, 0, 0, 0, 0), (CnShape){ 3, 6, 6 }, 2, 200, "2x2/2 on 6x6");
+    grad_both(pcfg(3, 3, 2, 2, 0, 0, 0, 0), (CnShape){ 2, 7, 7 }, 2, 201, "3x3/2 overlapping on 7x7");
+    grad_both(pcfg(3, 3, 2, 2, 0, 0, 0, 0), (CnShape){ 2, 8, 8 }, 2, 202, "3x3/2 on 8x8 (floor)");
+    grad_both(pcfg(3, 3, 2, 2, 1, 1, 1, 1), (CnShape){ 2, 7, 7 }, 2, 203, "3x3/2 pad 1 on 7x7");
+    grad_both(pcfg(2, 3, 2, 1, 1, 0, 2, 1), (CnShape){ 2, 5, 7 }, 3, 204, "2x3 stride (2,1) pad t1 l2 r1 on 5x7");
+    grad_both(pcfg(3, 2, 3, 2, 2, 1, 0, 1), (CnShape){ 1, 9, 6 }, 2, 205, "3x2 stride (3,2) pad t2 b1 r1 on 9x6");
 }
 END_TEST
 
@@ -373,7 +373,7 @@ START_TEST(threads_bit_identical)
             omp_set_num_threads(k + 1);
             y[k] = alloc_floats(ny);
             dx[k] = alloc_floats(nx);
-            Layer *l = make_pool(m, f, (Shape){ C, H, W });
+            Layer *l = make_pool(m, f, (CnShape){ C, H, W });
             ck_assert_int_eq(layer_reserve(l, B), 0);
             l->ops->forward(l, y[k], x, B);
             l->ops->backward(l, dx[k], dy, x, y[k], B);
@@ -393,7 +393,7 @@ END_TEST
 START_TEST(layer_numbers)
 {
     Layer *l = maxpool2d_create(3, 2, 0);
-    ck_assert_int_eq(layer_setup(l, (Shape){ 96, 55, 55 }), 0);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 96, 55, 55 }), 0);
     ck_assert_str_eq(l->ops->kind, "maxpool");
     ck_assert_int_eq(l->out.c, 96);
     ck_assert_int_eq(l->out.h, 27);
@@ -406,7 +406,7 @@ START_TEST(layer_numbers)
     layer_free(l);
 
     l = avgpool2d_create(2, 2, 0);
-    ck_assert_int_eq(layer_setup(l, (Shape){ 6, 28, 28 }), 0);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 6, 28, 28 }), 0);
     ck_assert_str_eq(l->ops->kind, "avgpool");
     ck_assert_double_eq(l->madds, 6.0 * 14 * 14 * 4);
     ck_assert_uint_eq(layer_param_count(l), 0);
@@ -414,9 +414,9 @@ START_TEST(layer_numbers)
 
     /* A new input shape drops the old argmax scratch; reserve makes room again. */
     l = maxpool2d_create(2, 2, 0);
-    ck_assert_int_eq(layer_setup(l, (Shape){ 1, 4, 4 }), 0);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 1, 4, 4 }), 0);
     ck_assert_int_eq(layer_reserve(l, 2), 0);
-    ck_assert_int_eq(layer_setup(l, (Shape){ 3, 8, 8 }), 0);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 3, 8, 8 }), 0);
     ck_assert_int_eq(l->reserved, 0);
     ck_assert_int_eq(layer_reserve(l, 2), 0);
     float x[2 * 3 * 64], y[2 * 3 * 16];
@@ -436,7 +436,7 @@ START_TEST(bad_arguments)
     ck_assert_ptr_null(avgpool2d_create(3, 2, -1));
     ck_assert_ptr_null(maxpool2d_create_cfg(NULL));
     Layer *l = maxpool2d_create(5, 1, 0);
-    ck_assert_int_eq(layer_setup(l, (Shape){ 1, 4, 9 }), -1);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 1, 4, 9 }), -1);
     ck_assert_ptr_nonnull(strstr(cn_last_error(), "maxpool"));
     layer_free(l);
 }

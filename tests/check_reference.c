@@ -63,7 +63,7 @@ static void run_layer(const char *name, Layer *l)
     ck_assert_msg(l != NULL, "%s: %s", name, cn_last_error());
     Fixture *f = load(name);
     int B = fixture_int(f, "shape_x", 0);
-    Shape in = { fixture_int(f, "shape_x", 1), fixture_int(f, "shape_x", 2), fixture_int(f, "shape_x", 3) };
+    CnShape in = { fixture_int(f, "shape_x", 1), fixture_int(f, "shape_x", 2), fixture_int(f, "shape_x", 3) };
     ck_assert_msg(layer_setup(l, in) == 0, "%s: %s", name, cn_last_error());
     ck_assert_msg(layer_reserve(l, B) == 0, "%s: %s", name, cn_last_error());
     size_t nx = shape_size(l->in) * (size_t)B, ny = shape_size(l->out) * (size_t)B;

@@ -20,7 +20,7 @@
 #include "tests/support.h"
 #include "core/threads.h"
 
-static Layer *make_sub(int k, int s, Shape in, uint64_t seed)
+static Layer *make_sub(int k, int s, CnShape in, uint64_t seed)
 {
     Layer *l = subsample_create(k, s);
     ck_assert_msg(l != NULL, "create: %s", cn_last_error());
@@ -45,7 +45,7 @@ START_TEST(fixture_4x4)
     const float x0[16] = { 1, 3, 2, 0, 4, 2, 1, 5, 0, 1, 7, 2, 6, 3, 2, 8 };
     for (int i = 0; i < 16; i++) x[i] = x0[i], x[16 + i] = x0[i] + 1.0f;
     Layer *l = subsample_create(2, 2);
-    ck_assert_int_eq(layer_setup(l, (Shape){ 2, 4, 4 }), 0);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 2, 4, 4 }), 0);
     ck_assert_int_eq(l->out.h, 2);
     ck_assert_int_eq(l->out.w, 2);
     l->param[0].value[0] = 0.5f, l->param[1].value[0] = 1.0f;
@@ -82,8 +82,8 @@ START_TEST(equals_average_pooling)
     for (int t = 0; t < 3; t++) {
         Layer *s = subsample_create(ks[t], ss[t]);
         Layer *a = avgpool2d_create(ks[t], ss[t], 0);
-        ck_assert_int_eq(layer_setup(s, (Shape){ C, H, W }), 0);
-        ck_assert_int_eq(layer_setup(a, (Shape){ C, H, W }), 0);
+        ck_assert_int_eq(layer_setup(s, (CnShape){ C, H, W }), 0);
+        ck_assert_int_eq(layer_setup(a, (CnShape){ C, H, W }), 0);
         ck_assert_int_eq(s->out.h, a->out.h);
         ck_assert_int_eq(s->out.w, a->out.w);
         for (int c = 0; c < C; c++) s->param[0].value[c] = 1.0f / (float)(ks[t] * ks[t]);
@@ -136,7 +136,7 @@ START_TEST(grad_subsample)
         { 2, 2, 6, 28, 28, 2, "subsample LeNet S2 6x28x28" },
     };
     for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
-        Layer *l = make_sub(c[i].k, c[i].s, (Shape){ c[i].C, c[i].H, c[i].W }, 310 + i);
+        Layer *l = make_sub(c[i].k, c[i].s, (CnShape){ c[i].C, c[i].H, c[i].W }, 310 + i);
         check_grad(l, c[i].B, 320 + i, c[i].name);
         layer_free(l);
     }
@@ -146,7 +146,7 @@ END_TEST
 START_TEST(params_and_init)
 {
     Layer *l = subsample_create(2, 2);
-    ck_assert_int_eq(layer_setup(l, (Shape){ 6, 28, 28 }), 0);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 6, 28, 28 }), 0);
     ck_assert_str_eq(l->ops->kind, "subsample");
     ck_assert_int_eq(l->out.c, 6);
     ck_assert_int_eq(l->out.h, 14);
@@ -172,7 +172,7 @@ START_TEST(params_and_init)
     layer_free(l);
 
     l = subsample_create(2, 2);
-    ck_assert_int_eq(layer_setup(l, (Shape){ 16, 10, 10 }), 0);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 16, 10, 10 }), 0);
     ck_assert_uint_eq(layer_param_count(l), 32); /* S4: 32 */
     ck_assert_int_eq(l->out.h, 5);
     layer_free(l);
@@ -182,7 +182,7 @@ END_TEST
 START_TEST(threads_bit_identical)
 {
     const int B = 32, C = 6, H = 28, W = 28;
-    Layer *l = make_sub(2, 2, (Shape){ C, H, W }, 340);
+    Layer *l = make_sub(2, 2, (CnShape){ C, H, W }, 340);
     const size_t nx = shape_size(l->in) * B, ny = shape_size(l->out) * B;
     float *x = alloc_floats(nx), *dy = alloc_floats(ny);
     Rng r;
@@ -203,11 +203,11 @@ START_TEST(threads_bit_identical)
     }
     omp_set_num_threads(saved);
     ck_assert_msg(memcmp(y[0], y[1], ny * sizeof(float)) == 0, "y differs: max %g",
-                  (double)max_abs_diff(y[0], y[1], ny, NULL));
+                  (double)cn_max_abs_diff(y[0], y[1], ny, NULL));
     ck_assert_msg(memcmp(dx[0], dx[1], nx * sizeof(float)) == 0, "dx differs: max %g",
-                  (double)max_abs_diff(dx[0], dx[1], nx, NULL));
+                  (double)cn_max_abs_diff(dx[0], dx[1], nx, NULL));
     ck_assert_msg(memcmp(g[0], g[1], sizeof g[0]) == 0, "coef/bias gradients differ: max %g",
-                  (double)max_abs_diff(g[0], g[1], 2 * 6, NULL));
+                  (double)cn_max_abs_diff(g[0], g[1], 2 * 6, NULL));
     for (int k = 0; k < 2; k++) free(y[k]), free(dx[k]);
     free(x), free(dy);
     layer_free(l);
@@ -220,7 +220,7 @@ START_TEST(bad_arguments)
     ck_assert_ptr_nonnull(strstr(cn_last_error(), "subsample"));
     ck_assert_ptr_null(subsample_create(2, 0));
     Layer *l = subsample_create(3, 2);
-    ck_assert_int_eq(layer_setup(l, (Shape){ 1, 2, 8 }), -1);
+    ck_assert_int_eq(layer_setup(l, (CnShape){ 1, 2, 8 }), -1);
     ck_assert_ptr_nonnull(strstr(cn_last_error(), "subsample"));
     layer_free(l);
 }

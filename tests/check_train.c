@@ -64,7 +64,7 @@ static void bars_free(Dataset *d)
 /* conv 4 3x3 pad 1 -> relu -> conv 8 3x3 stride 2 -> relu -> [dropout 0.25] -> dense 3 */
 static Net *small_net(const char *name, int dropout, uint64_t init_seed)
 {
-    Net *net = net_create(name, (Shape){ 1, 8, 8 });
+    Net *net = net_create(name, (CnShape){ 1, 8, 8 });
     net_add(net, "C1", conv2d_create(4, 3, 3, 1, 1, 1, CONV_OP_CORRELATE));
     net_add(net, "relu1", relu_create());
     net_add(net, "C2", conv2d_create(8, 3, 3, 2, 0, 1, CONV_OP_CORRELATE));
@@ -107,7 +107,7 @@ static TrainConfig bar_config(void)
     TrainConfig cfg = train_defaults();
     cfg.epochs = 3;
     cfg.batch = 16;
-    cfg.lr = schedule_constant(0.05f);
+    cfg.lr = optim_schedule_constant(0.05f);
     cfg.momentum = 0.9f;
     cfg.weight_decay = 1e-4f;
     cfg.seed = 42;
@@ -159,7 +159,7 @@ START_TEST(loss_drops)
     }
     /* The net is left in evaluation mode. */
     ck_assert_int_eq(net_layer(net, 4)->training, 0);
-    eval_result_free(&before);
+    train_eval_result_free(&before);
     train_history_free(&h);
     net_free(net);
     bars_free(train);
@@ -172,7 +172,7 @@ START_TEST(diverging_loss_stops_the_run)
     Dataset *train = bars(160, 1);
     Net *net = bar_net(7);
     TrainConfig cfg = bar_config();
-    cfg.lr = schedule_constant(1e6f);
+    cfg.lr = optim_schedule_constant(1e6f);
     TrainHistory h = { 0 };
     ck_assert_int_eq(train_run(net, train, NULL, &cfg, &h), -1);
     const char *e = cn_last_error();
@@ -193,7 +193,7 @@ static Net *run_threads(int threads, const Dataset *train, const Dataset *test, 
     Net *net = bar_net(7);
     TrainConfig cfg = bar_config();
     cfg.augment = shift_augment;
-    cfg.lr = schedule_cosine(0.05f, 3, 0.0f);
+    cfg.lr = optim_schedule_cosine(0.05f, 3, 0.0f);
     ck_assert_msg(train_run(net, train, test, &cfg, h) == 0, "%s", cn_last_error());
     return net;
 }
@@ -245,7 +245,7 @@ START_TEST(resume_equals_uninterrupted)
      * decay, a schedule that changes within epochs. */
     TrainConfig cfg = bar_config();
     cfg.augment = shift_augment;
-    cfg.lr = schedule_cosine(0.05f, 3, 0.001f);
+    cfg.lr = optim_schedule_cosine(0.05f, 3, 0.001f);
     cfg.lr.warmup_epochs = 0.5f;
 
     /* Uninterrupted: 3 epochs. */
@@ -365,7 +365,7 @@ START_TEST(evaluation_counts)
     /* A limit, and a second call on the same result (frees the first). */
     ck_assert_int_eq(net_evaluate(net, test, 10, &r), 0);
     ck_assert_int_eq(r.n, 10);
-    eval_result_free(&r);
+    train_eval_result_free(&r);
     ck_assert_ptr_null(r.confusion);
     ck_assert_int_eq(r.want_pred, 1);
     net_free(net);
@@ -428,8 +428,8 @@ START_TEST(evaluation_with_views)
     ck_assert_int_eq(net_evaluate_views(net, test, 0, NULL, 2, NULL, &b), -1);
     ck_assert_msg(strstr(cn_last_error(), "view function"), "%s", cn_last_error());
     free(x);
-    eval_result_free(&a);
-    eval_result_free(&b);
+    train_eval_result_free(&a);
+    train_eval_result_free(&b);
     net_free(net);
     bars_free(train);
     bars_free(test);
@@ -441,13 +441,13 @@ START_TEST(mismatches_are_refused)
     Dataset *train = bars(32, 1);
     TrainConfig cfg = bar_config();
     /* input size */
-    Net *net = net_create("wrong-input", (Shape){ 1, 10, 10 });
+    Net *net = net_create("wrong-input", (CnShape){ 1, 10, 10 });
     net_add(net, "fc", dense_create(3));
     ck_assert_int_eq(train_run(net, train, NULL, &cfg, NULL), -1);
     ck_assert_msg(strstr(cn_last_error(), "1x10x10") && strstr(cn_last_error(), "1x8x8"), "%s", cn_last_error());
     net_free(net);
     /* number of classes */
-    net = net_create("wrong-classes", (Shape){ 1, 8, 8 });
+    net = net_create("wrong-classes", (CnShape){ 1, 8, 8 });
     net_add(net, "fc", dense_create(5));
     ck_assert_int_eq(train_run(net, train, NULL, &cfg, NULL), -1);
     ck_assert_msg(strstr(cn_last_error(), "3 classes") && strstr(cn_last_error(), "dense_create(3)"), "%s",
@@ -476,7 +476,7 @@ START_TEST(mnist_subset_learns)
 {
     Dataset *train = dataset_load("mnist-sample", 1), *test = dataset_load("mnist-sample", 0);
     ck_assert_msg(train && test, "%s", cn_last_error());
-    Net *net = net_create("mnist-small", (Shape){ 1, 28, 28 });
+    Net *net = net_create("mnist-small", (CnShape){ 1, 28, 28 });
     net_add(net, "C1", conv2d_create(6, 5, 5, 2, 2, 1, CONV_OP_CORRELATE));
     net_add(net, "relu1", relu_create());
     net_add(net, "C2", conv2d_create(12, 5, 5, 2, 2, 1, CONV_OP_CORRELATE));
@@ -489,7 +489,7 @@ START_TEST(mnist_subset_learns)
     TrainConfig cfg = train_defaults();
     cfg.epochs = 1;
     cfg.batch = 32;
-    cfg.lr = schedule_constant(0.05f);
+    cfg.lr = optim_schedule_constant(0.05f);
     cfg.train_limit = 2000;
     cfg.test_limit = 500;
     cfg.quiet = 1;
@@ -544,7 +544,7 @@ static double param_gap(Net *a, Net *b)
 {
     double worst = 0.0;
     for (int k = 0; k < net_nparams(a); k++) {
-        const Param *p = net_param(a, k, NULL), *q = net_param(b, k, NULL);
+        const CnParam *p = net_param(a, k, NULL), *q = net_param(b, k, NULL);
         for (size_t i = 0; i < p->n; i++) {
             const double d = fabs((double)p->value[i] - q->value[i]) / (1.0 + fabs((double)q->value[i]));
             if (d > worst) worst = d;
@@ -561,7 +561,7 @@ START_TEST(halves_take_the_same_step)
     Dataset *train = bars(16, 1);
     TrainConfig cfg = bar_config();
     cfg.epochs = 1;
-    cfg.lr = schedule_constant(0.5f); /* a large step shows a wrong gradient clearly */
+    cfg.lr = optim_schedule_constant(0.5f); /* a large step shows a wrong gradient clearly */
     Net *one = plain_net(7), *two = plain_net(7), *half = plain_net(7);
     TrainHistory h1 = { 0 }, h2 = { 0 };
     ck_assert_msg(train_run(one, train, NULL, &cfg, &h1) == 0, "%s", cn_last_error());

@@ -59,7 +59,7 @@ int lesson_png_valid(const char *path)
     size_t got = fread(head, 1, 8, f);
     if (fclose(f) != 0) return 0;
     if (got != 8 || memcmp(head, sig, 8) != 0) return 0;
-    Image *im = image_load(path, 3);
+    CnImage *im = image_load(path, 3);
     int ok = im && im->w >= 1 && im->h >= 1;
     image_free(im);
     return ok;

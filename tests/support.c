@@ -26,7 +26,7 @@ float *alloc_floats(size_t n)
 void assert_close(const float *a, const float *b, size_t n, float tol, const char *what)
 {
     size_t at = 0;
-    float d = max_abs_diff(a, b, n, &at);
+    float d = cn_max_abs_diff(a, b, n, &at);
     ck_assert_msg(d <= tol, "%s: max |diff| %g at index %zu (%.9g vs %.9g), tolerance %g", what, (double)d, at,
                   n ? (double)a[at] : 0.0, n ? (double)b[at] : 0.0, (double)tol);
 }
@@ -36,7 +36,7 @@ void assert_same_bits(const float *a, const float *b, size_t n, const char *what
     for (size_t i = 0; i < n; i++)
         ck_assert_msg(memcmp(&a[i], &b[i], sizeof a[i]) == 0,
                       "%s: first difference at index %zu: %.9g vs %.9g (max |diff| %g)", what, i, (double)a[i],
-                      (double)b[i], (double)max_abs_diff(a, b, n, NULL));
+                      (double)b[i], (double)cn_max_abs_diff(a, b, n, NULL));
 }
 
 void assert_same_params(Net *a, Net *b, const char *what)
@@ -44,7 +44,7 @@ void assert_same_params(Net *a, Net *b, const char *what)
     ck_assert_msg(net_nparams(a) == net_nparams(b), "%s: %d vs %d parameter arrays", what, net_nparams(a),
                   net_nparams(b));
     for (int k = 0; k < net_nparams(a); k++) {
-        Param *p = net_param(a, k, NULL), *q = net_param(b, k, NULL);
+        CnParam *p = net_param(a, k, NULL), *q = net_param(b, k, NULL);
         ck_assert_msg(p->n == q->n, "%s: param %d (%s) has %zu vs %zu numbers", what, k, p->name, p->n, q->n);
         size_t at = 0;
         while (at < p->n && memcmp(&p->value[at], &q->value[at], sizeof(float)) == 0) at++;

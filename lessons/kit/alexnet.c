@@ -52,7 +52,7 @@ void alex_run_setup(AlexRun *r, const char *key, const char *title, const AlexNe
     TrainConfig c = train_defaults();
     c.epochs = epochs;
     c.batch = rc->batch;
-    c.lr = schedule_cosine(rc->lr, epochs, 0.0f);
+    c.lr = optim_schedule_cosine(rc->lr, epochs, 0.0f);
     c.lr.warmup_epochs = rc->warmup;
     c.momentum = 0.9f;
     c.weight_decay = 5e-4f;
@@ -167,7 +167,7 @@ double weight_madds(const Net *net)
 void augmentation_sheet(Notebook *nb, const Dataset *train, uint64_t seed, int crop_pad)
 {
     const int n = 4, copies = 7, S = 3, G = 8, cell = 28 * S;
-    Image *im = canvas(G + n * (cell + G + 12), G + (copies + 1) * (cell + G) + 10);
+    CnImage *im = canvas(G + n * (cell + G + 12), G + (copies + 1) * (cell + G) + 10);
     Rng r;
     rng_seed(&r, seed, 99);
     AlexNetAugment a = { .pad = crop_pad, .flip = 1, .background = 0.0f };
@@ -202,14 +202,14 @@ float conv1_filters(Notebook *nb, Net *net)
         snprintf(lab[i], 16, "%d", i);
         lp[i] = lab[i];
     }
-    MontageOptions mo = montage_defaults();
+    MontageOptions mo = image_montage_defaults();
     mo.cols = n > 12 ? (n + 1) / 2 : n;
     mo.scale = 14;
     mo.gap = 8;
     mo.mode = MAP_SYMMETRIC;
     mo.shared_range = 1;
     mo.labels = lp;
-    CN_CHECK(montage_write_png_opts(nb_path(nb, "conv1_filters.png"), w, n, 1, kh, kw, &mo) == 0);
+    CN_CHECK(image_montage_write_png_opts(nb_path(nb, "conv1_filters.png"), w, n, 1, kh, kw, &mo) == 0);
     free(lab);
     free(lp);
     return a;
@@ -239,7 +239,7 @@ void net_row(NetRow *row, Net *net, const Dataset *test, const char *name, const
     row->madds = weight_madds(net);
     row->acc = ev.accuracy;
     row->img_s = dt > 0 ? ev.n / dt : 0.0;
-    eval_result_free(&ev);
+    train_eval_result_free(&ev);
 }
 
 double epochs_to_error(const AlexRun *r, double err, double *sec)
@@ -323,7 +323,7 @@ int lenet_with_recipe(NetRow *row, const AlexRun *r, const Dataset *train, const
     Sgd *opt = sgd_create(ln, lc.momentum, lc.weight_decay);
     CN_CHECK(opt);
     TrainHistory h = { 0 };
-    lc.resume = !retrain && file_exists(ckpt) && checkpoint_load(ckpt, ln, opt, &lc, &h) == 0 && h.n == lc.epochs;
+    lc.resume = !retrain && file_exists(ckpt) && net_checkpoint_load(ckpt, ln, opt, &lc, &h) == 0 && h.n == lc.epochs;
     train_history_free(&h);
     sgd_free(opt);
     lenet5_init(ln, seed);

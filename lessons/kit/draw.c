@@ -15,10 +15,10 @@ const float SLATE[3] = { 0.15f, 0.17f, 0.21f }, WHITE[3] = { 0.95f, 0.95f, 0.95f
             DIM[3] = { 0.62f, 0.66f, 0.72f }, GREEN[3] = { 0.35f, 0.85f, 0.45f },
             RED[3] = { 0.98f, 0.40f, 0.35f }, BAR[3] = { 0.40f, 0.62f, 0.95f };
 
-Image *number_grid(const float *v, const unsigned char *pad, int rows, int cols, float lo, float hi,
+CnImage *number_grid(const float *v, const unsigned char *pad, int rows, int cols, float lo, float hi,
                           int cell)
 {
-    Image *im = image_create(3, rows * cell, cols * cell);
+    CnImage *im = image_create(3, rows * cell, cols * cell);
     CN_CHECK(im);
     size_t plane = (size_t)im->h * (size_t)im->w;
     const float black[3] = { 0, 0, 0 }, white[3] = { 1, 1, 1 }, light[3] = { 0.75f, 0.8f, 1.0f };
@@ -39,15 +39,15 @@ Image *number_grid(const float *v, const unsigned char *pad, int rows, int cols,
             char txt[16];
             snprintf(txt, sizeof txt, "%.0f", (double)(is_pad ? 0.0f : v[i]));
             int fs = cell >= 40 ? 2 : 1;
-            int tx = c * cell + (cell - text_width(txt, fs)) / 2, ty = r * cell + (cell - 7 * fs) / 2;
+            int tx = c * cell + (cell - image_text_width(txt, fs)) / 2, ty = r * cell + (cell - 7 * fs) / 2;
             image_draw_text(im, tx, ty, txt, fs, is_pad ? light : g > 0.55f ? black : white);
         }
     return im;
 }
 
-Image *canvas(int h, int w)
+CnImage *canvas(int h, int w)
 {
-    Image *im = image_create(3, h, w);
+    CnImage *im = image_create(3, h, w);
     CN_CHECK(im);
     const size_t plane = (size_t)h * (size_t)w;
     for (int ch = 0; ch < 3; ch++)
@@ -55,7 +55,7 @@ Image *canvas(int h, int w)
     return im;
 }
 
-void fill_rect(Image *im, int x0, int y0, int w, int h, const float rgb[3])
+void fill_rect(CnImage *im, int x0, int y0, int w, int h, const float rgb[3])
 {
     const size_t plane = (size_t)im->h * (size_t)im->w;
     for (int y = y0; y < y0 + h; y++)
@@ -65,7 +65,7 @@ void fill_rect(Image *im, int x0, int y0, int w, int h, const float rgb[3])
         }
 }
 
-void blit_map(Image *im, int x0, int y0, const float *m, int h, int w, int scale, float lo, float hi)
+void blit_map(CnImage *im, int x0, int y0, const float *m, int h, int w, int scale, float lo, float hi)
 {
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++) {
@@ -76,17 +76,17 @@ void blit_map(Image *im, int x0, int y0, const float *m, int h, int w, int scale
         }
 }
 
-void text_at(Image *im, int x, int y, const char *s, const float rgb[3])
+void text_at(CnImage *im, int x, int y, const char *s, const float rgb[3])
 {
     image_draw_text(im, x, y, s, 1, rgb);
 }
 
-void text_centred(Image *im, int cx, int y, const char *s, const float rgb[3])
+void text_centred(CnImage *im, int cx, int y, const char *s, const float rgb[3])
 {
-    text_at(im, cx - text_width(s, 1) / 2, y, s, rgb);
+    text_at(im, cx - image_text_width(s, 1) / 2, y, s, rgb);
 }
 
-void write_png(Notebook *nb, const char *file, const Image *im)
+void write_png(Notebook *nb, const char *file, const CnImage *im)
 {
     CN_CHECK(image_write_png(nb_path(nb, file), im->data, im->c, im->h, im->w) == 0);
 }
@@ -94,7 +94,7 @@ void write_png(Notebook *nb, const char *file, const Image *im)
 MontageOptions montage_labelled(int cols, int scale, int gap, MapMode mode, const char *const *labels,
                                 int font_scale)
 {
-    MontageOptions mo = montage_defaults();
+    MontageOptions mo = image_montage_defaults();
     mo.cols = cols;
     mo.scale = scale;
     mo.gap = gap;
@@ -106,7 +106,7 @@ MontageOptions montage_labelled(int cols, int scale, int gap, MapMode mode, cons
 
 void write_montage(Notebook *nb, const char *file, const MontageTile *t, int n, const MontageOptions *mo)
 {
-    Image *im = montage_create_tiles(t, n, mo);
+    CnImage *im = image_montage_create_tiles(t, n, mo);
     CN_CHECK(im);
     write_png(nb, file, im);
     image_free(im);
@@ -124,9 +124,9 @@ const char *lesson_photo_path(void)
     return path;
 }
 
-Image *load_lesson_photo(const char *image_path, int image_flag)
+CnImage *load_lesson_photo(const char *image_path, int image_flag)
 {
-    Image *img = image_load(image_path ? image_path : lesson_photo_path(), 1);
+    CnImage *img = image_load(image_path ? image_path : lesson_photo_path(), 1);
     if (!img && image_path)
         CN_DIE("--image %s: %s. Give a PNG or JPEG file that exists, e.g. --image %s", image_path, cn_last_error(),
                lesson_photo_path());
@@ -138,12 +138,12 @@ Image *load_lesson_photo(const char *image_path, int image_flag)
     return img;
 }
 
-Image *shrink_image(Image *im, int max_side)
+CnImage *shrink_image(CnImage *im, int max_side)
 {
     int f = 1;
     while (im->h / f > max_side || im->w / f > max_side) f++;
     if (f == 1) return im;
-    Image *s = image_create(1, im->h / f, im->w / f);
+    CnImage *s = image_create(1, im->h / f, im->w / f);
     CN_CHECK(s);
     for (int y = 0; y < s->h; y++)
         for (int x = 0; x < s->w; x++) {
@@ -161,7 +161,7 @@ Image *shrink_image(Image *im, int max_side)
  * source area it covers (every source pixel weighted by the fraction of it
  * inside), which keeps thin strokes when shrinking; when the picture is
  * smaller than S x S, bilinear interpolation instead. */
-void resize_gray(float *out, int S, const Image *im)
+void resize_gray(float *out, int S, const CnImage *im)
 {
     const int H = im->h, W = im->w;
     const float *p = im->data;
@@ -228,7 +228,7 @@ void gray_symmetric(float *out, const float *in, size_t n, double q)
 {
     float a = abs_quantile(in, n, q);
     if (!(a > 0.0f)) a = abs_quantile(in, n, 1.0);
-    map_apply_range(out, in, n, -a, a);
+    image_map_apply_range(out, in, n, -a, a);
 }
 
 /* Nearest-neighbour enlargement by a whole factor f. */
@@ -329,7 +329,7 @@ void sheet_add_start_end_change(Sheet *s, const float *w0, const float *w1, int 
             a = fmaxf(a, fmaxf(fabsf(v[i]), fabsf(v[kk + i])));
         }
         for (int r = 0; r < 3; r++) {
-            map_apply_range(gg, v + r * kk, (size_t)kk, -a, a);
+            image_map_apply_range(gg, v + r * kk, (size_t)kk, -a, a);
             enlarge(g + ((size_t)r * n + f) * big, gg, k, k, scale);
         }
     }

@@ -20,28 +20,28 @@ extern const float SLATE[3], WHITE[3], DIM[3], GREEN[3], RED[3], BAR[3];
  * cell x cell square whose gray level shows the value (lo darkest .. hi
  * lightest), with the value written in it; cells flagged in pad (may be
  * NULL) are zero padding, drawn dark blue with a "0". */
-Image *number_grid(const float *v, const unsigned char *pad, int rows, int cols, float lo, float hi, int cell);
+CnImage *number_grid(const float *v, const unsigned char *pad, int rows, int cols, float lo, float hi, int cell);
 
 /* A new h x w RGB image filled with SLATE. */
-Image *canvas(int h, int w);
+CnImage *canvas(int h, int w);
 /* The w x h rectangle with top-left corner (x0, y0), clipped to im. */
-void fill_rect(Image *im, int x0, int y0, int w, int h, const float rgb[3]);
+void fill_rect(CnImage *im, int x0, int y0, int w, int h, const float rgb[3]);
 /* Map m (h, w) into gray levels, lo black, hi white, each value a scale x
  * scale block with its top-left corner at (x0, y0). */
-void blit_map(Image *im, int x0, int y0, const float *m, int h, int w, int scale, float lo, float hi);
-void text_at(Image *im, int x, int y, const char *s, const float rgb[3]);
-void text_centred(Image *im, int cx, int y, const char *s, const float rgb[3]);
+void blit_map(CnImage *im, int x0, int y0, const float *m, int h, int w, int scale, float lo, float hi);
+void text_at(CnImage *im, int x, int y, const char *s, const float rgb[3]);
+void text_centred(CnImage *im, int cx, int y, const char *s, const float rgb[3]);
 /* im as nb's file (a PNG in the notebook's folder). */
-void write_png(Notebook *nb, const char *file, const Image *im);
+void write_png(Notebook *nb, const char *file, const CnImage *im);
 
-/* montage_defaults() (core/image.h) with the choices a lesson makes: cols
+/* image_montage_defaults() (core/image.h) with the choices a lesson makes: cols
  * tiles a row (0: about square), each value a scale x scale block, gap
  * pixels between tiles, mode from values to gray, labels (NULL: none)
  * under the tiles in glyphs of font_scale; each tile on its own range. */
 MontageOptions montage_labelled(int cols, int scale, int gap, MapMode mode, const char *const *labels,
                                 int font_scale);
 
-/* The tiles as one montage (montage_create_tiles of core/image.h) into
+/* The tiles as one montage (image_montage_create_tiles of core/image.h) into
  * nb's file. */
 void write_montage(Notebook *nb, const char *file, const MontageTile *t, int n, const MontageOptions *mo);
 
@@ -58,17 +58,17 @@ const char *lesson_photo_path(void);
  * program: for --image, naming the file; for the photograph, saying to run
  * `make datasets` or, when the lesson has the flag (image_flag), to pass
  * --image FILE. */
-Image *load_lesson_photo(const char *image_path, int image_flag);
+CnImage *load_lesson_photo(const char *image_path, int image_flag);
 
 /* Shrink a gray image by averaging f x f blocks, f the smallest whole
  * factor that brings both sides to max_side or less (f = 1: im itself).
  * The average keeps the mean brightness and is the gentlest honest
  * downscale. Frees im when it makes a new image. */
-Image *shrink_image(Image *im, int max_side);
+CnImage *shrink_image(CnImage *im, int max_side);
 
 /* out (S, S) from the gray image im: each output pixel is the mean of the
  * source area it covers; a picture smaller than S x S is interpolated. */
-void resize_gray(float *out, int S, const Image *im);
+void resize_gray(float *out, int S, const CnImage *im);
 
 /* The q-quantile of |v| (q in [0, 1]; 1: the largest), by sorting a copy. */
 float abs_quantile(const float *v, size_t n, double q);

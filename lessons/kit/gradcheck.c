@@ -183,7 +183,7 @@ void gradcheck_input(GradCheck *g, GradRow *row, int from, const float *analytic
 
 void gradcheck_param(GradCheck *g, GradRow *row, int layer, int p, const float *analytic)
 {
-    Param *pr = &net_layer(g->net, layer)->param[p];
+    CnParam *pr = &net_layer(g->net, layer)->param[p];
     numeric_grad(g, pr->value, (int)pr->n, 0, g->x);
     judge(row, analytic, g->num, (int)pr->n);
 }

@@ -21,7 +21,7 @@ void layers_in_columns(Notebook *nb, const char *file, Net *net, const Dataset *
     int *colw = xcalloc((size_t)ncol, sizeof *colw), *colh = xcalloc((size_t)ncol, sizeof *colh),
         *scale = xcalloc((size_t)ncol, sizeof *scale);
     const float **data = xcalloc((size_t)ncol, sizeof *data);
-    Shape *shp = xcalloc((size_t)ncol, sizeof *shp);
+    CnShape *shp = xcalloc((size_t)ncol, sizeof *shp);
     data[0] = x;
     shp[0] = net->in;
     for (int c = 1; c < ncol; c++) {
@@ -32,9 +32,9 @@ void layers_in_columns(Notebook *nb, const char *file, Net *net, const Dataset *
     const int label_w = widest_text(ds->class_names, K);
     int H = 0;
     for (int c = 0; c < ncol; c++) {
-        const Shape s = shp[c];
+        const CnShape s = shp[c];
         if (c == ncol - 1) {
-            colw[c] = label_w + 6 + 60 + 6 + text_width("100%", 1);
+            colw[c] = label_w + 6 + 60 + 6 + image_text_width("100%", 1);
             colh[c] = K * 22;
             scale[c] = 0;
         } else if (s.h > 1) {
@@ -53,10 +53,10 @@ void layers_in_columns(Notebook *nb, const char *file, Net *net, const Dataset *
     int W = GAP;
     for (int c = 0; c < ncol; c++) W += colw[c] + GAP;
     const int HT = HEAD + H + 2 * GAP;
-    Image *im = canvas(HT, W);
+    CnImage *im = canvas(HT, W);
     int x0 = GAP;
     for (int c = 0; c < ncol; c++) {
-        const Shape s = shp[c];
+        const CnShape s = shp[c];
         const int cx = x0 + colw[c] / 2;
         text_centred(im, cx, 6, title[c][0], WHITE);
         text_centred(im, cx, 18, title[c][1], WHITE);
@@ -109,7 +109,7 @@ void layers_in_rows(Notebook *nb, const char *file, Net *net, const Dataset *ds,
         *rowh = xcalloc((size_t)nrows, sizeof *rowh);
     int H = G + 28 * 4 + 20 + G;
     for (int r = 0; r < nrows; r++) {
-        const Shape s = net->layer[layer[r]]->out;
+        const CnShape s = net->layer[layer[r]]->out;
         if (s.h > 1) {
             scale[r] = s.h >= 24 ? 2 : s.h >= 10 ? 3 : s.h >= 5 ? 6 : 10;
             const int cw = s.w * scale[r] + 4;
@@ -126,7 +126,7 @@ void layers_in_rows(Notebook *nb, const char *file, Net *net, const Dataset *ds,
         H += rowh[r];
     }
     H += K * 18 + 2 * G + 14;
-    Image *im = canvas(H, MAXW);
+    CnImage *im = canvas(H, MAXW);
     /* the input */
     float px[28 * 28];
     picture_28(px, dataset_image(ds, index));
@@ -139,7 +139,7 @@ void layers_in_rows(Notebook *nb, const char *file, Net *net, const Dataset *ds,
     y += 28 * 4 + 20 + G;
     for (int r = 0; r < nrows; r++) {
         const Layer *L = net->layer[layer[r]];
-        const Shape s = L->out;
+        const CnShape s = L->out;
         const float *d = net_output(net, layer[r]);
         const size_t n = shape_size(s);
         float hi = 0.0f, lo = 0.0f;
@@ -183,14 +183,14 @@ void filter_rows(Notebook *nb, const char *file, Net *net, const float *x, int n
                  const char *const *head, int scale)
 {
     const Layer *conv = net_layer(net, 0);
-    const Param *w = &conv->param[0];
+    const CnParam *w = &conv->param[0];
     const int F = conv->out.c, cols = nlayer + 2;
     int *hh = xcalloc((size_t)cols, sizeof *hh), *ww = xcalloc((size_t)cols, sizeof *ww);
     const float **src = xcalloc((size_t)cols, sizeof *src);   /* the first map of each column */
     hh[0] = net->in.h, ww[0] = net->in.w, src[0] = x + (size_t)n * shape_size(net->in);
     hh[1] = w->dims[2], ww[1] = w->dims[3], src[1] = w->value;
     for (int l = 0; l < nlayer; l++) {
-        const Shape o = net_layer(net, l)->out;
+        const CnShape o = net_layer(net, l)->out;
         const float *out = net_output(net, l);
         CN_CHECK(out);
         hh[l + 2] = o.h, ww[l + 2] = o.w, src[l + 2] = out + (size_t)n * shape_size(o);
@@ -202,8 +202,8 @@ void filter_rows(Notebook *nb, const char *file, Net *net, const float *x, int n
         for (int f = 0; f < F; f++)   /* the input is the same picture in every row */
             memcpy(gray[col] + (size_t)f * plane, src[col] + (col == 0 ? 0 : (size_t)f * plane), plane * sizeof(float));
         float lo, hi;
-        map_find_range(gray[col], plane * (size_t)F, MAP_SYMMETRIC, &lo, &hi);
-        map_apply_range(gray[col], gray[col], plane * (size_t)F, lo, hi);
+        image_map_find_range(gray[col], plane * (size_t)F, MAP_SYMMETRIC, &lo, &hi);
+        image_map_apply_range(gray[col], gray[col], plane * (size_t)F, lo, hi);
     }
     MontageTile *t = xcalloc((size_t)cols * (size_t)F, sizeof *t);
     const char **lab = xcalloc((size_t)cols * (size_t)F, sizeof *lab);

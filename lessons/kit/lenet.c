@@ -66,7 +66,7 @@ int shown_output(const Net *net, int i)
 
 /* How many of the sh.c maps of y (n samples of shape sh) are 0 or below
  * at every pixel of every sample: after a ReLU, black everywhere. */
-int black_maps(const float *y, Shape sh, int n)
+int black_maps(const float *y, CnShape sh, int n)
 {
     const size_t plane = (size_t)sh.h * (size_t)sh.w;
     int black = 0;
@@ -138,7 +138,7 @@ void run_setup(LenetRun *r, int classic, LessonData *d, int quick, const char *m
     TrainConfig c = train_defaults();
     c.epochs = r->rc.epochs;
     c.batch = batch;
-    c.lr = quick ? schedule_constant(r->rc.lr) : schedule_cosine(r->rc.lr, r->rc.epochs, 0.0f);
+    c.lr = quick ? optim_schedule_constant(r->rc.lr) : optim_schedule_cosine(r->rc.lr, r->rc.epochs, 0.0f);
     c.momentum = 0.9f;
     c.weight_decay = r->rc.wd;
     /* The checkpoint records the run's settings (seed, batch, schedule,
@@ -166,7 +166,7 @@ void run_free(LenetRun *r)
     net_free(r->net);
     net_free(r->half);
     train_history_free(&r->hist);
-    eval_result_free(&r->ev);
+    train_eval_result_free(&r->ev);
 }
 
 /* Train r's network, or reuse what an earlier run saved. Says which. */
@@ -261,7 +261,7 @@ int lenet_figure2(Notebook *nb, LenetRun *r, int index, const char *file)
         const int li = net_find(net, lenet_layer_names[c - 1]);
         CN_CHECK(li >= 0);
         idx[c] = shown_output(net, li);
-        const Shape sh = net->layer[idx[c]]->out;
+        const CnShape sh = net->layer[idx[c]]->out;
         const Layer *L = net->layer[li];
         const char *k = L->ops->kind;
         if (sh.h > 1)

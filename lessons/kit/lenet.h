@@ -82,7 +82,7 @@ void train_or_reuse(Notebook *nb, LenetRun *r, int retrain, int resume);
 int shown_output(const Net *net, int i);
 /* How many of the sh.c maps of y (n samples of shape sh) are 0 or below
  * at every pixel of every sample: after a ReLU, black everywhere. */
-int black_maps(const float *y, Shape sh, int n);
+int black_maps(const float *y, CnShape sh, int n);
 /* The architecture table of a LeNet-5; with_connections: the paper's count
  * of connections too. */
 void lenet_table(Notebook *nb, const Net *net, int with_connections);

@@ -27,7 +27,7 @@ void models_path(char *dir, size_t size, const Notebook *nb, int quick)
 void models_folder(char *dir, size_t size, const Notebook *nb, int quick)
 {
     models_path(dir, size, nb, quick);
-    CN_CHECK(make_dirs(dir) == 0);
+    CN_CHECK(cn_make_dirs(dir) == 0);
 }
 
 int checkpoint_epochs(const char *path, Net *net, const TrainConfig *cfg, char *why, size_t why_size,
@@ -39,7 +39,7 @@ int checkpoint_epochs(const char *path, Net *net, const TrainConfig *cfg, char *
     Sgd *opt = sgd_create(net, cfg->momentum, cfg->weight_decay);
     CN_CHECK(opt);
     TrainHistory h = { 0 };
-    if (checkpoint_load(path, net, opt, cfg, &h) == 0)
+    if (net_checkpoint_load(path, net, opt, cfg, &h) == 0)
         done = h.n;
     else
         snprintf(why, why_size, "%s", cn_last_error());
@@ -110,7 +110,7 @@ Dataset *first_n(const Dataset *d, int n)
 }
 
 void train_watching(Net *net, const Dataset *train, const Dataset *test, const TrainConfig *cfg, const char *ckpt,
-                    const Param *watch, float *snap, TrainHistory *h, const char *label)
+                    const CnParam *watch, float *snap, TrainHistory *h, const char *label)
 {
     TrainConfig c = *cfg;
     c.checkpoint = ckpt;
@@ -205,8 +205,8 @@ static Net *train_missing(Notebook *nb, const SavedModel *m, const LessonData *d
         c.epochs = quick ? (m->arch == SAVED_LENET_CLASSIC ? 10 : 3) : mnist ? 10 : 3;
         c.weight_decay = m->arch == SAVED_LENET_MODERN ? 5e-4f : 0.0f;
     }
-    c.lr = quick ? schedule_constant(m->arch == SAVED_ALEXNET ? 0.02f : 0.05f)
-                 : schedule_cosine(0.02f, c.epochs, 0.0f);
+    c.lr = quick ? optim_schedule_constant(m->arch == SAVED_ALEXNET ? 0.02f : 0.05f)
+                 : optim_schedule_cosine(0.02f, c.epochs, 0.0f);
     Dataset *sub = train_n < d->train->count ? strided_subset(d->train, train_n) : d->train;
     int own_tr;
     Dataset *tr = fit_for(net, sub, &own_tr);
@@ -259,7 +259,7 @@ Net *saved_model_get(Notebook *nb, const SavedModel *m, const LessonData *d, int
     CN_CHECK(net_evaluate(net, te, 0, &ev) == 0);
     *acc = ev.accuracy;
     *test_n = ev.n;
-    eval_result_free(&ev);
+    train_eval_result_free(&ev);
     if (own_te) dataset_free(te);
     return net;
 }

@@ -59,7 +59,7 @@ Dataset *first_n(const Dataset *d, int n);
  * the start at snap; cfg->epochs + 1 copies). One line per epoch on stderr
  * starts with label. ckpt is removed before and after; h gets the history. */
 void train_watching(Net *net, const Dataset *train, const Dataset *test, const TrainConfig *cfg, const char *ckpt,
-                    const Param *watch, float *snap, TrainHistory *h, const char *label);
+                    const CnParam *watch, float *snap, TrainHistory *h, const char *label);
 
 /* --- networks saved by other lessons --- */
 

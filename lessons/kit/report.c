@@ -180,7 +180,7 @@ int predict_one(Net *net, const Dataset *ds, int index, float *x, float *prob)
     const int K = net_out_shape(net).c;
     unsigned char lab = ds->labels[index];
     softmax_ce_forward(prob, logits, &lab, 1, K);
-    return argmax(prob, K);
+    return cn_argmax(prob, K);
 }
 
 double accuracy_of(Net *net, const float *x, const unsigned char *y, int n)
@@ -192,7 +192,7 @@ double accuracy_of(Net *net, const float *x, const unsigned char *y, int n)
         int B = n - s < 100 ? n - s : 100;
         const float *z = net_forward(net, x + (size_t)s * in, B);
         CN_CHECK(z);
-        for (int i = 0; i < B; i++) right += argmax(z + (size_t)i * K, K) == y[s + i];
+        for (int i = 0; i < B; i++) right += cn_argmax(z + (size_t)i * K, K) == y[s + i];
     }
     return (double)right / n;
 }
@@ -201,11 +201,11 @@ int widest_text(const char *const *texts, int n)
 {
     int w = 0;
     for (int k = 0; k < n; k++)
-        if (text_width(texts[k], 1) > w) w = text_width(texts[k], 1);
+        if (image_text_width(texts[k], 1) > w) w = image_text_width(texts[k], 1);
     return w;
 }
 
-void class_bars(Image *im, int x, int y, const char *const *names, const float *prob, int K, int truth, int pred,
+void class_bars(CnImage *im, int x, int y, const char *const *names, const float *prob, int K, int truth, int pred,
                 int label_w, const BarLayout *b)
 {
     for (int k = 0; k < K; k++) {
@@ -306,7 +306,7 @@ double accuracy_on(Net *net, const Dataset *ds, int n)
     EvalResult ev = { 0 };
     CN_CHECK(net_evaluate(net, ds, n, &ev) == 0);
     const double acc = ev.accuracy;
-    eval_result_free(&ev);
+    train_eval_result_free(&ev);
     return acc;
 }
 
@@ -415,11 +415,11 @@ int mistakes_grid(Notebook *nb, const EvalResult *ev, const Dataset *ds, const c
     for (int k = 0; k < n; k++) {
         snprintf(l1[k], 48, "true: %s", ds->class_names[ds->labels[m[k].i]]);
         snprintf(l2[k], 48, "said: %s %.0f%%", ds->class_names[ev->pred[m[k].i]], 100.0 * m[k].p);
-        if (text_width(l1[k], 1) > cw) cw = text_width(l1[k], 1);
-        if (text_width(l2[k], 1) > cw) cw = text_width(l2[k], 1);
+        if (image_text_width(l1[k], 1) > cw) cw = image_text_width(l1[k], 1);
+        if (image_text_width(l2[k], 1) > cw) cw = image_text_width(l2[k], 1);
     }
     const int cols = 8, rows = n > 0 ? (n + cols - 1) / cols : 1, G = 10, ch = 28 * 3 + 26;
-    Image *im = canvas(rows * (ch + G) + G, cols * (cw + G) + G);
+    CnImage *im = canvas(rows * (ch + G) + G, cols * (cw + G) + G);
     float px[28 * 28];
     for (int k = 0; k < n; k++) {
         const int x0 = G + (k % cols) * (cw + G), y0 = G + (k / cols) * (ch + G);

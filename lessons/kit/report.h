@@ -84,7 +84,7 @@ typedef struct {
 /* The K class probabilities from (x, y) down: the names (green the true
  * class, red a wrong prediction), the bars (the prediction in its name's
  * colour), the percentages. label_w: the width of the names' column. */
-void class_bars(Image *im, int x, int y, const char *const *names, const float *prob, int K, int truth, int pred,
+void class_bars(CnImage *im, int x, int y, const char *const *names, const float *prob, int K, int truth, int pred,
                 int label_w, const BarLayout *b);
 
 /* --- curves per epoch --- */

@@ -50,7 +50,7 @@ static double train_rate(Net *net, const Dataset *ds, int batch, int batches, ui
     TrainConfig cfg = train_defaults();
     cfg.epochs = 1;
     cfg.batch = batch;
-    cfg.lr = schedule_constant(0.01f);
+    cfg.lr = optim_schedule_constant(0.01f);
     cfg.momentum = 0.9f;
     cfg.weight_decay = 5e-4f;
     cfg.std = 0.0f;

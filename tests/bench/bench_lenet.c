@@ -48,7 +48,7 @@ static double train_rate(Net *net, Net *half, const Dataset *ds, int batch, int 
     TrainConfig cfg = train_defaults();
     cfg.epochs = 1;
     cfg.batch = batch;
-    cfg.lr = schedule_constant(0.01f);
+    cfg.lr = optim_schedule_constant(0.01f);
     cfg.momentum = 0.9f;
     cfg.std = 0.0f;
     cfg.seed = seed;
