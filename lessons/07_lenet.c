@@ -404,7 +404,7 @@ static void explain_training(Lesson *ls)
             else
                 snprintf(t[r][3], 48, "none");
             snprintf(t[r][4], 48, "%d, %.1f", BATCH, (double)runs[r].cfg.momentum);
-            cells[r * 7 + 0] = net_title(runs[r].classic);
+            cells[r * 7 + 0] = lenet_variant_title(runs[r].classic);
             cells[r * 7 + 1] = runs[r].data->title;
             for (int k = 0; k < 5; k++) cells[r * 7 + 2 + k] = t[r][k];
         }
@@ -447,7 +447,7 @@ static void train_or_reuse_all(Lesson *ls)
             const EpochStats *last = &q->hist.e[q->hist.n - 1];
             nb_para(nb, "%s: test accuracy %.4f after %d epochs (%d of %d test %ss right), test loss %.4f; on the "
                         "training images it was %.4f during the last epoch.",
-                    net_title(q->classic), q->ev.accuracy, q->hist.n, (int)lround(q->ev.accuracy * q->ev.n), q->ev.n,
+                    lenet_variant_title(q->classic), q->ev.accuracy, q->hist.n, (int)lround(q->ev.accuracy * q->ev.n), q->ev.n,
                     data[d].thing, q->ev.loss, last->train_acc);
         }
         curves(nb, m, k, &data[d]);
@@ -637,7 +637,7 @@ static void show_scores(Lesson *ls)
             snprintf(t[k][2], 64, "%.4f", f->ev.accuracy);
             snprintf(t[k][3], 64, "%.0f s + %.0f s%s", m->seconds, f->seconds,
                      !strcmp(m->how, "reused") || !strcmp(f->how, "reused") ? " (0 = reused)" : "");
-            cells[k * 5] = net_title(k);
+            cells[k * 5] = lenet_variant_title(k);
             for (int j = 0; j < 4; j++) cells[k * 5 + 1 + j] = t[k][j];
         }
         nb_table(nb, hdr, cells, 2, 5);
@@ -725,14 +725,14 @@ static void curves(Notebook *nb, LenetRun *mod, LenetRun *cla, const LessonData 
     snprintf(title, sizeof title, "Cross-entropy loss per epoch, %s", d->title);
     const Curve loss[4] = { { m, TRAIN_LOSS, "modern: train", 0 }, { m, TEST_LOSS, "modern: test", 0 },
                             { c, TRAIN_LOSS, "classic: train", 0 }, { c, TEST_LOSS, "classic: test", 0 } };
-    plot_epochs(nb, png, title, "epoch", "mean cross-entropy", loss, 4);
+    draw_epoch_curves(nb, png, title, "epoch", "mean cross-entropy", loss, 4);
     nb_plot(nb, "loss per epoch: training (averaged over the epoch's batches, on augmented images) and test "
                 "(after the epoch)", png);
     snprintf(png, sizeof png, "accuracy_%s.png", d->key);
     snprintf(title, sizeof title, "Accuracy per epoch, %s", d->title);
     const Curve acc[4] = { { m, TRAIN_ACC, "modern: train", 0 }, { m, TEST_ACC, "modern: test", 0 },
                            { c, TRAIN_ACC, "classic: train", 0 }, { c, TEST_ACC, "classic: test", 0 } };
-    plot_epochs(nb, png, title, "epoch", "fraction classified right", acc, 4);
+    draw_epoch_curves(nb, png, title, "epoch", "fraction classified right", acc, 4);
     nb_plot(nb, "accuracy per epoch: training (while training, on augmented images) and test", png);
 }
 

@@ -556,7 +556,7 @@ static void lenet_beside_alexnet(Lesson *ls)
                     "momentum, weight decay and schedule.", models_dir, reused ? "reused from an earlier run" : "trained",
                 mr->cfg.epochs);
     }
-    net_row(&rows[nrows++], net, test, "AlexNet-mini", mr->how);
+    fill_net_row(&rows[nrows++], net, test, "AlexNet-mini", mr->how);
     const char *hdr[] = { "network", "parameters", "multiply-adds per image", "test accuracy", "test errors",
                           "inference images/s", "from" };
     Tab t = tab_new(nrows, 7);

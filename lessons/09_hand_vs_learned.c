@@ -688,7 +688,7 @@ static void compare_first_layers(Lesson *ls)
             snprintf(nm[s], sizeof nm[s], "%s, %s", arm_short[r], d ? "Fashion" : "MNIST");
             curve[s] = (Curve){ &runs[d][r].hist, TEST_ACC_PERCENT, nm[s], 0 };
         }
-    plot_epochs(nb, "comparison.png", "Test accuracy: hand-designed vs learned first layer", "epoch", "test accuracy (%)",
+    draw_epoch_curves(nb, "comparison.png", "Test accuracy: hand-designed vs learned first layer", "epoch", "test accuracy (%)",
                 curve, 6);
     nb_plot(nb, "test accuracy after each epoch: (a) fixed hand kernels, (b) fine-tuned from them, (c) learned "
                 "from random, on the MNIST sample and Fashion-MNIST", "comparison.png");

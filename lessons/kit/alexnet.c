@@ -227,7 +227,7 @@ int shown_index(const Net *net, const char *label)
     return i;
 }
 
-void net_row(NetRow *row, Net *net, const Dataset *test, const char *name, const char *source)
+void fill_net_row(NetRow *row, Net *net, const Dataset *test, const char *name, const char *source)
 {
     EvalResult ev = { 0 };
     const double t0 = now_s();
@@ -265,7 +265,7 @@ void alex_curves(Notebook *nb, const AlexRun *r)
     const int smooth = r->cfg.label_smoothing > 0.0f;
     const Curve loss[2] = { { h, TRAIN_LOSS, smooth ? "training (smoothed labels)" : "training", 0 },
                             { h, TEST_LOSS, smooth ? "test (plain)" : "test", 0 } };
-    plot_epochs(nb, "loss.png", "AlexNet-mini on Fashion-MNIST: cross-entropy per epoch", "epoch", "mean cross-entropy",
+    draw_epoch_curves(nb, "loss.png", "AlexNet-mini on Fashion-MNIST: cross-entropy per epoch", "epoch", "mean cross-entropy",
                 loss, 2);
     char cap[512];
     if (smooth)
@@ -277,7 +277,7 @@ void alex_curves(Notebook *nb, const AlexRun *r)
                  "augmentation on) and test (after the epoch)");
     nb_plot(nb, cap, "loss.png");
     const Curve err[2] = { { h, TRAIN_ERROR, "training", 0 }, { h, TEST_ERROR, "test", 0 } };
-    plot_epochs(nb, "error.png", "AlexNet-mini on Fashion-MNIST: error rate per epoch", "epoch",
+    draw_epoch_curves(nb, "error.png", "AlexNet-mini on Fashion-MNIST: error rate per epoch", "epoch",
                 "fraction classified wrong", err, 2);
     nb_plot(nb, "error rate per epoch: training (while training) and test", "error.png");
 }
@@ -329,7 +329,7 @@ int lenet_with_recipe(NetRow *row, const AlexRun *r, const Dataset *train, const
     lenet5_init(ln, seed);
     if (train_run(ln, train, NULL, &lc, &h)) CN_DIE("training LeNet-5: %s", cn_last_error());
     train_history_free(&h);
-    net_row(row, ln, test, "LeNet-5, modern", "trained here");
+    fill_net_row(row, ln, test, "LeNet-5, modern", "trained here");
     net_free(ln);
     return lc.resume;
 }
@@ -349,7 +349,7 @@ int lenet_rows_from(NetRow *rows, Notebook *nb, const char *models_dir, const Da
         }
         Dataset *lt = lenet5_fit_dataset(test, ln);
         CN_CHECK(lt);
-        net_row(&rows[found], ln, lt, lenet5_is_classic(ln) ? "LeNet-5, classic" : "LeNet-5, modern",
+        fill_net_row(&rows[found], ln, lt, lenet5_is_classic(ln) ? "LeNet-5, classic" : "LeNet-5, modern",
                 "lesson 07's model");
         dataset_free(lt);
         net_free(ln);
@@ -381,7 +381,7 @@ void alex_ablation_plot(Notebook *nb, const char *file, const char *title, const
         c[2] = (Curve){ NULL, LEVEL, nl, level };
         n = which == 0 ? 3 : 2;
     }
-    plot_epochs(nb, file, title, "epoch (of the ablation subset)",
+    draw_epoch_curves(nb, file, title, "epoch (of the ablation subset)",
                 which == 0 ? "training error (while training)" : "fraction classified right", c, n);
     nb_plot(nb, caption, file);
 }

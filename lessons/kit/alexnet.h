@@ -92,7 +92,7 @@ typedef struct {
 } NetRow;
 
 /* Evaluate net on test, timing the pass. */
-void net_row(NetRow *row, Net *net, const Dataset *test, const char *name, const char *source);
+void fill_net_row(NetRow *row, Net *net, const Dataset *test, const char *name, const char *source);
 
 /* A modern LeNet-5 trained with r's recipe (cfg) from seed, its checkpoint
  * ckpt reused when it holds the whole training (unless retrain), and its

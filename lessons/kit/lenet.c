@@ -50,7 +50,7 @@ Recipe lenet_recipe(int classic, const char *data_key, int quick)
     return (Recipe){ .epochs = 30, .lr = 0.05f, .shift = 1, .flip = 1, .wd = 5e-4f };
 }
 
-const char *net_title(int classic) { return classic ? "classic LeNet-5" : "modern LeNet-5"; }
+const char *lenet_variant_title(int classic) { return classic ? "classic LeNet-5" : "modern LeNet-5"; }
 
 /* The layer whose output stands for named layer i in pictures: i itself, or
  * the activation right after it (the paper's maps are squashed outputs). */
@@ -196,25 +196,25 @@ void train_or_reuse(Notebook *nb, LenetRun *r, int retrain, int resume)
         for (int e = 0; e < r->hist.n; e++) t += r->hist.e[e].seconds;
         nb_para(nb, "%s on %s: reusing %s, trained by an earlier run of this lesson with the same settings "
                     "(%d epochs, %.0f s then). Pass --retrain to train it again.",
-                net_title(r->classic), r->data->title, r->model, r->hist.n, t);
+                lenet_variant_title(r->classic), r->data->title, r->model, r->hist.n, t);
         return;
     }
     int do_resume = 0;
     if (retrain) {
-        nb_para(nb, "%s on %s: training from scratch (--retrain).", net_title(r->classic), r->data->title);
+        nb_para(nb, "%s on %s: training from scratch (--retrain).", lenet_variant_title(r->classic), r->data->title);
     } else if (done >= 0 && done < r->cfg.epochs && resume) {
         do_resume = 1;
         nb_para(nb, "%s on %s: resuming the interrupted training from its checkpoint (%d of %d epochs done).",
-                net_title(r->classic), r->data->title, done, r->cfg.epochs);
+                lenet_variant_title(r->classic), r->data->title, done, r->cfg.epochs);
     } else if (done >= 0 && done < r->cfg.epochs) {
         nb_para(nb, "%s on %s: an interrupted training was found (%d of %d epochs); starting afresh "
-                    "(--resume would continue it).", net_title(r->classic), r->data->title, done, r->cfg.epochs);
+                    "(--resume would continue it).", lenet_variant_title(r->classic), r->data->title, done, r->cfg.epochs);
     } else if (done > r->cfg.epochs || why[0]) {
         nb_para(nb, "%s on %s: the saved checkpoint does not match this lesson's settings (%s), so the "
-                    "network is trained again.", net_title(r->classic), r->data->title,
+                    "network is trained again.", lenet_variant_title(r->classic), r->data->title,
                 why[0] ? why : "it ran more epochs than the lesson asks for");
     } else {
-        nb_para(nb, "%s on %s: no saved model yet, training now.", net_title(r->classic), r->data->title);
+        nb_para(nb, "%s on %s: no saved model yet, training now.", lenet_variant_title(r->classic), r->data->title);
     }
     lenet5_init(r->net, r->seed);
     r->cfg.resume = do_resume;
@@ -222,7 +222,7 @@ void train_or_reuse(Notebook *nb, LenetRun *r, int retrain, int resume)
     const double t0 = now_s();
     train_history_free(&r->hist);
     if (train_run(r->net, r->train, r->test, &r->cfg, &r->hist))
-        CN_DIE("training %s on %s failed: %s", net_title(r->classic), r->data->title, cn_last_error());
+        CN_DIE("training %s on %s failed: %s", lenet_variant_title(r->classic), r->data->title, cn_last_error());
     r->seconds = now_s() - t0;
     r->cfg.history = NULL;
     CN_CHECK(net_save(r->net, r->model) == 0);

@@ -66,7 +66,7 @@ typedef struct {
 /* The recipe of lesson 07 for a network on a dataset ("mnist", "fashion"). */
 Recipe lenet_recipe(int classic, const char *data_key, int quick);
 /* "classic LeNet-5", "modern LeNet-5" */
-const char *net_title(int classic);
+const char *lenet_variant_title(int classic);
 
 /* r set up to train the classic or modern network on d, with mini-batches
  * of `batch`, the given seed, and its files in models_dir. */

@@ -239,7 +239,7 @@ static double epoch_value(const Curve *c, int e)
     }
 }
 
-void plot_epochs(Notebook *nb, const char *png, const char *title, const char *xlab, const char *ylab,
+void draw_epoch_curves(Notebook *nb, const char *png, const char *title, const char *xlab, const char *ylab,
                  const Curve *c, int n)
 {
     int epochs = 0;

@@ -104,7 +104,7 @@ typedef struct {
 /* The n curves against the epoch (1, 2, ...; a curve whose history is
  * shorter ends there) plotted into nb's png, with its data beside it (the
  * same name ending in .dat). */
-void plot_epochs(Notebook *nb, const char *png, const char *title, const char *xlab, const char *ylab,
+void draw_epoch_curves(Notebook *nb, const char *png, const char *title, const char *xlab, const char *ylab,
                  const Curve *c, int n);
 
 /* The median and the mean over h's epochs of the images per second while
