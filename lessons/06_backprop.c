@@ -485,6 +485,7 @@ static void train_on_bars(Notebook *nb, Net *net, const Bars *d, int epochs, int
     double acc1 = ep_acc[epochs] / 100.0;
     plot_training(nb, step_loss, ep_x, ep_acc, epochs, nbatch, acc0, acc1);
 
+    sgd_free(sgd);
     free(order);
     free(xbatch);
     free(pb);
