@@ -17,14 +17,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lessons/kit/cli.h"
 #include "core/conv.h"
-#include "datasets/dataset.h"
 #include "core/error.h"
 #include "core/image.h"
 #include "core/notebook.h"
 #include "core/plot.h"
 #include "core/receptive.h"
+#include "datasets/dataset.h"
+#include "lessons/kit/cli.h"
 #include "lessons/kit/draw.h"
 #include "lessons/kit/report.h"
 #include "lessons/lesson.h"

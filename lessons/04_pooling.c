@@ -22,9 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lessons/kit/cli.h"
 #include "core/conv.h"
-#include "datasets/dataset.h"
 #include "core/dense.h"
 #include "core/error.h"
 #include "core/image.h"
@@ -35,7 +33,9 @@
 #include "core/pool.h"
 #include "core/rng.h"
 #include "core/train.h"
+#include "datasets/dataset.h"
 #include "lessons/kit/arrays.h"
+#include "lessons/kit/cli.h"
 #include "lessons/kit/draw.h"
 #include "lessons/kit/report.h"
 #include "lessons/lesson.h"

@@ -18,16 +18,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lessons/kit/cli.h"
 #include "core/conv.h"
 #include "core/conv_layer.h"
-#include "datasets/dataset.h"
 #include "core/error.h"
 #include "core/image.h"
 #include "core/kernels.h"
 #include "core/notebook.h"
 #include "core/plot.h"
 #include "core/rng.h"
+#include "datasets/dataset.h"
+#include "lessons/kit/cli.h"
 #include "lessons/kit/draw.h"
 #include "lessons/kit/loops.h"
 #include "lessons/kit/report.h"

@@ -20,7 +20,6 @@
 #include <string.h>
 
 #include "core/activation.h"
-#include "lessons/kit/cli.h"
 #include "core/conv.h"
 #include "core/conv_layer.h"
 #include "core/dense.h"
@@ -35,12 +34,13 @@
 #include "core/pool.h"
 #include "core/rng.h"
 #include "lessons/kit/bars.h"
+#include "lessons/kit/cli.h"
+#include "lessons/kit/draw.h"
 #include "lessons/kit/gradcheck.h"
 #include "lessons/kit/layers.h"
 #include "lessons/kit/loops.h"
 #include "lessons/kit/ncc.h"
 #include "lessons/kit/report.h"
-#include "lessons/kit/draw.h"
 #include "lessons/lesson.h"
 
 #define LESSON_ID "06_backprop"

@@ -26,7 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lessons/kit/cli.h"
 #include "core/conv_layer.h"
 #include "core/error.h"
 #include "core/lenet.h"
@@ -36,6 +35,7 @@
 #include "core/plot.h"
 #include "core/train.h"
 #include "datasets/dataset.h"
+#include "lessons/kit/cli.h"
 #include "lessons/kit/draw.h"
 #include "lessons/kit/lenet.h"
 #include "lessons/kit/loops.h"

@@ -28,10 +28,10 @@
 #include <string.h>
 
 #include "core/alexnet.h"
-#include "lessons/kit/cli.h"
 #include "core/error.h"
 #include "core/lrn.h"
 #include "lessons/kit/alexnet.h"
+#include "lessons/kit/cli.h"
 #include "lessons/kit/layers.h"
 #include "lessons/kit/loops.h"
 #include "lessons/kit/models.h"

@@ -32,7 +32,6 @@
 #include <string.h>
 
 #include "core/alexnet.h"
-#include "lessons/kit/cli.h"
 #include "core/conv.h"
 #include "core/error.h"
 #include "core/image.h"
@@ -41,6 +40,7 @@
 #include "core/match.h"
 #include "core/model_io.h"
 #include "core/plot.h"
+#include "lessons/kit/cli.h"
 #include "lessons/kit/draw.h"
 #include "lessons/kit/loops.h"
 #include "lessons/kit/matches.h"

@@ -20,12 +20,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lessons/kit/cli.h"
-#include "datasets/dataset.h"
 #include "core/error.h"
 #include "core/image.h"
 #include "core/lenet.h"
 #include "core/net.h"
+#include "datasets/dataset.h"
+#include "lessons/kit/cli.h"
 #include "lessons/kit/draw.h"
 #include "lessons/kit/models.h"
 

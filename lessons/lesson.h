@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "datasets/dataset.h"
 #include "core/error.h"
+#include "datasets/dataset.h"
 
 /* Seconds on a monotonic clock. */
 static inline double now_s(void)

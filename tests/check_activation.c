@@ -8,10 +8,10 @@
 
 #include "core/activation.h"
 #include "core/error.h"
-#include "tests/gradcheck.h"
 #include "core/rng.h"
 #include "core/tensor.h"
 #include "core/threads.h"
+#include "tests/gradcheck.h"
 
 /* --- forward values by hand ---------------------------------------------------- */
 

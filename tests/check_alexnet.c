@@ -22,11 +22,9 @@
 #include "core/activation.h"
 #include "core/alexnet.h"
 #include "core/conv_layer.h"
-#include "datasets/dataset.h"
 #include "core/dense.h"
 #include "core/dropout.h"
 #include "core/error.h"
-#include "tests/fixture.h"
 #include "core/loss.h"
 #include "core/lrn.h"
 #include "core/model_io.h"
@@ -35,6 +33,8 @@
 #include "core/rng.h"
 #include "core/threads.h"
 #include "core/train.h"
+#include "datasets/dataset.h"
+#include "tests/fixture.h"
 #include "tests/support.h"
 
 static Net *build(const AlexNetOptions *o)

@@ -2,8 +2,8 @@
 #include <check.h>
 #include <string.h>
 
-#include "lessons/kit/cli.h"
 #include "core/error.h"
+#include "lessons/kit/cli.h"
 
 static int quick, epochs;
 static float lr;

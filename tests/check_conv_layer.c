@@ -14,15 +14,15 @@
 #include "core/conv.h"
 #include "core/conv_layer.h"
 #include "core/error.h"
-#include "tests/gradcheck.h"
 #include "core/layer.h"
 #include "core/lenet.h"
 #include "core/loss.h"
 #include "core/optim.h"
 #include "core/rng.h"
 #include "core/tensor.h"
-#include "tests/support.h"
 #include "core/threads.h"
+#include "tests/gradcheck.h"
+#include "tests/support.h"
 
 /* --- helpers ----------------------------------------------------------------------- */
 

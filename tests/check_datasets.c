@@ -22,8 +22,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "datasets/dataset.h"
 #include "core/error.h"
+#include "datasets/dataset.h"
 #include "datasets/idx.h"
 #include "tests/support.h"
 

@@ -8,11 +8,11 @@
 
 #include "core/dense.h"
 #include "core/error.h"
-#include "tests/gradcheck.h"
 #include "core/rng.h"
 #include "core/tensor.h"
-#include "tests/support.h"
 #include "core/threads.h"
+#include "tests/gradcheck.h"
+#include "tests/support.h"
 
 START_TEST(forward_by_hand)
 {

@@ -8,10 +8,10 @@
 
 #include "core/dropout.h"
 #include "core/error.h"
-#include "tests/gradcheck.h"
 #include "core/rng.h"
 #include "core/tensor.h"
 #include "core/threads.h"
+#include "tests/gradcheck.h"
 
 static Layer *make(float p, uint64_t seed, CnShape in, int B)
 {

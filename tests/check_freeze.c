@@ -8,7 +8,6 @@
 
 #include "core/activation.h"
 #include "core/conv_layer.h"
-#include "datasets/dataset.h"
 #include "core/dense.h"
 #include "core/error.h"
 #include "core/net.h"
@@ -16,6 +15,7 @@
 #include "core/pool.h"
 #include "core/rng.h"
 #include "core/train.h"
+#include "datasets/dataset.h"
 
 /* n random 8x8 pictures; the label says whether the left half is brighter */
 static Dataset *halves(int n, uint64_t seed)

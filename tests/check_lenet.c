@@ -14,7 +14,6 @@
 
 #include "core/activation.h"
 #include "core/conv_layer.h"
-#include "datasets/dataset.h"
 #include "core/dense.h"
 #include "core/error.h"
 #include "core/lenet.h"
@@ -22,6 +21,7 @@
 #include "core/net.h"
 #include "core/threads.h"
 #include "core/train.h"
+#include "datasets/dataset.h"
 
 static Layer *layer_named(Net *net, const char *label)
 {

@@ -18,15 +18,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "datasets/dataset.h"
 #include "core/error.h"
 #include "core/image.h"
 #include "core/lenet.h"
-#include "tests/lesson_checks.h"
-#include "tests/lesson_run.h"
 #include "core/loss.h"
 #include "core/model_io.h"
 #include "core/net.h"
+#include "datasets/dataset.h"
+#include "tests/lesson_checks.h"
+#include "tests/lesson_run.h"
 
 #define L07 "07_lenet"
 

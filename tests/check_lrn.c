@@ -8,12 +8,12 @@
 #include <string.h>
 
 #include "core/error.h"
-#include "tests/gradcheck.h"
 #include "core/lrn.h"
 #include "core/rng.h"
 #include "core/tensor.h"
-#include "tests/support.h"
 #include "core/threads.h"
+#include "tests/gradcheck.h"
+#include "tests/support.h"
 
 static void run_forward(Layer *l, float *y, const float *x, int B)
 {

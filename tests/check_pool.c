@@ -13,13 +13,13 @@
 
 #include "core/conv.h"
 #include "core/error.h"
-#include "tests/gradcheck.h"
 #include "core/layer.h"
 #include "core/pool.h"
 #include "core/rng.h"
 #include "core/tensor.h"
-#include "tests/support.h"
 #include "core/threads.h"
+#include "tests/gradcheck.h"
+#include "tests/support.h"
 
 /* --- helpers ----------------------------------------------------------------------- */
 

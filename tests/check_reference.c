@@ -19,11 +19,11 @@
 #include "core/conv_layer.h"
 #include "core/dense.h"
 #include "core/error.h"
-#include "tests/fixture.h"
 #include "core/layer.h"
 #include "core/loss.h"
 #include "core/lrn.h"
 #include "core/pool.h"
+#include "tests/fixture.h"
 
 #define REF_TOL 1e-5
 

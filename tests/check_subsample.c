@@ -11,14 +11,14 @@
 #include <string.h>
 
 #include "core/error.h"
-#include "tests/gradcheck.h"
 #include "core/layer.h"
 #include "core/pool.h"
 #include "core/rng.h"
 #include "core/subsample.h"
 #include "core/tensor.h"
-#include "tests/support.h"
 #include "core/threads.h"
+#include "tests/gradcheck.h"
+#include "tests/support.h"
 
 static Layer *make_sub(int k, int s, CnShape in, uint64_t seed)
 {

@@ -10,7 +10,6 @@
 
 #include "core/activation.h"
 #include "core/conv_layer.h"
-#include "datasets/dataset.h"
 #include "core/dense.h"
 #include "core/dropout.h"
 #include "core/error.h"
@@ -20,6 +19,7 @@
 #include "core/rng.h"
 #include "core/threads.h"
 #include "core/train.h"
+#include "datasets/dataset.h"
 #include "tests/support.h"
 
 /* --- a synthetic dataset: bars on 8x8 images ------------------------------ */

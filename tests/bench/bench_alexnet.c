@@ -32,14 +32,14 @@
 #include <time.h>
 
 #include "core/alexnet.h"
-#include "lessons/kit/cli.h"
 #include "core/conv_layer.h"
-#include "datasets/dataset.h"
 #include "core/error.h"
 #include "core/net.h"
 #include "core/rng.h"
 #include "core/threads.h"
 #include "core/train.h"
+#include "datasets/dataset.h"
+#include "lessons/kit/cli.h"
 #include "tests/bench/bench.h"
 
 /* Training images per second of net on ds over `batches` batches of `batch`,

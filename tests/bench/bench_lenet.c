@@ -31,15 +31,15 @@
 #include <string.h>
 #include <time.h>
 
-#include "lessons/kit/cli.h"
 #include "core/conv_layer.h"
-#include "datasets/dataset.h"
 #include "core/error.h"
 #include "core/lenet.h"
 #include "core/net.h"
 #include "core/rng.h"
 #include "core/threads.h"
 #include "core/train.h"
+#include "datasets/dataset.h"
+#include "lessons/kit/cli.h"
 #include "tests/bench/bench.h"
 
 /* Training images per second of net on ds over `batches` batches of `batch`. */
