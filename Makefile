@@ -304,10 +304,10 @@ fuzz: $(FUZZ_BIN)
 	@mkdir -p build/fuzz/corpus
 	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus
 
-$(FUZZ_BIN): tests/fuzz_idx.c datasets/idx.c datasets/idx.h core/error.c core/error.h
+$(FUZZ_BIN): tests/fuzz_idx.c datasets/idx.c datasets/idx.h core/error.c core/error.h core/files.c core/files.h
 	@mkdir -p $(@D)
 	clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. \
-	    -fsanitize=fuzzer,address,undefined tests/fuzz_idx.c datasets/idx.c core/error.c -o $@
+	    -fsanitize=fuzzer,address,undefined tests/fuzz_idx.c datasets/idx.c core/error.c core/files.c -o $@
 
 clean:
 	rm -rf build

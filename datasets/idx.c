@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/files.h"
 
 /* --- types ----------------------------------------------------------------- */
 
@@ -292,55 +293,15 @@ int idx_write_u8(const char *path, const unsigned char *data, int rank, const ui
     }
     size_t hlen = 4 + 4 * (size_t)rank;
 
-    /* path.tmp.XXXXXX in the same directory, so rename() is atomic. */
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + sizeof ".tmp.XXXXXX");
-    if (!tmp) return cn_fail("idx_write_u8(%s): out of memory", path);
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int e = errno;
-        free(tmp);
-        return cn_fail("idx_write_u8(%s): cannot create a temporary file beside it: %s", path,
-                       strerror(e));
-    }
-    /* mkstemp makes the file 0600; a dataset file is readable by everyone. */
-    if (fchmod(fd, 0644) != 0) {
-        int e = errno;
-        close(fd);
-        unlink(tmp);
-        free(tmp);
-        return cn_fail("idx_write_u8(%s): chmod of the temporary file failed: %s", path, strerror(e));
-    }
-    FILE *f = fdopen(fd, "wb");
-    if (!f) {
-        int e = errno;
-        close(fd);
-        unlink(tmp);
-        free(tmp);
-        return cn_fail("idx_write_u8(%s): fdopen failed: %s", path, strerror(e));
-    }
-    int ok = fwrite(hdr, 1, hlen, f) == hlen && fwrite(data, 1, count, f) == count;
-    ok = ok && fflush(f) == 0 && fsync(fileno(f)) == 0;
-    int e = errno;
-    if (fclose(f) != 0 && ok) {
-        ok = 0;
-        e = errno;
-    }
-    if (!ok) {
-        unlink(tmp);
-        free(tmp);
-        return cn_fail("idx_write_u8(%s): writing %zu bytes failed: %s", path, hlen + count,
-                       strerror(e));
-    }
-    if (rename(tmp, path) != 0) {
-        e = errno;
-        unlink(tmp);
-        free(tmp);
-        return cn_fail("idx_write_u8(%s): renaming the finished temporary file into place "
-                       "failed: %s", path, strerror(e));
-    }
-    free(tmp);
-    return 0;
+    /* Header and data in one buffer, written beside the file and renamed
+     * into place (core/files.h): a crash never leaves half a dataset. */
+    size_t total;
+    if (cn_add_size(hlen, count, &total) != 0) return cn_fail("idx_write_u8(%s): size overflows size_t", path);
+    unsigned char *buf = malloc(total);
+    if (!buf) return cn_fail("idx_write_u8(%s): out of memory for %zu bytes", path, total);
+    memcpy(buf, hdr, hlen);
+    memcpy(buf + hlen, data, count);
+    int rc = cn_file_write_atomic(path, buf, total);
+    free(buf);
+    return rc;
 }
