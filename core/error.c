@@ -1,4 +1,4 @@
-/* error.c - per-thread error messages for library code; die() for programs. */
+/* error.c - per-thread error messages for library code. */
 #include "core/error.h"
 
 #include <stdarg.h>
@@ -20,18 +20,6 @@ int cn_fail(const char *fmt, ...)
 const char *cn_last_error(void) { return last_error; }
 
 void cn_clear_error(void) { last_error[0] = '\0'; }
-
-void cn_die_at(const char *file, int line, const char *fmt, ...)
-{
-    va_list ap;
-    fflush(stdout);
-    fprintf(stderr, "%s:%d: error: ", file, line);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    exit(1);
-}
 
 int cn_mul_size(size_t a, size_t b, size_t *out)
 {

@@ -5,8 +5,8 @@
  * (NULL = failure) and, before returning, records a message a person can act
  * on with cn_fail(). The caller reads it with cn_last_error().
  *
- * Programs (lessons/, tools) stop with CN_DIE(...), which prints file:line,
- * the message, and exits with status 1.
+ * Programs (lessons/, tools, tests) stop with CN_DIE(...) and CN_CHECK(...)
+ * of core/die.h; no library file includes it (tests/includes.sh checks).
  */
 #ifndef CN_ERROR_H
 #define CN_ERROR_H
@@ -28,16 +28,6 @@ const char *cn_last_error(void);
 
 /* Clear the message. */
 void cn_clear_error(void);
-
-/* For programs only: print "file:line: message" to stderr and exit(1). */
-void cn_die_at(const char *file, int line, const char *fmt, ...) CN_PRINTF(3, 4);
-#define CN_DIE(...) cn_die_at(__FILE__, __LINE__, __VA_ARGS__)
-
-/* For programs only: if `cond` is false, die with the last library error. */
-#define CN_CHECK(cond)                                                       \
-    do {                                                                     \
-        if (!(cond)) cn_die_at(__FILE__, __LINE__, "%s", cn_last_error());   \
-    } while (0)
 
 /* Overflow-checked size arithmetic: return 0 and set *out on success, -1 on
  * overflow (no message is recorded; the caller names the quantity). */

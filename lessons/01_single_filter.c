@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "core/conv.h"
+#include "core/die.h"
 #include "core/error.h"
 #include "core/image.h"
 #include "core/kernels.h"

@@ -24,6 +24,7 @@
 
 #include "core/conv.h"
 #include "core/dense.h"
+#include "core/die.h"
 #include "core/error.h"
 #include "core/image.h"
 #include "core/kernels.h"

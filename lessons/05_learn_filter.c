@@ -20,6 +20,7 @@
 
 #include "core/conv.h"
 #include "core/conv_layer.h"
+#include "core/die.h"
 #include "core/error.h"
 #include "core/image.h"
 #include "core/kernels.h"

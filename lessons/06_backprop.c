@@ -23,6 +23,7 @@
 #include "core/conv.h"
 #include "core/conv_layer.h"
 #include "core/dense.h"
+#include "core/die.h"
 #include "core/error.h"
 #include "core/image.h"
 #include "core/kernels.h"

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "core/conv_layer.h"
+#include "core/die.h"
 #include "core/error.h"
 #include "core/lenet.h"
 #include "core/model_io.h"

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "core/alexnet.h"
+#include "core/die.h"
 #include "core/error.h"
 #include "core/lrn.h"
 #include "lessons/kit/alexnet.h"

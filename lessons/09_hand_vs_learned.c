@@ -33,6 +33,7 @@
 
 #include "core/alexnet.h"
 #include "core/conv.h"
+#include "core/die.h"
 #include "core/error.h"
 #include "core/image.h"
 #include "core/kernels.h"

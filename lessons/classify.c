@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/die.h"
 #include "core/error.h"
 #include "core/image.h"
 #include "core/lenet.h"

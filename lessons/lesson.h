@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "core/die.h"
 #include "core/error.h"
 #include "datasets/dataset.h"
 

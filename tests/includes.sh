@@ -5,6 +5,8 @@
 #   datasets/  includes core/ and datasets/
 #   lessons/, tests/  anything
 #
+# no library file (core/*, datasets/* but datasets/tools/) includes
+# core/die.h, the programs' way to stop: the library never exits;
 # and no cycle among the quoted #includes, counted per module: foo.c and
 # foo.h are one node, so "train.c includes model_io.h, model_io.h includes
 # train.h" is a cycle even though no header includes itself.
@@ -26,6 +28,14 @@ bad=$(echo "$edges" | awk '$1 ~ /^core\// && $2 !~ /^core\// ||
 if [ -n "$bad" ]; then
     echo "includes against the layers (core/ <- datasets/ <- lessons/, tests/):"
     echo "$bad" | sed 's/ / includes /'
+    status=1
+fi
+
+dies=$(echo "$edges" | awk '$2 == "core/die" && $1 != "core/die" &&
+                            ($1 ~ /^core\// || $1 ~ /^datasets\/[^\/]*$/)')
+if [ -n "$dies" ]; then
+    echo "library files that include core/die.h (the library never exits; return cn_fail(...) instead):"
+    echo "$dies" | sed 's/ / includes /'
     status=1
 fi
 

@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/die.h"
 #include "core/error.h"
 #include "datasets/idx.h"
 

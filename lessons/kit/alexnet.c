@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/conv_layer.h"
+#include "core/die.h"
 #include "core/dropout.h"
 #include "core/error.h"
 #include "core/image.h"

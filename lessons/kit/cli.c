@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/die.h"
 #include "core/error.h"
 
 static const CliOpt *find(const CliOpt *opts, int nopts, const char *name, size_t len)

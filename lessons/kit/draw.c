@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/die.h"
 #include "core/error.h"
 #include "core/paths.h"
 #include "lessons/lesson.h"

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/die.h"
 #include "core/error.h"
 #include "lessons/kit/draw.h"
 #include "lessons/kit/report.h"

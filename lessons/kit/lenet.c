@@ -7,6 +7,7 @@
 
 #include "core/activation.h"
 #include "core/conv_layer.h"
+#include "core/die.h"
 #include "core/error.h"
 #include "core/lenet.h"
 #include "core/model_io.h"

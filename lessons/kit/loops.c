@@ -1,6 +1,7 @@
 #include "lessons/kit/loops.h"
 
 #include "core/conv_layer.h"
+#include "core/die.h"
 #include "core/error.h"
 
 void lesson_choose_loops(int naive)

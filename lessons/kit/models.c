@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/alexnet.h"
+#include "core/die.h"
 #include "core/error.h"
 #include "core/image.h"
 #include "core/lenet.h"

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "core/die.h"
 #include "core/error.h"
 #include "core/loss.h"
 #include "core/plot.h"

@@ -33,6 +33,7 @@
 
 #include "core/alexnet.h"
 #include "core/conv_layer.h"
+#include "core/die.h"
 #include "core/error.h"
 #include "core/net.h"
 #include "core/rng.h"

@@ -32,6 +32,7 @@
 #include <time.h>
 
 #include "core/conv_layer.h"
+#include "core/die.h"
 #include "core/error.h"
 #include "core/lenet.h"
 #include "core/net.h"
