@@ -255,7 +255,7 @@ Conv2dGeom conv2d_geom(const Conv2d *c, int B)
     return (Conv2dGeom){ .B = B, .C = l->in.c, .H = l->in.h, .W = l->in.w, .OC = f->out_channels,
                          .OH = l->out.h, .OW = l->out.w, .KH = f->kh, .KW = f->kw,
                          .sh = f->stride_h, .sw = f->stride_w, .pt = f->pad_top,
-                         .pl = f->pad_left, .groups = f->groups, .op = f->mode };
+                         .pl = f->pad_left, .groups = f->groups, .op = f->op };
 }
 
 /* --- the layer --------------------------------------------------------------------- */
@@ -428,8 +428,8 @@ Layer *conv2d_create_cfg(const Conv2dConfig *cfg)
                 ">= 1 that divides both channel counts", f.out_channels, f.groups);
         return NULL;
     }
-    if (f.mode != CONV_OP_CORRELATE && f.mode != CONV_OP_CONVOLVE) {
-        cn_fail("conv: unknown mode %d (use CONV_OP_CORRELATE or CONV_OP_CONVOLVE)", (int)f.mode);
+    if (f.op != CONV_OP_CORRELATE && f.op != CONV_OP_CONVOLVE) {
+        cn_fail("conv: unknown operation %d (use CONV_OP_CORRELATE or CONV_OP_CONVOLVE)", (int)f.op);
         return NULL;
     }
     Conv2d *c = calloc(1, sizeof *c);
@@ -446,11 +446,11 @@ Layer *conv2d_create_cfg(const Conv2dConfig *cfg)
 }
 
 Layer *conv2d_create(int out_channels, int kh, int kw, int stride, int pad, int groups,
-                     ConvOp mode)
+                     ConvOp op)
 {
     const Conv2dConfig f = { .out_channels = out_channels, .kh = kh, .kw = kw, .stride_h = stride,
                              .stride_w = stride, .pad_top = pad, .pad_bottom = pad, .pad_left = pad,
-                             .pad_right = pad, .groups = groups, .mode = mode };
+                             .pad_right = pad, .groups = groups, .op = op };
     return conv2d_create_cfg(&f);
 }
 

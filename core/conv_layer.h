@@ -43,7 +43,7 @@ typedef struct {
     int pad_top, pad_bottom;    /* zero padding >= 0 on each side */
     int pad_left, pad_right;
     int groups;                 /* >= 1; C and OC divisible by it */
-    ConvOp mode;            /* the operation (core/conv.h) */
+    ConvOp op;              /* the operation (core/conv.h) */
 } Conv2dConfig;
 
 typedef struct {
@@ -108,7 +108,7 @@ const char *conv_path_name(ConvPath path);
 /* kh x kw kernel, the same stride and zero padding on both axes and all
  * sides. NULL with a message on bad arguments. */
 Layer *conv2d_create(int out_channels, int kh, int kw, int stride, int pad, int groups,
-                     ConvOp mode);
+                     ConvOp op);
 /* Every option; NULL with a message on bad arguments. */
 Layer *conv2d_create_cfg(const Conv2dConfig *cfg);
 

@@ -43,7 +43,7 @@ static Conv2dConfig cfg_of(int oc, int kh, int kw, int sh, int sw, int pt, int p
 {
     return (Conv2dConfig){ .out_channels = oc, .kh = kh, .kw = kw, .stride_h = sh, .stride_w = sw,
                            .pad_top = pt, .pad_bottom = pb, .pad_left = pl, .pad_right = pr,
-                           .groups = groups, .mode = mode };
+                           .groups = groups, .op = mode };
 }
 
 /* A conv layer set up for `in`, weights by Xavier's rule (each map's own
@@ -232,7 +232,7 @@ START_TEST(convolve_is_correlate_rot180)
         Conv2dConfig ca = cfg_of(g[c].OC, g[c].KH, g[c].KW, g[c].sh, g[c].sw, g[c].pt, g[c].pb,
                                  g[c].pl, g[c].pr, g[c].groups, CONV_OP_CORRELATE);
         Conv2dConfig cb = ca;
-        cb.mode = CONV_OP_CONVOLVE;
+        cb.op = CONV_OP_CONVOLVE;
         Layer *a = make_conv(&ca, in, t, 40 + c), *b = make_conv(&cb, in, t, 41 + c);
         const size_t nw = a->param[0].n, nk = nw / ((size_t)g[c].KH * g[c].KW);
         rot180_each(b->param[0].value, a->param[0].value, nk, g[c].KH, g[c].KW);
@@ -415,10 +415,10 @@ static void grad_case(int B, CnShape in, Conv2dConfig cfg, const unsigned char *
                       const char *name)
 {
     for (int m = 0; m < 2; m++) {
-        cfg.mode = m ? CONV_OP_CONVOLVE : CONV_OP_CORRELATE;
+        cfg.op = m ? CONV_OP_CONVOLVE : CONV_OP_CORRELATE;
         Layer *l = make_conv(&cfg, in, table, seed);
         char what[96];
-        snprintf(what, sizeof what, "conv %s (%s)", name, mode_name(cfg.mode));
+        snprintf(what, sizeof what, "conv %s (%s)", name, mode_name(cfg.op));
         check_grad(l, B, seed + 1, what);
         layer_free(l);
     }

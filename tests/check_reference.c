@@ -172,7 +172,7 @@ static void conv_case(const char *name)
         .pad_left = fixture_int(f, "pad", 1),
         .pad_right = fixture_int(f, "pad", 1),
         .groups = fixture_int(f, "groups", 0),
-        .mode = fixture_int(f, "mode", 0) ? CONV_OP_CONVOLVE : CONV_OP_CORRELATE,
+        .op = fixture_int(f, "mode", 0) ? CONV_OP_CONVOLVE : CONV_OP_CORRELATE,
     };
     fixture_free(f);
     Layer *l = conv2d_create_cfg(&cfg);
