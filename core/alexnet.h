@@ -69,10 +69,10 @@ typedef struct {
  * widths 24-48-64-64-48 and 256-256, seed 1. */
 AlexNetOptions alexnet_defaults(void);
 
-/* The network lessons 08 and 09 train and load: the defaults with AlexNet's
+/* The network lessons 09 and 10 train and load: the defaults with AlexNet's
  * convolution widths divided by 4 in every layer (96, 256, 384, 384, 256 ->
  * 24, 64, 96, 96, 64): 342,458 parameters, 9,907,584 multiply-adds per image.
- * The defaults are narrower in conv2..conv5; in lesson 08's recipe they
+ * The defaults are narrower in conv2..conv5; in lesson 09's recipe they
  * reached 0.9243 test accuracy (0.9295 with ten views; 30 epochs: 0.9262,
  * 0.9279), these widths 0.9261 (0.9303) in the same 26 epochs, at 1.5x the
  * time per image: a small step, about the spread between runs. With 64 maps

@@ -1398,7 +1398,7 @@ void conv_fast_backward(float *dinp, float *dweight, float *dbias, const float *
          * input maps are split when the blocks alone would leave a thread
          * idle (AlexNet-mini's conv5: 3 blocks of 16 maps on 2 threads).
          * nt: the threads the loop below gets (1 when it runs serially: too
-         * little work, or inside lesson 07's halves) */
+         * little work, or inside lesson 08's halves) */
         const int nt = work >= CONV_PAR_MADDS && !omp_in_parallel() ? omp_get_max_threads() : 1;
         const int per = (OCg + DW_O - 1) / DW_O;
         const int nch = (groups * per) % nt && Cg >= 2 * nt ? nt : 1, cj = (Cg + nch - 1) / nch;

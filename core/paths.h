@@ -7,7 +7,7 @@
  *
  *   1. $CONVNET_ROOT, when set and not empty (read on every call, as given);
  *   2. else the folder found by walking up from the running program
- *      (/proc/self/exe: build/lessons/07_lenet -> build/lessons -> build ->
+ *      (/proc/self/exe: build/lessons/08_lenet -> build/lessons -> build ->
  *      the root), the first one that holds the marker core/conv.h and a
  *      lessons/ folder;
  *   3. else the same walk up from the working directory.

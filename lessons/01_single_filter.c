@@ -406,7 +406,7 @@ static void all_outputs_side_by_side(Notebook *nb, const Photo *p, const CnKerne
     nb_para(nb, "Same photo, same sliding-and-summing loop, a different set of %d weights: that is all it takes to "
                 "blur, sharpen, or pull out the edges in one direction. A convolutional network uses exactly "
                 "this operation, except that it learns the weights instead of having a person choose them "
-                "(lessons 05–09).", chosen[0]->h * chosen[0]->w);
+                "(lessons 05–10).", chosen[0]->h * chosen[0]->w);
     free(mt);
     free(lab);
 }

@@ -357,7 +357,7 @@ static void lenet_layer_by_layer(Notebook *nb, int quick)
 static void alexnet_layer_by_layer(Notebook *nb, int quick)
 {
     nb_section(nb, "The scaled-down AlexNet, layer by layer");
-    nb_para(nb, "AlexNet (2012; slide 9) read 224x224 photos. Lesson 08 trains a scaled-down one on 28x28 "
+    nb_para(nb, "AlexNet (2012; slide 9) read 224x224 photos. Lesson 09 trains a scaled-down one on 28x28 "
                 "Fashion-MNIST images: conv1 5x5 (padding 2), overlapping max pooling 3x3 with stride 2, conv2 "
                 "3x3 (padding 1), pooling 3x3/2, conv3, conv4 and conv5 3x3 (padding 1), pooling 3x3/2. Max "
                 "pooling picks one input of its window depending on the values, so here an average stands in for "

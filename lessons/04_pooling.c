@@ -625,7 +625,7 @@ static void classifiers_on_moved_digits(Notebook *nb, const PoolCase *cls_cases,
                 "2-pixel move shifts a 2x2/2-pooled map by one whole cell, and every weight then meets a "
                 "different cell. Less change is not no change. Real invariance comes from stacking: "
                 "convolution, pooling, convolution, pooling, each stage summarising a wider region (lesson 03's "
-                "receptive fields), as LeNet-5 does in lesson 07, and from training on moved digits.",
+                "receptive fields), as LeNet-5 does in lesson 08, and from training on moved digits.",
             100.0 * acc_shift[1][2], 100.0 * acc_shift[0][2]);
     nb_para(nb, "So \"the information is preserved\" holds in the sense that matters for recognition: "
                 "keeping a quarter of the numbers costs %.1f points or less here. What pooling throws away is "

@@ -371,7 +371,7 @@ static void why_centre_the_pixels(Notebook *nb, const CnKernel *const *ks, const
                 "step size has to be small enough for the steep direction, and is then far too small for the "
                 "flat ones. Subtracting the mean removes the steep direction: every direction is then about "
                 "equally curved and one step size suits them all. This is why networks normalise their inputs "
-                "(lesson 07 does it for the digits).", sum);
+                "(lesson 08 does it for the digits).", sum);
     free(xs);
     free(raw.loss);
     free(xr);

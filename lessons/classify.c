@@ -1,4 +1,4 @@
-/* classify.c - run a LeNet-5 saved by lesson 07 on a picture of your own.
+/* classify.c - run a LeNet-5 saved by lesson 08 on a picture of your own.
  *
  *   build/lessons/classify my_digit.png
  *   build/lessons/classify --model models/lenet5_modern_fashion.cnn my_shoe.jpg
@@ -58,7 +58,7 @@ int main(int argc, char **argv)
     const char *model = NULL, *classes = NULL, *save = NULL;
     int invert = -1;
     CliOpt opts[] = {
-        { "model", OPT_STRING, &model, "FILE: a model saved by lesson 07 (default models/lenet5_modern_mnist.cnn, or "
+        { "model", OPT_STRING, &model, "FILE: a model saved by lesson 08 (default models/lenet5_modern_mnist.cnn, or "
                                        "$CONVNET_MODELS/lenet5_modern_mnist.cnn)" },
         { "classes", OPT_STRING, &classes, "digits|fashion: the class names (default: fashion when the model's file "
                                            "name contains \"fashion\", else digits)" },
@@ -87,7 +87,7 @@ int main(int argc, char **argv)
     }
     args[nargs] = NULL;
     cli_main(nargs, args, opts, 4,
-             "classify [--model FILE] PICTURE: run a LeNet-5 saved by lesson 07 on a picture (PNG or JPEG) and "
+             "classify [--model FILE] PICTURE: run a LeNet-5 saved by lesson 08 on a picture (PNG or JPEG) and "
              "print the three most probable classes. The picture is made gray, resized to 28x28 and inverted when "
              "its background is light.");
     free(args);
@@ -117,10 +117,10 @@ int main(int argc, char **argv)
 
     Net *net = lenet5_load(model);
     if (!net)
-        CN_DIE("cannot use the model: %s. Train the models with build/lessons/07_lenet, or give another with "
+        CN_DIE("cannot use the model: %s. Train the models with build/lessons/08_lenet, or give another with "
                "--model FILE", cn_last_error());
     if (net_out_shape(net).c != 10)
-        CN_DIE("%s has %d outputs, not the 10 classes this program names: give a model saved by lesson 07 "
+        CN_DIE("%s has %d outputs, not the 10 classes this program names: give a model saved by lesson 08 "
                "(models/lenet5_*.cnn) with --model FILE", model, net_out_shape(net).c);
 
     CnImage *im = image_load(picture, 1);

@@ -70,7 +70,7 @@ END_TEST
 START_TEST(walks_up_to_the_marker)
 {
     char buf[512], start[512];
-    snprintf(start, sizeof start, "%s/build/lessons/07_lenet", fake);
+    snprintf(start, sizeof start, "%s/build/lessons/08_lenet", fake);
     ck_assert_msg(cn_find_root(buf, sizeof buf, start) == 0, "%s", cn_last_error());
     ck_assert_str_eq(buf, fake);
     ck_assert_int_eq(cn_find_root(buf, sizeof buf, fake), 0); /* the root itself */

@@ -351,7 +351,7 @@ int lenet_rows_from(NetRow *rows, Notebook *nb, const char *models_dir, const Da
         Dataset *lt = lenet5_fit_dataset(test, ln);
         CN_CHECK(lt);
         fill_net_row(&rows[found], ln, lt, lenet5_is_classic(ln) ? "LeNet-5, classic" : "LeNet-5, modern",
-                "lesson 07's model");
+                "lesson 08's model");
         dataset_free(lt);
         net_free(ln);
         found++;

@@ -1,6 +1,6 @@
 /* alexnet.h - the lesson kit's AlexNet-mini runs (core/alexnet.h): one
- * network trained on Fashion-MNIST with lesson 08's recipe, trained or
- * reused from its checkpoint, and what lesson 08 shows of it (the
+ * network trained on Fashion-MNIST with lesson 09's recipe, trained or
+ * reused from its checkpoint, and what lesson 09 shows of it (the
  * architecture table, the augmentation sheet, conv1's filters, the timings). */
 #ifndef CN_KIT_ALEXNET_H
 #define CN_KIT_ALEXNET_H
@@ -14,7 +14,7 @@
 #include "core/train.h"
 #include "datasets/dataset.h"
 
-/* The settings every run shares (lesson 08 gives them). */
+/* The settings every run shares (lesson 09 gives them). */
 typedef struct {
     uint64_t seed;
     int batch;
@@ -81,7 +81,7 @@ float conv1_filters(Notebook *nb, Net *net);
  * fc layer is shown after its activation (what the next layer receives). */
 int shown_index(const Net *net, const char *label);
 
-/* A network's row in lesson 08's comparison with LeNet-5. */
+/* A network's row in lesson 09's comparison with LeNet-5. */
 typedef struct {
     char name[64];
     char source[160];
@@ -108,7 +108,7 @@ void alex_curves(Notebook *nb, const AlexRun *r);
  * (prob_out, the net's classes). Returns the prediction. */
 int alex_feature_maps(Notebook *nb, Net *net, const Dataset *test, int index, const char *file, float *prob_out);
 
-/* A row for each of lesson 07's Fashion-MNIST LeNet-5s found in models_dir
+/* A row for each of lesson 08's Fashion-MNIST LeNet-5s found in models_dir
  * (modern, then classic), tested on test; one that cannot be read is left
  * out with a note in nb. Returns how many rows (0..2). */
 int lenet_rows_from(NetRow *rows, Notebook *nb, const char *models_dir, const Dataset *test);

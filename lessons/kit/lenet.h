@@ -1,7 +1,7 @@
 /* lenet.h - the lesson kit's LeNet-5 runs: one network (classic or modern,
  * core/lenet.h) trained on one dataset with its recipe, small random shifts
  * as augmentation, trained or reused from the models folder with a
- * checkpoint after every epoch; the words and pictures lesson 07 shows of
+ * checkpoint after every epoch; the words and pictures lesson 08 shows of
  * them (the architecture table, figure 2's layers, dead ReLU maps). */
 #ifndef CN_KIT_LENET_H
 #define CN_KIT_LENET_H
@@ -63,7 +63,7 @@ typedef struct {
     double seconds;        /* training wall time in this run */
 } LenetRun;
 
-/* The recipe of lesson 07 for a network on a dataset ("mnist", "fashion"). */
+/* The recipe of lesson 08 for a network on a dataset ("mnist", "fashion"). */
 Recipe lenet_recipe(int classic, const char *data_key, int quick);
 /* "classic LeNet-5", "modern LeNet-5" */
 const char *lenet_variant_title(int classic);
@@ -75,7 +75,7 @@ void run_free(LenetRun *r);
 /* Train r's network, or reuse what an earlier run saved. Says which. */
 void train_or_reuse(Notebook *nb, LenetRun *r, int retrain, int resume);
 
-/* --- what lesson 07 shows of them --------------------------------------------------- */
+/* --- what lesson 08 shows of them --------------------------------------------------- */
 
 /* The layer whose output stands for named layer i in pictures: i itself, or
  * the activation right after it (the paper's maps are squashed outputs). */

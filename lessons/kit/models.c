@@ -136,7 +136,7 @@ static Net *build(SavedArch arch)
 {
     if (arch == SAVED_LENET_MODERN) return lenet5_modern();
     if (arch == SAVED_LENET_CLASSIC) return lenet5_classic();
-    AlexNetOptions o = alexnet_lesson(); /* lesson 08's network */
+    AlexNetOptions o = alexnet_lesson(); /* lesson 09's network */
     return alexnet_mini(&o);
 }
 
@@ -148,7 +148,7 @@ static Net *load_model(const SavedModel *m, const char *path)
         return NULL;
     }
     if (m->arch == SAVED_ALEXNET) {
-        AlexNetOptions o = alexnet_lesson(); /* lesson 08's network */
+        AlexNetOptions o = alexnet_lesson(); /* lesson 09's network */
         return alexnet_load(path, &o);
     }
     Net *net = lenet5_load(path);
@@ -176,7 +176,7 @@ static Dataset *fit_for(const Net *net, Dataset *d, int *owned)
 }
 
 /* Train the model's network here, when the saved one is missing: a shorter
- * recipe than lessons 07 and 08 (mini-batches of 32 or 64, momentum 0.9, a
+ * recipe than lessons 08 and 09 (mini-batches of 32 or 64, momentum 0.9, a
  * constant rate with --quick, else a cosine from 0.02), said in the
  * notebook. */
 static Net *train_missing(Notebook *nb, const SavedModel *m, const LessonData *d, int quick, const char *path,
@@ -197,7 +197,7 @@ static Net *train_missing(Notebook *nb, const SavedModel *m, const LessonData *d
         c.weight_decay = 5e-4f;
         c.epochs = 2;
         aug.background = (0.0f - net->in_mean) / net->in_std;
-        c.augment = alexnet_augment; /* mirror images (lesson 08 also shifts them) */
+        c.augment = alexnet_augment; /* mirror images (lesson 09 also shifts them) */
         c.augment_ctx = &aug;
         if (!quick) train_n = 30000;
     } else {

@@ -20,7 +20,7 @@ typedef struct {
     Dataset *train, *test;
 } LessonData;
 
-/* The two datasets of lessons 07 and 09, loaded whole: [0] the MNIST
+/* The two datasets of lessons 08 and 10, loaded whole: [0] the MNIST
  * sample, [1] Fashion-MNIST. The program stops with the message when one
  * cannot be read. Free with lesson_data_free. */
 LessonData *digits_and_clothes(void);
@@ -69,8 +69,8 @@ typedef enum { SAVED_LENET_MODERN, SAVED_LENET_CLASSIC, SAVED_ALEXNET } SavedArc
 typedef struct {
     const char *stem;   /* its file in the models folder, without .cnn */
     const char *title;  /* "modern LeNet-5, MNIST sample" */
-    SavedArch arch;     /* LeNet-5 (core/lenet.h) or lesson 08's AlexNet-mini */
-    const char *lesson; /* the lesson that saves it: "07" */
+    SavedArch arch;     /* LeNet-5 (core/lenet.h) or lesson 09's AlexNet-mini */
+    const char *lesson; /* the lesson that saves it: "08" */
 } SavedModel;
 
 /* m's network: the file its lesson saved in models_dir, else the one an

@@ -11,7 +11,7 @@
  * momentum); the evaluation pass is not counted, as in the PyTorch reference
  * (shared/bench/torch_ref.py lenet). It is measured both ways train_run can
  * use two threads: each batch cut in two halves, one per thread, with a
- * replica of the network (cfg.replica, what lesson 07 does), and one
+ * replica of the network (cfg.replica, what lesson 08 does), and one
  * network whose layers split their work between the threads.
  * Inference images/s: net_forward over the 10,000 test images in batches
  * (32, and 1000 to compare with the reference's figure), input conversion
@@ -199,7 +199,7 @@ int main(int argc, char **argv)
         summary(v, repeat, &kmed, &kbest);
         printf("\n%s (%zu parameters, %.0f multiply-adds per image)\n", net->name, net_param_count(net),
                net_madds(net));
-        printf("  training,  batch %4d: %8.0f images/s median, %8.0f best  (%d x %d batches; two halves, as lesson 07)\n",
+        printf("  training,  batch %4d: %8.0f images/s median, %8.0f best  (%d x %d batches; two halves, as lesson 08)\n",
                B, tmed, tbest, repeat, batches);
         printf("  training,  batch %4d: %8.0f images/s median, %8.0f best  (one network, its layers split between "
                "threads)\n", B, omed, obest);

@@ -1,11 +1,11 @@
-/* 09_hand_vs_learned.c - lesson 09: hand-designed vs learned filters.
+/* 10_hand_vs_learned.c - lesson 10: hand-designed vs learned filters.
  *
  * The seed deck's slide 6: classic image processing and a CNN use the same
  * operation, but in image processing a person designs the kernel, in a CNN
  * the network learns it. This lesson puts the two side by side on real data:
  *
- *   - every first-layer filter of the LeNet-5s of lesson 07 and the
- *     AlexNet-mini of lesson 08 matched to its nearest hand-designed kernel
+ *   - every first-layer filter of the LeNet-5s of lesson 08 and the
+ *     AlexNet-mini of lesson 09 matched to its nearest hand-designed kernel
  *     (core/match.h: the cosine of the weights, sign allowed), against the
  *     chance level of random filters, with a count of edge detectors, blurs
  *     and filters nobody would design;
@@ -18,13 +18,13 @@
  *   - epoch by epoch, how the filters learned from random approach the hand
  *     bank, and what training added to them.
  *
- * It reads the models lessons 07 and 08 saved in models/ (or
+ * It reads the models lessons 08 and 09 saved in models/ (or
  * $CONVNET_MODELS); a model that is missing is trained here first, shorter,
- * and saved as models/lesson09_<name>.cnn for the next run.
+ * and saved as models/lesson10_<name>.cnn for the next run.
  *
- *   build/lessons/09_hand_vs_learned            the full lesson (a few minutes on 2 cores with the saved models)
- *   build/lessons/09_hand_vs_learned --quick    seconds: tiny models, a few hundred images
- *   build/lessons/09_hand_vs_learned --epochs 10 --fashion-train 20000
+ *   build/lessons/10_hand_vs_learned            the full lesson (a few minutes on 2 cores with the saved models)
+ *   build/lessons/10_hand_vs_learned --quick    seconds: tiny models, a few hundred images
+ *   build/lessons/10_hand_vs_learned --epochs 10 --fashion-train 20000
  */
 #include <math.h>
 #include <stdio.h>
@@ -49,10 +49,10 @@
 #include "lessons/kit/report.h"
 #include "lessons/lesson.h"
 
-#define LESSON_ID "09_hand_vs_learned"
+#define LESSON_ID "10_hand_vs_learned"
 #define SEED 2024
 #define BATCH 32
-#define LR 0.02f            /* peak rate of the cosine schedule, as lesson 07 */
+#define LR 0.02f            /* peak rate of the cosine schedule, as lesson 08 */
 #define WD 5e-4f            /* weight decay of the comparison runs */
 #define K 5                 /* every first layer here has 5x5 filters */
 #define NF 6                /* LeNet-5's C1 filters */
@@ -146,7 +146,7 @@ static const char *model_initials(const Model *m)
  * first layer, which must hold up to MAXF filters of 1xKxK. */
 static void get_model(Notebook *nb, Model *m, LessonData *data, int quick, const char *models_dir)
 {
-    m->net = saved_model_get(nb, &m->saved, &data[m->data], quick, models_dir, "lesson09", SEED, &m->acc, &m->test_n);
+    m->net = saved_model_get(nb, &m->saved, &data[m->data], quick, models_dir, "lesson10", SEED, &m->acc, &m->test_n);
     const int i = net_find(m->net, m->layer);
     CN_CHECK(i >= 0);
     const Layer *l = net_layer(m->net, i);
@@ -245,7 +245,7 @@ static Lesson *start(int argc, char **argv)
         { "naive", OPT_FLAG, &naive, LESSON_NAIVE_HELP },
     };
     cli_main(argc, argv, opts, 4,
-             "Lesson 09: hand-designed vs learned filters. The first-layer filters of lessons 07 and 08 matched "
+             "Lesson 10: hand-designed vs learned filters. The first-layer filters of lessons 08 and 09 matched "
              "against the hand-designed kernels; a photo and a digit through both; LeNet-5 with a first layer "
              "fixed to hand kernels, fine-tuned from them, or learned from random.\n"
              "Outputs: plots/out/" LESSON_ID "/ (or $CONVNET_OUT/" LESSON_ID "/). Models read from models/ (or "
@@ -264,7 +264,7 @@ static Lesson *start(int argc, char **argv)
         for (int d = 0; d < 2; d++) quick_subsets(&data[d].train, &data[d].test, QUICK_TRAIN, QUICK_TEST);
     ls->photo = shrink_image(load_lesson_photo(NULL, 0), PHOTO_SIDE);
 
-    Notebook *nb = ls->nb = nb_open(LESSON_ID, "Lesson 09 — Hand-designed vs learned filters");
+    Notebook *nb = ls->nb = nb_open(LESSON_ID, "Lesson 10 — Hand-designed vs learned filters");
     CN_CHECK(nb);
     models_folder(ls->models_dir, sizeof ls->models_dir, nb, quick);
     ls->bank = match_bank_registry(K);
@@ -280,7 +280,7 @@ static void ask_the_question(Lesson *ls)
     nb_section(nb, "The question");
     nb_para(nb, "Lesson 01 slid hand-made grids of weights over a photograph: a person chose each number, to blur, "
                 "to sharpen, to find edges. The seed deck's slide 6 puts the whole course in one line: it is the "
-                "same operation in a CNN, but there the network designs (learns) the kernel. Lessons 07 and 08 "
+                "same operation in a CNN, but there the network designs (learns) the kernel. Lessons 08 and 09 "
                 "let LeNet-5 and AlexNet-mini learn theirs from thousands of pictures. So: do they learn what a "
                 "person would have designed? And does it matter, if we simply give a network the hand-made "
                 "kernels?");
@@ -419,12 +419,12 @@ static void load_trained_networks(Lesson *ls)
     nb_section(nb, "The trained networks");
     Model models[5] = {
 #define MODEL(s, t, g, a, d, l) { .saved = { s, t, a, l }, .tag = g, .data = d }
-        MODEL("lenet5_modern_mnist", "modern LeNet-5, MNIST sample", "LeNet-5 modern, MNIST", SAVED_LENET_MODERN, 0, "07"),
-        MODEL("lenet5_classic_mnist", "classic LeNet-5, MNIST sample", "LeNet-5 classic, MNIST", SAVED_LENET_CLASSIC, 0, "07"),
-        MODEL("lenet5_modern_fashion", "modern LeNet-5, Fashion-MNIST", "LeNet-5 modern, Fashion", SAVED_LENET_MODERN, 1, "07"),
+        MODEL("lenet5_modern_mnist", "modern LeNet-5, MNIST sample", "LeNet-5 modern, MNIST", SAVED_LENET_MODERN, 0, "08"),
+        MODEL("lenet5_classic_mnist", "classic LeNet-5, MNIST sample", "LeNet-5 classic, MNIST", SAVED_LENET_CLASSIC, 0, "08"),
+        MODEL("lenet5_modern_fashion", "modern LeNet-5, Fashion-MNIST", "LeNet-5 modern, Fashion", SAVED_LENET_MODERN, 1, "08"),
         MODEL("lenet5_classic_fashion", "classic LeNet-5, Fashion-MNIST", "LeNet-5 classic, Fashion", SAVED_LENET_CLASSIC, 1,
-              "07"),
-        MODEL("alexnet_mini_fashion", "AlexNet-mini, Fashion-MNIST", "AlexNet-mini, Fashion", SAVED_ALEXNET, 1, "08"),
+              "08"),
+        MODEL("alexnet_mini_fashion", "AlexNet-mini, Fashion-MNIST", "AlexNet-mini, Fashion", SAVED_ALEXNET, 1, "09"),
 #undef MODEL
     };
     nb_para(nb, "Five networks, from %s:", models_dir);
@@ -636,7 +636,7 @@ static void train_hand_first_layer(Lesson *ls)
                 "- (a) fixed: C1 is the hand-designed layer, frozen (its weights and biases are never updated; "
                 "the optimizer skips them);\n"
                 "- (b) fine-tuned: C1 starts as the hand-designed layer and then learns like every other layer;\n"
-                "- (c) random: C1 starts from random numbers (He initialisation), as in lesson 07.\n"
+                "- (c) random: C1 starts from random numbers (He initialisation), as in lesson 08.\n"
                 "Every layer above C1 starts from the same random numbers in all three (seed %d); the same "
                 "%d epochs of mini-batches of %d in the same shuffled order; SGD with momentum 0.9, weight decay "
                 "%g, the learning rate falling from %.2f to 0 along a cosine. The data: the MNIST sample (%s "

@@ -1,4 +1,4 @@
-/* 07_lenet.c - lesson 07: LeNet-5, twice.
+/* 08_lenet.c - lesson 08: LeNet-5, twice.
  *
  * The network of LeCun, Bottou, Bengio and Haffner (1998) as the paper
  * describes it (32x32 input, the scaled tanh, trainable subsampling, C3's
@@ -15,10 +15,10 @@
  * when they match this lesson's settings. build/lessons/classify runs one on
  * a picture of your own.
  *
- *   build/lessons/07_lenet              the full lesson (a few minutes the first time)
- *   build/lessons/07_lenet --quick      seconds: 600 images per dataset, a few epochs
- *   build/lessons/07_lenet --retrain    train again even when the saved models match
- *   build/lessons/07_lenet --resume     continue interrupted trainings from their checkpoints
+ *   build/lessons/08_lenet              the full lesson (a few minutes the first time)
+ *   build/lessons/08_lenet --quick      seconds: 600 images per dataset, a few epochs
+ *   build/lessons/08_lenet --retrain    train again even when the saved models match
+ *   build/lessons/08_lenet --resume     continue interrupted trainings from their checkpoints
  */
 #include <math.h>
 #include <stdint.h>
@@ -44,7 +44,7 @@
 #include "lessons/kit/report.h"
 #include "lessons/lesson.h"
 
-#define LESSON_ID "07_lenet"
+#define LESSON_ID "08_lenet"
 #define SEED 2024
 #define BATCH 32
 #define QUICK_TRAIN 600  /* --quick: images per training set (every k-th, all classes) */
@@ -103,7 +103,7 @@ static Lesson *start(int argc, char **argv)
         { "naive", OPT_FLAG, &naive, LESSON_NAIVE_HELP },
     };
     cli_main(argc, argv, opts, 5,
-             "Lesson 07: LeNet-5, twice. The 1998 network (C3's connection table, scaled tanh, trainable "
+             "Lesson 08: LeNet-5, twice. The 1998 network (C3's connection table, scaled tanh, trainable "
              "subsampling) and a modern one (ReLU, max pooling) trained on the MNIST sample and Fashion-MNIST: "
              "architectures, curves, filters, feature maps, confusion matrices, mistakes.\n"
              "Outputs: plots/out/" LESSON_ID "/ (or $CONVNET_OUT/" LESSON_ID "/). Models: models/ (or "
@@ -122,7 +122,7 @@ static Lesson *start(int argc, char **argv)
     if (quick)
         for (int d = 0; d < 2; d++) quick_subsets(&data[d].train, &data[d].test, QUICK_TRAIN, QUICK_TEST);
 
-    Notebook *nb = ls->nb = nb_open(LESSON_ID, "Lesson 07 — LeNet-5, twice");
+    Notebook *nb = ls->nb = nb_open(LESSON_ID, "Lesson 08 — LeNet-5, twice");
     CN_CHECK(nb);
     models_folder(ls->models_dir, sizeof ls->models_dir, nb, quick);
     ls->runs = xcalloc(4, sizeof *ls->runs);
@@ -468,7 +468,7 @@ static void show_c1_filters(Lesson *ls)
     nb_para(nb, "Each C1 filter is a 5x5 template slid over the image: it answers strongly where the picture "
                 "looks like it (lesson 01). The filters start as random noise. After training, several show a "
                 "light band beside a dark one: edge and stroke detectors at various orientations, the kind of "
-                "kernel people design by hand (lesson 09 measures how close they come). Others are harder to "
+                "kernel people design by hand (lesson 10 measures how close they come). Others are harder to "
                 "read: training makes a filter useful to the layers above it, not easy to look at.");
     {
         /* dead ReLU maps: C1 outputs that are 0 at every pixel of every one of
@@ -695,7 +695,7 @@ static void check_saved_models(Lesson *ls)
                            "the same test loss as the network in memory");
     }
     nb_para(nb, "The four models are in %s: lenet5_modern_mnist.cnn, lenet5_classic_mnist.cnn, "
-                "lenet5_modern_fashion.cnn and lenet5_classic_fashion.cnn. Lesson 09 loads them again. To run "
+                "lenet5_modern_fashion.cnn and lenet5_classic_fashion.cnn. Lesson 10 loads them again. To run "
                 "one on a picture of your own (any PNG or JPEG: it is made gray, resized to 28x28 and inverted "
                 "when its background is light, since the networks saw light strokes on black):\n"
                 "- build/lessons/classify my_digit.png\n"

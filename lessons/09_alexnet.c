@@ -1,4 +1,4 @@
-/* 08_alexnet.c - lesson 08: a scaled-down AlexNet on Fashion-MNIST.
+/* 09_alexnet.c - lesson 09: a scaled-down AlexNet on Fashion-MNIST.
  *
  * AlexNet (Krizhevsky, Sutskever and Hinton, 2012) is LeNet's skeleton made
  * deeper and wider, plus a handful of ideas that made it trainable: ReLU,
@@ -7,20 +7,20 @@
  * groups. This lesson builds it at 1x28x28 (core/alexnet.h), trains it on
  * Fashion-MNIST, shows what it learned (curves, conv1's filters, one
  * garment's feature maps through every layer, the confusion matrix, the
- * mistakes), sets it beside LeNet-5 from lesson 07, and then turns each of
+ * mistakes), sets it beside LeNet-5 from lesson 08, and then turns each of
  * the paper's ideas off in turn, on a subset of the data, to measure what it
  * does at this scale.
  *
  * The trained network is saved as models/alexnet_mini_fashion.cnn (lesson
- * 09 reads it), with a checkpoint (.ckpt) after every epoch; the next run
+ * 10 reads it), with a checkpoint (.ckpt) after every epoch; the next run
  * reuses it when it matches this lesson's settings. The ablation runs keep
  * their checkpoints there too.
  *
- *   build/lessons/08_alexnet              the full lesson
- *   build/lessons/08_alexnet --quick      seconds: a small subset, every picture still drawn
- *   build/lessons/08_alexnet --retrain    train again even when saved runs match
- *   build/lessons/08_alexnet --resume     continue an interrupted training from its checkpoint
- *   build/lessons/08_alexnet --ablations  the longer ablations (all 60,000 images)
+ *   build/lessons/09_alexnet              the full lesson
+ *   build/lessons/09_alexnet --quick      seconds: a small subset, every picture still drawn
+ *   build/lessons/09_alexnet --retrain    train again even when saved runs match
+ *   build/lessons/09_alexnet --resume     continue an interrupted training from its checkpoint
+ *   build/lessons/09_alexnet --ablations  the longer ablations (all 60,000 images)
  */
 #include <math.h>
 #include <stdio.h>
@@ -39,7 +39,7 @@
 #include "lessons/kit/report.h"
 #include "lessons/lesson.h"
 
-#define LESSON_ID "08_alexnet"
+#define LESSON_ID "09_alexnet"
 #define SEED 2012
 #define BATCH 64
 #define MAIN_EPOCHS 26       /* the default training (see "Training" in the notebook) */
@@ -133,7 +133,7 @@ static Lesson *start(int argc, char **argv)
         { "naive", OPT_FLAG, &naive, LESSON_NAIVE_HELP },
     };
     cli_main(argc, argv, opts, (int)(sizeof opts / sizeof opts[0]),
-             "Lesson 08: a scaled-down AlexNet on Fashion-MNIST: ReLU, local response normalization, overlapping "
+             "Lesson 09: a scaled-down AlexNet on Fashion-MNIST: ReLU, local response normalization, overlapping "
              "pooling, dropout, augmentation, momentum and weight decay, grouped convolutions; the architecture, "
              "curves, filters, feature maps, confusion matrix, mistakes, LeNet-5 beside it, and each idea switched "
              "off in turn.\nOutputs: plots/out/" LESSON_ID "/ (or $CONVNET_OUT/" LESSON_ID "/). Models: models/ (or "
@@ -157,7 +157,7 @@ static Lesson *start(int argc, char **argv)
     if (show >= test->count) CN_DIE("--index %d: the test set has %d images (0 .. %d)", show, test->count, test->count - 1);
     if (show < 0) show = first_of_class(test, SHOW_CLASS);
 
-    ls->nb = nb_open(LESSON_ID, "Lesson 08 — A scaled-down AlexNet");
+    ls->nb = nb_open(LESSON_ID, "Lesson 09 — A scaled-down AlexNet");
     CN_CHECK(ls->nb);
     models_folder(ls->models_dir, sizeof ls->models_dir, ls->nb, quick);
     ls->epochs = epochs, ls->show = show;
@@ -176,7 +176,7 @@ static void from_lenet_to_alexnet(Lesson *ls)
     nb_para(nb, "In 2012 a convolutional network won the ImageNet competition (1.2 million photographs, 1000 classes) "
                 "with a top-5 error of 15.3%%, where the next best entry had 26.2%%: Krizhevsky, Sutskever and Hinton, "
                 "\"ImageNet classification with deep convolutional neural networks\". Its skeleton is LeNet's "
-                "(lesson 07): convolutions and pooling, then fully connected layers. What was new is what made a "
+                "(lesson 08): convolutions and pooling, then fully connected layers. What was new is what made a "
                 "network of 60 million parameters trainable at all:\n"
                 "- ReLU, max(0, a), instead of tanh: gradients that do not fade, several times faster training;\n"
                 "- local response normalization (LRN): each map divided by the energy of its neighbouring maps;\n"
@@ -548,11 +548,11 @@ static void lenet_beside_alexnet(Lesson *ls)
     int nrows = 0;
     nrows = lenet_rows_from(rows, nb, models_dir, test);
     if (!nrows) {
-        /* lesson 07 has not been run: a modern LeNet-5 with this lesson's recipe */
+        /* lesson 08 has not been run: a modern LeNet-5 with this lesson's recipe */
         char lck[4160];
         snprintf(lck, sizeof lck, "%s/lenet5_modern_fashion_for08.ckpt", models_dir);
         const int reused = lenet_with_recipe(&rows[nrows++], mr, train, test, lck, retrain, SEED);
-        nb_para(nb, "Lesson 07's LeNet-5 models are not in %s (run build/lessons/07_lenet first to use them), so "
+        nb_para(nb, "Lesson 08's LeNet-5 models are not in %s (run build/lessons/08_lenet first to use them), so "
                     "a modern LeNet-5 was %s here with this lesson's recipe: %d epochs, the same augmentation, "
                     "momentum, weight decay and schedule.", models_dir, reused ? "reused from an earlier run" : "trained",
                 mr->cfg.epochs);
@@ -573,7 +573,7 @@ static void lenet_beside_alexnet(Lesson *ls)
             commas(d, test->count), ea, le->name, el, el > 0 ? 100.0 * fabs((double)(el - ea)) / el : 0.0,
             ea <= el ? "fewer" : "more", (double)ax->params / (double)le->params, ax->madds / le->madds,
             ea < el ? "the extra depth and width buy accuracy, at a price paid on every picture."
-                    : "in a run this short the extra depth and width have not paid off yet (lesson 07 trains "
+                    : "in a run this short the extra depth and width have not paid off yet (lesson 08 trains "
                       "LeNet-5 for more epochs; its notebook says how many).");
 }
 
@@ -776,7 +776,7 @@ static void try_it_yourself(Lesson *ls)
                 "- build/lessons/" LESSON_ID " --ablations runs each comparison on all 60,000 pictures.\n"
                 "- In core/alexnet.c, change the widths or the LRN constants (alpha 1e-2 makes LRN matter), rebuild "
                 "with make and run again with --retrain.\n"
-                "- Lesson 09 loads %s and compares conv1's filters with the hand-designed kernels of lesson 01.",
+                "- Lesson 10 loads %s and compares conv1's filters with the hand-designed kernels of lesson 01.",
             mr->model);
 }
 

@@ -1,4 +1,4 @@
-/* 06_backprop.c - lesson 06: backpropagation by hand.
+/* 07_backprop.c - lesson 07: backpropagation by hand.
  *
  * A tiny network, conv (4 filters 5x5) -> ReLU -> max pool 2x2/2 -> dense ->
  * softmax, on 16x16 pictures of bars. One forward and one backward pass
@@ -10,8 +10,8 @@
  * into edge detectors, compared with the hand-designed edge kernels of
  * lesson 01 by normalized correlation.
  *
- *   build/lessons/06_backprop            the full lesson
- *   build/lessons/06_backprop --quick    fewer training pictures and epochs
+ *   build/lessons/07_backprop            the full lesson
+ *   build/lessons/07_backprop --quick    fewer training pictures and epochs
  */
 #include <math.h>
 #include <stdint.h>
@@ -44,7 +44,7 @@
 #include "lessons/kit/report.h"
 #include "lessons/lesson.h"
 
-#define LESSON_ID "06_backprop"
+#define LESSON_ID "07_backprop"
 #define S 16           /* pictures are S x S */
 #define NF 4           /* filters in the convolution layer */
 #define KS 5           /* filter side */
@@ -75,7 +75,7 @@ int main(int argc, char **argv)
     lesson_choose_loops(naive);
     Bars d = { .side = S, .ntrain = quick ? 3000 : 4000, .ntest = 1000 };
 
-    Notebook *nb = nb_open(LESSON_ID, "Lesson 06 — Backpropagation by hand");
+    Notebook *nb = nb_open(LESSON_ID, "Lesson 07 — Backpropagation by hand");
     CN_CHECK(nb);
     Net *net = build_net(seed);
 
@@ -761,7 +761,7 @@ static void read_flags(int argc, char **argv, int *quick, int *epochs, int *seed
         { "naive", OPT_FLAG, naive, LESSON_NAIVE_HELP },
     };
     cli_lesson(argc, argv, opts, 4, LESSON_ID,
-               "Lesson 06: backprop by hand. A tiny conv net's forward and backward pass layer by layer, every "
+               "Lesson 07: backprop by hand. A tiny conv net's forward and backward pass layer by layer, every "
                "gradient checked by central differences, then trained on horizontal vs vertical bars until its "
                "filters become edge detectors.");
     cli_int_or(epochs, *quick ? 6 : 12, 1, 200, "epochs", "epochs");
