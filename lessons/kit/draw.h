@@ -60,7 +60,18 @@ const char *lesson_photo_path(void);
  * --image FILE. */
 CnImage *load_lesson_photo(const char *image_path, int image_flag);
 
-/* Shrink a gray image by averaging f x f blocks, f the smallest whole
+/* The lessons' colour photograph, datasets/photos/astronaut.png under the
+ * project root (the path, in a buffer of the kit's). */
+const char *colour_photo_path(void);
+
+/* A picture as RGB (a gray one gets three equal channels), at full size:
+ * image_path's (a lesson's --image) or, when it is NULL, the colour
+ * photograph. A picture that cannot be read stops the program, naming the
+ * file given, or saying to run `make datasets` or pass --image FILE. */
+CnImage *load_colour_photo(const char *image_path);
+
+/* Shrink an image (gray or RGB, each channel alike) by averaging f x f
+ * blocks, f the smallest whole
  * factor that brings both sides to max_side or less (f = 1: im itself).
  * The average keeps the mean brightness and is the gentlest honest
  * downscale. Frees im when it makes a new image. */
@@ -98,6 +109,10 @@ void sheet_add_pair(Sheet *s, int k, const float *f, const float *g, int scale, 
 /* A map of h x w values as a tile: symmetric gray around 0 at the
  * q-quantile of |map| (gray_symmetric), enlarged scale times. */
 void sheet_add_map(Sheet *s, const float *map, int h, int w, int scale, double q, const char *label);
+/* A map of h x w values as a tile on the symmetric gray scale -a .. a
+ * (0 mid-gray, a white, -a black; values beyond saturate), enlarged scale
+ * times: give several maps the same a and their strengths compare. */
+void sheet_add_map_range(Sheet *s, const float *map, int h, int w, int scale, float a, const char *label);
 /* Three rows of n tiles for n k x k filters: their start w0, their end w1
  * and the change w1 - w0, a filter's three on one symmetric scale (its
  * largest |weight| at the start or the end: a faint change is a small one),
