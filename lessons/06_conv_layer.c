@@ -34,14 +34,18 @@
 
 #define LESSON_ID "06_conv_layer"
 #define SHIFT_UNSET INT_MIN   /* --shift not given */
+#define PANEL_CELL 44     /* cells of the stride pictures, in pixels, */
+#define PANEL_TOP 30      /* under a title this tall */
 #define TOL 1e-5         /* two sums of the same products in another order agree within this */
 
 typedef struct {
     CnImage *rgb;        /* the colour picture, shrunk: (3, S, S) */
+    CnImage *reader_gray; /* the same file read as gray by core/image.h's reader (stb_image), shrunk alike */
     float *gray;         /* its brightness (S, S), made by the 1x1 convolution of section 2 */
     int S;               /* side of the picture */
     int scale;           /* each pixel drawn as scale x scale */
     const char *name;    /* what the picture is, for the text */
+    int own;             /* 1: the learner's --image, 0: the lesson's photograph */
 } Picture;
 
 /* The sections of the lesson, in the order main() tells them. */
@@ -82,6 +86,7 @@ int main(int argc, char **argv)
     try_it_yourself(nb);
 
     image_free(p.rgb);
+    image_free(p.reader_gray);
     free(p.gray);
     return lesson_end(nb);
 }
@@ -92,7 +97,9 @@ static void set_weights(Layer *l, const float *w, float bias);
 static void shift_map(float *out, const float *in, int S, int d);
 static double max_diff_in(const float *a, const float *b, int S, int lo, int hi, int inside);
 static float *luma_of(const CnImage *rgb, const Picture *p);
+static CnImage *central_square(CnImage *im);
 static void add_picture(Sheet *sh, const Picture *p, const float *data, int c, const char *label);
+static int stride_panel(CnImage *im, int x0, int y0, int in, int k, int s, int p, int *last);
 
 /* Rec. 601 luma: the brightness of a colour pixel, as television and most
  * image libraries weigh red, green and blue. */
@@ -253,9 +260,9 @@ static void shift_the_input_the_map_shifts(Notebook *nb, const Picture *p, const
     nb_para(nb, "Near the borders it does not hold (largest difference there %.3f, against %.3f for the largest "
                 "value of the map). At the top and left, the shifted map is 0 over the %d uncovered rows and "
                 "columns, while the filter run on the shifted picture finds an edge where those zeros meet the "
-                "picture. At the bottom and right, the windows of the last %d rows and columns reach past the "
-                "picture and read padding where the unshifted picture had pixels. A finite picture is "
-                "equivariant only away from its edges.", out, abs_quantile(y, n, 1.0), d, r);
+                "picture. At the bottom and right, the windows of the last %d %s reach past the picture and read "
+                "padding where the unshifted picture had pixels. A finite picture is equivariant only away from "
+                "its edges.", out, abs_quantile(y, n, 1.0), d, r, r == 1 ? "row and column" : "rows and columns");
     Sheet sh = { 0 };
     const int z = p->scale;
     float a = abs_quantile(y, n, 0.99);
@@ -349,6 +356,10 @@ static void a_1x1_convolution_mixes_channels(Notebook *nb, const Picture *p)
              "maps (largest difference %.1e)", commas(buf, (double)n), dd);
     const double g = max_diff(y, p->gray, n, NULL);
     nb_check(nb, g < TOL, "its first map is the gray picture the sections above used (largest difference %.1e)", g);
+    const double sg = max_diff(y, p->reader_gray->data, n, NULL);
+    nb_check(nb, sg < 0.01, "the image reader the library uses (stb_image) makes gray the same way, with the weights "
+             "77/256, 150/256 and 29/256 on 8-bit values: the same picture read as gray differs from this map by at "
+             "most %.4f (%.2f of a level out of 255)", sg, 255.0 * sg);
     Sheet sh = { 0 };
     add_picture(&sh, p, p->rgb->data, 3, "colour picture");
     add_picture(&sh, p, y, 1, "luma (1x1 conv)");
@@ -359,9 +370,9 @@ static void a_1x1_convolution_mixes_channels(Notebook *nb, const Picture *p)
     snprintf(cap, sizeof cap, "the two maps of the 1x1 convolution: luma (0 black, 1 white) and red − green (0 "
              "mid-gray, +%.2f white, −%.2f black)", (double)rg, (double)rg);
     nb_image(nb, cap, "one_by_one.png");
-    nb_para(nb, "Networks use 1x1 convolutions to change the number of channels cheaply (GoogLeNet's and ResNet's "
-                "bottlenecks shrink 256 channels to 64 before a 3x3 convolution): C_in x C_out weights, no "
-                "neighbourhood.");
+    nb_para(nb, "Networks use 1x1 convolutions to change the number of channels cheaply: ResNet-50's bottleneck "
+                "blocks shrink 256 channels to 64 with one before their 3x3 convolution, and GoogLeNet's "
+                "inception modules reduce channels the same way. C_in x C_out weights, no neighbourhood.");
     free(pix);
     free(out);
     free(y);
@@ -408,8 +419,9 @@ static void one_filter_over_three_channels(Notebook *nb, const Picture *p)
     else if (ratio < 0.5)
         nb_para(nb, "The sum holds %.0f%% of the energy (sum of squares) of the red response alone: where red and "
                     "green change together, at an edge of brightness, the two responses cancel. What is left are the "
-                    "edges where red changes against green: a colour edge, which no filter on the gray picture can "
-                    "tell from a brightness edge.", 100.0 * ratio);
+                    "edges where red changes against green: colour edges%s. A filter on the gray picture cannot tell them from brightness edges, "
+                    "and misses them where the two colours are equally bright.", 100.0 * ratio,
+                p->own ? "" : ", such as the orange suit against the gray wall");
     else
         nb_para(nb, "The sum holds %.0f%% of the energy (sum of squares) of the red response alone: in this "
                     "picture red and green often change in opposite ways, and the responses add up rather than "
@@ -456,7 +468,7 @@ static void the_parameters_of_a_layer(Notebook *nb)
     } L[] = {
         { "the 1x1 mix above", 3, 2, 1 },          { "the colour filter above", 3, 1, 3 },
         { "LeNet-5 C1", 1, 6, 5 },                 { "LeNet-5 C3, every map to every map", 6, 16, 5 },
-        { "AlexNet conv1", 3, 96, 11 },            { "AlexNet conv3 (one group)", 256, 384, 3 },
+        { "AlexNet conv1", 3, 96, 11 },            { "AlexNet conv3 (reads all 256 maps)", 256, 384, 3 },
         { "a 1x1 bottleneck 256 → 64", 256, 64, 1 },
     };
     enum { NL = sizeof L / sizeof L[0] };
@@ -478,9 +490,11 @@ static void the_parameters_of_a_layer(Notebook *nb)
              "the formula gives the library's count for all %d layers, and a layer 3 → 8 with 3x3 kernels has %zu "
              "parameters on a 16x16 picture and %zu on a 224x224 one", NL, layer_param_count(small),
              layer_param_count(large));
+    char a[32];
     nb_para(nb, "LeNet-5's real C3 has 1,516 parameters, not 2,416: its connection table (lesson 08) lets each map "
-                "read only some of the 6 channels. Deep in a network C_in and C_out are large and k small, so most "
-                "parameters sit in the sum over channels, not in the kernel's window.");
+                "read only some of the 6 channels. Deep in a network C_in and C_out are large and k small: AlexNet's "
+                "conv3 has %s (input, output) pairs of channels and only %d weights for each, so the parameters "
+                "grow with the product of the widths, not with the window.", commas(a, 256.0 * 384.0), 3 * 3);
     layer_free(small);
     layer_free(large);
 }
@@ -503,8 +517,9 @@ static void stride_and_padding(Notebook *nb, const Picture *p, const CnKernel *k
         { 32, 5, 1, 0, "LeNet-5 C1 on its 32x32 field" },
         { 28, 3, 2, 1, "stride 2 halves the size" },
         { 8, 3, 2, 0, "floor: the last pixel is never read" },
-        { 227, 11, 4, 0, "AlexNet conv1 as implementations feed it" },
-        { 224, 11, 4, 2, "AlexNet conv1 as the paper states, padded" },
+        { 224, 11, 4, 0, "AlexNet conv1 on the paper's 224: not its 55" },
+        { 227, 11, 4, 0, "227 gives the paper's 55 (Caffe's choice)" },
+        { 224, 11, 4, 2, "or pad 224 by 2 (torchvision's choice)" },
         { 13, 3, 1, 1, "AlexNet conv3-5" },
         { 224, 7, 2, 3, "ResNet's first layer" },
     };
@@ -521,24 +536,21 @@ static void stride_and_padding(Notebook *nb, const Picture *p, const CnKernel *k
     const char *hdr[] = { "in", "k", "s", "p", "formula", "library's output", "" };
     tab_show(nb, &t, hdr);
     nb_check(nb, ok, "the formula gives the output size of the library's conv layer in all %d cases", NC);
-    /* the pixels a stride skips: no window reads them, so no gradient reaches them */
-    Layer *l = conv_layer(1, 8, 1, 3, 2, 0);
-    const float ones[9] = { 1, 1, 1, 1, 1, 1, 1, 1, 1 };
-    set_weights(l, ones, 0.0f);
-    float x[64], y[9], dy[9], dx[64] = { 0 };
-    for (int i = 0; i < 64; i++) x[i] = (float)i;
-    for (int i = 0; i < 9; i++) dy[i] = 1.0f;
-    l->ops->forward(l, y, x, 1);
-    layer_zero_grad(l);
-    l->ops->backward(l, dx, dy, x, y, 1);
-    int unread = 0, last_unread = 1;
-    for (int i = 0; i < 64; i++) {
-        unread += dx[i] == 0.0f;
-        if (i / 8 == 7 || i % 8 == 7) last_unread &= dx[i] == 0.0f;
-    }
-    nb_check(nb, unread == 15 && last_unread,
-             "in the 8 → 3 case the windows start at 0, 2, 4 and end at 6: the layer's backward pass sends no "
-             "gradient to %d of the 64 input pixels, exactly the last row and column (8 + 8 − 1 = 15)", unread);
+    /* two cases drawn: the windows, the outputs, and the pixels no window reads */
+    CnImage *im = canvas(10 + PANEL_TOP + 8 * PANEL_CELL + 20, 20 + 11 * PANEL_CELL + 60 + 12 * PANEL_CELL + 20);
+    int last_a, last_b;
+    const int unread_a = stride_panel(im, 20, 10, 5, 3, 2, 1, &last_a);
+    const int unread_b = stride_panel(im, 20 + 11 * PANEL_CELL + 60, 10, 8, 3, 2, 0, &last_b);
+    write_png(nb, "stride_padding.png", im);
+    image_free(im);
+    nb_image(nb, "left: a 5x5 input padded by 1 (blue zeros), a 3x3 kernel of ones at stride 2 → 3x3; right: an "
+                 "8x8 input without padding → 3x3. The windows of the first output row are outlined in colour, "
+                 "and the output each one makes (the sum of the window) in the same colour; input pixels that no "
+                 "window reads are outlined in red", "stride_padding.png");
+    nb_check(nb, unread_a == 0 && unread_b == 15 && last_b,
+             "the layer's backward pass sends no gradient to the pixels no window reads: none of the 25 on the "
+             "left; on the right %d of the 64, exactly the last row and column (8 + 8 − 1 = 15), since the windows "
+             "start at 0, 2, 4 and end at 6", unread_b);
     /* stride and equivariance */
     const int S = p->S, K = k->h, r = K / 2;
     Layer *s2 = conv_layer(1, S, 1, K, 2, r);
@@ -579,7 +591,66 @@ static void stride_and_padding(Notebook *nb, const Picture *p, const CnKernel *k
     free(yb);
     free(yshift);
     layer_free(s2);
+}
+
+/* One case of stride and padding drawn with its top-left corner at (x0, y0)
+ * of im: the input of side `in` (values 1, 2, ...) padded by p (blue zeros),
+ * then the output of a k x k kernel of ones at stride s (each cell the sum
+ * of its window); the windows of the first output row outlined in colour,
+ * each output cell in its window's colour, and the input pixels to which
+ * the layer's backward pass sends no gradient (no window reads them)
+ * outlined in red. Returns how many of those there are; *last: 1 when they
+ * are exactly the last row and column. */
+static int stride_panel(CnImage *im, int x0, int y0, int in, int k, int s, int p, int *last)
+{
+    enum { CELL = PANEL_CELL, TOP = PANEL_TOP, MAXIN = 16 };
+    static const float ORANGE[3] = { 0.98f, 0.70f, 0.25f };
+    const float *col[3] = { GREEN, BAR, ORANGE };
+    Layer *l = conv_layer(1, in, 1, k, s, p);
+    float w[25];
+    for (int i = 0; i < k * k; i++) w[i] = 1.0f;
+    set_weights(l, w, 0.0f);
+    const int O = l->out.h, P = in + 2 * p;
+    float x[MAXIN * MAXIN], dx[MAXIN * MAXIN] = { 0 }, y[MAXIN * MAXIN], dy[MAXIN * MAXIN], pad[(MAXIN + 4) * (MAXIN + 4)];
+    unsigned char is_pad[(MAXIN + 4) * (MAXIN + 4)];
+    for (int i = 0; i < in * in; i++) x[i] = (float)(i + 1);
+    for (int i = 0; i < O * O; i++) dy[i] = 1.0f;
+    l->ops->forward(l, y, x, 1);
+    layer_zero_grad(l);
+    l->ops->backward(l, dx, dy, x, y, 1);
+    float ymax = 0.0f;
+    for (int i = 0; i < O * O; i++) ymax = fmaxf(ymax, y[i]);
+    for (int r = 0; r < P; r++)
+        for (int c = 0; c < P; c++) {
+            const int inside = r >= p && r < p + in && c >= p && c < p + in;
+            pad[r * P + c] = inside ? x[(r - p) * in + (c - p)] : 0.0f;
+            is_pad[r * P + c] = (unsigned char)!inside;
+        }
+    char title[96];
+    snprintf(title, sizeof title, "%dx%d, k %d, stride %d, pad %d → %dx%d", in, in, k, s, p, O, O);
+    image_draw_text(im, x0, y0, title, 2, WHITE);
+    CnImage *gi = number_grid(pad, is_pad, P, P, 0.0f, (float)(in * in), CELL);
+    CnImage *go = number_grid(y, NULL, O, O, 0.0f, ymax, CELL);
+    const int yt = y0 + TOP, xo = x0 + P * CELL + CELL, yo = yt + (P - O) * CELL / 2;
+    paste_image(im, x0, yt, gi);
+    paste_image(im, xo, yo, go);
+    int unread = 0, only_last = 1;
+    for (int i = 0; i < in * in; i++) {
+        if (dx[i] != 0.0f) continue;
+        unread++;
+        only_last &= i / in == in - 1 || i % in == in - 1;
+        outline_rect(im, x0 + (i % in + p) * CELL, yt + (i / in + p) * CELL, CELL, CELL, 3, RED);
+    }
+    for (int o = 0; o < O && o < 3; o++) {
+        const int inset = 2 + 4 * o;
+        outline_rect(im, x0 + o * s * CELL + inset, yt + inset, k * CELL - 2 * inset, k * CELL - 2 * inset, 3, col[o]);
+        outline_rect(im, xo + o * CELL + 2, yo + 2, CELL - 4, CELL - 4, 3, col[o]);
+    }
+    *last = unread == 2 * in - 1 && only_last;
+    image_free(gi);
+    image_free(go);
     layer_free(l);
+    return unread;
 }
 
 /* --- try it yourself --------------------------------------------------------------------------- */
@@ -622,24 +693,34 @@ static void read_flags(int argc, char **argv, int *quick, const char **image, co
 static Picture load_picture(const char *image, int quick)
 {
     Picture p = { 0 };
+    const char *path = image ? image : colour_photo_path();
     CnImage *im = load_colour_photo(image);
+    if (im->w < 48 || im->h < 48)
+        CN_DIE("%s is %dx%d pixels; the lesson needs a picture of at least 48x48", path, im->w, im->h);
+    p.rgb = shrink_image(central_square(im), quick ? 64 : 128);
+    CnImage *g = image_load(path, 1);   /* the same file, read as gray by the image reader */
+    CN_CHECK(g);
+    p.reader_gray = shrink_image(central_square(g), quick ? 64 : 128);
+    p.S = p.rgb->h;
+    p.scale = p.S <= 64 ? 3 : 2;
+    p.own = image != NULL;
+    p.name = image ? "This picture" : "The photograph (the astronaut Eileen Collins, NASA)";
+    p.gray = luma_of(p.rgb, &p);
+    return p;
+}
+
+/* The central square of im (every channel), as a new image; frees im. */
+static CnImage *central_square(CnImage *im)
+{
     const int side = im->h < im->w ? im->h : im->w, y0 = (im->h - side) / 2, x0 = (im->w - side) / 2;
-    if (side < 48)
-        CN_DIE("%s is %dx%d pixels; the lesson needs a picture of at least 48x48", image ? image : colour_photo_path(),
-               im->w, im->h);
-    CnImage *sq = image_create(3, side, side);
+    CnImage *sq = image_create(im->c, side, side);
     CN_CHECK(sq);
-    for (int c = 0; c < 3; c++)
+    for (int c = 0; c < im->c; c++)
         for (int y = 0; y < side; y++)
             memcpy(sq->data + ((size_t)c * side + (size_t)y) * side,
                    im->data + ((size_t)c * im->h + (size_t)(y0 + y)) * im->w + (size_t)x0, (size_t)side * sizeof(float));
     image_free(im);
-    p.rgb = shrink_image(sq, quick ? 64 : 128);
-    p.S = p.rgb->h;
-    p.scale = p.S <= 64 ? 3 : 2;
-    p.name = image ? "This picture" : "The photograph (the astronaut Eileen Collins, NASA)";
-    p.gray = luma_of(p.rgb, &p);
-    return p;
+    return sq;
 }
 
 /* The brightness of the picture, made by the 1x1 convolution with the luma weights. */

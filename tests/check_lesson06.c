@@ -43,24 +43,26 @@ static const char *const claims[] = {
     "- ✔ the layer's maps equal the mixes computed pixel by pixel",
     "- ✔ a 1x1 convolution is a dense layer (3 → 2)",
     "- ✔ its first map is the gray picture the sections above used",
+    "- ✔ the image reader the library uses (stb\\_image) makes gray the same way",
     "- ✔ the layer's output equals the sum of the three one-channel correlations",
     "| AlexNet conv1 | 3 | 96 | 11x11 | 34,944 | 34,944 |",
     "- ✔ the formula gives the library's count for all 7 layers",
     "out = floor((in + 2p − k) / s) + 1",
+    "| 224 | 11 | 4 | 0 | 54 | 54x54 |",
     "| 224 | 11 | 4 | 2 | 55 | 55x55 |",
-    "- ✔ the formula gives the output size of the library's conv layer in all 9 cases",
-    "- ✔ in the 8 → 3 case the windows start at 0, 2, 4 and end at 6: the layer's backward pass sends no gradient "
-    "to 15 of the 64 input pixels",
+    "- ✔ the formula gives the output size of the library's conv layer in all 10 cases",
+    "- ✔ the layer's backward pass sends no gradient to the pixels no window reads: none of the 25 on the left; on "
+    "the right 15 of the 64, exactly the last row and column",
     "- ✔ shifting the picture by 2 pixels shifts the map by exactly 1",
 };
 
 static const char *const files[] = { "one_kernel.png", "equivariance.png", "channels.png", "one_by_one.png",
-                                     "three_channel_filter.png" };
+                                     "three_channel_filter.png", "stride_padding.png" };
 
 static LessonExpect expect(void)
 {
     return (LessonExpect){ sections, sizeof sections / sizeof *sections, claims, sizeof claims / sizeof *claims,
-                           files, sizeof files / sizeof *files, 13, 5 };
+                           files, sizeof files / sizeof *files, 14, 6 };
 }
 
 START_TEST(quick_run)
@@ -105,7 +107,7 @@ START_TEST(try_it_yourself)
         ck_assert_msg(r.status == 0, "%s exited %d: %.500s", runs[i][2], r.status, r.err);
         md = lesson_read_file(r.md, NULL);
         ck_assert_ptr_nonnull(md);
-        lesson_assert_all_passed(md, 13);
+        lesson_assert_all_passed(md, 14);
         lesson_check_images(&r, md);
         if (strcmp(runs[i][1], "gaussian5") == 0)
             ck_assert_msg(strstr(md, "25 output pixels change, all inside the 5x5 window"),
@@ -138,7 +140,7 @@ START_TEST(own_gray_picture)
     ck_assert_msg(r.status == 0, "exit status %d; stderr: %s", r.status, r.err);
     char *md = lesson_read_file(r.md, NULL);
     ck_assert_ptr_nonnull(md);
-    lesson_assert_all_passed(md, 13);
+    lesson_assert_all_passed(md, 14);
     ck_assert_msg(strstr(md, "In this picture red and green are equal everywhere"),
                   "a gray picture's colour filter output is not said to vanish");
     ck_assert_msg(strstr(md, "This picture has three"), "the notebook still describes the astronaut");

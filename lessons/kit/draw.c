@@ -66,6 +66,26 @@ void fill_rect(CnImage *im, int x0, int y0, int w, int h, const float rgb[3])
         }
 }
 
+void outline_rect(CnImage *im, int x0, int y0, int w, int h, int t, const float rgb[3])
+{
+    fill_rect(im, x0, y0, w, t, rgb);
+    fill_rect(im, x0, y0 + h - t, w, t, rgb);
+    fill_rect(im, x0, y0, t, h, rgb);
+    fill_rect(im, x0 + w - t, y0, t, h, rgb);
+}
+
+void paste_image(CnImage *im, int x0, int y0, const CnImage *src)
+{
+    const size_t plane = (size_t)im->h * (size_t)im->w, splane = (size_t)src->h * (size_t)src->w;
+    for (int y = 0; y < src->h; y++)
+        for (int x = 0; x < src->w; x++) {
+            if (x0 + x < 0 || y0 + y < 0 || x0 + x >= im->w || y0 + y >= im->h) continue;
+            for (int ch = 0; ch < im->c; ch++)
+                im->data[(size_t)ch * plane + (size_t)(y0 + y) * im->w + (size_t)(x0 + x)] =
+                    src->data[(size_t)(src->c == 1 ? 0 : ch) * splane + (size_t)y * src->w + (size_t)x];
+        }
+}
+
 void blit_map(CnImage *im, int x0, int y0, const float *m, int h, int w, int scale, float lo, float hi)
 {
     for (int y = 0; y < h; y++)

@@ -26,6 +26,10 @@ CnImage *number_grid(const float *v, const unsigned char *pad, int rows, int col
 CnImage *canvas(int h, int w);
 /* The w x h rectangle with top-left corner (x0, y0), clipped to im. */
 void fill_rect(CnImage *im, int x0, int y0, int w, int h, const float rgb[3]);
+/* The border, t pixels thick, of the w x h rectangle at (x0, y0), clipped to im. */
+void outline_rect(CnImage *im, int x0, int y0, int w, int h, int t, const float rgb[3]);
+/* src (gray or RGB) copied into im with its top-left corner at (x0, y0), clipped. */
+void paste_image(CnImage *im, int x0, int y0, const CnImage *src);
 /* Map m (h, w) into gray levels, lo black, hi white, each value a scale x
  * scale block with its top-left corner at (x0, y0). */
 void blit_map(CnImage *im, int x0, int y0, const float *m, int h, int w, int scale, float lo, float hi);
