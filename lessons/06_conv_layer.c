@@ -36,6 +36,7 @@
 #define SHIFT_UNSET INT_MIN   /* --shift not given */
 #define PANEL_CELL 44     /* cells of the stride pictures, in pixels, */
 #define PANEL_TOP 30      /* under a title this tall */
+#define MAXK 5            /* the largest kernel side --kernel takes */
 #define TOL 1e-5         /* two sums of the same products in another order agree within this */
 
 typedef struct {
@@ -69,6 +70,11 @@ int main(int argc, char **argv)
     const CnKernel *k = kernel_find(kernel_name);
     if (!k) {
         fprintf(stderr, "--kernel %s: %s (e.g. --kernel sobel_y)\n", kernel_name, cn_last_error());
+        return 2;
+    }
+    if (k->h != k->w || k->h % 2 == 0 || k->h > MAXK) {
+        fprintf(stderr, "--kernel %s: the lesson takes square kernels of odd side up to %d, this one is %dx%d\n",
+                kernel_name, MAXK, k->h, k->w);
         return 2;
     }
     Picture p = load_picture(image, quick);
@@ -160,20 +166,17 @@ static void one_kernel_at_every_position(Notebook *nb, const Picture *p, const C
              "%d output pixels change, all inside the %dx%d window around (%d, %d): one for each nonzero weight "
              "of the kernel (%d); the other %s outputs do not see that pixel", changed, K, K, pc, pc, nonzero,
              commas(buf, (double)(n - (size_t)changed)));
-    float rot[25], block[25];
+    float rot[MAXK * MAXK];
     kernel_rot180(rot, k->v, K, K);
     double e = 0.0;
     for (int m = 0; m < K; m++)
-        for (int c = 0; c < K; c++) {
-            block[m * K + c] = dy[(pc - r + m) * S + (pc - r + c)];
-            e = fmax(e, fabs((double)block[m * K + c] - rot[m * K + c]));
-        }
+        for (int c = 0; c < K; c++) e = fmax(e, fabs((double)dy[(pc - r + m) * S + (pc - r + c)] - rot[m * K + c]));
     nb_check(nb, e < TOL, "the change around the pixel is the kernel turned by 180° (largest difference %.1e): the "
              "impulse response of a correlation, as in lesson 02", e);
     Sheet sh = { 0 };
     float a = abs_quantile(y, n, 0.99);
     const int z = p->scale, cw = 2 * K + 1, cs = S * z / cw;   /* a crop of cw x cw around the pixel */
-    float crop[11 * 11];
+    float crop[(2 * MAXK + 1) * (2 * MAXK + 1)];
     for (int i = 0; i < cw; i++)
         for (int j = 0; j < cw; j++) crop[i * cw + j] = dy[(pc - K + i) * S + (pc - K + j)];
     add_picture(&sh, p, p->gray, 1, "picture");
@@ -252,17 +255,18 @@ static void shift_the_input_the_map_shifts(Notebook *nb, const Picture *p, const
     l->ops->forward(l, y2, x2, 1);
     shift_map(ys, y, S, d);
     for (size_t i = 0; i < n; i++) diff[i] = y2[i] - ys[i];
-    /* inside: windows that read only pixels the two pictures share */
-    const double in = max_diff_in(y2, ys, S, d + r, S - r, 1), out = max_diff_in(y2, ys, S, d + r, S - r, 0);
+    /* inside: from the first row and column the shift kept (above them both maps read zeros, the
+     * uncovered pixels and the padding) to the last whose window stays inside the picture */
+    const double in = max_diff_in(y2, ys, S, d, S - r, 1), out = max_diff_in(y2, ys, S, d, S - r, 0);
     nb_check(nb, in < TOL, "away from the borders (rows and columns %d to %d) the map of the shifted picture equals "
-             "the shifted map: largest difference %.1e%s", d + r, S - r - 1, in,
+             "the shifted map: largest difference %.1e%s", d, S - r - 1, in,
              in == 0.0 ? ", exactly 0: the same products added in the same order" : "");
     nb_para(nb, "Near the borders it does not hold (largest difference there %.3f, against %.3f for the largest "
                 "value of the map). At the top and left, the shifted map is 0 over the %d uncovered rows and "
-                "columns, while the filter run on the shifted picture finds an edge where those zeros meet the "
-                "picture. At the bottom and right, the windows of the last %d %s reach past the picture and read "
+                "columns, while the filter run on the shifted picture responds, in the last %d of them, to the step "
+                "where those zeros meet the picture. At the bottom and right, the windows of the last %d %s reach past the picture and read "
                 "padding where the unshifted picture had pixels. A finite picture is equivariant only away from "
-                "its edges.", out, abs_quantile(y, n, 1.0), d, r, r == 1 ? "row and column" : "rows and columns");
+                "its edges.", out, abs_quantile(y, n, 1.0), d, r, r, r == 1 ? "row and column" : "rows and columns");
     Sheet sh = { 0 };
     const int z = p->scale;
     float a = abs_quantile(y, n, 0.99);
@@ -311,8 +315,19 @@ static void three_input_channels(Notebook *nb, const Picture *p)
     nb_image(nb, "the colour picture and its three channels, each a gray picture (0 black, 1 white)", "channels.png");
     double m[3];
     for (int c = 0; c < 3; c++) m[c] = mean_of(p->rgb->data + (size_t)c * n, n);
-    nb_para(nb, "Mean red %.3f, green %.3f, blue %.3f: where a channel is light, the picture holds much of that "
-                "colour there.", m[0], m[1], m[2]);
+    int equal = 1;
+    for (size_t i = 0; i < n && equal; i++)
+        equal = p->rgb->data[i] == p->rgb->data[n + i] && p->rgb->data[i] == p->rgb->data[2 * n + i];
+    if (equal)
+        nb_para(nb, "This picture is gray: its three channels are equal (mean %.3f each), so the filters below that "
+                    "compare colours have nothing to find in it.", m[0]);
+    else if (!p->own)
+        nb_para(nb, "Mean red %.3f, green %.3f, blue %.3f. Where a channel is light the picture holds much of that "
+                    "colour: the orange suit is light in the red channel and dark in the blue one, the white shuttle "
+                    "light in all three.", m[0], m[1], m[2]);
+    else
+        nb_para(nb, "Mean red %.3f, green %.3f, blue %.3f. Where a channel is light the picture holds much of that "
+                    "colour.", m[0], m[1], m[2]);
 }
 
 /* --- 1x1 convolution ------------------------------------------------------------------------ */

@@ -39,7 +39,7 @@ static const char *const claims[] = {
     "| convolution | its 5x5 window, the weights of its map | 156 | 117,600 | the library's Conv2d |",
     "- ✔ the library counts 156 parameters for the conv layer (6 maps x 5x5 weights + 6 biases) and 3,692,640 for "
     "the dense one (4,704 x 784 weights + 4,704 biases)",
-    "- ✔ away from the borders (rows and columns 6 to 62) the map of the shifted picture equals the shifted map",
+    "- ✔ away from the borders (rows and columns 5 to 62) the map of the shifted picture equals the shifted map",
     "- ✔ the layer's maps equal the mixes computed pixel by pixel",
     "- ✔ a 1x1 convolution is a dense layer (3 → 2)",
     "- ✔ its first map is the gray picture the sections above used",
@@ -113,7 +113,7 @@ START_TEST(try_it_yourself)
             ck_assert_msg(strstr(md, "25 output pixels change, all inside the 5x5 window"),
                           "a 5x5 kernel does not move a 5x5 block");
         if (strcmp(runs[i][1], "12") == 0)
-            ck_assert_msg(strstr(md, "(rows and columns 13 to 62)"), "--shift 12 does not move the compared region");
+            ck_assert_msg(strstr(md, "(rows and columns 12 to 62)"), "--shift 12 does not move the compared region");
         free(md);
         lesson_run_free(&r);
     }
@@ -144,6 +144,7 @@ START_TEST(own_gray_picture)
     ck_assert_msg(strstr(md, "In this picture red and green are equal everywhere"),
                   "a gray picture's colour filter output is not said to vanish");
     ck_assert_msg(strstr(md, "This picture has three"), "the notebook still describes the astronaut");
+    ck_assert_msg(strstr(md, "This picture is gray: its three channels are equal"), "a gray picture is not said to be gray");
     ck_assert_msg(strstr(md, "the 3,600 pixels"), "the 60x60 central square was not used at full size");
     lesson_check_images(&r, md);
     free(md);
