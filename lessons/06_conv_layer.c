@@ -106,6 +106,7 @@ static float *luma_of(const CnImage *rgb, const Picture *p);
 static CnImage *central_square(CnImage *im);
 static void add_picture(Sheet *sh, const Picture *p, const float *data, int c, const char *label);
 static int stride_panel(CnImage *im, int x0, int y0, int in, int k, int s, int p, int *last);
+static const char *map_scale(const float *y, size_t n, float *lo, float *hi);
 
 /* Rec. 601 luma: the brightness of a colour pixel, as television and most
  * image libraries weigh red, green and blue. */
@@ -174,19 +175,20 @@ static void one_kernel_at_every_position(Notebook *nb, const Picture *p, const C
     nb_check(nb, e < TOL, "the change around the pixel is the kernel turned by 180° (largest difference %.1e): the "
              "impulse response of a correlation, as in lesson 02", e);
     Sheet sh = { 0 };
-    float a = abs_quantile(y, n, 0.99);
+    float lo, hi;
+    const char *scale = map_scale(y, n, &lo, &hi);
     const int z = p->scale, cw = 2 * K + 1, cs = S * z / cw;   /* a crop of cw x cw around the pixel */
     float crop[(2 * MAXK + 1) * (2 * MAXK + 1)];
     for (int i = 0; i < cw; i++)
         for (int j = 0; j < cw; j++) crop[i * cw + j] = dy[(pc - K + i) * S + (pc - K + j)];
     add_picture(&sh, p, p->gray, 1, "picture");
-    sheet_add_map_range(&sh, y, S, S, z, a, k->name);
+    sheet_add_map_lohi(&sh, y, S, S, z, lo, hi, k->name);
     sheet_add_map(&sh, crop, cw, cw, cs, 1.0, "one pixel +1: change");
     sheet_write(&sh, nb, "one_kernel.png", 3, 8, 2);
     char cap[512];
-    snprintf(cap, sizeof cap, "the picture, its map through the layer with %s's weights (0 mid-gray, lighter "
-             "positive, darker negative), and the change of the map when one pixel in the middle is raised by 1, "
-             "a %dx%d crop around it: only a %dx%d block moves", k->name, cw, cw, K, K);
+    snprintf(cap, sizeof cap, "the picture, its map through the layer with %s's weights (%s), and the change of "
+             "the map when one pixel in the middle is raised by 1, a %dx%d crop around it (0 mid-gray): only a "
+             "%dx%d block moves", k->name, scale, cw, cw, K, K);
     nb_image(nb, cap, "one_kernel.png");
     free(poked);
     free(y2);
@@ -269,18 +271,19 @@ static void shift_the_input_the_map_shifts(Notebook *nb, const Picture *p, const
                 "its edges.", out, abs_quantile(y, n, 1.0), d, r, r, r == 1 ? "row and column" : "rows and columns");
     Sheet sh = { 0 };
     const int z = p->scale;
-    float a = abs_quantile(y, n, 0.99);
+    float lo, hi;
+    const char *scale = map_scale(y, n, &lo, &hi);
     add_picture(&sh, p, p->gray, 1, "picture");
-    sheet_add_map_range(&sh, y, S, S, z, a, "its map");
-    sheet_add_map_range(&sh, ys, S, S, z, a, "its map, shifted");
+    sheet_add_map_lohi(&sh, y, S, S, z, lo, hi, "its map");
+    sheet_add_map_lohi(&sh, ys, S, S, z, lo, hi, "its map, shifted");
     add_picture(&sh, p, x2, 1, "picture, shifted");
-    sheet_add_map_range(&sh, y2, S, S, z, a, "map of shifted picture");
+    sheet_add_map_lohi(&sh, y2, S, S, z, lo, hi, "map of shifted picture");
     sheet_add_map(&sh, diff, S, S, z, 1.0, "difference");
     sheet_write(&sh, nb, "equivariance.png", 3, 8, 2);
     char cap[512];
-    snprintf(cap, sizeof cap, "top: filter, then shift by (%d, %d); bottom: shift, then filter; the last tile is "
-             "the bottom map minus the top-right one, on its own scale: mid-gray (0) everywhere except a band "
-             "along the borders", d, d);
+    snprintf(cap, sizeof cap, "top: filter, then shift by (%d, %d); bottom: shift, then filter (the maps on one "
+             "scale: %s); the last tile is the bottom map minus the top-right one, on its own scale: mid-gray (0) "
+             "everywhere except a band along the borders", d, d, scale);
     nb_image(nb, cap, "equivariance.png");
     free(x2);
     free(y);
@@ -796,4 +799,17 @@ static void add_picture(Sheet *sh, const Picture *p, const float *data, int c, c
     for (int ch = 0; ch < c; ch++) enlarge(big + (size_t)ch * nz, data + (size_t)ch * n, S, S, z);
     sheet_add_c(sh, big, c, S * z, S * z, "%s", label);
     free(big);
+}
+
+/* The gray scale for drawing map y (n values): from 0 (black) when it has no
+ * negative values, else symmetric around 0 (mid-gray); white at the 0.99
+ * quantile of |y|. Returns the phrase for the caption. */
+static const char *map_scale(const float *y, size_t n, float *lo, float *hi)
+{
+    float mn, mx;
+    min_max(y, n, &mn, &mx);
+    *hi = abs_quantile(y, n, 0.99);
+    if (!(*hi > 0.0f)) *hi = 1.0f;
+    *lo = mn >= 0.0f ? 0.0f : -*hi;
+    return mn >= 0.0f ? "0 black, lighter larger" : "0 mid-gray, lighter positive, darker negative";
 }

@@ -383,13 +383,18 @@ void sheet_add_start_end_change(Sheet *s, const float *w0, const float *w1, int 
     free(gg);
 }
 
-void sheet_add_map_range(Sheet *s, const float *map, int h, int w, int scale, float a, const char *label)
+void sheet_add_map_lohi(Sheet *s, const float *map, int h, int w, int scale, float lo, float hi, const char *label)
 {
     const size_t n = (size_t)h * (size_t)w;
     float *gray = xcalloc(n, sizeof *gray), *big = xcalloc(n * (size_t)(scale * scale), sizeof *big);
-    image_map_apply_range(gray, map, n, -a, a);
+    image_map_apply_range(gray, map, n, lo, hi);
     enlarge(big, gray, h, w, scale);
     sheet_add(s, big, h * scale, w * scale, "%s", label);
     free(gray);
     free(big);
+}
+
+void sheet_add_map_range(Sheet *s, const float *map, int h, int w, int scale, float a, const char *label)
+{
+    sheet_add_map_lohi(s, map, h, w, scale, -a, a, label);
 }

@@ -117,6 +117,9 @@ void sheet_add_map(Sheet *s, const float *map, int h, int w, int scale, double q
  * (0 mid-gray, a white, -a black; values beyond saturate), enlarged scale
  * times: give several maps the same a and their strengths compare. */
 void sheet_add_map_range(Sheet *s, const float *map, int h, int w, int scale, float a, const char *label);
+/* The same from lo (black) to hi (white), e.g. 0 .. max for a map with no
+ * negative values. */
+void sheet_add_map_lohi(Sheet *s, const float *map, int h, int w, int scale, float lo, float hi, const char *label);
 /* Three rows of n tiles for n k x k filters: their start w0, their end w1
  * and the change w1 - w0, a filter's three on one symmetric scale (its
  * largest |weight| at the start or the end: a faint change is a small one),
