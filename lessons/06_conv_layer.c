@@ -703,7 +703,10 @@ static void read_flags(int argc, char **argv, int *quick, const char **image, co
                "a colour picture, stride and padding as output-size arithmetic.");
     if (!*kernel) *kernel = "sobel_x";
     if (*shift == SHIFT_UNSET) *shift = 5;
-    if (*shift < 1 || *shift > 16) CN_DIE("--shift %d: give a number of pixels from 1 to 16", *shift);
+    if (*shift < 1 || *shift > 16) {
+        fprintf(stderr, "--shift %d: give a number of pixels from 1 to 16 (e.g. --shift 12)\n", *shift);
+        exit(2);
+    }
 }
 
 /* The colour picture (--image's or the lesson's), its central square

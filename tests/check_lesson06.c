@@ -159,8 +159,12 @@ START_TEST(command_line)
     lesson_assert_cli(L06, flags, 4);
     lesson_assert_refused(L06, "--shift", "0");
     lesson_assert_refused(L06, "--shift", "17");
-
     LessonRun r;
+    const char *big_shift[] = { "--shift", "17", NULL };
+    lesson_run(&r, L06, big_shift);
+    ck_assert_msg(r.status == 2, "--shift 17 exited %d, expected 2 (a bad command line)", r.status);
+    lesson_run_free(&r);
+
     const char *bad_kernel[] = { "--kernel", "nope", NULL };
     lesson_run(&r, L06, bad_kernel);
     ck_assert_int_eq(r.status, 2);
