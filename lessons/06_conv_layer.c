@@ -124,7 +124,8 @@ static void one_kernel_at_every_position(Notebook *nb, const Picture *p, const C
                 "- locality: each output pixel looks only at the %dx%d window around it, not at the whole picture;\n"
                 "- weight sharing: every output pixel uses the same %d weights.\n"
                 "Here a Conv2d layer of the library (1 input channel, 1 output map, %dx%d kernel, padding %d) is "
-                "given the weights of %s and run on the %dx%d picture.", K, K, K * K, K, K, r, k->title, S, S);
+                "given the weights of %s (and bias b = 0) and run on the %dx%d picture.", K, K, K * K, K, K, r, k->title, S, S);
+    nb_code(nb, "y[i][j] = b + Σ_m Σ_n  w[m][n] · x[i + m − p][j + n − p]      the same w and b for every (i, j)");
     Layer *l = conv_layer(1, S, 1, K, 1, r);
     set_weights(l, k->v, 0.0f);
     const size_t n = (size_t)S * S;
