@@ -103,10 +103,8 @@ static void set_weights(Layer *l, const float *w, float bias);
 static void shift_map(float *out, const float *in, int S, int d);
 static double max_diff_in(const float *a, const float *b, int S, int lo, int hi, int inside);
 static float *luma_of(const CnImage *rgb, const Picture *p);
-static CnImage *central_square(CnImage *im);
 static void add_picture(Sheet *sh, const Picture *p, const float *data, int c, const char *label);
 static int stride_panel(CnImage *im, int x0, int y0, int in, int k, int s, int p, int *last);
-static const char *map_scale(const float *y, size_t n, float *lo, float *hi);
 
 /* Rec. 601 luma: the brightness of a colour pixel, as television and most
  * image libraries weigh red, green and blue. */
@@ -177,7 +175,7 @@ static void one_kernel_at_every_position(Notebook *nb, const Picture *p, const C
              "impulse response of a correlation, as in lesson 02", e);
     Sheet sh = { 0 };
     float lo, hi;
-    const char *scale = map_scale(y, n, &lo, &hi);
+    const char *scale = map_gray_scale(y, n, &lo, &hi);
     const int z = p->scale, cw = 2 * K + 1, cs = S * z / cw;   /* a crop of cw x cw around the pixel */
     float crop[(2 * MAXK + 1) * (2 * MAXK + 1)];
     for (int i = 0; i < cw; i++)
@@ -273,7 +271,7 @@ static void shift_the_input_the_map_shifts(Notebook *nb, const Picture *p, const
     Sheet sh = { 0 };
     const int z = p->scale;
     float lo, hi;
-    const char *scale = map_scale(y, n, &lo, &hi);
+    const char *scale = map_gray_scale(y, n, &lo, &hi);
     add_picture(&sh, p, p->gray, 1, "picture");
     sheet_add_map_lohi(&sh, y, S, S, z, lo, hi, "its map");
     sheet_add_map_lohi(&sh, ys, S, S, z, lo, hi, "its map, shifted");
@@ -731,19 +729,6 @@ static Picture load_picture(const char *image, int quick)
     return p;
 }
 
-/* The central square of im (every channel), as a new image; frees im. */
-static CnImage *central_square(CnImage *im)
-{
-    const int side = im->h < im->w ? im->h : im->w, y0 = (im->h - side) / 2, x0 = (im->w - side) / 2;
-    CnImage *sq = image_create(im->c, side, side);
-    CN_CHECK(sq);
-    for (int c = 0; c < im->c; c++)
-        for (int y = 0; y < side; y++)
-            memcpy(sq->data + ((size_t)c * side + (size_t)y) * side,
-                   im->data + ((size_t)c * im->h + (size_t)(y0 + y)) * im->w + (size_t)x0, (size_t)side * sizeof(float));
-    image_free(im);
-    return sq;
-}
 
 /* The brightness of the picture, made by the 1x1 convolution with the luma weights. */
 static float *luma_of(const CnImage *rgb, const Picture *p)
@@ -803,17 +788,4 @@ static void add_picture(Sheet *sh, const Picture *p, const float *data, int c, c
     for (int ch = 0; ch < c; ch++) enlarge(big + (size_t)ch * nz, data + (size_t)ch * n, S, S, z);
     sheet_add_c(sh, big, c, S * z, S * z, "%s", label);
     free(big);
-}
-
-/* The gray scale for drawing map y (n values): from 0 (black) when it has no
- * negative values, else symmetric around 0 (mid-gray); white at the 0.99
- * quantile of |y|. Returns the phrase for the caption. */
-static const char *map_scale(const float *y, size_t n, float *lo, float *hi)
-{
-    float mn, mx;
-    min_max(y, n, &mn, &mx);
-    *hi = abs_quantile(y, n, 0.99);
-    if (!(*hi > 0.0f)) *hi = 1.0f;
-    *lo = mn >= 0.0f ? 0.0f : -*hi;
-    return mn >= 0.0f ? "0 black, lighter larger" : "0 mid-gray, lighter positive, darker negative";
 }

@@ -10,6 +10,7 @@
 #include "core/die.h"
 #include "core/error.h"
 #include "core/paths.h"
+#include "lessons/kit/arrays.h"
 #include "lessons/lesson.h"
 
 const float SLATE[3] = { 0.15f, 0.17f, 0.21f }, WHITE[3] = { 0.95f, 0.95f, 0.95f },
@@ -199,6 +200,19 @@ CnImage *shrink_image(CnImage *im, int max_side)
     }
     image_free(im);
     return s;
+}
+
+CnImage *central_square(CnImage *im)
+{
+    const int side = im->h < im->w ? im->h : im->w, y0 = (im->h - side) / 2, x0 = (im->w - side) / 2;
+    CnImage *sq = image_create(im->c, side, side);
+    CN_CHECK(sq);
+    for (int c = 0; c < im->c; c++)
+        for (int y = 0; y < side; y++)
+            memcpy(sq->data + ((size_t)c * side + (size_t)y) * side,
+                   im->data + ((size_t)c * im->h + (size_t)(y0 + y)) * im->w + (size_t)x0, (size_t)side * sizeof(float));
+    image_free(im);
+    return sq;
 }
 
 /* out (S, S) from the gray image im: each output pixel is the mean of the
@@ -397,4 +411,14 @@ void sheet_add_map_lohi(Sheet *s, const float *map, int h, int w, int scale, flo
 void sheet_add_map_range(Sheet *s, const float *map, int h, int w, int scale, float a, const char *label)
 {
     sheet_add_map_lohi(s, map, h, w, scale, -a, a, label);
+}
+
+const char *map_gray_scale(const float *y, size_t n, float *lo, float *hi)
+{
+    float mn, mx;
+    min_max(y, n, &mn, &mx);
+    *hi = abs_quantile(y, n, 0.99);
+    if (!(*hi > 0.0f)) *hi = 1.0f;
+    *lo = mn >= 0.0f ? 0.0f : -*hi;
+    return mn >= 0.0f ? "0 black, lighter larger" : "0 mid-gray, lighter positive, darker negative";
 }

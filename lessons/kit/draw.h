@@ -81,6 +81,10 @@ CnImage *load_colour_photo(const char *image_path);
  * downscale. Frees im when it makes a new image. */
 CnImage *shrink_image(CnImage *im, int max_side);
 
+/* The central square of im (every channel, side the shorter of its sides),
+ * as a new image; frees im. */
+CnImage *central_square(CnImage *im);
+
 /* out (S, S) from the gray image im: each output pixel is the mean of the
  * source area it covers; a picture smaller than S x S is interpolated. */
 void resize_gray(float *out, int S, const CnImage *im);
@@ -120,6 +124,11 @@ void sheet_add_map_range(Sheet *s, const float *map, int h, int w, int scale, fl
 /* The same from lo (black) to hi (white), e.g. 0 .. max for a map with no
  * negative values. */
 void sheet_add_map_lohi(Sheet *s, const float *map, int h, int w, int scale, float lo, float hi, const char *label);
+/* The gray scale for drawing map y (n values): from 0 (black) when it has
+ * no negative values, else symmetric around 0 (mid-gray); white at the
+ * 0.99 quantile of |y|. *lo, *hi for sheet_add_map_lohi; returns the
+ * phrase for a caption ("0 black, lighter larger" or "0 mid-gray, ..."). */
+const char *map_gray_scale(const float *y, size_t n, float *lo, float *hi);
 /* Three rows of n tiles for n k x k filters: their start w0, their end w1
  * and the change w1 - w0, a filter's three on one symmetric scale (its
  * largest |weight| at the start or the end: a faint change is a small one),
