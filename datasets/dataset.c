@@ -43,8 +43,10 @@ static void fail_in(const char *what)
     cn_fail("loading %s: %s", what, msg);
 }
 
-static const DatasetKind *find_kind(const char *which)
+/* The dataset called which, and "<which> train|test" into what (64 bytes). */
+static const DatasetKind *find_kind(const char *which, int train, char *what)
 {
+    snprintf(what, 64, "%s %s", which, train ? "train" : "test");
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         if (strcmp(kinds[i].which, which) == 0) return &kinds[i];
     cn_fail("unknown dataset \"%s\" (known: fashion-mnist, mnist-sample)", which);
@@ -113,10 +115,9 @@ Dataset *dataset_load_dir(const char *dir, const char *which, int train)
         cn_fail("dataset_load_dir: dir or which is NULL");
         return NULL;
     }
-    const DatasetKind *k = find_kind(which);
-    if (!k) return NULL;
     char what[64];
-    snprintf(what, sizeof what, "%s %s", which, train ? "train" : "test");
+    const DatasetKind *k = find_kind(which, train, what);
+    if (!k) return NULL;
     const char *prefix = train ? k->train_prefix : k->test_prefix;
 
     char ipath[4096], lpath[4096];
@@ -140,10 +141,9 @@ Dataset *dataset_parse(const unsigned char *images, size_t images_len, const uns
         cn_fail("dataset_parse: which is NULL, or a buffer is NULL with a non-zero length");
         return NULL;
     }
-    const DatasetKind *k = find_kind(which);
-    if (!k) return NULL;
     char what[64];
-    snprintf(what, sizeof what, "%s %s", which, train ? "train" : "test");
+    const DatasetKind *k = find_kind(which, train, what);
+    if (!k) return NULL;
     Idx im, lb;
     memset(&lb, 0, sizeof lb);
     const int read = idx_parse(&im, images, images_len, "images") == 0 &&
