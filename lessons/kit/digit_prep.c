@@ -101,9 +101,11 @@ static double remove_background(float *ink, int w, int h)
             long hist[256] = { 0 }, n = 0;
             for (int y = y0; y < y1; y++)
                 for (int x = x0; x < x1; x++, n++) hist[(int)(clamp01(ink[(size_t)y * w + x]) * 255.0f + 0.5f)]++;
-            long seen = 0;
+            /* the lowest level that at least a tenth of the cell reaches */
+            const long want = (n + 9) / 10;
+            long seen = hist[0];
             int b = 0;
-            while (b < 255 && (seen += hist[b]) < n / 10) b++;
+            while (b < 255 && seen < want) seen += hist[++b];
             cell[cy][cx] = b / 255.0;
         }
     /* a cell that a wide stroke fills reads as ink: each cell takes the
@@ -274,7 +276,7 @@ int digit_prepare(uint8_t *out, const CnImage *im, int invert, DigitPrep *info)
                 100.0 * MIN_CONTRAST);
         goto done;
     }
-    for (size_t i = 0; i < n; i++) mask[i] = smooth[i] > 0.4f * peak;
+    for (size_t i = 0; i < n; i++) mask[i] = smooth[i] > 0.4f * peak && ink[i] > 0.4f * peak;
     const int labels = components(mask, label, size, w, h);
     if (labels < 0) {
         cn_fail("digit_prepare: out of memory for a %dx%d picture", im->w, im->h);

@@ -14,9 +14,10 @@
  *   2. uneven light: the background level is estimated on a coarse grid of
  *      cells (a low percentile of each cell, interpolated between cell
  *      centres) and subtracted, and the ink stretched to full brightness;
- *   3. the ink: pixels clearly above the background, smoothed over 3x3 to
- *      ignore noise; specks much smaller than the largest stroke are left
- *      out, and the bounding box of the rest is the digit's box;
+ *   3. the ink: pixels clearly above the background, both themselves and
+ *      averaged over 3x3 (so that noise is ignored); specks much smaller
+ *      than the largest stroke are left out, and the bounding box of the
+ *      rest is the digit's box;
  *   4. thin strokes (thinner than about an eighth of the box, as a pen line
  *      photographed from afar is) are thickened by a gray-level dilation,
  *      since MNIST's strokes are two or three pixels wide in 20;
