@@ -10,6 +10,8 @@
 #                   with CC=clang also clang, libomp-dev and (SANITIZE=1) libclang-rt-dev
 #   make datasets   unpack / convert the datasets into datasets/ (idempotent)
 #   make includes   check that core/ <- datasets/ <- lessons/ and no include goes round
+#   make classify-eval  accuracy of classify on generated digit pictures, both
+#                   MNIST models, the old preparation and MNIST's (tests/classify_eval.sh)
 #   make fuzz       build and run the libFuzzer targets of every parser (clang),
 #                   FUZZ_SECONDS each (default 30)
 #   make clean      remove build/ (every configuration)
@@ -137,7 +139,7 @@ TEST_BIN  := $(BUILD)/tests/check_all
 
 ALL_OBJ := $(LIB_OBJ) $(KIT_OBJ) $(TEST_OBJ) $(foreach b,$(LESSON_BIN) $(TOOL_BIN) $(BENCH_BIN),$(b).o)
 
-.PHONY: all build check test lessons bench deps datasets fuzz clean includes FORCE
+.PHONY: all build check test lessons bench deps datasets fuzz classify-eval clean includes FORCE
 .DEFAULT_GOAL := all
 
 all build: $(LIB) $(KIT) $(LESSON_BIN) $(TOOL_BIN) $(TEST_BIN) $(BENCH_BIN)
@@ -150,7 +152,7 @@ all build: $(LIB) $(KIT) $(LESSON_BIN) $(TOOL_BIN) $(TEST_BIN) $(BENCH_BIN)
 FLAGS_USED := $(CC) | $(CPPFLAGS) | $(CFLAGS) | $(FAST_ARCH) | $(PKG_CFLAGS) | $(LDFLAGS) $(LDLIBS) $(PKG_LIBS)
 # (Not for the targets that only call make again, before `make deps` may have
 # installed the compiler.)
-ifneq ($(filter-out test lessons bench deps clean fuzz fuzz-build,$(or $(MAKECMDGOALS),all)),)
+ifneq ($(filter-out test lessons bench deps clean fuzz fuzz-build classify-eval,$(or $(MAKECMDGOALS),all)),)
 ifneq ($(file <$(BUILD)/flags),$(FLAGS_USED))
 $(shell mkdir -p $(BUILD))
 $(file >$(BUILD)/flags,$(FLAGS_USED))
@@ -228,6 +230,12 @@ bench:
 	@if [ -z "$(BENCH_BIN)" ]; then echo "No benchmarks yet."; fi
 	@set -e; for b in $(BENCH_BIN); do echo "=== $$b ==="; \
 	    /usr/bin/time -f "peak resident memory: %M KiB" $$b; done
+
+# Accuracy of classify on digit pictures that are not MNIST's: margins, thin
+# strokes, uneven light, blur, noise (datasets/tools/digit_pictures.c).
+classify-eval:
+	@$(MAKE) --no-print-directory build
+	@sh tests/classify_eval.sh $(BUILD)
 
 # --- dependencies ----------------------------------------------------------------
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -254,7 +254,7 @@ int main(int argc, char **argv)
     char **pos = malloc((size_t)(argc + 1) * sizeof *pos);
     if (!pos) CN_DIE("out of memory");
     int npos = 0;
-    cli_main_args(argc, argv, opts, 5, "classify [flags] PICTURE|FOLDER...: run a LeNet-5 saved by lesson 07 on "
+    cli_main_args(argc, argv, opts, 5, "classify [flags] PICTURE|FOLDER...: run a LeNet-5 saved by lesson 08 on "
                   "pictures (PNG or JPEG) and print the most probable classes: for one picture the three most "
                   "probable and what was done to it, for several (or a folder's .png, .jpg and .jpeg files) one "
                   "line each: file, class, probability. A digit is prepared as MNIST's were: inverted when its "
