@@ -260,16 +260,17 @@ int main(int argc, char **argv)
                   "line each: file, class, probability. A digit is prepared as MNIST's were: inverted when its "
                   "background is light, its ink's box scaled to fit 20x20 and centred by mass in 28x28.",
                   pos, &npos);
-    if (!npos) {
+    int usage = 1;
+    if (!npos)
         fprintf(stderr, "classify: give a picture, e.g. build/lessons/classify my_digit.png (see --help)\n");
-        return 2;
-    }
-    if (invert < -1 || invert > 1) {
+    else if (invert < -1 || invert > 1)
         fprintf(stderr, "classify: --invert %d: use 0 (never) or 1 (always), or leave it out\n", invert);
-        return 2;
-    }
-    if (prep && strcmp(prep, "mnist") && strcmp(prep, "squeeze")) {
+    else if (prep && strcmp(prep, "mnist") && strcmp(prep, "squeeze"))
         fprintf(stderr, "classify: --prep %s: use mnist or squeeze\n", prep);
+    else
+        usage = 0;
+    if (usage) {
+        free(pos);
         return 2;
     }
 
