@@ -333,6 +333,7 @@ FUZZ_MAX_LEN_model   := 8192
 FUZZ_MAX_LEN_image   := 16384
 FUZZ_MAX_LEN_dataset := 8192
 FUZZ_MAX_LEN_cli     := 512
+FUZZ_MAX_LEN_digit_prep := 20000
 
 fuzz:
 	@$(MAKE) --no-print-directory deps CC=clang SANITIZE=1 OPENMP=0
@@ -344,7 +345,8 @@ fuzz:
 	    echo "=== fuzz_$$t: $(FUZZ_SECONDS) s ==="; \
 	    $(FUZZ_DIR)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=$$(case $$t in \
 	        model) echo $(FUZZ_MAX_LEN_model);; image) echo $(FUZZ_MAX_LEN_image);; \
-	        dataset) echo $(FUZZ_MAX_LEN_dataset);; cli) echo $(FUZZ_MAX_LEN_cli);; *) echo 4096;; esac) \
+	        dataset) echo $(FUZZ_MAX_LEN_dataset);; cli) echo $(FUZZ_MAX_LEN_cli);; \
+	        digit_prep) echo $(FUZZ_MAX_LEN_digit_prep);; *) echo 4096;; esac) \
 	        -artifact_prefix=$(FUZZ_DIR)/$$t- -print_final_stats=1 \
 	        $(FUZZ_DIR)/corpus/$$t $(FUZZ_DIR)/seeds/$$t $$(ls -d tests/fuzz/corpus/$$t 2>/dev/null) \
 	        > $(FUZZ_DIR)/$$t.log 2>&1 || { tail -40 $(FUZZ_DIR)/$$t.log; \
