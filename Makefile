@@ -328,30 +328,31 @@ FUZZ_CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fopenmp-simd -Wno
 FUZZ_OBJ     := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o) $(KIT_SRC:%.c=$(FUZZ_DIR)/obj/%.o) \
                 $(FUZZ_DIR)/obj/tests/fuzz/stb_image_impl.o
 FUZZ_LIB     := $(FUZZ_DIR)/libconvnet_fuzz.a
-# the longest input per target: a few times its largest seed
-FUZZ_MAX_LEN_model   := 8192
-FUZZ_MAX_LEN_image   := 16384
-FUZZ_MAX_LEN_dataset := 8192
-FUZZ_MAX_LEN_cli     := 512
-FUZZ_MAX_LEN_digit_prep := 20000
+# the longest input per target (4096 when not given): a few times its largest seed
+FUZZ_MAX_LEN_model      := 8192
+FUZZ_MAX_LEN_image      := 16384
+FUZZ_MAX_LEN_dataset    := 8192
+FUZZ_MAX_LEN_cli        := 512
+FUZZ_MAX_LEN_digit_prep := 30000
+
+# One target's run: its own seeds first when it writes them, then the fuzzer;
+# on a finding, the end of the log and where the reproducer is.
+define fuzz_run
+mkdir -p $(FUZZ_DIR)/corpus/$(1) $(FUZZ_DIR)/seeds/$(1); \
+if grep -q FUZZ_WRITE_SEEDS tests/fuzz/fuzz_$(1).c; then \
+    FUZZ_WRITE_SEEDS=$(FUZZ_DIR)/seeds/$(1) $(FUZZ_DIR)/fuzz_$(1) >/dev/null; fi; \
+echo "=== fuzz_$(1): $(FUZZ_SECONDS) s ==="; \
+$(FUZZ_DIR)/fuzz_$(1) -max_total_time=$(FUZZ_SECONDS) -max_len=$(or $(FUZZ_MAX_LEN_$(1)),4096) \
+    -artifact_prefix=$(FUZZ_DIR)/$(1)- -print_final_stats=1 $(FUZZ_DIR)/corpus/$(1) $(FUZZ_DIR)/seeds/$(1) \
+    $(wildcard tests/fuzz/corpus/$(1)) > $(FUZZ_DIR)/$(1).log 2>&1 || { tail -40 $(FUZZ_DIR)/$(1).log; \
+    echo "fuzz_$(1) failed: the reproducer is the $(FUZZ_DIR)/$(1)-* file named above" >&2; exit 1; }; \
+grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb)' $(FUZZ_DIR)/$(1).log;
+endef
 
 fuzz:
 	@$(MAKE) --no-print-directory deps CC=clang SANITIZE=1 OPENMP=0
 	@$(MAKE) --no-print-directory fuzz-build
-	@set -e; for t in $(FUZZ_NAMES); do \
-	    mkdir -p $(FUZZ_DIR)/corpus/$$t $(FUZZ_DIR)/seeds/$$t; \
-	    if grep -q FUZZ_WRITE_SEEDS tests/fuzz/fuzz_$$t.c; then \
-	        FUZZ_WRITE_SEEDS=$(FUZZ_DIR)/seeds/$$t $(FUZZ_DIR)/fuzz_$$t >/dev/null; fi; \
-	    echo "=== fuzz_$$t: $(FUZZ_SECONDS) s ==="; \
-	    $(FUZZ_DIR)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=$$(case $$t in \
-	        model) echo $(FUZZ_MAX_LEN_model);; image) echo $(FUZZ_MAX_LEN_image);; \
-	        dataset) echo $(FUZZ_MAX_LEN_dataset);; cli) echo $(FUZZ_MAX_LEN_cli);; \
-	        digit_prep) echo $(FUZZ_MAX_LEN_digit_prep);; *) echo 4096;; esac) \
-	        -artifact_prefix=$(FUZZ_DIR)/$$t- -print_final_stats=1 \
-	        $(FUZZ_DIR)/corpus/$$t $(FUZZ_DIR)/seeds/$$t $$(ls -d tests/fuzz/corpus/$$t 2>/dev/null) \
-	        > $(FUZZ_DIR)/$$t.log 2>&1 || { tail -40 $(FUZZ_DIR)/$$t.log; \
-	        echo "fuzz_$$t failed: the reproducer is the $(FUZZ_DIR)/$$t-* file named above" >&2; exit 1; }; \
-	    grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb)' $(FUZZ_DIR)/$$t.log; done
+	@set -e; $(foreach t,$(FUZZ_NAMES),$(call fuzz_run,$(t)))
 
 .PHONY: fuzz-build
 fuzz-build: $(FUZZ_BINS)
