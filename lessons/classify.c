@@ -92,7 +92,10 @@ static int add_folder(Names *l, const char *dir)
         if (e->d_name[0] == '.') continue;
         char path[4096];
         struct stat st;
-        if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= (int)sizeof path || stat(path, &st) != 0 ||
+        const size_t len = strlen(dir);
+        const int slash = len > 0 && dir[len - 1] == '/';   /* "my_digits/" as well as "my_digits" */
+        if (snprintf(path, sizeof path, "%s%s%s", dir, slash ? "" : "/", e->d_name) >= (int)sizeof path ||
+            stat(path, &st) != 0 ||
             !S_ISREG(st.st_mode) || !picture_name(e->d_name)) {
             others++;
             continue;
