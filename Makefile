@@ -10,7 +10,10 @@
 #                   with CC=clang also clang, libomp-dev and (SANITIZE=1) libclang-rt-dev
 #   make datasets   unpack / convert the datasets into datasets/ (idempotent)
 #   make includes   check that core/ <- datasets/ <- lessons/ and no include goes round
-#   make fuzz       build and run the libFuzzer target for the IDX reader (clang)
+#   make classify-eval  accuracy of classify on generated digit pictures, both
+#                   MNIST models, the old preparation and MNIST's (tests/classify_eval.sh)
+#   make fuzz       build and run the libFuzzer targets of every parser (clang),
+#                   FUZZ_SECONDS each (default 30)
 #   make clean      remove build/ (every configuration)
 #
 # Switches, for any target:
@@ -130,13 +133,13 @@ BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
 
 SUITE_SRC := $(sort $(wildcard tests/check_*.c))
 SUITES    := $(filter-out main,$(SUITE_SRC:tests/check_%.c=%))
-TEST_SUPPORT := $(filter-out tests/check_%.c tests/fuzz_%.c,$(wildcard tests/*.c))
+TEST_SUPPORT := $(filter-out tests/check_%.c,$(wildcard tests/*.c))
 TEST_OBJ  := $(SUITE_SRC:%.c=$(BUILD)/%.o) $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
 TEST_BIN  := $(BUILD)/tests/check_all
 
 ALL_OBJ := $(LIB_OBJ) $(KIT_OBJ) $(TEST_OBJ) $(foreach b,$(LESSON_BIN) $(TOOL_BIN) $(BENCH_BIN),$(b).o)
 
-.PHONY: all build check test lessons bench deps datasets fuzz clean includes FORCE
+.PHONY: all build check test lessons bench deps datasets fuzz classify-eval clean includes FORCE
 .DEFAULT_GOAL := all
 
 all build: $(LIB) $(KIT) $(LESSON_BIN) $(TOOL_BIN) $(TEST_BIN) $(BENCH_BIN)
@@ -149,7 +152,7 @@ all build: $(LIB) $(KIT) $(LESSON_BIN) $(TOOL_BIN) $(TEST_BIN) $(BENCH_BIN)
 FLAGS_USED := $(CC) | $(CPPFLAGS) | $(CFLAGS) | $(FAST_ARCH) | $(PKG_CFLAGS) | $(LDFLAGS) $(LDLIBS) $(PKG_LIBS)
 # (Not for the targets that only call make again, before `make deps` may have
 # installed the compiler.)
-ifneq ($(filter-out test lessons bench deps clean fuzz,$(or $(MAKECMDGOALS),all)),)
+ifneq ($(filter-out test lessons bench deps clean fuzz fuzz-build classify-eval,$(or $(MAKECMDGOALS),all)),)
 ifneq ($(file <$(BUILD)/flags),$(FLAGS_USED))
 $(shell mkdir -p $(BUILD))
 $(file >$(BUILD)/flags,$(FLAGS_USED))
@@ -228,6 +231,12 @@ bench:
 	@set -e; for b in $(BENCH_BIN); do echo "=== $$b ==="; \
 	    /usr/bin/time -f "peak resident memory: %M KiB" $$b; done
 
+# Accuracy of classify on digit pictures that are not MNIST's: margins, thin
+# strokes, uneven light, blur, noise (datasets/tools/digit_pictures.c).
+classify-eval:
+	@$(MAKE) --no-print-directory build
+	@sh tests/classify_eval.sh $(BUILD)
+
 # --- dependencies ----------------------------------------------------------------
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MNIST_DIR := datasets/mnist-sample
@@ -303,18 +312,68 @@ datasets/photos/%.png:
 	@echo "datasets: $@ from Debian package python3-skimage (skimage/data/$*.png)"
 
 # --- fuzzing (clang + libFuzzer) --------------------------------------------------
-FUZZ_SECONDS ?= 60
-FUZZ_BIN := build/fuzz/fuzz_idx
-fuzz: $(FUZZ_BIN)
-	@mkdir -p build/fuzz/corpus
-	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus
+# One target per parser, tests/fuzz/fuzz_NAME.c, built with clang's libFuzzer,
+# AddressSanitizer and UndefinedBehaviorSanitizer against the library and the
+# kit compiled the same way (one thread: OpenMP is not needed to parse).
+# `make fuzz` installs clang and its runtimes when missing (libFuzzer is in
+# libclang-rt-dev, which clang only recommends), then runs every target for
+# FUZZ_SECONDS. Seeds: tests/fuzz/corpus/NAME/ (small valid files, committed)
+# and, for the model reader, files the target writes itself in the current
+# format (FUZZ_WRITE_SEEDS). What the fuzzer finds new goes to
+# build/fuzz/corpus/NAME/, a crash to build/fuzz/NAME-crash-*, and each
+# run's last lines (runs, seconds) to build/fuzz/NAME.log. stb_image's decoders
+# are compiled in, instrumented (tests/fuzz/stb_image_impl.c).
+FUZZ_SECONDS ?= 30
+FUZZ_DIR     := build/fuzz
+FUZZ_NAMES   := $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
+FUZZ_CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fopenmp-simd -Wno-unknown-pragmas \
+                -Wno-unused-variable -Wno-pass-failed -fsanitize=fuzzer-no-link,address,undefined \
+                -fno-sanitize-recover=undefined
+FUZZ_OBJ     := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o) $(KIT_SRC:%.c=$(FUZZ_DIR)/obj/%.o) \
+                $(FUZZ_DIR)/obj/tests/fuzz/stb_image_impl.o
+FUZZ_LIB     := $(FUZZ_DIR)/libconvnet_fuzz.a
+# the longest input per target (4096 when not given): a few times its largest seed
+FUZZ_MAX_LEN_model      := 8192
+FUZZ_MAX_LEN_image      := 16384
+FUZZ_MAX_LEN_dataset    := 8192
+FUZZ_MAX_LEN_cli        := 512
+FUZZ_MAX_LEN_digit_prep := 30000
 
-$(FUZZ_BIN): tests/fuzz_idx.c datasets/idx.c datasets/idx.h core/error.c core/error.h core/files.c core/files.h
+# One target's run: its own seeds first when it writes them, then the fuzzer;
+# on a finding, the end of the log and where the reproducer is.
+define fuzz_run
+mkdir -p $(FUZZ_DIR)/corpus/$(1) $(FUZZ_DIR)/seeds/$(1); \
+if grep -q FUZZ_WRITE_SEEDS tests/fuzz/fuzz_$(1).c; then \
+    FUZZ_WRITE_SEEDS=$(FUZZ_DIR)/seeds/$(1) $(FUZZ_DIR)/fuzz_$(1) >/dev/null; fi; \
+echo "=== fuzz_$(1): $(FUZZ_SECONDS) s ==="; \
+$(FUZZ_DIR)/fuzz_$(1) -max_total_time=$(FUZZ_SECONDS) -max_len=$(or $(FUZZ_MAX_LEN_$(1)),4096) \
+    -artifact_prefix=$(FUZZ_DIR)/$(1)- -print_final_stats=1 $(FUZZ_DIR)/corpus/$(1) $(FUZZ_DIR)/seeds/$(1) \
+    $(wildcard tests/fuzz/corpus/$(1)) > $(FUZZ_DIR)/$(1).log 2>&1 || { tail -40 $(FUZZ_DIR)/$(1).log; \
+    echo "fuzz_$(1) failed: the reproducer is the $(FUZZ_DIR)/$(1)-* file named above" >&2; exit 1; }; \
+grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb)' $(FUZZ_DIR)/$(1).log;
+endef
+
+fuzz:
+	@$(MAKE) --no-print-directory deps CC=clang SANITIZE=1 OPENMP=0
+	@$(MAKE) --no-print-directory fuzz-build
+	@set -e; $(foreach t,$(FUZZ_NAMES),$(call fuzz_run,$(t)))
+
+.PHONY: fuzz-build
+fuzz-build: $(FUZZ_BINS)
+
+$(FUZZ_DIR)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. \
-	    -fsanitize=fuzzer,address,undefined tests/fuzz_idx.c datasets/idx.c core/error.c core/files.c -o $@
+	clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(FUZZ_LIB): $(FUZZ_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) $< $(FUZZ_LIB) $(shell pkg-config --libs stb 2>/dev/null) -lm -o $@
 
 clean:
 	rm -rf build
 
--include $(ALL_OBJ:.o=.d)
+-include $(ALL_OBJ:.o=.d) $(wildcard $(FUZZ_DIR)/obj/*/*.d $(FUZZ_DIR)/obj/*/*/*.d)

@@ -2,6 +2,7 @@
 #include "datasets/dataset.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,13 +23,14 @@ typedef struct {
     const char *which;        /* directory under datasets/ */
     const char *train_prefix; /* file name prefix of the training split */
     const char *test_prefix;  /* ... and of the test split */
+    int height, width;        /* every image's shape */
     int nclasses;
     const char *const *class_names;
 } DatasetKind;
 
 static const DatasetKind kinds[] = {
-    { "fashion-mnist", "train", "t10k", 10, fashion_names },
-    { "mnist-sample", "train", "test", 10, digit_names },
+    { "fashion-mnist", "train", "t10k", 28, 28, 10, fashion_names },
+    { "mnist-sample", "train", "test", 28, 28, 10, digit_names },
 };
 
 /* --- loading ------------------------------------------------------------------ */
@@ -41,21 +43,81 @@ static void fail_in(const char *what)
     cn_fail("loading %s: %s", what, msg);
 }
 
+/* The dataset called which, and "<which> train|test" into what (64 bytes). */
+static const DatasetKind *find_kind(const char *which, int train, char *what)
+{
+    snprintf(what, 64, "%s %s", which, train ? "train" : "test");
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strcmp(kinds[i].which, which) == 0) return &kinds[i];
+    cn_fail("unknown dataset \"%s\" (known: fashion-mnist, mnist-sample)", which);
+    return NULL;
+}
+
+/* The checks after parsing (read: both files were read and parsed): the
+ * types and ranks, as many labels as images, every image of the dataset's
+ * shape (a program sized for 28x28 pictures must never index a 56x14 one),
+ * every label one of its classes. On success the Dataset takes over both
+ * arrays; on failure both are freed. */
+static Dataset *from_idx(int read, Idx *im, Idx *lb, const DatasetKind *k, const char *what, const char *ipath,
+                         const char *lpath)
+{
+    if (!read || idx_expect(im, IDX_U8, 3, ipath, "images") != 0 || idx_expect(lb, IDX_U8, 1, lpath, "labels") != 0)
+        goto fail;
+    if (im->dims[0] != lb->dims[0]) {
+        cn_fail("%s holds %lu images but %s holds %lu labels: the files do not belong together "
+                "(run `make datasets` to recreate them)", ipath, (unsigned long)im->dims[0], lpath,
+                (unsigned long)lb->dims[0]);
+        goto fail;
+    }
+    if (im->dims[0] > INT_MAX) {
+        cn_fail("%s: %lu images exceed the int range of Dataset", ipath, (unsigned long)im->dims[0]);
+        goto fail;
+    }
+    if (im->dims[1] != (uint32_t)k->height || im->dims[2] != (uint32_t)k->width) {
+        cn_fail("%s holds %lux%lu images (height x width), but every %s image is %dx%d: the file is not "
+                "this dataset's (run `make datasets` to recreate it)", ipath, (unsigned long)im->dims[1],
+                (unsigned long)im->dims[2], k->which, k->height, k->width);
+        goto fail;
+    }
+    for (size_t i = 0; i < lb->count; i++) {
+        if (lb->data[i] >= k->nclasses) {
+            cn_fail("%s: label %zu is %d, but %s has only %d classes (0..%d)", lpath, i, lb->data[i], k->which,
+                    k->nclasses, k->nclasses - 1);
+            goto fail;
+        }
+    }
+
+    Dataset *d = malloc(sizeof *d);
+    if (!d) {
+        cn_fail("out of memory for the Dataset struct");
+        goto fail;
+    }
+    d->count = (int)im->dims[0];
+    d->height = k->height;
+    d->width = k->width;
+    d->nclasses = k->nclasses;
+    d->images = im->data;   /* ownership moves from the Idx structs */
+    d->labels = lb->data;
+    d->class_names = k->class_names;
+    snprintf(d->name, sizeof d->name, "%s", what);
+    return d;
+
+fail:
+    fail_in(what);
+    idx_free(im);
+    idx_free(lb);
+    return NULL;
+}
+
 Dataset *dataset_load_dir(const char *dir, const char *which, int train)
 {
     if (!dir || !which) {
         cn_fail("dataset_load_dir: dir or which is NULL");
         return NULL;
     }
-    const DatasetKind *k = NULL;
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        if (strcmp(kinds[i].which, which) == 0) k = &kinds[i];
-    if (!k) {
-        cn_fail("unknown dataset \"%s\" (known: fashion-mnist, mnist-sample)", which);
-        return NULL;
-    }
     char what[64];
-    snprintf(what, sizeof what, "%s %s", which, train ? "train" : "test");
+    const DatasetKind *k = find_kind(which, train, what);
+    if (!k) return NULL;
     const char *prefix = train ? k->train_prefix : k->test_prefix;
 
     char ipath[4096], lpath[4096];
@@ -68,49 +130,25 @@ Dataset *dataset_load_dir(const char *dir, const char *which, int train)
 
     Idx im, lb;
     memset(&lb, 0, sizeof lb);
-    if (idx_load(&im, ipath) != 0 || idx_expect(&im, IDX_U8, 3, ipath, "images") != 0 ||
-        idx_load(&lb, lpath) != 0 || idx_expect(&lb, IDX_U8, 1, lpath, "labels") != 0)
-        goto fail;
+    const int read = idx_load(&im, ipath) == 0 && idx_load(&lb, lpath) == 0;
+    return from_idx(read, &im, &lb, k, what, ipath, lpath);
+}
 
-    if (im.dims[0] != lb.dims[0]) {
-        cn_fail("%s holds %lu images but %s holds %lu labels: the files do not belong together "
-                "(run `make datasets` to recreate them)", ipath, (unsigned long)im.dims[0], lpath,
-                (unsigned long)lb.dims[0]);
-        goto fail;
+Dataset *dataset_parse(const unsigned char *images, size_t images_len, const unsigned char *labels,
+                       size_t labels_len, const char *which, int train)
+{
+    if (!which || (!images && images_len) || (!labels && labels_len)) {
+        cn_fail("dataset_parse: which is NULL, or a buffer is NULL with a non-zero length");
+        return NULL;
     }
-    if (im.dims[0] > INT_MAX || im.dims[1] > INT_MAX || im.dims[2] > INT_MAX) {
-        cn_fail("%s: dims %lux%lux%lu exceed the int range of Dataset", ipath,
-                (unsigned long)im.dims[0], (unsigned long)im.dims[1], (unsigned long)im.dims[2]);
-        goto fail;
-    }
-    for (size_t i = 0; i < lb.count; i++) {
-        if (lb.data[i] >= k->nclasses) {
-            cn_fail("%s: label %zu is %d, but %s has only %d classes (0..%d)", lpath, i,
-                    lb.data[i], which, k->nclasses, k->nclasses - 1);
-            goto fail;
-        }
-    }
-
-    Dataset *d = malloc(sizeof *d);
-    if (!d) {
-        cn_fail("out of memory for the Dataset struct");
-        goto fail;
-    }
-    d->count = (int)im.dims[0];
-    d->height = (int)im.dims[1];
-    d->width = (int)im.dims[2];
-    d->nclasses = k->nclasses;
-    d->images = im.data;   /* ownership moves from the Idx structs */
-    d->labels = lb.data;
-    d->class_names = k->class_names;
-    snprintf(d->name, sizeof d->name, "%s", what);
-    return d;
-
-fail:
-    fail_in(what);
-    idx_free(&im);
-    idx_free(&lb);
-    return NULL;
+    char what[64];
+    const DatasetKind *k = find_kind(which, train, what);
+    if (!k) return NULL;
+    Idx im, lb;
+    memset(&lb, 0, sizeof lb);
+    const int read = idx_parse(&im, images, images_len, "images") == 0 &&
+                     idx_parse(&lb, labels, labels_len, "labels") == 0;
+    return from_idx(read, &im, &lb, k, what, "images", "labels");
 }
 
 Dataset *dataset_load(const char *which, int train)

@@ -34,12 +34,22 @@ typedef LabelledImages Dataset;
 /* Load the train (train != 0) or test split of `which` ("fashion-mnist" or
  * "mnist-sample") from <root>/datasets/<which>/. NULL with cn_last_error()
  * set on failure; a missing file's message names the path and says to run
- * `make datasets`. */
+ * `make datasets`, and a file of another shape (images not 28x28, a label
+ * outside the classes, more images than labels) is refused with what it
+ * holds. */
 Dataset *dataset_load(const char *which, int train);
 
 /* The same, from the files of `which` in directory `dir` (the file names
  * depend on `which`, as listed above). */
 Dataset *dataset_load_dir(const char *dir, const char *which, int train);
+
+/* The same checks on the two files held in memory (images, images_len: the
+ * images' IDX file; labels, labels_len: the labels'): the bytes are
+ * copied. After parsing, the images must be unsigned bytes of rank 3 in
+ * the dataset's shape (28x28), as many as the labels, every label one of
+ * its classes; a message names what differs. */
+Dataset *dataset_parse(const unsigned char *images, size_t images_len, const unsigned char *labels,
+                       size_t labels_len, const char *which, int train);
 
 /* Free a dataset from dataset_load (or any malloc'ed LabelledImages). */
 static inline void dataset_free(Dataset *d) { labelled_images_free(d); }

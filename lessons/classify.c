@@ -1,33 +1,47 @@
-/* classify.c - run a LeNet-5 saved by lesson 08 on a picture of your own.
+/* classify.c - run a LeNet-5 saved by lesson 08 on pictures of your own.
  *
  *   build/lessons/classify my_digit.png
+ *   build/lessons/classify one.png two.jpg my_digits/      several, one line each
  *   build/lessons/classify --model models/lenet5_modern_fashion.cnn my_shoe.jpg
  *
- * The picture (PNG, JPEG, anything stb_image reads) is made gray, resized to
- * 28x28 by averaging (or, for a smaller picture, by bilinear interpolation),
- * and inverted when its background is light: the networks learned light
- * strokes on a black background, as MNIST and Fashion-MNIST store them. The
- * background is judged by the mean of the outermost ring of pixels. The
- * classic network's input is then centred in its 32x32 field. Prints the
- * three most probable classes with their softmax probabilities.
+ * A picture of a digit (PNG or JPEG) is prepared the way MNIST's digits
+ * were (lessons/kit/digit_prep.h): gray, inverted when its background is
+ * light (the networks learned light strokes on black), uneven light evened
+ * out, the ink's bounding box scaled to fit 20x20 keeping its aspect ratio,
+ * thin strokes thickened, and placed in 28x28 with its centre of mass at the
+ * centre. `--prep squeeze` resizes the whole picture to 28x28 instead (the
+ * way for Fashion-MNIST's pictures, which fill their frame, and the default
+ * for its models). The classic network's input is then centred in its 32x32
+ * field. One picture: what was done, and the three most probable classes
+ * with their softmax probabilities; several (or a folder, whose .png, .jpg
+ * and .jpeg files are taken in name order): one line each, file, most
+ * probable class, probability.
  *
- * Exit status: 0 on success, 1 when the model or the picture cannot be used
- * (with a message saying why), 2 on a bad command line.
+ * A file that cannot be used (missing, not a PNG or JPEG, damaged, blank)
+ * gets a message and the others are still classified.
+ *
+ * Exit status: 0 when every picture was classified, 1 when the model or any
+ * picture could not be used (with a message saying why), 2 on a bad command
+ * line.
  */
+#include <dirent.h>
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/die.h"
 #include "core/error.h"
 #include "core/image.h"
+#include "core/jpeg_guard.h"
 #include "core/lenet.h"
 #include "core/net.h"
 #include "datasets/dataset.h"
 #include "lessons/kit/cli.h"
-#include "lessons/kit/draw.h"
+#include "lessons/kit/digit_prep.h"
 #include "lessons/kit/models.h"
 
 #define SIDE 28
@@ -37,65 +51,231 @@ static const char *const digit_names[10] = { "0", "1", "2", "3", "4", "5", "6", 
 static const char *const fashion_names[10] = { "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                                                "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot" };
 
-/* Mean of the outermost ring of pixels of a (S, S) map. */
-static double border_mean(const float *m, int S)
+/* --- the pictures named on the command line ------------------------------------ */
+
+/* A growing list of file names (owned copies). */
+typedef struct {
+    char **name;
+    int n, cap;
+} Names;
+
+static void names_add(Names *l, const char *name)
 {
-    double s = 0.0;
-    int n = 0;
-    for (int i = 0; i < S; i++) {
-        s += m[i] + m[(S - 1) * S + i];
-        n += 2;
-        if (i > 0 && i < S - 1) {
-            s += m[i * S] + m[i * S + S - 1];
-            n += 2;
-        }
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 16;
+        l->name = realloc(l->name, (size_t)l->cap * sizeof *l->name);
+        if (!l->name) CN_DIE("out of memory for the list of pictures");
     }
-    return s / n;
+    if (!(l->name[l->n++] = strdup(name))) CN_DIE("out of memory for the list of pictures");
 }
+
+static int by_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* 1 when name ends in .png, .jpg or .jpeg (any case). */
+static int picture_name(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    if (!dot) return 0;
+    char ext[8] = "";
+    for (int i = 0; i < 7 && dot[i]; i++) ext[i] = (char)(dot[i] >= 'A' && dot[i] <= 'Z' ? dot[i] + 32 : dot[i]);
+    return !strcmp(ext, ".png") || !strcmp(ext, ".jpg") || !strcmp(ext, ".jpeg");
+}
+
+/* A folder's pictures, in name order, into l. 0, or -1 with a message. */
+static int add_folder(Names *l, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return cn_fail("%s: cannot open the folder", dir);
+    Names found = { 0 };
+    int others = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_name[0] == '.') continue;
+        char path[4096];
+        struct stat st;
+        const size_t len = strlen(dir);
+        const int slash = len > 0 && dir[len - 1] == '/';   /* "my_digits/" as well as "my_digits" */
+        if (snprintf(path, sizeof path, "%s%s%s", dir, slash ? "" : "/", e->d_name) >= (int)sizeof path ||
+            stat(path, &st) != 0 ||
+            !S_ISREG(st.st_mode) || !picture_name(e->d_name)) {
+            others++;
+            continue;
+        }
+        names_add(&found, path);
+    }
+    closedir(d);
+    if (found.n) qsort(found.name, (size_t)found.n, sizeof *found.name, by_name);
+    for (int i = 0; i < found.n; i++) {
+        names_add(l, found.name[i]);
+        free(found.name[i]);
+    }
+    free(found.name);
+    if (others)
+        fprintf(stderr, "classify: %s: %d entr%s skipped (only .png, .jpg and .jpeg files are taken)\n", dir, others,
+                others > 1 ? "ies" : "y");
+    if (!found.n) return cn_fail("%s: the folder holds no .png, .jpg or .jpeg file", dir);
+    return 0;
+}
+
+/* Before stb_image decodes a file: is it a PNG or a JPEG, and a JPEG with
+ * possible Huffman tables (core/jpeg_guard.h)? stb_image reads other
+ * formats too, some without a signature (TGA): any file would then become
+ * a "picture". 0, or -1 with a message. */
+static int check_picture_file(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) return cn_fail("%s: cannot open it: %s", path, strerror(errno));
+    if (S_ISDIR(st.st_mode)) return cn_fail("%s is a folder, inside a folder: give its pictures", path);
+    if (!S_ISREG(st.st_mode)) return cn_fail("%s is not a regular file: give a PNG or JPEG file", path);
+    if (st.st_size > (1 << 28))
+        return cn_fail("%s: %lld bytes is too large for a picture (at most 256 MiB)", path, (long long)st.st_size);
+    FILE *f = fopen(path, "rb");
+    if (!f) return cn_fail("%s: cannot open it: %s", path, strerror(errno));
+    size_t n = (size_t)st.st_size;
+    unsigned char *b = malloc(n ? n : 1);
+    const size_t got = b ? fread(b, 1, n, f) : 0;
+    fclose(f);
+    if (!b) return cn_fail("%s: out of memory to read it", path);
+    static const unsigned char png[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
+    size_t k = 0;
+    while (k < got && b[k] == 0xFF) k++;
+    const int is_png = got >= 8 && !memcmp(b, png, 8), is_jpeg = k >= 1 && k < got && b[k] == 0xD8;
+    int rc = 0;
+    if (got != n)
+        rc = cn_fail("%s: could read only %zu of its %zu bytes", path, got, n);
+    else if (!is_png && !is_jpeg)
+        rc = cn_fail("%s is not a PNG or JPEG file (%s): give a PNG or JPEG picture", path,
+                     n == 0 ? "it is empty" : "it starts with neither signature");
+    else if (is_jpeg)
+        rc = jpeg_guard_check(b, n, path);
+    free(b);
+    return rc;
+}
+
+/* --- one picture ------------------------------------------------------------------ */
+
+typedef struct {
+    Net *net;
+    const char *const *names;
+    int squeeze, invert;
+    uint8_t *field;   /* net->in.h x net->in.w */
+    float *x;
+} Classifier;
+
+/* Softmax probabilities p[10] of one 28x28 picture, and the classes in
+ * order of probability (the first on ties). */
+static void run_net(Classifier *c, const uint8_t *px, double *p, int *order)
+{
+    const size_t in = shape_size(c->net->in);
+    CN_CHECK(lenet5_fit_image(c->field, c->net, px, SIDE, SIDE) == 0);
+    net_input_from_u8(c->net, c->x, c->field, in);
+    const float *logits = net_forward(c->net, c->x, 1);
+    CN_CHECK(logits);
+    double mx = logits[0], sum = 0.0;
+    for (int k = 1; k < 10; k++) mx = fmax(mx, logits[k]);
+    for (int k = 0; k < 10; k++) sum += p[k] = exp(logits[k] - mx);
+    for (int k = 0; k < 10; k++) p[k] /= sum;
+    for (int k = 0; k < 10; k++) order[k] = k;
+    for (int a = 0; a < 10; a++)
+        for (int b = a + 1; b < 10; b++)
+            if (p[order[b]] > p[order[a]]) {
+                const int t = order[a];
+                order[a] = order[b];
+                order[b] = t;
+            }
+}
+
+/* Where the prepared picture of `picture` goes: save itself for one
+ * picture, save/<name without extension>.png for several. */
+static void save_path(char *out, size_t size, const char *save, int several, const char *picture)
+{
+    if (!several) {
+        snprintf(out, size, "%s", save);
+        return;
+    }
+    const char *base = strrchr(picture, '/') ? strrchr(picture, '/') + 1 : picture;
+    const char *dot = strrchr(base, '.');
+    snprintf(out, size, "%s/%.*s.png", save, (int)(dot ? dot - base : (long)strlen(base)), base);
+}
+
+/* Classify one picture and print its line (several) or its story (one).
+ * 0; -1 when it cannot be read, -2 when it shows no digit or its prepared
+ * picture cannot be saved (message in cn_last_error). */
+static int classify_one(Classifier *c, const char *picture, int several, const char *save)
+{
+    if (check_picture_file(picture)) return -1;
+    CnImage *im = image_load(picture, 1);
+    if (!im) return -1;
+    uint8_t px[SIDE * SIDE];
+    DigitPrep info;
+    const int rc = c->squeeze ? digit_squeeze(px, im, c->invert, &info) : digit_prepare(px, im, c->invert, &info);
+    image_free(im);
+    if (rc) {
+        char why[1024];   /* cn_fail must not read the message it writes */
+        snprintf(why, sizeof why, "%s", cn_last_error());
+        return cn_fail("%s: %s", picture, why), -2;
+    }
+    if (save) {
+        char path[4200];
+        float back[SIDE * SIDE];
+        for (int i = 0; i < SIDE * SIDE; i++) back[i] = px[i] / 255.0f;
+        save_path(path, sizeof path, save, several, picture);
+        if (image_write_png(path, back, 1, SIDE, SIDE)) return -2;
+    }
+    double p[10];
+    int order[10];
+    run_net(c, px, p, order);
+    char how[512];
+    digit_prep_describe(how, sizeof how, &info);
+    if (several) {
+        printf("%s  %s  %.2f%%\n", picture, c->names[order[0]], 100.0 * p[order[0]]);
+        return 0;
+    }
+    printf("picture: %s, %dx%d: %s\n", picture, info.w, info.h, how);
+    if (save) printf("prepared picture saved to %s\n", save);
+    for (int a = 0; a < 3; a++) printf("%d. %-12s %6.2f%%\n", a + 1, c->names[order[a]], 100.0 * p[order[a]]);
+    return 0;
+}
+
+/* --- main ------------------------------------------------------------------------- */
 
 int main(int argc, char **argv)
 {
-    const char *model = NULL, *classes = NULL, *save = NULL;
+    const char *model = NULL, *classes = NULL, *save = NULL, *prep = NULL;
     int invert = -1;
     CliOpt opts[] = {
         { "model", OPT_STRING, &model, "FILE: a model saved by lesson 08 (default models/lenet5_modern_mnist.cnn, or "
                                        "$CONVNET_MODELS/lenet5_modern_mnist.cnn)" },
         { "classes", OPT_STRING, &classes, "digits|fashion: the class names (default: fashion when the model's file "
                                            "name contains \"fashion\", else digits)" },
+        { "prep", OPT_STRING, &prep, "mnist|squeeze: prepare pictures as MNIST's digits (ink box fitted to 20x20, "
+                                     "centred by mass) or resize the whole picture to 28x28 (default: mnist for "
+                                     "digits, squeeze for Fashion-MNIST)" },
         { "invert", OPT_INT, &invert, "0|1: force the inversion off or on (default: invert a light background)" },
-        { "save", OPT_STRING, &save, "FILE: also write the 28x28 picture the network sees, as a PNG" },
+        { "save", OPT_STRING, &save, "FILE: also write the 28x28 picture the network sees, as a PNG (several "
+                                     "pictures: a folder, one PNG each, named after the picture)" },
     };
-    /* The picture is the one argument that is not a flag: take it out
-     * before parsing the flags. */
-    const char *picture = NULL;
-    char **args = malloc((size_t)(argc + 1) * sizeof *args);
-    if (!args) CN_DIE("out of memory");
-    int nargs = 0;
-    args[nargs++] = argv[0];
-    for (int i = 1; i < argc; i++) {
-        if (argv[i][0] == '-' && argv[i][1] == '-') {
-            args[nargs++] = argv[i];
-            const char *eq = strchr(argv[i], '=');
-            const int takes_value = strcmp(argv[i], "--help") != 0 && !eq;
-            if (takes_value && i + 1 < argc) args[nargs++] = argv[++i];
-        } else if (!picture) {
-            picture = argv[i];
-        } else {
-            fprintf(stderr, "classify: one picture at a time (got %s and %s)\n", picture, argv[i]);
-            return 2;
-        }
-    }
-    args[nargs] = NULL;
-    cli_main(nargs, args, opts, 4,
-             "classify [--model FILE] PICTURE: run a LeNet-5 saved by lesson 08 on a picture (PNG or JPEG) and "
-             "print the three most probable classes. The picture is made gray, resized to 28x28 and inverted when "
-             "its background is light.");
-    free(args);
-    if (!picture) {
+    char **pos = malloc((size_t)(argc + 1) * sizeof *pos);
+    if (!pos) CN_DIE("out of memory");
+    int npos = 0;
+    cli_main_args(argc, argv, opts, 5, "classify [flags] PICTURE|FOLDER...: run a LeNet-5 saved by lesson 08 on "
+                  "pictures (PNG or JPEG) and print the most probable classes: for one picture the three most "
+                  "probable and what was done to it, for several (or a folder's .png, .jpg and .jpeg files) one "
+                  "line each: file, class, probability. A digit is prepared as MNIST's were: inverted when its "
+                  "background is light, its ink's box scaled to fit 20x20 and centred by mass in 28x28.",
+                  pos, &npos);
+    int usage = 1;
+    if (!npos)
         fprintf(stderr, "classify: give a picture, e.g. build/lessons/classify my_digit.png (see --help)\n");
+    else if (invert < -1 || invert > 1)
+        fprintf(stderr, "classify: --invert %d: use 0 (never) or 1 (always), or leave it out\n", invert);
+    else if (prep && strcmp(prep, "mnist") && strcmp(prep, "squeeze"))
+        fprintf(stderr, "classify: --prep %s: use mnist or squeeze\n", prep);
+    else
+        usage = 0;
+    if (usage) {
+        free(pos);
         return 2;
     }
-    if (invert < -1 || invert > 1) CN_DIE("--invert %d: use 0 (never) or 1 (always), or leave it out", invert);
 
     char dir[4096], def[4200];
     if (!model) {
@@ -123,53 +303,43 @@ int main(int argc, char **argv)
         CN_DIE("%s has %d outputs, not the 10 classes this program names: give a model saved by lesson 08 "
                "(models/lenet5_*.cnn) with --model FILE", model, net_out_shape(net).c);
 
-    CnImage *im = image_load(picture, 1);
-    if (!im) CN_DIE("cannot read the picture: %s. Give a PNG or JPEG file", cn_last_error());
-    float small[SIDE * SIDE];
-    resize_gray(small, SIDE, im);
-    const double bg = border_mean(small, SIDE);
-    const int inv = invert >= 0 ? invert : bg > 0.5;
-    if (inv)
-        for (int i = 0; i < SIDE * SIDE; i++) small[i] = 1.0f - small[i];
-    uint8_t px[SIDE * SIDE];
-    for (int i = 0; i < SIDE * SIDE; i++) {
-        const float v = small[i] < 0.0f ? 0.0f : small[i] > 1.0f ? 1.0f : small[i];
-        px[i] = (uint8_t)lroundf(v * 255.0f);
-    }
-    if (save) {
-        float back[SIDE * SIDE];
-        for (int i = 0; i < SIDE * SIDE; i++) back[i] = px[i] / 255.0f;
-        CN_CHECK(image_write_png(save, back, 1, SIDE, SIDE) == 0);
-    }
-    const size_t in = shape_size(net->in);
-    uint8_t *field = malloc(in);
-    float *x = malloc(in * sizeof *x);
-    if (!field || !x) CN_DIE("out of memory");
-    CN_CHECK(lenet5_fit_image(field, net, px, SIDE, SIDE) == 0);
-    net_input_from_u8(net, x, field, in);
-    const float *logits = net_forward(net, x, 1);
-    CN_CHECK(logits);
-
-    /* softmax, then the three largest (the first on ties) */
-    double p[10], mx = logits[0], sum = 0.0;
-    for (int k = 1; k < 10; k++) mx = fmax(mx, logits[k]);
-    for (int k = 0; k < 10; k++) sum += p[k] = exp(logits[k] - mx);
-    int order[10];
-    for (int k = 0; k < 10; k++) order[k] = k;
-    for (int a = 0; a < 3; a++)
-        for (int b = a + 1; b < 10; b++)
-            if (p[order[b]] > p[order[a]]) {
-                const int t = order[a];
-                order[a] = order[b];
-                order[b] = t;
+    /* the pictures: files as given, folders' pictures in name order */
+    Names pics = { 0 };
+    int failed = 0, folders_failed = 0;
+    for (int i = 0; i < npos; i++) {
+        struct stat st;
+        if (stat(pos[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            if (add_folder(&pics, pos[i])) {
+                fprintf(stderr, "classify: %s\n", cn_last_error());
+                folders_failed++;
             }
-    printf("model: %s (%s, %s classes)\n", model, net->name, fashion ? "Fashion-MNIST" : "digit");
-    printf("picture: %s, %dx%d, background %s (border mean %.2f)%s, resized to %dx%d\n", picture, im->w, im->h,
-           bg > 0.5 ? "light" : "dark", bg, inv ? ", inverted" : "", SIDE, SIDE);
-    for (int a = 0; a < 3; a++) printf("%d. %-12s %6.2f%%\n", a + 1, names[order[a]], 100.0 * p[order[a]] / sum);
-    free(field);
-    free(x);
-    image_free(im);
+        } else {
+            names_add(&pics, pos[i]);
+        }
+    }
+    const int several = npos > 1 || pics.n > 1 || folders_failed;
+    if (save && several && cn_make_dirs(save)) CN_DIE("--save %s: %s", save, cn_last_error());
+
+    const size_t in = shape_size(net->in);
+    Classifier c = { net, names, prep ? !strcmp(prep, "squeeze") : fashion, invert, malloc(in), malloc(in * sizeof(float)) };
+    if (!c.field || !c.x) CN_DIE("out of memory");
+    printf("model: %s (%s, %s classes); pictures %s\n", model, net->name, fashion ? "Fashion-MNIST" : "digit",
+           c.squeeze ? "resized whole to 28x28" : "prepared as MNIST's digits (ink box fitted to 20x20, centred by mass)");
+    for (int i = 0; i < pics.n; i++) {
+        const int rc = classify_one(&c, pics.name[i], several, save);
+        if (rc) {
+            fprintf(stderr, "classify: cannot %s the picture: %s\n", rc == -1 ? "read" : "use", cn_last_error());
+            failed++;
+        }
+        free(pics.name[i]);
+    }
+    if (failed && several)
+        fprintf(stderr, "classify: %d of %d pictures could not be classified (see above)\n", failed, pics.n);
+    failed += folders_failed;
+    free(pics.name);
+    free(pos);
+    free(c.field);
+    free(c.x);
     net_free(net);
-    return 0;
+    return failed ? 1 : 0;
 }

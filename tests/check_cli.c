@@ -54,12 +54,42 @@ START_TEST(bad_flags)
 }
 END_TEST
 
+/* Names among the flags, in order; "--" ends the flags; a stray "-x" is
+ * still an error, with the way out named. */
+START_TEST(names_among_flags)
+{
+    const char *a[] = { "p", "one.png", "--epochs", "3", "dir", "-", "--quick", "--", "--image", "-x" };
+    char *pos[10];
+    int npos = -1;
+    quick = 0, epochs = 10, image = NULL;
+    ck_assert_int_eq(cli_parse_args(10, (char **)a, opts, 4, pos, &npos), 0);
+    ck_assert_int_eq(npos, 5);
+    const char *want[5] = { "one.png", "dir", "-", "--image", "-x" };
+    for (int i = 0; i < 5; i++) ck_assert_str_eq(pos[i], want[i]);
+    ck_assert_int_eq(epochs, 3);
+    ck_assert_int_eq(quick, 1);
+    ck_assert_ptr_null(image);
+
+    const char *b[] = { "p", "a.png", "-x" };
+    ck_assert_int_eq(cli_parse_args(3, (char **)b, opts, 4, pos, &npos), -1);
+    ck_assert_ptr_nonnull(strstr(cn_last_error(), "unexpected argument \"-x\""));
+    ck_assert_ptr_nonnull(strstr(cn_last_error(), "after --"));
+    const char *c[] = { "p", "a.png", "--help" };
+    ck_assert_int_eq(cli_parse_args(3, (char **)c, opts, 4, pos, &npos), 1);
+    /* without room for names, a name is an error as in cli_parse */
+    const char *d[] = { "p", "a.png" };
+    ck_assert_int_eq(cli_parse_args(2, (char **)d, opts, 4, NULL, NULL), -1);
+    ck_assert_int_eq(parse(2, d), -1);
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
     Suite *s = suite_create("cli");
     TCase *tc = tcase_create("parse");
     tcase_add_test(tc, good_flags);
     tcase_add_test(tc, bad_flags);
+    tcase_add_test(tc, names_among_flags);
     suite_add_tcase(s, tc);
     return s;
 }

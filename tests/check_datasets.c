@@ -201,13 +201,13 @@ static void write_pair(const char *prefix, uint32_t n, uint32_t h, uint32_t w, u
 
 START_TEST(loads_a_small_pair)
 {
-    write_pair("t10k", 12, 3, 5, 12, -1);
+    write_pair("t10k", 12, 28, 28, 12, -1);
     Dataset *d = dataset_load_dir(tmpdir, "fashion-mnist", 0);
     ck_assert_msg(d != NULL, "%s", cn_last_error());
     ck_assert_int_eq(d->count, 12);
-    ck_assert_int_eq(d->height, 3);
-    ck_assert_int_eq(d->width, 5);
-    ck_assert_int_eq(dataset_image(d, 2)[1], 31);   /* pixel index 2*15 + 1 */
+    ck_assert_int_eq(d->height, 28);
+    ck_assert_int_eq(d->width, 28);
+    ck_assert_int_eq(dataset_image(d, 2)[1], (2 * 784 + 1) % 256);
     ck_assert_int_eq(d->labels[11], 1);
     dataset_free(d);
     dataset_free(NULL);
@@ -267,7 +267,7 @@ START_TEST(rejects_mismatched_files)
     assert_has(cn_last_error(), "mnist-sample train");
 
     /* A label outside 0..9. */
-    write_pair("train", 12, 4, 4, 12, 10);
+    write_pair("train", 12, 28, 28, 12, 10);
     ck_assert_ptr_null(dataset_load_dir(tmpdir, "mnist-sample", 1));
     snprintf(path, sizeof path, "%s/train-labels-idx1-ubyte", tmpdir);
     assert_has(cn_last_error(), path);
@@ -297,6 +297,71 @@ START_TEST(rejects_mismatched_files)
 }
 END_TEST
 
+/* The same bytes in another shape: 56x14 or 14x56 images hold as many
+ * pixels as 28x28 ones, and a program indexing them as 28x28 would read
+ * past its rows (or draw garbage). The loader names the shape. */
+START_TEST(rejects_other_image_shapes)
+{
+    const uint32_t shapes[3][2] = { { 56, 14 }, { 14, 56 }, { 27, 28 } };
+    for (int s = 0; s < 3; s++) {
+        write_pair("train", 4, shapes[s][0], shapes[s][1], 4, -1);
+        cn_clear_error();
+        ck_assert_ptr_null(dataset_load_dir(tmpdir, "mnist-sample", 1));
+        char want[64];
+        snprintf(want, sizeof want, "holds %ux%u images", (unsigned)shapes[s][0], (unsigned)shapes[s][1]);
+        assert_has(cn_last_error(), want);
+        assert_has(cn_last_error(), "every mnist-sample image is 28x28");
+        assert_has(cn_last_error(), "make datasets");
+    }
+}
+END_TEST
+
+/* A whole IDX file in memory, as dataset_parse takes it. */
+static unsigned char *idx_bytes(int rank, const uint32_t *dims, unsigned char fill, size_t *len)
+{
+    size_t n = 1;
+    for (int i = 0; i < rank; i++) n *= dims[i];
+    *len = 4 + 4 * (size_t)rank + n;
+    unsigned char *b = malloc(*len);
+    ck_assert_ptr_nonnull(b);
+    b[0] = b[1] = 0;
+    b[2] = 0x08;
+    b[3] = (unsigned char)rank;
+    for (int i = 0; i < rank; i++)
+        for (int k = 0; k < 4; k++) b[4 + 4 * i + k] = (unsigned char)(dims[i] >> (24 - 8 * k));
+    memset(b + 4 + 4 * rank, fill, n);
+    return b;
+}
+
+START_TEST(parses_from_memory)
+{
+    size_t ni, nl, nw;
+    const uint32_t idims[3] = { 3, 28, 28 }, ldims[1] = { 3 }, wdims[3] = { 3, 56, 14 };
+    unsigned char *im = idx_bytes(3, idims, 200, &ni), *lb = idx_bytes(1, ldims, 9, &nl);
+    unsigned char *wide = idx_bytes(3, wdims, 200, &nw);
+    Dataset *d = dataset_parse(im, ni, lb, nl, "mnist-sample", 0);
+    ck_assert_msg(d != NULL, "%s", cn_last_error());
+    ck_assert_int_eq(d->count, 3);
+    ck_assert_int_eq(dataset_image(d, 2)[783], 200);
+    ck_assert_int_eq(d->labels[2], 9);
+    assert_has(d->name, "mnist-sample test");
+    dataset_free(d);
+    ck_assert_ptr_null(dataset_parse(wide, nw, lb, nl, "fashion-mnist", 1));
+    assert_has(cn_last_error(), "loading fashion-mnist train");
+    assert_has(cn_last_error(), "56x14");
+    ck_assert_ptr_null(dataset_parse(lb, nl, im, ni, "fashion-mnist", 1));
+    assert_has(cn_last_error(), "images must have rank 3");
+    ck_assert_ptr_null(dataset_parse(im, ni - 1, lb, nl, "fashion-mnist", 1));
+    assert_has(cn_last_error(), "truncated");
+    ck_assert_ptr_null(dataset_parse(NULL, 0, NULL, 0, "fashion-mnist", 1));
+    ck_assert_ptr_null(dataset_parse(im, ni, lb, nl, "cifar-10", 1));
+    assert_has(cn_last_error(), "unknown dataset");
+    free(im);
+    free(lb);
+    free(wide);
+}
+END_TEST
+
 Suite *datasets_suite(void)
 {
     Suite *s = suite_create("datasets");
@@ -312,6 +377,8 @@ Suite *datasets_suite(void)
     tcase_add_test(tc, loads_a_small_pair);
     tcase_add_test(tc, missing_files_say_make_datasets);
     tcase_add_test(tc, rejects_mismatched_files);
+    tcase_add_test(tc, rejects_other_image_shapes);
+    tcase_add_test(tc, parses_from_memory);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -45,13 +45,24 @@ static int set_value(const CliOpt *o, const char *v)
     return cn_fail("--%s takes no value", o->name);
 }
 
-int cli_parse(int argc, char **argv, const CliOpt *opts, int nopts)
+int cli_parse_args(int argc, char **argv, const CliOpt *opts, int nopts, char **pos, int *npos)
 {
+    if (npos) *npos = 0;
+    int flags_done = 0;   /* after "--", every argument is a name */
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        if (!flags_done && pos && strcmp(a, "--") == 0) {
+            flags_done = 1;
+            continue;
+        }
+        if (pos && (flags_done || a[0] != '-' || strcmp(a, "-") == 0)) {
+            pos[(*npos)++] = argv[i];
+            continue;
+        }
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) return 1;
         if (strncmp(a, "--", 2) != 0 || a[2] == '\0')
-            return cn_fail("unexpected argument \"%s\" (flags start with --)", a);
+            return cn_fail("unexpected argument \"%s\" (flags start with --%s)", a,
+                           pos ? "; a name starting with - goes after --" : "");
         const char *name = a + 2, *eq = strchr(name, '=');
         size_t len = eq ? (size_t)(eq - name) : strlen(name);
         const CliOpt *o = find(opts, nopts, name, len);
@@ -66,6 +77,11 @@ int cli_parse(int argc, char **argv, const CliOpt *opts, int nopts)
         if (set_value(o, v)) return -1;
     }
     return 0;
+}
+
+int cli_parse(int argc, char **argv, const CliOpt *opts, int nopts)
+{
+    return cli_parse_args(argc, argv, opts, nopts, NULL, NULL);
 }
 
 void cli_usage(FILE *f, const char *prog, const char *about, const CliOpt *opts, int nopts)
@@ -95,10 +111,10 @@ void cli_usage(FILE *f, const char *prog, const char *about, const CliOpt *opts,
     fprintf(f, "  %-22s %s\n", "--help", "show this help");
 }
 
-void cli_main(int argc, char **argv, const CliOpt *opts, int nopts, const char *about)
+void cli_main_args(int argc, char **argv, const CliOpt *opts, int nopts, const char *about, char **pos, int *npos)
 {
     const char *prog = argc > 0 ? argv[0] : "lesson";
-    int r = cli_parse(argc, argv, opts, nopts);
+    int r = cli_parse_args(argc, argv, opts, nopts, pos, npos);
     if (r == 1) {
         cli_usage(stdout, prog, about, opts, nopts);
         exit(0);
@@ -107,6 +123,11 @@ void cli_main(int argc, char **argv, const CliOpt *opts, int nopts, const char *
         fprintf(stderr, "%s: %s\n(run %s --help to see the flags)\n", prog, cn_last_error(), prog);
         exit(2);
     }
+}
+
+void cli_main(int argc, char **argv, const CliOpt *opts, int nopts, const char *about)
+{
+    cli_main_args(argc, argv, opts, nopts, about, NULL, NULL);
 }
 
 void cli_lesson(int argc, char **argv, const CliOpt *opts, int nopts, const char *id, const char *about)

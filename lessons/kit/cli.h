@@ -35,11 +35,20 @@ typedef struct {
  * -1: bad command line (message in cn_last_error()). */
 int cli_parse(int argc, char **argv, const CliOpt *opts, int nopts);
 
+/* cli_parse for a program that also takes names (files, folders): every
+ * argument that does not start with '-' (and "-" itself, and every argument
+ * after "--") is stored, in order, in pos[0..*npos); pos has room for argc
+ * pointers. With pos NULL it is cli_parse. Same results as cli_parse. */
+int cli_parse_args(int argc, char **argv, const CliOpt *opts, int nopts, char **pos, int *npos);
+
 void cli_usage(FILE *f, const char *prog, const char *about, const CliOpt *opts, int nopts);
 
 /* For programs: parse, print usage and exit(0) on --help, print the error
  * and a hint and exit(2) on a bad command line. */
 void cli_main(int argc, char **argv, const CliOpt *opts, int nopts, const char *about);
+
+/* cli_main with the names collected as cli_parse_args does. */
+void cli_main_args(int argc, char **argv, const CliOpt *opts, int nopts, const char *about, char **pos, int *npos);
 
 /* For lessons: cli_main, the usage being about and then where lesson id
  * writes: "Outputs: plots/out/<id>/ (or $CONVNET_OUT/<id>/)." */
