@@ -1,4 +1,4 @@
-/* check_lesson06.c - lesson 07 (backprop by hand) runs in --quick mode,
+/* check_lesson07.c - lesson 07 (backprop by hand) runs in --quick mode,
  * walks through the forward and backward pass, checks every gradient of
  * every layer against differences, trains, and finds edge-detecting
  * filters; every claim holds and every picture and plot it shows is

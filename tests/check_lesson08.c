@@ -1,4 +1,4 @@
-/* check_lesson07.c - lesson 08 (LeNet-5, twice) in --quick mode: it runs,
+/* check_lesson08.c - lesson 08 (LeNet-5, twice) in --quick mode: it runs,
  * holds its claims, writes every picture it shows, its four networks beat
  * chance clearly, it saves the models and reuses them on the next run; on
  * the reference loops (--naive) it holds the same claims and says so; and

@@ -1,4 +1,4 @@
-/* check_lesson08.c - lesson 09 (a scaled-down AlexNet) in --quick mode: it
+/* check_lesson09.c - lesson 09 (a scaled-down AlexNet) in --quick mode: it
  * runs, holds its claims, writes every picture and plot it shows, beats
  * chance clearly, saves its models and checkpoints and reuses them on the
  * next run with the same results; bad flags are refused. Runs the real

@@ -1,4 +1,4 @@
-/* check_lesson09.c - lesson 10 (hand-designed vs learned filters) runs in
+/* check_lesson10.c - lesson 10 (hand-designed vs learned filters) runs in
  * --quick mode without any saved model (it trains tiny ones into its output
  * folder, never into models/), matches every first-layer filter, writes
  * every picture and plot it shows, holds every claim (the frozen first layer
