@@ -385,6 +385,26 @@ START_TEST(plot_lines_writes_data_and_png)
 }
 END_TEST
 
+START_TEST(plot_stems_draws_panels)
+{
+    const char *names[2] = { "train loss", "test loss" };
+    const double *ys[2] = { train, test_ };
+    int rc = plot_stems(tmp("out/s.png"), tmp("out/s.dat"), "Samples", "t", "value", names, xs, ys, 2, 5);
+    ck_assert_msg(rc == PLOT_OK, "plot_stems returned %d: %s", rc, cn_last_error());
+    ck_assert(is_png(tmp("out/s.png")));
+    char *dat = slurp(tmp("out/s.dat"));
+    ck_assert_ptr_nonnull(dat);
+    ck_assert_ptr_nonnull(strstr(dat, "; stems=1; height=540\""));   /* the draw line redraws the stems */
+    assert_line(dat, " 4 0.5 NaN");
+    free(dat);
+    /* two panels, one above the other: the PNG is taller than a plot_lines one (800x500) */
+    CnImage *im = image_load(tmp("out/s.png"), 1);
+    ck_assert_ptr_nonnull(im);
+    ck_assert_int_eq(im->h, 540);
+    image_free(im);
+}
+END_TEST
+
 START_TEST(plot_heatmap_and_bars)
 {
     const double cm[6] = { 50, 3, 1, 2, 40, 8 };
@@ -500,6 +520,7 @@ Suite *notebook_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 30);   /* each test starts gnuplot a few times */
     tcase_add_test(tc, plot_lines_writes_data_and_png);
+    tcase_add_test(tc, plot_stems_draws_panels);
     tcase_add_test(tc, plot_heatmap_and_bars);
     tcase_add_test(tc, plot_rejects_bad_text);
     tcase_add_test(tc, plot_without_gnuplot_keeps_the_data);
