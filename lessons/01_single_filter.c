@@ -229,9 +229,10 @@ static void kernel_sum_at_work(Notebook *nb, const Photo *p, const CnKernel *ex,
     const int zero = fabs(s) < 1e-4, one = fabs(s - 1.0) < 1e-4, ok = dev_calm < dev_busy;
     if (zero)
         nb_para(nb, "The weights of %s add up to 0, so on a flat patch the products cancel and the output is 0. "
-                    "In the calm patch the pixel values are nearly equal (standard deviation %.4f): the output is "
-                    "%.4f. In the busy patch (standard deviation %.4f) it is %.4f.",
-                ex->title, sd_calm, result[0], sd_busy, result[1]);
+                    "In the calm patch the pixel values are %s (standard deviation %.4f): the output is %.4f. In "
+                    "the busy patch (standard deviation %.4f) it is %.4f.", ex->title,
+                sd_calm < 0.02 ? "nearly equal" : "the least spread in this picture, though not nearly equal", sd_calm,
+                result[0], sd_busy, result[1]);
     else
         nb_para(nb, "The weights of %s add up to %.4g, so on a flat patch of value v the output is %.4g × v%s. "
                     "In the calm patch (standard deviation %.4f) the output is %.4f, against %.4g × %.4f = %.4f for "

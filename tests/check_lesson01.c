@@ -54,6 +54,13 @@ static void assert_calm_busy_consistent(const char *md, int at_defaults)
         nums = strstr(c, "busy place's: ");
         ck_assert_msg(nums && sscanf(nums, "busy place's: %lf against %lf", &a, &b) == 2, "%.200s", c);
     }
+    double sd = -1;
+    const char *calm = strstr(md, "In the calm patch ");
+    ck_assert_ptr_nonnull(calm);
+    const char *sdp = strstr(calm, "(standard deviation ");
+    ck_assert_msg(sdp && sscanf(sdp, "(standard deviation %lf", &sd) == 1, "%.200s", calm);
+    if (strstr(md, "are nearly equal (standard deviation")) ck_assert_msg(sd < 0.02, "%.4f called nearly equal", sd);
+    if (strstr(md, "though not nearly equal (standard")) ck_assert_msg(sd >= 0.02, "%.4f called not equal", sd);
     int holds = a < b, told = strstr(md, "Here the calm place strays further") != NULL;
     ck_assert_msg(holds != told, "calm %.4f, busy %.4f, but the exception is %s", a, b, told ? "told" : "not told");
     const char *line = c;
@@ -208,6 +215,23 @@ START_TEST(sentences_follow_the_numbers)
                   "the checkerboard's calm place should stray further than the ramp's busy one");
     assert_calm_busy_consistent(md, 0);
     assert_why_not_zero_honest(md);
+    ck_assert_msg(strstr(md, "✘") == NULL, "a learner's picture failed a check: %s", strstr(md, "✘"));
+    free(md);
+    lesson_run_free(&r);
+
+    /* all texture: even the calmest patch is far from flat */
+    enum { W = 64, H = 48 };
+    static unsigned char px[W * H];
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) px[y * W + x] = (unsigned char)(120 + x + ((x + y) % 2 ? 60 : -60));
+    ck_assert(stbi_write_png(png, W, H, 1, px, W));
+    lesson_run(&r, L01, args);
+    ck_assert_msg(r.status == 0, "exit status %d; stderr: %s", r.status, r.err);
+    md = lesson_read_file(r.md, NULL);
+    ck_assert_ptr_nonnull(md);
+    ck_assert_msg(strstr(md, "the least spread in this picture, though not nearly equal") != NULL,
+                  "a textured calm patch is called nearly equal");
+    assert_calm_busy_consistent(md, 0);
     ck_assert_msg(strstr(md, "✘") == NULL, "a learner's picture failed a check: %s", strstr(md, "✘"));
     free(md);
     lesson_run_free(&r);
