@@ -393,8 +393,8 @@ static void sobel_disagrees(Notebook *nb, const float *photo, int H, int W, cons
     if (!image_path)
         nb_para(nb, "What to look at: the left edge of the dark coat, where the light sky turns dark going "
                     "right, is a black line in the correlation and a white one in the convolution; every light "
-                    "tripod leg swaps its white and black sides. In the enlarged row each light stripe on the "
-                    "left is dark in the middle. (The light and dark lines down the left and right borders come "
+                    "tripod leg swaps its white and black sides. In the enlarged row, every stripe that is light "
+                    "in the left picture is dark in the middle one. (The light and dark lines down the left and right borders come "
                     "from the zero padding: beyond the border the kernel sees black.)");
     else
         nb_para(nb, "What to look at: every edge that is white in the left picture is black in the middle one, "
