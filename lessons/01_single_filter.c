@@ -218,7 +218,7 @@ static void one_output_pixel_by_hand(Notebook *nb, Photo *photo, const CnKernel 
 /* What the two worked pixels show about the kernel's sum, in the sentences
  * their numbers support. A kernel whose weights sum to s turns a flat
  * region of value v into s·v; the claim is that the calm pixel's output is
- * nearer s times its input pixel than the busy one's is. */
+ * no further from s times its input pixel than the busy one's is. */
 static void kernel_sum_at_work(Notebook *nb, const Photo *p, const CnKernel *ex, int fy, int fx, int by, int bx,
                                const double result[2], const double centre[2])
 {
@@ -226,7 +226,7 @@ static void kernel_sum_at_work(Notebook *nb, const Photo *p, const CnKernel *ex,
     const double sd_calm = sqrt(patch_variance(p->x, p->W, fy, fx, PATCH));
     const double sd_busy = sqrt(patch_variance(p->x, p->W, by, bx, PATCH));
     const double dev_calm = fabs(result[0] - s * centre[0]), dev_busy = fabs(result[1] - s * centre[1]);
-    const int zero = fabs(s) < 1e-4, one = fabs(s - 1.0) < 1e-4, ok = dev_calm < dev_busy;
+    const int zero = fabs(s) < 1e-4, one = fabs(s - 1.0) < 1e-4, ok = dev_calm <= dev_busy + 1e-6;
     if (zero)
         nb_para(nb, "The weights of %s add up to 0, so on a flat patch the products cancel and the output is 0. "
                     "In the calm patch the pixel values are %s (standard deviation %.4f): the output is %.4f. In "
@@ -245,11 +245,11 @@ static void kernel_sum_at_work(Notebook *nb, const Photo *p, const CnKernel *ex,
                     "patch can have a smooth ramp at its centre, and a calm one a small bump.",
                 PATCH, PATCH, ex->h, ex->w);
     if (zero)
-        explore_claim(nb, p->at_defaults, ok, "the calm place's output is nearer 0 than the busy place's: %.4f "
-                    "against %.4f in size", dev_calm, dev_busy);
+        explore_claim(nb, p->at_defaults, ok, "the calm place's output is no further from 0 than the busy "
+                      "place's: %.4f against %.4f in size", dev_calm, dev_busy);
     else
-        explore_claim(nb, p->at_defaults, ok, "the calm place's output is nearer %.4g × its pixel than the busy "
-                    "place's: off by %.4f against %.4f", s, dev_calm, dev_busy);
+        explore_claim(nb, p->at_defaults, ok, "the calm place's output is no further from %.4g × its pixel than "
+                      "the busy place's: off by %.4f against %.4f", s, dev_calm, dev_busy);
     nb_para(nb, "The sum of the weights is the key to what a kernel does with flat regions: the next section "
                 "measures it.");
 }
@@ -373,10 +373,10 @@ static void each_kernel_on_the_photo(Notebook *nb, const Photo *p, const CnKerne
                      "in the calm patch the output stays at the input's level: mean %.4f in, mean "
                      "|output − input| %.4f", flat_in, flat_dev);
         } else if (zero) {
-            explore_claim(nb, p->at_defaults, fabs(out_int) < 0.1 * in_int,
+            explore_claim(nb, p->at_defaults, fabs(out_int) <= 0.1 * in_int,
                      "sum 0 takes the mean brightness from %.4f down to %s, near 0 (over the %zu pixels where "
                      "the whole kernel lies on the picture)", in_int, signed4(sbuf, out_int), n_int);
-            explore_claim(nb, p->at_defaults, flat_dev < 0.25 * mean_abs,
+            explore_claim(nb, p->at_defaults, flat_dev <= 0.25 * mean_abs,
                      "in the calm patch the output is near 0: mean |output| %.4f there, against %.4f over "
                      "the whole picture", flat_dev, mean_abs);
         } else {
