@@ -57,6 +57,7 @@ static void stride_and_pooling(Notebook *nb, int quick);
 static void lenet_layer_by_layer(Notebook *nb, int quick);
 static void alexnet_layer_by_layer(Notebook *nb, int quick);
 static void the_field_on_a_photograph(Notebook *nb, int quick);
+static void try_it_yourself(Notebook *nb, int depth);
 
 int main(int argc, char **argv)
 {
@@ -68,7 +69,7 @@ int main(int argc, char **argv)
     cli_lesson(argc, argv, opts, 2, LESSON_ID,
                "Lesson 03: the receptive field. Stacked 3x3 filters; stride and pooling; LeNet-5's and the "
                "scaled-down AlexNet's fields layer by layer; impulses that show each field as a picture.");
-    if (depth < 1 || depth > 10) CN_DIE("--depth %d: use a whole number from 1 to 10 (e.g. --depth 8)", depth);
+    if (depth < 1 || depth > 10) cli_refuse(argv[0], "--depth %d: use a whole number from 1 to 10 (e.g. --depth 8)", depth);
 
     Notebook *nb = nb_open(LESSON_ID, "Lesson 03 — The receptive field");
     CN_CHECK(nb);
@@ -79,6 +80,7 @@ int main(int argc, char **argv)
     lenet_layer_by_layer(nb, quick);
     alexnet_layer_by_layer(nb, quick);
     the_field_on_a_photograph(nb, quick);
+    try_it_yourself(nb, depth);
 
     return lesson_end(nb);
 }
@@ -88,7 +90,8 @@ static int stack_sizes(int *out, const Stack *st, int in);
 static void stack_forward(float **maps, const float *in, int side, const Stack *st, const int *sizes);
 static CnImage *field_tile(const float *v, int side, int sc, int lo, int hi);
 static void write_tiles(Notebook *nb, const char *file, CnImage **tiles, const char *const *labels, int n, int cols);
-static int network_table(Notebook *nb, const Stack *st, int side, const char *file, int scale);
+static int network_table(Notebook *nb, const Stack *st, int side, const char *file, int scale, double *peak_row,
+                         double *middle);
 
 static void the_seeds_first_idea(Notebook *nb)
 {
@@ -274,42 +277,50 @@ static void stride_and_pooling(Notebook *nb, int quick)
     nb_para(nb, "A layer with stride 2 (a strided convolution, or a 2x2 pooling) keeps only every second "
                 "position, so neighbouring units of the next layer are 2 input pixels apart: the jump doubles. "
                 "Every later layer then adds (k − 1) × jump, twice as much as before. The growth becomes "
-                "exponential instead of linear:");
-    enum { NST = 3, NL = 4 };
+                "exponential instead of linear. Three stacks of four 3x3 convolutions, the field r and the jump "
+                "j after each convolution (a pooling counts toward the convolutions after it):");
+    /* Compared after the same number of convolutions: the pooling stack has
+     * a 2x2 pooling after each of its first two. */
+    enum { NST = 3, NC = 4 };
     Stack st[NST] = {
-        { "3x3 convs, stride 1", NL, { { "conv 3x3", { 3, 1, 1 } }, { "conv 3x3", { 3, 1, 1 } },
-                                      { "conv 3x3", { 3, 1, 1 } }, { "conv 3x3", { 3, 1, 1 } } } },
-        { "3x3 convs with 2x2 pooling", NL, { { "conv 3x3", { 3, 1, 1 } }, { "pool 2x2/2", { 2, 2, 0 } },
-                                             { "conv 3x3", { 3, 1, 1 } }, { "pool 2x2/2", { 2, 2, 0 } } } },
-        { "3x3 convs, stride 2", NL, { { "conv1 3x3/2", { 3, 2, 1 } }, { "conv2 3x3/2", { 3, 2, 1 } },
-                                      { "conv3 3x3/2", { 3, 2, 1 } }, { "conv4 3x3/2", { 3, 2, 1 } } } },
+        { "stride 1", 4, { { "conv 3x3", { 3, 1, 1 } }, { "conv 3x3", { 3, 1, 1 } },
+                           { "conv 3x3", { 3, 1, 1 } }, { "conv 3x3", { 3, 1, 1 } } } },
+        { "2x2 pooling after conv 1, 2", 6,
+          { { "conv 3x3", { 3, 1, 1 } }, { "pool 2x2/2", { 2, 2, 0 } }, { "conv 3x3", { 3, 1, 1 } },
+            { "pool 2x2/2", { 2, 2, 0 } }, { "conv 3x3", { 3, 1, 1 } }, { "conv 3x3", { 3, 1, 1 } } } },
+        { "stride 2", 4, { { "conv1 3x3/2", { 3, 2, 1 } }, { "conv2 3x3/2", { 3, 2, 1 } },
+                           { "conv3 3x3/2", { 3, 2, 1 } }, { "conv4 3x3/2", { 3, 2, 1 } } } },
     };
-    const char *hdr[] = { "stack", "after layer 1", "after layer 2", "after layer 3", "after layer 4" };
-    char txt[NST][5][48];
+    const char *hdr[] = { "3x3 convolutions", "conv 1", "conv 2", "conv 3", "conv 4" };
+    char txt[NST][5][64];
     const char *cells[NST * 5];
     int last[NST];
     for (int s = 0; s < NST; s++) {
-        RfLayer ls[NL];
-        RfInfo rf[NL];
-        for (int i = 0; i < NL; i++) ls[i] = st[s].layers[i].l;
-        CN_CHECK(receptive_field(rf, ls, NL) == 0);
-        snprintf(txt[s][0], 48, "%s", st[s].name);
-        for (int i = 0; i < NL; i++) snprintf(txt[s][i + 1], 48, "r %d, j %d", rf[i].size, rf[i].jump);
+        RfLayer ls[MAX_LAYERS];
+        RfInfo rf[MAX_LAYERS];
+        for (int i = 0; i < st[s].n; i++) ls[i] = st[s].layers[i].l;
+        CN_CHECK(receptive_field(rf, ls, st[s].n) == 0);
+        snprintf(txt[s][0], 64, "%s", st[s].name);
+        /* the field after each convolution, the poolings before it included */
+        for (int i = 0, c = 0; i < st[s].n; i++)
+            if (!strncmp(st[s].layers[i].name, "conv", 4)) {
+                snprintf(txt[s][++c], 64, "r %d, j %d", rf[i].size, rf[i].jump);
+                last[s] = rf[i].size;
+            }
         for (int cc = 0; cc < 5; cc++) cells[s * 5 + cc] = txt[s][cc];
-        last[s] = rf[NL - 1].size;
     }
     nb_table(nb, hdr, cells, NST, 5);
     nb_check(nb, last[0] < last[1] && last[1] < last[2],
-             "after 4 layers: %d pixels with stride 1, %d with two 2x2 poolings, %d with stride 2 everywhere",
-             last[0], last[1], last[2]);
+             "after %d convolutions each: %d pixels with stride 1, %d with a 2x2 pooling after the first two, "
+             "%d with stride 2 everywhere", NC, last[0], last[1], last[2]);
     nb_para(nb, "To check the strided stack we need a second kind of measurement, because its output is "
                 "smaller than its input. Instead of one impulse, push an impulse at every input pixel in turn "
                 "and watch one unit: the pixels that change it are, by definition, its field. Here is the "
                 "centre unit of each layer of the stride-2 stack, on a %dx%d input:", quick ? 40 : 48,
                 quick ? 40 : 48);
-    int ok = network_table(nb, &st[2], quick ? 40 : 48, "stride2_fields.png", quick ? 5 : 6);
+    int ok = network_table(nb, &st[2], quick ? 40 : 48, "stride2_fields.png", quick ? 5 : 6, NULL, NULL);
     nb_check(nb, ok, "for all %d layers, the pixels that can change the centre unit span exactly the rows and "
-                     "columns the formula predicts", NL);
+                     "columns the formula predicts", st[2].n);
     nb_image(nb, "the response of the centre unit of each layer of the stride-2 stack to an impulse at each "
                  "input pixel (black = no effect; gray to white = small to large effect, square-root scale); "
                  "red frame = the formula's field", "stride2_fields.png");
@@ -318,8 +329,9 @@ static void stride_and_pooling(Notebook *nb, int quick)
                 "of the input is reached along more paths than its neighbours.");
     nb_para(nb, "The columns of the table: output is the layer's size; k, s, p its kernel, stride and zero "
                 "padding; r and j the field and the jump; start is the centre of the first unit's field in "
-                "input pixels (each unit is j further on). The centre unit's field is start + unit × j ± "
-                "(r − 1)/2, cut to the image when it reaches into the padding.");
+                "input pixels (each unit is j further on). The centre unit is unit (n − 1)/2 of an n-unit output "
+                "(the middle one when n is odd, the one just before the middle when n is even); its field is "
+                "start + unit × j ± (r − 1)/2, cut to the image when it reaches into the padding.");
 }
 
 /* --- LeNet-5 and the scaled-down AlexNet ------------------------------------------------ */
@@ -334,7 +346,7 @@ static void lenet_layer_by_layer(Notebook *nb, int quick)
     Stack lenet = { "LeNet-5", 5,
                     { { "C1", { 5, 1, 0 } }, { "S2", { 2, 2, 0 } }, { "C3", { 5, 1, 0 } }, { "S4", { 2, 2, 0 } },
                       { "C5", { 5, 1, 0 } } } };
-    int ok = network_table(nb, &lenet, 32, "lenet_fields.png", quick ? 5 : 8);
+    int ok = network_table(nb, &lenet, 32, "lenet_fields.png", quick ? 5 : 8, NULL, NULL);
     RfLayer ls[5];
     RfInfo rf[5];
     for (int i = 0; i < 5; i++) ls[i] = lenet.layers[i].l;
@@ -366,7 +378,8 @@ static void alexnet_layer_by_layer(Notebook *nb, int quick)
                    { { "conv1", { 5, 1, 2 } }, { "pool1", { 3, 2, 0 } }, { "conv2", { 3, 1, 1 } },
                      { "pool2", { 3, 2, 0 } }, { "conv3", { 3, 1, 1 } }, { "conv4", { 3, 1, 1 } },
                      { "conv5", { 3, 1, 1 } }, { "pool3", { 3, 2, 0 } } } };
-    int ok = network_table(nb, &alex, 28, "alexnet_fields.png", quick ? 5 : 8);
+    double peak[8], middle[8];
+    int ok = network_table(nb, &alex, 28, "alexnet_fields.png", quick ? 5 : 8, peak, middle);
     RfLayer ls[8];
     RfInfo rf[8];
     for (int i = 0; i < 8; i++) ls[i] = alex.layers[i].l;
@@ -391,11 +404,29 @@ static void alexnet_layer_by_layer(Notebook *nb, int quick)
         size_t len = strlen(seq);
         snprintf(seq + len, sizeof seq - len, "%s%d", i ? ", " : "", rf[i].size);
     }
+    /* the brightest pixel of each field against the middle of its span */
+    int peak_ok = 1;
+    char where[256] = "";
+    for (int i = 0; i < 8; i++) {
+        double mid = middle[i] < 0 ? 0 : middle[i] > 27 ? 27 : middle[i];
+        peak_ok &= fabs(peak[i] - mid) <= 1.0;
+        size_t len = strlen(where);
+        snprintf(where + len, sizeof where - len, "%s%s %.1f/%g", i ? ", " : "", alex.layers[i].name, peak[i],
+                 middle[i]);
+    }
     nb_para(nb, "What to look at: the fields grow %s. After pool2 the jump is %d, so each 3x3 layer adds "
                 "(3 − 1) × %d = %d pixels, and from %s on the centre unit's field reaches past the image border "
-                "(the table's \"→\" shows the formula's span cut to the image). Inside each frame the "
-                "brightness falls off from the middle: pixels near the centre of a field reach the unit along "
-                "more paths.", seq, rf[3].jump, rf[3].jump, 2 * rf[3].jump, past >= 0 ? alex.layers[past].name : "(none)");
+                "(the table's \"→\" shows the formula's span cut to the image).", seq, rf[3].jump, rf[3].jump,
+                2 * rf[3].jump, past >= 0 ? alex.layers[past].name : "(none)");
+    nb_para(nb, "Which unit is shown: unit (n − 1)/2 of an n-unit output, the middle one when n is odd and the one "
+                "just before the middle when n is even. pool3's output is %dx%d, so its unit %d is a corner unit: "
+                "its field is centred on input row and column %g, %s, and its panel is brightest there, not in the "
+                "middle of the picture. From pool1 on, the brightness falls off from the middle of the unit's "
+                "field (conv1, a single average, is flat): pixels near the middle reach the unit along more paths.", sizes[7], sizes[7], (sizes[7] - 1) / 2,
+                middle[7], middle[7] < 13.5 ? "toward the top left" : "toward the bottom right");
+    nb_check(nb, peak_ok, "in all 8 layers the brightest pixel of the measured field lies within a pixel of the "
+                          "middle of the unit's field (cut to the image); row of the brightest pixel / of the "
+                          "middle: %s", where);
 }
 
 /* --- on the photograph ------------------------------------------------------------------ */
@@ -431,24 +462,43 @@ static void the_field_on_a_photograph(Notebook *nb, int quick)
         RfInfo rf[4];
         CN_CHECK(receptive_field(rf, ls, 4) == 0);
         const float col[4][3] = { { 1, 0.3f, 0.3f }, { 1, 0.8f, 0.2f }, { 0.3f, 1, 0.4f }, { 0.3f, 0.7f, 1 } };
-        int cy = S / 2;
+        /* each layer's unit (n - 1)/2, drawn where its field really lies
+         * (receptive_span), cut to the picture */
+        int n = S, lo[4], hi[4], nested = 1;
         for (int i = 0; i < 4; i++) {
-            int r = rf[i].size, lo = cy - (r - 1) / 2, hi = cy + r / 2;
-            int a = lo * up - 1, b = (hi + 1) * up;
-            for (int y = a - 1; y <= b + 1; y++)
-                for (int x = a - 1; x <= b + 1; x++) {
-                    int edge = y <= a || y >= b || x <= a || x >= b;
+            n = conv_out_size(n, ls[i].k, ls[i].s, ls[i].p, ls[i].p);
+            CN_CHECK(n >= 1);
+            double a, b;
+            receptive_span(&rf[i], (n - 1) / 2, &a, &b);
+            lo[i] = a < 0 ? 0 : (int)a;
+            hi[i] = b > S - 1 ? S - 1 : (int)b;
+            nested &= i == 0 || (lo[i] <= lo[i - 1] && hi[i] >= hi[i - 1]);
+        }
+        /* largest first, so a smaller frame stays visible on a shared edge */
+        for (int i = 3; i >= 0; i--) {
+            int ya = lo[i] * up - 1, yb = (hi[i] + 1) * up;
+            for (int y = ya - 1; y <= yb + 1; y++)
+                for (int x = ya - 1; x <= yb + 1; x++) {
+                    int edge = y <= ya || y >= yb || x <= ya || x >= yb;
                     if (!edge || y < 0 || x < 0 || y >= big->h || x >= big->w) continue;
                     size_t at = (size_t)y * (size_t)big->w + (size_t)x;
                     for (int ch = 0; ch < 3; ch++) big->data[(size_t)ch * plane + at] = col[i][ch];
                 }
         }
         CN_CHECK(image_write_png(nb_path(nb, "photo_fields.png"), big->data, 3, big->h, big->w) == 0);
-        char cap[300];
+        char cap[400];
         snprintf(cap, sizeof cap, "the photograph at %dx%d pixels (shown %d times enlarged) with the fields of "
-                 "the centre unit after 1, 2, 3 and 4 stride-2 3x3 layers: %d (red), %d (yellow), %d (green) "
-                 "and %d (blue) pixels", S, S, up, rf[0].size, rf[1].size, rf[2].size, rf[3].size);
+                 "the middle unit after 1, 2, 3 and 4 stride-2 3x3 layers, where they really lie: %d (red), %d "
+                 "(yellow), %d (green) and %d (blue) pixels", S, S, up, rf[0].size, rf[1].size, rf[2].size,
+                 rf[3].size);
         nb_image(nb, cap, "photo_fields.png");
+        nb_check(nb, nested, "each field contains the one before: rows and columns %d..%d, %d..%d, %d..%d, %d..%d",
+                 lo[0], hi[0], lo[1], hi[1], lo[2], hi[2], lo[3], hi[3]);
+        if (hi[0] == hi[3])
+            nb_para(nb, "The fields are not centred on each other: every layer's output here has an even number of "
+                        "units, so the unit shown is the one just before the middle, and all four fields end at "
+                        "the same row and column, %d; each layer's field grows up and to the left of the one "
+                        "before.", hi[0]);
         nb_para(nb, "On a %dx%d picture, a first-layer unit sees a speck of %d pixels, enough for an edge or a "
                     "corner. Three layers later it sees a %dx%d patch, enough for a part of an object. That "
                     "is the point of stacking: early layers find small things, later layers combine them into "
@@ -456,6 +506,20 @@ static void the_field_on_a_photograph(Notebook *nb, int quick)
         image_free(big);
         image_free(photo);
     }
+}
+
+/* --- try it yourself ------------------------------------------------------------------ */
+
+static void try_it_yourself(Notebook *nb, int depth)
+{
+    nb_section(nb, "Try it yourself");
+    nb_para(nb, "- A deeper or shallower stack of 3x3 filters: build/lessons/" LESSON_ID " --depth 8 (1 to 10; "
+                "this run used %d). The table of the first section and the last impulse picture follow it: the "
+                "field is always 1 + 2 × depth.\n"
+                "- A quick run with smaller pictures: build/lessons/" LESSON_ID " --quick.\n"
+                "- In the code: change a layer of the AlexNet stack in alexnet_layer_by_layer "
+                "(lessons/" LESSON_ID ".c), e.g. pool1 to { 2, 2, 0 }, rebuild with make, and compare the "
+                "formula with the measurement.", depth);
 }
 
 /* --- helpers ------------------------------------------------------------------------------ */
@@ -605,8 +669,12 @@ static void write_tiles(Notebook *nb, const char *file, CnImage **tiles, const c
 
 /* --- the layer-by-layer table of a network, formula and measurement ------------------- */
 
-/* Returns 1 if every layer's measured field equals the formula's. */
-static int network_table(Notebook *nb, const Stack *st, int side, const char *file, int scale)
+/* Returns 1 if every layer's measured field equals the formula's. When
+ * peak_row and middle are given, they receive for each layer the row of the
+ * brightest pixel of the measured field and the row of the field's middle
+ * (start + unit × jump, possibly outside the image). */
+static int network_table(Notebook *nb, const Stack *st, int side, const char *file, int scale, double *peak_row,
+                         double *middle)
 {
     int sizes[MAX_LAYERS];
     RfInfo rf[MAX_LAYERS];
@@ -650,6 +718,16 @@ static int network_table(Notebook *nb, const Stack *st, int side, const char *fi
         snprintf(txt[i][10], 48, "%d..%d%s", m[i].row_lo, m[i].row_hi, ok ? "" : " (differs)");
         for (int c = 0; c < NC; c++) cells[i * NC + c] = txt[i][c];
         tiles[i] = field_tile(m[i].field, side, scale, lo, hi);
+        if (peak_row && middle) {
+            /* the middle row of the brightest pixels (a flat field has many) */
+            float top = 0.0f;
+            for (size_t q = 0; q < (size_t)side * (size_t)side; q++) top = fmaxf(top, m[i].field[q]);
+            double count = 0.0, ysum = 0.0;
+            for (size_t q = 0; q < (size_t)side * (size_t)side; q++)
+                if (m[i].field[q] >= top * (1.0f - 1e-5f)) count++, ysum += (double)(q / (size_t)side);
+            peak_row[i] = count > 0.0 ? ysum / count : 0.0;
+            middle[i] = rf[i].start + m[i].unit * rf[i].jump;
+        }
         snprintf(lab[i], sizeof lab[i], "%s: %d", st->layers[i].name, rf[i].size);
         labp[i] = lab[i];
     }

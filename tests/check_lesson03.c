@@ -41,7 +41,12 @@ START_TEST(quick_run)
         "- ✔ each lit-up region, centred on the impulse, is exactly as wide and tall as the formula says",
         "three 3x3: 7x7 (formula 7)", "one 7x7: 7x7 (formula 7)",
         "- ✔ the 7x7 average gives every pixel of its field the same weight",
-        "- ✔ after 4 layers: 9 pixels with stride 1, 10 with two 2x2 poolings, 31 with stride 2 everywhere",
+        "- ✔ after 4 convolutions each: 9 pixels with stride 1, 26 with a 2x2 pooling after the first two, 31 with "
+        "stride 2 everywhere",
+        "- ✔ in all 8 layers the brightest pixel of the measured field lies within a pixel of the middle of the "
+        "unit's field", "pool3 8.0/7",
+        "- ✔ each field contains the one before: rows and columns 61..63, 57..63, 49..63, 33..63",
+        "pool3's output is 2x2, so its unit 0 is a corner unit",
         "- ✔ for all 4 layers, the pixels that can change the centre unit span exactly",
         "- ✔ for all 5 layers the measured field of the centre unit equals the formula's",
         "- ✔ a C5 unit's field is 32 pixels",
@@ -57,11 +62,12 @@ START_TEST(quick_run)
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         ck_assert_msg(strstr(md, rows[i]) != NULL, "notebook.md lacks the table row \"%s\"", rows[i]);
     ck_assert_msg(strstr(md, "(differs)") == NULL, "a measured field differs from the formula");
-    assert_all_passed(md, 9);
+    assert_all_passed(md, 11);
+    ck_assert_msg(strstr(md, "## Try it yourself") && strstr(md, "--depth 8"), "Try it yourself lacks --depth");
 
     int images = lesson_check_images(&r, md);
     const char *files[] = { "impulse_footprints.png", "impulse_profile.png", "stride2_fields.png", "lenet_fields.png",
-                            "alexnet_fields.png" };
+                            "alexnet_fields.png", "photo_fields.png" };
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         ck_assert_msg(strstr(md, files[i]) != NULL, "notebook.md does not show %s", files[i]);
     ck_assert_msg(images >= 5, "notebook.md shows %d images, expected at least 5", images);
@@ -87,12 +93,34 @@ START_TEST(deeper_stack)
 }
 END_TEST
 
+/* Every flag "Try it yourself" names runs, exits 0 and fails no check,
+ * across --depth's whole range. */
+START_TEST(try_it_yourself_flags)
+{
+    const char *depths[] = { "1", "8", "10" };
+    for (size_t i = 0; i < sizeof depths / sizeof depths[0]; i++) {
+        LessonRun r;
+        const char *args[] = { "--quick", "--depth", depths[i], NULL };
+        lesson_run(&r, L03, args);
+        ck_assert_msg(r.status == 0, "--depth %s: exit status %d; stderr: %s", depths[i], r.status, r.err);
+        char *md = lesson_read_file(r.md, NULL);
+        ck_assert_ptr_nonnull(md);
+        assert_all_passed(md, 11);
+        char want[64];
+        snprintf(want, sizeof want, "this run used %s)", depths[i]);
+        ck_assert_msg(strstr(md, want) != NULL, "--depth %s: Try it yourself does not say the depth used", depths[i]);
+        free(md);
+        lesson_run_free(&r);
+    }
+}
+END_TEST
+
 START_TEST(bad_input)
 {
     LessonRun r;
     const char *args[] = { "--depth", "0", NULL };
     lesson_run(&r, L03, args);
-    ck_assert_msg(r.status != 0, "--depth 0 exited 0");
+    ck_assert_msg(r.status == 2, "--depth 0 exited %d, expected 2 (a bad command line)", r.status);
     ck_assert_msg(strstr(r.err, "--depth 0") && strstr(r.err, "1 to 10"), "unclear message: %s", r.err);
     struct stat sb;
     ck_assert_msg(stat(r.md, &sb) != 0, "a notebook was written before the input was checked");
@@ -115,6 +143,11 @@ Suite *lesson03_suite(void)
     tcase_add_test(tc, quick_run);
     tcase_add_test(tc, deeper_stack);
     tcase_add_test(tc, bad_input);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("try_it_yourself");
+    tcase_set_timeout(tc, lesson_timeout(90));
+    tcase_add_unchecked_fixture(tc, lesson_fixture_setup, lesson_fixture_teardown);
+    tcase_add_test(tc, try_it_yourself_flags);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -22,6 +22,8 @@
 
 #include <stdio.h>
 
+#include "core/error.h"
+
 typedef enum { OPT_FLAG, OPT_INT, OPT_FLOAT, OPT_STRING } OptKind;
 
 typedef struct {
@@ -58,5 +60,18 @@ void cli_lesson(int argc, char **argv, const CliOpt *opts, int nopts, const char
  * depend on --quick); then a value outside lo..hi stops the program with
  * "--name v: give a number of `what` from lo to hi". */
 void cli_int_or(int *v, int dflt, int lo, int hi, const char *name, const char *what);
+
+/* Read a small matrix written as rows of numbers: rows separated by ';',
+ * numbers by spaces or commas, a number optionally a fraction ("1/9"):
+ * "0 -1 0; -1 5 -1; 0 -1 0". At most max_side rows and columns, every row
+ * as long as the first. 0 with v (row-major, room for max_side^2 values),
+ * *rows and *cols filled; -1 with a message naming what is wrong and
+ * showing the form when the text is not such a matrix. */
+int cli_parse_matrix(const char *text, int max_side, float *v, int *rows, int *cols);
+
+/* For programs: a flag's value refused after parsing (e.g. a matrix that
+ * does not parse). Prints "prog: message" and the --help hint to stderr
+ * and exits with status 2, a bad command line. */
+void cli_refuse(const char *prog, const char *fmt, ...) CN_PRINTF(2, 3);
 
 #endif
