@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/error.h"
 #include "datasets/idx.h"
@@ -24,12 +25,61 @@ typedef struct {
     const char *test_prefix;  /* ... and of the test split */
     int nclasses;
     const char *const *class_names;
+    int height, width;        /* of every image, as `make datasets` writes them */
 } DatasetKind;
 
 static const DatasetKind kinds[] = {
-    { "fashion-mnist", "train", "t10k", 10, fashion_names },
-    { "mnist-sample", "train", "test", 10, digit_names },
+    { "fashion-mnist", "train", "t10k", 10, fashion_names, 28, 28 },
+    { "mnist-sample", "train", "test", 10, digit_names, 28, 28 },
 };
+
+static const DatasetKind *find_kind(const char *which)
+{
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strcmp(kinds[i].which, which) == 0) return &kinds[i];
+    cn_fail("unknown dataset \"%s\" (known: fashion-mnist, mnist-sample)", which);
+    return NULL;
+}
+
+/* The image and label files of one split of k in dir; -1 with a message
+ * when a path does not fit. */
+static int split_paths(char *ipath, char *lpath, size_t size, const char *dir, const DatasetKind *k, int train)
+{
+    const char *prefix = train ? k->train_prefix : k->test_prefix;
+    int ni = snprintf(ipath, size, "%s/%s-images-idx3-ubyte", dir, prefix);
+    int nl = snprintf(lpath, size, "%s/%s-labels-idx1-ubyte", dir, prefix);
+    if (ni < 0 || nl < 0 || (size_t)ni >= size || (size_t)nl >= size)
+        return cn_fail("loading %s %s: directory path \"%s\" is too long", k->which, train ? "train" : "test", dir);
+    return 0;
+}
+
+/* 0 when both files of a split are there; else -1 with one message that
+ * names each missing file (a learner then fixes all at once). */
+static int require_files(const char *ipath, const char *lpath)
+{
+    const char *path[2] = { ipath, lpath };
+    char missing[8400] = "";
+    int n = 0;
+    for (int i = 0; i < 2; i++) {
+        struct stat st;
+        if (stat(path[i], &st) == 0) continue;
+        size_t used = strlen(missing);
+        snprintf(missing + used, sizeof missing - used, "%s%s", n ? " and " : "", path[i]);
+        n++;
+    }
+    if (!n) return 0;
+    return cn_fail("missing %s %s: run `make datasets` in the project root to create %s", n > 1 ? "files" : "file",
+                   missing, n > 1 ? "them" : "it");
+}
+
+int dataset_require_shape(const Dataset *d, int h, int w, const char *file)
+{
+    if (!d) return cn_fail("dataset_require_shape: no dataset");
+    if (d->height == h && d->width == w) return 0;
+    return cn_fail("%s%s%s holds images of %dx%d pixels (height x width), but %dx%d are expected: it is not the "
+                   "file `make datasets` writes; run `make datasets` in the project root to recreate it",
+                   d->name, file ? ": " : "", file ? file : "", d->height, d->width, h, w);
+}
 
 /* --- loading ------------------------------------------------------------------ */
 
@@ -47,28 +97,19 @@ Dataset *dataset_load_dir(const char *dir, const char *which, int train)
         cn_fail("dataset_load_dir: dir or which is NULL");
         return NULL;
     }
-    const DatasetKind *k = NULL;
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        if (strcmp(kinds[i].which, which) == 0) k = &kinds[i];
-    if (!k) {
-        cn_fail("unknown dataset \"%s\" (known: fashion-mnist, mnist-sample)", which);
-        return NULL;
-    }
+    const DatasetKind *k = find_kind(which);
+    if (!k) return NULL;
     char what[64];
     snprintf(what, sizeof what, "%s %s", which, train ? "train" : "test");
-    const char *prefix = train ? k->train_prefix : k->test_prefix;
 
     char ipath[4096], lpath[4096];
-    int ni = snprintf(ipath, sizeof ipath, "%s/%s-images-idx3-ubyte", dir, prefix);
-    int nl = snprintf(lpath, sizeof lpath, "%s/%s-labels-idx1-ubyte", dir, prefix);
-    if (ni < 0 || nl < 0 || (size_t)ni >= sizeof ipath || (size_t)nl >= sizeof lpath) {
-        cn_fail("loading %s: directory path \"%s\" is too long", what, dir);
-        return NULL;
-    }
+    if (split_paths(ipath, lpath, sizeof ipath, dir, k, train) != 0) return NULL;
 
     Idx im, lb;
+    memset(&im, 0, sizeof im);
     memset(&lb, 0, sizeof lb);
-    if (idx_load(&im, ipath) != 0 || idx_expect(&im, IDX_U8, 3, ipath, "images") != 0 ||
+    if (require_files(ipath, lpath) != 0 || idx_load(&im, ipath) != 0 ||
+        idx_expect(&im, IDX_U8, 3, ipath, "images") != 0 ||
         idx_load(&lb, lpath) != 0 || idx_expect(&lb, IDX_U8, 1, lpath, "labels") != 0)
         goto fail;
 
@@ -127,5 +168,14 @@ Dataset *dataset_load(const char *which, int train)
         cn_fail("dataset_load(%s): project root \"%s\" is too long", which, root);
         return NULL;
     }
-    return dataset_load_dir(dir, which, train);
+    const DatasetKind *k = find_kind(which);
+    if (!k) return NULL;
+    Dataset *d = dataset_load_dir(dir, which, train);
+    char ipath[4096], lpath[4096];
+    if (d && (split_paths(ipath, lpath, sizeof ipath, dir, k, train) != 0 ||
+              dataset_require_shape(d, k->height, k->width, ipath) != 0)) {
+        dataset_free(d);
+        return NULL;
+    }
+    return d;
 }

@@ -606,7 +606,7 @@ static int choose_kernels(const CnKernel **chosen, const char *kernel_name)
                 size_t len = strlen(names);
                 snprintf(names + len, sizeof names - len, "%s%s", i ? ", " : "", kernel_at(i)->name);
             }
-            CN_DIE("--kernel %s: there is no kernel of that name. Valid names: %s "
+            cli_refuse("--kernel %s: there is no kernel of that name. Valid names: %s "
                    "(e.g. --kernel sobel_x; see --help)", kernel_name, names);
         }
         nk = 1;
@@ -630,9 +630,14 @@ static Photo load_photo(const char *image_path, int quick)
     int max_side = quick ? 128 : 512;
     img = shrink_image(img, max_side);
     const int H = img->h, W = img->w;
-    if (H < 2 * PATCH || W < 2 * PATCH)
+    if (H < 2 * PATCH || W < 2 * PATCH) {
+        if (W != orig_w) /* shrunk: its longer side fits max_side, the shorter one became too short */
+            CN_DIE("--image %s: the picture is %dx%d pixels; shrunk so that it fits %dx%d it is %dx%d, and this "
+                   "lesson needs at least %dx%d. Use a picture whose sides are closer in length", photo_path, orig_w,
+                   orig_h, max_side, max_side, W, H, 2 * PATCH, 2 * PATCH);
         CN_DIE("--image %s: the picture is %dx%d pixels; this lesson needs at least %dx%d. Use a larger picture",
                photo_path, orig_w, orig_h, 2 * PATCH, 2 * PATCH);
+    }
     const size_t N = (size_t)H * (size_t)W;
     const float *x = img->data;
     return (Photo){ .path = photo_path, .image_path = image_path, .orig_h = orig_h, .orig_w = orig_w, .H = H,

@@ -249,11 +249,11 @@ static Lesson *start(int argc, char **argv)
              "against the hand-designed kernels; a photo and a digit through both; LeNet-5 with a first layer "
              "fixed to hand kernels, fine-tuned from them, or learned from random.\n"
              "Outputs: plots/out/" LESSON_ID "/ (or $CONVNET_OUT/" LESSON_ID "/). Models read from models/ (or "
-             "$CONVNET_MODELS; with --quick, the output folder's models/).");
+             "$CONVNET_MODELS; with --quick, the output folder's models/, or $CONVNET_MODELS/quick).");
     lesson_choose_loops(naive);
-    if (epochs < 1 || epochs > 50) CN_DIE("--epochs %d: give a number of epochs from 1 to 50 (e.g. --epochs 6)", epochs);
+    if (epochs < 1 || epochs > 50) cli_refuse("--epochs %d: give a number of epochs from 1 to 50 (e.g. --epochs 6)", epochs);
     if (fashion_train < 100 || fashion_train > 60000)
-        CN_DIE("--fashion-train %d: give a number of images from 100 to 60000 (e.g. --fashion-train 20000)",
+        cli_refuse("--fashion-train %d: give a number of images from 100 to 60000 (e.g. --fashion-train 20000)",
                fashion_train);
     if (quick) epochs = 2;
     ls->quick = quick, ls->epochs = epochs, ls->fashion_train = fashion_train;

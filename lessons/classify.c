@@ -95,7 +95,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "classify: give a picture, e.g. build/lessons/classify my_digit.png (see --help)\n");
         return 2;
     }
-    if (invert < -1 || invert > 1) CN_DIE("--invert %d: use 0 (never) or 1 (always), or leave it out", invert);
+    if (invert < -1 || invert > 1) cli_refuse("--invert %d: use 0 (never) or 1 (always), or leave it out", invert);
 
     char dir[4096], def[4200];
     if (!model) {
@@ -111,7 +111,7 @@ int main(int argc, char **argv)
         else if (!strcmp(classes, "digits"))
             fashion = 0;
         else
-            CN_DIE("--classes %s: use digits or fashion", classes);
+            cli_refuse("--classes %s: use digits or fashion", classes);
     }
     const char *const *names = fashion ? fashion_names : digit_names;
 

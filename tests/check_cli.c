@@ -1,5 +1,8 @@
-/* check_cli.c - flag parsing: values, errors, --help. */
+/* check_cli.c - flag parsing: values, errors, --help; a value given is
+ * never replaced by a default; every bad command line exits 2. */
 #include <check.h>
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/error.h"
@@ -54,12 +57,63 @@ START_TEST(bad_flags)
 }
 END_TEST
 
+/* A value left unset becomes the default; every value given, 0 included,
+ * is checked against the range and kept. */
+START_TEST(unset_is_not_zero)
+{
+    int v = CLI_UNSET;
+    cli_int_or(&v, 6, 1, 100, "epochs", "epochs");
+    ck_assert_int_eq(v, 6);
+    v = 1;
+    cli_int_or(&v, 6, 1, 100, "epochs", "epochs");
+    ck_assert_int_eq(v, 1);
+    /* the sentinel itself cannot be typed */
+    const char *a[] = { "p", "--epochs", "-2147483648" };
+    ck_assert_int_eq(parse(3, a), -1);
+    /* --help shows no default for an unset value */
+    epochs = CLI_UNSET;
+    char buf[2048] = "";
+    FILE *f = fmemopen(buf, sizeof buf - 1, "w");
+    ck_assert_ptr_nonnull(f);
+    cli_usage(f, "p", "about", opts, 4);
+    fclose(f);
+    ck_assert_msg(strstr(buf, "--epochs N") && !strstr(buf, "-2147483648"), "%s", buf);
+}
+END_TEST
+
+/* --epochs 0 was once silently replaced by the default: now refused with
+ * status 2, naming the flag, the value and the range. */
+START_TEST(zero_is_refused)
+{
+    int v = 0;
+    cli_int_or(&v, 6, 1, 100, "epochs", "epochs");
+}
+END_TEST
+
+START_TEST(refuse_exits_2)
+{
+    cli_refuse("--retrain and --resume contradict each other");
+}
+END_TEST
+
+START_TEST(bad_command_line_exits_2)
+{
+    const char *a[] = { "p", "--epochs", "many", NULL };
+    epochs = 10;
+    cli_main(3, (char **)a, opts, 4, "about");
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
     Suite *s = suite_create("cli");
     TCase *tc = tcase_create("parse");
     tcase_add_test(tc, good_flags);
     tcase_add_test(tc, bad_flags);
+    tcase_add_test(tc, unset_is_not_zero);
+    tcase_add_exit_test(tc, zero_is_refused, 2);
+    tcase_add_exit_test(tc, refuse_exits_2, 2);
+    tcase_add_exit_test(tc, bad_command_line_exits_2, 2);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -165,7 +165,7 @@ START_TEST(bad_kernel)
     LessonRun r;
     const char *args[] = { "--kernel", "nope", NULL };
     lesson_run(&r, L01, args);
-    ck_assert_msg(r.status != 0, "an unknown --kernel exited 0");
+    ck_assert_msg(r.status == 2, "an unknown --kernel exited %d, not 2", r.status);
     const char *names[] = { "nope", "identity", "edge1", "edge2", "edge3", "sharpen", "box_blur", "sobel_x",
                             "sobel_y", "gaussian5" };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)

@@ -102,8 +102,20 @@ START_TEST(command_line)
     lesson_assert_cli(L04, flags, 3);
 
     lesson_assert_refused(L04, "--epochs", "1000");
+    lesson_assert_refused(L04, "--epochs", "0"); /* refused, not replaced by the default */
 
     lesson_assert_refused(L04, "--digits", "-5");
+    lesson_assert_refused(L04, "--digits", "0");
+    lesson_assert_refused(L04, "--digits", "99999"); /* more than the test set holds */
+}
+END_TEST
+
+/* Valid IDX files of 56x14 or 14x56 digits (the byte count of 28x28) are
+ * refused with the shape named: once a crash (28x28 buffers) or garbage. */
+START_TEST(wrong_image_shape)
+{
+    const char *const args[] = { "--quick", NULL };
+    lesson_assert_wrong_shape(L04, "mnist-sample", args);
 }
 END_TEST
 
@@ -117,6 +129,7 @@ Suite *lesson04_suite(void)
     TCase *cli = tcase_create("command_line");
     tcase_set_timeout(cli, lesson_timeout(30));
     tcase_add_test(cli, command_line);
+    tcase_add_test(cli, wrong_image_shape);
     suite_add_tcase(s, cli);
     return s;
 }
