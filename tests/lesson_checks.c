@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/image.h"
 #include "core/paths.h"
 #include "datasets/idx.h"
 #include "tests/support.h"
@@ -112,6 +113,16 @@ static void write_split(const char *dir, const char *prefix, uint32_t n, uint32_
     ck_assert_msg(idx_write_u8(path, lb, 1, ldims) == 0, "%s", cn_last_error());
     free(px);
     free(lb);
+}
+
+void lesson_write_png(char *path, size_t size, const char *dir, const char *name, int w, int h)
+{
+    join(path, size, dir, name);
+    float *px = malloc((size_t)w * (size_t)h * sizeof *px);
+    ck_assert_ptr_nonnull(px);
+    for (size_t i = 0; i < (size_t)w * (size_t)h; i++) px[i] = (float)(i % (size_t)w) / (float)w;
+    ck_assert_msg(image_write_png(path, px, 1, h, w) == 0, "%s", cn_last_error());
+    free(px);
 }
 
 void lesson_fake_root(char *root, size_t size, const char *which, int h, int w)

@@ -47,6 +47,9 @@ void lesson_assert_refused(const char *name, const char *flag, const char *value
  * flags (e.g. "--quick"). */
 void lesson_assert_cli(const char *name, const char *const *flags, size_t nflags);
 
+/* A gray w x h PNG (a left-to-right ramp) at dir/name, its path into path. */
+void lesson_write_png(char *path, size_t size, const char *dir, const char *name, int w, int h);
+
 /* A fresh project root for CONVNET_ROOT (into root, size >= 64, removed
  * with lesson_temp_free): datasets/<which>/ holds small valid IDX files of
  * both splits (120 and 100 images, 10 of each class in the test split) of
