@@ -107,7 +107,8 @@ static Lesson *start(int argc, char **argv)
              "subsampling) and a modern one (ReLU, max pooling) trained on the MNIST sample and Fashion-MNIST: "
              "architectures, curves, filters, feature maps, confusion matrices, mistakes.\n"
              "Outputs: plots/out/" LESSON_ID "/ (or $CONVNET_OUT/" LESSON_ID "/). Models: models/ (or "
-             "$CONVNET_MODELS; with --quick, the output folder's models/, or $CONVNET_MODELS/quick).\nOn a busy machine, OMP_WAIT_POLICY=passive "
+             "$CONVNET_MODELS; with --quick, the output folder's models/, or $CONVNET_MODELS/quick).\n"
+             "On a busy machine, OMP_WAIT_POLICY=passive "
              "(threads that wait sleep instead of spinning) can make training several times faster; the results "
              "are the same.");
     lesson_choose_loops(naive);

@@ -412,6 +412,16 @@ START_TEST(command_lines)
     lesson_assert_cli(L08, flags, 5);
     const char *const cflags[] = { "--model", "--classes", "--invert", "--save" };
     lesson_assert_cli("classify", cflags, 4);
+    /* bad values: status 2, as a bad flag */
+    const char *const bad[2][3] = { { "--invert", "5", "--invert 5" }, { "--classes", "cars", "--classes cars" } };
+    for (int i = 0; i < 2; i++) {
+        LessonRun rb;
+        const char *args[] = { bad[i][0], bad[i][1], "picture.png", NULL };
+        lesson_run(&rb, "classify", args);
+        ck_assert_msg(rb.status == 2 && strstr(rb.err, bad[i][2]), "classify %s: status %d: %s", bad[i][2], rb.status,
+                      rb.err);
+        lesson_run_free(&rb);
+    }
     LessonRun r;
     const char *both[] = { "--quick", "--retrain", "--resume", NULL };
     lesson_run(&r, L08, both);
