@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "lessons/kit/cli.h"
+#include "tests/lesson_run.h"
 
 static int quick, epochs;
 static float lr;
@@ -104,6 +105,26 @@ START_TEST(bad_command_line_exits_2)
 }
 END_TEST
 
+/* The programs that are not lessons keep the convention too: a bad
+ * command line exits 2 (their ranges are checked with cli_refuse). */
+START_TEST(tools_exit_2)
+{
+    static const char *const runs[][4] = {
+        { "datasets/tools/mnist_json2idx", "only-one-argument", NULL, "usage:" },
+        { "tests/bench/bench_lenet", "--classic", "5", "--classic 5" },
+        { "tests/bench/bench_alexnet", "--groups", "3", "--groups 3" },
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+        LessonRun r;
+        const char *args[] = { runs[i][1], runs[i][2], NULL };
+        lesson_run_program(&r, runs[i][0], args);
+        ck_assert_msg(r.status == 2 && strstr(r.err, runs[i][3]), "%s %s: status %d: %s", runs[i][0], runs[i][1],
+                      r.status, r.err);
+        lesson_run_free(&r);
+    }
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
     Suite *s = suite_create("cli");
@@ -114,6 +135,11 @@ Suite *cli_suite(void)
     tcase_add_exit_test(tc, zero_is_refused, 2);
     tcase_add_exit_test(tc, refuse_exits_2, 2);
     tcase_add_exit_test(tc, bad_command_line_exits_2, 2);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("programs");
+    tcase_add_unchecked_fixture(tc, lesson_fixture_setup, lesson_fixture_teardown);
+    tcase_set_timeout(tc, lesson_timeout(30));
+    tcase_add_test(tc, tools_exit_2);
     suite_add_tcase(s, tc);
     return s;
 }
