@@ -8,7 +8,9 @@
 #   make bench      deps + datasets + build + speed and memory benchmarks
 #   make deps       install missing Debian packages (apt-get; sudo when not root);
 #                   with CC=clang also clang, libomp-dev and (SANITIZE=1) libclang-rt-dev
-#   make datasets   unpack / convert the datasets into datasets/ (idempotent)
+#   make datasets   unpack / convert the datasets into datasets/ (idempotent): each
+#                   file is checked against datasets/SHA256SUMS, a damaged one is
+#                   made again (DATASETS_DIR=DIR: another folder, for the tests)
 #   make includes   check that core/ <- datasets/ <- lessons/ and no include goes round
 #   make classify-eval  accuracy of classify on generated digit pictures, both
 #                   MNIST models, the old preparation and MNIST's (tests/classify_eval.sh)
@@ -139,7 +141,7 @@ TEST_BIN  := $(BUILD)/tests/check_all
 
 ALL_OBJ := $(LIB_OBJ) $(KIT_OBJ) $(TEST_OBJ) $(foreach b,$(LESSON_BIN) $(TOOL_BIN) $(BENCH_BIN),$(b).o)
 
-.PHONY: all build check test lessons bench deps datasets fuzz classify-eval clean includes FORCE
+.PHONY: all build check test lessons bench deps datasets dataset-files fuzz classify-eval clean includes FORCE
 .DEFAULT_GOAL := all
 
 all build: $(LIB) $(KIT) $(LESSON_BIN) $(TOOL_BIN) $(TEST_BIN) $(BENCH_BIN)
@@ -205,6 +207,7 @@ check:
 	@$(MAKE) --no-print-directory datasets
 	@$(MAKE) --no-print-directory build
 	@sh tests/includes.sh
+	@sh tests/datasets.sh
 	$(TEST_BIN)
 
 test:
@@ -239,7 +242,10 @@ classify-eval:
 
 # --- dependencies ----------------------------------------------------------------
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-MNIST_DIR := datasets/mnist-sample
+# Where `make datasets` leaves the data; the programs read datasets/ of the
+# project root (core/paths.h), so another folder is for tests of the repair.
+DATASETS_DIR ?= datasets
+MNIST_DIR := $(DATASETS_DIR)/mnist-sample
 MNIST_FILES := $(MNIST_DIR)/train-images-idx3-ubyte $(MNIST_DIR)/train-labels-idx1-ubyte \
                $(MNIST_DIR)/test-images-idx3-ubyte $(MNIST_DIR)/test-labels-idx1-ubyte
 
@@ -270,17 +276,28 @@ deps:
 
 # --- datasets --------------------------------------------------------------------
 FMNIST_SYS := /usr/share/datasets/fashion-mnist
-FMNIST_DIR := datasets/fashion-mnist
+FMNIST_DIR := $(DATASETS_DIR)/fashion-mnist
 FMNIST_FILES := $(FMNIST_DIR)/train-images-idx3-ubyte $(FMNIST_DIR)/train-labels-idx1-ubyte \
                 $(FMNIST_DIR)/t10k-images-idx3-ubyte $(FMNIST_DIR)/t10k-labels-idx1-ubyte
-PHOTOS := datasets/photos/camera.png datasets/photos/astronaut.png
+PHOTOS := $(DATASETS_DIR)/photos/camera.png $(DATASETS_DIR)/photos/astronaut.png
 
-datasets: $(FMNIST_FILES) $(MNIST_FILES) $(PHOTOS)
-	@echo "datasets: ready in datasets/ (fashion-mnist, mnist-sample, photos)"
+# A file that is there but damaged (truncated, edited) is newer than its
+# source, so make alone would keep it: datasets/verify.sh removes each file
+# whose SHA-256 differs from datasets/SHA256SUMS first, saying so, then make
+# creates what is missing, then every file is verified.
+datasets:
+	@sh datasets/verify.sh --repair $(DATASETS_DIR)
+	@$(MAKE) --no-print-directory dataset-files
+	@sh datasets/verify.sh $(DATASETS_DIR)
+	@echo "datasets: ready in $(DATASETS_DIR)/ (fashion-mnist, mnist-sample, photos)"
+
+dataset-files: $(FMNIST_FILES) $(MNIST_FILES) $(PHOTOS)
+	@:
 
 $(FMNIST_DIR)/%: $(FMNIST_SYS)/%.gz
 	@mkdir -p $(@D)
-	gunzip -c $< > $@.tmp && mv $@.tmp $@
+	@gunzip -c $< > $@.tmp && mv $@.tmp $@
+	@echo "datasets: $@ unpacked from $<"
 
 $(FMNIST_SYS)/%.gz:
 	@echo "Missing $@: run 'make deps' (installs the Debian package dataset-fashion-mnist)." >&2; exit 1
@@ -299,7 +316,7 @@ $(MNIST_FILES) &: | $(BUILD)/datasets/tools/mnist_json2idx
 # never installed): camera.png (gray, CC0, photographer Lav Varshney) for the
 # lessons on one filter, astronaut.png (colour, Eileen Collins, NASA, public
 # domain) for lesson 06's three channels.
-datasets/photos/%.png:
+$(DATASETS_DIR)/photos/%.png:
 	@mkdir -p $(@D)
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && chmod 755 "$$tmp" && \
 	 (cd "$$tmp" && apt-get download python3-skimage >/dev/null 2>&1 || \

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/error.h"
 #include "datasets/idx.h"
@@ -53,6 +54,34 @@ static const DatasetKind *find_kind(const char *which, int train, char *what)
     return NULL;
 }
 
+/* 0 when both files of a split are there; else -1 with one message that
+ * names each missing file (a learner then fixes all at once). */
+static int require_files(const char *ipath, const char *lpath)
+{
+    const char *path[2] = { ipath, lpath };
+    char missing[8400] = "";
+    int n = 0;
+    for (int i = 0; i < 2; i++) {
+        struct stat st;
+        if (stat(path[i], &st) == 0) continue;
+        size_t used = strlen(missing);
+        snprintf(missing + used, sizeof missing - used, "%s%s", n ? " and " : "", path[i]);
+        n++;
+    }
+    if (!n) return 0;
+    return cn_fail("missing %s %s: run `make datasets` in the project root to create %s", n > 1 ? "files" : "file",
+                   missing, n > 1 ? "them" : "it");
+}
+
+int dataset_require_shape(const Dataset *d, int h, int w, const char *file)
+{
+    if (!d) return cn_fail("dataset_require_shape: no dataset");
+    if (d->height == h && d->width == w) return 0;
+    return cn_fail("%s%s%s holds images of %dx%d pixels (height x width), but %dx%d are expected: it is not the "
+                   "file `make datasets` writes; run `make datasets` in the project root to recreate it",
+                   d->name, file ? ": " : "", file ? file : "", d->height, d->width, h, w);
+}
+
 /* The checks after parsing (read: both files were read and parsed): the
  * types and ranks, as many labels as images, every image of the dataset's
  * shape (a program sized for 28x28 pictures must never index a 56x14 one),
@@ -74,7 +103,7 @@ static Dataset *from_idx(int read, Idx *im, Idx *lb, const DatasetKind *k, const
         goto fail;
     }
     if (im->dims[1] != (uint32_t)k->height || im->dims[2] != (uint32_t)k->width) {
-        cn_fail("%s holds %lux%lu images (height x width), but every %s image is %dx%d: the file is not "
+        cn_fail("%s holds images of %lux%lu pixels (height x width), but every %s image is %dx%d: the file is not "
                 "this dataset's (run `make datasets` to recreate it)", ipath, (unsigned long)im->dims[1],
                 (unsigned long)im->dims[2], k->which, k->height, k->width);
         goto fail;
@@ -129,8 +158,9 @@ Dataset *dataset_load_dir(const char *dir, const char *which, int train)
     }
 
     Idx im, lb;
+    memset(&im, 0, sizeof im);
     memset(&lb, 0, sizeof lb);
-    const int read = idx_load(&im, ipath) == 0 && idx_load(&lb, lpath) == 0;
+    const int read = require_files(ipath, lpath) == 0 && idx_load(&im, ipath) == 0 && idx_load(&lb, lpath) == 0;
     return from_idx(read, &im, &lb, k, what, ipath, lpath);
 }
 

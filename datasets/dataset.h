@@ -33,14 +33,17 @@ typedef LabelledImages Dataset;
 
 /* Load the train (train != 0) or test split of `which` ("fashion-mnist" or
  * "mnist-sample") from <root>/datasets/<which>/. NULL with cn_last_error()
- * set on failure; a missing file's message names the path and says to run
- * `make datasets`, and a file of another shape (images not 28x28, a label
- * outside the classes, more images than labels) is refused with what it
- * holds. */
+ * set on failure; the message names every missing file of the split (not
+ * only the first) and says to run `make datasets`. The images must be
+ * 28x28, as `make datasets` writes them: a file of another shape (a valid
+ * IDX file of 56x14 images has the same size) is refused here with the
+ * shape found and the one expected, never handed to a program that keeps
+ * 28x28 buffers; so are a label outside the classes and more images than
+ * labels. */
 Dataset *dataset_load(const char *which, int train);
 
 /* The same, from the files of `which` in directory `dir` (the file names
- * depend on `which`, as listed above). */
+ * depend on `which`, as listed above), with the same checks. */
 Dataset *dataset_load_dir(const char *dir, const char *which, int train);
 
 /* The same checks on the two files held in memory (images, images_len: the
@@ -50,6 +53,10 @@ Dataset *dataset_load_dir(const char *dir, const char *which, int train);
  * its classes; a message names what differs. */
 Dataset *dataset_parse(const unsigned char *images, size_t images_len, const unsigned char *labels,
                        size_t labels_len, const char *which, int train);
+/* 0 when d's images are h x w; else -1 with a message naming the dataset,
+ * the file `file` (may be NULL), the shape found and the one expected, and
+ * the fix (`make datasets`). For programs that assume a size. */
+int dataset_require_shape(const Dataset *d, int h, int w, const char *file);
 
 /* Free a dataset from dataset_load (or any malloc'ed LabelledImages). */
 static inline void dataset_free(Dataset *d) { labelled_images_free(d); }

@@ -74,7 +74,7 @@ static void border_on_the_photo(Notebook *nb, const Photo *p, float *out);
 static void try_it_yourself(Notebook *nb);
 static void read_flags(int argc, char **argv, int *quick, const char **image_path, const char **kernel_name,
                        const char **weights);
-static int choose_kernels(const CnKernel **chosen, const char *prog, const char *kernel_name, const char *weights);
+static int choose_kernels(const CnKernel **chosen, const char *kernel_name, const char *weights);
 static Photo load_photo(const char *image_path, int quick);
 
 int main(int argc, char **argv)
@@ -85,7 +85,7 @@ int main(int argc, char **argv)
 
     /* check the flags before anything is written */
     const CnKernel *chosen[16];
-    const int nk = choose_kernels(chosen, argv[0], kernel_name, weights);
+    const int nk = choose_kernels(chosen, kernel_name, weights);
     Photo p = load_photo(image_path, quick);
     p.at_defaults = !image_path && !weights;
 
@@ -681,14 +681,14 @@ static const char *const default_names[] = { "identity", "edge1",    "edge2",   
 /* The kernel --weights gives or --kernel names, or the default list; a
  * malformed matrix (status 2) or an unknown name (status 1) stops the run
  * before anything is written. Returns how many. */
-static int choose_kernels(const CnKernel **chosen, const char *prog, const char *kernel_name, const char *weights)
+static int choose_kernels(const CnKernel **chosen, const char *kernel_name, const char *weights)
 {
     int nk = 0;
     if (weights && kernel_name)
-        cli_refuse(prog, "--kernel %s and --weights: give one kernel or the other, not both", kernel_name);
+        cli_refuse("--kernel %s and --weights: give one kernel or the other, not both", kernel_name);
     if (weights) {
         if (cli_parse_matrix(weights, MAX_WEIGHTS, own_v, &own.h, &own.w) != 0)
-            cli_refuse(prog, "--weights \"%s\": %s", weights, cn_last_error());
+            cli_refuse("--weights \"%s\": %s", weights, cn_last_error());
         chosen[0] = &own;
         return 1;
     }
@@ -700,7 +700,7 @@ static int choose_kernels(const CnKernel **chosen, const char *prog, const char 
                 size_t len = strlen(names);
                 snprintf(names + len, sizeof names - len, "%s%s", i ? ", " : "", kernel_at(i)->name);
             }
-            CN_DIE("--kernel %s: there is no kernel of that name. Valid names: %s "
+            cli_refuse("--kernel %s: there is no kernel of that name. Valid names: %s "
                    "(e.g. --kernel sobel_x; see --help)", kernel_name, names);
         }
         nk = 1;
@@ -724,9 +724,14 @@ static Photo load_photo(const char *image_path, int quick)
     int max_side = quick ? 128 : 512;
     img = shrink_image(img, max_side);
     const int H = img->h, W = img->w;
-    if (H < 2 * PATCH || W < 2 * PATCH)
+    if (H < 2 * PATCH || W < 2 * PATCH) {
+        if (W != orig_w) /* shrunk: its longer side fits max_side, the shorter one became too short */
+            CN_DIE("--image %s: the picture is %dx%d pixels; shrunk so that it fits %dx%d it is %dx%d, and this "
+                   "lesson needs at least %dx%d. Use a picture whose sides are closer in length", photo_path, orig_w,
+                   orig_h, max_side, max_side, W, H, 2 * PATCH, 2 * PATCH);
         CN_DIE("--image %s: the picture is %dx%d pixels; this lesson needs at least %dx%d. Use a larger picture",
                photo_path, orig_w, orig_h, 2 * PATCH, 2 * PATCH);
+    }
     const size_t N = (size_t)H * (size_t)W;
     const float *x = img->data;
     return (Photo){ .path = photo_path, .image_path = image_path, .orig_h = orig_h, .orig_w = orig_w, .H = H,

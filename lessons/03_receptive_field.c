@@ -69,7 +69,7 @@ int main(int argc, char **argv)
     cli_lesson(argc, argv, opts, 2, LESSON_ID,
                "Lesson 03: the receptive field. Stacked 3x3 filters; stride and pooling; LeNet-5's and the "
                "scaled-down AlexNet's fields layer by layer; impulses that show each field as a picture.");
-    if (depth < 1 || depth > 10) cli_refuse(argv[0], "--depth %d: use a whole number from 1 to 10 (e.g. --depth 8)", depth);
+    if (depth < 1 || depth > 10) cli_refuse("--depth %d: use a whole number from 1 to 10 (e.g. --depth 8)", depth);
 
     Notebook *nb = nb_open(LESSON_ID, "Lesson 03 — The receptive field");
     CN_CHECK(nb);

@@ -38,6 +38,7 @@
 #include "lessons/kit/arrays.h"
 #include "lessons/kit/cli.h"
 #include "lessons/kit/draw.h"
+#include "lessons/kit/models.h"
 #include "lessons/kit/report.h"
 #include "lessons/lesson.h"
 
@@ -58,17 +59,18 @@ static CnImage *load_photo(int quick);
 
 int main(int argc, char **argv)
 {
-    int quick = 0, epochs = 0, ndigits = 0;
+    int quick = 0, epochs = CLI_UNSET, ndigits = CLI_UNSET;
     read_flags(argc, argv, &quick, &epochs, &ndigits);
 
     const CnKernel *edge = kernel_find("edge3");
     CN_CHECK(edge);
     CnImage *img = load_photo(quick);
-    Dataset *test = dataset_load("mnist-sample", 0);
-    if (!test) CN_DIE("%s", cn_last_error());
-    Dataset *train = dataset_load("mnist-sample", 1);
-    if (!train) CN_DIE("%s", cn_last_error());
-    if (ndigits == 0 || ndigits > test->count) ndigits = quick ? 200 : test->count;
+    Dataset *train, *test;
+    load_splits("mnist-sample", &train, &test); /* 28x28 images, checked */
+    if (ndigits == CLI_UNSET) ndigits = quick ? 200 : test->count;
+    if (ndigits > test->count)
+        cli_refuse("--digits %d: the MNIST sample's test set has %d digits: give 1 to %d", ndigits, test->count,
+                   test->count);
 
     Notebook *nb = nb_open(LESSON_ID, "Lesson 04 — Pooling");
     CN_CHECK(nb);
@@ -750,5 +752,6 @@ static void read_flags(int argc, char **argv, int *quick, int *epochs, int *ndig
                "Lesson 04: pooling. Max and average pooling on a photo's edge map and on digits; shift "
                "invariance measured; a classifier on pooled pixels.");
     cli_int_or(epochs, *quick ? 2 : 6, 1, 100, "epochs", "epochs");
-    if (*ndigits < 0) CN_DIE("--digits %d: give a positive number of digits (or leave it out)", *ndigits);
+    if (*ndigits != CLI_UNSET && *ndigits < 1)
+        cli_refuse("--digits %d: give a positive number of digits (or leave it out)", *ndigits);
 }

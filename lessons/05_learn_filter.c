@@ -70,7 +70,7 @@ static float *load_photo(int *orig_w, int *orig_h, int *factor);
 
 int main(int argc, char **argv)
 {
-    int quick = 0, steps = 0, naive = 0;
+    int quick = 0, steps = CLI_UNSET, naive = 0;
     read_flags(argc, argv, &quick, &steps, &naive);
     lesson_choose_loops(naive);
 

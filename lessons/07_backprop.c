@@ -70,7 +70,7 @@ static Net *build_net(int seed);
 
 int main(int argc, char **argv)
 {
-    int quick = 0, epochs = 0, seed = 6, naive = 0;
+    int quick = 0, epochs = CLI_UNSET, seed = 6, naive = 0;
     read_flags(argc, argv, &quick, &epochs, &seed, &naive);
     lesson_choose_loops(naive);
     Bars d = { .side = S, .ntrain = quick ? 3000 : 4000, .ntest = 1000 };
@@ -765,6 +765,7 @@ static void read_flags(int argc, char **argv, int *quick, int *epochs, int *seed
                "gradient checked by central differences, then trained on horizontal vs vertical bars until its "
                "filters become edge detectors.");
     cli_int_or(epochs, *quick ? 6 : 12, 1, 200, "epochs", "epochs");
+    if (*seed < 0) cli_refuse("--seed %d: give a seed of 0 or more", *seed);
 }
 
 /* --- the network ------------------------------------------------------------------------- */
@@ -779,7 +780,6 @@ static Net *build_net(int seed)
     net_add(net, "fc", dense_create(NCLASS));
     CN_CHECK(net_ok(net));
     Rng init;
-    if (seed < 0) CN_DIE("--seed %d: give a seed of 0 or more", seed);
     rng_seed(&init, (uint64_t)seed, 1);
     net_init(net, INIT_HE, &init);
     return net;

@@ -93,13 +93,13 @@ static void c1_filters(Notebook *nb, LenetRun *runs, int nrun);
 static Lesson *start(int argc, char **argv)
 {
     Lesson *ls = xcalloc(1, sizeof *ls);
-    int quick = 0, retrain = 0, resume = 0, show = -1, naive = 0;
+    int quick = 0, retrain = 0, resume = 0, show = CLI_UNSET, naive = 0;
     CliOpt opts[] = {
         { "quick", OPT_FLAG, &quick, "seconds: 600 training images per dataset, 3 epochs (20 for the classic "
                                      "network); models go to the output folder, not models/" },
         { "retrain", OPT_FLAG, &retrain, "train every network again even when a saved model matches" },
         { "resume", OPT_FLAG, &resume, "continue interrupted trainings from their checkpoints" },
-        { "index", OPT_INT, &show, "N: the test image drawn through the layers; -1 = the first of class 7" },
+        { "index", OPT_INT, &show, "N: the test image drawn through the layers (default: the first of class 7)" },
         { "naive", OPT_FLAG, &naive, LESSON_NAIVE_HELP },
     };
     cli_main(argc, argv, opts, 5,
@@ -107,11 +107,13 @@ static Lesson *start(int argc, char **argv)
              "subsampling) and a modern one (ReLU, max pooling) trained on the MNIST sample and Fashion-MNIST: "
              "architectures, curves, filters, feature maps, confusion matrices, mistakes.\n"
              "Outputs: plots/out/" LESSON_ID "/ (or $CONVNET_OUT/" LESSON_ID "/). Models: models/ (or "
-             "$CONVNET_MODELS; with --quick, the output folder's models/).\nOn a busy machine, OMP_WAIT_POLICY=passive "
+             "$CONVNET_MODELS; with --quick, the output folder's models/, or $CONVNET_MODELS/quick).\n"
+             "On a busy machine, OMP_WAIT_POLICY=passive "
              "(threads that wait sleep instead of spinning) can make training several times faster; the results "
              "are the same.");
     lesson_choose_loops(naive);
-    if (retrain && resume) CN_DIE("--retrain and --resume contradict each other: give one of them");
+    if (retrain && resume) cli_refuse("--retrain and --resume contradict each other: give one of them");
+    if (show != CLI_UNSET && show < 0) cli_refuse("--index %d: give a test image number, 0 or more", show);
     ls->quick = quick, ls->retrain = retrain, ls->resume = resume, ls->show = show;
     ls->t_start = now_s();
 
@@ -121,6 +123,10 @@ static Lesson *start(int argc, char **argv)
     memcpy(ls->full_counts, full_counts, sizeof full_counts);
     if (quick)
         for (int d = 0; d < 2; d++) quick_subsets(&data[d].train, &data[d].test, QUICK_TRAIN, QUICK_TEST);
+    for (int d = 0; d < 2; d++) /* before any training, not after it */
+        if (show != CLI_UNSET && show >= data[d].test->count)
+            cli_refuse("--index %d: the test set of %s has only %d images (0..%d)", show, data[d].title,
+                       data[d].test->count, data[d].test->count - 1);
 
     Notebook *nb = ls->nb = nb_open(LESSON_ID, "Lesson 08 — LeNet-5, twice");
     CN_CHECK(nb);
@@ -524,11 +530,7 @@ static void one_picture_through_every_layer(Lesson *ls)
     int black[4] = { 0 }; /* modern networks: C1 maps that are 0 everywhere on the picture drawn */
     for (int r = 0; r < 4; r++) {
         LenetRun *q = &runs[r];
-        int index = show;
-        if (index < 0) index = first_of_class(q->test, SHOW_CLASS);
-        if (index >= q->test->count)
-            CN_DIE("--index %d: the test set of %s has only %d images (0..%d)", index, q->data->title,
-                   q->test->count, q->test->count - 1);
+        const int index = show == CLI_UNSET ? first_of_class(q->test, SHOW_CLASS) : show; /* checked at the start */
         char file[64];
         snprintf(file, sizeof file, "layers_%s.png", q->name + strlen("lenet5_"));
         const int pred = lenet_figure2(nb, q, index, file);

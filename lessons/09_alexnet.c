@@ -118,7 +118,7 @@ struct Abl {
 static Lesson *start(int argc, char **argv)
 {
     Lesson *ls = xcalloc(1, sizeof *ls);
-    int quick = 0, retrain = 0, resume = 0, long_abl = 0, epochs = MAIN_EPOCHS, show = -1, groups = 1, naive = 0;
+    int quick = 0, retrain = 0, resume = 0, long_abl = 0, epochs = CLI_UNSET, show = CLI_UNSET, groups = 1, naive = 0;
     CliOpt opts[] = {
         { "quick", OPT_FLAG, &quick, "seconds: a small subset, a few epochs (models go to the output folder, not "
                                      "models/); every picture is still drawn" },
@@ -126,7 +126,7 @@ static Lesson *start(int argc, char **argv)
         { "resume", OPT_FLAG, &resume, "continue an interrupted training from its checkpoint" },
         { "ablations", OPT_FLAG, &long_abl, "the longer ablations: all 60,000 training images, 10 epochs each "
                                             "(about an hour)" },
-        { "epochs", OPT_INT, &epochs, "N: epochs of the main training (default 26)" },
+        { "epochs", OPT_INT, &epochs, "N: epochs of the main training (default 26; 3 with --quick)" },
         { "groups", OPT_INT, &groups, "G: train the main network with conv2..conv5 in G groups (1 or 2; 2 is "
                                       "saved as alexnet_mini_g2_fashion.cnn)" },
         { "index", OPT_INT, &show, "N: the test image drawn through the layers (default: the first ankle boot)" },
@@ -137,25 +137,24 @@ static Lesson *start(int argc, char **argv)
              "pooling, dropout, augmentation, momentum and weight decay, grouped convolutions; the architecture, "
              "curves, filters, feature maps, confusion matrix, mistakes, LeNet-5 beside it, and each idea switched "
              "off in turn.\nOutputs: plots/out/" LESSON_ID "/ (or $CONVNET_OUT/" LESSON_ID "/). Models: models/ (or "
-             "$CONVNET_MODELS; with --quick, the output folder's models/).");
+             "$CONVNET_MODELS; with --quick, the output folder's models/, or $CONVNET_MODELS/quick).");
     lesson_choose_loops(naive);
-    if (retrain && resume) CN_DIE("--retrain and --resume contradict each other: give one of them");
-    if (epochs < 1 || epochs > 1000) CN_DIE("--epochs %d: give a number of epochs from 1 to 1000", epochs);
-    if (groups != 1 && groups != 2) CN_DIE("--groups %d: use 1, or 2 for the paper's two halves", groups);
-    if (quick && long_abl) CN_DIE("--quick and --ablations contradict each other: give one of them");
+    if (retrain && resume) cli_refuse("--retrain and --resume contradict each other: give one of them");
+    cli_int_or(&epochs, quick ? QUICK_EPOCHS : MAIN_EPOCHS, 1, 1000, "epochs", "epochs");
+    if (groups != 1 && groups != 2) cli_refuse("--groups %d: use 1, or 2 for the paper's two halves", groups);
+    if (quick && long_abl) cli_refuse("--quick and --ablations contradict each other: give one of them");
+    if (show != CLI_UNSET && show < 0) cli_refuse("--index %d: give a test image number, 0 or more", show);
     ls->quick = quick, ls->retrain = retrain, ls->resume = resume, ls->long_abl = long_abl, ls->groups = groups;
     ls->t_start = now_s();
 
-    Dataset *train = dataset_load("fashion-mnist", 1), *test = dataset_load("fashion-mnist", 0);
-    if (!train || !test) CN_DIE("%s", cn_last_error());
+    Dataset *train, *test;
+    load_splits("fashion-mnist", &train, &test);
     const int full_train = train->count, full_test = test->count;
     pixel_stats(train); /* on all the training pictures, also with --quick */
-    if (quick) {
-        if (epochs == MAIN_EPOCHS) epochs = QUICK_EPOCHS;
-        quick_first_n(&train, &test, QUICK_TRAIN, QUICK_TEST);
-    }
-    if (show >= test->count) CN_DIE("--index %d: the test set has %d images (0 .. %d)", show, test->count, test->count - 1);
-    if (show < 0) show = first_of_class(test, SHOW_CLASS);
+    if (quick) quick_first_n(&train, &test, QUICK_TRAIN, QUICK_TEST);
+    if (show != CLI_UNSET && show >= test->count)
+        cli_refuse("--index %d: the test set has %d images (0 .. %d)", show, test->count, test->count - 1);
+    if (show == CLI_UNSET) show = first_of_class(test, SHOW_CLASS);
 
     ls->nb = nb_open(LESSON_ID, "Lesson 09 — A scaled-down AlexNet");
     CN_CHECK(ls->nb);

@@ -234,11 +234,12 @@ static void run_arm(ArmRun *a, const LessonData *d, const Dataset *train, int ep
 static Lesson *start(int argc, char **argv)
 {
     Lesson *ls = xcalloc(1, sizeof *ls);
-    int quick = 0, epochs = 6, fashion_train = 60000, naive = 0;
+    int quick = 0, epochs = CLI_UNSET, fashion_train = 60000, naive = 0;
     CliOpt opts[] = {
         { "quick", OPT_FLAG, &quick, "seconds: tiny models trained here, a few hundred images, 2 epochs (every "
                                      "picture still written; models go to the output folder)" },
-        { "epochs", OPT_INT, &epochs, "N: epochs of each run of the hand-designed-first-layer comparison (1..50)" },
+        { "epochs", OPT_INT, &epochs, "N: epochs of each run of the hand-designed-first-layer comparison, 1 to 50 "
+                                            "(default 6; 2 with --quick)" },
         { "fashion-train", OPT_INT, &fashion_train,
           "N: Fashion-MNIST training images in that comparison, spread evenly over the file (100..60000; the MNIST "
           "sample is used whole)" },
@@ -249,13 +250,12 @@ static Lesson *start(int argc, char **argv)
              "against the hand-designed kernels; a photo and a digit through both; LeNet-5 with a first layer "
              "fixed to hand kernels, fine-tuned from them, or learned from random.\n"
              "Outputs: plots/out/" LESSON_ID "/ (or $CONVNET_OUT/" LESSON_ID "/). Models read from models/ (or "
-             "$CONVNET_MODELS; with --quick, the output folder's models/).");
+             "$CONVNET_MODELS; with --quick, the output folder's models/, or $CONVNET_MODELS/quick).");
     lesson_choose_loops(naive);
-    if (epochs < 1 || epochs > 50) CN_DIE("--epochs %d: give a number of epochs from 1 to 50 (e.g. --epochs 6)", epochs);
+    cli_int_or(&epochs, quick ? 2 : 6, 1, 50, "epochs", "epochs");
     if (fashion_train < 100 || fashion_train > 60000)
-        CN_DIE("--fashion-train %d: give a number of images from 100 to 60000 (e.g. --fashion-train 20000)",
+        cli_refuse("--fashion-train %d: give a number of images from 100 to 60000 (e.g. --fashion-train 20000)",
                fashion_train);
-    if (quick) epochs = 2;
     ls->quick = quick, ls->epochs = epochs, ls->fashion_train = fashion_train;
     ls->t_start = now_s();
 

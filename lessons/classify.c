@@ -291,7 +291,7 @@ int main(int argc, char **argv)
         else if (!strcmp(classes, "digits"))
             fashion = 0;
         else
-            CN_DIE("--classes %s: use digits or fashion", classes);
+            cli_refuse("--classes %s: use digits or fashion", classes);
     }
     const char *const *names = fashion ? fashion_names : digit_names;
 

@@ -1,9 +1,13 @@
-/* check_cli.c - flag parsing: values, errors, --help. */
+/* check_cli.c - flag parsing: values, errors, --help; a value given is
+ * never replaced by a default; every bad command line exits 2. */
 #include <check.h>
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/error.h"
 #include "lessons/kit/cli.h"
+#include "tests/lesson_run.h"
 
 static int quick, epochs;
 static float lr;
@@ -121,6 +125,73 @@ START_TEST(matrices)
 }
 END_TEST
 
+/* A value left unset becomes the default; every value given, 0 included,
+ * is checked against the range and kept. */
+START_TEST(unset_is_not_zero)
+{
+    int v = CLI_UNSET;
+    cli_int_or(&v, 6, 1, 100, "epochs", "epochs");
+    ck_assert_int_eq(v, 6);
+    v = 1;
+    cli_int_or(&v, 6, 1, 100, "epochs", "epochs");
+    ck_assert_int_eq(v, 1);
+    /* the sentinel itself cannot be typed */
+    const char *a[] = { "p", "--epochs", "-2147483648" };
+    ck_assert_int_eq(parse(3, a), -1);
+    /* --help shows no default for an unset value */
+    epochs = CLI_UNSET;
+    char buf[2048] = "";
+    FILE *f = fmemopen(buf, sizeof buf - 1, "w");
+    ck_assert_ptr_nonnull(f);
+    cli_usage(f, "p", "about", opts, 4);
+    fclose(f);
+    ck_assert_msg(strstr(buf, "--epochs N") && !strstr(buf, "-2147483648"), "%s", buf);
+}
+END_TEST
+
+/* --epochs 0 was once silently replaced by the default: now refused with
+ * status 2, naming the flag, the value and the range. */
+START_TEST(zero_is_refused)
+{
+    int v = 0;
+    cli_int_or(&v, 6, 1, 100, "epochs", "epochs");
+}
+END_TEST
+
+START_TEST(refuse_exits_2)
+{
+    cli_refuse("--retrain and --resume contradict each other");
+}
+END_TEST
+
+START_TEST(bad_command_line_exits_2)
+{
+    const char *a[] = { "p", "--epochs", "many", NULL };
+    epochs = 10;
+    cli_main(3, (char **)a, opts, 4, "about");
+}
+END_TEST
+
+/* The programs that are not lessons keep the convention too: a bad
+ * command line exits 2 (their ranges are checked with cli_refuse). */
+START_TEST(tools_exit_2)
+{
+    static const char *const runs[][4] = {
+        { "datasets/tools/mnist_json2idx", "only-one-argument", NULL, "usage:" },
+        { "tests/bench/bench_lenet", "--classic", "5", "--classic 5" },
+        { "tests/bench/bench_alexnet", "--groups", "3", "--groups 3" },
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+        LessonRun r;
+        const char *args[] = { runs[i][1], runs[i][2], NULL };
+        lesson_run_program(&r, runs[i][0], args);
+        ck_assert_msg(r.status == 2 && strstr(r.err, runs[i][3]), "%s %s: status %d: %s", runs[i][0], runs[i][1],
+                      r.status, r.err);
+        lesson_run_free(&r);
+    }
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
     Suite *s = suite_create("cli");
@@ -129,6 +200,15 @@ Suite *cli_suite(void)
     tcase_add_test(tc, bad_flags);
     tcase_add_test(tc, names_among_flags);
     tcase_add_test(tc, matrices);
+    tcase_add_test(tc, unset_is_not_zero);
+    tcase_add_exit_test(tc, zero_is_refused, 2);
+    tcase_add_exit_test(tc, refuse_exits_2, 2);
+    tcase_add_exit_test(tc, bad_command_line_exits_2, 2);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("programs");
+    tcase_add_unchecked_fixture(tc, lesson_fixture_setup, lesson_fixture_teardown);
+    tcase_set_timeout(tc, lesson_timeout(30));
+    tcase_add_test(tc, tools_exit_2);
     suite_add_tcase(s, tc);
     return s;
 }

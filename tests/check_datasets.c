@@ -308,7 +308,7 @@ START_TEST(rejects_other_image_shapes)
         cn_clear_error();
         ck_assert_ptr_null(dataset_load_dir(tmpdir, "mnist-sample", 1));
         char want[64];
-        snprintf(want, sizeof want, "holds %ux%u images", (unsigned)shapes[s][0], (unsigned)shapes[s][1]);
+        snprintf(want, sizeof want, "holds images of %ux%u pixels", (unsigned)shapes[s][0], (unsigned)shapes[s][1]);
         assert_has(cn_last_error(), want);
         assert_has(cn_last_error(), "every mnist-sample image is 28x28");
         assert_has(cn_last_error(), "make datasets");
@@ -362,6 +362,59 @@ START_TEST(parses_from_memory)
 }
 END_TEST
 
+/* A valid IDX file of images of another shape than 28x28 (56x14 has the
+ * same byte count) is refused by dataset_load with the shape found, the
+ * one expected and the fix, through the project root as programs load it;
+ * dataset_require_shape says the same for a program that needs another
+ * size. */
+START_TEST(refuses_other_shapes)
+{
+    char *keep = save_env("CONVNET_ROOT");
+    ck_assert_int_eq(setenv("CONVNET_ROOT", tmpdir, 1), 0);
+    char dir[512], file[600];
+    snprintf(dir, sizeof dir, "%s/datasets", tmpdir);
+    ck_assert_int_eq(mkdir(dir, 0755), 0);
+    snprintf(dir, sizeof dir, "%s/datasets/mnist-sample", tmpdir);
+    ck_assert_int_eq(mkdir(dir, 0755), 0);
+    const uint32_t shapes[3][2] = { { 56, 14 }, { 14, 56 }, { 28, 28 } };
+    for (int s = 0; s < 3; s++) {
+        const size_t n = 3, np = n * shapes[s][0] * shapes[s][1];
+        unsigned char px[3 * 784] = { 0 }, lb[3] = { 1, 2, 3 };
+        uint32_t idims[3] = { (uint32_t)n, shapes[s][0], shapes[s][1] }, ldims[1] = { (uint32_t)n };
+        ck_assert_uint_eq(np, sizeof px);
+        snprintf(file, sizeof file, "%s/test-images-idx3-ubyte", dir);
+        ck_assert_int_eq(idx_write_u8(file, px, 3, idims), 0);
+        char lfile[600];
+        snprintf(lfile, sizeof lfile, "%s/test-labels-idx1-ubyte", dir);
+        ck_assert_int_eq(idx_write_u8(lfile, lb, 1, ldims), 0);
+        Dataset *d = dataset_load("mnist-sample", 0);
+        if (s == 2) {
+            ck_assert_msg(d != NULL, "%s", cn_last_error());
+            ck_assert_int_eq(dataset_require_shape(d, 28, 28, NULL), 0);
+            ck_assert_int_eq(dataset_require_shape(d, 32, 32, "x.idx"), -1);
+            assert_has(cn_last_error(), "mnist-sample test: x.idx holds images of 28x28");
+            assert_has(cn_last_error(), "32x32 are expected");
+            dataset_free(d);
+            continue;
+        }
+        ck_assert_ptr_null(d);
+        char found[64];
+        snprintf(found, sizeof found, "images of %ux%u pixels", shapes[s][0], shapes[s][1]);
+        assert_has(cn_last_error(), found);
+        assert_has(cn_last_error(), "every mnist-sample image is 28x28");
+        assert_has(cn_last_error(), file);
+        assert_has(cn_last_error(), "make datasets");
+    }
+    /* Both files of a split missing: both are named, not only the first. */
+    ck_assert_ptr_null(dataset_load("mnist-sample", 1));
+    snprintf(file, sizeof file, "%s/train-images-idx3-ubyte", dir);
+    assert_has(cn_last_error(), file);
+    snprintf(file, sizeof file, "%s/train-labels-idx1-ubyte", dir);
+    assert_has(cn_last_error(), file);
+    restore_env("CONVNET_ROOT", &keep);
+}
+END_TEST
+
 Suite *datasets_suite(void)
 {
     Suite *s = suite_create("datasets");
@@ -379,6 +432,7 @@ Suite *datasets_suite(void)
     tcase_add_test(tc, rejects_mismatched_files);
     tcase_add_test(tc, rejects_other_image_shapes);
     tcase_add_test(tc, parses_from_memory);
+    tcase_add_test(tc, refuses_other_shapes);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -10,6 +10,7 @@
 
 #include <stb_image_write.h>
 
+#include "tests/lesson_checks.h"
 #include "tests/lesson_run.h"
 
 #define L01 "01_single_filter"
@@ -331,12 +332,38 @@ START_TEST(bad_image)
 }
 END_TEST
 
+/* A picture too elongated for the lesson: the message says what shrinking
+ * made of it, not "2000x40 needs at least 32x32"; and one so elongated that
+ * it would shrink to nothing stops with a clear message, not an internal one. */
+START_TEST(elongated_image)
+{
+    char dir[256], path[400];
+    lesson_temp_dir(dir, sizeof dir, "cn_l01_long");
+    lesson_write_png(path, sizeof path, dir, "wide.png", 2000, 40);
+    LessonRun r;
+    const char *args[] = { "--quick", "--image", path, NULL };
+    lesson_run(&r, L01, args);
+    const char *const say[] = { "2000x40 pixels", "shrunk so that it fits 128x128 it is 125x2", "closer in length" };
+    ck_assert_msg(r.status == 1, "status %d: %s", r.status, r.err);
+    lesson_assert_contains(r.err, say, 3, "the message");
+    lesson_run_free(&r);
+
+    lesson_write_png(path, sizeof path, dir, "line.png", 10000, 1);
+    lesson_run(&r, L01, args);
+    const char *const say2[] = { "10000x1 pixels", "less than one pixel across", "closer in length" };
+    ck_assert_msg(r.status == 1 && !strstr(r.err, "image_create"), "status %d: %s", r.status, r.err);
+    lesson_assert_contains(r.err, say2, 3, "the message");
+    lesson_run_free(&r);
+    lesson_temp_free(dir);
+}
+END_TEST
+
 START_TEST(bad_kernel)
 {
     LessonRun r;
     const char *args[] = { "--kernel", "nope", NULL };
     lesson_run(&r, L01, args);
-    ck_assert_msg(r.status != 0, "an unknown --kernel exited 0");
+    ck_assert_msg(r.status == 2, "an unknown --kernel exited %d, not 2", r.status);
     const char *names[] = { "nope", "identity", "edge1", "edge2", "edge3", "sharpen", "box_blur", "sobel_x",
                             "sobel_y", "gaussian5" };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -386,6 +413,7 @@ Suite *lesson01_suite(void)
     tcase_add_test(bad, bad_image);
     tcase_add_test(bad, bad_kernel);
     tcase_add_test(bad, bad_weights);
+    tcase_add_test(bad, elongated_image);
     tcase_add_test(bad, bad_flag_and_help);
     suite_add_tcase(s, bad);
     return s;

@@ -8,9 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "tests/lesson_checks.h"
 #include "tests/lesson_run.h"
+#include "tests/support.h"
 
 #define L04 "04_pooling"
 
@@ -102,8 +105,46 @@ START_TEST(command_line)
     lesson_assert_cli(L04, flags, 3);
 
     lesson_assert_refused(L04, "--epochs", "1000");
+    lesson_assert_refused(L04, "--epochs", "0"); /* refused, not replaced by the default */
 
     lesson_assert_refused(L04, "--digits", "-5");
+    lesson_assert_refused(L04, "--digits", "0");
+    lesson_assert_refused(L04, "--digits", "99999"); /* more than the test set holds */
+}
+END_TEST
+
+/* Valid IDX files of 56x14 or 14x56 digits (the byte count of 28x28) are
+ * refused with the shape named: once a crash (28x28 buffers) or garbage. */
+/* The lesson's photograph there but damaged: called damaged, not missing. */
+START_TEST(damaged_photograph)
+{
+    char root[256], path[400];
+    lesson_fake_root(root, sizeof root, "mnist-sample", 28, 28);
+    snprintf(path, sizeof path, "%s/datasets/photos", root);
+    ck_assert_int_eq(unlink(path), 0); /* the link to the real photographs */
+    ck_assert_int_eq(mkdir(path, 0755), 0);
+    snprintf(path, sizeof path, "%s/datasets/photos/camera.png", root);
+    FILE *f = fopen(path, "wb");
+    ck_assert(f && fputs("\x89PNG\r\n\x1a\n and then nothing", f) >= 0 && fclose(f) == 0);
+    char *saved = save_env("CONVNET_ROOT");
+    ck_assert_int_eq(setenv("CONVNET_ROOT", root, 1), 0);
+    LessonRun r;
+    const char *const args[] = { "--quick", NULL };
+    lesson_run(&r, L04, args);
+    restore_env("CONVNET_ROOT", &saved);
+    const char *const say[] = { "the lesson's photograph is damaged", "camera.png", "make datasets" };
+    ck_assert_msg(r.status == 1, "status %d: %s", r.status, r.err);
+    lesson_assert_contains(r.err, say, 3, "the message");
+    ck_assert_msg(!strstr(r.err, "missing"), "a damaged photograph called missing: %s", r.err);
+    lesson_run_free(&r);
+    lesson_temp_free(root);
+}
+END_TEST
+
+START_TEST(wrong_image_shape)
+{
+    const char *const args[] = { "--quick", NULL };
+    lesson_assert_wrong_shape(L04, "mnist-sample", args);
 }
 END_TEST
 
@@ -117,6 +158,8 @@ Suite *lesson04_suite(void)
     TCase *cli = tcase_create("command_line");
     tcase_set_timeout(cli, lesson_timeout(30));
     tcase_add_test(cli, command_line);
+    tcase_add_test(cli, wrong_image_shape);
+    tcase_add_test(cli, damaged_photograph);
     suite_add_tcase(s, cli);
     return s;
 }

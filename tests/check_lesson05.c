@@ -123,6 +123,7 @@ START_TEST(command_line)
 
     LessonRun r;
     lesson_assert_refused(L05, "--steps", "10");
+    lesson_assert_refused(L05, "--steps", "0"); /* refused, not replaced by the default */
 
     const char *bad2[] = { "--steps", "many", NULL };
     lesson_run(&r, L05, bad2);

@@ -114,6 +114,7 @@ START_TEST(command_line)
     lesson_assert_cli(L07, flags, 4);
 
     lesson_assert_refused(L07, "--epochs", "-3");
+    lesson_assert_refused(L07, "--epochs", "0"); /* refused, not replaced by the default */
 
     lesson_assert_refused(L07, "--seed", "-1");
 }

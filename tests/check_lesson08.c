@@ -10,11 +10,14 @@
  * (OMP_NUM_THREADS=1): its results do not depend on the number of threads
  * (tests/check_lenet.c checks that), and on a busy machine two threads
  * waiting for each other at every layer can make it many times slower. */
+#define _DEFAULT_SOURCE /* flock(2): the test holds a models folder as a running lesson does */
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,6 +30,7 @@
 #include "datasets/dataset.h"
 #include "tests/lesson_checks.h"
 #include "tests/lesson_run.h"
+#include "tests/support.h"
 
 #define L08 "08_lenet"
 
@@ -70,20 +74,8 @@ static void models_dir(char *dir, size_t n)
     ck_assert_msg(mkdtemp(dir) != NULL, "mkdtemp: %s", strerror(errno));
 }
 
-static void remove_dir(const char *dir)
-{
-    static const char *const names[4] = { "modern_mnist", "classic_mnist", "modern_fashion", "classic_fashion" };
-    char p[512];
-    for (int i = 0; i < 4; i++) {
-        snprintf(p, sizeof p, "%s/lenet5_%s.cnn", dir, names[i]);
-        unlink(p);
-        snprintf(p, sizeof p, "%s/lenet5_%s.ckpt", dir, names[i]);
-        unlink(p);
-    }
-    rmdir(dir);
-}
-
-/* The lesson's runs: models in a fresh folder, one thread (see the top). */
+/* The lesson's runs: models in a fresh folder, one thread (see the top);
+ * --quick runs keep theirs in its quick/ folder. */
 static void lesson_env_begin(char *mdir, size_t n)
 {
     models_dir(mdir, n);
@@ -93,7 +85,7 @@ static void lesson_env_begin(char *mdir, size_t n)
 
 static void lesson_env_end(const char *mdir)
 {
-    remove_dir(mdir);
+    remove_tree(mdir, 2);
     unsetenv("CONVNET_MODELS");
     unsetenv("OMP_NUM_THREADS");
 }
@@ -181,10 +173,48 @@ static const LessonExpect expect = { sections, sizeof sections / sizeof *section
                                      sizeof claims / sizeof *claims,
                                      files, sizeof files / sizeof *files, 12, 17 };
 
+/* A file of the learner's full run in the models folder: `text`. */
+static void put_file(const char *dir, const char *name, const char *text)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    FILE *f = fopen(p, "wb");
+    ck_assert_msg(f && fputs(text, f) >= 0 && fclose(f) == 0, "cannot write %s", p);
+}
+
+static void assert_file_is(const char *dir, const char *name, const char *text)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    char *got = lesson_read_file(p, NULL);
+    ck_assert_msg(got && !strcmp(got, text), "%s was replaced (a --quick run must never touch it)", p);
+    free(got);
+}
+
+/* A --quick run that reuses all four networks: each gives the accuracy it
+ * had when trained (first), after `what`. Returns the notebook. */
+static char *run_reusing(LessonRun *r, const Results *first, const char *what)
+{
+    const char *quick[] = { "--quick", NULL };
+    char *md = lesson_expect_run(r, L08, quick, &expect);
+    Results now;
+    read_results(r, &now);
+    for (int i = 0; i < 4; i++) {
+        ck_assert_str_eq(now.how[i], "reused");
+        ck_assert_msg(now.acc[i] == first->acc[i], "%s on %s: %.6f after %s, %.6f when trained", runs[i][0],
+                      runs[i][1], now.acc[i], what, first->acc[i]);
+    }
+    return md;
+}
+
 START_TEST(quick_run_reuse_and_classify)
 {
-    char mdir[64];
+    char mdir[64], qdir[96];
     lesson_env_begin(mdir, sizeof mdir);
+    snprintf(qdir, sizeof qdir, "%s/quick", mdir);
+    /* the learner's full-run files in $CONVNET_MODELS: --quick must not touch them */
+    put_file(mdir, "lenet5_modern_mnist.cnn", "the learner's model\n");
+    put_file(mdir, "lenet5_classic_fashion.ckpt", "the learner's interrupted training\n");
 
     LessonRun r;
     const char *quick[] = { "--quick", NULL };
@@ -201,34 +231,52 @@ START_TEST(quick_run_reuse_and_classify)
     for (int i = 0; i < 4; i++) {
         char p[256];
         struct stat st;
-        snprintf(p, sizeof p, "%s/lenet5_%s.cnn", mdir, names[i]);
+        snprintf(p, sizeof p, "%s/lenet5_%s.cnn", qdir, names[i]);
         ck_assert_msg(stat(p, &st) == 0 && st.st_size > 200000, "%s is missing or too small", p);
-        snprintf(p, sizeof p, "%s/lenet5_%s.ckpt", mdir, names[i]);
+        snprintf(p, sizeof p, "%s/lenet5_%s.ckpt", qdir, names[i]);
         ck_assert_msg(stat(p, &st) == 0, "%s is missing", p);
     }
+    assert_file_is(mdir, "lenet5_modern_mnist.cnn", "the learner's model\n");
+    assert_file_is(mdir, "lenet5_classic_fashion.ckpt", "the learner's interrupted training\n");
     free(md);
     lesson_run_free(&r);
 
     /* The second run finds the models and does not train. */
     LessonRun r2;
-    md = lesson_expect_run(&r2, L08, quick, &expect);
-    Results again;
-    read_results(&r2, &again);
-    for (int i = 0; i < 4; i++) {
-        ck_assert_str_eq(again.how[i], "reused");
-        ck_assert_msg(again.acc[i] == first.acc[i], "%s on %s: %.6f after reuse, %.6f when trained", runs[i][0],
-                      runs[i][1], again.acc[i], first.acc[i]);
-    }
+    md = run_reusing(&r2, &first, "reuse");
     ck_assert_int_eq(lesson_count(md, "reusing "), 4);
+    ck_assert_int_eq(lesson_count(md, "was not the checkpoint's network"), 0);
     free(md);
     lesson_run_free(&r2);
+
+    /* A Fashion-MNIST model copied over the MNIST one, and a damaged model
+     * file: both are the checkpoint's network again, recovered from it. */
+    char from[256], to[256];
+    snprintf(from, sizeof from, "%s/lenet5_modern_fashion.cnn", qdir);
+    snprintf(to, sizeof to, "%s/lenet5_modern_mnist.cnn", qdir);
+    size_t len = 0;
+    char *bytes = lesson_read_file(from, &len);
+    ck_assert_ptr_nonnull(bytes);
+    FILE *f = fopen(to, "wb");
+    ck_assert(f && fwrite(bytes, 1, len, f) == len && fclose(f) == 0);
+    free(bytes);
+    put_file(qdir, "lenet5_classic_mnist.cnn", "not a model any more");
+    LessonRun r3;
+    md = run_reusing(&r3, &first, "a swapped or damaged model file");
+    ck_assert_int_eq(lesson_count(md, "was not the checkpoint's network"), 2);
+    ck_assert_msg(strstr(md, "lenet5\\_modern\\_mnist.cnn held other weights than its checkpoint") != NULL,
+                  "the swapped model is not named");
+    ck_assert_msg(strstr(md, "lenet5\\_classic\\_mnist.cnn could not be used") != NULL,
+                  "the damaged model is not named");
+    free(md);
+    lesson_run_free(&r3);
 
     /* classify: a test digit the model knows, as a PNG, dark and light background */
     Dataset *test = dataset_load("mnist-sample", 0);
     ck_assert_msg(test != NULL, "%s", cn_last_error());
     for (int k = 0; k < 2; k++) {
         char model[256], png[256], inv[256], top[32];
-        snprintf(model, sizeof model, "%s/lenet5_%s.cnn", mdir, names[k]);
+        snprintf(model, sizeof model, "%s/lenet5_%s.cnn", qdir, names[k]);
         const int i = confident_digit(model, test);
         snprintf(png, sizeof png, "%s/digit.png", mdir);
         snprintf(inv, sizeof inv, "%s/digit_light.png", mdir);
@@ -364,11 +412,59 @@ START_TEST(command_lines)
     lesson_assert_cli(L08, flags, 5);
     const char *const cflags[] = { "--model", "--classes", "--invert", "--save" };
     lesson_assert_cli("classify", cflags, 4);
+    /* bad values: status 2, as a bad flag */
+    const char *const bad[2][3] = { { "--invert", "5", "--invert 5" }, { "--classes", "cars", "--classes cars" } };
+    for (int i = 0; i < 2; i++) {
+        LessonRun rb;
+        const char *args[] = { bad[i][0], bad[i][1], "picture.png", NULL };
+        lesson_run(&rb, "classify", args);
+        ck_assert_msg(rb.status == 2 && strstr(rb.err, bad[i][2]), "classify %s: status %d: %s", bad[i][2], rb.status,
+                      rb.err);
+        lesson_run_free(&rb);
+    }
     LessonRun r;
     const char *both[] = { "--quick", "--retrain", "--resume", NULL };
     lesson_run(&r, L08, both);
-    ck_assert_msg(r.status == 1 && strstr(r.err, "contradict"), "status %d: %s", r.status, r.err);
+    ck_assert_msg(r.status == 2 && strstr(r.err, "contradict"), "status %d: %s", r.status, r.err);
     lesson_run_free(&r);
+
+    /* --index: a negative one, or one past the smaller test set, refused
+     * before any training (status 2: a bad command line) */
+    lesson_assert_refused(L08, "--index", "-1");
+    lesson_assert_refused(L08, "--index", "2004"); /* the MNIST sample has 2,004 test digits */
+}
+END_TEST
+
+/* A second run on a models folder that another run holds stops at once,
+ * saying so, and writes nothing there. */
+START_TEST(models_folder_held)
+{
+    char mdir[64], qdir[96];
+    lesson_env_begin(mdir, sizeof mdir);
+    snprintf(qdir, sizeof qdir, "%s/quick", mdir);
+    ck_assert_int_eq(mkdir(qdir, 0755), 0);
+    const int fd = open(qdir, O_RDONLY | O_DIRECTORY);
+    ck_assert_msg(fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0, "cannot lock %s: %s", qdir, strerror(errno));
+    LessonRun r;
+    const char *quick[] = { "--quick", NULL };
+    lesson_run(&r, L08, quick);
+    ck_assert_msg(r.status == 1 && strstr(r.err, "another run holds the models folder") && strstr(r.err, qdir),
+                  "status %d: %s", r.status, r.err);
+    lesson_run_free(&r);
+    close(fd);
+    char p[160];
+    snprintf(p, sizeof p, "%s/lenet5_modern_mnist.ckpt", qdir);
+    ck_assert_msg(access(p, F_OK) != 0, "%s was written by the run that was refused", p);
+    lesson_env_end(mdir);
+}
+END_TEST
+
+/* Digits of 56x14 or 14x56 pixels are refused, with the shape named. */
+START_TEST(wrong_image_shape)
+{
+    const char *const args[] = { "--quick", NULL };
+    lesson_assert_wrong_shape(L08, "mnist-sample", args);
+    lesson_assert_wrong_shape(L08, "fashion-mnist", args);
 }
 END_TEST
 
@@ -381,6 +477,8 @@ Suite *lesson08_suite(void)
     tcase_add_test(tc, quick_run_on_naive_loops);
     tcase_add_test(tc, classify_refuses_bad_input);
     tcase_add_test(tc, command_lines);
+    tcase_add_test(tc, models_folder_held);
+    tcase_add_test(tc, wrong_image_shape);
     suite_add_tcase(s, tc);
     return s;
 }

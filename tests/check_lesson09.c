@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -63,11 +64,36 @@ static double stated_accuracy(const char *md)
     return acc;
 }
 
+/* What the folder holds, file by file (name, inode, size, time of last
+ * change), sorted, into buf: equal before and after a run that wrote
+ * nothing there (a file written again, even atomically, changes). */
+static void folder_state(const char *dir, char *buf, size_t size)
+{
+    DIR *d = opendir(dir);
+    ck_assert_msg(d != NULL, "cannot open %s", dir);
+    char line[64][320];
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && n < 64) {
+        char p[512];
+        struct stat st;
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        ck_assert_int_eq(lstat(p, &st), 0);
+        snprintf(line[n++], sizeof line[0], "%s %lu %lld %lld.%09ld\n", e->d_name, (unsigned long)st.st_ino,
+                 (long long)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+    }
+    closedir(d);
+    qsort(line, (size_t)n, sizeof line[0], (int (*)(const void *, const void *))strcmp);
+    buf[0] = '\0';
+    for (int i = 0; i < n; i++) strncat(buf, line[i], size - strlen(buf) - 1);
+}
+
 START_TEST(quick_run_and_reuse)
 {
-    char mdir[128];
+    char mdir[128], qdir[160];
     lesson_temp_dir(mdir, sizeof mdir, "models08");
     ck_assert_int_eq(setenv("CONVNET_MODELS", mdir, 1), 0);
+    snprintf(qdir, sizeof qdir, "%s/quick", mdir); /* where --quick runs keep their models */
     ck_assert_int_eq(setenv("OMP_NUM_THREADS", "1", 1), 0);
     const LessonExpect e = { sections, sizeof sections / sizeof *sections, claims, sizeof claims / sizeof *claims,
                              files, sizeof files / sizeof *files, 5, 12 };
@@ -83,7 +109,7 @@ START_TEST(quick_run_and_reuse)
     for (size_t i = 0; i < sizeof saved / sizeof *saved; i++) {
         char p[256];
         struct stat st;
-        snprintf(p, sizeof p, "%s/%s", mdir, saved[i]);
+        snprintf(p, sizeof p, "%s/%s", qdir, saved[i]);
         ck_assert_msg(stat(p, &st) == 0 && st.st_size > 100000, "%s is missing or too small", p);
     }
     /* the ablation table has its six rows */
@@ -93,9 +119,16 @@ START_TEST(quick_run_and_reuse)
     free(md);
     lesson_run_free(&r);
 
-    /* The second run finds every run and trains nothing: same numbers. */
+    /* The second run finds every run and trains nothing: same numbers; and
+     * it needs no writable models folder, it writes nothing there. */
+    static char before[64 * 320], after[64 * 320];
+    folder_state(qdir, before, sizeof before);
+    ck_assert_int_eq(chmod(qdir, 0555), 0);
     LessonRun r2;
     md = lesson_expect_run(&r2, L09, quick, &e);
+    ck_assert_int_eq(chmod(qdir, 0755), 0);
+    folder_state(qdir, after, sizeof after);
+    ck_assert_msg(!strcmp(before, after), "reusing the models changed the folder:\nbefore\n%safter\n%s", before, after);
     ck_assert_msg(strstr(md, "Reusing "), "the second run did not reuse the model");
     ck_assert_msg(strstr(md, "All 6 runs were reused"), "the second run did not reuse the ablations");
     const double again = stated_accuracy(md);
@@ -114,6 +147,8 @@ START_TEST(command_line)
     lesson_assert_cli(L09, flags, sizeof flags / sizeof *flags);
     const char *const bad[][4] = {
         { "--epochs", "0", NULL, "--epochs 0" },
+        { "--index", "-1", NULL, "--index -1" },
+        { "--index", "999999", NULL, "--index 999999" },
         { "--groups", "3", NULL, "--groups 3" },
         { "--retrain", "--resume", NULL, "contradict" },
         { "--quick", "--ablations", NULL, "contradict" },
@@ -122,11 +157,18 @@ START_TEST(command_line)
         LessonRun r;
         const char *args[] = { bad[i][0], bad[i][1], NULL };
         lesson_run(&r, L09, args);
-        ck_assert_msg(r.status != 0, "%s %s exited 0", bad[i][0], bad[i][1]);
+        ck_assert_msg(r.status == 2, "%s %s exited %d, not 2", bad[i][0], bad[i][1], r.status);
         ck_assert_msg(strstr(r.err, bad[i][3]) != NULL, "%s %s: the message does not say \"%s\": %s", bad[i][0],
                       bad[i][1], bad[i][3], r.err);
         lesson_run_free(&r);
     }
+}
+END_TEST
+
+START_TEST(wrong_image_shape)
+{
+    const char *const args[] = { "--quick", NULL };
+    lesson_assert_wrong_shape(L09, "fashion-mnist", args);
 }
 END_TEST
 
@@ -138,6 +180,7 @@ Suite *lesson09_suite(void)
     tcase_set_timeout(tc, lesson_timeout(300));
     tcase_add_test(tc, quick_run_and_reuse);
     tcase_add_test(tc, command_line);
+    tcase_add_test(tc, wrong_image_shape);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -147,11 +147,16 @@ START_TEST(quick_run)
     ck_assert_msg(access(path, F_OK) != 0, "%s was left behind", path);
     free(md);
 
-    /* A second run with CONVNET_MODELS at that folder: a model under its
-     * lesson's name is loaded, a damaged one is named and replaced by the
-     * lesson's own, the others come from the first run. */
-    char models[1100], from[1200], to[1200];
-    snprintf(models, sizeof models, "%s/models", r.outdir);
+    /* A second run with that folder as the quick runs' folder of
+     * CONVNET_MODELS (DIR/quick): a model under its lesson's name is
+     * loaded, a damaged one is named and replaced by the lesson's own, the
+     * others come from the first run. */
+    char models[1200], from[1300], to[1300], env[1100];
+    snprintf(env, sizeof env, "%s/m", r.outdir);
+    ck_assert_int_eq(mkdir(env, 0755), 0);
+    snprintf(from, sizeof from, "%s/models", r.outdir);
+    snprintf(models, sizeof models, "%s/quick", env);
+    ck_assert_int_eq(rename(from, models), 0);
     snprintf(from, sizeof from, "%s/lesson10_lenet5_modern_mnist.cnn", models);
     snprintf(to, sizeof to, "%s/lenet5_modern_mnist.cnn", models);
     copy_file(from, to);
@@ -160,7 +165,7 @@ START_TEST(quick_run)
     ck_assert_ptr_nonnull(f);
     fputs("not a model", f);
     ck_assert(fclose(f) == 0);
-    setenv("CONVNET_MODELS", models, 1);
+    setenv("CONVNET_MODELS", env, 1);
     LessonRun r2;
     lesson_run(&r2, L10, args);
     unsetenv("CONVNET_MODELS");
@@ -192,6 +197,13 @@ START_TEST(command_line)
 }
 END_TEST
 
+START_TEST(wrong_image_shape)
+{
+    const char *const args[] = { "--quick", NULL };
+    lesson_assert_wrong_shape(L10, "mnist-sample", args);
+}
+END_TEST
+
 Suite *lesson10_suite(void)
 {
     Suite *s = suite_create("lesson10");
@@ -204,6 +216,7 @@ Suite *lesson10_suite(void)
     tcase_add_unchecked_fixture(cli, lesson_fixture_setup, lesson_fixture_teardown);
     tcase_set_timeout(cli, lesson_timeout(30));
     tcase_add_test(cli, command_line);
+    tcase_add_test(cli, wrong_image_shape);
     suite_add_tcase(s, cli);
     return s;
 }

@@ -38,12 +38,28 @@ void lesson_assert_all_passed(const char *md, int min);
 /* Every needle occurs in text; `what` names the text in the message. */
 void lesson_assert_contains(const char *text, const char *const *needles, size_t n, const char *what);
 
-/* Lesson `name` run with the flag `flag` set to `value` stops with a non-zero
- * status, and its message names the flag and value ("--epochs 0"). */
+/* Lesson `name` run with the flag `flag` set to `value` stops with status 2
+ * (a bad command line), and its message names the flag and value
+ * ("--epochs 0"). */
 void lesson_assert_refused(const char *name, const char *flag, const char *value);
 
 /* An unknown flag exits 2 naming it; --help exits 0 and lists every flag in
  * flags (e.g. "--quick"). */
 void lesson_assert_cli(const char *name, const char *const *flags, size_t nflags);
+
+/* A gray w x h PNG (a left-to-right ramp) at dir/name, its path into path. */
+void lesson_write_png(char *path, size_t size, const char *dir, const char *name, int w, int h);
+
+/* A fresh project root for CONVNET_ROOT (into root, size >= 64, removed
+ * with lesson_temp_free): datasets/<which>/ holds small valid IDX files of
+ * both splits (120 and 100 images, 10 of each class in the test split) of
+ * h x w pixels; the other datasets and the photograph are links to the
+ * real ones. */
+void lesson_fake_root(char *root, size_t size, const char *which, int h, int w);
+
+/* Lesson `name` run with args on dataset `which` reshaped to 56x14 and to
+ * 14x56 (the byte count of 28x28) exits 1, not by a signal, with a message
+ * naming the dataset, the shape found, the one expected and `make datasets`. */
+void lesson_assert_wrong_shape(const char *name, const char *which, const char *const *args);
 
 #endif

@@ -120,21 +120,29 @@ double lesson_timeout(double seconds)
 
 void lesson_run(LessonRun *r, const char *name, const char *const *args)
 {
+    char program[256];
+    snprintf(program, sizeof program, "lessons/%s", name);
+    lesson_run_program(r, program, args);
+}
+
+void lesson_run_program(LessonRun *r, const char *program, const char *const *args)
+{
     memset(r, 0, sizeof *r);
     lesson_temp_dir(r->dir, sizeof r->dir, "cn_lesson");
+    const char *slash = strrchr(program, '/'), *name = slash ? slash + 1 : program;
     snprintf(r->outdir, sizeof r->outdir, "%s/%s", r->dir, name);
     snprintf(r->md, sizeof r->md, "%s/notebook.md", r->outdir);
 
     const char *build = getenv("CN_BUILD");
     if (!build || !*build) build = CN_BUILD_DIR;
     char exe[1024];
-    if (build[0] == '/') snprintf(exe, sizeof exe, "%s/lessons/%s", build, name);
+    if (build[0] == '/') snprintf(exe, sizeof exe, "%s/%s", build, program);
     else {
         const char *src = cn_source_root();
         ck_assert_msg(src != NULL, "%s", cn_last_error());
-        snprintf(exe, sizeof exe, "%s/%s/lessons/%s", src, build, name);
+        snprintf(exe, sizeof exe, "%s/%s/%s", src, build, program);
     }
-    ck_assert_msg(access(exe, X_OK) == 0, "lesson binary %s is missing (%s): run `make build` first", exe,
+    ck_assert_msg(access(exe, X_OK) == 0, "program %s is missing (%s): run `make build` first", exe,
                   strerror(errno));
 
     char out_path[300], err_path[300];

@@ -27,6 +27,10 @@ typedef struct {
  * argument list args (may be NULL), wait for it, and fill r. */
 void lesson_run(LessonRun *r, const char *name, const char *const *args);
 
+/* The same for any program of the build folder: program is its path
+ * there, e.g. "datasets/tools/mnist_json2idx" or "tests/bench/bench_lenet". */
+void lesson_run_program(LessonRun *r, const char *program, const char *const *args);
+
 /* Remove the temporary folder and free the captured output. */
 void lesson_run_free(LessonRun *r);
 

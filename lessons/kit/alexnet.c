@@ -127,7 +127,17 @@ void alex_train_or_reuse(Notebook *nb, AlexRun *r, const Dataset *train, const D
     r->seconds = complete ? 0.0 : now_s() - t0;
     r->how = complete ? "reused" : r->cfg.resume ? "resumed" : "trained";
     r->cfg.history = NULL;
-    if (r->model[0]) CN_CHECK(net_save(r->net, r->model) == 0);
+    if (!r->model[0]) return;
+    if (!complete) {
+        CN_CHECK(net_save(r->net, r->model) == 0);
+        return;
+    }
+    /* reused: the model file is written only when it is not the checkpoint's
+     * network, so reusing needs no writable models folder */
+    char bad[4400];
+    if (model_matches_checkpoint(r->net, r->model, bad, sizeof bad) && say)
+        nb_para(nb, "The model file was not the checkpoint's network: %s. It was written again from the checkpoint "
+                    "%s, which holds the finished training.", bad, r->ckpt);
 }
 
 static void describe_layer(char *what, size_t n, const Layer *L)

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/die.h"
 #include "core/error.h"
 
 static const CliOpt *find(const CliOpt *opts, int nopts, const char *name, size_t len)
@@ -25,7 +24,7 @@ static int set_value(const CliOpt *o, const char *v)
     switch (o->kind) {
     case OPT_INT: {
         long x = strtol(v, &end, 10);
-        if (end == v || *end || errno || x < INT_MIN || x > INT_MAX)
+        if (end == v || *end || errno || x <= INT_MIN || x > INT_MAX)
             return cn_fail("--%s expects a whole number, got \"%s\"", o->name, v);
         *(int *)o->dest = (int)x;
         return 0;
@@ -100,7 +99,9 @@ void cli_usage(FILE *f, const char *prog, const char *about, const CliOpt *opts,
         /* a help text that states its default itself (it may depend on other
          * flags) is left as it is */
         switch (strstr(text, "(default") ? OPT_FLAG : opts[i].kind) {
-        case OPT_INT: fprintf(f, " (default %d)", *(int *)opts[i].dest); break;
+        case OPT_INT:
+            if (*(int *)opts[i].dest != CLI_UNSET) fprintf(f, " (default %d)", *(int *)opts[i].dest);
+            break;
         case OPT_FLOAT: fprintf(f, " (default %g)", *(float *)opts[i].dest); break;
         case OPT_STRING:
             if (*(const char **)opts[i].dest) fprintf(f, " (default %s)", *(const char **)opts[i].dest);
@@ -112,9 +113,25 @@ void cli_usage(FILE *f, const char *prog, const char *about, const CliOpt *opts,
     fprintf(f, "  %-22s %s\n", "--help", "show this help");
 }
 
+/* The program's name for cli_refuse, set by cli_main_args. */
+static const char *prog_name = "program";
+
+void cli_refuse(const char *fmt, ...)
+{
+    va_list ap;
+    fflush(stdout);
+    fprintf(stderr, "%s: ", prog_name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n(run %s --help to see the flags)\n", prog_name);
+    exit(2);
+}
+
 void cli_main_args(int argc, char **argv, const CliOpt *opts, int nopts, const char *about, char **pos, int *npos)
 {
     const char *prog = argc > 0 ? argv[0] : "lesson";
+    prog_name = prog;
     int r = cli_parse_args(argc, argv, opts, nopts, pos, npos);
     if (r == 1) {
         cli_usage(stdout, prog, about, opts, nopts);
@@ -140,8 +157,8 @@ void cli_lesson(int argc, char **argv, const CliOpt *opts, int nopts, const char
 
 void cli_int_or(int *v, int dflt, int lo, int hi, const char *name, const char *what)
 {
-    if (*v == 0) *v = dflt;
-    if (*v < lo || *v > hi) CN_DIE("--%s %d: give a number of %s from %d to %d", name, *v, what, lo, hi);
+    if (*v == CLI_UNSET) *v = dflt;
+    if (*v < lo || *v > hi) cli_refuse("--%s %d: give a number of %s from %d to %d", name, *v, what, lo, hi);
 }
 
 /* --- a matrix in one flag ------------------------------------------------------------ */
@@ -206,13 +223,3 @@ int cli_parse_matrix(const char *text, int max_side, float *v, int *rows, int *c
     return 0;
 }
 
-void cli_refuse(const char *prog, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "%s: ", prog ? prog : "lesson");
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\n(run %s --help to see the flags)\n", prog ? prog : "lesson");
-    exit(2);
-}

@@ -20,6 +20,7 @@
 #ifndef CN_CLI_H
 #define CN_CLI_H
 
+#include <limits.h>
 #include <stdio.h>
 
 #include "core/error.h"
@@ -56,9 +57,15 @@ void cli_main_args(int argc, char **argv, const CliOpt *opts, int nopts, const c
  * writes: "Outputs: plots/out/<id>/ (or $CONVNET_OUT/<id>/)." */
 void cli_lesson(int argc, char **argv, const CliOpt *opts, int nopts, const char *id, const char *about);
 
-/* A whole-number flag *v left at 0 (not given) becomes dflt (which may
- * depend on --quick); then a value outside lo..hi stops the program with
- * "--name v: give a number of `what` from lo to hi". */
+/* The value of a whole-number flag that was not given: initialise the
+ * flag's int with it when its default depends on other flags (--quick), so
+ * that every value given, 0 included, is checked and never silently
+ * replaced. --help shows no default for it: its help text says it. */
+#define CLI_UNSET INT_MIN
+
+/* A whole-number flag *v left at CLI_UNSET (not given) becomes dflt (which
+ * may depend on --quick); a value given outside lo..hi stops the program
+ * with "--name v: give a number of `what` from lo to hi" (cli_refuse). */
 void cli_int_or(int *v, int dflt, int lo, int hi, const char *name, const char *what);
 
 /* Read a small matrix written as rows of numbers: rows separated by ';',
@@ -69,9 +76,10 @@ void cli_int_or(int *v, int dflt, int lo, int hi, const char *name, const char *
  * showing the form when the text is not such a matrix. */
 int cli_parse_matrix(const char *text, int max_side, float *v, int *rows, int *cols);
 
-/* For programs: a flag's value refused after parsing (e.g. a matrix that
- * does not parse). Prints "prog: message" and the --help hint to stderr
- * and exits with status 2, a bad command line. */
-void cli_refuse(const char *prog, const char *fmt, ...) CN_PRINTF(2, 3);
+/* For programs: a command line that parsed but makes no sense (a value out
+ * of range, two flags that contradict each other). Prints "prog: message"
+ * and the --help hint to stderr and exits with status 2, the status of
+ * every bad command line (any other failure exits 1: core/die.h). */
+void cli_refuse(const char *fmt, ...) CN_PRINTF(1, 2);
 
 #endif

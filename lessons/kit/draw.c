@@ -178,16 +178,19 @@ CnImage *load_colour_photo(const char *image_path)
 
 CnImage *load_lesson_photo(const char *image_path, int image_flag)
 {
-    CnImage *img = image_load(image_path ? image_path : lesson_photo_path(), 1);
-    if (!img && image_path)
+    const char *path = image_path ? image_path : lesson_photo_path();
+    CnImage *img = image_load(path, 1);
+    if (img) return img;
+    if (image_path)
         CN_DIE("--image %s: %s. Give a PNG or JPEG file that exists, e.g. --image %s", image_path, cn_last_error(),
                lesson_photo_path());
-    else if (!img && image_flag)
-        CN_DIE("the lesson's photograph is missing (%s). Run `make datasets` to fetch it, or pass "
-               "--image FILE to use your own picture", cn_last_error());
-    else if (!img)
-        CN_DIE("the lesson's photograph is missing (%s). Run `make datasets` to fetch it", cn_last_error());
-    return img;
+    /* the lesson's own photograph: missing, or there but unreadable */
+    struct stat st;
+    const int there = stat(path, &st) == 0;
+    CN_DIE("the lesson's photograph is %s (%s). Run `make datasets` to fetch it%s%s", there ? "damaged" : "missing",
+           cn_last_error(), there ? " again (it replaces a damaged file)" : "",
+           image_flag ? ", or pass --image FILE to use your own picture" : "");
+    return NULL;
 }
 
 void shrink_map(float *out, const float *in, int h, int w, int f)
@@ -207,6 +210,10 @@ CnImage *shrink_image(CnImage *im, int max_side)
     int f = 1;
     while (im->h / f > max_side || im->w / f > max_side) f++;
     if (f == 1) return im;
+    if (im->h / f < 1 || im->w / f < 1)
+        CN_DIE("the picture is %dx%d pixels (width x height): shrunk by %d so that it fits %dx%d, it would be less "
+               "than one pixel across. Use a picture whose sides are closer in length", im->w, im->h, f, max_side,
+               max_side);
     CnImage *s = image_create(im->c, im->h / f, im->w / f);
     CN_CHECK(s);
     for (int ch = 0; ch < im->c; ch++)

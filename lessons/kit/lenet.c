@@ -184,12 +184,10 @@ void train_or_reuse(Notebook *nb, LenetRun *r, int retrain, int resume)
     const int done = retrain ? -1 : checkpoint_epochs(r->ckpt, r->net, &r->cfg, why, sizeof why, &r->hist);
     if (done == r->cfg.epochs) {
         /* Finished before: the checkpoint of the last epoch holds the final
-         * weights; the .cnn is the same network, written when it finished. */
-        if (file_exists(r->model)) {
-            CN_CHECK(net_load(r->net, r->model) == 0);
-        } else {
-            CN_CHECK(net_save(r->net, r->model) == 0);
-        }
+         * weights; the .cnn should be the same network, written when it
+         * finished, and is written again from the checkpoint when it is not. */
+        char bad[4400];
+        const int rewritten = model_matches_checkpoint(r->net, r->model, bad, sizeof bad);
         CN_CHECK(train_history_write(&r->hist, hist_path) == 0);
         r->how = "reused";
         r->seconds = 0.0;
@@ -198,6 +196,9 @@ void train_or_reuse(Notebook *nb, LenetRun *r, int retrain, int resume)
         nb_para(nb, "%s on %s: reusing %s, trained by an earlier run of this lesson with the same settings "
                     "(%d epochs, %.0f s then). Pass --retrain to train it again.",
                 lenet_variant_title(r->classic), r->data->title, r->model, r->hist.n, t);
+        if (rewritten)
+            nb_para(nb, "The model file was not the checkpoint's network: %s. It was written again from the "
+                        "checkpoint %s, which holds the finished training.", bad, r->ckpt);
         return;
     }
     int do_resume = 0;

@@ -1,9 +1,14 @@
 /* models.c - the lesson kit's models folder and checkpoints (models.h). */
+#define _DEFAULT_SOURCE /* flock(2), which POSIX lacks: a lock on the folder itself */
 #include "lessons/kit/models.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "core/alexnet.h"
 #include "core/die.h"
@@ -17,18 +22,68 @@
 void models_path(char *dir, size_t size, const Notebook *nb, int quick)
 {
     const char *env_models = getenv("CONVNET_MODELS");
-    if (env_models && env_models[0])
-        snprintf(dir, size, "%s", env_models);
-    else if (quick && nb)
-        snprintf(dir, size, "%s/models", nb_dir(nb));
+    const int env = env_models && env_models[0];
+    int n;
+    if (quick && nb)
+        n = env ? snprintf(dir, size, "%s/quick", env_models) : snprintf(dir, size, "%s/models", nb_dir(nb));
+    else if (env)
+        n = snprintf(dir, size, "%s", env_models);
     else
-        CN_CHECK(cn_project_path(dir, size, "models") == 0);
+        n = cn_project_path(dir, size, "models") == 0 ? (int)strlen(dir) : -1;
+    if (n < 0 || (size_t)n >= size) CN_DIE("the models folder's path does not fit in %zu bytes", size);
 }
+
+/* Open for the program's lifetime: the lock is released when it exits. */
+static int models_lock_fd = -1;
 
 void models_folder(char *dir, size_t size, const Notebook *nb, int quick)
 {
     models_path(dir, size, nb, quick);
     CN_CHECK(cn_make_dirs(dir) == 0);
+    if (models_lock_fd >= 0) close(models_lock_fd);
+    models_lock_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (models_lock_fd < 0) CN_DIE("cannot open the models folder %s: %s", dir, strerror(errno));
+    if (flock(models_lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno == EWOULDBLOCK)
+            CN_DIE("another run holds the models folder %s (a lesson training or reading models there): wait "
+                   "until it ends, or give this run another folder with CONVNET_MODELS=DIR", dir);
+        CN_DIE("cannot lock the models folder %s: %s", dir, strerror(errno));
+    }
+}
+
+int model_matches_checkpoint(Net *net, const char *path, char *why, size_t why_size)
+{
+    why[0] = '\0';
+    const int np = net_nparams(net);
+    float **keep = xcalloc((size_t)np, sizeof *keep);
+    for (int k = 0; k < np; k++) {
+        const CnParam *p = net_param(net, k, NULL);
+        keep[k] = xcalloc(p->n, sizeof(float));
+        memcpy(keep[k], p->value, p->n * sizeof(float));
+    }
+    const float mean = net->in_mean, std = net->in_std;
+    if (!file_exists(path)) {
+        snprintf(why, why_size, "%s was missing", path);
+    } else if (net_load(net, path) != 0) {
+        snprintf(why, why_size, "%s could not be used (%s)", path, cn_last_error());
+    } else {
+        int same = net->in_mean == mean && net->in_std == std;
+        for (int k = 0; k < np && same; k++) {
+            const CnParam *p = net_param(net, k, NULL);
+            same = memcmp(keep[k], p->value, p->n * sizeof(float)) == 0;
+        }
+        if (!same) snprintf(why, why_size, "%s held other weights than its checkpoint", path);
+    }
+    for (int k = 0; k < np; k++) { /* the checkpoint's network, whatever the file held */
+        CnParam *p = net_param(net, k, NULL);
+        memcpy(p->value, keep[k], p->n * sizeof(float));
+        free(keep[k]);
+    }
+    free(keep);
+    net->in_mean = mean, net->in_std = std;
+    if (!why[0]) return 0;
+    if (net_save(net, path) != 0) CN_DIE("%s; writing it again from its checkpoint failed: %s", why, cn_last_error());
+    return 1;
 }
 
 int checkpoint_epochs(const char *path, Net *net, const TrainConfig *cfg, char *why, size_t why_size,
@@ -54,6 +109,23 @@ int checkpoint_epochs(const char *path, Net *net, const TrainConfig *cfg, char *
     return done;
 }
 
+/* Load one split into *d; on failure add its message to the list in msg. */
+static void load_noting(Dataset **d, const char *which, int train, char *msg, size_t size)
+{
+    *d = dataset_load(which, train);
+    if (*d) return;
+    const size_t used = strlen(msg);
+    snprintf(msg + used, size - used, "%s%s", used ? "\n" : "", cn_last_error());
+}
+
+void load_splits(const char *which, Dataset **train, Dataset **test)
+{
+    char msg[16384] = "";
+    load_noting(train, which, 1, msg, sizeof msg);
+    load_noting(test, which, 0, msg, sizeof msg);
+    if (msg[0]) CN_DIE("%s", msg);
+}
+
 LessonData *digits_and_clothes(void)
 {
     LessonData *data = xcalloc(2, sizeof *data);
@@ -61,11 +133,12 @@ LessonData *digits_and_clothes(void)
                             .name = "MNIST sample" };
     data[1] = (LessonData){ .key = "fashion", .which = "fashion-mnist", .title = "Fashion-MNIST", .thing = "picture",
                             .name = "Fashion-MNIST" };
+    char msg[32768] = "";
     for (int d = 0; d < 2; d++) {
-        data[d].train = dataset_load(data[d].which, 1);
-        data[d].test = dataset_load(data[d].which, 0);
-        if (!data[d].train || !data[d].test) CN_DIE("%s", cn_last_error());
+        load_noting(&data[d].train, data[d].which, 1, msg, sizeof msg);
+        load_noting(&data[d].test, data[d].which, 0, msg, sizeof msg);
     }
+    if (msg[0]) CN_DIE("%s", msg);
     return data;
 }
 

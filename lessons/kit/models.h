@@ -20,18 +20,37 @@ typedef struct {
     Dataset *train, *test;
 } LessonData;
 
+/* The training and test splits of dataset `which` (datasets/dataset.h),
+ * loaded whole. When either cannot be used the program stops with the
+ * messages of both (every missing file named, not only the last). */
+void load_splits(const char *which, Dataset **train, Dataset **test);
+
 /* The two datasets of lessons 08 and 10, loaded whole: [0] the MNIST
- * sample, [1] Fashion-MNIST. The program stops with the message when one
- * cannot be read. Free with lesson_data_free. */
+ * sample, [1] Fashion-MNIST. The program stops with the messages of every
+ * split that cannot be read. Free with lesson_data_free. */
 LessonData *digits_and_clothes(void);
 void lesson_data_free(LessonData *d, int n);
 
-/* The models folder into dir: $CONVNET_MODELS when set, else (nb given and
- * quick) the notebook folder's models/, else the project's models/. */
+/* The models folder into dir. A full run: $CONVNET_MODELS when set, else
+ * the project's models/. A --quick run (quick and nb given) never uses the
+ * full runs' folder, so it cannot replace their models or checkpoints:
+ * $CONVNET_MODELS/quick when set, else the notebook folder's models/. */
 void models_path(char *dir, size_t size, const Notebook *nb, int quick);
 
-/* models_path, and the folder made when missing. */
+/* models_path, the folder made when missing, and held for this program
+ * until it exits (flock on the folder itself, which needs no write
+ * permission): a second run on the same folder stops at once saying that
+ * another run holds it, instead of both writing the same files. */
 void models_folder(char *dir, size_t size, const Notebook *nb, int quick);
+
+/* net holds the weights of a complete checkpoint; the model file at path
+ * should be the same network, written when that training finished. It is
+ * kept when it is (nothing is written: a read-only models folder is
+ * enough to reuse it); when it is missing, unreadable, of another
+ * network, or holds other weights (a model copied over it), it is written
+ * again from the checkpoint. Returns 0 when the file was kept, else 1
+ * with why (why_size bytes) saying what was wrong with it. */
+int model_matches_checkpoint(Net *net, const char *path, char *why, size_t why_size);
 
 /* How many epochs the checkpoint at path holds when it was written with
  * cfg's settings (it then loads its weights into net); -1 when there is

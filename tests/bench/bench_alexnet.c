@@ -41,6 +41,7 @@
 #include "core/train.h"
 #include "datasets/dataset.h"
 #include "lessons/kit/cli.h"
+#include "lessons/kit/models.h"
 #include "tests/bench/bench.h"
 
 /* Training images per second of net on ds over `batches` batches of `batch`,
@@ -210,11 +211,11 @@ int main(int argc, char **argv)
              "Speed of AlexNet-mini on Fashion-MNIST at batch 64: training and inference images/s, and the time "
              "and GFLOP/s of every layer forward and backward. Compare with shared/bench/torch_ref.py alexnet, run "
              "in the same sitting.");
-    if (batches < 1 || repeat < 1) CN_DIE("--batches and --repeat must be at least 1");
-    if (groups != 1 && groups != 2) CN_DIE("--groups %d: use 1 or 2", groups);
+    if (batches < 1 || repeat < 1) cli_refuse("--batches %d --repeat %d: both must be at least 1", batches, repeat);
+    if (groups != 1 && groups != 2) cli_refuse("--groups %d: use 1 or 2", groups);
     const int B = 64;
-    Dataset *train = dataset_load("fashion-mnist", 1), *test = dataset_load("fashion-mnist", 0);
-    if (!train || !test) CN_DIE("%s", cn_last_error());
+    Dataset *train, *test;
+    load_splits("fashion-mnist", &train, &test);
     printf("bench_alexnet: %d OpenMP threads; Fashion-MNIST %d train / %d test; batch %d\n", omp_get_max_threads(),
            train->count, test->count, B);
 

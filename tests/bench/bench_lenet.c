@@ -41,6 +41,7 @@
 #include "core/train.h"
 #include "datasets/dataset.h"
 #include "lessons/kit/cli.h"
+#include "lessons/kit/models.h"
 #include "tests/bench/bench.h"
 
 /* Training images per second of net on ds over `batches` batches of `batch`. */
@@ -167,10 +168,11 @@ int main(int argc, char **argv)
              "Speed of LeNet-5 on Fashion-MNIST at batch 32: training and inference images/s, and GFLOP/s of "
              "each convolution layer forward and backward. Compare with shared/bench/torch_ref.py lenet, run "
              "in the same sitting.");
-    if (batches < 1 || repeat < 1) CN_DIE("--batches and --repeat must be at least 1");
+    if (batches < 1 || repeat < 1) cli_refuse("--batches %d --repeat %d: both must be at least 1", batches, repeat);
+    if (classic != 0 && classic != 1) cli_refuse("--classic %d: use 0 or 1", classic);
     const int B = 32;
-    Dataset *train = dataset_load("fashion-mnist", 1), *test = dataset_load("fashion-mnist", 0);
-    if (!train || !test) CN_DIE("%s", cn_last_error());
+    Dataset *train, *test;
+    load_splits("fashion-mnist", &train, &test);
     printf("bench_lenet: %d OpenMP threads; Fashion-MNIST %d train / %d test; batch %d\n", omp_get_max_threads(),
            train->count, test->count, B);
 
