@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,8 +118,28 @@ void cli_lesson(int argc, char **argv, const CliOpt *opts, int nopts, const char
     cli_main(argc, argv, opts, nopts, text);
 }
 
+/* A value the program cannot use is a bad command line: the message, exit 2. */
+static void refuse(const char *fmt, ...) CN_PRINTF(1, 2);
+static void refuse(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs("\n(run with --help to see the flags)\n", stderr);
+    va_end(ap);
+    exit(2);
+}
+
 void cli_int_or(int *v, int dflt, int lo, int hi, const char *name, const char *what)
 {
     if (*v == 0) *v = dflt;
-    if (*v < lo || *v > hi) CN_DIE("--%s %d: give a number of %s from %d to %d", name, *v, what, lo, hi);
+    if (*v < lo || *v > hi) refuse("--%s %d: give a number of %s from %d to %d", name, *v, what, lo, hi);
+}
+
+void cli_float_in(float v, float lo, int lo_open, float hi, int hi_open, const char *name, const char *what)
+{
+    if (v < lo || (lo_open && v == lo) || v > hi || (hi_open && v == hi))
+        refuse("--%s %g: give %s %s %g and %s %g", name, (double)v, what, lo_open ? "above" : "from", (double)lo,
+               hi_open ? "below" : "at most", (double)hi);
 }

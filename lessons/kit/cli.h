@@ -46,8 +46,13 @@ void cli_main(int argc, char **argv, const CliOpt *opts, int nopts, const char *
 void cli_lesson(int argc, char **argv, const CliOpt *opts, int nopts, const char *id, const char *about);
 
 /* A whole-number flag *v left at 0 (not given) becomes dflt (which may
- * depend on --quick); then a value outside lo..hi stops the program with
- * "--name v: give a number of `what` from lo to hi". */
+ * depend on --quick); then a value outside lo..hi is a bad command line:
+ * "--name v: give a number of `what` from lo to hi", exit status 2. */
 void cli_int_or(int *v, int dflt, int lo, int hi, const char *name, const char *what);
+
+/* A number flag v outside lo..hi (lo itself excluded when lo_open, hi when
+ * hi_open) is a bad command line: "--momentum 1: give a momentum from 0
+ * and below 1" (what: "a momentum"), exit status 2. */
+void cli_float_in(float v, float lo, int lo_open, float hi, int hi_open, const char *name, const char *what);
 
 #endif
