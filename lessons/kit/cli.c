@@ -137,6 +137,11 @@ void cli_int_or(int *v, int dflt, int lo, int hi, const char *name, const char *
     if (*v < lo || *v > hi) refuse("--%s %d: give a number of %s from %d to %d", name, *v, what, lo, hi);
 }
 
+void cli_int_in(int v, int lo, int hi, const char *name, const char *what)
+{
+    if (v < lo || v > hi) refuse("--%s %d: give %s from %d to %d", name, v, what, lo, hi);
+}
+
 void cli_float_in(float v, float lo, int lo_open, float hi, int hi_open, const char *name, const char *what)
 {
     if (v < lo || (lo_open && v == lo) || v > hi || (hi_open && v == hi))
