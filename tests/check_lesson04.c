@@ -1,7 +1,9 @@
 /* check_lesson04.c - lesson 04 (pooling) runs in --quick mode, tells its
  * whole story, holds every claim, writes every picture and plot it shows,
- * and its invariance data say what the lesson says they say; bad flags are
- * refused. Runs the real binary (tests/lesson_run.h) with its outputs in a
+ * and its invariance data say what the lesson says they say; what a
+ * change near 1 means is said from the cosine of the maps; every flag its
+ * "Try it yourself" names runs to exit 0 without a ✘; bad flags are
+ * refused with exit status 2. Runs the real binary (tests/lesson_run.h) with its outputs in a
  * temporary folder. */
 #include <check.h>
 #include <math.h>
@@ -9,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/explore.h"
 #include "tests/lesson_checks.h"
 #include "tests/lesson_run.h"
 
@@ -32,6 +35,9 @@ static const char *const claims[] = {
     "- ✔ max pooling keeps the strongest edge exactly",
     "- ✔ average pooling with 2x2/2 keeps the mean exactly",
     "- ✔ no shift, no change (0 and 0)",
+    "- ✔ without pooling a 1-pixel move already changes the edge map by",
+    "- ✔ but a change near 1 is not \"no overlap\": the cosine between the edge map and the moved one is",
+    "For two maps of the same size, change² = 2 − 2 · cosine",
     "- ✔ every pooling changes less than the edge map itself, at every shift from 1 to 3",
     "- ✔ after a 1-pixel move, max 2x2/2 changes by",
     "- ✔ larger windows steady the features more",
@@ -71,8 +77,10 @@ START_TEST(quick_run)
     LessonRun r;
     const char *args[] = { "--quick", NULL };
     LessonExpect e = { sections, sizeof sections / sizeof *sections, claims, sizeof claims / sizeof *claims,
-                       files, sizeof files / sizeof *files, 16, 6 };
+                       files, sizeof files / sizeof *files, 17, 6 };
     char *md = lesson_expect_run(&r, L04, args, &e);
+    ck_assert_msg(strstr(md, "barely overlap their old place") == NULL, "the overlap is said to be gone at a cosine "
+                  "near 0.5");
 
     /* the invariance data: shift 0..3, then the edge map and five poolings */
     char path[1024];
@@ -96,14 +104,48 @@ START_TEST(quick_run)
 }
 END_TEST
 
+/* Every flag "Try it yourself" names: exit 0, no ✘. */
+START_TEST(try_it_yourself)
+{
+    const char *longer[] = { "--quick", "--epochs", "20", NULL };
+    free(lesson_assert_explores(L04, longer));
+    const char *few[] = { "--quick", "--digits", "50", NULL };
+    char *md = lesson_assert_explores(L04, few);
+    ck_assert_msg(strstr(md, "averaged over 50 test digits") != NULL, "--digits 50 is not what was averaged");
+    free(md);
+    /* your own picture, not square: its central square is used */
+    char dir[256], png[320];
+    lesson_temp_dir(dir, sizeof dir, "cn_l04_img");
+    lesson_write_picture(png, sizeof png, dir, "mine.png", 150, 100);
+    const char *own[] = { "--quick", "--image", png, NULL };
+    md = lesson_assert_explores(L04, own);
+    ck_assert_msg(strstr(md, "your picture's central square (100x100)") != NULL, "the own picture's central square is not used");
+    free(md);
+    lesson_write_picture(png, sizeof png, dir, "tiny.png", 40, 30);
+    LessonRun r;
+    const char *tiny[] = { "--quick", "--image", png, NULL };
+    lesson_run(&r, L04, tiny);
+    ck_assert_msg(r.status == 1 && strstr(r.err, "at least 48x48") != NULL, "a 40x30 picture: status %d, %s",
+                  r.status, r.err);
+    lesson_run_free(&r);
+    lesson_temp_free(dir);
+}
+END_TEST
+
 START_TEST(command_line)
 {
-    const char *flags[] = { "--quick", "--epochs", "--digits" };
-    lesson_assert_cli(L04, flags, 3);
+    const char *flags[] = { "--quick", "--epochs", "--digits", "--image" };
+    lesson_assert_cli(L04, flags, 4);
 
-    lesson_assert_refused(L04, "--epochs", "1000");
-
-    lesson_assert_refused(L04, "--digits", "-5");
+    static const char *const bad[][2] = { { "--epochs", "1000" }, { "--digits", "-5" }, { "--epochs", "-1" } };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        LessonRun r;
+        const char *args[] = { bad[i][0], bad[i][1], NULL };
+        lesson_run(&r, L04, args);
+        ck_assert_msg(r.status == 2, "%s %s exited %d, expected 2", bad[i][0], bad[i][1], r.status);
+        ck_assert_msg(strstr(r.err, bad[i][0]) != NULL, "the message does not name %s: %s", bad[i][0], r.err);
+        lesson_run_free(&r);
+    }
 }
 END_TEST
 
@@ -114,6 +156,11 @@ Suite *lesson04_suite(void)
     tcase_set_timeout(run, lesson_timeout(60));
     tcase_add_test(run, quick_run);
     suite_add_tcase(s, run);
+    TCase *explore = tcase_create("try_it_yourself");
+    tcase_set_timeout(explore, lesson_timeout(120));
+    tcase_add_unchecked_fixture(explore, lesson_fixture_setup, lesson_fixture_teardown);
+    tcase_add_test(explore, try_it_yourself);
+    suite_add_tcase(s, explore);
     TCase *cli = tcase_create("command_line");
     tcase_set_timeout(cli, lesson_timeout(30));
     tcase_add_test(cli, command_line);

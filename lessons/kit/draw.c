@@ -342,3 +342,19 @@ void sheet_add_start_end_change(Sheet *s, const float *w0, const float *w1, int 
     free(v);
     free(gg);
 }
+
+CnImage *central_square(CnImage *im)
+{
+    const int side = im->h < im->w ? im->h : im->w;
+    if (im->h == im->w) return im;
+    CnImage *sq = image_create(im->c, side, side);
+    CN_CHECK(sq);
+    const int y0 = (im->h - side) / 2, x0 = (im->w - side) / 2;
+    for (int c = 0; c < im->c; c++)
+        for (int y = 0; y < side; y++)
+            memcpy(sq->data + ((size_t)c * (size_t)side + (size_t)y) * (size_t)side,
+                   im->data + ((size_t)c * (size_t)im->h + (size_t)(y0 + y)) * (size_t)im->w + (size_t)x0,
+                   (size_t)side * sizeof(float));
+    image_free(im);
+    return sq;
+}

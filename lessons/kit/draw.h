@@ -66,6 +66,11 @@ CnImage *load_lesson_photo(const char *image_path, int image_flag);
  * downscale. Frees im when it makes a new image. */
 CnImage *shrink_image(CnImage *im, int max_side);
 
+/* The central square of im (side the shorter of its sides), all its
+ * channels; frees im when it makes a new image (a square im is returned as
+ * it is). */
+CnImage *central_square(CnImage *im);
+
 /* out (S, S) from the gray image im: each output pixel is the mean of the
  * source area it covers; a picture smaller than S x S is interpolated. */
 void resize_gray(float *out, int S, const CnImage *im);
