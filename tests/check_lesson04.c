@@ -114,13 +114,11 @@ START_TEST(try_it_yourself)
     ck_assert_msg(strstr(md, "averaged over 50 test digits") != NULL, "--digits 50 is not what was averaged");
     free(md);
     /* your own picture, not square: its central square is used */
-    char dir[256], png[320];
-    lesson_temp_dir(dir, sizeof dir, "cn_l04_img");
-    lesson_write_picture(png, sizeof png, dir, "mine.png", 150, 100);
-    const char *own[] = { "--quick", "--image", png, NULL };
-    md = lesson_assert_explores(L04, own);
+    md = lesson_assert_explores_picture(L04, 150, 100);
     ck_assert_msg(strstr(md, "your picture's central square (100x100)") != NULL, "the own picture's central square is not used");
     free(md);
+    char dir[256], png[320];
+    lesson_temp_dir(dir, sizeof dir, "cn_l04_img");
     lesson_write_picture(png, sizeof png, dir, "tiny.png", 40, 30);
     LessonRun r;
     const char *tiny[] = { "--quick", "--image", png, NULL };

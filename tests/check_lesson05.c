@@ -165,14 +165,9 @@ START_TEST(try_it_yourself)
     ck_assert_msg(strstr(md, "◦ not reached") == NULL, "--lr 3 missed a claim");
     free(md);
     /* your own picture */
-    char dir[256], png[320];
-    lesson_temp_dir(dir, sizeof dir, "cn_l05_img");
-    lesson_write_picture(png, sizeof png, dir, "mine.png", 120, 90);
-    const char *own[] = { "--quick", "--image", png, NULL };
-    md = lesson_assert_explores(L05, own);
+    md = lesson_assert_explores_picture(L05, 120, 90);
     ck_assert_msg(strstr(md, "| condition number λ1/λ9 |") != NULL, "no curvatures for the own picture");
     free(md);
-    lesson_temp_free(dir);
 }
 END_TEST
 

@@ -45,3 +45,14 @@ void lesson_write_picture(char *path, size_t size, const char *dir, const char *
     ck_assert_msg(stbi_write_png(path, w, h, 3, px, w * 3), "cannot write %s", path);
     free(px);
 }
+
+char *lesson_assert_explores_picture(const char *name, int w, int h)
+{
+    char dir[256], png[320];
+    lesson_temp_dir(dir, sizeof dir, "cn_own_picture");
+    lesson_write_picture(png, sizeof png, dir, "mine.png", w, h);
+    const char *args[] = { "--quick", "--image", png, NULL };
+    char *md = lesson_assert_explores(name, args);
+    lesson_temp_free(dir);
+    return md;
+}

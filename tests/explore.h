@@ -16,4 +16,8 @@ char *lesson_assert_explores(const char *name, const char *const *args);
  * edges in every direction) to dir/file; its path into path. */
 void lesson_write_picture(char *path, size_t size, const char *dir, const char *file, int w, int h);
 
+/* lesson_assert_explores(name, --quick --image P), P a w x h picture of
+ * lesson_write_picture in a temporary folder. Returns the notebook text. */
+char *lesson_assert_explores_picture(const char *name, int w, int h);
+
 #endif
