@@ -6,10 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/image.h"
 #include "core/paths.h"
+#include "core/source.h"
 
 #define NB_WIDTH 78      /* terminal columns for wrapped text */
 #define NB_PATH_MAX 4096
@@ -465,23 +467,24 @@ void nb_table(Notebook *nb, const char *const *header, const char *const *cells,
     flush_both(nb);
 }
 
-void nb_code(Notebook *nb, const char *text)
+/* Verbatim text[0, n) as a fenced block of language `lang` in the .md,
+ * indented by four in the terminal. */
+static void code_block(Notebook *nb, const char *lang, const char *text, size_t n)
 {
-    if (!nb || !text) return;
     /* The fence must be longer than any run of backticks inside the text. */
     size_t longest = 0, run = 0;
-    for (const char *p = text; *p; p++) {
-        run = *p == '`' ? run + 1 : 0;
+    for (size_t i = 0; i < n; i++) {
+        run = text[i] == '`' ? run + 1 : 0;
         if (run > longest) longest = run;
     }
     size_t fence = longest >= 3 ? longest + 1 : 3;
     if (nb->term) fputc('\n', nb->term);
     md_block(nb);
     for (size_t i = 0; i < fence; i++) fputc('`', nb->md);
-    fputs("text\n", nb->md);
-    for (const char *p = text; *p;) {
-        const char *nl = strchr(p, '\n');
-        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+    fprintf(nb->md, "%s\n", lang);
+    for (const char *p = text, *stop = text + n; p < stop;) {
+        const char *nl = memchr(p, '\n', (size_t)(stop - p));
+        size_t len = nl ? (size_t)(nl - p) : (size_t)(stop - p);
         if (nb->term) {
             fputs("    ", nb->term);
             fwrite(p, 1, len, nb->term);
@@ -489,11 +492,97 @@ void nb_code(Notebook *nb, const char *text)
         }
         fwrite(p, 1, len, nb->md);
         fputc('\n', nb->md);
-        p = nl ? nl + 1 : p + len;
+        p = nl ? nl + 1 : stop;
     }
     for (size_t i = 0; i < fence; i++) fputc('`', nb->md);
     fputs("\n\n", nb->md);
     flush_both(nb);
+}
+
+void nb_code(Notebook *nb, const char *text)
+{
+    if (!nb || !text) return;
+    code_block(nb, "text", text, strlen(text));
+}
+
+/* --- the library's own code ----------------------------------------------------- */
+
+#define NB_SOURCE_MAX (1 << 20) /* larger files are not this project's sources */
+
+/* The whole file (NUL-terminated, caller frees) and its modification time,
+ * or NULL with the reason in why. */
+static char *read_source(const char *path, time_t *mtime, char *why, size_t why_size)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        snprintf(why, why_size, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode) || st.st_size > NB_SOURCE_MAX) {
+        snprintf(why, why_size, "%s is not a source file of at most %d bytes", path, NB_SOURCE_MAX);
+        return NULL;
+    }
+    FILE *f = fopen(path, "rb");
+    char *text = f ? malloc((size_t)st.st_size + 1) : NULL;
+    size_t got = text ? fread(text, 1, (size_t)st.st_size, f) : 0;
+    if (f) fclose(f);
+    if (!text) {
+        snprintf(why, why_size, "%s: %s", path, f ? "out of memory" : strerror(errno));
+        return NULL;
+    }
+    text[got] = '\0';
+    *mtime = st.st_mtime;
+    return text;
+}
+
+int nb_code_from_source(Notebook *nb, const char *rel_path, const char *function_name)
+{
+    if (!nb) return 0;
+    if (!rel_path || !function_name || !*rel_path || !*function_name) {
+        nb_para(nb, "(nb_code_from_source: no file or no function name was given.)");
+        return 0;
+    }
+    /* The checkout the program runs from first (its sources are the ones it
+     * was built from), then $CONVNET_ROOT. */
+    const char *roots[2] = { cn_source_root(), getenv("CONVNET_ROOT") };
+    char path[NB_PATH_MAX], why[NB_PATH_MAX + 128] = "no project folder was found";
+    char *text = NULL;
+    time_t mtime = 0;
+    for (int r = 0; r < 2 && !text; r++) {
+        if (!roots[r] || !*roots[r] || (r == 1 && roots[0] && !strcmp(roots[0], roots[1]))) continue;
+        int n = snprintf(path, sizeof path, "%s/%s", roots[r], rel_path);
+        if (n > 0 && n < (int)sizeof path) text = read_source(path, &mtime, why, sizeof why);
+    }
+    if (!text) {
+        nb_para(nb, "(Here the notebook would show %s() as it is written in %s, but the source is not "
+                    "here (%s): this program runs without the convnet-c sources. Read %s() in %s of the "
+                    "source tree.)", function_name, rel_path, why, function_name, rel_path);
+        return 0;
+    }
+    SourceSpan span;
+    if (source_find_function(text, function_name, &span) != 0) {
+        nb_para(nb, "(Here the notebook would show %s(), but %s holds no definition of it any more: the "
+                    "source has changed since the lesson was written. Look for the loop in %s.)",
+                function_name, path, rel_path);
+        free(text);
+        return 0;
+    }
+    /* The caption: file and lines, and a warning when the source is newer
+     * than the program that is running. */
+    struct stat exe;
+    int stale = stat("/proc/self/exe", &exe) == 0 && mtime > exe.st_mtime;
+    if (nb->term)
+        fprintf(nb->term, "\n%s%s, lines %d-%d%s%s\n", ansi(nb, BOLD), rel_path, span.first_line,
+                span.last_line, ansi(nb, RESET),
+                stale ? " (changed since this program was built: run make build)" : "");
+    md_block(nb);
+    fprintf(nb->md, "**");
+    md_str(nb->md, rel_path);
+    fprintf(nb->md, ", lines %d-%d**%s\n\n", span.first_line, span.last_line,
+            stale ? " (changed since this program was built: run `make build`)" : "");
+    code_block(nb, "c", text + span.begin, span.end - span.begin);
+    free(text);
+    return 1;
 }
 
 /* --- pictures --------------------------------------------------------------------- */

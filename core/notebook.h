@@ -79,6 +79,18 @@ void nb_table(Notebook *nb, const char *const *header, const char *const *cells,
  * a fenced block in the .md. */
 void nb_code(Notebook *nb, const char *text);
 
+/* Show the library's own function `function_name` as it is in the source
+ * file rel_path (relative to the project folder, e.g. "core/conv.c"): a C
+ * code block with the comment above the definition, under a line naming
+ * the file and the line range ("core/conv.c, lines 91-110"). The file is
+ * read when the lesson runs, from the checkout the program runs from
+ * (cn_source_root), else from $CONVNET_ROOT, so the page cannot drift from
+ * the code; when the file is newer than the running program, the page says
+ * to rebuild. Without the source (an installed program, a renamed
+ * function) a sentence says where to read it instead: never a failure.
+ * Returns 1 when the code was shown, 0 when the sentence was written. */
+int nb_code_from_source(Notebook *nb, const char *rel_path, const char *function_name);
+
 /* An image already written to `file` (relative to the output folder, e.g.
  * via nb_path): the terminal shows "[image] caption → path", the .md shows
  * the picture and its caption. A missing file is said to be missing. */

@@ -318,7 +318,7 @@ static int all_integers(const double *v, size_t n)
 
 static int lines(const char *png_path, const char *dat_path, const char *title, const char *xlabel,
                  const char *ylabel, const char *const *names, const double *x, const double *const *ys,
-                 int nseries, int npoints, int logy)
+                 int nseries, int npoints, int logy, int stems)
 {
     if (!png_path || !dat_path || !ys || nseries < 1 || npoints < 1)
         return cn_fail("plot_lines: need output paths, at least one series and one point (got %d series of %d)",
@@ -347,6 +347,10 @@ static int lines(const char *png_path, const char *dat_path, const char *title, 
     for (int s = 0; names && s < nseries; s++)
         if (names[s] && strlen(names[s]) > longest) longest = strlen(names[s]);
     if (longest > 16) param_int(&params, "keybelow", 1);
+    if (stems) {
+        param_int(&params, "stems", 1);
+        param_int(&params, "height", 140 + 200 * nseries);
+    }
 
     FILE *f = open_data(dat_path);
     if (!f) {
@@ -377,14 +381,21 @@ int plot_lines(const char *png_path, const char *dat_path, const char *title, co
                const char *ylabel, const char *const *names, const double *x, const double *const *ys,
                int nseries, int npoints)
 {
-    return lines(png_path, dat_path, title, xlabel, ylabel, names, x, ys, nseries, npoints, 0);
+    return lines(png_path, dat_path, title, xlabel, ylabel, names, x, ys, nseries, npoints, 0, 0);
+}
+
+int plot_stems(const char *png_path, const char *dat_path, const char *title, const char *xlabel,
+               const char *ylabel, const char *const *names, const double *x, const double *const *ys,
+               int nseries, int npoints)
+{
+    return lines(png_path, dat_path, title, xlabel, ylabel, names, x, ys, nseries, npoints, 0, 1);
 }
 
 int plot_lines_logy(const char *png_path, const char *dat_path, const char *title, const char *xlabel,
                     const char *ylabel, const char *const *names, const double *x, const double *const *ys,
                     int nseries, int npoints)
 {
-    return lines(png_path, dat_path, title, xlabel, ylabel, names, x, ys, nseries, npoints, 1);
+    return lines(png_path, dat_path, title, xlabel, ylabel, names, x, ys, nseries, npoints, 1, 0);
 }
 
 int plot_heatmap(const char *png_path, const char *dat_path, const char *title, const char *rowaxis,

@@ -59,6 +59,14 @@ int plot_lines(const char *png_path, const char *dat_path, const char *title, co
                const char *ylabel, const char *const *names, const double *x, const double *const *ys,
                int nseries, int npoints);
 
+/* The same data for discrete samples (a sampled signal, an impulse
+ * response): each series in its own panel, stacked on one x axis and one
+ * y range, every value a stem from 0 with a dot, nothing drawn between
+ * samples (a line would suggest values between them). */
+int plot_stems(const char *png_path, const char *dat_path, const char *title, const char *xlabel,
+               const char *ylabel, const char *const *names, const double *x, const double *const *ys,
+               int nseries, int npoints);
+
 /* The same with a logarithmic y axis (for losses spanning decades); values
  * <= 0 are written NaN and leave a gap. */
 int plot_lines_logy(const char *png_path, const char *dat_path, const char *title, const char *xlabel,

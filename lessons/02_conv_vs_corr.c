@@ -29,15 +29,11 @@
 #include "lessons/kit/arrays.h"
 #include "lessons/kit/cli.h"
 #include "lessons/kit/draw.h"
+#include "lessons/kit/letters.h"
 #include "lessons/kit/report.h"
 #include "lessons/lesson.h"
 
 #define LESSON_ID "02_conv_vs_corr"
-
-/* One product of the sum: image pixel number (1..9) times kernel letter (0 = A .. 8 = I). */
-typedef struct {
-    int pixel, letter;
-} Term;
 
 /* The sections of the lesson, in the order main() tells them. */
 static void from_lesson_01(Notebook *nb);
@@ -47,9 +43,9 @@ static void the_definitions(Notebook *nb);
 static void why_libraries_correlate(Notebook *nb, const float *photo, int H, int W);
 static void symmetric_kernels_agree(Notebook *nb, const float *photo, int H, int W);
 static void sobel_disagrees(Notebook *nb, const float *photo, int H, int W, const char *image_path);
-static void what_only_convolution_can_do(Notebook *nb, const float *photo, int H, int W);
+static void what_only_convolution_can_do(Notebook *nb, const float *photo, int H, int W, int own_photo);
 static void the_1d_definition_on_a_signal(Notebook *nb);
-static void in_short(Notebook *nb);
+static void in_short(Notebook *nb); /* and "Try it yourself" */
 static CnImage *load_photo(const char *image_path, int quick);
 
 int main(int argc, char **argv)
@@ -80,19 +76,13 @@ int main(int argc, char **argv)
     why_libraries_correlate(nb, photo, H, W);
     symmetric_kernels_agree(nb, photo, H, W);
     sobel_disagrees(nb, photo, H, W, image_path);
-    what_only_convolution_can_do(nb, photo, H, W);
+    what_only_convolution_can_do(nb, photo, H, W, !image_path);
     the_1d_definition_on_a_signal(nb);
     in_short(nb);
 
     image_free(img);
     return lesson_end(nb);
 }
-
-/* Helpers, defined after the sections. */
-static int symbolic(Term *t, int flip, int i, int j, int pad);
-static void terms_text(char *buf, size_t size, const Term *t, int n);
-static double terms_value(const Term *t, int n, const float *k);
-static CnImage *pairing_grid(const Term *t, int n, int cell);
 
 static void from_lesson_01(Notebook *nb)
 {
@@ -246,6 +236,13 @@ static void the_definitions(Notebook *nb)
              "the literal sums equal the library's full-mode convolve1d and correlate1d at all %d positions "
              "(largest differences %g and %g)", NO, max_diff(def_conv, lib_conv, NO, NULL),
              max_diff(def_corr, lib_corr, NO, NULL));
+    nb_para(nb, "The library's 1-D loops are these sums, read from core/conv.c as this lesson ran. The window "
+                "starts at i·s − p in both; the only difference is the kernel's index, k[m] forwards in "
+                "correlate1d and k[kn − 1 − m] backwards in convolve1d:");
+    nb_code_from_source(nb, "core/conv.c", "correlate1d");
+    nb_code_from_source(nb, "core/conv.c", "convolve1d");
+    nb_para(nb, "In 2-D it is the same: conv2d_window (shown in lesson 01) reads k[m][n] for correlation and "
+                "k[KH−1−m][KW−1−n] for convolution.");
     nb_para(nb, "Note the order in (g ⋆ f): the library's correlate(signal, kernel) slides the kernel g "
                 "along the signal, which is g ⋆ f in the deck's notation. For correlation the order matters; "
                 "for convolution it does not, as we will measure below.");
@@ -353,57 +350,81 @@ static void sobel_disagrees(Notebook *nb, const float *photo, int H, int W, cons
     nb_check(nb, dsum == 0.0,
              "on the photo, convolve(photo, Sobel x) = −correlate(photo, Sobel x) at every pixel (largest "
              "|conv + corr| = %g, while the outputs reach ±%.3f)", dsum, mag);
-    /* The three tiles with one symmetric scale for the two outputs and twice
-     * that for the difference (which is 2 × correlation). */
+    /* Top row: correlation, convolution and their sum, on one symmetric
+     * scale (the sum is 0 everywhere: uniform mid-gray). Bottom row: the
+     * same three around the strongest edge, enlarged 4 times, where the
+     * swapped signs can be seen. */
     float s = abs_quantile(a, N, 0.99);
     if (!(s > 0.0f)) s = 1.0f;
-    for (size_t i = 0; i < N; i++) d[2 * N + i] = a[i] - b[i];
-    image_map_apply_range(d, a, N, -s, s);
-    image_map_apply_range(d + N, b, N, -s, s);
-    image_map_apply_range(d + 2 * N, d + 2 * N, N, -2 * s, 2 * s);
-    const char *lab[3] = { "correlate", "convolve", "correlate - convolve" };
-    MontageOptions mo = montage_labelled(3, 1, W >= 256 ? 12 : 6, MAP_CLAMP01, lab, W >= 384 ? 3 : W >= 192 ? 2 : 1);
-    CN_CHECK(image_montage_write_png_opts(nb_path(nb, "sobel_corr_vs_conv.png"), d, 3, 1, H, W, &mo) == 0);
-    char cap[400];
-    snprintf(cap, sizeof cap, "Sobel x on the photo, cross-correlation (left) and convolution (middle), both "
-             "symmetric around mid-gray: −%.3f black, 0 mid-gray, +%.3f white (%.3f is the 99th percentile of "
-             "|correlation|); right: their difference, drawn from −%.3f to +%.3f", (double)s, (double)s,
-             (double)s, 2.0 * s, 2.0 * s);
+    /* the strongest edge away from the border (where the padding makes its own) */
+    size_t peak = (size_t)2 * (size_t)W + 2;
+    for (size_t i = 0; i < N; i++) {
+        d[2 * N + i] = a[i] + b[i];
+        int y = (int)(i / (size_t)W), x = (int)(i % (size_t)W);
+        if (y >= 2 && y < H - 2 && x >= 2 && x < W - 2 && fabsf(a[i]) > fabsf(a[peak])) peak = i;
+    }
+    const int side = H < W ? H : W, C = side / 8 >= 16 ? side / 8 : side / 2, Z = side / C;
+    int cy = (int)(peak / (size_t)W) - C / 2, cx = (int)(peak % (size_t)W) - C / 2;
+    cy = cy < 0 ? 0 : cy > H - C ? H - C : cy;
+    cx = cx < 0 ? 0 : cx > W - C ? W - C : cx;
+    float *crop = xcalloc((size_t)C * C, sizeof *crop), *zoom = xcalloc(3 * (size_t)C * C * Z * Z, sizeof *zoom);
+    MontageTile mt[6];
+    for (int t = 0; t < 3; t++) {
+        float *g = d + (size_t)t * N;
+        image_map_apply_range(g, t == 0 ? a : t == 1 ? b : g, N, -s, s);
+        for (int y = 0; y < C; y++)
+            for (int xx = 0; xx < C; xx++) crop[y * C + xx] = g[(size_t)(cy + y) * (size_t)W + (size_t)(cx + xx)];
+        enlarge(zoom + (size_t)t * C * C * Z * Z, crop, C, C, Z);
+        mt[t] = (MontageTile){ g, 1, H, W };
+        mt[3 + t] = (MontageTile){ zoom + (size_t)t * C * C * Z * Z, 1, C * Z, C * Z };
+    }
+    char l4[80];
+    snprintf(l4, sizeof l4, "%dx%d around the strongest edge", C, C);
+    const char *lab[6] = { "correlate", "convolve", "correlate + convolve", l4, l4, l4 };
+    MontageOptions mo = montage_labelled(3, 1, W >= 256 ? 12 : 6, MAP_CLAMP01, lab, W >= 384 ? 2 : 1);
+    write_montage_gray(nb, "sobel_corr_vs_conv.png", mt, 6, &mo);
+    char cap[512];
+    snprintf(cap, sizeof cap, "Sobel x on the photo, top: cross-correlation, convolution and their sum, all on one "
+             "scale symmetric around mid-gray (−%.3f black, 0 mid-gray, +%.3f white; %.3f is the 99th percentile "
+             "of |correlation|). The sum is mid-gray at every pixel: the two cancel. Bottom: the same three, the "
+             "%dx%d pixels around the strongest edge (row %d, column %d) enlarged %d times", (double)s, (double)s,
+             (double)s, C, C, (int)(peak / (size_t)W), (int)(peak % (size_t)W), Z);
     nb_image(nb, cap, "sobel_corr_vs_conv.png");
     if (!image_path)
         nb_para(nb, "What to look at: the left edge of the dark coat, where the light sky turns dark going "
                     "right, is a black line in the correlation and a white one in the convolution; every light "
-                    "tripod leg swaps its white and black sides. The difference on the right is the correlation "
-                    "again, twice as strong: nothing in it is zero except where both are. (The light and dark lines "
-                    "down the left and right borders come from the zero padding: beyond the border the kernel "
-                    "sees black.)");
+                    "tripod leg swaps its white and black sides. In the enlarged row each light stripe on the "
+                    "left is dark in the middle. (The light and dark lines down the left and right borders come "
+                    "from the zero padding: beyond the border the kernel sees black.)");
     else
         nb_para(nb, "What to look at: every edge that is white in the left picture is black in the middle one, "
-                    "and the other way round. The difference on the right is the correlation again, twice as "
-                    "strong.");
+                    "and the other way round; the enlarged row shows it pixel by pixel.");
     nb_para(nb, "For a learned filter this sign is only a convention: a network using the other operation "
                 "learns the rotated kernel. But when you copy a hand-designed kernel like Sobel from a "
                 "textbook, check which of the two operations the book means.");
     free(a);
     free(b);
     free(d);
+    free(crop);
+    free(zoom);
 }
 
 /* --- commutativity and associativity ------------------------------------------------- */
 
 static void commutativity(Notebook *nb);
-static void associativity(Notebook *nb, const float *photo, int H, int W);
+static void associativity(Notebook *nb, const float *photo, int H, int W, int own_photo);
 
-static void what_only_convolution_can_do(Notebook *nb, const float *photo, int H, int W)
+static void what_only_convolution_can_do(Notebook *nb, const float *photo, int H, int W, int own_photo)
 {
     nb_section(nb, "What only true convolution can do: commute and associate");
     nb_para(nb, "Flipping the kernel looks like a nuisance, but it buys convolution two properties of ordinary "
-                "multiplication, which correlation lacks (with full padding, so that nothing is cut off at the "
-                "border):\n"
+                "multiplication (with full padding, so that nothing is cut off at the border):\n"
                 "- commutativity: f ∗ g = g ∗ f, it does not matter which one slides over the other;\n"
-                "- associativity: (f ∗ g) ∗ h = f ∗ (g ∗ h), two filters in a row are one bigger filter.");
+                "- associativity: (f ∗ g) ∗ h = f ∗ (g ∗ h), two filters in a row are one bigger filter, made "
+                "by the same operation.\n"
+                "Correlation has neither in this form. What it keeps, we will measure too.");
     commutativity(nb);
-    associativity(nb, photo, H, W);
+    associativity(nb, photo, H, W, own_photo);
 }
 
 /* f ∗ g = g ∗ f, in 1-D and in 2-D; correlation does not commute. */
@@ -461,42 +482,83 @@ static void commutativity(Notebook *nb)
              "correlation by up to %.3f", R, R, KK, KK, dconv, dcorr);
 }
 
-/* Blur twice = blur once with box_blur ∗ box_blur. */
-static void associativity(Notebook *nb, const float *photo, int H, int W)
+/* Two lopsided filters in a row, a = Sobel x then b = a random kernel: the
+ * largest |difference| of two full-mode results, and its size beside the
+ * results' own (for the float-rounding tolerance). */
+static double stacked(const float *photo, int H, int W, const float *a, const float *b, const float *ab, ConvOp op,
+                      double *scale)
 {
-    const CnKernel *box = kernel_find("box_blur");
-    CN_CHECK(box);
-    float k5[25], k5i[25];
-    CN_CHECK(convolve2d_border(k5, box->v, 3, 3, box->v, 3, 3, CONV_BORDER_FULL, 1) == 0);
-    for (int i = 0; i < 25; i++) k5i[i] = k5[i] * 81.0f;
-    nb_para(nb, "Associativity, with the box blur b of lesson 01. Convolving the kernel with itself, b ∗ b, "
-                "gives one 5x5 kernel:");
-    nb_matrix(nb, "b ∗ b, times 81", k5i, 5, 5, 3);
-    nb_para(nb, "(times 81 because each weight of b is 1/9: the 5x5 kernel is these whole numbers over 81. "
-                "It is a pyramid: the middle pixel is reached by all 9 combinations of the two blurs, a corner by "
-                "only one.) Now blur the photo twice with b, and once with b ∗ b:");
-    int H2 = H + 4, W2 = W + 4;
-    size_t N1 = (size_t)(H + 2) * (size_t)(W + 2), N2 = (size_t)H2 * (size_t)W2;
+    const size_t N1 = (size_t)(H + 2) * (size_t)(W + 2), N2 = (size_t)(H + 4) * (size_t)(W + 4);
     float *once = xcalloc(N1, sizeof *once), *twice = xcalloc(N2, sizeof *twice), *big = xcalloc(N2, sizeof *big);
-    CN_CHECK(convolve2d_border(once, photo, H, W, box->v, 3, 3, CONV_BORDER_FULL, 1) == 0);
-    CN_CHECK(convolve2d_border(twice, once, H + 2, W + 2, box->v, 3, 3, CONV_BORDER_FULL, 1) == 0);
-    CN_CHECK(convolve2d_border(big, photo, H, W, k5, 5, 5, CONV_BORDER_FULL, 1) == 0);
-    size_t at;
-    double d = max_diff(twice, big, N2, &at);
-    nb_check(nb, d < 1e-5,
-             "(photo ∗ b) ∗ b = photo ∗ (b ∗ b): the two %dx%d results differ by at most %.1e (float rounding, "
-             "at row %zu, column %zu)", W2, H2, d, at / (size_t)W2, at % (size_t)W2);
-    int integral = 1;
-    for (int i = 0; i < 25; i++) integral &= fabsf(k5i[i] - roundf(k5i[i])) < 1e-4f;
-    nb_check(nb, integral && fabsf(k5i[12] - 9.0f) < 1e-4f && fabsf(k5i[0] - 1.0f) < 1e-4f,
-             "b ∗ b is 1/81 times whole numbers, %.0f in the middle and %.0f in the corners", (double)k5i[12],
-             (double)k5i[0]);
-    nb_para(nb, "This is why stacking small filters works: a stack of linear filters is one larger filter "
-                "(lesson 03 measures how large). Blurring twice costs 9 + 9 = 18 multiplications per pixel, the "
-                "5x5 kernel 25.");
+    if (op == CONV_OP_CONVOLVE) {
+        CN_CHECK(convolve2d_border(once, photo, H, W, a, 3, 3, CONV_BORDER_FULL, 1) == 0);
+        CN_CHECK(convolve2d_border(twice, once, H + 2, W + 2, b, 3, 3, CONV_BORDER_FULL, 1) == 0);
+        CN_CHECK(convolve2d_border(big, photo, H, W, ab, 5, 5, CONV_BORDER_FULL, 1) == 0);
+    } else {
+        CN_CHECK(correlate2d_border(once, photo, H, W, a, 3, 3, CONV_BORDER_FULL, 1) == 0);
+        CN_CHECK(correlate2d_border(twice, once, H + 2, W + 2, b, 3, 3, CONV_BORDER_FULL, 1) == 0);
+        CN_CHECK(correlate2d_border(big, photo, H, W, ab, 5, 5, CONV_BORDER_FULL, 1) == 0);
+    }
+    float lo, hi;
+    min_max(twice, N2, &lo, &hi);
+    *scale = fmax(fabs(lo), fabs(hi));
+    double d = max_diff(twice, big, N2, NULL);
     free(once);
     free(twice);
     free(big);
+    return d;
+}
+
+static void associativity(Notebook *nb, const float *photo, int H, int W, int own_photo)
+{
+    const CnKernel *sob = kernel_find("sobel_x"), *box = kernel_find("box_blur");
+    CN_CHECK(sob && box);
+    float b[9], ab[25], acb[25], bca[25], k5[25], k5i[25];
+    Rng rng;
+    rng_seed(&rng, 2022, 5);
+    for (int i = 0; i < 9; i++) b[i] = (float)(int)rng_below(&rng, 5) - 2.0f;
+    CN_CHECK(convolve2d_border(ab, sob->v, 3, 3, b, 3, 3, CONV_BORDER_FULL, 1) == 0);
+    CN_CHECK(correlate2d_border(acb, sob->v, 3, 3, b, 3, 3, CONV_BORDER_FULL, 1) == 0);
+    CN_CHECK(correlate2d_border(bca, b, 3, 3, sob->v, 3, 3, CONV_BORDER_FULL, 1) == 0);
+    nb_para(nb, "Associativity, on the photo, with two lopsided filters in a row: a = Sobel x, then b, a random "
+                "kernel of whole numbers (seeded). Both rot180-asymmetric, so the flip shows:");
+    nb_matrix(nb, "b", b, 3, 3, 0);
+    nb_matrix(nb, "a ∗ b (full: 5x5)", ab, 5, 5, 0);
+    double sc, sr, sx, sy;
+    double dc = stacked(photo, H, W, sob->v, b, ab, CONV_OP_CONVOLVE, &sc);
+    double dr = stacked(photo, H, W, sob->v, b, ab, CONV_OP_CORRELATE, &sr);
+    double dx = stacked(photo, H, W, sob->v, b, acb, CONV_OP_CORRELATE, &sx);
+    double dy = stacked(photo, H, W, sob->v, b, bca, CONV_OP_CORRELATE, &sy);
+    nb_check(nb, dc <= 1e-6 * (1.0 + sc),
+             "convolving twice is convolving once with the convolved kernels: (photo ∗ a) ∗ b = photo ∗ (a ∗ b) "
+             "(%dx%d results reaching %.2f, largest difference %.1e: float rounding)", W + 4, H + 4, sc, dc);
+    nb_check(nb, dr <= 1e-6 * (1.0 + sr),
+             "correlating twice is also correlating once, with the kernel a ∗ b (the convolution of the two "
+             "kernels): correlate(correlate(photo, a), b) = correlate(photo, a ∗ b), largest difference %.1e", dr);
+    explore_claim(nb, own_photo, dx > 0.1 * sx && dy > 0.1 * sx,
+             "but not with the two kernels correlated: correlate(photo, correlate(a, b)) is off by up to %.2f, "
+             "and with correlate(b, a) by up to %.2f (the results reach %.2f)", dx, dy, sx);
+    nb_para(nb, "So a stack of correlation layers is one correlation too, only its kernel is made by the other "
+                "operation: the regrouping brings in a flip. Convolution regroups without any flip, and it "
+                "commutes; those two pieces of algebra are what only true convolution has. A network never "
+                "needs them: it only applies its layers one after another, and for that correlation is as good "
+                "(and each learned kernel absorbs the flip, as shown above). Stacking small filters works either "
+                "way: a stack of linear filters is one larger filter (lesson 03 measures how large).");
+
+    /* blur twice = blur once with box_blur ∗ box_blur: the pyramid */
+    CN_CHECK(convolve2d_border(k5, box->v, 3, 3, box->v, 3, 3, CONV_BORDER_FULL, 1) == 0);
+    for (int i = 0; i < 25; i++) k5i[i] = k5[i] * 81.0f;
+    nb_para(nb, "The box blur of lesson 01 convolved with itself, box ∗ box, is one 5x5 kernel:");
+    nb_matrix(nb, "box ∗ box, times 81", k5i, 5, 5, 0);
+    int integral = 1;
+    for (int i = 0; i < 25; i++) integral &= fabsf(k5i[i] - roundf(k5i[i])) < 1e-4f;
+    nb_check(nb, integral && fabsf(k5i[12] - 9.0f) < 1e-4f && fabsf(k5i[0] - 1.0f) < 1e-4f,
+             "box ∗ box is 1/81 times whole numbers, %.0f in the middle and %.0f in the corners", (double)k5i[12],
+             (double)k5i[0]);
+    nb_para(nb, "(times 81 because each weight of the box blur is 1/9.) It is a pyramid: the middle pixel is reached by all "
+                "9 combinations of the two blurs, a corner by only one. Blurring twice costs 9 + 9 = 18 "
+                "multiplications per pixel, the 5x5 kernel 25: the stack is the cheaper way to the same "
+                "filter.");
 }
 
 /* --- the 1-D definition on a signal -------------------------------------------------- */
@@ -667,14 +729,14 @@ static void spike_train(Notebook *nb)
     }
     const double *ys[3] = { y0, y1, y2 };
     const char *names[3] = { "spikes x", "convolution x ∗ k", "correlation k ⋆ x" };
-    int rc = plot_lines(nb_path(nb, "spikes.png"), nb_path(nb, "spikes.dat"),
+    int rc = plot_stems(nb_path(nb, "spikes.png"), nb_path(nb, "spikes.dat"),
                         "Spikes convolved and correlated with a fading kernel", "t", "value", names, t, ys, 3, NT);
     CN_CHECK(rc >= 0);
-    nb_plot(nb, "three spikes; the convolution puts the fading kernel after each spike, like an echo; the "
-                "correlation puts it reversed before the spike, a swell that peaks at the spike (k ⋆ x at t "
-                "lays k over the signal starting at t, and the big weight k(0) meets the spike when t is the "
-                "spike)", "spikes.png");
-    text_preview(nb, "spikes.dat", "spikes, convolution, correlation");
+    nb_plot(nb, "top: three spikes; middle: the convolution puts the fading kernel after each spike, like an "
+                "echo that starts at the spike; bottom: the correlation puts it reversed before the spike, a "
+                "swell that peaks at the spike (k ⋆ x at t lays k over the signal starting at t, and the big "
+                "weight k(0) meets the spike when t is the spike). Each sample is a stem: there is nothing "
+                "between whole t", "spikes.png");
     nb_para(nb, "Convolving a single spike (an impulse) gives back the kernel itself: its \"impulse response\". "
                 "Lesson 03 pushes an impulse through a stack of filters to see how far each output pixel can "
                 "see.");
@@ -687,9 +749,16 @@ static void in_short(Notebook *nb)
     nb_section(nb, "In short");
     nb_para(nb, "- Cross-correlation reads the kernel as written; convolution reads it rotated by 180 degrees.\n"
                 "- For symmetric kernels (all six of the deck's) they are the same; for Sobel they differ in sign.\n"
-                "- Convolution commutes and associates; correlation does not commute.\n"
+                "- Convolution commutes and regroups without a flip; correlation does neither, yet stacked "
+                "correlations also make one correlation (its kernel is the convolution of the two).\n"
                 "- Deep-learning \"convolution\" layers compute cross-correlation: a learned kernel absorbs the "
                 "flip.");
+    nb_section(nb, "Try it yourself");
+    nb_para(nb, "- Your own picture: build/lessons/" LESSON_ID " --image my_photo.jpg (PNG or JPEG, made gray). "
+                "The identities above hold on any picture, so they are checked on yours too.\n"
+                "- A quick run on a smaller copy of the photo: build/lessons/" LESSON_ID " --quick.\n"
+                "- In the code: give the spike train another kernel (k in spike_train, lessons/" LESSON_ID ".c), "
+                "rebuild with make, and watch the echo and the swell change shape.");
 }
 
 /* --- helpers ------------------------------------------------------------------------------ */
@@ -705,82 +774,3 @@ static CnImage *load_photo(const char *image_path, int quick)
     img = shrink_image(img, quick ? 128 : 512);
     return img;
 }
-
-/* --- the index rules, run on symbols ------------------------------------------------- */
-
-
-/* The products that correlate2d (flip 0) or convolve2d (flip 1) add up for
- * output (i, j) of the 3x3 image whose pixel (r, c) holds the number
- * 3r + c + 1 and the 3x3 kernel whose weight (m, n) is the letter 3m + n,
- * at stride 1 with `pad` zeros before the input: exactly the loops of
- * core/conv.c, with the multiplication written down instead of done.
- *
- *   correlation  y[i][j] = sum_m sum_n x[i-pad+m][j-pad+n] * k[m][n]
- *   convolution  y[i][j] = sum_m sum_n x[i-pad+m][j-pad+n] * k[2-m][2-n]
- *
- * Taps that land on the zero padding add nothing and are left out. */
-static int symbolic(Term *t, int flip, int i, int j, int pad)
-{
-    int n = 0;
-    for (int m = 0; m < 3; m++)
-        for (int q = 0; q < 3; q++) {
-            int r = i - pad + m, c = j - pad + q;
-            if (r < 0 || r >= 3 || c < 0 || c >= 3) continue;
-            int km = flip ? 2 - m : m, kq = flip ? 2 - q : q;
-            t[n++] = (Term){ 3 * r + c + 1, 3 * km + kq };
-        }
-    return n;
-}
-
-/* "1·A + 2·B + ..." */
-static void terms_text(char *buf, size_t size, const Term *t, int n)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (int i = 0; i < n && used < size; i++) {
-        int w = snprintf(buf + used, size - used, "%s%d·%c", i ? " + " : "", t[i].pixel, 'A' + t[i].letter);
-        if (w < 0) break;
-        used += (size_t)w;
-    }
-}
-
-/* The same sum with numbers: pixel p is worth p, letter L is worth k[L]. */
-static double terms_value(const Term *t, int n, const float *k)
-{
-    double s = 0.0;
-    for (int i = 0; i < n; i++) s += t[i].pixel * (double)k[t[i].letter];
-    return s;
-}
-
-/* A 3x3 grid picture: in each cell the pixel number and the kernel letter it
- * is multiplied by, "5×E". RGB, cell x cell pixels per square. */
-static CnImage *pairing_grid(const Term *t, int n, int cell)
-{
-    CnImage *im = image_create(3, 3 * cell, 3 * cell);
-    CN_CHECK(im);
-    size_t plane = (size_t)im->h * (size_t)im->w;
-    const float num[3] = { 1, 1, 1 }, let[3] = { 1.0f, 0.8f, 0.25f };
-    for (int i = 0; i < n; i++) {
-        int r = (t[i].pixel - 1) / 3, c = (t[i].pixel - 1) % 3;
-        /* a checkerboard of two slate tones, a dark line between cells */
-        float base = (r + c) % 2 ? 0.22f : 0.3f;
-        for (int y = 0; y < cell; y++)
-            for (int x = 0; x < cell; x++) {
-                size_t at = (size_t)(r * cell + y) * (size_t)im->w + (size_t)(c * cell + x);
-                float v = (y == 0 || x == 0) ? 0.05f : base;
-                im->data[at] = v;
-                im->data[plane + at] = v;
-                im->data[2 * plane + at] = v + 0.08f;
-            }
-        char a[8], b[8];
-        snprintf(a, sizeof a, "%d×", t[i].pixel);
-        snprintf(b, sizeof b, "%c", 'A' + t[i].letter);
-        const int fs = 3;
-        int w = image_text_width(a, fs) + TEXT_CELL_W * fs - fs + image_text_width(b, fs);
-        int x0 = c * cell + (cell - w) / 2, y0 = r * cell + (cell - 7 * fs) / 2;
-        image_draw_text(im, x0, y0, a, fs, num);
-        image_draw_text(im, x0 + image_text_width(a, fs) + fs, y0, b, fs, let);
-    }
-    return im;
-}
-

@@ -15,6 +15,10 @@
 #                        outfile is not given)
 #   plottitle, xlab, ylab  title and axis labels (default empty)
 #   logy=1               logarithmic y axis, for losses spanning decades
+#   stems=1              discrete samples: each curve in its own panel, one
+#                        above the other on the same axes, every value a
+#                        stem from 0 (an impulse) with a dot on top and no
+#                        line between samples
 #   term='dumb'          a text plot instead of a PNG
 #   width, height        pixels (PNG, 800x500) or characters (dumb, 72x20)
 #   xint=1               a tick at every whole x (shifts, epochs: integer steps)
@@ -32,6 +36,7 @@ if (!exists("plottitle")) { plottitle = "" }
 if (!exists("xlab")) { xlab = "" }
 if (!exists("ylab")) { ylab = "" }
 if (!exists("logy")) { logy = 0 }
+if (!exists("stems")) { stems = 0 }
 
 # noenhanced: titles are printed literally ("conv_1" keeps its underscore).
 set encoding utf8
@@ -71,5 +76,30 @@ set xlabel xlab
 set ylabel ylab
 if (logy) { set logscale y }
 
-plot for [i=2:ncols] datafile using 1:i with linespoints pointsize 0.6 linewidth 2 \
-     title columnheader(i)
+if (stems) {
+    # One range for every panel, so heights compare across them.
+    stats datafile using 1 nooutput
+    xlo = STATS_min - 1; xhi = STATS_max + 1
+    ylo = 0; yhi = 0
+    do for [i=2:ncols] {
+        stats datafile using i nooutput
+        ylo = STATS_min < ylo ? STATS_min : ylo
+        yhi = STATS_max > yhi ? STATS_max : yhi
+    }
+    pad = (yhi - ylo) * 0.1 + 1e-9
+    set xrange [xlo:xhi]
+    set yrange [ylo - (ylo < 0 ? pad : 0) : yhi + pad]
+    set xzeroaxis
+    unset title
+    set key inside top right
+    set multiplot layout ncols - 1, 1 title plottitle
+    do for [i=2:ncols] {
+        if (i < ncols) { unset xlabel } else { set xlabel xlab }
+        plot datafile using 1:i with impulses linewidth 3 linecolor i - 1 title columnheader(i), \
+             '' using 1:i with points pointtype 7 pointsize 0.7 linecolor i - 1 notitle
+    }
+    unset multiplot
+} else {
+    plot for [i=2:ncols] datafile using 1:i with linespoints pointsize 0.6 linewidth 2 \
+         title columnheader(i)
+}

@@ -74,12 +74,52 @@ END_TEST
 START_TEST(float_below) { cli_float_in(-0.5f, 0.0f, 0, 1.0f, 1, "momentum", "a momentum"); }
 END_TEST
 
+
+START_TEST(matrices)
+{
+    float v[25];
+    int r = 0, c = 0;
+    ck_assert_int_eq(cli_parse_matrix("0 -1 0; -1 5 -1; 0 -1 0", 5, v, &r, &c), 0);
+    ck_assert_int_eq(r, 3);
+    ck_assert_int_eq(c, 3);
+    ck_assert_float_eq(v[4], 5.0f);
+    ck_assert_float_eq(v[3], -1.0f);
+    ck_assert_int_eq(cli_parse_matrix(" 1/9, 1/9 ;2.5e-1 -0.5 ", 5, v, &r, &c), 0);
+    ck_assert_int_eq(r, 2);
+    ck_assert_int_eq(c, 2);
+    ck_assert_float_eq_tol(v[0], 1.0f / 9.0f, 1e-7f);
+    ck_assert_float_eq(v[2], 0.25f);
+    ck_assert_int_eq(cli_parse_matrix("-1 0 1", 5, v, &r, &c), 0);   /* one row */
+    ck_assert_int_eq(r * 10 + c, 13);
+
+    struct { const char *text, *why; } bad[] = {
+        { "0 -1 0; -1 5; 0 -1 0", "row 2 has 2 numbers and row 1 has 3" },
+        { "0 -1 0; -1 5 -1 7; 0 -1 0", "row 2 has more than 3 numbers" },
+        { "0 x 0", "\"x\" in row 1 is not a number" },
+        { "1 2; 3 4;", "row 3 is empty" },
+        { "", "row 1 is empty" },
+        { "1/0", "\"1/0\" in row 1 is not a number" },
+        { "1 2abc", "\"2abc\" in row 1 is not a number" },
+        { "nan", "\"nan\" in row 1 is not a number" },
+        { "1 2 3 4 5 6", "row 1 has more than 5 numbers" },
+        { "1;2;3;4;5;6", "more than 5 rows" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_msg(cli_parse_matrix(bad[i].text, 5, v, &r, &c) == -1, "\"%s\" was accepted", bad[i].text);
+        ck_assert_msg(strstr(cn_last_error(), bad[i].why) != NULL, "\"%s\": %s", bad[i].text, cn_last_error());
+    }
+    ck_assert_int_eq(cli_parse_matrix("0 x 0", 5, v, &r, &c), -1);
+    ck_assert_ptr_nonnull(strstr(cn_last_error(), "e.g. \"0 -1 0; -1 5 -1; 0 -1 0\""));   /* the form, shown */
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
     Suite *s = suite_create("cli");
     TCase *tc = tcase_create("parse");
     tcase_add_test(tc, good_flags);
     tcase_add_test(tc, bad_flags);
+    tcase_add_test(tc, matrices);
     suite_add_tcase(s, tc);
     TCase *range = tcase_create("range");
     tcase_add_test(range, in_range);

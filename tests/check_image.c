@@ -432,6 +432,40 @@ START_TEST(text_is_drawn)
 }
 END_TEST
 
+/* The 8x6 pixels of one character drawn at scale 1, as 0/1. */
+static void glyph_pixels(const char *ch, unsigned char px[8][6])
+{
+    CnImage *im = image_create(1, 8, 6);
+    ck_assert_ptr_nonnull(im);
+    const float white[3] = { 1.0f, 1.0f, 1.0f };
+    image_draw_text(im, 0, 0, ch, 1, white);
+    for (int y = 0; y < 8; y++)
+        for (int x = 0; x < 6; x++) px[y][x] = im->data[y * 6 + x] > 0.5f;
+    image_free(im);
+}
+
+START_TEST(at_sign_is_not_a_zero)
+{
+    /* "6@28x28" must not read as "6028x28": '@' has its own glyph (not the
+     * '?' of unknown characters), open on the left in the middle rows where
+     * '0' and 'O' are closed rings, and at least 6 pixels unlike either. */
+    unsigned char at[8][6], zero[8][6], oh[8][6], q[8][6];
+    glyph_pixels("@", at);
+    glyph_pixels("0", zero);
+    glyph_pixels("O", oh);
+    glyph_pixels("?", q);
+    ck_assert_msg(memcmp(at, q, sizeof at) != 0, "'@' is drawn as '?'");
+    for (int y = 2; y <= 3; y++) {
+        ck_assert_msg(!at[y][0], "'@' is closed on the left at row %d", y);
+        ck_assert_msg(zero[y][0] && oh[y][0], "'0' or 'O' is open on the left at row %d", y);
+    }
+    int d0 = 0, dO = 0;
+    for (int y = 0; y < 8; y++)
+        for (int x = 0; x < 6; x++) d0 += at[y][x] != zero[y][x], dO += at[y][x] != oh[y][x];
+    ck_assert_msg(d0 >= 6 && dO >= 6, "'@' differs from '0' in %d pixels and from 'O' in %d", d0, dO);
+}
+END_TEST
+
 Suite *image_suite(void)
 {
     Suite *s = suite_create("image");
@@ -456,6 +490,7 @@ Suite *image_suite(void)
     tcase_add_test(tc, montage_tiles_of_different_sizes);
     tcase_add_test(tc, montage_png_and_bad_arguments);
     tcase_add_test(tc, text_is_drawn);
+    tcase_add_test(tc, at_sign_is_not_a_zero);
     suite_add_tcase(s, tc);
     return s;
 }

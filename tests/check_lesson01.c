@@ -28,6 +28,43 @@ static void assert_all_passed(const char *md, int min)
     ck_assert_msg(strstr(md, "✘") == NULL, "a check failed: %s", strstr(md, "✘"));
 }
 
+/* "Why not exactly 0?" explains a mean that is not 0: every such paragraph
+ * ends on a mean that does not print as 0.0000. */
+static void assert_why_not_zero_honest(const char *md)
+{
+    for (const char *p = md; (p = strstr(p, "Why not exactly 0?")); p++) {
+        const char *m = strstr(p, "the mean is ");
+        ck_assert_msg(m != NULL, "\"Why not exactly 0?\" without its mean");
+        ck_assert_msg(strncmp(m + 12, "0.0000", 6) != 0, "\"Why not exactly 0?\" under a mean of 0.0000");
+    }
+}
+
+/* The worked example's sentences follow its numbers: the claim "the calm
+ * place's output is nearer ... than the busy place's" is a check at the
+ * defaults, a measurement otherwise, and the paragraph that explains an
+ * exception appears exactly when the numbers go the other way. */
+static void assert_calm_busy_consistent(const char *md, int at_defaults)
+{
+    const char *c = strstr(md, "the calm place's output is nearer ");
+    ck_assert_msg(c != NULL, "no claim about the calm and busy places");
+    double a = -1, b = -1;
+    const char *nums = strstr(c, "off by ");
+    if (nums) ck_assert_int_eq(sscanf(nums, "off by %lf against %lf", &a, &b), 2);
+    else {
+        nums = strstr(c, "busy place's: ");
+        ck_assert_msg(nums && sscanf(nums, "busy place's: %lf against %lf", &a, &b) == 2, "%.200s", c);
+    }
+    int holds = a < b, told = strstr(md, "Here the calm place strays further") != NULL;
+    ck_assert_msg(holds != told, "calm %.4f, busy %.4f, but the exception is %s", a, b, told ? "told" : "not told");
+    const char *line = c;
+    while (line > md && line[-1] != '\n') line--;
+    if (at_defaults) ck_assert_msg(!strncmp(line, "- ✔ ", 6), "not a passed check: %.120s", line);
+    else
+        ck_assert_msg(!strncmp(line, holds ? "Measured with your settings, as at the defaults: " :
+                                             "Not reached with these settings: ", holds ? 49 : 33),
+                      "not a measurement: %.120s", line);
+}
+
 static int file_exists(const LessonRun *r, const char *file)
 {
     char path[1024];
@@ -59,6 +96,15 @@ START_TEST(quick_run)
                              "- ✔ full: the output is 7x7", "- ✔ the outer ring's mean brightness drops" };
     for (size_t i = 0; i < sizeof claims / sizeof claims[0]; i++)
         ck_assert_msg(strstr(md, claims[i]) != NULL, "notebook.md lacks the check \"%s\"", claims[i]);
+    /* the loops shown are the library's own, with their line ranges */
+    ck_assert_msg(strstr(md, "**core/conv.c, lines ") && strstr(md, "```c\n") &&
+                      strstr(md, "\nfloat conv2d_window(float acc") && strstr(md, "\nstatic int run2d("),
+                  "the notebook does not show run2d and conv2d_window from core/conv.c");
+    assert_calm_busy_consistent(md, 1);
+    assert_why_not_zero_honest(md);
+    ck_assert_msg(strstr(md, "--weights \"0 -1 0; -1 5 -1; 0 -1 0\"") && strstr(md, "--kernel gaussian5") &&
+                      strstr(md, "--image my\\_photo.jpg"),
+                  "Try it yourself does not name --weights, --kernel and --image");
     ck_assert_int_eq(lesson_count(md, "- ✔ sum 1 keeps the mean brightness"), 3);
     ck_assert_int_eq(lesson_count(md, "- ✔ sum 0 takes the mean brightness"), 5);
     assert_all_passed(md, 25);
@@ -123,10 +169,108 @@ START_TEST(own_picture)
     ck_assert_ptr_nonnull(md);
     ck_assert_msg(strstr(md, "your picture mine.png, 70x50 pixels, read as gray") != NULL, "the notebook does not describe the picture");
     ck_assert_msg(strstr(md, "What to look at") == NULL, "camera-specific hints shown for another picture");
+    ck_assert_msg(strstr(md, "✘") == NULL, "a learner's picture failed a check: %s", strstr(md, "✘"));
+    assert_calm_busy_consistent(md, 0);
+    assert_why_not_zero_honest(md);
     lesson_check_images(&r, md);
     free(md);
     lesson_run_free(&r);
     lesson_temp_free(dir);
+}
+END_TEST
+
+/* A picture whose numbers go against the worked example's rule: a steep
+ * ramp (busy, but flat for a sum-0 kernel at its centre) beside a faint
+ * checkerboard (calm, but every pixel a bump). */
+static void write_ramp_and_checks(const char *png)
+{
+    enum { W = 96, H = 48 };
+    static unsigned char px[W * H];
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++)
+            px[y * W + x] = (unsigned char)(x < 64 ? 255 - 2 * x : 128 + ((x + y) % 2 ? 5 : -5));
+    ck_assert(stbi_write_png(png, W, H, 1, px, W));
+}
+
+START_TEST(sentences_follow_the_numbers)
+{
+    LessonRun r;
+    char dir[256], png[300];
+    lesson_temp_dir(dir, sizeof dir, "cn_l01_rc");
+    snprintf(png, sizeof png, "%s/ramp.png", dir);
+    write_ramp_and_checks(png);
+    const char *args[] = { "--quick", "--image", png, NULL };
+    lesson_run(&r, L01, args);
+    ck_assert_msg(r.status == 0, "exit status %d; stderr: %s", r.status, r.err);
+    char *md = lesson_read_file(r.md, NULL);
+    ck_assert_ptr_nonnull(md);
+    ck_assert_msg(strstr(md, "Here the calm place strays further") != NULL,
+                  "the checkerboard's calm place should stray further than the ramp's busy one");
+    assert_calm_busy_consistent(md, 0);
+    assert_why_not_zero_honest(md);
+    ck_assert_msg(strstr(md, "✘") == NULL, "a learner's picture failed a check: %s", strstr(md, "✘"));
+    free(md);
+    lesson_run_free(&r);
+    lesson_temp_free(dir);
+}
+END_TEST
+
+/* Every flag "Try it yourself" names runs, exits 0 and fails no check. */
+START_TEST(try_it_yourself_flags)
+{
+    char dir[256], png[300];
+    lesson_temp_dir(dir, sizeof dir, "cn_l01_try");
+    snprintf(png, sizeof png, "%s/my_photo.png", dir);
+    write_ramp_and_checks(png);
+    const char *runs[][6] = {
+        { "--quick", "--weights", "0 -1 0; -1 5 -1; 0 -1 0", NULL },
+        { "--quick", "--weights", "1 1 1; 1 1 1; 1 1 1", NULL },
+        { "--quick", "--weights", "1/9 1/9 1/9; 1/9 1/9 1/9; 1/9 1/9 1/9", NULL },
+        { "--quick", "--kernel", "gaussian5", NULL },
+        { "--quick", "--image", png, NULL },
+        { "--quick", "--image", png, "--weights", "-1 1" },
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        LessonRun r;
+        lesson_run(&r, L01, runs[i]);
+        ck_assert_msg(r.status == 0, "%s %s: exit status %d; stderr: %s", runs[i][1], runs[i][2], r.status, r.err);
+        char *md = lesson_read_file(r.md, NULL);
+        ck_assert_ptr_nonnull(md);
+        ck_assert_msg(strstr(md, "✘") == NULL, "%s %s: %s", runs[i][1], runs[i][2], strstr(md, "✘"));
+        assert_why_not_zero_honest(md);
+        assert_calm_busy_consistent(md, !strcmp(runs[i][1], "--kernel"));
+        if (!strcmp(runs[i][1], "--weights")) {
+            ck_assert_msg(strstr(md, "## Kernel 1 of 1: your kernel") && strstr(md, "(given with --weights)"),
+                          "--weights %s: the kernel is not shown as the learner's", runs[i][2]);
+            ck_assert_msg(strstr(md, "Measured with your settings") != NULL, "--weights: claims still checked");
+        }
+        lesson_check_images(&r, md);
+        free(md);
+        lesson_run_free(&r);
+    }
+    lesson_temp_free(dir);
+}
+END_TEST
+
+START_TEST(bad_weights)
+{
+    struct { const char *flag2, *value, *why; } bad[] = {
+        { NULL, "0 -1 0; -1 5; 0 -1 0", "row 2 has 2 numbers and row 1 has 3" },
+        { NULL, "0 -1 O; -1 5 -1; 0 -1 0", "\"O\" in row 1 is not a number" },
+        { NULL, "", "row 1 is empty" },
+        { NULL, "1 1 1 1 1 1 1 1 1 1", "row 1 has more than 9 numbers" },
+        { "--kernel", "1", "give one kernel or the other" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        LessonRun r;
+        const char *args[] = { "--quick", "--weights", bad[i].value, bad[i].flag2, "edge1", NULL };
+        lesson_run(&r, L01, args);
+        ck_assert_msg(r.status == 2, "--weights \"%s\": exit status %d, expected 2", bad[i].value, r.status);
+        ck_assert_msg(strstr(r.err, bad[i].why) != NULL, "--weights \"%s\": unclear message: %s", bad[i].value, r.err);
+        struct stat sb;
+        ck_assert_msg(stat(r.md, &sb) != 0, "a notebook was written before --weights was checked");
+        lesson_run_free(&r);
+    }
 }
 END_TEST
 
@@ -202,12 +346,19 @@ Suite *lesson01_suite(void)
     tcase_add_test(run, quick_run);
     tcase_add_test(run, one_kernel);
     tcase_add_test(run, own_picture);
+    tcase_add_test(run, sentences_follow_the_numbers);
     suite_add_tcase(s, run);
+    TCase *try = tcase_create("try_it_yourself");
+    tcase_set_timeout(try, lesson_timeout(120));
+    tcase_add_unchecked_fixture(try, lesson_fixture_setup, lesson_fixture_teardown);
+    tcase_add_test(try, try_it_yourself_flags);
+    suite_add_tcase(s, try);
     TCase *bad = tcase_create("bad_input");
     tcase_set_timeout(bad, lesson_timeout(30));
     tcase_add_unchecked_fixture(bad, lesson_fixture_setup, lesson_fixture_teardown);
     tcase_add_test(bad, bad_image);
     tcase_add_test(bad, bad_kernel);
+    tcase_add_test(bad, bad_weights);
     tcase_add_test(bad, bad_flag_and_help);
     suite_add_tcase(s, bad);
     return s;

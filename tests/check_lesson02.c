@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <stb_image_write.h>
+
 #include "tests/lesson_run.h"
 
 #define L02 "02_conv_vs_corr"
@@ -42,7 +44,10 @@ START_TEST(quick_run)
         "- ✔ rot180(Sobel x) = −(Sobel x)",
         "- ✔ on the photo, convolve(photo, Sobel x) = −correlate(photo, Sobel x) at every pixel (largest \\|conv + "
         "corr\\| = 0,",
-        "- ✔ convolution commutes", "- ✔ correlation does not", "- ✔ (photo ∗ b) ∗ b = photo ∗ (b ∗ b)",
+        "- ✔ convolution commutes", "- ✔ correlation does not",
+        "- ✔ convolving twice is convolving once with the convolved kernels: (photo ∗ a) ∗ b = photo ∗ (a ∗ b)",
+        "- ✔ correlating twice is also correlating once, with the kernel a ∗ b",
+        "- ✔ but not with the two kernels correlated", "- ✔ box ∗ box is 1/81 times whole numbers",
         "- ✔ smoothing shrinks the noise", "- ✔ convolution stamps a copy of the kernel after every spike",
         "- ✔ cross-correlation stamps it backwards" };
     for (size_t i = 0; i < sizeof claims / sizeof claims[0]; i++)
@@ -51,7 +56,14 @@ START_TEST(quick_run)
     int passed = -1, total = -1;
     const char *tally = strstr(md, "**");
     while (tally && sscanf(tally, "**%d of %d checks passed", &passed, &total) != 2) tally = strstr(tally + 2, "**");
-    ck_assert_msg(tally && passed == total && total >= 20, "tally: %d of %d", passed, total);
+    ck_assert_msg(tally && passed == total && total >= 22, "tally: %d of %d", passed, total);
+    /* the 1-D loops, from the library's source */
+    ck_assert_msg(strstr(md, "\nint correlate1d(float *out") && strstr(md, "\nint convolve1d(float *out") &&
+                      strstr(md, "**core/conv.c, lines "),
+                  "the notebook does not show correlate1d and convolve1d from core/conv.c");
+    ck_assert_msg(strstr(md, "The sum is mid-gray at every pixel") != NULL, "the Sobel figure's point is not told");
+    ck_assert_msg(strstr(md, "This is why stacking small filters works") == NULL, "the old associativity claim");
+    ck_assert_msg(strstr(md, "## Try it yourself") && strstr(md, "--image my\\_photo.jpg"), "no Try it yourself");
 
     int images = lesson_check_images(&r, md);
     ck_assert_msg(images >= 4, "notebook.md shows %d images and plots, expected 4", images);
@@ -64,10 +76,40 @@ START_TEST(quick_run)
     char *dat = lesson_read_file(path, NULL);
     ck_assert_msg(dat && strncmp(dat, "# draw: gnuplot", 15) == 0, "step.dat is missing or lacks its gnuplot line");
     free(dat);
+    snprintf(path, sizeof path, "%s/spikes.dat", r.outdir);
+    dat = lesson_read_file(path, NULL);
+    ck_assert_msg(dat && strstr(dat, "stems=1"), "spikes.dat is not drawn as stems");
+    free(dat);
     /* the ASCII preview went to the terminal */
     ck_assert_msg(strstr(r.out, "+----") != NULL, "no text plot in the terminal output");
     free(md);
     lesson_run_free(&r);
+}
+END_TEST
+
+/* Every flag "Try it yourself" names runs, exits 0 and fails no check. */
+START_TEST(try_it_yourself_flags)
+{
+    char dir[256], png[300];
+    lesson_temp_dir(dir, sizeof dir, "cn_l02_try");
+    snprintf(png, sizeof png, "%s/my_photo.png", dir);
+    enum { W = 40, H = 30 };
+    static unsigned char px[W * H];
+    for (int i = 0; i < W * H; i++) px[i] = (unsigned char)((i % W) * 6 + (i / W > 15 ? 40 : 0));
+    ck_assert(stbi_write_png(png, W, H, 1, px, W));
+    const char *runs[][4] = { { "--quick", NULL }, { "--quick", "--image", png, NULL } };
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        LessonRun r;
+        lesson_run(&r, L02, runs[i]);
+        ck_assert_msg(r.status == 0, "run %zu: exit status %d; stderr: %s", i, r.status, r.err);
+        char *md = lesson_read_file(r.md, NULL);
+        ck_assert_ptr_nonnull(md);
+        ck_assert_msg(strstr(md, "✘") == NULL, "run %zu: %s", i, strstr(md, "✘"));
+        lesson_check_images(&r, md);
+        free(md);
+        lesson_run_free(&r);
+    }
+    lesson_temp_free(dir);
 }
 END_TEST
 
@@ -104,6 +146,7 @@ Suite *lesson02_suite(void)
     tcase_add_unchecked_fixture(tc, lesson_fixture_setup, lesson_fixture_teardown);
     tcase_add_test(tc, quick_run);
     tcase_add_test(tc, bad_input);
+    tcase_add_test(tc, try_it_yourself_flags);
     suite_add_tcase(s, tc);
     return s;
 }

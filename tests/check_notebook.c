@@ -9,12 +9,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/error.h"
 #include "core/image.h"
 #include "core/notebook.h"
+#include "core/paths.h"
 #include "core/plot.h"
 #include "tests/support.h"
 
@@ -96,6 +99,16 @@ static int is_png(const char *path)
     long size = ftell(f);
     fclose(f);
     return got == 8 && memcmp(head, sig, 8) == 0 && size > 100;
+}
+
+/* Write `text` to the file tmpdir/rel, creating tmpdir/folder first. */
+static void write_file(const char *folder, const char *rel, const char *text)
+{
+    ck_assert_int_eq(cn_make_dirs(tmp(folder)), 0);
+    FILE *f = fopen(tmp(rel), "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    ck_assert_int_eq(fclose(f), 0);
 }
 
 static int exists(const char *path)
@@ -254,6 +267,85 @@ START_TEST(notebook_wraps_paragraphs)
 }
 END_TEST
 
+/* --- the library's own code ---------------------------------------------------------- */
+
+START_TEST(notebook_shows_library_source)
+{
+    FILE *term = tmpfile();
+    ck_assert_ptr_nonnull(term);
+    Notebook *nb = nb_open_to("src", "Source", term);
+    ck_assert_ptr_nonnull(nb);
+    ck_assert_int_eq(nb_code_from_source(nb, "core/conv.c", "conv2d_window"), 1);
+    ck_assert_int_eq(nb_close(nb), 0);
+
+    /* The range printed must be the function's lines in the real file. */
+    char path[1024];
+    snprintf(path, sizeof path, "%s/core/conv.c", cn_source_root());
+    char *src = slurp(path);
+    ck_assert_ptr_nonnull(src);
+    int def = 1;
+    const char *at = strstr(src, "\nfloat conv2d_window(");
+    ck_assert_ptr_nonnull(at);
+    for (const char *p = src; p <= at; p++) def += *p == '\n';
+    char *md = slurp(tmp("plots/out/src/notebook.md"));
+    ck_assert_ptr_nonnull(md);
+    int first = 0, last = 0;
+    const char *cap = strstr(md, "**core/conv.c, lines ");
+    ck_assert_msg(cap && sscanf(cap, "**core/conv.c, lines %d-%d**", &first, &last) == 2, "%s", md);
+    ck_assert_msg(first < def && def < last, "lines %d-%d do not hold the definition at line %d", first, last, def);
+    /* the block is lines first..last of the file, verbatim */
+    const char *line = src;
+    for (int i = 1; i < first; i++) line = strchr(line, '\n') + 1;
+    const char *end = line;
+    for (int i = first; i <= last; i++) end = strchr(end, '\n') + 1;
+    const char *block = strstr(md, "```c\n");
+    ck_assert_ptr_nonnull(block);
+    block += 5;
+    ck_assert_msg(!strncmp(block, line, (size_t)(end - line)), "the block differs from the file:\n%s", block);
+    ck_assert_msg(!strncmp(block + (end - line), "```\n", 4), "the block does not end after line %d", last);
+    ck_assert_msg(strstr(md, "changed since") == NULL, "the source was said to be newer than the program");
+    free(md);
+    free(src);
+
+    char *out = slurp_stream(term);
+    ck_assert_ptr_nonnull(strstr(out, "core/conv.c, lines "));
+    ck_assert_ptr_nonnull(strstr(out, "    float conv2d_window(float acc"));
+    free(out);
+    fclose(term);
+}
+END_TEST
+
+START_TEST(notebook_source_missing_is_a_sentence)
+{
+    /* A file in $CONVNET_ROOT (the temporary folder) that is newer than the program. */
+    write_file("src", "src/loops.c",
+               "/* Sum of a row. */\nfloat row_sum(const float *x, int n)\n{\n    float s = 0;\n"
+               "    for (int i = 0; i < n; i++) s += x[i];\n    return s;\n}\n");
+    struct timespec later[2] = { { time(NULL) + 3600, 0 }, { time(NULL) + 3600, 0 } };
+    ck_assert_int_eq(utimensat(AT_FDCWD, tmp("src/loops.c"), later, 0), 0);
+
+    Notebook *nb = nb_open_to("nosrc", "No source", NULL);
+    ck_assert_ptr_nonnull(nb);
+    ck_assert_int_eq(nb_code_from_source(nb, "src/loops.c", "row_sum"), 1);
+    ck_assert_int_eq(nb_code_from_source(nb, "core/no_such_file.c", "conv2d_window"), 0);
+    ck_assert_int_eq(nb_code_from_source(nb, "core/conv.c", "no_such_function"), 0);
+    ck_assert_int_eq(nb_code_from_source(nb, NULL, "f"), 0);
+    ck_assert_int_eq(nb_code_from_source(NULL, "core/conv.c", "conv2d_window"), 0);
+    ck_assert_int_eq(nb_checks_run(nb), 0);   /* no check, so no ✘ */
+    ck_assert_int_eq(nb_close(nb), 0);
+
+    char *md = slurp(tmp("plots/out/nosrc/notebook.md"));
+    ck_assert_ptr_nonnull(md);
+    assert_line(md, "**src/loops.c, lines 1-7** (changed since this program was built: run `make build`)");
+    ck_assert_ptr_nonnull(strstr(md, "```c\n/* Sum of a row. */\nfloat row_sum(const float *x, int n)\n"));
+    ck_assert_msg(strstr(md, "(Here the notebook would show conv2d\\_window() as it is written in "
+                             "core/no\\_such\\_file.c, but the source is not here") != NULL, "%s", md);
+    ck_assert_msg(strstr(md, "holds no definition of it any more") != NULL, "%s", md);
+    ck_assert_ptr_null(strstr(md, "✘"));
+    free(md);
+}
+END_TEST
+
 /* --- plots --------------------------------------------------------------------------- */
 
 static const double xs[5] = { 1, 2, 3, 4, 5 };
@@ -304,6 +396,26 @@ START_TEST(plot_lines_writes_data_and_png)
     ck_assert_int_ge(lines, 10);
     ck_assert_int_le(lines, 16);
     free(text);
+}
+END_TEST
+
+START_TEST(plot_stems_draws_panels)
+{
+    const char *names[2] = { "train loss", "test loss" };
+    const double *ys[2] = { train, test_ };
+    int rc = plot_stems(tmp("out/s.png"), tmp("out/s.dat"), "Samples", "t", "value", names, xs, ys, 2, 5);
+    ck_assert_msg(rc == PLOT_OK, "plot_stems returned %d: %s", rc, cn_last_error());
+    ck_assert(is_png(tmp("out/s.png")));
+    char *dat = slurp(tmp("out/s.dat"));
+    ck_assert_ptr_nonnull(dat);
+    ck_assert_ptr_nonnull(strstr(dat, "; stems=1; height=540\""));   /* the draw line redraws the stems */
+    assert_line(dat, " 4 0.5 NaN");
+    free(dat);
+    /* two panels, one above the other: the PNG is taller than a plot_lines one (800x500) */
+    CnImage *im = image_load(tmp("out/s.png"), 1);
+    ck_assert_ptr_nonnull(im);
+    ck_assert_int_eq(im->h, 540);
+    image_free(im);
 }
 END_TEST
 
@@ -390,11 +502,7 @@ END_TEST
 START_TEST(plot_reports_gnuplot_errors)
 {
     /* A broken script: gnuplot's own complaint must reach the message. */
-    ck_assert_int_eq(cn_make_dirs(tmp("scripts")), 0);
-    FILE *f = fopen(tmp("scripts/lines.gp"), "w");
-    ck_assert_ptr_nonnull(f);
-    fputs("set terminal pngcairo\nset output outfile\nplot no_such_function(x)\n", f);
-    ck_assert_int_eq(fclose(f), 0);
+    write_file("scripts", "scripts/lines.gp", "set terminal pngcairo\nset output outfile\nplot no_such_function(x)\n");
     ck_assert_int_eq(setenv("CONVNET_SCRIPTS", tmp("scripts"), 1), 0);
     int rc = draw_lines("Loss");
     ck_assert_int_eq(rc, -1);
@@ -419,11 +527,14 @@ Suite *notebook_suite(void)
     tcase_add_test(tc, notebook_paths_and_pictures);
     tcase_add_test(tc, notebook_unwritable_root);
     tcase_add_test(tc, notebook_wraps_paragraphs);
+    tcase_add_test(tc, notebook_shows_library_source);
+    tcase_add_test(tc, notebook_source_missing_is_a_sentence);
     suite_add_tcase(s, tc);
     tc = tcase_create("plot");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 30);   /* each test starts gnuplot a few times */
     tcase_add_test(tc, plot_lines_writes_data_and_png);
+    tcase_add_test(tc, plot_stems_draws_panels);
     tcase_add_test(tc, plot_heatmap_and_bars);
     tcase_add_test(tc, plot_rejects_bad_text);
     tcase_add_test(tc, plot_without_gnuplot_keeps_the_data);

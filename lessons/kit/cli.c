@@ -12,6 +12,9 @@
 #include "core/die.h"
 #include "core/error.h"
 
+/* The program's name for the messages of the range checks, once cli_main has seen it. */
+static const char *program_name;
+
 static const CliOpt *find(const CliOpt *opts, int nopts, const char *name, size_t len)
 {
     for (int i = 0; i < nopts; i++)
@@ -100,6 +103,7 @@ void cli_usage(FILE *f, const char *prog, const char *about, const CliOpt *opts,
 void cli_main(int argc, char **argv, const CliOpt *opts, int nopts, const char *about)
 {
     const char *prog = argc > 0 ? argv[0] : "lesson";
+    program_name = prog;
     int r = cli_parse(argc, argv, opts, nopts);
     if (r == 1) {
         cli_usage(stdout, prog, about, opts, nopts);
@@ -118,33 +122,94 @@ void cli_lesson(int argc, char **argv, const CliOpt *opts, int nopts, const char
     cli_main(argc, argv, opts, nopts, text);
 }
 
-/* A value the program cannot use is a bad command line: the message, exit 2. */
-static void refuse(const char *fmt, ...) CN_PRINTF(1, 2);
-static void refuse(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("error: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputs("\n(run with --help to see the flags)\n", stderr);
-    va_end(ap);
-    exit(2);
-}
-
 void cli_int_or(int *v, int dflt, int lo, int hi, const char *name, const char *what)
 {
     if (*v == 0) *v = dflt;
-    if (*v < lo || *v > hi) refuse("--%s %d: give a number of %s from %d to %d", name, *v, what, lo, hi);
+    if (*v < lo || *v > hi)
+        cli_refuse(program_name, "--%s %d: give a number of %s from %d to %d", name, *v, what, lo, hi);
 }
 
 void cli_int_in(int v, int lo, int hi, const char *name, const char *what)
 {
-    if (v < lo || v > hi) refuse("--%s %d: give %s from %d to %d", name, v, what, lo, hi);
+    if (v < lo || v > hi) cli_refuse(program_name, "--%s %d: give %s from %d to %d", name, v, what, lo, hi);
 }
 
 void cli_float_in(float v, float lo, int lo_open, float hi, int hi_open, const char *name, const char *what)
 {
     if (v < lo || (lo_open && v == lo) || v > hi || (hi_open && v == hi))
-        refuse("--%s %g: give %s %s %g and %s %g", name, (double)v, what, lo_open ? "above" : "from", (double)lo,
-               hi_open ? "below" : "at most", (double)hi);
+        cli_refuse(program_name, "--%s %g: give %s %s %g and %s %g", name, (double)v, what, lo_open ? "above" : "from",
+                   (double)lo, hi_open ? "below" : "at most", (double)hi);
+}
+
+/* --- a matrix in one flag ------------------------------------------------------------ */
+
+/* One number at *p (optionally "a/b"), advancing *p; -1 when there is none. */
+static int matrix_number(const char **p, float *out)
+{
+    char *end;
+    errno = 0;
+    double a = strtod(*p, &end);
+    if (end == *p || errno) return -1;
+    if (*end == '/') {
+        const char *q = end + 1;
+        double b = strtod(q, &end);
+        if (end == q || errno || b == 0.0) return -1;
+        a /= b;
+    }
+    if (!isfinite(a) || fabs(a) > 1e6) return -1;
+    *out = (float)a;
+    *p = end;
+    return 0;
+}
+
+int cli_parse_matrix(const char *text, int max_side, float *v, int *rows, int *cols)
+{
+    static const char form[] = "write the rows between quotes, numbers apart, rows apart with ';', "
+                               "e.g. \"0 -1 0; -1 5 -1; 0 -1 0\"";
+    if (!text || !v || !rows || !cols || max_side < 1) return cn_fail("cli_parse_matrix: bad arguments");
+    int r = 0, c = 0, n = 0;
+    const char *p = text;
+    for (;;) {
+        int in_row = 0;
+        for (;;) {
+            while (*p == ' ' || *p == '\t' || *p == ',') p++;
+            if (*p == ';' || *p == '\0') break;
+            float x;
+            const char *at = p;
+            if (matrix_number(&p, &x) != 0 || (*p && !strchr(" \t,;", *p))) {
+                size_t len = strcspn(at, " \t,;");
+                return cn_fail("\"%.*s\" in row %d is not a number (whole, decimal or a fraction such as 1/9, "
+                               "at most 1e6 in size): %s", (int)(len < 40 ? len : 40), at, r + 1, form);
+            }
+            if (in_row == max_side || (r > 0 && in_row == c))
+                return cn_fail("row %d has more than %d numbers: %s", r + 1, r > 0 ? c : max_side,
+                               r > 0 ? "every row needs as many numbers as the first" : form);
+            v[n++] = x;
+            in_row++;
+        }
+        if (in_row == 0) return cn_fail("row %d is empty: %s", r + 1, form);
+        if (r == 0) c = in_row;
+        else if (in_row != c)
+            return cn_fail("row %d has %d numbers and row 1 has %d: every row needs as many numbers as the first",
+                           r + 1, in_row, c);
+        r++;
+        if (*p == '\0') break;
+        p++; /* the ';' */
+        if (r == max_side) return cn_fail("more than %d rows: the largest kernel here is %dx%d", max_side, max_side,
+                                          max_side);
+    }
+    *rows = r;
+    *cols = c;
+    return 0;
+}
+
+void cli_refuse(const char *prog, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", prog ? prog : "lesson");
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n(run %s --help to see the flags)\n", prog ? prog : "lesson");
+    exit(2);
 }

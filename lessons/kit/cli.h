@@ -22,6 +22,8 @@
 
 #include <stdio.h>
 
+#include "core/error.h"
+
 typedef enum { OPT_FLAG, OPT_INT, OPT_FLOAT, OPT_STRING } OptKind;
 
 typedef struct {
@@ -58,5 +60,18 @@ void cli_int_in(int v, int lo, int hi, const char *name, const char *what);
  * hi_open) is a bad command line: "--momentum 1: give a momentum from 0
  * and below 1" (what: "a momentum"), exit status 2. */
 void cli_float_in(float v, float lo, int lo_open, float hi, int hi_open, const char *name, const char *what);
+
+/* Read a small matrix written as rows of numbers: rows separated by ';',
+ * numbers by spaces or commas, a number optionally a fraction ("1/9"):
+ * "0 -1 0; -1 5 -1; 0 -1 0". At most max_side rows and columns, every row
+ * as long as the first. 0 with v (row-major, room for max_side^2 values),
+ * *rows and *cols filled; -1 with a message naming what is wrong and
+ * showing the form when the text is not such a matrix. */
+int cli_parse_matrix(const char *text, int max_side, float *v, int *rows, int *cols);
+
+/* For programs: a flag's value refused after parsing (e.g. a matrix that
+ * does not parse). Prints "prog: message" and the --help hint to stderr
+ * and exits with status 2, a bad command line. */
+void cli_refuse(const char *prog, const char *fmt, ...) CN_PRINTF(2, 3);
 
 #endif

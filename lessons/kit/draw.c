@@ -113,6 +113,17 @@ void write_montage(Notebook *nb, const char *file, const MontageTile *t, int n, 
     image_free(im);
 }
 
+void write_montage_gray(Notebook *nb, const char *file, const MontageTile *t, int n, const MontageOptions *mo)
+{
+    CnImage *im = image_montage_create_tiles(t, n, mo);
+    CN_CHECK(im);
+    const size_t plane = (size_t)im->h * (size_t)im->w;
+    for (size_t j = 0; j < plane; j++)
+        im->data[j] = 0.299f * im->data[j] + 0.587f * im->data[plane + j] + 0.114f * im->data[2 * plane + j];
+    CN_CHECK(image_write_png(nb_path(nb, file), im->data, 1, im->h, im->w) == 0);
+    image_free(im);
+}
+
 void picture_28(float *out, const unsigned char *p)
 {
     for (int j = 0; j < 28 * 28; j++) out[j] = p[j] / 255.0f;
@@ -139,6 +150,18 @@ CnImage *load_lesson_photo(const char *image_path, int image_flag)
     return img;
 }
 
+void shrink_map(float *out, const float *in, int h, int w, int f)
+{
+    const int oh = h / f, ow = w / f;
+    for (int y = 0; y < oh; y++)
+        for (int x = 0; x < ow; x++) {
+            double acc = 0.0;
+            for (int dy = 0; dy < f; dy++)
+                for (int dx = 0; dx < f; dx++) acc += in[(size_t)(y * f + dy) * (size_t)w + (size_t)(x * f + dx)];
+            out[(size_t)y * (size_t)ow + (size_t)x] = (float)(acc / (f * f));
+        }
+}
+
 CnImage *shrink_image(CnImage *im, int max_side)
 {
     int f = 1;
@@ -146,14 +169,7 @@ CnImage *shrink_image(CnImage *im, int max_side)
     if (f == 1) return im;
     CnImage *s = image_create(1, im->h / f, im->w / f);
     CN_CHECK(s);
-    for (int y = 0; y < s->h; y++)
-        for (int x = 0; x < s->w; x++) {
-            double acc = 0.0;
-            for (int dy = 0; dy < f; dy++)
-                for (int dx = 0; dx < f; dx++)
-                    acc += im->data[(size_t)(y * f + dy) * (size_t)im->w + (size_t)(x * f + dx)];
-            s->data[(size_t)y * (size_t)s->w + (size_t)x] = (float)(acc / (f * f));
-        }
+    shrink_map(s->data, im->data, im->h, im->w, f);
     image_free(im);
     return s;
 }

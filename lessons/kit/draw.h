@@ -45,6 +45,10 @@ MontageOptions montage_labelled(int cols, int scale, int gap, MapMode mode, cons
  * nb's file. */
 void write_montage(Notebook *nb, const char *file, const MontageTile *t, int n, const MontageOptions *mo);
 
+/* The same as one gray PNG (each pixel the luminance of the montage's
+ * colours): a third of the bytes, for montages of gray tiles. */
+void write_montage_gray(Notebook *nb, const char *file, const MontageTile *t, int n, const MontageOptions *mo);
+
 /* One 28x28 picture of 8-bit pixels as floats in [0, 1]. */
 void picture_28(float *out, const unsigned char *p);
 
@@ -70,6 +74,10 @@ CnImage *shrink_image(CnImage *im, int max_side);
  * channels; frees im when it makes a new image (a square im is returned as
  * it is). */
 CnImage *central_square(CnImage *im);
+
+/* out (h/f, w/f): the mean of each f x f block of in (h, w); the rows and
+ * columns beyond a whole number of blocks are left out. */
+void shrink_map(float *out, const float *in, int h, int w, int f);
 
 /* out (S, S) from the gray image im: each output pixel is the mean of the
  * source area it covers; a picture smaller than S x S is interpolated. */
