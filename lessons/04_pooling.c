@@ -49,6 +49,7 @@
 /* The sections of the lesson, in the order main() tells them. */
 static void slide_8_says(Notebook *nb);
 static void pooling_by_hand(Notebook *nb);
+static void the_loops(Notebook *nb, const float *grid, int n);
 static void pooling_the_edge_map(Notebook *nb, const CnImage *img, const CnKernel *edge, int own);
 static void pooled_digits_look_like_digits(Notebook *nb, const Dataset *test);
 static void invariance_measured(Notebook *nb, const Dataset *test, const CnKernel *edge, int ndigits);
@@ -99,7 +100,6 @@ typedef struct {
 } PoolCase;
 
 /* Helpers, defined after the sections. */
-static float max_of(const float *v, size_t n);
 static int pooled_side(int n, int k, int s);
 static void pool_map(float *out, const float *in, int H, int W, const PoolCase *pc);
 static void edge_strength(float *out, const float *x, int H, int W, const CnKernel *k, ConvBorder mode);
@@ -167,6 +167,37 @@ static void pooling_by_hand(Notebook *nb)
                 "map the windows start at rows 0 and 2 only: a third window would need rows 4–6, and row 6 "
                 "does not exist, so the last row and column are never read. Networks choose sizes where this "
                 "does not happen (AlexNet: 55x55 → floor((55 − 3) / 2) + 1 = %d).", pooled_side(55, 3, 2));
+    the_loops(nb, grid, S);
+}
+
+/* Max pooling's loops from core/pool.c, and its backward on the stroke. */
+static void the_loops(Notebook *nb, const float *grid, int n)
+{
+    nb_para(nb, "The library's max pooling is core/pool.c. Its definition fits in one helper, the first maximum "
+                "of a window scanned row by row (taken from the source when this lesson ran):");
+    nb_code_from_source(nb, "core/pool.c", "window_argmax");
+    nb_para(nb, "maxpool2d_forward computes that maximum for every window with faster loops (a table of "
+                "offsets, updates without branches), and writes down each window's winner, its argmax. The "
+                "backward pass needs nothing else: a window's output changes only when its winner does, so the "
+                "whole gradient of the output goes to that one pixel, and a pixel that won no window gets 0:");
+    nb_code_from_source(nb, "core/pool.c", "maxpool2d_backward");
+    float dx[2][36] = { { 0 } }, y[36], ones[36];
+    int32_t am[36];
+    int won[2] = { 0 }, most[2] = { 0 };
+    for (int i = 0; i < 36; i++) ones[i] = 1.0f;
+    for (int c = 0; c < 2; c++) {   /* 2x2/2, then 3x3/2 (overlapping) */
+        const int k = 2 + c, o = pooled_side(n, k, 2);
+        maxpool2d_forward(y, am, grid, 1, 1, n, n, o, o, k, k, 2, 2, 0, 0);
+        maxpool2d_backward(dx[c], ones, am, grid, 1, 1, n, n, o, o, k, k, 2, 2, 0, 0);
+        for (int i = 0; i < n * n; i++) won[c] += dx[c][i] > 0.0f, most[c] = (int)fmaxf((float)most[c], dx[c][i]);
+    }
+    nb_matrix(nb, "max 2x2/2 backward with every output gradient 1: where the gradient lands", dx[0], n, n, 0);
+    nb_matrix(nb, "max 3x3/2 backward, the same", dx[1], n, n, 0);
+    nb_check(nb, won[0] == 9 && most[0] == 1 && most[1] >= 2,
+             "with every output gradient 1, 2x2/2 sends 1 to %d of the 36 pixels (one winner per window, the "
+             "windows do not overlap) and 0 to the rest; with overlapping 3x3/2 windows a pixel can win several "
+             "windows and collects each one's gradient: %d pixels receive some, the most, %d", won[0], won[1],
+             most[1]);
 }
 
 /* --- the photograph's edge map ------------------------------------------------------------ */
@@ -227,12 +258,13 @@ static void pooling_the_edge_map(Notebook *nb, const CnImage *img, const CnKerne
 static void what_max_and_average_keep(Notebook *nb, const float *emap, size_t N, float *const *pooled,
                                       const int *psz)
 {
-    float emax = max_of(emap, N);
+    float lo, emax, mmax, amax;   /* the largest value of the edge map, max- and average-pooled */
+    min_max(emap, N, &lo, &emax);
     double emean = mean_of(emap, N);
-    float mmax = max_of(pooled[0], (size_t)psz[0] * (size_t)psz[0]);
+    min_max(pooled[0], (size_t)psz[0] * (size_t)psz[0], &lo, &mmax);
     double amean = mean_of(pooled[1], (size_t)psz[1] * (size_t)psz[1]);
     double mmean = mean_of(pooled[0], (size_t)psz[0] * (size_t)psz[0]);
-    float amax = max_of(pooled[1], (size_t)psz[1] * (size_t)psz[1]);
+    min_max(pooled[1], (size_t)psz[1] * (size_t)psz[1], &lo, &amax);
     nb_check(nb, mmax == emax,
              "max pooling keeps the strongest edge exactly: the largest value is %.4f before and after", (double)emax);
     nb_check(nb, fabs(amean - emean) < 1e-5 * fmax(1.0, emean),
@@ -683,13 +715,6 @@ static CnImage *load_photo(const char *image, int quick)
         CN_DIE("the picture %s is %dx%d pixels; the lesson needs at least 48x48", image ? image : lesson_photo_path(),
                im->w, im->h);
     return shrink_image(central_square(im), quick ? 128 : 256);
-}
-
-static float max_of(const float *v, size_t n)
-{
-    float m = v[0];
-    for (size_t i = 1; i < n; i++) m = v[i] > m ? v[i] : m;
-    return m;
 }
 
 /* --- pooling through the library ------------------------------------------------------ */

@@ -364,6 +364,15 @@ static void conv_gradient(Notebook *nb, Net *net, const float *xb)
     nb_check(nb, fabs(dw - cw[(o0 * KS + m0) * KS + k0]) < 1e-6 && fabs(dbb - cb[o0]) < 1e-6,
              "by hand: dL/dw[%d][%d][%d] = %+.6f (library %+.6f), dL/db_%d = %+.6f (library %+.6f)", o0, m0, k0,
              dw, (double)cw[(o0 * KS + m0) * KS + k0], o0, dbb, (double)cb[o0]);
+    nb_para(nb, "Here are those three sums as the library writes them, the reference loops of the convolution "
+                "layer (taken from the source when this lesson ran; the fast loops of core/conv_fast.c compute "
+                "the same sums, and the tests hold them to these). Every term w · x of the forward sum sends "
+                "w · dy back to x and x · dy to w:");
+    if (nb_code_from_source(nb, "core/conv_layer.c", "conv2d_backward_naive"))
+        nb_para(nb, "Read it with this layer's sizes: one input map and no groups (C = 1: j is 0 and every link "
+                    "is on), stride 1 and no padding (window_at gives rows r0 + m = oy + m and columns c0 + k = "
+                    "ox + k), tap(g, m, k) the weight's index m·KW + k (a layer in convolve mode would read the "
+                    "kernel turned by 180°). The first loop nest is dL/dx, the second dL/dw and dL/db.");
 }
 
 /* --- gradient check ------------------------------------------------------------------------ */

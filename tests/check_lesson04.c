@@ -1,7 +1,9 @@
 /* check_lesson04.c - lesson 04 (pooling) runs in --quick mode, tells its
  * whole story, holds every claim, writes every picture and plot it shows,
  * and its invariance data say what the lesson says they say; what a
- * change near 1 means is said from the cosine of the maps; every flag its
+ * change near 1 means is said from the cosine of the maps; the notebook
+ * shows max pooling's loops from core/pool.c and where its backward sends
+ * the gradient; every flag its
  * "Try it yourself" names runs to exit 0 without a ✘; bad flags are
  * refused with exit status 2. Runs the real binary (tests/lesson_run.h) with its outputs in a
  * temporary folder. */
@@ -31,6 +33,11 @@ static const char *const claims[] = {
     "3x3/2 gives floor((6 − 3) / 2) + 1 = 2",
     "- ✔ by hand, the window of rows 0–1, columns 2–3 holds 3, 9, 8, 9: its max is 9 and its mean "
     "(3 + 9 + 8 + 9) / 4 = 7.25, as the library gives (9 and 7.25)",
+    "**core/pool.c, lines ",
+    "```c\n/* The argmax of x (H,W) over rows [y0,y1) and columns [x0,x1): the first",
+    "static inline int32_t window_argmax(const float *x, int W, int y0, int y1, int x0, int x1)",
+    "void maxpool2d_backward(float *dinp, const float *dout, const int32_t *argmax",
+    "- ✔ with every output gradient 1, 2x2/2 sends 1 to 9 of the 36 pixels",
     "- ✔ a 126x126 map becomes 63x63 with 2x2/2 and 62x62 with 3x3/2",
     "- ✔ max pooling keeps the strongest edge exactly",
     "- ✔ average pooling with 2x2/2 keeps the mean exactly",
@@ -77,7 +84,7 @@ START_TEST(quick_run)
     LessonRun r;
     const char *args[] = { "--quick", NULL };
     LessonExpect e = { sections, sizeof sections / sizeof *sections, claims, sizeof claims / sizeof *claims,
-                       files, sizeof files / sizeof *files, 17, 6 };
+                       files, sizeof files / sizeof *files, 18, 6 };
     char *md = lesson_expect_run(&r, L04, args, &e);
     ck_assert_msg(strstr(md, "barely overlap their old place") == NULL, "the overlap is said to be gone at a cosine "
                   "near 0.5");

@@ -3,7 +3,8 @@
  * every layer against differences, trains, and finds edge-detecting
  * filters; every claim holds and every picture and plot it shows is
  * written; the gradient table and the accuracy data say what the lesson
- * says; the central difference's error is explained and checked; every
+ * says; the convolution layer's backward loops are shown from
+ * core/conv_layer.c; the central difference's error is explained and checked; every
  * flag its "Try it yourself" names runs to exit 0 without a ✘; bad flags
  * are refused with exit status 2. Runs the real binary (tests/lesson_run.h)
  * with its outputs in a temporary folder. */
@@ -47,6 +48,10 @@ static const char *const claims[] = {
     "- ✔ conv1, dL/dW (weights):",
     "- ✔ conv1, dL/db (biases):",
     "entries cross a kink on one side; at all",
+    "**core/conv\\_layer.c, lines ",
+    "```c\n/* dout (B,OC,OH,OW), inp (B,C,H,W), weight (OC,C/G,KH,KW) -> dinp, dweight, dbias (+=)",
+    "void conv2d_backward_naive(float *dinp, float *dweight, float *dbias, const float *dout,",
+    "Read it with this layer's sizes",
     "The difference formula itself is exact for any quadratic",
     "- ✔ in double at v = 0.7, ε = 0.001: for f = v² the central difference is off by",
     "with learning rate 0.02 and momentum 0.9 (the momentum of lesson 05)",
