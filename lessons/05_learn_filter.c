@@ -650,7 +650,7 @@ static void read_flags(int argc, char **argv, Settings *set)
         { "steps", OPT_INT, &set->steps, "N: gradient steps per kernel (default 1500; 600 with --quick)" },
         { "lr", OPT_FLOAT, &set->lr, "X: learning rate (default 1 / (9 mean(x²)) of the centred pixels)" },
         { "momentum", OPT_FLOAT, &set->momentum, "M: momentum, 0 for plain gradient descent" },
-        { "image", OPT_STRING, &set->image, "FILE: your own picture (PNG or JPEG) instead of the photograph" },
+        { "image", OPT_STRING, &set->image, "FILE: your own picture (PNG or JPEG, at least 48x48) instead of the photograph" },
         { "naive", OPT_FLAG, &set->naive, LESSON_NAIVE_HELP },
     };
     cli_lesson(argc, argv, opts, 6, LESSON_ID,
