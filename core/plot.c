@@ -340,6 +340,13 @@ static int lines(const char *png_path, const char *dat_path, const char *title, 
     param_str(&params, "xlab", xlabel);
     param_str(&params, "ylab", ylabel);
     if (logy) param_int(&params, "logy", 1);
+    /* whole-number x over a short range (shifts, epochs): a tick at each */
+    if (x && all_integers(x, (size_t)npoints) && x[npoints - 1] - x[0] <= 20.0) param_int(&params, "xint", 1);
+    /* long curve names go under the plot, where they do not narrow it */
+    size_t longest = 0;
+    for (int s = 0; names && s < nseries; s++)
+        if (names[s] && strlen(names[s]) > longest) longest = strlen(names[s]);
+    if (longest > 16) param_int(&params, "keybelow", 1);
     if (stems) {
         param_int(&params, "stems", 1);
         param_int(&params, "height", 140 + 200 * nseries);

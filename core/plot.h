@@ -52,7 +52,9 @@ int plot_script_path(char *buf, size_t size, const char *name);
  * x = 0, 1, 2, ...). names[s] titles curve s (names or an entry NULL:
  * "series s+1"). Non-finite y values are written NaN and leave a gap.
  * Data file: a header row (x label, then the names), one row per point; the
- * x label and the names are written there, so they may not hold a '"'. */
+ * x label and the names are written there, so they may not hold a '"'.
+ * Whole-number x spanning at most 20 (shifts, epochs) get a tick at each;
+ * a name longer than 16 characters puts the key under the plot. */
 int plot_lines(const char *png_path, const char *dat_path, const char *title, const char *xlabel,
                const char *ylabel, const char *const *names, const double *x, const double *const *ys,
                int nseries, int npoints);

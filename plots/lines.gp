@@ -21,6 +21,9 @@
 #                        line between samples
 #   term='dumb'          a text plot instead of a PNG
 #   width, height        pixels (PNG, 800x500) or characters (dumb, 72x20)
+#   xint=1               a tick at every whole x (shifts, epochs: integer steps)
+#   keybelow=1           the key under the plot instead of beside it (long
+#                        curve names would squeeze the plot)
 #
 #   gnuplot -e "datafile='loss.dat'; outfile='loss.png'; plottitle='Loss'; xlab='epoch'" plots/lines.gp
 
@@ -47,8 +50,20 @@ if (term eq "dumb") {
     if (!exists("height")) { height = 500 }
     set terminal pngcairo size width, height noenhanced font "DejaVu Sans,11"
     set key outside right top Left reverse
+    if (exists("keybelow")) { set key outside below center horizontal Left reverse }
     set grid
+    # gnuplot's default colours 3 and 5 (light blue, yellow) are pale on white:
+    # darker ones, every curve distinct
+    set linetype 1 linecolor rgb "#9400d3"
+    set linetype 2 linecolor rgb "#009e73"
+    set linetype 3 linecolor rgb "#0060ad"
+    set linetype 4 linecolor rgb "#e66100"
+    set linetype 5 linecolor rgb "#8c6d00"
+    set linetype 6 linecolor rgb "#000000"
+    set linetype 7 linecolor rgb "#d7191c"
+    set linetype 8 linecolor rgb "#707070"
 }
+if (exists("xint")) { set xtics 1 }
 if (exists("outfile")) { set output outfile }
 
 # The header row names the curves; count its columns to know how many.

@@ -87,6 +87,27 @@ START_TEST(names_among_flags)
 }
 END_TEST
 
+/* Values out of range are a bad command line: exit status 2. In range they pass. */
+START_TEST(in_range)
+{
+    int n = CLI_UNSET;
+    cli_int_or(&n, 7, 1, 10, "steps", "steps");
+    ck_assert_int_eq(n, 7);
+    cli_float_in(0.5f, 0.0f, 1, 1.0f, 1, "momentum", "a momentum");
+    cli_float_in(0.0f, 0.0f, 0, 1.0f, 1, "momentum", "a momentum");
+}
+END_TEST
+
+START_TEST(int_out_of_range) { int n = 11; cli_int_or(&n, 7, 1, 10, "steps", "steps"); }
+END_TEST
+START_TEST(float_at_open_end) { cli_float_in(1.0f, 0.0f, 0, 1.0f, 1, "momentum", "a momentum"); }
+END_TEST
+START_TEST(float_at_open_start) { cli_float_in(0.0f, 0.0f, 1, 100.0f, 0, "lr", "a learning rate"); }
+END_TEST
+START_TEST(float_below) { cli_float_in(-0.5f, 0.0f, 0, 1.0f, 1, "momentum", "a momentum"); }
+END_TEST
+
+
 START_TEST(matrices)
 {
     float v[25];
@@ -210,5 +231,12 @@ Suite *cli_suite(void)
     tcase_set_timeout(tc, lesson_timeout(30));
     tcase_add_test(tc, tools_exit_2);
     suite_add_tcase(s, tc);
+    TCase *range = tcase_create("range");
+    tcase_add_test(range, in_range);
+    tcase_add_exit_test(range, int_out_of_range, 2);
+    tcase_add_exit_test(range, float_at_open_end, 2);
+    tcase_add_exit_test(range, float_at_open_start, 2);
+    tcase_add_exit_test(range, float_below, 2);
+    suite_add_tcase(s, range);
     return s;
 }

@@ -1,7 +1,11 @@
 /* check_lesson04.c - lesson 04 (pooling) runs in --quick mode, tells its
  * whole story, holds every claim, writes every picture and plot it shows,
- * and its invariance data say what the lesson says they say; bad flags are
- * refused. Runs the real binary (tests/lesson_run.h) with its outputs in a
+ * and its invariance data say what the lesson says they say; what a
+ * change near 1 means is said from the cosine of the maps; the notebook
+ * shows max pooling's loops from core/pool.c and where its backward sends
+ * the gradient; every flag its
+ * "Try it yourself" names runs to exit 0 without a ✘; bad flags are
+ * refused with exit status 2. Runs the real binary (tests/lesson_run.h) with its outputs in a
  * temporary folder. */
 #include <check.h>
 #include <math.h>
@@ -11,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tests/explore.h"
 #include "tests/lesson_checks.h"
 #include "tests/lesson_run.h"
 #include "tests/support.h"
@@ -31,10 +36,18 @@ static const char *const claims[] = {
     "3x3/2 gives floor((6 − 3) / 2) + 1 = 2",
     "- ✔ by hand, the window of rows 0–1, columns 2–3 holds 3, 9, 8, 9: its max is 9 and its mean "
     "(3 + 9 + 8 + 9) / 4 = 7.25, as the library gives (9 and 7.25)",
+    "**core/pool.c, lines ",
+    "```c\n/* The argmax of x (H,W) over rows [y0,y1) and columns [x0,x1): the first",
+    "static inline int32_t window_argmax(const float *x, int W, int y0, int y1, int x0, int x1)",
+    "void maxpool2d_backward(float *dinp, const float *dout, const int32_t *argmax",
+    "- ✔ with every output gradient 1, 2x2/2 sends 1 to 9 of the 36 pixels",
     "- ✔ a 126x126 map becomes 63x63 with 2x2/2 and 62x62 with 3x3/2",
     "- ✔ max pooling keeps the strongest edge exactly",
     "- ✔ average pooling with 2x2/2 keeps the mean exactly",
     "- ✔ no shift, no change (0 and 0)",
+    "- ✔ without pooling a 1-pixel move already changes the edge map by",
+    "- ✔ but a change near 1 is not \"no overlap\": the cosine between the edge map and the moved one is",
+    "For two maps of the same size, change² = 2 − 2 · cosine",
     "- ✔ every pooling changes less than the edge map itself, at every shift from 1 to 3",
     "- ✔ after a 1-pixel move, max 2x2/2 changes by",
     "- ✔ larger windows steady the features more",
@@ -74,8 +87,10 @@ START_TEST(quick_run)
     LessonRun r;
     const char *args[] = { "--quick", NULL };
     LessonExpect e = { sections, sizeof sections / sizeof *sections, claims, sizeof claims / sizeof *claims,
-                       files, sizeof files / sizeof *files, 16, 6 };
+                       files, sizeof files / sizeof *files, 18, 6 };
     char *md = lesson_expect_run(&r, L04, args, &e);
+    ck_assert_msg(strstr(md, "barely overlap their old place") == NULL, "the overlap is said to be gone at a cosine "
+                  "near 0.5");
 
     /* the invariance data: shift 0..3, then the edge map and five poolings */
     char path[1024];
@@ -99,10 +114,36 @@ START_TEST(quick_run)
 }
 END_TEST
 
+/* Every flag "Try it yourself" names: exit 0, no ✘. */
+START_TEST(try_it_yourself)
+{
+    const char *longer[] = { "--quick", "--epochs", "20", NULL };
+    free(lesson_assert_explores(L04, longer));
+    const char *few[] = { "--quick", "--digits", "50", NULL };
+    char *md = lesson_assert_explores(L04, few);
+    ck_assert_msg(strstr(md, "averaged over 50 test digits") != NULL, "--digits 50 is not what was averaged");
+    free(md);
+    /* your own picture, not square: its central square is used */
+    md = lesson_assert_explores_picture(L04, 150, 100);
+    ck_assert_msg(strstr(md, "your picture's central square (100x100)") != NULL, "the own picture's central square is not used");
+    free(md);
+    char dir[256], png[320];
+    lesson_temp_dir(dir, sizeof dir, "cn_l04_img");
+    lesson_write_picture(png, sizeof png, dir, "tiny.png", 40, 30);
+    LessonRun r;
+    const char *tiny[] = { "--quick", "--image", png, NULL };
+    lesson_run(&r, L04, tiny);
+    ck_assert_msg(r.status == 1 && strstr(r.err, "at least 48x48") != NULL, "a 40x30 picture: status %d, %s",
+                  r.status, r.err);
+    lesson_run_free(&r);
+    lesson_temp_free(dir);
+}
+END_TEST
+
 START_TEST(command_line)
 {
-    const char *flags[] = { "--quick", "--epochs", "--digits" };
-    lesson_assert_cli(L04, flags, 3);
+    const char *flags[] = { "--quick", "--epochs", "--digits", "--image" };
+    lesson_assert_cli(L04, flags, 4);
 
     lesson_assert_refused(L04, "--epochs", "1000");
     lesson_assert_refused(L04, "--epochs", "0"); /* refused, not replaced by the default */
@@ -155,6 +196,11 @@ Suite *lesson04_suite(void)
     tcase_set_timeout(run, lesson_timeout(60));
     tcase_add_test(run, quick_run);
     suite_add_tcase(s, run);
+    TCase *explore = tcase_create("try_it_yourself");
+    tcase_set_timeout(explore, lesson_timeout(120));
+    tcase_add_unchecked_fixture(explore, lesson_fixture_setup, lesson_fixture_teardown);
+    tcase_add_test(explore, try_it_yourself);
+    suite_add_tcase(s, explore);
     TCase *cli = tcase_create("command_line");
     tcase_set_timeout(cli, lesson_timeout(30));
     tcase_add_test(cli, command_line);

@@ -3,7 +3,9 @@
  * every claim and writes every picture and plot it shows; its loss data end
  * near zero and the kernel it prints for convolved examples is -Sobel x;
  * with --naive it holds the same claims on the reference loops and says so;
- * bad flags are refused. Runs the real binary (tests/lesson_run.h) with its
+ * it computes the loss's curvatures (the 9x9 Hessian) on raw and centred
+ * pixels; every flag its "Try it yourself" names runs to exit 0 without a
+ * ✘; bad flags are refused with exit status 2. Runs the real binary (tests/lesson_run.h) with its
  * outputs in a temporary folder. */
 #include <check.h>
 #include <math.h>
@@ -11,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/explore.h"
 #include "tests/lesson_checks.h"
 #include "tests/lesson_run.h"
 
@@ -32,6 +35,11 @@ static const char *const claims[] = {
     "- ✔ edge detection (3) recovered:", "- ✔ sharpen recovered:", "- ✔ box blur (normalized) recovered:",
     "- ✔ Sobel x recovered:", "- ✔ every loss fell by a factor of at least",
     "- ✔ after 600 steps the raw-pixel layer is still",
+    "| condition number λ1/λ9 |",
+    "- ✔ on raw pixels the steepest direction is all nine weights moving together (cosine",
+    "- ✔ centring lowers the steepest curvature from",
+    "- ✔ but centring does not make every direction equally curved: the condition number is still",
+    "So subtracting the mean does not remove the steep direction",
     "- ✔ all six seed kernels equal their own 180° rotation, and rot180(Sobel x) = −Sobel x exactly",
     "| cross-correlation | correlate | Sobel x |",
     "| cross-correlation | convolve | rot180(Sobel x) = −Sobel x |",
@@ -50,8 +58,16 @@ START_TEST(quick_run)
     LessonRun r;
     const char *args[] = { "--quick", NULL };
     LessonExpect e = { sections, sizeof sections / sizeof *sections, claims, sizeof claims / sizeof *claims,
-                       files, sizeof files / sizeof *files, 15, 4 };
+                       files, sizeof files / sizeof *files, 18, 4 };
     char *md = lesson_expect_run(&r, L05, args, &e);
+    ck_assert_msg(strstr(md, "every direction is then about equally curved") == NULL,
+                  "the notebook still says centring makes every direction equally curved");
+    /* the condition numbers in the table: raw above centred, centred still far above 1 */
+    const char *cn = strstr(md, "| condition number λ1/λ9 |");
+    double kr = 0.0, kc = 0.0;
+    ck_assert_msg(cn && sscanf(cn + strlen("| condition number λ1/λ9 |"), " %lf | %lf", &kr, &kc) == 2,
+                  "cannot read the condition numbers");
+    ck_assert_msg(kr > kc && kc > 50.0, "condition numbers %g (raw) and %g (centred)", kr, kc);
 
     /* the kernel printed for convolved examples learned by a correlating
      * layer: its rows are the first bracket of the three lines after the header */
@@ -107,7 +123,7 @@ START_TEST(naive_run)
     LessonRun r;
     const char *args[] = { "--quick", "--naive", NULL };
     LessonExpect e = { sections, sizeof sections / sizeof *sections, claims, sizeof claims / sizeof *claims,
-                       files, sizeof files / sizeof *files, 15, 4 };
+                       files, sizeof files / sizeof *files, 18, 4 };
     char *md = lesson_expect_run(&r, L05, args, &e);
     ck_assert_msg(strstr(md, "ran on the naive (reference) loops of core/conv\\_layer.c") != NULL,
                   "the notebook of a --naive run does not say it ran on the naive loops");
@@ -116,18 +132,65 @@ START_TEST(naive_run)
 }
 END_TEST
 
+/* Every flag "Try it yourself" names, as it names them: exit 0, no ✘; the
+ * claims the settings do not reach are said to be not reached. */
+START_TEST(try_it_yourself)
+{
+    const char *few[] = { "--steps", "100", NULL };
+    char *md = lesson_assert_explores(L05, few);
+    ck_assert_msg(strstr(md, "◦ not reached with these settings: identity recovered") != NULL,
+                  "100 steps: the unreached recovery is not said to be unreached");
+    ck_assert_msg(strstr(md, "not reached with these settings (marked ◦)") != NULL, "no count of unreached claims");
+    free(md);
+    const char *plain[] = { "--quick", "--momentum", "0", NULL };
+    free(lesson_assert_explores(L05, plain));
+    const char *plain_long[] = { "--momentum", "0", "--steps", "5000", NULL };
+    free(lesson_assert_explores(L05, plain_long));
+    /* the limit the notebook names, and a step just above it: the loss blows up, still exit 0 */
+    const char *q[] = { "--quick", NULL };
+    md = lesson_assert_explores(L05, q);
+    const char *at = strstr(md, "just above it");
+    ck_assert_ptr_nonnull(at);
+    const char *t = strstr(md, "try --lr ");
+    ck_assert_msg(t != NULL && t < at, "Try it yourself names no --lr to try");
+    char lr[16];
+    ck_assert(sscanf(t + strlen("try --lr "), "%15[0-9.]", lr) == 1);
+    free(md);
+    const char *big[] = { "--quick", "--lr", lr, NULL };
+    md = lesson_assert_explores(L05, big);
+    ck_assert_msg(strstr(md, "At least one loss blew up") != NULL, "--lr %s did not blow up", lr);
+    free(md);
+    const char *small[] = { "--quick", "--lr", "3", NULL };
+    md = lesson_assert_explores(L05, small);
+    ck_assert_msg(strstr(md, "◦ not reached") == NULL, "--lr 3 missed a claim");
+    free(md);
+    /* your own picture */
+    md = lesson_assert_explores_picture(L05, 120, 90);
+    ck_assert_msg(strstr(md, "| condition number λ1/λ9 |") != NULL, "no curvatures for the own picture");
+    free(md);
+}
+END_TEST
+
 START_TEST(command_line)
 {
-    const char *flags[] = { "--quick", "--steps", "--naive" };
-    lesson_assert_cli(L05, flags, 3);
+    const char *flags[] = { "--quick", "--steps", "--lr", "--momentum", "--image", "--naive" };
+    lesson_assert_cli(L05, flags, 6);
 
     LessonRun r;
-    lesson_assert_refused(L05, "--steps", "10");
-    lesson_assert_refused(L05, "--steps", "0"); /* refused, not replaced by the default */
-
-    const char *bad2[] = { "--steps", "many", NULL };
-    lesson_run(&r, L05, bad2);
-    ck_assert_int_eq(r.status, 2);
+    static const char *const bad[][2] = { { "--steps", "5" }, { "--steps", "0" }, { "--steps", "many" }, { "--lr", "0" },
+                                          { "--lr", "-1" }, { "--lr", "inf" }, { "--momentum", "1" },
+                                          { "--momentum", "-0.1" } };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        const char *args[] = { bad[i][0], bad[i][1], NULL };
+        lesson_run(&r, L05, args);
+        ck_assert_msg(r.status == 2, "%s %s exited %d, expected 2", bad[i][0], bad[i][1], r.status);
+        ck_assert_msg(strstr(r.err, bad[i][0]) != NULL, "the message does not name %s: %s", bad[i][0], r.err);
+        lesson_run_free(&r);
+    }
+    const char *small[] = { "--quick", "--image", "/nonexistent.png", NULL };
+    lesson_run(&r, L05, small);
+    ck_assert_msg(r.status != 0 && strstr(r.err, "/nonexistent.png") != NULL, "a missing --image: status %d, %s",
+                  r.status, r.err);
     lesson_run_free(&r);
 }
 END_TEST
@@ -140,6 +203,11 @@ Suite *lesson05_suite(void)
     tcase_add_test(run, quick_run);
     tcase_add_test(run, naive_run);
     suite_add_tcase(s, run);
+    TCase *explore = tcase_create("try_it_yourself");
+    tcase_set_timeout(explore, lesson_timeout(120));
+    tcase_add_unchecked_fixture(explore, lesson_fixture_setup, lesson_fixture_teardown);
+    tcase_add_test(explore, try_it_yourself);
+    suite_add_tcase(s, explore);
     TCase *cli = tcase_create("command_line");
     tcase_set_timeout(cli, lesson_timeout(30));
     tcase_add_test(cli, command_line);

@@ -3,13 +3,17 @@
  * every layer against differences, trains, and finds edge-detecting
  * filters; every claim holds and every picture and plot it shows is
  * written; the gradient table and the accuracy data say what the lesson
- * says; bad flags are refused. Runs the real binary (tests/lesson_run.h)
+ * says; the convolution layer's backward loops are shown from
+ * core/conv_layer.c; the central difference's error is explained and checked; every
+ * flag its "Try it yourself" names runs to exit 0 without a ✘; bad flags
+ * are refused with exit status 2. Runs the real binary (tests/lesson_run.h)
  * with its outputs in a temporary folder. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/explore.h"
 #include "tests/lesson_checks.h"
 #include "tests/lesson_run.h"
 
@@ -44,6 +48,15 @@ static const char *const claims[] = {
     "- ✔ conv1, dL/dW (weights):",
     "- ✔ conv1, dL/db (biases):",
     "entries cross a kink on one side; at all",
+    "**core/conv\\_layer.c, lines ",
+    "```c\n/* dout (B,OC,OH,OW), inp (B,C,H,W), weight (OC,C/G,KH,KW) -> dinp, dweight, dbias (+=)",
+    "void conv2d_backward_naive(float *dinp, float *dweight, float *dbias, const float *dout,",
+    "Read it with this layer's sizes",
+    "The difference formula itself is exact for any quadratic",
+    "- ✔ in double at v = 0.7, ε = 0.001: for f = v² the central difference is off by",
+    "with learning rate 0.02 and momentum 0.9 (the momentum of lesson 05)",
+    "The learning rate is not lesson 05's.",
+    "whose middle lies within 2 pixels of the picture's centre",
     "- ✔ test accuracy",
     "- ✔ the mean training loss fell from",
     "- ✔ training made the filters like the hand-designed edge kernels",
@@ -60,8 +73,10 @@ START_TEST(quick_run)
     LessonRun r;
     const char *args[] = { "--quick", NULL };
     LessonExpect e = { sections, sizeof sections / sizeof *sections, claims, sizeof claims / sizeof *claims,
-                       files, sizeof files / sizeof *files, 20, 7 };
+                       files, sizeof files / sizeof *files, 21, 7 };
     char *md = lesson_expect_run(&r, L07, args, &e);
+    ck_assert_msg(strstr(md, "only exact for a straight line") == NULL && strstr(md, "0.9, as in lesson") == NULL,
+                  "a corrected sentence is back");
 
     /* the gradient table: nine rows, none with an entry outside tolerance,
      * every kink matched ("k (k)") */
@@ -108,15 +123,42 @@ START_TEST(quick_run)
 }
 END_TEST
 
+/* Every flag "Try it yourself" names (with --quick and few epochs, to stay
+ * short): exit 0 and no ✘; what a setting does not reach is said so. */
+START_TEST(try_it_yourself)
+{
+    static const char *const runs[][5] = {
+        { "--quick", "--epochs", "3", NULL },       { "--quick", "--seed", "7", "--epochs", "2" },
+        { "--quick", "--momentum", "0", "--epochs", "2" }, { "--quick", "--lr", "0.2", "--epochs", "2" },
+        { "--quick", "--lr", "0.002", "--epochs", "2" },
+    };
+    int unreached = 0;
+    for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+        const char *args[6] = { runs[i][0], runs[i][1], runs[i][2], runs[i][3], runs[i][4], NULL };
+        char *md = lesson_assert_explores(L07, args);
+        unreached += strstr(md, "◦ not reached with these settings") != NULL;
+        free(md);
+    }
+    ck_assert_msg(unreached > 0, "no exploratory run left a claim unreached: are the claims goals?");
+}
+END_TEST
+
 START_TEST(command_line)
 {
-    const char *flags[] = { "--quick", "--epochs", "--seed", "--naive" };
-    lesson_assert_cli(L07, flags, 4);
+    const char *flags[] = { "--quick", "--epochs", "--seed", "--lr", "--momentum", "--naive" };
+    lesson_assert_cli(L07, flags, 6);
 
-    lesson_assert_refused(L07, "--epochs", "-3");
-    lesson_assert_refused(L07, "--epochs", "0"); /* refused, not replaced by the default */
-
-    lesson_assert_refused(L07, "--seed", "-1");
+    LessonRun r;
+    static const char *const bad[][2] = { { "--epochs", "-3" }, { "--epochs", "0" }, { "--seed", "-1" }, { "--lr", "0" },
+                                          { "--lr", "11" },     { "--momentum", "1" }, { "--momentum", "-1" },
+                                          { "--lr", "fast" } };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        const char *args[] = { bad[i][0], bad[i][1], NULL };
+        lesson_run(&r, L07, args);
+        ck_assert_msg(r.status == 2, "%s %s exited %d, expected 2", bad[i][0], bad[i][1], r.status);
+        ck_assert_msg(strstr(r.err, bad[i][0]) != NULL, "the message does not name %s: %s", bad[i][0], r.err);
+        lesson_run_free(&r);
+    }
 }
 END_TEST
 
@@ -127,6 +169,10 @@ Suite *lesson07_suite(void)
     tcase_set_timeout(run, lesson_timeout(90));
     tcase_add_test(run, quick_run);
     suite_add_tcase(s, run);
+    TCase *explore = tcase_create("try_it_yourself");
+    tcase_set_timeout(explore, lesson_timeout(150));
+    tcase_add_test(explore, try_it_yourself);
+    suite_add_tcase(s, explore);
     TCase *cli = tcase_create("command_line");
     tcase_set_timeout(cli, lesson_timeout(30));
     tcase_add_test(cli, command_line);

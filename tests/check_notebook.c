@@ -371,6 +371,20 @@ START_TEST(plot_lines_writes_data_and_png)
     assert_line(dat, "\"epoch\" \"train loss\" \"test loss\"");
     assert_line(dat, " 1 2.3 2.4");
     assert_line(dat, " 4 0.5 NaN");
+    /* whole-number epochs: a tick at each; short names: the key beside the plot */
+    ck_assert_ptr_nonnull(strstr(dat, "xint=1"));
+    ck_assert_ptr_null(strstr(dat, "keybelow"));
+    free(dat);
+
+    /* fractional x and a long curve name: no whole-number ticks, the key under the plot */
+    const double fx[3] = { 0.5, 1.0, 1.5 }, fy[3] = { 3, 2, 1 }, *fys[1] = { fy };
+    const char *long_name[1] = { "mean of the last 20 batches" };
+    ck_assert_int_eq(plot_lines(tmp("out/f.png"), tmp("out/f.dat"), "f", "epoch", "loss", long_name, fx, fys, 1, 3),
+                     PLOT_OK);
+    dat = slurp(tmp("out/f.dat"));
+    ck_assert_ptr_nonnull(dat);
+    ck_assert_ptr_null(strstr(dat, "xint"));
+    ck_assert_ptr_nonnull(strstr(dat, "keybelow=1"));
     free(dat);
 
     char *text = plot_lines_ascii(tmp("out/loss.dat"), "loss", 60, 16);

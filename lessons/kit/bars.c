@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include "core/die.h"
 #include "core/rng.h"
 #include "lessons/lesson.h"
 
@@ -47,4 +48,31 @@ void bars_free(Bars *d)
     free(d->xte);
     free(d->ytr);
     free(d->yte);
+}
+
+double bars_offcentre(const float *img, int side)
+{
+    /* a 3x3 mean lowers the noise to 0.1 and keeps the bar's inside near +-1 */
+    double sy = 0.0, sx = 0.0, n = 0.0;
+    for (int y = 1; y < side - 1; y++)
+        for (int x = 1; x < side - 1; x++) {
+            double m = 0.0;
+            for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++) m += img[(y + dy) * side + x + dx];
+            if (m / 9.0 > 0.5 || m / 9.0 < -0.5) sy += y, sx += x, n += 1.0;
+        }
+    if (n == 0.0) return side;   /* no bar found: as far off as can be */
+    const double c = (side - 1) / 2.0, dy = sy / n - c, dx = sx / n - c;
+    return dy > dx ? (dy > -dx ? dy : -dx) : (dx > -dy ? dx : -dy);
+}
+
+int bars_first_near_centre(const Bars *d, int label, double within)
+{
+    const size_t plane = (size_t)d->side * (size_t)d->side;
+    for (int i = 0; i < d->ntest; i++)
+        if (d->yte[i] == label && bars_offcentre(d->xte + (size_t)i * plane, d->side) <= within) return i;
+    for (int i = 0; i < d->ntest; i++)   /* none so near: the first of its kind */
+        if (d->yte[i] == label) return i;
+    CN_DIE("the test set holds no bar of label %d", label);
+    return -1;
 }

@@ -27,4 +27,15 @@ void bars_make(float *x, unsigned char *y, int n, int side, uint64_t seed);
 void bars_fill(Bars *d, uint64_t train_seed, uint64_t test_seed);
 void bars_free(Bars *d);
 
+/* How far the bar of one picture (side x side) lies from the picture's
+ * centre: the larger of |dy| and |dx| of its middle, found as the middle of
+ * the pixels whose 3x3 mean is beyond +-0.5 (the noise averages to about
+ * 0.1 there, the bar to about 1). side when no bar is found. */
+double bars_offcentre(const float *img, int side);
+
+/* The index of d's first test picture with this label whose bar lies within
+ * `within` pixels of the centre (bars_offcentre), else the first with this
+ * label (stops the program when there is none). */
+int bars_first_near_centre(const Bars *d, int label, double within);
+
 #endif

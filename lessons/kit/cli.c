@@ -5,10 +5,13 @@
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
+
+/* The program's name for the messages of the range checks, once cli_main has seen it. */
 
 static const CliOpt *find(const CliOpt *opts, int nopts, const char *name, size_t len)
 {
@@ -159,6 +162,18 @@ void cli_int_or(int *v, int dflt, int lo, int hi, const char *name, const char *
 {
     if (*v == CLI_UNSET) *v = dflt;
     if (*v < lo || *v > hi) cli_refuse("--%s %d: give a number of %s from %d to %d", name, *v, what, lo, hi);
+}
+
+void cli_int_in(int v, int lo, int hi, const char *name, const char *what)
+{
+    if (v < lo || v > hi) cli_refuse("--%s %d: give %s from %d to %d", name, v, what, lo, hi);
+}
+
+void cli_float_in(float v, float lo, int lo_open, float hi, int hi_open, const char *name, const char *what)
+{
+    if (v < lo || (lo_open && v == lo) || v > hi || (hi_open && v == hi))
+        cli_refuse("--%s %g: give %s %s %g and %s %g", name, (double)v, what, lo_open ? "above" : "from",
+                   (double)lo, hi_open ? "below" : "at most", (double)hi);
 }
 
 /* --- a matrix in one flag ------------------------------------------------------------ */

@@ -68,6 +68,15 @@ void cli_lesson(int argc, char **argv, const CliOpt *opts, int nopts, const char
  * with "--name v: give a number of `what` from lo to hi" (cli_refuse). */
 void cli_int_or(int *v, int dflt, int lo, int hi, const char *name, const char *what);
 
+/* A whole-number flag v outside lo..hi is a bad command line: "--seed -1:
+ * give a seed from 0 to 2147483647" (what: "a seed"), exit status 2. */
+void cli_int_in(int v, int lo, int hi, const char *name, const char *what);
+
+/* A number flag v outside lo..hi (lo itself excluded when lo_open, hi when
+ * hi_open) is a bad command line: "--momentum 1: give a momentum from 0
+ * and below 1" (what: "a momentum"), exit status 2. */
+void cli_float_in(float v, float lo, int lo_open, float hi, int hi_open, const char *name, const char *what);
+
 /* Read a small matrix written as rows of numbers: rows separated by ';',
  * numbers by spaces or commas, a number optionally a fraction ("1/9"):
  * "0 -1 0; -1 5 -1; 0 -1 0". At most max_side rows and columns, every row

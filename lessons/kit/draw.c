@@ -225,13 +225,16 @@ CnImage *shrink_image(CnImage *im, int max_side)
 
 CnImage *central_square(CnImage *im)
 {
-    const int side = im->h < im->w ? im->h : im->w, y0 = (im->h - side) / 2, x0 = (im->w - side) / 2;
+    const int side = im->h < im->w ? im->h : im->w;
+    if (im->h == im->w) return im;
     CnImage *sq = image_create(im->c, side, side);
     CN_CHECK(sq);
+    const int y0 = (im->h - side) / 2, x0 = (im->w - side) / 2;
     for (int c = 0; c < im->c; c++)
         for (int y = 0; y < side; y++)
-            memcpy(sq->data + ((size_t)c * side + (size_t)y) * side,
-                   im->data + ((size_t)c * im->h + (size_t)(y0 + y)) * im->w + (size_t)x0, (size_t)side * sizeof(float));
+            memcpy(sq->data + ((size_t)c * (size_t)side + (size_t)y) * (size_t)side,
+                   im->data + ((size_t)c * (size_t)im->h + (size_t)(y0 + y)) * (size_t)im->w + (size_t)x0,
+                   (size_t)side * sizeof(float));
     image_free(im);
     return sq;
 }

@@ -85,9 +85,11 @@ CnImage *load_colour_photo(const char *image_path);
  * downscale. Frees im when it makes a new image. */
 CnImage *shrink_image(CnImage *im, int max_side);
 
-/* The central square of im (every channel, side the shorter of its sides),
- * as a new image; frees im. */
+/* The central square of im (side the shorter of its sides), all its
+ * channels; frees im when it makes a new image (a square im is returned as
+ * it is). */
 CnImage *central_square(CnImage *im);
+
 /* out (h/f, w/f): the mean of each f x f block of in (h, w); the rows and
  * columns beyond a whole number of blocks are left out. */
 void shrink_map(float *out, const float *in, int h, int w, int f);

@@ -1,6 +1,7 @@
 /* gradcheck.c - the lesson kit's gradient check (gradcheck.h). */
 #include "lessons/kit/gradcheck.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -226,4 +227,28 @@ GradRow gradcheck_table(Notebook *nb, const GradRow *rows, int nrow)
     free(cells);
     free(txt);
     return all;
+}
+
+/* How exact is a central difference? Taylor: f(v ± ε) = f ± ε f' + ε²/2 f'' ± ε³/6 f''' + ..., so
+ *   (f(v + ε) − f(v − ε)) / (2ε) = f' + ε²/6 f''' + ...      (the f'' terms cancel)
+ *   (f(v + ε) − f(v)) / ε       = f' + ε/2 f'' + ...          (they do not)
+ * shown on v² and v³ in double, where the rounding is far below both. */
+void gradcheck_explain_error(Notebook *nb, double eps)
+{
+    const double v = 0.7, e = eps;
+    const double c2 = ((v + e) * (v + e) - (v - e) * (v - e)) / (2 * e) - 2 * v;
+    const double o2 = ((v + e) * (v + e) - v * v) / e - 2 * v;
+    const double c3 = ((v + e) * (v + e) * (v + e) - (v - e) * (v - e) * (v - e)) / (2 * e) - 3 * v * v;
+    nb_para(nb, "Why the small differences at all? The network computes in 32-bit floats, about 7 significant "
+                "digits, and a central difference divides a tiny change of the loss by 2ε. The difference formula "
+                "itself is exact for any quadratic: a parabola's curvature is the same on both sides of v and "
+                "cancels. What it misses comes from the third derivative, (f(v + ε) − f(v − ε)) / (2ε) = f'(v) "
+                "+ ε²/6 · f'''(v) + ..., about %.1e · f''' at ε = %g, smaller than what rounding costs (a float's "
+                "relative precision, %.1e, divided by 2ε: %.1e of the loss). It is the one-sided difference, "
+                "(f(v + ε) − f(v)) / ε = f'(v) + ε/2 · f''(v) + ..., that curvature spoils. The backward pass is "
+                "exact up to rounding.", eps * eps / 6.0, eps, (double)FLT_EPSILON, FLT_EPSILON / (2.0 * eps));
+    nb_check(nb, fabs(c2) < 1e-10 && fabs(o2 - e) < 1e-9 && fabs(c3 - e * e) < 1e-9 * e * e + 1e-12,
+             "in double at v = %.1f, ε = %g: for f = v² the central difference is off by %.1e (rounding only), "
+             "the one-sided one by %.6f = ε/2 · f''; for f = v³ the central difference is off by %.6e = ε²/6 · "
+             "f''' = ε²", v, e, fabs(c2), o2, c3);
 }

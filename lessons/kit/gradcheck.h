@@ -61,4 +61,10 @@ void gradcheck_free(GradCheck *g);
  * totals (n, smooth, bad, kinks, kinks_matched, both). */
 GradRow gradcheck_table(Notebook *nb, const GradRow *rows, int nrow);
 
+/* Why a central difference and the backward pass still differ a little:
+ * float rounding, and the difference's own error, ε²/6 · f''' (exact for
+ * quadratics; the one-sided difference is off by ε/2 · f''), said in nb
+ * and checked on v² and v³ in double. */
+void gradcheck_explain_error(Notebook *nb, double eps);
+
 #endif

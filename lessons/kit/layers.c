@@ -9,6 +9,7 @@
 
 #include "core/die.h"
 #include "core/error.h"
+#include "lessons/kit/arrays.h"
 #include "lessons/kit/draw.h"
 #include "lessons/kit/report.h"
 #include "lessons/lesson.h"
@@ -203,7 +204,11 @@ void filter_rows(Notebook *nb, const char *file, Net *net, const float *x, int n
         for (int f = 0; f < F; f++)   /* the input is the same picture in every row */
             memcpy(gray[col] + (size_t)f * plane, src[col] + (col == 0 ? 0 : (size_t)f * plane), plane * sizeof(float));
         float lo, hi;
-        image_map_find_range(gray[col], plane * (size_t)F, MAP_SYMMETRIC, &lo, &hi);
+        min_max(gray[col], plane * (size_t)F, &lo, &hi);
+        if (lo >= 0.0f) /* no negative values (ReLU): 0 black, the largest white */
+            lo = 0.0f, hi = hi > 0.0f ? hi : 1.0f;
+        else
+            image_map_find_range(gray[col], plane * (size_t)F, MAP_SYMMETRIC, &lo, &hi);
         image_map_apply_range(gray[col], gray[col], plane * (size_t)F, lo, hi);
     }
     MontageTile *t = xcalloc((size_t)cols * (size_t)F, sizeof *t);
@@ -217,7 +222,7 @@ void filter_rows(Notebook *nb, const char *file, Net *net, const float *x, int n
             lab[f * cols + col] = col == 1 ? flab[f] : head[col];
         }
     }
-    const MontageOptions mo = montage_labelled(cols, scale, 6, MAP_CLAMP01, lab, 1);
+    const MontageOptions mo = montage_labelled(cols, scale, 8, MAP_CLAMP01, lab, 2);
     write_montage(nb, file, t, cols * F, &mo);
     for (int col = 0; col < cols; col++) free(gray[col]);
     free(gray);
@@ -236,4 +241,29 @@ double zero_share(const Net *net, int li)
     size_t z = 0;
     for (size_t i = 0; i < n; i++) z += out[i] == 0.0f;
     return 100.0 * (double)z / (double)n;
+}
+
+void mean_map_by_class(double *resp, Net *net, int li, const float *x, const unsigned char *y, int n, int nclass)
+{
+    const CnShape o = net_layer(net, li)->out;
+    const size_t in = shape_size(net->in), plane = (size_t)o.h * (size_t)o.w;
+    int *count = xcalloc((size_t)nclass, sizeof *count);
+    for (int i = 0; i < o.c * nclass; i++) resp[i] = 0.0;
+    for (int s0 = 0; s0 < n; s0 += 100) {
+        const int B = n - s0 < 100 ? n - s0 : 100;
+        CN_CHECK(net_forward(net, x + (size_t)s0 * in, B));
+        const float *out = net_output(net, li);
+        for (int i = 0; i < B; i++) {
+            const int cl = y[s0 + i];
+            count[cl]++;
+            for (int f = 0; f < o.c; f++) {
+                double m = 0.0;
+                for (size_t q = 0; q < plane; q++) m += out[((size_t)i * (size_t)o.c + (size_t)f) * plane + q];
+                resp[f * nclass + cl] += m / (double)plane;
+            }
+        }
+    }
+    for (int f = 0; f < o.c; f++)
+        for (int cl = 0; cl < nclass; cl++) resp[f * nclass + cl] /= count[cl] ? count[cl] : 1;
+    free(count);
 }

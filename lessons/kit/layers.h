@@ -32,13 +32,22 @@ void layers_in_rows(Notebook *nb, const char *file, Net *net, const Dataset *ds,
  * of each layer 0 .. nlayer-1 (layers that keep one map per filter, such as
  * ReLU and pooling). head[c] is written under column c, except under the
  * filter, which says "filter 1", "filter 2", ... Each column is on one gray
- * scale, symmetric around mid-gray (0), so the rows can be compared: a
- * filter that barely responds stays gray. Every value a scale x scale block. */
+ * scale, so the rows can be compared: symmetric around mid-gray (0) when
+ * the column has negative values, a filter that barely responds staying
+ * gray; 0 black and the largest value white when it has none (after ReLU,
+ * and pooling after it), a filter that barely responds staying black.
+ * Every value a scale x scale block; labels in glyphs of font scale 2. */
 void filter_rows(Notebook *nb, const char *file, Net *net, const float *x, int n, int nlayer,
                  const char *const *head, int scale);
 
 /* The percentage of exact zeros in layer li's output of the last forward
  * pass (after a ReLU: the units that are off). */
 double zero_share(const Net *net, int li);
+
+/* resp (maps of layer li, nclass) = for each map f of layer li's output
+ * and each class c, the mean over the n pictures x of class c (labels y)
+ * of the map's mean value: how strongly each map answers each class. Runs
+ * the network forward in batches of 100. */
+void mean_map_by_class(double *resp, Net *net, int li, const float *x, const unsigned char *y, int n, int nclass);
 
 #endif

@@ -13,6 +13,7 @@
 #include "core/loss.h"
 #include "core/plot.h"
 #include "lessons/kit/draw.h"
+#include "lessons/kit/goals.h"
 #include "lessons/lesson.h"
 
 /* --- the architecture table ------------------------------------------------------------ */
@@ -90,6 +91,10 @@ void explore_claim(Notebook *nb, int at_defaults, int ok, const char *fmt, ...)
 
 int lesson_end(Notebook *nb)
 {
+    const int missed = lesson_goals_missed();
+    if (missed)
+        nb_para(nb, "%d claim%s not reached with these settings (marked ◦); at the lesson's default settings "
+                    "%s a checked claim.", missed, missed == 1 ? " was" : "s were", missed == 1 ? "it is" : "each is");
     int failed = nb_close(nb);
     CN_CHECK(failed >= 0);
     return failed == 0 ? 0 : 1;

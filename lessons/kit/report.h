@@ -26,8 +26,9 @@ typedef struct {
 
 void architecture_table(Notebook *nb, const Net *net, const ArchTable *t);
 
-/* Closes nb (its tally of checks) and returns the program's exit status:
- * 0 when every check held, 1 when one failed. */
+/* Says how many goals (goals.h) were not reached, if any, closes nb (its
+ * tally of checks) and returns the program's exit status: 0 when every
+ * check held, 1 when one failed. */
 int lesson_end(Notebook *nb);
 
 /* A claim that the lesson makes at its default settings (its own picture,
