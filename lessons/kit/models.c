@@ -40,7 +40,11 @@ int checkpoint_epochs(const char *path, Net *net, const TrainConfig *cfg, char *
     Sgd *opt = sgd_create(net, cfg->momentum, cfg->weight_decay);
     CN_CHECK(opt);
     TrainHistory h = { 0 };
-    if (net_checkpoint_load(path, net, opt, cfg, &h) == 0)
+    const int rc = net_checkpoint_load(path, net, opt, cfg, &h);
+    if (rc == MODEL_FOREIGN)
+        CN_DIE("%s. Nothing was written over it: pass --retrain to train this network again and replace it",
+               cn_last_error());
+    if (rc == 0)
         done = h.n;
     else
         snprintf(why, why_size, "%s", cn_last_error());
@@ -52,6 +56,15 @@ int checkpoint_epochs(const char *path, Net *net, const TrainConfig *cfg, char *
     }
     sgd_free(opt);
     return done;
+}
+
+void refuse_to_overwrite(const char *path, Net *net, const char *how)
+{
+    if (!file_exists(path)) return;
+    const float mean = net->in_mean, std = net->in_std;
+    if (net_load(net, path) == MODEL_FOREIGN) CN_DIE("%s. Nothing was written over it: %s", cn_last_error(), how);
+    net->in_mean = mean;
+    net->in_std = std;
 }
 
 LessonData *digits_and_clothes(void)
@@ -184,6 +197,7 @@ static Net *train_missing(Notebook *nb, const SavedModel *m, const LessonData *d
 {
     Net *net = build(m->arch);
     CN_CHECK(net);
+    refuse_to_overwrite(path, net, "delete it or move it away, and this lesson trains one in its place");
     TrainConfig c = train_defaults();
     c.batch = 32;
     c.momentum = 0.9f;
