@@ -60,8 +60,9 @@ int main(int argc, char **argv)
     CliOpt opts[] = {
         { "model", OPT_STRING, &model, "FILE: a model saved by lesson 07 (default models/lenet5_modern_mnist.cnn, or "
                                        "$CONVNET_MODELS/lenet5_modern_mnist.cnn)" },
-        { "classes", OPT_STRING, &classes, "digits|fashion: the class names (default: fashion when the model's file "
-                                           "name contains \"fashion\", else digits)" },
+        { "classes", OPT_STRING, &classes, "digits|fashion: the class names (default: those the model file records; "
+                                           "for an older file without them, fashion when its name contains "
+                                           "\"fashion\", else digits)" },
         { "invert", OPT_INT, &invert, "0|1: force the inversion off or on (default: invert a light background)" },
         { "save", OPT_STRING, &save, "FILE: also write the 28x28 picture the network sees, as a PNG" },
     };
@@ -122,6 +123,8 @@ int main(int argc, char **argv)
     if (net_out_shape(net).c != 10)
         CN_DIE("%s has %d outputs, not the 10 classes this program names: give a model saved by lesson 07 "
                "(models/lenet5_*.cnn) with --model FILE", model, net_out_shape(net).c);
+    const int recorded = !classes && net->nclasses == 10; /* the names the model was trained with */
+    if (recorded) names = (const char *const *)net->classes;
 
     CnImage *im = image_load(picture, 1);
     if (!im) CN_DIE("cannot read the picture: %s. Give a PNG or JPEG file", cn_last_error());
@@ -163,7 +166,12 @@ int main(int argc, char **argv)
                 order[a] = order[b];
                 order[b] = t;
             }
-    printf("model: %s (%s, %s classes)\n", model, net->name, fashion ? "Fashion-MNIST" : "digit");
+    if (recorded)
+        printf("model: %s (%s, classes recorded in the file: %s, %s, ...)\n", model, net->name, names[0], names[1]);
+    else
+        printf("model: %s (%s, %s classes%s)\n", model, net->name, fashion ? "Fashion-MNIST" : "digit",
+               classes ? ", as --classes says"
+                       : "; the file records none (saved by an older version), so they are guessed from its name");
     printf("picture: %s, %dx%d, background %s (border mean %.2f)%s, resized to %dx%d\n", picture, im->w, im->h,
            bg > 0.5 ? "light" : "dark", bg, inv ? ", inverted" : "", SIDE, SIDE);
     for (int a = 0; a < 3; a++) printf("%d. %-12s %6.2f%%\n", a + 1, names[order[a]], 100.0 * p[order[a]] / sum);
