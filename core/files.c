@@ -31,14 +31,21 @@ static int write_all(FILE *f, const void *data, size_t n)
     return n == 0 || fwrite(data, 1, n, f) == n ? 0 : -1;
 }
 
-/* Is name (in a directory) a temporary file of `base` left by a writer that
- * is gone? "base.tmp<pid>-XXXXXX": when no process <pid> exists.
- * "base.tmpXXXXXX" (older builds): when it is more than OLD_TMP_SECONDS old. */
+/* Is name (in dir) a temporary file of `base` (of any target when base is
+ * NULL) left by a writer that is gone? "base.tmp<pid>-XXXXXX": when no
+ * process <pid> exists. "base.tmpXXXXXX" (older builds): when it is more
+ * than OLD_TMP_SECONDS old. */
 static int stale_temp(const char *dir, const char *name, const char *base)
 {
-    size_t nb = strlen(base);
-    if (strncmp(name, base, nb) != 0 || strncmp(name + nb, ".tmp", 4) != 0) return 0;
-    const char *rest = name + nb + 4;
+    const char *tmp = NULL;
+    if (base) {
+        size_t nb = strlen(base);
+        if (strncmp(name, base, nb) == 0) tmp = name + nb;
+    } else {
+        for (const char *t = strstr(name, ".tmp"); t; t = strstr(t + 1, ".tmp")) tmp = t;
+    }
+    if (!tmp || tmp == name || strncmp(tmp, ".tmp", 4) != 0) return 0;
+    const char *rest = tmp + 4;
     char *end;
     long pid = strtol(rest, &end, 10);
     if (end != rest && *end == '-' && strlen(end + 1) == 6)
@@ -50,6 +57,22 @@ static int stale_temp(const char *dir, const char *name, const char *base)
     return S_ISREG(st.st_mode) && time(NULL) - st.st_mtime > OLD_TMP_SECONDS;
 }
 
+/* Remove the temporary files of `base` (any, when NULL) in dir that
+ * interrupted writes left. */
+static void remove_stale(const char *dir, const char *base)
+{
+    DIR *d = opendir(dir);
+    if (!d) return;
+    for (struct dirent *e; (e = readdir(d));) {
+        char full[4096];
+        if (stale_temp(dir, e->d_name, base) && snprintf(full, sizeof full, "%s/%s", dir, e->d_name) < (int)sizeof full)
+            (void)unlink(full);
+    }
+    closedir(d);
+}
+
+void cn_remove_stale_temps(const char *dir) { remove_stale(dir, NULL); }
+
 /* Remove the temporary files of path that interrupted writes left. */
 static void remove_stale_temps(const char *path)
 {
@@ -59,14 +82,7 @@ static void remove_stale_temps(const char *path)
         snprintf(dir, sizeof dir, ".");
     else if (snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path) >= (int)sizeof dir)
         return;
-    DIR *d = opendir(dir);
-    if (!d) return;
-    for (struct dirent *e; (e = readdir(d));) {
-        char full[4096];
-        if (stale_temp(dir, e->d_name, base) && snprintf(full, sizeof full, "%s/%s", dir, e->d_name) < (int)sizeof full)
-            (void)unlink(full);
-    }
-    closedir(d);
+    remove_stale(dir, base);
 }
 
 /* The message for a failed save: the cause in words a learner can act on. */

@@ -24,6 +24,11 @@
  * message naming the file and the cause. 0 on success. */
 int cn_file_write_atomic(const char *path, const void *data, size_t n);
 
+/* Remove every temporary file in dir that an interrupted atomic write left
+ * (whatever its target), as above. Programs call it on the folder where
+ * they keep their files, for targets they may never write again. */
+void cn_remove_stale_temps(const char *dir);
+
 /* For tests: with on != 0, cn_file_write_atomic fails as on a full disk
  * (half the bytes written, then ENOSPC) until called again with 0. */
 void cn_file_simulate_full_disk(int on);

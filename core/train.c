@@ -2,6 +2,7 @@
 #include "core/train.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -383,6 +384,21 @@ static int loss_not_finite(const Net *net, const TrainConfig *cfg, float loss, i
                    "probably too large; try %g", isnan(loss) ? "nan" : "inf", e + 1, b + 1, at, lr0, lr0 / 10.0);
 }
 
+/* 1 when one of the n floats is a NaN or an infinity: IEEE-754 gives those,
+ * and only those, an exponent of all ones. Integer operations without an
+ * early exit, so the compiler runs the loop on whole vectors: it runs after
+ * every batch. */
+static int any_nonfinite(const float *v, size_t n)
+{
+    uint32_t bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t u;
+        memcpy(&u, v + i, sizeof u);
+        bad |= (u & 0x7f800000u) == 0x7f800000u;
+    }
+    return bad != 0;
+}
+
 /* Every parameter gradient finite, or -1 naming the step and the layer: one
  * NaN would spread into every weight at the next step. */
 static int check_grads(const Net *net, const TrainConfig *cfg, int e, int b)
@@ -390,6 +406,7 @@ static int check_grads(const Net *net, const TrainConfig *cfg, int e, int b)
     for (int k = 0; k < net_nparams(net); k++) {
         int li;
         const CnParam *p = net_param(net, k, &li);
+        if (!any_nonfinite(p->grad, p->n)) continue;
         for (size_t i = 0; i < p->n; i++)
             if (!isfinite(p->grad[i]))
                 return cn_fail("training stopped: the gradient of layer %s's %s became %s at epoch %d, batch %d "

@@ -138,6 +138,26 @@ START_TEST(stale_temporary_files_are_removed)
 }
 END_TEST
 
+/* The sweep of a whole folder removes the leftovers of every target. */
+START_TEST(folder_sweep_removes_every_target_s_leftovers)
+{
+    char dead1[64], dead2[64], alive[64];
+    long gone = dead_pid();
+    snprintf(dead1, sizeof dead1, "a.ckpt.tmp%ld-Ab3dE9", gone);
+    snprintf(dead2, sizeof dead2, "b.cnn.tmp%ld-Xy7zW1", gone);
+    snprintf(alive, sizeof alive, "c.cnn.tmp%ld-Qr5tY7", (long)getppid());
+    touch(dead1, 0);
+    touch(dead2, 0);
+    touch(alive, 0);
+    touch("d.cnn.tmpOLD123", 3600);
+    touch("notes.txt", 3600);
+    touch("e.cnn", 3600);
+    cn_remove_stale_temps(dir);
+    ck_assert(!exists(dead1) && !exists(dead2) && !exists("d.cnn.tmpOLD123"));
+    ck_assert(exists(alive) && exists("notes.txt") && exists("e.cnn"));
+}
+END_TEST
+
 Suite *files_suite(void)
 {
     Suite *s = suite_create("files");
@@ -147,6 +167,7 @@ Suite *files_suite(void)
     tcase_add_test(tc, full_disk_leaves_the_old_file);
     tcase_add_test(tc, directory_in_the_way);
     tcase_add_test(tc, stale_temporary_files_are_removed);
+    tcase_add_test(tc, folder_sweep_removes_every_target_s_leftovers);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -8,6 +8,7 @@
 #include "core/alexnet.h"
 #include "core/die.h"
 #include "core/error.h"
+#include "core/files.h"
 #include "core/image.h"
 #include "core/lenet.h"
 #include "core/model_io.h"
@@ -29,6 +30,7 @@ void models_folder(char *dir, size_t size, const Notebook *nb, int quick)
 {
     models_path(dir, size, nb, quick);
     CN_CHECK(cn_make_dirs(dir) == 0);
+    cn_remove_stale_temps(dir); /* what runs killed while saving left */
 }
 
 int checkpoint_epochs(const char *path, Net *net, const TrainConfig *cfg, char *why, size_t why_size,

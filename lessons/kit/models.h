@@ -30,7 +30,8 @@ void lesson_data_free(LessonData *d, int n);
  * quick) the notebook folder's models/, else the project's models/. */
 void models_path(char *dir, size_t size, const Notebook *nb, int quick);
 
-/* models_path, and the folder made when missing. */
+/* models_path, and the folder made when missing; the temporary files that
+ * runs killed while saving left there are removed (core/files.h). */
 void models_folder(char *dir, size_t size, const Notebook *nb, int quick);
 
 /* How many epochs the checkpoint at path holds when it was written with
