@@ -144,6 +144,9 @@ CnImage *shrink_image(CnImage *im, int max_side)
     int f = 1;
     while (im->h / f > max_side || im->w / f > max_side) f++;
     if (f == 1) return im;
+    if (im->h / f < 1 || im->w / f < 1)
+        CN_DIE("the picture is %dx%d pixels: too narrow to shrink to at most %d pixels a side; give one whose "
+               "shorter side is at least %d pixels", im->w, im->h, max_side, f);
     CnImage *s = image_create(1, im->h / f, im->w / f);
     CN_CHECK(s);
     for (int y = 0; y < s->h; y++)
