@@ -299,7 +299,7 @@ static int read_all(const char *path, unsigned char **data, size_t *len)
     *len = 0;
     FILE *f = fopen(path, "rb");
     if (!f) return cn_fail("cannot open %s: %s", path, strerror(errno));
-    struct stat st;
+    struct stat st = { 0 };
     if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > MAX_FILE) {
         int regular = S_ISREG(st.st_mode);
         fclose(f);
