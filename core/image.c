@@ -15,6 +15,7 @@
 #include <stb_image_write.h>
 
 #include "core/error.h"
+#include "core/files.h"
 
 /* Largest montage side; keeps every int computation far from overflow and the
  * PNG a sensible size. */
@@ -103,6 +104,12 @@ CnImage *image_load(const char *path, int channels)
         return cn_fail("image_load: %s: channels must be 1 (gray) or 3 (RGB), not %d", path, channels), NULL;
     FILE *f = fopen(path, "rb");
     if (!f) return cn_fail("cannot open image %s: %s", path, strerror(errno)), NULL;
+    struct stat st = { 0 };
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        fclose(f);
+        return cn_fail("%s is %s, not a picture: give a PNG or JPEG file", path,
+                       S_ISDIR(st.st_mode) ? "a directory" : "not a regular file"), NULL;
+    }
     int w = 0, h = 0, file_channels = 0;
     unsigned char *px = stbi_load_from_file(f, &w, &h, &file_channels, channels);
     const char *why = stbi_failure_reason();
@@ -134,6 +141,28 @@ static unsigned char to_byte(float v)
     return (unsigned char)lrintf(v * 255.0f);
 }
 
+/* stb's PNG encoder hands over the whole file in one or more pieces: gather
+ * them, so the file itself is written (and every write checked) by
+ * cn_file_write_atomic. */
+typedef struct {
+    unsigned char *p;
+    size_t n;
+    int oom;
+} PngBytes;
+
+static void png_gather(void *ctx, void *data, int size)
+{
+    PngBytes *b = ctx;
+    unsigned char *q = b->oom || size < 0 ? NULL : realloc(b->p, b->n + (size_t)size);
+    if (!q) {
+        b->oom = 1;
+        return;
+    }
+    memcpy(q + b->n, data, (size_t)size);
+    b->p = q;
+    b->n += (size_t)size;
+}
+
 int image_write_png(const char *path, const float *data, int c, int h, int w)
 {
     if (!path || !data) return cn_fail("image_write_png: no file name or no pixels given");
@@ -149,13 +178,13 @@ int image_write_png(const char *path, const float *data, int c, int h, int w)
     for (int ch = 0; ch < c; ch++)
         for (size_t i = 0; i < plane; i++)
             px[i * (size_t)c + (size_t)ch] = to_byte(data[(size_t)ch * plane + i]);
-    errno = 0;
-    int ok = stbi_write_png(path, w, h, c, px, w * c);
-    int e = errno;
+    PngBytes png = { 0 };
+    int ok = stbi_write_png_to_func(png_gather, &png, w, h, c, px, w * c);
     free(px);
-    if (!ok)
-        return cn_fail("cannot write PNG %s: %s", path, e ? strerror(e) : "stbi_write_png failed");
-    return 0;
+    int rc = !ok || png.oom ? cn_fail("cannot write PNG %s: out of memory encoding %dx%d pixels", path, w, h)
+                            : cn_file_write_atomic(path, png.p, png.n);
+    free(png.p);
+    return rc;
 }
 
 /* --- gray-level mappings --------------------------------------------------- */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/dropout.h"
 #include "core/error.h"
@@ -15,6 +16,7 @@
 enum { FILE_MODEL = 1, FILE_CHECKPOINT = 2 };
 #define HEADER_BYTES 20   /* magic, version, type, length */
 #define MAX_STR 255       /* longest string a reader accepts */
+#define MAX_FILE ((size_t)1 << 30) /* largest file a reader accepts: 1 GiB */
 
 /* --- FNV-1a 64 ------------------------------------------------------------ */
 
@@ -224,6 +226,8 @@ static int save_file(const char *path, int type, const Net *net, const Sgd *opt,
     put_u32(&b, (uint32_t)net->in.w);
     put_f32(&b, net->in_mean);
     put_f32(&b, net->in_std);
+    put_u32(&b, (uint32_t)net->nclasses);
+    for (int k = 0; k < net->nclasses; k++) put_str(&b, net->classes[k]);
     put_u32(&b, (uint32_t)net->n);
     for (int i = 0; i < net->n; i++) {
         const Layer *L = net->layer[i];
@@ -288,34 +292,37 @@ int net_checkpoint_save(const char *path, const Net *net, const Sgd *opt, const 
 
 /* --- reading --------------------------------------------------------------- */
 
-/* The whole file in memory. */
+/* The whole file in memory: a regular file of at most MAX_FILE bytes. */
 static int read_all(const char *path, unsigned char **data, size_t *len)
 {
     *data = NULL;
     *len = 0;
     FILE *f = fopen(path, "rb");
     if (!f) return cn_fail("cannot open %s: %s", path, strerror(errno));
-    size_t cap = 1 << 16, n = 0;
-    unsigned char *p = malloc(cap);
-    for (;;) {
-        if (!p) {
-            fclose(f);
-            return cn_fail("reading %s: out of memory", path);
-        }
-        n += fread(p + n, 1, cap - n, f);
-        if (n < cap) break;
-        unsigned char *q = cap <= ((size_t)-1) / 2 ? realloc(p, cap * 2) : NULL;
-        if (!q) free(p);
-        p = q;
-        cap *= 2;
+    struct stat st = { 0 };
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > MAX_FILE) {
+        int regular = S_ISREG(st.st_mode);
+        fclose(f);
+        if (!regular)
+            return cn_fail("%s is not a regular file (a directory, device or pipe): give the path of a saved "
+                           "model or checkpoint", path);
+        return cn_fail("%s is %lld bytes, larger than any model this build reads (%zu): check the path", path,
+                       (long long)st.st_size, MAX_FILE);
     }
+    size_t n = (size_t)st.st_size;
+    unsigned char *p = malloc(n + 1);
+    if (!p) {
+        fclose(f);
+        return cn_fail("reading %s: out of memory for %zu bytes", path, n);
+    }
+    size_t got = fread(p, 1, n + 1, f); /* one more than its size: a file still growing reads as too long */
     int err = ferror(f);
     if (fclose(f) != 0 || err) {
         free(p);
         return cn_fail("reading %s failed: %s", path, strerror(errno));
     }
     *data = p;
-    *len = n;
+    *len = got;
     return 0;
 }
 
@@ -325,7 +332,7 @@ static int check_envelope(const char *path, const unsigned char *p, size_t n, Rd
 {
     if (n >= 4 && memcmp(p, MODEL_MAGIC, 4) != 0)
         return cn_fail("%s is not a convnet-c model file (it does not start with \"%s\"): check the path", path,
-                       MODEL_MAGIC);
+                       MODEL_MAGIC), MODEL_FOREIGN;
     if (n < HEADER_BYTES + 8)
         return cn_fail("%s is truncated (%zu bytes, shorter than any model file): the save was interrupted or "
                        "the copy is incomplete; delete it to retrain", path, n);
@@ -333,7 +340,7 @@ static int check_envelope(const char *path, const unsigned char *p, size_t n, Rd
     uint32_t version = get_u32(r);
     if (version > MODEL_VERSION)
         return cn_fail("%s was written in format version %u, newer than this build reads (%d): update convnet-c, "
-                       "or delete it to retrain", path, version, MODEL_VERSION);
+                       "or delete it to retrain", path, version, MODEL_VERSION), MODEL_FOREIGN;
     if (version == 0) return cn_fail("%s has format version 0, which does not exist: delete it to retrain", path);
     r->version = version;
     *type = (int)get_u32(r);
@@ -371,16 +378,18 @@ static int check_architecture(const char *path, Rd *r, const Net *net, size_t *d
     uint32_t c = get_u32(r), h = get_u32(r), w = get_u32(r);
     (void)get_f32(r);
     (void)get_f32(r);
+    uint32_t ncls = r->version >= 3 ? get_u32(r) : 0;
+    for (uint32_t k = 0; k < ncls && !r->bad; k++) get_str(r, label, sizeof label);
     uint32_t nl = get_u32(r);
     if (r->bad) goto malformed;
     if (strcmp(name, net->name) != 0)
         return cn_fail("%s holds the architecture \"%s\", but this network is \"%s\": %s", path, name, net->name,
-                       fix);
+                       fix), MODEL_FOREIGN;
     if (c != (uint32_t)net->in.c || h != (uint32_t)net->in.h || w != (uint32_t)net->in.w)
         return cn_fail("%s was saved for inputs %ux%ux%u, but this network takes %dx%dx%d: %s", path, c, h, w,
-                       net->in.c, net->in.h, net->in.w, fix);
+                       net->in.c, net->in.h, net->in.w, fix), MODEL_FOREIGN;
     if (nl != (uint32_t)net->n)
-        return cn_fail("%s has %u layers, but this network has %d: %s", path, nl, net->n, fix);
+        return cn_fail("%s has %u layers, but this network has %d: %s", path, nl, net->n, fix), MODEL_FOREIGN;
     int k = 0;
     for (int i = 0; i < net->n; i++) {
         const Layer *L = net->layer[i];
@@ -390,10 +399,10 @@ static int check_architecture(const char *path, Rd *r, const Net *net, size_t *d
         if (r->bad) goto malformed;
         if (strcmp(label, L->label) != 0 || strcmp(kind, L->ops->kind) != 0)
             return cn_fail("%s: layer %d is \"%s\" (%s) in the file but \"%s\" (%s) in this network: %s", path, i,
-                           label, kind, L->label, L->ops->kind, fix);
+                           label, kind, L->label, L->ops->kind, fix), MODEL_FOREIGN;
         if (np != (uint32_t)L->nparam)
             return cn_fail("%s: layer %s has %u parameter arrays in the file but %d in this network: %s", path,
-                           L->label, np, L->nparam, fix);
+                           L->label, np, L->nparam, fix), MODEL_FOREIGN;
         for (int p = 0; p < L->nparam; p++, k++) {
             uint32_t d[4], mine[4];
             get_str(r, pname, sizeof pname);
@@ -407,7 +416,7 @@ static int check_architecture(const char *path, Rd *r, const Net *net, size_t *d
             dims_text(b, sizeof b, mine);
             if (strcmp(pname, L->param[p].name) != 0 || memcmp(d, mine, sizeof d) != 0)
                 return cn_fail("%s: layer %s has %s %s in the file but %s %s in this network: %s", path, L->label,
-                               pname, a, L->param[p].name, b, fix);
+                               pname, a, L->param[p].name, b, fix), MODEL_FOREIGN;
         }
     }
     for (int i = 0, kk = 0; i < net->n; i++)
@@ -415,7 +424,7 @@ static int check_architecture(const char *path, Rd *r, const Net *net, size_t *d
             data[kk] = r->off;
             get_floats(r, NULL, net->layer[i]->param[p].n);
         }
-    if (r->bad) goto malformed;
+    if (r->bad || (ncls != 0 && ncls != (uint32_t)net_out_shape(net).c)) goto malformed;
     return 0;
 malformed:
     return cn_fail("%s is malformed (its header ends early, yet the checksum matches): it was not written by "
@@ -432,8 +441,30 @@ static void copy_params(const unsigned char *p, size_t n, Net *net, const size_t
         }
 }
 
-/* The input normalization stored after the name. */
-static void read_norm(const unsigned char *p, size_t n, float *mean, float *std)
+/* Is every value of every param finite, in the file at the offsets `at`
+ * (check_architecture's data, or a checkpoint's velocities)? A network with
+ * one NaN or infinity only ever answers NaN. */
+static int check_finite(const char *path, const unsigned char *p, size_t n, const Net *net, const size_t *at,
+                        const char *what)
+{
+    for (int i = 0, k = 0; i < net->n; i++)
+        for (int q = 0; q < net->layer[i]->nparam; q++, k++) {
+            const CnParam *prm = &net->layer[i]->param[q];
+            Rd r = { .p = p, .n = n, .off = at[k] };
+            for (size_t j = 0; j < prm->n; j++) {
+                float v = get_f32(&r);
+                if (!isfinite(v))
+                    return cn_fail("%s: the %s of layer %s (%s, value %zu of %zu) include %s: the network it saved "
+                                   "had diverged; delete it to retrain", path, what, net->layer[i]->label,
+                                   prm->name, j, prm->n, isnan(v) ? "NaN" : "an infinity");
+            }
+        }
+    return 0;
+}
+
+/* The input normalization and the class names stored after the name; the
+ * names go into net (when it is not NULL). 0 or -1 (out of memory). */
+static int read_head(const unsigned char *p, size_t n, uint32_t version, float *mean, float *std, Net *net)
 {
     Rd r = { .p = p, .n = n, .off = HEADER_BYTES };
     char name[MAX_STR + 1];
@@ -441,6 +472,23 @@ static void read_norm(const unsigned char *p, size_t n, float *mean, float *std)
     for (int i = 0; i < 3; i++) (void)get_u32(&r);
     *mean = get_f32(&r);
     *std = get_f32(&r);
+    uint32_t ncls = version >= 3 ? get_u32(&r) : 0;
+    if (!net) return 0;
+    char *buf = malloc((size_t)ncls * (MAX_STR + 1) + 1);
+    const char **names = malloc(((size_t)ncls + 1) * sizeof *names);
+    int rc = -1;
+    if (buf && names) {
+        for (uint32_t k = 0; k < ncls; k++) {
+            names[k] = buf + (size_t)k * (MAX_STR + 1);
+            get_str(&r, buf + (size_t)k * (MAX_STR + 1), MAX_STR + 1);
+        }
+        rc = net_set_classes(net, names, (int)ncls);
+    } else {
+        cn_fail("loading the class names: out of memory");
+    }
+    free(buf);
+    free(names);
+    return rc;
 }
 
 int net_load(Net *net, const char *path)
@@ -454,13 +502,15 @@ int net_load(Net *net, const char *path)
     int type, rc = -1;
     if (!data) {
         cn_fail("loading %s: out of memory", path);
-    } else if (!check_envelope(path, p, n, &r, &type) && !check_architecture(path, &r, net, data)) {
+    } else if (!(rc = check_envelope(path, p, n, &r, &type)) && !(rc = check_architecture(path, &r, net, data))) {
         float mean, std;
-        read_norm(p, n - 8, &mean, &std);
+        rc = -1;
+        read_head(p, n - 8, r.version, &mean, &std, NULL);
         if (!(std > 0.0f) || !isfinite(std) || !isfinite(mean)) {
             cn_fail("%s stores an input normalization of mean %g, std %g, which is unusable: delete it to retrain",
                     path, (double)mean, (double)std);
-        } else {
+        } else if (!check_finite(path, p, n - 8, net, data, "weights") &&
+                   !read_head(p, n - 8, r.version, &mean, &std, net)) {
             copy_params(p, n - 8, net, data);
             net->in_mean = mean;
             net->in_std = std;
@@ -532,13 +582,15 @@ int net_checkpoint_load(const char *path, Net *net, Sgd *opt, const TrainConfig 
         cn_fail("loading %s: out of memory", path);
         goto done;
     }
-    if (check_envelope(path, p, n, &r, &type)) goto done;
+    if ((rc = check_envelope(path, p, n, &r, &type))) goto done;
     if (type != FILE_CHECKPOINT) {
         cn_fail("%s is a saved model, not a training checkpoint: load it with net_load, or give another "
                 "checkpoint path", path);
+        rc = MODEL_FOREIGN;
         goto done;
     }
-    if (check_architecture(path, &r, net, data)) goto done;
+    if ((rc = check_architecture(path, &r, net, data))) goto done;
+    rc = -1;
     uint32_t done_epochs = get_u32(&r);
     if (check_settings(path, &r, cfg)) goto done;
     for (int k = 0; k < opt->n; k++) {
@@ -570,10 +622,15 @@ int net_checkpoint_load(const char *path, Net *net, Sgd *opt, const TrainConfig 
         if (train_history_push(&got, &s)) goto done;
     }
     if (r.off != r.n) goto malformed;
+    if (check_finite(path, p, n - 8, net, data, "weights") || check_finite(path, p, n - 8, net, vel, "SGD velocities"))
+        goto done;
+    float mean, std;
+    if (read_head(p, n - 8, r.version, &mean, &std, net)) goto done;
 
     /* Every check passed: now change the net, the optimizer and the history. */
     copy_params(p, n - 8, net, data);
-    read_norm(p, n - 8, &net->in_mean, &net->in_std);
+    net->in_mean = mean;
+    net->in_std = std;
     for (int k = 0; k < opt->n; k++) {
         Rd v = { .p = p, .n = n - 8, .off = vel[k] };
         get_floats(&v, opt->velocity[k], opt->param[k]->n);

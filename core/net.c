@@ -41,6 +41,7 @@ void net_free(Net *net)
         free(net->act[i]);
         free(net->grad[i]);
     }
+    free(net->classes);
     free(net->layer);
     free(net->act);
     free(net->grad);
@@ -335,6 +336,39 @@ void net_init(Net *net, InitKind kind, Rng *r)
 }
 
 /* --- input pixels --------------------------------------------------------- */
+
+int net_set_classes(Net *net, const char *const *names, int n)
+{
+    if (!names || n == 0) {
+        free(net->classes);
+        net->classes = NULL;
+        net->nclasses = 0;
+        return 0;
+    }
+    if (n != net_out_shape(net).c)
+        return cn_fail("%s: %d class names for %d outputs: give one name per output", net->name, n,
+                       net_out_shape(net).c);
+    /* One block: the n pointers, then the names they point at. */
+    size_t bytes = (size_t)n * sizeof(char *);
+    for (int k = 0; k < n; k++) {
+        if (!names[k] || strlen(names[k]) > 255)
+            return cn_fail("%s: class %d has %s name: give names of 1..255 characters", net->name, k,
+                           names[k] ? "too long a" : "no");
+        bytes += strlen(names[k]) + 1;
+    }
+    char **c = malloc(bytes);
+    if (!c) return cn_fail("%s: out of memory for the class names", net->name);
+    char *s = (char *)(c + n);
+    for (int k = 0; k < n; k++) {
+        size_t len = strlen(names[k]) + 1;
+        c[k] = memcpy(s, names[k], len);
+        s += len;
+    }
+    free(net->classes);
+    net->classes = c;
+    net->nclasses = n;
+    return 0;
+}
 
 int net_set_input_norm(Net *net, float mean, float std)
 {

@@ -42,6 +42,8 @@ typedef struct {
     int last_B;          /* batch size of the last forward (0 before any) */
     const float *last_x; /* input of the last forward, read again by backward */
     float in_mean, in_std; /* pixel p (0..255) enters as (p/255 - in_mean) / in_std */
+    char **classes;      /* NULL, or the names of the nclasses outputs (owned): what it was trained on */
+    int nclasses;
     int failed;          /* 1 once a net_add went wrong */
     char error[1280];    /* the first error, for net_ok */
 } Net;
@@ -112,6 +114,13 @@ void net_zero_grad(Net *net);
 void net_set_training(Net *net, int training);
 /* Initialise every layer in order from one generator (layer_init). */
 void net_init(Net *net, InitKind kind, Rng *r);
+
+/* --- class names ---------------------------------------------------------- */
+
+/* Name the net's outputs: n names (n = its number of outputs, each at most
+ * 255 characters), copied; NULL names (or n = 0) forgets them. train_run
+ * records the training set's names; a saved model keeps them. 0 or -1. */
+int net_set_classes(Net *net, const char *const *names, int n);
 
 /* --- input pixels --------------------------------------------------------- */
 

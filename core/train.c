@@ -2,6 +2,7 @@
 #include "core/train.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -356,6 +357,66 @@ static int halves_step(Net *net, Net *rep, Scratch *w, int B, int K, size_t in, 
     return 0;
 }
 
+/* --- stopping when a number stops being one ------------------------------ */
+
+/* The first layer whose output, over the last forward, holds a NaN or an
+ * infinity (net or, when given, its replica); NULL if none does. */
+static const char *first_nonfinite_output(const Net *net, const Net *rep)
+{
+    for (int i = 0; i < net->n; i++)
+        for (const Net *h = net; h; h = h == net ? rep : NULL) {
+            const size_t n = (size_t)h->last_B * shape_size(h->layer[i]->out);
+            for (size_t j = 0; j < n; j++)
+                if (!isfinite(h->act[i][j])) return h->layer[i]->label;
+        }
+    return NULL;
+}
+
+/* A non-finite loss: say where it arose (epoch, batch, the first layer whose
+ * output went bad) and what to try. -1. */
+static int loss_not_finite(const Net *net, const TrainConfig *cfg, float loss, int e, int b)
+{
+    const char *where = first_nonfinite_output(net, cfg->replica);
+    char at[96] = "";
+    if (where) snprintf(at, sizeof at, " (the output of layer %s was the first to hold one)", where);
+    double lr0 = cfg->lr.lr;
+    return cn_fail("training stopped: the loss became %s at epoch %d, batch %d%s: the learning rate %g is "
+                   "probably too large; try %g", isnan(loss) ? "nan" : "inf", e + 1, b + 1, at, lr0, lr0 / 10.0);
+}
+
+/* 1 when one of the n floats is a NaN or an infinity: IEEE-754 gives those,
+ * and only those, an exponent of all ones. Integer operations without an
+ * early exit, so the compiler runs the loop on whole vectors: it runs after
+ * every batch. */
+static int any_nonfinite(const float *v, size_t n)
+{
+    uint32_t bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t u;
+        memcpy(&u, v + i, sizeof u);
+        bad |= (u & 0x7f800000u) == 0x7f800000u;
+    }
+    return bad != 0;
+}
+
+/* Every parameter gradient finite, or -1 naming the step and the layer: one
+ * NaN would spread into every weight at the next step. */
+static int check_grads(const Net *net, const TrainConfig *cfg, int e, int b)
+{
+    for (int k = 0; k < net_nparams(net); k++) {
+        int li;
+        const CnParam *p = net_param(net, k, &li);
+        if (!any_nonfinite(p->grad, p->n)) continue;
+        for (size_t i = 0; i < p->n; i++)
+            if (!isfinite(p->grad[i]))
+                return cn_fail("training stopped: the gradient of layer %s's %s became %s at epoch %d, batch %d "
+                               "(value %zu of %zu): the learning rate %g is probably too large; try %g",
+                               net->layer[li]->label, p->name, isnan(p->grad[i]) ? "nan" : "inf", e + 1, b + 1, i,
+                               p->n, (double)cfg->lr.lr, (double)cfg->lr.lr / 10.0);
+    }
+    return 0;
+}
+
 /* One epoch over the first N images in the epoch's shuffled order. */
 static int train_epoch(Net *net, Sgd *opt, const LabelledImages *ds, int N, const TrainConfig *cfg, int e,
                        Scratch *w, Progress *pg, EpochStats *st)
@@ -393,11 +454,8 @@ static int train_epoch(Net *net, Sgd *opt, const LabelledImages *ds, int N, cons
             if (half_step(net, w, 0, B, B, K, in, cfg->label_smoothing, &sum)) return -1;
             loss = (float)(sum / B);
         }
-        if (!isfinite(loss)) {
-            double lr0 = cfg->lr.lr;
-            return cn_fail("loss became %s at epoch %d, batch %d: the learning rate %g is probably too large; "
-                           "try %g", isnan(loss) ? "nan" : "inf", e + 1, b + 1, lr0, lr0 / 10.0);
-        }
+        if (!isfinite(loss)) return loss_not_finite(net, cfg, loss, e, b);
+        if (check_grads(net, cfg, e, b)) return -1;
         loss_sum += (double)loss * B;
         for (int s = 0; s < B; s++) correct += cn_argmax(w->probs + (size_t)s * (size_t)K, K) == w->y[s];
 
@@ -462,6 +520,8 @@ int train_run(Net *net, const LabelledImages *train, const LabelledImages *test,
         if (pg.f)
             fprintf(pg.f, "resuming from %s: %d of %d epochs done\n", cfg->checkpoint, h.n, cfg->epochs);
     }
+    /* the saved model then says what its outputs mean */
+    if (train->class_names && net_set_classes(net, train->class_names, train->nclasses)) goto done;
     if (cfg->history && train_history_write(&h, cfg->history)) goto done;
     if (cfg->replica) copy_params(cfg->replica, net); /* the weights as loaded or initialised */
 

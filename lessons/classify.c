@@ -245,8 +245,9 @@ int main(int argc, char **argv)
     CliOpt opts[] = {
         { "model", OPT_STRING, &model, "FILE: a model saved by lesson 08 (default models/lenet5_modern_mnist.cnn, or "
                                        "$CONVNET_MODELS/lenet5_modern_mnist.cnn)" },
-        { "classes", OPT_STRING, &classes, "digits|fashion: the class names (default: fashion when the model's file "
-                                           "name contains \"fashion\", else digits)" },
+        { "classes", OPT_STRING, &classes, "digits|fashion: the class names (default: those the model file records; "
+                                           "for an older file without them, fashion when its name contains "
+                                           "\"fashion\", else digits)" },
         { "prep", OPT_STRING, &prep, "mnist|squeeze: prepare pictures as MNIST's digits (ink box fitted to 20x20, "
                                      "centred by mass) or resize the whole picture to 28x28 (default: mnist for "
                                      "digits, squeeze for Fashion-MNIST)" },
@@ -302,6 +303,11 @@ int main(int argc, char **argv)
     if (net_out_shape(net).c != 10)
         CN_DIE("%s has %d outputs, not the 10 classes this program names: give a model saved by lesson 08 "
                "(models/lenet5_*.cnn) with --model FILE", model, net_out_shape(net).c);
+    const int recorded = !classes && net->nclasses == 10; /* the names the model was trained with */
+    if (recorded) {
+        names = (const char *const *)net->classes;
+        fashion = strcmp(names[0], "0") != 0; /* not digits: resize whole pictures by default */
+    }
 
     /* the pictures: files as given, folders' pictures in name order */
     Names pics = { 0 };
@@ -323,7 +329,13 @@ int main(int argc, char **argv)
     const size_t in = shape_size(net->in);
     Classifier c = { net, names, prep ? !strcmp(prep, "squeeze") : fashion, invert, malloc(in), malloc(in * sizeof(float)) };
     if (!c.field || !c.x) CN_DIE("out of memory");
-    printf("model: %s (%s, %s classes); pictures %s\n", model, net->name, fashion ? "Fashion-MNIST" : "digit",
+    if (recorded)
+        printf("model: %s (%s, classes recorded in the file: %s, %s, ...)", model, net->name, names[0], names[1]);
+    else
+        printf("model: %s (%s, %s classes%s)", model, net->name, fashion ? "Fashion-MNIST" : "digit",
+               classes ? ", as --classes says"
+                       : "; the file records none (saved by an older version), so they are guessed from its name");
+    printf("; pictures %s\n",
            c.squeeze ? "resized whole to 28x28" : "prepared as MNIST's digits (ink box fitted to 20x20, centred by mass)");
     for (int i = 0; i < pics.n; i++) {
         const int rc = classify_one(&c, pics.name[i], several, save);

@@ -1,6 +1,7 @@
 /* check_image.c - PNG round trips, gray-level mappings, montages, the bitmap
  * font, and clear errors for missing, corrupt and truncated files. */
 #include <check.h>
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/files.h"
 #include "core/image.h"
 #include "core/rng.h"
 #include "core/tensor.h"
@@ -117,6 +119,47 @@ START_TEST(png_write_clamps_and_makes_dirs)
     ck_assert_ptr_nonnull(strstr(cn_last_error(), "blocker"));
     ck_assert_int_eq(image_write_png(tmp("bad.png"), px, 2 + 3, 2, 2), -1);
     ck_assert_int_eq(image_write_png(tmp("bad.png"), px, 1, 0, 2), -1);
+}
+END_TEST
+
+/* On a full disk the PNG is not written, the caller hears so, and no file
+ * (empty or partial) is left; an older picture of that name stays whole. */
+START_TEST(png_write_on_a_full_disk_fails)
+{
+    float px[4] = { 0.0f, 0.25f, 0.5f, 1.0f };
+    cn_file_simulate_full_disk(1);
+    int rc = image_write_png(tmp("full.png"), px, 1, 2, 2);
+    cn_file_simulate_full_disk(0);
+    ck_assert_int_eq(rc, -1);
+    const char *e = cn_last_error();
+    ck_assert_msg(strstr(e, tmp("full.png")) && strstr(e, "disk is full"), "%s", e);
+    ck_assert_int_eq(access(tmp("full.png"), F_OK), -1);
+    DIR *d = opendir(tmpdir); /* nor the temporary file it was written to */
+    ck_assert_ptr_nonnull(d);
+    for (struct dirent *en; (en = readdir(d));) ck_assert_msg(!strstr(en->d_name, ".tmp"), "left %s", en->d_name);
+    closedir(d);
+
+    ck_assert_int_eq(image_write_png(tmp("old.png"), px, 1, 2, 2), 0);
+    struct stat before, after;
+    ck_assert_int_eq(stat(tmp("old.png"), &before), 0);
+    cn_file_simulate_full_disk(1);
+    rc = image_write_png(tmp("old.png"), px, 1, 2, 2);
+    cn_file_simulate_full_disk(0);
+    ck_assert_int_eq(rc, -1);
+    ck_assert_int_eq(stat(tmp("old.png"), &after), 0);
+    ck_assert_int_eq(after.st_size, before.st_size);
+    CnImage *im = image_load(tmp("old.png"), 1);
+    ck_assert_msg(im != NULL, "%s", cn_last_error());
+    image_free(im);
+
+    /* a directory where the picture should go */
+    ck_assert_int_eq(cn_make_dirs(tmp("adir.png")), 0);
+    ck_assert_int_eq(image_write_png(tmp("adir.png"), px, 1, 2, 2), -1);
+    ck_assert_msg(strstr(cn_last_error(), "a directory of that name is in the way") &&
+                      !strstr(cn_last_error(), "disk"), "%s", cn_last_error());
+    /* and a directory is not a picture to read */
+    ck_assert_ptr_null(image_load(tmp("adir.png"), 1));
+    ck_assert_msg(strstr(cn_last_error(), "is a directory, not a picture"), "%s", cn_last_error());
 }
 END_TEST
 
@@ -475,6 +518,7 @@ Suite *image_suite(void)
     tcase_add_test(tc, png_round_trip_rgb_planar);
     tcase_add_test(tc, png_write_clamps_and_makes_dirs);
     tcase_add_test(tc, make_dirs_is_mkdir_p);
+    tcase_add_test(tc, png_write_on_a_full_disk_fails);
     tcase_add_test(tc, missing_file_is_named);
     tcase_add_test(tc, corrupt_file_is_named);
     tcase_add_test(tc, truncated_png_is_named);

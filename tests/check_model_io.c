@@ -2,6 +2,7 @@
  * atomic writes, and every kind of bad file refused with its own message. */
 #include <check.h>
 #include <dirent.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,12 +74,13 @@ static void write_file(const char *p, const unsigned char *buf, size_t n)
     ck_assert_int_eq(fclose(f), 0);
 }
 
-/* Loading `p` into a net built like "net-a" must fail with every `want`
- * fragment in the message, and leave the net's params untouched. */
-static void expect_refused(const char *p, const char *want1, const char *want2)
+/* Loading `p` into a net built like "net-a" must fail with `rc` (-1 for a
+ * damaged file, MODEL_FOREIGN for one that is not this net's to replace) and
+ * every `want` fragment in the message, and leave the net's params untouched. */
+static void expect_refused(const char *p, int rc, const char *want1, const char *want2)
 {
     Net *net = build("net-a", 4, 99), *before = build("net-a", 4, 99);
-    ck_assert_int_eq(net_load(net, p), -1);
+    ck_assert_int_eq(net_load(net, p), rc);
     const char *e = cn_last_error();
     ck_assert_msg(strstr(e, p) != NULL, "message does not name the file: %s", e);
     ck_assert_msg(strstr(e, want1) != NULL, "message lacks \"%s\": %s", want1, e);
@@ -166,42 +168,42 @@ START_TEST(bad_files_are_refused)
     memcpy(buf, good, n);
     buf[n / 2] ^= 0x10;
     write_file(bad, buf, n);
-    expect_refused(bad, "corrupt", "checksum");
+    expect_refused(bad, -1, "corrupt", "checksum");
     /* truncated */
     write_file(bad, good, n / 2);
-    expect_refused(bad, "truncated", "delete it");
+    expect_refused(bad, -1, "truncated", "delete it");
     write_file(bad, good, 10);
-    expect_refused(bad, "truncated", NULL);
+    expect_refused(bad, -1, "truncated", NULL);
     /* extended */
     memcpy(buf, good, n);
     memset(buf + n, 0, 16);
     write_file(bad, buf, n + 16);
-    expect_refused(bad, "more than its header", NULL);
+    expect_refused(bad, -1, "more than its header", NULL);
     /* wrong magic */
     memcpy(buf, good, n);
     memcpy(buf, "\x89PNG", 4);
     write_file(bad, buf, n);
-    expect_refused(bad, "not a convnet-c model file", NULL);
+    expect_refused(bad, MODEL_FOREIGN, "not a convnet-c model file", NULL);
     /* a newer version */
     memcpy(buf, good, n);
     buf[4] = MODEL_VERSION + 1;
     write_file(bad, buf, n);
     char newer[32];
     snprintf(newer, sizeof newer, "version %d", MODEL_VERSION + 1);
-    expect_refused(bad, newer, "newer");
+    expect_refused(bad, MODEL_FOREIGN, newer, "newer");
     /* missing */
     snprintf(bad, sizeof bad, "%s/missing.cnnc", dir);
-    expect_refused(bad, "cannot open", NULL);
+    expect_refused(bad, -1, "cannot open", NULL);
 
     /* another architecture */
     Net *other = build("net-b", 4, 1);
     ck_assert_int_eq(net_save(other, path), 0);
-    expect_refused(path, "\"net-b\"", "\"net-a\"");
+    expect_refused(path, MODEL_FOREIGN, "\"net-b\"", "\"net-a\"");
     net_free(other);
     /* the same name, another shape: C1 with 5 output channels */
     other = build("net-a", 5, 1);
     ck_assert_int_eq(net_save(other, path), 0);
-    expect_refused(path, "C1", "(5, 1, 3, 3)");
+    expect_refused(path, MODEL_FOREIGN, "C1", "(5, 1, 3, 3)");
     ck_assert_ptr_nonnull(strstr(cn_last_error(), "(4, 1, 3, 3)"));
     net_free(other);
 
@@ -210,7 +212,7 @@ START_TEST(bad_files_are_refused)
     TrainHistory h = { 0 };
     Sgd *opt = sgd_create(a, 0.9f, 0.0f);
     ck_assert_int_eq(net_save(a, path), 0);
-    ck_assert_int_eq(net_checkpoint_load(path, a, opt, &cfg, &h), -1);
+    ck_assert_int_eq(net_checkpoint_load(path, a, opt, &cfg, &h), MODEL_FOREIGN);
     ck_assert_ptr_nonnull(strstr(cn_last_error(), "not a training checkpoint"));
     sgd_free(opt);
 
@@ -294,6 +296,21 @@ static void reseal(unsigned char *buf, size_t n)
     for (int i = 0; i < 8; i++) buf[n - 8 + i] = (unsigned char)(h >> (8 * i));
 }
 
+/* The count of class names (after the name, the input shape and the
+ * normalization), which versions 1 and 2 lack, taken out of buf (a file of a
+ * net with no class names); then the header says `version`, and the length
+ * and checksum fit again. */
+static void to_version(unsigned char *buf, size_t *n, int version)
+{
+    size_t at = 20 + 4 + buf[20] + 12 + 8;
+    ck_assert_int_eq(buf[at] | buf[at + 1] | buf[at + 2] | buf[at + 3], 0);
+    memmove(buf + at, buf + at + 4, *n - at - 4);
+    *n -= 4;
+    buf[4] = (unsigned char)version;
+    for (int i = 0; i < 8; i++) buf[12 + i] = (unsigned char)((uint64_t)*n >> (8 * i));
+    reseal(buf, *n);
+}
+
 /* Label smoothing is a recorded setting (version 2); a version-1 checkpoint,
  * written before it existed, loads as a run without smoothing. */
 START_TEST(checkpoint_label_smoothing)
@@ -325,9 +342,7 @@ START_TEST(checkpoint_label_smoothing)
     ck_assert_int_eq(memcmp(buf + at + 4, b2 + at + 4, n - 8 - at - 4), 0);
     memmove(buf + at, buf + at + 4, n - at - 4);
     n -= 4;
-    buf[4] = 1;
-    for (int i = 0; i < 8; i++) buf[12 + i] = (unsigned char)((uint64_t)n >> (8 * i));
-    reseal(buf, n);
+    to_version(buf, &n, 1);
     char p1[160];
     snprintf(p1, sizeof p1, "%s/v1.ckpt", dir);
     write_file(p1, buf, n);
@@ -343,6 +358,90 @@ START_TEST(checkpoint_label_smoothing)
 }
 END_TEST
 
+/* A file records the class names of the net (version 3); a version-2 file,
+ * which has none, still loads, with no names. */
+START_TEST(class_names_are_recorded)
+{
+    make_dir();
+    Net *a = build("cls", 4, 1), *b = build("cls", 4, 2);
+    const char *names[3] = { "T-shirt/top", "Trouser", "Ankle boot" };
+    ck_assert_int_eq(net_set_classes(a, names, 2), -1); /* one name per output */
+    ck_assert_ptr_nonnull(strstr(cn_last_error(), "2 class names for 3 outputs"));
+    ck_assert_int_eq(net_set_classes(a, names, 3), 0);
+    ck_assert_int_eq(net_save(a, path), 0);
+    ck_assert_msg(net_load(b, path) == 0, "%s", cn_last_error());
+    ck_assert_int_eq(b->nclasses, 3);
+    for (int k = 0; k < 3; k++) ck_assert_str_eq(b->classes[k], names[k]);
+    assert_same_params(a, b, "with class names");
+
+    /* The same net without names, as version 2 wrote it. */
+    ck_assert_int_eq(net_set_classes(a, NULL, 0), 0);
+    ck_assert_int_eq(net_save(a, path), 0);
+    size_t n;
+    unsigned char *buf = read_file(path, &n);
+    to_version(buf, &n, 2);
+    write_file(path, buf, n);
+    ck_assert_msg(net_load(b, path) == 0, "version-2 model: %s", cn_last_error());
+    ck_assert_int_eq(b->nclasses, 0);
+    ck_assert_ptr_null(b->classes);
+    assert_same_params(a, b, "version-2 model");
+    free(buf);
+    net_free(a), net_free(b);
+    remove_dir();
+}
+END_TEST
+
+/* Only regular files are read: a device or a directory is refused at once
+ * (reading /dev/zero would otherwise never end). */
+START_TEST(only_regular_files_are_read)
+{
+    make_dir();
+    expect_refused("/dev/zero", -1, "not a regular file", NULL);
+    expect_refused(dir, -1, "not a regular file", NULL);
+    Net *a = build("net-a", 4, 1);
+    Sgd *o = sgd_create(a, 0.9f, 0.0f);
+    TrainConfig cfg = train_defaults();
+    TrainHistory h = { 0 };
+    ck_assert_int_eq(net_checkpoint_load("/dev/zero", a, o, &cfg, &h), -1);
+    ck_assert_ptr_nonnull(strstr(cn_last_error(), "/dev/zero is not a regular file"));
+    sgd_free(o);
+    net_free(a);
+    remove_dir();
+}
+END_TEST
+
+/* A NaN or an infinity among the weights (or a checkpoint's velocities)
+ * is refused, naming the file and the layer, even with a valid checksum. */
+START_TEST(non_finite_weights_are_refused)
+{
+    make_dir();
+    Net *a = build("net-a", 4, 1);
+    int li;
+    CnParam *w = net_param(a, 2, &li); /* fc's weight */
+    ck_assert_str_eq(a->layer[li]->label, "fc");
+    w->value[5] = NAN;
+    ck_assert_int_eq(net_save(a, path), 0);
+    expect_refused(path, -1, "layer fc", "NaN");
+    w->value[5] = -INFINITY;
+    ck_assert_int_eq(net_save(a, path), 0);
+    expect_refused(path, -1, "layer fc", "infinity");
+    w->value[5] = 0.5f;
+
+    Sgd *o = sgd_create(a, 0.9f, 0.0f);
+    ck_assert_ptr_nonnull(o);
+    o->velocity[0][3] = INFINITY; /* C1's weight */
+    TrainConfig cfg = train_defaults();
+    TrainHistory h = { 0 };
+    ck_assert_int_eq(net_checkpoint_save(path, a, o, &cfg, &h), 0);
+    ck_assert_int_eq(net_checkpoint_load(path, a, o, &cfg, &h), -1);
+    const char *e = cn_last_error();
+    ck_assert_msg(strstr(e, path) && strstr(e, "SGD velocities of layer C1") && strstr(e, "infinity"), "%s", e);
+    sgd_free(o);
+    net_free(a);
+    remove_dir();
+}
+END_TEST
+
 Suite *model_io_suite(void)
 {
     Suite *s = suite_create("model_io");
@@ -352,6 +451,9 @@ Suite *model_io_suite(void)
     tcase_add_test(tc, bad_files_are_refused);
     tcase_add_test(tc, checkpoint_round_trip);
     tcase_add_test(tc, checkpoint_label_smoothing);
+    tcase_add_test(tc, class_names_are_recorded);
+    tcase_add_test(tc, only_regular_files_are_read);
+    tcase_add_test(tc, non_finite_weights_are_refused);
     suite_add_tcase(s, tc);
     return s;
 }

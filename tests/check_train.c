@@ -176,11 +176,98 @@ START_TEST(diverging_loss_stops_the_run)
     TrainHistory h = { 0 };
     ck_assert_int_eq(train_run(net, train, NULL, &cfg, &h), -1);
     const char *e = cn_last_error();
-    ck_assert_msg(strstr(e, "loss became") && strstr(e, "at epoch 1, batch ") && strstr(e, "learning rate 1e+06") &&
-                      strstr(e, "try 100000"),
+    ck_assert_msg(strstr(e, "training stopped") && strstr(e, "at epoch 1, batch ") && strstr(e, "layer ") &&
+                      strstr(e, "learning rate 1e+06") && strstr(e, "try 100000"),
                   "message: %s", e);
     ck_assert_int_eq(h.n, 0);
     train_history_free(&h);
+    net_free(net);
+    bars_free(train);
+}
+END_TEST
+
+/* --- a layer whose gradient goes bad: identity forward; its one parameter
+ * gets a NaN gradient on the `bad_call`-th backward --------------------------- */
+
+typedef struct {
+    Layer base;
+    int calls, bad_call;
+} Poison;
+
+static int poison_setup(Layer *l)
+{
+    l->out = l->in;
+    l->fan_in = l->fan_out = 1;
+    l->rf_k = l->rf_s = 1;
+    return layer_alloc_param(l, 0, "gain", 0, 1, 1, 1, 1);
+}
+
+static void poison_forward(Layer *l, float *y, const float *x, int B)
+{
+    memcpy(y, x, (size_t)B * shape_size(l->in) * sizeof *y);
+}
+
+static void poison_backward(Layer *l, float *dx, const float *dy, const float *x, const float *y, int B)
+{
+    (void)x, (void)y;
+    Poison *p = (Poison *)l;
+    if (dx)
+        for (size_t i = 0; i < (size_t)B * shape_size(l->in); i++) dx[i] += dy[i];
+    if (++p->calls == p->bad_call) l->param[0].grad[0] = NAN;
+}
+
+static void poison_destroy(Layer *l)
+{
+    layer_free_params(l);
+    free(l);
+}
+
+static const LayerOps poison_ops = { "poison", poison_setup, NULL, poison_forward, poison_backward, NULL,
+                                     poison_destroy };
+
+/* Training stops at the first non-finite gradient, naming the step and the
+ * layer, before the step spreads it into the weights. */
+START_TEST(non_finite_gradient_stops_the_run)
+{
+    Dataset *train = bars(160, 1);
+    Net *net = net_create("poisoned", (CnShape){ 1, 8, 8 });
+    Poison *p = calloc(1, sizeof *p);
+    ck_assert_ptr_nonnull(p);
+    p->base.ops = &poison_ops;
+    p->bad_call = 3;
+    net_add(net, "C1", conv2d_create(4, 3, 3, 1, 1, 1, CONV_OP_CORRELATE));
+    net_add(net, "P", &p->base);
+    net_add(net, "fc", dense_create(3));
+    ck_assert_msg(net_ok(net), "%s", cn_last_error());
+    Rng r;
+    rng_seed(&r, 1, 0);
+    net_init(net, INIT_HE, &r);
+    TrainConfig cfg = bar_config();
+    TrainHistory h = { 0 };
+    ck_assert_int_eq(train_run(net, train, NULL, &cfg, &h), -1);
+    const char *e = cn_last_error();
+    ck_assert_msg(strstr(e, "training stopped") && strstr(e, "gradient of layer P's gain became nan") &&
+                      strstr(e, "at epoch 1, batch 3"), "message: %s", e);
+    CnParam *gain = net_param(net, 2, NULL);
+    ck_assert_msg(isfinite(gain->value[0]), "the NaN reached the weight");
+    ck_assert_int_eq(h.n, 0);
+    train_history_free(&h);
+    net_free(net);
+    bars_free(train);
+}
+END_TEST
+
+/* The net remembers the names of the classes it was trained on. */
+START_TEST(training_records_the_class_names)
+{
+    Dataset *train = bars(32, 1);
+    Net *net = plain_net(7);
+    ck_assert_int_eq(net->nclasses, 0);
+    TrainConfig cfg = bar_config();
+    cfg.epochs = 1;
+    ck_assert_msg(train_run(net, train, NULL, &cfg, NULL) == 0, "%s", cn_last_error());
+    ck_assert_int_eq(net->nclasses, 3);
+    for (int k = 0; k < 3; k++) ck_assert_str_eq(net->classes[k], bar_names[k]);
     net_free(net);
     bars_free(train);
 }
@@ -619,6 +706,8 @@ Suite *train_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, loss_drops);
     tcase_add_test(tc, diverging_loss_stops_the_run);
+    tcase_add_test(tc, non_finite_gradient_stops_the_run);
+    tcase_add_test(tc, training_records_the_class_names);
     tcase_add_test(tc, progress_lines_off_a_terminal);
     tcase_add_test(tc, evaluation_counts);
     tcase_add_test(tc, evaluation_with_views);

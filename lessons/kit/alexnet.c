@@ -98,6 +98,8 @@ void alex_train_or_reuse(Notebook *nb, AlexRun *r, const Dataset *train, const D
 {
     char why[1200] = "";
     const int done = retrain ? -1 : checkpoint_epochs(r->ckpt, r->net, &r->cfg, why, sizeof why, NULL);
+    if (!retrain && r->model[0])
+        refuse_to_overwrite(r->model, r->net, "pass --retrain to train this network again and replace it");
     alexnet_init(r->net, r->rc->seed, r->rc->bias_hidden);
     const int complete = done == r->cfg.epochs;
     r->cfg.resume = complete || (done >= 0 && done < r->cfg.epochs && resume);
@@ -331,12 +333,9 @@ int lenet_with_recipe(NetRow *row, const AlexRun *r, const Dataset *train, const
     lc.history = NULL;
     lc.quiet = 1;
     lc.test_limit = 0;
-    Sgd *opt = sgd_create(ln, lc.momentum, lc.weight_decay);
-    CN_CHECK(opt);
+    char why[1200];
+    lc.resume = !retrain && checkpoint_epochs(ckpt, ln, &lc, why, sizeof why, NULL) == lc.epochs;
     TrainHistory h = { 0 };
-    lc.resume = !retrain && file_exists(ckpt) && net_checkpoint_load(ckpt, ln, opt, &lc, &h) == 0 && h.n == lc.epochs;
-    train_history_free(&h);
-    sgd_free(opt);
     lenet5_init(ln, seed);
     if (train_run(ln, train, NULL, &lc, &h)) CN_DIE("training LeNet-5: %s", cn_last_error());
     train_history_free(&h);

@@ -201,6 +201,7 @@ void train_or_reuse(Notebook *nb, LenetRun *r, int retrain, int resume)
                         "checkpoint %s, which holds the finished training.", bad, r->ckpt);
         return;
     }
+    if (!retrain) refuse_to_overwrite(r->model, r->net, "pass --retrain to train this network again and replace it");
     int do_resume = 0;
     if (retrain) {
         nb_para(nb, "%s on %s: training from scratch (--retrain).", lenet_variant_title(r->classic), r->data->title);

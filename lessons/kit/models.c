@@ -13,6 +13,7 @@
 #include "core/alexnet.h"
 #include "core/die.h"
 #include "core/error.h"
+#include "core/files.h"
 #include "core/image.h"
 #include "core/lenet.h"
 #include "core/model_io.h"
@@ -49,6 +50,7 @@ void models_folder(char *dir, size_t size, const Notebook *nb, int quick)
                    "until it ends, or give this run another folder with CONVNET_MODELS=DIR", dir);
         CN_DIE("cannot lock the models folder %s: %s", dir, strerror(errno));
     }
+    cn_remove_stale_temps(dir); /* what runs killed while saving left */
 }
 
 int model_matches_checkpoint(Net *net, const char *path, char *why, size_t why_size)
@@ -62,12 +64,16 @@ int model_matches_checkpoint(Net *net, const char *path, char *why, size_t why_s
         memcpy(keep[k], p->value, p->n * sizeof(float));
     }
     const float mean = net->in_mean, std = net->in_std;
+    char **classes = net->classes; /* the checkpoint's class names, kept aside (one block, net.h) */
+    const int nclasses = net->nclasses;
+    net->classes = NULL, net->nclasses = 0;
     if (!file_exists(path)) {
         snprintf(why, why_size, "%s was missing", path);
     } else if (net_load(net, path) != 0) {
         snprintf(why, why_size, "%s could not be used (%s)", path, cn_last_error());
     } else {
-        int same = net->in_mean == mean && net->in_std == std;
+        int same = net->in_mean == mean && net->in_std == std && net->nclasses == nclasses;
+        for (int k = 0; k < nclasses && same; k++) same = strcmp(net->classes[k], classes[k]) == 0;
         for (int k = 0; k < np && same; k++) {
             const CnParam *p = net_param(net, k, NULL);
             same = memcmp(keep[k], p->value, p->n * sizeof(float)) == 0;
@@ -81,6 +87,8 @@ int model_matches_checkpoint(Net *net, const char *path, char *why, size_t why_s
     }
     free(keep);
     net->in_mean = mean, net->in_std = std;
+    net_set_classes(net, NULL, 0); /* the names the file held, if any */
+    net->classes = classes, net->nclasses = nclasses;
     if (!why[0]) return 0;
     if (net_save(net, path) != 0) CN_DIE("%s; writing it again from its checkpoint failed: %s", why, cn_last_error());
     return 1;
@@ -95,7 +103,11 @@ int checkpoint_epochs(const char *path, Net *net, const TrainConfig *cfg, char *
     Sgd *opt = sgd_create(net, cfg->momentum, cfg->weight_decay);
     CN_CHECK(opt);
     TrainHistory h = { 0 };
-    if (net_checkpoint_load(path, net, opt, cfg, &h) == 0)
+    const int rc = net_checkpoint_load(path, net, opt, cfg, &h);
+    if (rc == MODEL_FOREIGN)
+        CN_DIE("%s. Nothing was written over it: pass --retrain to train this network again and replace it",
+               cn_last_error());
+    if (rc == 0)
         done = h.n;
     else
         snprintf(why, why_size, "%s", cn_last_error());
@@ -124,6 +136,15 @@ void load_splits(const char *which, Dataset **train, Dataset **test)
     load_noting(train, which, 1, msg, sizeof msg);
     load_noting(test, which, 0, msg, sizeof msg);
     if (msg[0]) CN_DIE("%s", msg);
+}
+
+void refuse_to_overwrite(const char *path, Net *net, const char *how)
+{
+    if (!file_exists(path)) return;
+    const float mean = net->in_mean, std = net->in_std;
+    if (net_load(net, path) == MODEL_FOREIGN) CN_DIE("%s. Nothing was written over it: %s", cn_last_error(), how);
+    net->in_mean = mean;
+    net->in_std = std;
 }
 
 LessonData *digits_and_clothes(void)
@@ -257,6 +278,7 @@ static Net *train_missing(Notebook *nb, const SavedModel *m, const LessonData *d
 {
     Net *net = build(m->arch);
     CN_CHECK(net);
+    refuse_to_overwrite(path, net, "delete it or move it away, and this lesson trains one in its place");
     TrainConfig c = train_defaults();
     c.batch = 32;
     c.momentum = 0.9f;

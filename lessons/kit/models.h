@@ -40,7 +40,9 @@ void models_path(char *dir, size_t size, const Notebook *nb, int quick);
 /* models_path, the folder made when missing, and held for this program
  * until it exits (flock on the folder itself, which needs no write
  * permission): a second run on the same folder stops at once saying that
- * another run holds it, instead of both writing the same files. */
+ * another run holds it, instead of both writing the same files. The
+ * temporary files that runs killed while saving left there are removed
+ * (core/files.h). */
 void models_folder(char *dir, size_t size, const Notebook *nb, int quick);
 
 /* net holds the weights of a complete checkpoint; the model file at path
@@ -56,9 +58,19 @@ int model_matches_checkpoint(Net *net, const char *path, char *why, size_t why_s
  * cfg's settings (it then loads its weights into net); -1 when there is
  * none or it does not match, and why (why_size bytes) says why ("" when
  * there is no file). With keep, a complete checkpoint's history (as many
- * epochs as cfg asks for) is handed over into *keep. */
+ * epochs as cfg asks for) is handed over into *keep. The program stops
+ * when the file is not this network's to replace (a newer format, another
+ * architecture: MODEL_FOREIGN in core/model_io.h), saying that --retrain
+ * would replace it: a training never writes over it unasked. */
 int checkpoint_epochs(const char *path, Net *net, const TrainConfig *cfg, char *why, size_t why_size,
                       TrainHistory *keep);
+
+/* Stop the program, saying `how` the user can allow it, when path holds a
+ * file that must not be written over unasked (MODEL_FOREIGN: another
+ * program's file, a newer format, another architecture). A sound file of
+ * net's own may load its weights into net (initialise it afterwards); the
+ * input normalization is kept. Nothing happens when path does not exist. */
+void refuse_to_overwrite(const char *path, Net *net, const char *how);
 
 /* --quick: *train and *test replaced by every k-th of their images, ntrain
  * and ntest of them (every class kept: see strided_subset in lesson.h). */
