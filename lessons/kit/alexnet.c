@@ -126,6 +126,7 @@ void alex_train_or_reuse(Notebook *nb, AlexRun *r, const Dataset *train, const D
         CN_DIE("training %s failed: %s", r->title, cn_last_error());
     r->seconds = complete ? 0.0 : now_s() - t0;
     r->how = complete ? "reused" : r->cfg.resume ? "resumed" : "trained";
+    r->loaded = r->cfg.resume ? done : 0;
     r->cfg.history = NULL;
     if (r->model[0]) CN_CHECK(net_save(r->net, r->model) == 0);
 }
