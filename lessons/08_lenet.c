@@ -179,9 +179,9 @@ static void show_classic_lenet(Lesson *ls)
         input_moments(ls->runs[3].net, ls->runs[3].train, &mean[1], &var[1]);
         nb_para(nb, "Measured in this run over the 32x32 fields of the %s training digits: mean %.3f, variance %.3f "
                     "(Fashion-MNIST's %s training pictures: mean %.3f, variance %.3f). The mean is near 0 for the "
-                    "digits, but the variance is far below 1: most of the field is background at %.2f and border, "
-                    "and only the strokes reach the top of the range. The scaling centres the input well; it does "
-                    "not make its variance 1.",
+                    "digits (less so for the clothes), but the variance is far below 1: most of the field is "
+                    "background or border at %.2f, and only the strokes reach the top of the range. The scaling "
+                    "centres the digits; it does not make their variance 1.",
                 commas(a, cm->train->count), mean[0], var[0], commas(b, ls->runs[3].train->count), mean[1], var[1],
                 (double)((0.0f - cn->in_mean) / cn->in_std));
         nb_check(nb, fabs(mean[0]) < 0.1 && var[0] < 0.5,
@@ -753,7 +753,7 @@ static void try_it_yourself(Lesson *ls)
                 "with them:\n"
                 "- build/lessons/" LESSON_ID " --index 42 draws test picture 42 of each test set through the layers "
                 "instead of the first of class %d (a %s, a %s).\n"
-                "- build/lessons/" LESSON_ID " --retrain trains the four networks again instead of reusing the saved "
+                "- build/lessons/" LESSON_ID " --retrain trains the four networks again rather than loading the saved "
                 "ones (the same seed gives the same weights).\n"
                 "- build/lessons/" LESSON_ID " --naive trains on the reference loops of core/conv_layer.c, the ones "
                 "written as the formula reads: slower, the same results up to rounding.\n"

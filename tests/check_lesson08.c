@@ -172,7 +172,6 @@ static const char *const claims[] = {
     "- ✔ on the MNIST sample the mean input in the 32x32 field is 0.0",
     "| layer | saturated units, MNIST sample | saturated units, Fashion-MNIST |",
     "On the MNIST sample the final scores do not compare the networks alone: the modern one reaches",
-    "Trained in ",
     "- ✔ modern, MNIST sample after 3 epochs on 600 images", "- ✔ classic, Fashion-MNIST after 20 epochs on 600 images",
     "- ✔ each of the 4 model files, read back by lenet5\\_load, gives the same predictions",
 };
@@ -202,6 +201,10 @@ START_TEST(quick_run_reuse_and_classify)
         ck_assert_str_eq(first.how[i], "trained");
     }
     ck_assert_int_eq(lesson_count(md, "no saved model yet, training now"), 4);
+    /* the training time: all images over the wall time, and the median epoch */
+    ck_assert_int_eq(lesson_count(md, "epochs over 600 images, "), 4);
+    ck_assert_int_eq(lesson_count(md, "per second of wall time (the test after each epoch included); the median "
+                                      "epoch took "), 4);
     static const char *const names[4] = { "modern_mnist", "classic_mnist", "modern_fashion", "classic_fashion" };
     for (int i = 0; i < 4; i++) {
         char p[256];

@@ -28,7 +28,9 @@ void lesson_assert_try_it(const char *md, const char *const *tested, size_t n)
 {
     const char *sec = strstr(md, "## Try it yourself");
     ck_assert_msg(sec != NULL, "notebook.md has no \"Try it yourself\" section");
-    const char *end = strstr(sec + 3, "\n## ");
+    /* the section ends at the next heading or at the rule before the tally */
+    const char *end = strstr(sec + 3, "\n## "), *rule = strstr(sec, "\n---");
+    if (!end || (rule && rule < end)) end = rule;
     if (!end) end = sec + strlen(sec);
     int named = 0;
     for (const char *p = strstr(sec, "--"); p && p < end; p = strstr(p + 2, "--")) {

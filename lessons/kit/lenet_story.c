@@ -80,9 +80,10 @@ const char *lenet_augmentation_words(const Recipe *m, const Recipe *f, char *buf
         return buf;
     }
     char fm[160];
-    snprintf(fm, sizeof fm, "shifted by up to ±%d pixels%s", f->shift, f->flip ? " and mirrored half of the time" : "");
-    snprintf(buf, n, "Here the classic network sees every training digit shifted by up to ±%d pixels each time it "
-             "is seen, and every clothing picture %s.", m->shift, fm);
+    snprintf(fm, sizeof fm, "shifted by up to ±%d pixel%s%s", f->shift, f->shift == 1 ? "" : "s",
+             f->flip ? " and mirrored half of the time" : "");
+    snprintf(buf, n, "Here the classic network sees every training digit shifted by up to ±%d pixel%s each time it "
+             "is seen, and every clothing picture %s.", m->shift, m->shift == 1 ? "" : "s", fm);
     return buf;
 }
 
@@ -94,7 +95,8 @@ static void recipe_words(char *buf, size_t n, const Recipe *r, int cosine)
     char wd[48] = "no weight decay", aug[96] = "no augmentation";
     if (r->wd > 0.0f) snprintf(wd, sizeof wd, "weight decay %.0e", (double)r->wd);
     if (r->shift || r->flip)
-        snprintf(aug, sizeof aug, "shifts of up to ±%d pixels%s", r->shift, r->flip ? " and mirroring" : "");
+        snprintf(aug, sizeof aug, "shifts of up to ±%d pixel%s%s", r->shift, r->shift == 1 ? "" : "s",
+                 r->flip ? " and mirroring" : "");
     snprintf(buf, n, "%d epochs, learning rate %.2g%s, %s, %s", r->epochs, (double)r->lr,
              cosine ? " on a cosine down to 0" : " constant", wd, aug);
 }
