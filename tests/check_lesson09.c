@@ -61,7 +61,7 @@ static const char *const claims[] = {
     /* the maps of the network itself */
     "shrink (28 → 13 → 6 → 2 pixels) and multiply (24 → 64 → 96 → 96 → 64 maps in conv1 to conv5)",
     "The paper writes s = k + α·Σ a², without the 1/n",
-    "Here conv3 is split too, while in the paper conv3 read both halves",
+    "here conv3 is split too, while in the paper conv3 read both halves",
 };
 
 static const char *const files[] = {
