@@ -116,6 +116,20 @@ void lenet_compare_like_with_like(Notebook *nb, const LenetRun *m, const LenetRu
                 dm - dc);
         return;
     }
+    if (rm->epochs == rc->epochs) {
+        /* the same length: name what differs */
+        char diff[300] = "";
+        if (rm->lr != rc->lr) snprintf(diff, sizeof diff, "learning rate (%.2g against %.2g)", (double)rm->lr, (double)rc->lr);
+        if (rm->wd != rc->wd)
+            snprintf(diff + strlen(diff), sizeof diff - strlen(diff), "%sweight decay (%.0e for the modern one, %s)",
+                     diff[0] ? ", " : "", (double)rm->wd, rc->wd > 0.0f ? "some for the classic one" : "none for the classic one");
+        if (rm->shift != rc->shift || rm->flip != rc->flip)
+            snprintf(diff + strlen(diff), sizeof diff - strlen(diff), "%saugmentation", diff[0] ? ", " : "");
+        nb_para(nb, "On %s both networks trained for %d epochs and their recipes differ only in %s: the modern one "
+                    "reaches %.4f, the classic one %.4f (%+.4f for the modern one), so the difference is not the "
+                    "architecture's alone.", m->data->title, rm->epochs, diff, dm, dc, dm - dc);
+        return;
+    }
     const int e = m->hist.n < c->hist.n ? m->hist.n : c->hist.n; /* the last epoch both ran */
     const double am = m->hist.e[e - 1].test_acc, ac = c->hist.e[e - 1].test_acc;
     nb_para(nb, "On %s the final scores do not compare the networks alone: the modern one reaches %.4f with %s, the "
@@ -123,9 +137,10 @@ void lenet_compare_like_with_like(Notebook *nb, const LenetRun *m, const LenetRu
                 "(classic): %s.%s",
             m->data->title, dm, how, dc, howc, e, am, ac,
             am > ac ? "the modern network ahead" : am < ac ? "the classic network ahead" : "equal",
-            m->hist.n != c->hist.n && m->cfg.lr.kind == LR_COSINE ? " Even that is not quite like with like: each learning rate follows its own "
-                                     "schedule, so at that epoch the longer run was still taking larger steps."
-                                   : "");
+            m->cfg.lr.kind == LR_COSINE ? " Even that is not quite like with like: each learning rate follows its "
+                                          "own schedule, so at that epoch the longer run was still taking larger "
+                                          "steps."
+                                        : "");
 }
 
 /* How many of the classic networks' tanh units are saturated, layer by layer,
@@ -150,7 +165,7 @@ void lenet_saturation(Notebook *nb, LenetRun *runs)
         free(x);
     }
     Tab t = tab_new(6, 3);
-    char from[8] = "";
+    char from[8] = "", most[160] = "";
     for (int l = 0; l < 6; l++) {
         tab_row(&t, l, "%s\t%.1f%%\t%.1f%%", lenet_layer_names[l], 100.0 * share[0][l], 100.0 * share[1][l]);
         if (share[0][l] > 0.25 && share[1][l] > 0.25) {
@@ -158,6 +173,9 @@ void lenet_saturation(Notebook *nb, LenetRun *runs)
         } else {
             from[0] = '\0';
         }
+        if (share[0][l] > 0.2 || share[1][l] > 0.2)
+            snprintf(most + strlen(most), sizeof most - strlen(most), "%s%s (%.0f%% and %.0f%%)", most[0] ? ", " : "",
+                     lenet_layer_names[l], 100.0 * share[0][l], 100.0 * share[1][l]);
     }
     nb_para(nb, "Saturation. The classic network's squashing function f(a) = 1.7159 tanh(2a/3) is flat at both ends: "
                 "where |f| is above 0.95 x 1.7159 = %.3f, its slope is under a tenth of its largest, and little "
@@ -168,7 +186,12 @@ void lenet_saturation(Notebook *nb, LenetRun *runs)
     if (from[0])
         nb_para(nb, "From %s up to F6, more than a quarter of the units are saturated on both datasets: those layers "
                     "work mostly as switches at ±1.7159, and they learn slowly.", from);
+    else if (most[0])
+        nb_para(nb, "Saturation is highest in %s (on the MNIST sample and on Fashion-MNIST): there a fifth or more of the "
+                    "units sit near ±1.7159 and pass back little gradient. In the other layers a fifth or fewer are: "
+                    "most units work in the sloped middle part of the curve.",
+                most);
     else
-        nb_para(nb, "No run of layers up to F6 has more than a quarter of its units saturated on both datasets in this "
-                    "run: the tanh units mostly work in their sloped middle part.");
+        nb_para(nb, "In no layer are more than a fifth of the units saturated on either dataset in this run: the "
+                    "tanh units mostly work in their sloped middle part.");
 }
