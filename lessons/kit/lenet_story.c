@@ -174,7 +174,7 @@ void lenet_saturation(Notebook *nb, LenetRun *runs)
             from[0] = '\0';
         }
         if (share[0][l] > 0.2 || share[1][l] > 0.2)
-            snprintf(most + strlen(most), sizeof most - strlen(most), "%s%s (%.0f%% and %.0f%%)", most[0] ? ", " : "",
+            snprintf(most + strlen(most), sizeof most - strlen(most), "%s%s (%.0f%% / %.0f%%)", most[0] ? " and " : "",
                      lenet_layer_names[l], 100.0 * share[0][l], 100.0 * share[1][l]);
     }
     nb_para(nb, "Saturation. The classic network's squashing function f(a) = 1.7159 tanh(2a/3) is flat at both ends: "
@@ -187,7 +187,7 @@ void lenet_saturation(Notebook *nb, LenetRun *runs)
         nb_para(nb, "From %s up to F6, more than a quarter of the units are saturated on both datasets: those layers "
                     "work mostly as switches at ±1.7159, and they learn slowly.", from);
     else if (most[0])
-        nb_para(nb, "Saturation is highest in %s (on the MNIST sample and on Fashion-MNIST): there a fifth or more of the "
+        nb_para(nb, "Saturation is highest in %s (MNIST sample / Fashion-MNIST): there a fifth or more of the "
                     "units sit near ±1.7159 and pass back little gradient. In the other layers a fifth or fewer are: "
                     "most units work in the sloped middle part of the curve.",
                 most);
