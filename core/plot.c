@@ -318,7 +318,7 @@ static int all_integers(const double *v, size_t n)
 
 static int lines(const char *png_path, const char *dat_path, const char *title, const char *xlabel,
                  const char *ylabel, const char *const *names, const double *x, const double *const *ys,
-                 int nseries, int npoints, int logy, int stems)
+                 int nseries, int npoints, int logy, int stems, int pairs)
 {
     if (!png_path || !dat_path || !ys || nseries < 1 || npoints < 1)
         return cn_fail("plot_lines: need output paths, at least one series and one point (got %d series of %d)",
@@ -351,6 +351,7 @@ static int lines(const char *png_path, const char *dat_path, const char *title, 
         param_int(&params, "stems", 1);
         param_int(&params, "height", 140 + 200 * nseries);
     }
+    if (pairs) param_int(&params, "pairs", 1);
 
     FILE *f = open_data(dat_path);
     if (!f) {
@@ -381,26 +382,33 @@ int plot_lines(const char *png_path, const char *dat_path, const char *title, co
                const char *ylabel, const char *const *names, const double *x, const double *const *ys,
                int nseries, int npoints)
 {
-    return lines(png_path, dat_path, title, xlabel, ylabel, names, x, ys, nseries, npoints, 0, 0);
+    return lines(png_path, dat_path, title, xlabel, ylabel, names, x, ys, nseries, npoints, 0, 0, 0);
 }
 
 int plot_stems(const char *png_path, const char *dat_path, const char *title, const char *xlabel,
                const char *ylabel, const char *const *names, const double *x, const double *const *ys,
                int nseries, int npoints)
 {
-    return lines(png_path, dat_path, title, xlabel, ylabel, names, x, ys, nseries, npoints, 0, 1);
+    return lines(png_path, dat_path, title, xlabel, ylabel, names, x, ys, nseries, npoints, 0, 1, 0);
 }
 
 int plot_lines_logy(const char *png_path, const char *dat_path, const char *title, const char *xlabel,
                     const char *ylabel, const char *const *names, const double *x, const double *const *ys,
                     int nseries, int npoints)
 {
-    return lines(png_path, dat_path, title, xlabel, ylabel, names, x, ys, nseries, npoints, 1, 0);
+    return lines(png_path, dat_path, title, xlabel, ylabel, names, x, ys, nseries, npoints, 1, 0, 0);
 }
 
-int plot_heatmap(const char *png_path, const char *dat_path, const char *title, const char *rowaxis,
-                 const char *colaxis, const double *m, int rows, int cols, const char *const *rowlabels,
-                 const char *const *collabels)
+int plot_lines_pairs(const char *png_path, const char *dat_path, const char *title, const char *xlabel,
+                     const char *ylabel, const char *const *names, const double *x, const double *const *ys,
+                     int nseries, int npoints, int logy)
+{
+    return lines(png_path, dat_path, title, xlabel, ylabel, names, x, ys, nseries, npoints, logy != 0, 0, 1);
+}
+
+static int heatmap(const char *png_path, const char *dat_path, const char *title, const char *rowaxis,
+                   const char *colaxis, const double *m, int rows, int cols, const char *const *rowlabels,
+                   const char *const *collabels, int confusion)
 {
     if (!png_path || !dat_path || !m || rows < 1 || cols < 1 || rows > 4096 || cols > 4096)
         return cn_fail("plot_heatmap: need output paths and a matrix of 1..4096 rows and columns (got %dx%d)",
@@ -444,6 +452,19 @@ int plot_heatmap(const char *png_path, const char *dat_path, const char *title, 
     param_int(&params, "ncols", cols);
     param_int(&params, "width", width);
     param_int(&params, "height", height);
+    if (confusion) {
+        /* the diagonal and the other cells each on their own scale */
+        double dmax = 0.0, omax = 0.0;
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++) {
+                const double v = m[(size_t)r * (size_t)cols + (size_t)c];
+                if (r == c) dmax = v > dmax ? v : dmax;
+                else omax = v > omax ? v : omax;
+            }
+        param_int(&params, "confusion", 1);
+        param_int(&params, "diagmax", (int)dmax);
+        param_int(&params, "offmax", (int)omax);
+    }
 
     FILE *f = open_data(dat_path);
     if (!f) {
@@ -469,6 +490,22 @@ int plot_heatmap(const char *png_path, const char *dat_path, const char *title, 
     if (rc == 0) rc = draw("heatmap.gp", &params, png_path);
     free(params.s);
     return rc;
+}
+
+int plot_heatmap(const char *png_path, const char *dat_path, const char *title, const char *rowaxis,
+                 const char *colaxis, const double *m, int rows, int cols, const char *const *rowlabels,
+                 const char *const *collabels)
+{
+    return heatmap(png_path, dat_path, title, rowaxis, colaxis, m, rows, cols, rowlabels, collabels, 0);
+}
+
+int plot_confusion(const char *png_path, const char *dat_path, const char *title, const double *m, int k,
+                   const char *const *names)
+{
+    if (k < 1 || !m) return cn_fail("plot_confusion: need a square matrix of at least 1x1 (got %d)", k);
+    for (int i = 0; i < k * k; i++)
+        if (!(m[i] >= 0.0 && m[i] <= 2e9)) return cn_fail("plot_confusion: cell %d holds %g, not a count", i, m[i]);
+    return heatmap(png_path, dat_path, title, "true class", "predicted class", m, k, k, names, names, 1);
 }
 
 int plot_bars(const char *png_path, const char *dat_path, const char *title, const char *ylabel,

@@ -73,6 +73,12 @@ int plot_lines_logy(const char *png_path, const char *dat_path, const char *titl
                     const char *ylabel, const char *const *names, const double *x, const double *const *ys,
                     int nseries, int npoints);
 
+/* The same with the curves in pairs (training, test): each pair in one
+ * colour, its first curve solid, its second dashed; logy as above. */
+int plot_lines_pairs(const char *png_path, const char *dat_path, const char *title, const char *xlabel,
+                     const char *ylabel, const char *const *names, const double *x, const double *const *ys,
+                     int nseries, int npoints, int logy);
+
 /* A (rows, cols) matrix m, row-major, as coloured cells with row 0 on top,
  * values printed in the cells (up to 400 cells; integers without decimals).
  * A matrix with negative values gets a blue-white-red scale centred on 0.
@@ -81,6 +87,14 @@ int plot_lines_logy(const char *png_path, const char *dat_path, const char *titl
 int plot_heatmap(const char *png_path, const char *dat_path, const char *title, const char *rowaxis,
                  const char *colaxis, const double *m, int rows, int cols, const char *const *rowlabels,
                  const char *const *collabels);
+
+/* A k x k confusion matrix m (counts; row = true class, column = predicted
+ * class, names[i] naming class i, NULL: 0, 1, ...) as a heatmap whose
+ * diagonal (the right answers) is coloured blue on its own scale and whose
+ * other cells (the mistakes) red on theirs, so that a few mistakes still
+ * show beside hundreds of right answers; 0 stays white. */
+int plot_confusion(const char *png_path, const char *dat_path, const char *title, const double *m, int k,
+                   const char *const *names);
 
 /* n bars: labels[i] under bar i, values[i] printed on it (labels NULL: 0, 1, ...). */
 int plot_bars(const char *png_path, const char *dat_path, const char *title, const char *ylabel,

@@ -20,6 +20,12 @@
 #   showvalues=0         colours only (for large matrices)
 #   signed=1             a blue-white-red scale centred on 0 (for weights);
 #                        default: white (low) to dark blue (high)
+#   confusion=1          a confusion matrix: the diagonal blue on its own
+#                        scale (white 0 .. dark blue its largest cell), the
+#                        other cells red on theirs (any count above 0 at least
+#                        a pale red), so that a few mistakes show beside
+#                        hundreds of right answers; diagmax and offmax give
+#                        the largest diagonal and off-diagonal counts
 #   xrot                 angle of the column labels (default 45; 0 for short ones)
 #   width, height        pixels (default 720x640)
 #
@@ -35,6 +41,7 @@ if (!exists("collab")) { collab = "" }
 if (!exists("cellfmt")) { cellfmt = "%g" }
 if (!exists("showvalues")) { showvalues = 1 }
 if (!exists("signed")) { signed = 0 }
+if (!exists("confusion")) { confusion = 0 }
 if (!exists("xrot")) { xrot = 45 }
 if (!exists("width")) { width = 720 }
 if (!exists("height")) { height = 640 }
@@ -78,6 +85,24 @@ if (signed) {
     dark(v) = v > vmin + 0.55 * (vmax - vmin)
 }
 
+if (confusion) {
+    # the largest right-answer count and the largest mistake count (given
+    # by plot_confusion; by hand, any positive numbers)
+    if (!exists("diagmax") || diagmax <= 0) { diagmax = 1 }
+    if (!exists("offmax") || offmax <= 0) { offmax = 1 }
+    # t in [0, 1]: how strong a cell is on its own scale; 0 stays white
+    rawstrength(x, y, v) = v <= 0 ? 0 : (x == y ? v / diagmax : 0.15 + 0.85 * v / offmax)
+    strength(x, y, v) = rawstrength(x, y, v) > 1 ? 1 : rawstrength(x, y, v)
+    # from white to dark blue (#08306b) on the diagonal, to dark red (#a50f15) off it
+    red(x, y, v) = 255 - strength(x, y, v) * (x == y ? 247 : 90)
+    green(x, y, v) = 255 - strength(x, y, v) * (x == y ? 207 : 240)
+    blue(x, y, v) = 255 - strength(x, y, v) * (x == y ? 148 : 234)
+    plot datafile matrix columnheaders rowheaders \
+             using 1:2:(red($1, $2, $3)):(green($1, $2, $3)):(blue($1, $2, $3)) with rgbimage, \
+         datafile matrix columnheaders rowheaders \
+             using 1:2:(sprintf(cellfmt, $3)):(strength($1, $2, $3) > 0.55 ? 0xffffff : 0x000000) \
+             with labels textcolor rgb variable
+} else {
 if (showvalues) {
     plot datafile matrix columnheaders rowheaders using 1:2:3 with image, \
          datafile matrix columnheaders rowheaders \
@@ -85,4 +110,5 @@ if (showvalues) {
              with labels textcolor rgb variable
 } else {
     plot datafile matrix columnheaders rowheaders using 1:2:3 with image
+}
 }

@@ -19,6 +19,9 @@
 #                        above the other on the same axes, every value a
 #                        stem from 0 (an impulse) with a dot on top and no
 #                        line between samples
+#   pairs=1              the curves come in pairs (training, test): a pair
+#                        shares a colour, its first curve solid with filled
+#                        points, its second dashed with open points
 #   term='dumb'          a text plot instead of a PNG
 #   width, height        pixels (PNG, 800x500) or characters (dumb, 72x20)
 #   xint=1               a tick at every whole x (shifts, epochs: integer steps)
@@ -37,6 +40,7 @@ if (!exists("xlab")) { xlab = "" }
 if (!exists("ylab")) { ylab = "" }
 if (!exists("logy")) { logy = 0 }
 if (!exists("stems")) { stems = 0 }
+if (!exists("pairs")) { pairs = 0 }
 
 # noenhanced: titles are printed literally ("conv_1" keeps its underscore).
 set encoding utf8
@@ -100,6 +104,18 @@ if (stems) {
     }
     unset multiplot
 } else {
-    plot for [i=2:ncols] datafile using 1:i with linespoints pointsize 0.6 linewidth 2 \
-         title columnheader(i)
+    if (pairs) {
+        # line types 101.. : one colour a pair, solid then dashed
+        paircolours = "#1f77b4 #d62728 #2ca02c #9467bd #ff7f0e #8c564b #17becf #7f7f7f"
+        do for [i=2:ncols] {
+            pc = word(paircolours, ((i - 2) / 2) % 8 + 1)
+            pd = ((i - 2) % 2 == 0) ? 1 : 2
+            pp = ((i - 2) % 2 == 0) ? 7 : 6
+            set linetype 99 + i linecolor rgb pc dashtype pd pointtype pp linewidth 2 pointsize 0.7
+        }
+        plot for [i=2:ncols] datafile using 1:i with linespoints linetype 99 + i title columnheader(i)
+    } else {
+        plot for [i=2:ncols] datafile using 1:i with linespoints pointsize 0.6 linewidth 2 \
+             title columnheader(i)
+    }
 }

@@ -47,6 +47,22 @@ static const char *const claims[] = {
     "label smoothing 0.1. The loss does not ask for probability 1 on the right class but for 0.91, with 0.01 on "
     "each of the other 9",
     "which cannot go below about 0.50; the test loss is the plain cross-entropy",
+    /* where the parameters and the work sit, counted from the network: 624 + 13,888 + 55,392 + 83,040 + 55,360
+     * in the convolutions, 65,792 + 65,792 + 2,570 in the fully connected layers; conv4's 2,985,984 of the
+     * 9,907,584 multiply-adds */
+    "The convolutions do 99% of the multiply-adds (conv4 alone 30%) and hold 61% of the parameters, the fully "
+    "connected layers 39%: at this size most parameters sit in the convolutions",
+    "- ✔ the convolutions' 208,304 and the fully connected layers' 134,154 parameters make the 342,458 of the table",
+    /* the 2012 network from its shapes: conv1 96x3x11x11 + 96 = 34,944, ..., fc6 9216x4096 + 4096 = 37,752,832 */
+    "| conv1 | conv 96@11x11, stride 4, pad 0, reads all maps below | 96x55x55 | 34,944 | 105,415,200 |",
+    "| fc6 | fully connected 4096 | 4096x1x1 | 37,752,832 | 37,748,736 |",
+    "- ✔ the original AlexNet has 60,965,224 parameters (the paper: 60 million), 96.2% of them in its fully "
+    "connected layers, and conv1 (96@11x11, stride 4) turns the 227x227 picture into 55x55 maps",
+    "In the original, the fully connected layers hold 58,631,144 of the 60,965,224 parameters",
+    /* the maps of the network itself */
+    "shrink (28 → 13 → 6 → 2 pixels) and multiply (24 → 64 → 96 → 96 → 64 maps in conv1 to conv5)",
+    "The paper writes s = k + α·Σ a², without the 1/n",
+    "here conv3 is split too, while in the paper conv3 read both halves",
 };
 
 static const char *const files[] = {
@@ -141,6 +157,35 @@ START_TEST(quick_run_and_reuse)
 }
 END_TEST
 
+/* The flags "Try it yourself" names, together in one --quick run: it exits 0
+ * and holds every claim (those that hold only at the lesson's own settings
+ * say "not reached with these settings" instead), and the section names no
+ * other flag (--ablations contradicts --quick; it runs the same code on
+ * more pictures, and command_line checks that it is refused with --quick;
+ * --retrain and --epochs are run here too). */
+START_TEST(try_it_yourself_flags)
+{
+    char mdir[128];
+    lesson_temp_dir(mdir, sizeof mdir, "models09try");
+    ck_assert_int_eq(setenv("CONVNET_MODELS", mdir, 1), 0);
+    ck_assert_int_eq(setenv("OMP_NUM_THREADS", "1", 1), 0);
+    static const char *const tsections[] = { "## The network", "## Try it yourself" };
+    static const char *const tclaims[] = { "Test picture 42, of class", "conv 64@3x3, pad 1, 2 groups" };
+    const LessonExpect e = { tsections, 2, tclaims, 2, files, sizeof files / sizeof *files, 3, 12 };
+    LessonRun r;
+    const char *args[] = { "--quick", "--index", "42", "--groups", "2", "--epochs", "2", "--retrain", NULL };
+    char *md = lesson_expect_run(&r, L09, args, &e);
+    ck_assert_msg(strstr(md, "After 2 epochs: test accuracy "), "the main run did not train for 2 epochs");
+    static const char *const tested[] = { "index", "groups", "epochs", "retrain", "ablations" };
+    lesson_assert_try_it(md, tested, 5);
+    free(md);
+    lesson_run_free(&r);
+    lesson_temp_free(mdir);
+    unsetenv("CONVNET_MODELS");
+    unsetenv("OMP_NUM_THREADS");
+}
+END_TEST
+
 START_TEST(command_line)
 {
     const char *flags[] = { "--quick", "--retrain", "--resume", "--ablations", "--epochs", "--groups", "--index" };
@@ -179,6 +224,7 @@ Suite *lesson09_suite(void)
     tcase_add_unchecked_fixture(tc, lesson_fixture_setup, lesson_fixture_teardown);
     tcase_set_timeout(tc, lesson_timeout(300));
     tcase_add_test(tc, quick_run_and_reuse);
+    tcase_add_test(tc, try_it_yourself_flags);
     tcase_add_test(tc, command_line);
     tcase_add_test(tc, wrong_image_shape);
     suite_add_tcase(s, tc);

@@ -454,6 +454,42 @@ START_TEST(plot_heatmap_and_bars)
 }
 END_TEST
 
+/* Curves in (training, test) pairs on a log axis, and a confusion matrix
+ * whose diagonal and mistakes are each on their own scale: the data files
+ * carry the switches the scripts read, and gnuplot draws both. */
+START_TEST(plot_pairs_and_confusion)
+{
+    const char *names[2] = { "training", "test" };
+    const double zero_train[5] = { 0.5, 0.1, 0.0, 0.02, 0.01 };
+    const double *ys[2] = { zero_train, test_ };
+    int rc = plot_lines_pairs(tmp("pairs.png"), tmp("pairs.dat"), "Error", "epoch", "error", names, xs, ys, 2, 5, 1);
+    ck_assert_msg(rc == PLOT_OK, "plot_lines_pairs returned %d: %s", rc, cn_last_error());
+    ck_assert(is_png(tmp("pairs.png")));
+    char *dat = slurp(tmp("pairs.dat"));
+    ck_assert_ptr_nonnull(dat);
+    ck_assert_ptr_nonnull(strstr(dat, "logy=1;"));
+    ck_assert_ptr_nonnull(strstr(dat, "pairs=1"));
+    assert_line(dat, " 3 NaN 1"); /* 0 has no place on a log axis: a gap */
+    free(dat);
+
+    const double cm[9] = { 50, 3, 0, 2, 40, 8, 0, 1, 45 };
+    const char *cls[3] = { "T-shirt/top", "Trouser", "Bag" };
+    rc = plot_confusion(tmp("conf.png"), tmp("conf.dat"), "Confusion", cm, 3, cls);
+    ck_assert_msg(rc == PLOT_OK, "plot_confusion returned %d: %s", rc, cn_last_error());
+    ck_assert(is_png(tmp("conf.png")));
+    dat = slurp(tmp("conf.dat"));
+    ck_assert_ptr_nonnull(dat);
+    ck_assert_ptr_nonnull(strstr(dat, "confusion=1; diagmax=50; offmax=8"));
+    ck_assert_ptr_nonnull(strstr(dat, "rowlab='true class'; collab='predicted class'"));
+    assert_line(dat, "\"Trouser\" 2 40 8");
+    free(dat);
+
+    const double bad[4] = { 5, -1, 0, 3 };
+    ck_assert_int_eq(plot_confusion(tmp("bad.png"), tmp("bad.dat"), "t", bad, 2, NULL), -1);
+    ck_assert_ptr_nonnull(strstr(cn_last_error(), "not a count"));
+}
+END_TEST
+
 START_TEST(plot_rejects_bad_text)
 {
     const char *names[1] = { "a \"quoted\" name" };
@@ -536,6 +572,7 @@ Suite *notebook_suite(void)
     tcase_add_test(tc, plot_lines_writes_data_and_png);
     tcase_add_test(tc, plot_stems_draws_panels);
     tcase_add_test(tc, plot_heatmap_and_bars);
+    tcase_add_test(tc, plot_pairs_and_confusion);
     tcase_add_test(tc, plot_rejects_bad_text);
     tcase_add_test(tc, plot_without_gnuplot_keeps_the_data);
     tcase_add_test(tc, plot_reports_gnuplot_errors);

@@ -34,6 +34,32 @@ void lesson_assert_contains(const char *text, const char *const *needles, size_t
         ck_assert_msg(strstr(text, needles[i]) != NULL, "%s lacks \"%s\"", what, needles[i]);
 }
 
+void lesson_assert_try_it(const char *md, const char *const *tested, size_t n)
+{
+    const char *sec = strstr(md, "## Try it yourself");
+    ck_assert_msg(sec != NULL, "notebook.md has no \"Try it yourself\" section");
+    /* the section ends at the next heading or at the rule before the tally */
+    const char *end = strstr(sec + 3, "\n## "), *rule = strstr(sec, "\n---");
+    if (!end || (rule && rule < end)) end = rule;
+    if (!end) end = sec + strlen(sec);
+    int named = 0;
+    for (const char *p = strstr(sec, "--"); p && p < end; p = strstr(p + 2, "--")) {
+        char flag[32];
+        size_t k = 0;
+        while (k + 1 < sizeof flag && ((p[2 + k] >= 'a' && p[2 + k] <= 'z') || p[2 + k] == '-')) {
+            flag[k] = p[2 + k];
+            k++;
+        }
+        flag[k] = '\0';
+        if (!k) continue;
+        int found = !strcmp(flag, "quick");
+        for (size_t i = 0; i < n && !found; i++) found = !strcmp(flag, tested[i]);
+        ck_assert_msg(found, "\"Try it yourself\" names --%s, which no test runs", flag);
+        named++;
+    }
+    ck_assert_msg(named > 0, "\"Try it yourself\" names no flag");
+}
+
 char *lesson_expect_run(LessonRun *r, const char *name, const char *const *args, const LessonExpect *e)
 {
     lesson_run(r, name, args);

@@ -38,6 +38,11 @@ void lesson_assert_all_passed(const char *md, int min);
 /* Every needle occurs in text; `what` names the text in the message. */
 void lesson_assert_contains(const char *text, const char *const *needles, size_t n, const char *what);
 
+/* Every flag (--name) the notebook's "Try it yourself" section names is
+ * --quick or one of tested (the flags a test runs), and it names at least
+ * one. */
+void lesson_assert_try_it(const char *md, const char *const *tested, size_t n);
+
 /* Lesson `name` run with the flag `flag` set to `value` stops with status 2
  * (a bad command line), and its message names the flag and value
  * ("--epochs 0"). */

@@ -128,6 +128,7 @@ void alex_train_or_reuse(Notebook *nb, AlexRun *r, const Dataset *train, const D
         CN_DIE("training %s failed: %s", r->title, cn_last_error());
     r->seconds = complete ? 0.0 : now_s() - t0;
     r->how = complete ? "reused" : r->cfg.resume ? "resumed" : "trained";
+    r->loaded = r->cfg.resume ? done : 0;
     r->cfg.history = NULL;
     if (!r->model[0]) return;
     if (!complete) {
@@ -278,21 +279,22 @@ void alex_curves(Notebook *nb, const AlexRun *r)
     const int smooth = r->cfg.label_smoothing > 0.0f;
     const Curve loss[2] = { { h, TRAIN_LOSS, smooth ? "training (smoothed labels)" : "training", 0 },
                             { h, TEST_LOSS, smooth ? "test (plain)" : "test", 0 } };
-    draw_epoch_curves(nb, "loss.png", "AlexNet-mini on Fashion-MNIST: cross-entropy per epoch", "epoch", "mean cross-entropy",
-                loss, 2);
+    draw_epoch_pairs(nb, "loss.png", "AlexNet-mini on Fashion-MNIST: cross-entropy per epoch", "epoch",
+                     "mean cross-entropy", loss, 2, 0);
     char cap[512];
     if (smooth)
-        snprintf(cap, sizeof cap, "loss per epoch: training (averaged over the epoch's batches, with dropout and "
-                 "augmentation on, against the smoothed labels: it cannot go below %.2f) and test (after the epoch, "
-                 "the plain cross-entropy)", smooth_floor(r->cfg.label_smoothing, net_out_shape(r->net).c));
+        snprintf(cap, sizeof cap, "loss per epoch: training (solid: averaged over the epoch's batches, with dropout and "
+                 "augmentation on, against the smoothed labels: it cannot go below %.2f) and test (dashed: after the "
+                 "epoch, the plain cross-entropy)", smooth_floor(r->cfg.label_smoothing, net_out_shape(r->net).c));
     else
-        snprintf(cap, sizeof cap, "loss per epoch: training (averaged over the epoch's batches, with dropout and "
-                 "augmentation on) and test (after the epoch)");
+        snprintf(cap, sizeof cap, "loss per epoch: training (solid: averaged over the epoch's batches, with dropout and "
+                 "augmentation on) and test (dashed: after the epoch)");
     nb_plot(nb, cap, "loss.png");
     const Curve err[2] = { { h, TRAIN_ERROR, "training", 0 }, { h, TEST_ERROR, "test", 0 } };
-    draw_epoch_curves(nb, "error.png", "AlexNet-mini on Fashion-MNIST: error rate per epoch", "epoch",
-                "fraction classified wrong", err, 2);
-    nb_plot(nb, "error rate per epoch: training (while training) and test", "error.png");
+    draw_epoch_pairs(nb, "error.png", "AlexNet-mini on Fashion-MNIST: error rate per epoch (log scale)", "epoch",
+                     "fraction classified wrong (log scale)", err, 2, 1);
+    nb_plot(nb, "error rate per epoch on a log scale: training (solid: while training, with dropout and "
+                "augmentation on) and test (dashed)", "error.png");
 }
 
 /* The rows of the picture: a layer's output drawn as a grid of its maps. */
@@ -391,7 +393,10 @@ void alex_ablation_plot(Notebook *nb, const char *file, const char *title, const
         c[2] = (Curve){ NULL, LEVEL, nl, level };
         n = which == 0 ? 3 : 2;
     }
-    draw_epoch_curves(nb, file, title, "epoch (of the ablation subset)",
-                which == 0 ? "training error (while training)" : "fraction classified right", c, n);
+    const char *ylab = which == 0 ? "training error (while training)" : "fraction classified right";
+    if (which == 2) /* (training, test) of a, then of b: a colour a run, training solid, test dashed */
+        draw_epoch_pairs(nb, file, title, "epoch (of the ablation subset)", ylab, c, n, 0);
+    else
+        draw_epoch_curves(nb, file, title, "epoch (of the ablation subset)", ylab, c, n);
     nb_plot(nb, caption, file);
 }

@@ -42,6 +42,7 @@ typedef struct {
     char ckpt[4096], model[4096];
     const char *how;       /* "trained", "resumed", "reused" */
     double seconds;        /* wall time of the training in this run (0 when reused) */
+    int loaded;            /* epochs loaded from a checkpoint (resumed or reused), not trained in this run */
     int ntrain;            /* training images used */
 } AlexRun;
 

@@ -13,6 +13,7 @@
 #include "core/model_io.h"
 #include "lessons/kit/layers.h"
 #include "lessons/kit/models.h"
+#include "lessons/kit/readings.h"
 #include "lessons/kit/report.h"
 #include "lessons/lesson.h"
 
@@ -230,11 +231,7 @@ void train_or_reuse(Notebook *nb, LenetRun *r, int retrain, int resume)
     r->cfg.history = NULL;
     CN_CHECK(net_save(r->net, r->model) == 0);
     r->how = do_resume ? "resumed" : "trained";
-    char a[32], b[32];
-    const EpochStats *last = &r->hist.e[r->hist.n - 1];
-    nb_para(nb, "Trained in %.1f s (%d epochs over %s images, about %s images per second while training); "
-                "saved to %s.", r->seconds, r->hist.n, commas(a, (double)r->train->count),
-                commas(b, last->images_per_s), r->model);
+    say_training_time(nb, &r->hist, do_resume ? done : 0, r->train->count, r->seconds, r->model);
 }
 
 /* --- one image through every layer (the paper's figure 2) ------------------------------- */

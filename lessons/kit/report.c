@@ -257,8 +257,9 @@ static double epoch_value(const Curve *c, int e)
     }
 }
 
-void draw_epoch_curves(Notebook *nb, const char *png, const char *title, const char *xlab, const char *ylab,
-                 const Curve *c, int n)
+/* style 0: plain; 1: in (training, test) pairs; 2: pairs on a log y axis */
+static void epoch_curves(Notebook *nb, const char *png, const char *title, const char *xlab, const char *ylab,
+                         const Curve *c, int n, int style)
 {
     int epochs = 0;
     for (int k = 0; k < n; k++)
@@ -275,11 +276,27 @@ void draw_epoch_curves(Notebook *nb, const char *png, const char *title, const c
     char pngp[4096], dat[256];
     snprintf(dat, sizeof dat, "%.*s.dat", (int)(strlen(png) - 4), png);
     snprintf(pngp, sizeof pngp, "%s", nb_path(nb, png));
-    CN_CHECK(plot_lines(pngp, nb_path(nb, dat), title, xlab, ylab, names, x, (const double *const *)y, n, epochs) >= 0);
+    const double *const *yc = (const double *const *)y;
+    if (style)
+        CN_CHECK(plot_lines_pairs(pngp, nb_path(nb, dat), title, xlab, ylab, names, x, yc, n, epochs, style == 2) >= 0);
+    else
+        CN_CHECK(plot_lines(pngp, nb_path(nb, dat), title, xlab, ylab, names, x, yc, n, epochs) >= 0);
     for (int k = 0; k < n; k++) free(y[k]);
     free(y);
     free(names);
     free(x);
+}
+
+void draw_epoch_curves(Notebook *nb, const char *png, const char *title, const char *xlab, const char *ylab,
+                       const Curve *c, int n)
+{
+    epoch_curves(nb, png, title, xlab, ylab, c, n, 0);
+}
+
+void draw_epoch_pairs(Notebook *nb, const char *png, const char *title, const char *xlab, const char *ylab,
+                      const Curve *c, int n, int logy)
+{
+    epoch_curves(nb, png, title, xlab, ylab, c, n, logy ? 2 : 1);
 }
 
 /* Insertion sort of n doubles, ascending: stable, and enough for a few dozen. */
@@ -360,7 +377,7 @@ void confusion_heatmap(Notebook *nb, const EvalResult *ev, const char *const *na
     char pngp[4096], dat[256];
     snprintf(dat, sizeof dat, "%.*s.dat", (int)(strlen(png) - 4), png);
     snprintf(pngp, sizeof pngp, "%s", nb_path(nb, png));
-    CN_CHECK(plot_heatmap(pngp, nb_path(nb, dat), title, "true class", "predicted class", cm, K, K, names, names) >= 0);
+    CN_CHECK(plot_confusion(pngp, nb_path(nb, dat), title, cm, K, names) >= 0);
     free(cm);
 }
 

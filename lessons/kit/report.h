@@ -114,7 +114,13 @@ typedef struct {
  * shorter ends there) plotted into nb's png, with its data beside it (the
  * same name ending in .dat). */
 void draw_epoch_curves(Notebook *nb, const char *png, const char *title, const char *xlab, const char *ylab,
-                 const Curve *c, int n);
+                       const Curve *c, int n);
+
+/* The same with the curves in (training, test) pairs: a pair in one colour,
+ * training solid and test dashed; logy: a logarithmic y axis (values <= 0
+ * leave a gap). */
+void draw_epoch_pairs(Notebook *nb, const char *png, const char *title, const char *xlab, const char *ylab,
+                      const Curve *c, int n, int logy);
 
 /* The median and the mean over h's epochs of the images per second while
  * training. */
@@ -141,7 +147,8 @@ double peak_memory_mib(void);
 int confusion_right(const EvalResult *ev);
 
 /* ev's confusion matrix (row = true class, column = predicted) plotted as a
- * heatmap into nb's png, its data beside it (the same name ending in .dat). */
+ * heatmap into nb's png (plot_confusion: the right answers blue, the mistakes red, each on
+ * its own scale), its data beside it (the same name ending in .dat). */
 void confusion_heatmap(Notebook *nb, const EvalResult *ev, const char *const *names, const char *png,
                        const char *title);
 
