@@ -27,6 +27,7 @@
 #include "lessons/kit/arrays.h"
 #include "lessons/kit/cli.h"
 #include "lessons/kit/draw.h"
+#include "lessons/kit/goals.h"
 #include "lessons/kit/report.h"
 #include "lessons/lesson.h"
 
@@ -88,6 +89,7 @@ int main(int argc, char **argv)
     const int nk = choose_kernels(chosen, kernel_name, weights);
     Photo p = load_photo(image_path, quick);
     p.at_defaults = !image_path && !weights;
+    lesson_explore(!p.at_defaults); /* claims about the lesson's picture are goals (goals.h) */
 
     Notebook *nb = nb_open(LESSON_ID, "Lesson 01 — A single filter");
     CN_CHECK(nb);
@@ -245,10 +247,10 @@ static void kernel_sum_at_work(Notebook *nb, const Photo *p, const CnKernel *ex,
                     "patch can have a smooth ramp at its centre, and a calm one a small bump.",
                 PATCH, PATCH, ex->h, ex->w);
     if (zero)
-        explore_claim(nb, p->at_defaults, ok, "the calm place's output is no further from 0 than the busy "
+        lesson_goal(nb, ok, "the calm place's output is no further from 0 than the busy "
                       "place's: %.4f against %.4f in size", dev_calm, dev_busy);
     else
-        explore_claim(nb, p->at_defaults, ok, "the calm place's output is no further from %.4g × its pixel than "
+        lesson_goal(nb, ok, "the calm place's output is no further from %.4g × its pixel than "
                       "the busy place's: off by %.4f against %.4f", s, dev_calm, dev_busy);
     nb_para(nb, "The sum of the weights is the key to what a kernel does with flat regions: the next section "
                 "measures it.");
@@ -366,17 +368,17 @@ static void each_kernel_on_the_photo(Notebook *nb, const Photo *p, const CnKerne
             nb_check(nb, d == 0.0, "the output is the photo, pixel for pixel (largest difference %g)", d);
         }
         if (keeps) {
-            explore_claim(nb, p->at_defaults, fabs(out_int - in_int) < 0.01,
+            lesson_goal(nb, fabs(out_int - in_int) < 0.01,
                      "sum 1 keeps the mean brightness: %.4f before, %.4f after (change %s), over the %zu pixels "
                      "where the whole kernel lies on the picture", in_int, out_int, signed4(sbuf, out_int - in_int), n_int);
-            explore_claim(nb, p->at_defaults, flat_dev < 0.01,
+            lesson_goal(nb, flat_dev < 0.01,
                      "in the calm patch the output stays at the input's level: mean %.4f in, mean "
                      "|output − input| %.4f", flat_in, flat_dev);
         } else if (zero) {
-            explore_claim(nb, p->at_defaults, fabs(out_int) <= 0.1 * in_int,
+            lesson_goal(nb, fabs(out_int) <= 0.1 * in_int,
                      "sum 0 takes the mean brightness from %.4f down to %s, near 0 (over the %zu pixels where "
                      "the whole kernel lies on the picture)", in_int, signed4(sbuf, out_int), n_int);
-            explore_claim(nb, p->at_defaults, flat_dev <= 0.25 * mean_abs,
+            lesson_goal(nb, flat_dev <= 0.25 * mean_abs,
                      "in the calm patch the output is near 0: mean |output| %.4f there, against %.4f over "
                      "the whole picture", flat_dev, mean_abs);
         } else {
@@ -610,7 +612,7 @@ static void border_on_the_photo(Notebook *nb, const Photo *p, float *out)
                     "zeros. So the outer ring should come out darker by about (%zu × 6/9 + 4 × 4/9) / %zu = "
                     "%.3f, while the ring just inside it, where the whole kernel fits, should not change.",
                 ring - 4, ring, expect);
-        explore_claim(nb, p->at_defaults, fabs(ratio - expect) < 0.05 && fabs(ratio_next - 1.0) < 0.02,
+        lesson_goal(nb, fabs(ratio - expect) < 0.05 && fabs(ratio_next - 1.0) < 0.02,
                     "the outer ring's mean brightness drops from %.4f to %.4f (× %.3f, expected about %.3f); one "
                     "ring in it goes from %.4f to %.4f (× %.3f)", ring_in / (double)ring, ring_out / (double)ring,
                     ratio, expect, next_in / (double)next, next_out / (double)next, ratio_next);

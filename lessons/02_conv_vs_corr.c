@@ -29,6 +29,7 @@
 #include "lessons/kit/arrays.h"
 #include "lessons/kit/cli.h"
 #include "lessons/kit/draw.h"
+#include "lessons/kit/goals.h"
 #include "lessons/kit/letters.h"
 #include "lessons/kit/report.h"
 #include "lessons/lesson.h"
@@ -43,7 +44,7 @@ static void the_definitions(Notebook *nb);
 static void why_libraries_correlate(Notebook *nb, const float *photo, int H, int W);
 static void symmetric_kernels_agree(Notebook *nb, const float *photo, int H, int W);
 static void sobel_disagrees(Notebook *nb, const float *photo, int H, int W, const char *image_path);
-static void what_only_convolution_can_do(Notebook *nb, const float *photo, int H, int W, int own_photo);
+static void what_only_convolution_can_do(Notebook *nb, const float *photo, int H, int W);
 static void the_1d_definition_on_a_signal(Notebook *nb);
 static void in_short(Notebook *nb); /* and "Try it yourself" */
 static CnImage *load_photo(const char *image_path, int quick);
@@ -62,6 +63,7 @@ int main(int argc, char **argv)
                "commutativity and associativity, and the 1-D definition on a signal.");
 
     CnImage *img = load_photo(image_path, quick);
+    lesson_explore(image_path != NULL); /* claims about the lesson's photo are goals (goals.h) */
     const int H = img->h, W = img->w;
     const float *photo = img->data;
 
@@ -76,7 +78,7 @@ int main(int argc, char **argv)
     why_libraries_correlate(nb, photo, H, W);
     symmetric_kernels_agree(nb, photo, H, W);
     sobel_disagrees(nb, photo, H, W, image_path);
-    what_only_convolution_can_do(nb, photo, H, W, !image_path);
+    what_only_convolution_can_do(nb, photo, H, W);
     the_1d_definition_on_a_signal(nb);
     in_short(nb);
 
@@ -412,9 +414,9 @@ static void sobel_disagrees(Notebook *nb, const float *photo, int H, int W, cons
 /* --- commutativity and associativity ------------------------------------------------- */
 
 static void commutativity(Notebook *nb);
-static void associativity(Notebook *nb, const float *photo, int H, int W, int own_photo);
+static void associativity(Notebook *nb, const float *photo, int H, int W);
 
-static void what_only_convolution_can_do(Notebook *nb, const float *photo, int H, int W, int own_photo)
+static void what_only_convolution_can_do(Notebook *nb, const float *photo, int H, int W)
 {
     nb_section(nb, "What only true convolution can do: commute and associate");
     nb_para(nb, "Flipping the kernel looks like a nuisance, but it buys convolution two properties of ordinary "
@@ -424,7 +426,7 @@ static void what_only_convolution_can_do(Notebook *nb, const float *photo, int H
                 "by the same operation.\n"
                 "Correlation has neither in this form. What it keeps, we will measure too.");
     commutativity(nb);
-    associativity(nb, photo, H, W, own_photo);
+    associativity(nb, photo, H, W);
 }
 
 /* f ∗ g = g ∗ f, in 1-D and in 2-D; correlation does not commute. */
@@ -509,7 +511,7 @@ static double stacked(const float *photo, int H, int W, const float *a, const fl
     return d;
 }
 
-static void associativity(Notebook *nb, const float *photo, int H, int W, int own_photo)
+static void associativity(Notebook *nb, const float *photo, int H, int W)
 {
     const CnKernel *sob = kernel_find("sobel_x"), *box = kernel_find("box_blur");
     CN_CHECK(sob && box);
@@ -535,7 +537,7 @@ static void associativity(Notebook *nb, const float *photo, int H, int W, int ow
     nb_check(nb, dr <= 1e-6 * (1.0 + sr),
              "correlating twice is also correlating once, with the kernel a ∗ b (the convolution of the two "
              "kernels): correlate(correlate(photo, a), b) = correlate(photo, a ∗ b), largest difference %.1e", dr);
-    explore_claim(nb, own_photo, dx > 0.1 * sx && dy > 0.1 * sx,
+    lesson_goal(nb, dx > 0.1 * sx && dy > 0.1 * sx,
              "but not with the two kernels correlated: correlate(photo, correlate(a, b)) is off by up to %.2f, "
              "and with correlate(b, a) by up to %.2f (the results reach %.2f)", dx, dy, sx);
     nb_para(nb, "So a stack of correlation layers is one correlation too, only its kernel is made by the other "

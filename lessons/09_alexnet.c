@@ -33,6 +33,7 @@
 #include "lessons/kit/alexnet.h"
 #include "lessons/kit/alexnet_story.h"
 #include "lessons/kit/cli.h"
+#include "lessons/kit/goals.h"
 #include "lessons/kit/layers.h"
 #include "lessons/kit/loops.h"
 #include "lessons/kit/models.h"
@@ -163,6 +164,7 @@ static Lesson *start(int argc, char **argv)
     models_folder(ls->models_dir, sizeof ls->models_dir, ls->nb, quick);
     ls->epochs = epochs, ls->show = show;
     ls->defaults = epochs == (quick ? QUICK_EPOCHS : MAIN_EPOCHS) && groups == 1;
+    lesson_explore(!ls->defaults); /* claims made for the default recipe are goals (goals.h) */
     ls->train = train, ls->test = test, ls->full_train = full_train, ls->full_test = full_test;
     return ls;
 }
@@ -383,7 +385,7 @@ static void judge_on_test_set(Lesson *ls)
                 "%s test pictures).",
             CROP_PAD, ev10.accuracy, ev10.loss, ev.accuracy, fixed - broken, s10, commas(a, ev.n));
     if (!quick && epochs == MAIN_EPOCHS) {
-        claim_at_defaults(nb, ls->defaults, ev.accuracy >= FLOOR_ACC,
+        lesson_goal(nb, ev.accuracy >= FLOOR_ACC,
                  "test accuracy %.4f ≥ %.2f on all %s test pictures (for scale: PyTorch trains the same network with "
                  "plain SGD at a constant rate, flips only, to about 0.88 in 10 epochs)", ev.accuracy, FLOOR_ACC,
                  commas(a, ev.n));
@@ -406,7 +408,7 @@ static void judge_on_test_set(Lesson *ls)
                         "augmentation hold back.",
                 train_seconds(mr, n) / n, 2 * n);
     } else
-        claim_at_defaults(nb, ls->defaults, ev.accuracy > 0.2,
+        lesson_goal(nb, ev.accuracy > 0.2,
                           "test accuracy %.4f is more than twice chance (0.1 for 10 classes)", ev.accuracy);
 
     ls->ev = ev;
@@ -514,7 +516,7 @@ static void explain_confusions(Lesson *ls)
             ev.confusion[shirt * K + tee], ev.confusion[tee * K + shirt], ev.confusion[pull * K + coat],
             ev.confusion[coat * K + pull], across);
     if (!quick)
-        claim_at_defaults(nb, ls->defaults, order[0] == shirt && wrong > 0 && within_n * 2 > wrong,
+        lesson_goal(nb, order[0] == shirt && wrong > 0 && within_n * 2 > wrong,
                  "shirt is the hardest class (%.3f) and most mistakes (%d of %d) stay among the four upper-body "
                  "garments", acc[shirt], within_n, wrong);
     int shown = 0;

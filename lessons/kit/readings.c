@@ -112,14 +112,3 @@ double share_above(const Net *net, int li, int n, float level)
     return m ? (double)k / (double)m : 0.0;
 }
 
-int claim_at_defaults(Notebook *nb, int defaults, int ok, const char *fmt, ...)
-{
-    char text[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    if (defaults || ok) return nb_check(nb, ok, "%s", text);
-    nb_para(nb, "- not reached with these settings: %s", text);
-    return ok;
-}

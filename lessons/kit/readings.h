@@ -58,10 +58,4 @@ void input_moments(const Net *net, const Dataset *ds, double *mean, double *var)
  * n samples whose size is above `level`. */
 double share_above(const Net *net, int li, int n, float level);
 
-/* A claim that holds at the lesson's default settings: with defaults, or
- * when it holds, a check (✔ or ✘) with the text; otherwise, with settings
- * a learner chose, a line "not reached with these settings: <text>" and no
- * ✘, so that exploring never makes the lesson fail. Returns ok. */
-int claim_at_defaults(Notebook *nb, int defaults, int ok, const char *fmt, ...) CN_PRINTF(4, 5);
-
 #endif

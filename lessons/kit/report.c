@@ -77,17 +77,6 @@ void architecture_table(Notebook *nb, const Net *net, const ArchTable *t)
 
 /* --- a table filled cell by cell ------------------------------------------------------ */
 
-void explore_claim(Notebook *nb, int at_defaults, int ok, const char *fmt, ...)
-{
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    if (at_defaults) nb_check(nb, ok, "%s", buf);
-    else if (ok) nb_para(nb, "Measured with your settings, as at the defaults: %s.", buf);
-    else nb_para(nb, "Not reached with these settings: %s.", buf);
-}
 
 int lesson_end(Notebook *nb)
 {

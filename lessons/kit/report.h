@@ -31,14 +31,6 @@ void architecture_table(Notebook *nb, const Net *net, const ArchTable *t);
  * check held, 1 when one failed. */
 int lesson_end(Notebook *nb);
 
-/* A claim that the lesson makes at its default settings (its own picture,
- * kernels, steps...). With them (at_defaults = 1) it is a check
- * (nb_check). With settings a learner chose it may honestly not hold, and
- * exploring is no error: it is then a measurement, "Measured with your
- * settings, as at the defaults: <claim>." or "Not reached with these
- * settings: <claim>.", never a failed check. */
-void explore_claim(Notebook *nb, int at_defaults, int ok, const char *fmt, ...) CN_PRINTF(4, 5);
-
 /* net_summary (core/net.h) as a block of code in the notebook. */
 void network_summary(Notebook *nb, const Net *net);
 
