@@ -754,8 +754,8 @@ static void sum_up_rediscoveries(Lesson *ls)
             n_other, n_turned, n_turned == 1 ? "s" : "", n_turned == 1 ? "an edge detector" : "edge detectors",
             n_turned ? " (" : "", n_turned ? angles : "", n_turned ? ")" : "", n_other, below_median, ls->white.q50);
     static const char *const says[3] = { "six fixed hand kernels beat a first layer learned from random",
-                                         "six fixed hand kernels (both polarities) are as good as a learned first "
-                                         "layer, as far as the seeds and the test set can tell",
+                                         ("six fixed hand kernels (both polarities) are as good as a learned first "
+                                          "layer, as far as the seeds and the test set can tell"),
                                          "a first layer learned from random beats six fixed hand kernels" };
     nb_para(nb, "Does it matter? With the seeds and intervals above: on the MNIST sample, %s; on Fashion-MNIST, %s.",
             says[ls->verdict[0] + 1], says[ls->verdict[1] + 1]);
