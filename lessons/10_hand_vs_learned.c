@@ -92,7 +92,6 @@ struct Lesson {
 static ArmRun *run_of(const Lesson *ls, int d, int arm, int s) { return comparison_at(&ls->cmp, d, arm, s); }
 
 /* --- the sections ------------------------------------------------------------------------------ */
-
 static Lesson *start(int argc, char **argv)
 {
     Lesson *ls = xcalloc(1, sizeof *ls);
@@ -369,7 +368,8 @@ static void filter_a_picture(Lesson *ls)
     char buf[512];
     nb_section(nb, "What the filters do to a picture");
     const char *what[2];
-    float *pic[2] = { first_test_picture(ls->data[0].test, SHOW_CLASS, &what[0]), first_test_picture(ls->data[1].test, SHOW_CLASS, &what[1]) };
+    float *pic[2] = { first_test_picture(ls->data[0].test, SHOW_CLASS, &what[0]),
+                      first_test_picture(ls->data[1].test, SHOW_CLASS, &what[1]) };
     nb_para(nb, "Weights are one thing; what a filter does to a picture is another. Here the photograph of lesson "
                 "01 (shrunk to %dx%d) and a picture from the network's own dataset (the first test %s for the "
                 "MNIST networks, the first %s for the Fashion-MNIST ones; 28x28, drawn 4 times bigger) go "
@@ -552,17 +552,18 @@ static void compare_first_layers(Lesson *ls)
     int v[5][2];
     Tab dt = tab_new(10, 5);
     for (int p = 0; p < 5; p++)
-        for (int d = 0; d < 2; d++) v[p][d] = comparison_difference_row(&dt, p * 2 + d, &ls->cmp, d, pairs[p][0], pairs[p][1], data[d].name, data[d].test->count);
+        for (int d = 0; d < 2; d++)
+            v[p][d] = comparison_difference_row(&dt, p * 2 + d, &ls->cmp, d, pairs[p][0], pairs[p][1], data[d].name,
+                                                data[d].test->count);
     ls->verdict[0] = v[0][0], ls->verdict[1] = v[0][1];
     const char *dhdr[5] = { "difference", "data", "by seed (points)", "mean [95% interval]", "verdict" };
     tab_show(nb, &dt, dhdr);
     for (int d = 0; d < 2; d++)
         nb_para(nb, "%s. Learned from random vs fixed hand kernels: %s. Fine-tuning the hand start vs keeping it "
-                    "fixed: %s. Learned from random vs fine-tuned: %s.", data[d].title,
+                    "fixed: %s. Learned from random vs fine-tuned: %s.", data[d].name,
                 v[0][d] ? (v[0][d] > 0 ? "the learned layer is better, and the interval says so"
                                        : "the hand-designed layer is better, and the interval says so")
-                        : "no difference the seeds and the test set can tell from 0: the layers above learn to read "
-                          "whatever six maps they are given",
+                        : "no difference the seeds and the test set can tell from 0",
                 v[1][d] ? (v[1][d] > 0 ? "fine-tuning helps" : "fine-tuning hurts") : "no measurable difference",
                 v[2][d] ? (v[2][d] > 0 ? "random start is better" : "the hand start is better")
                         : "no measurable difference");
@@ -737,20 +738,23 @@ static void sum_up_rediscoveries(Lesson *ls)
             ls->total_f * (1.0 - CHANCE_Q), ls->total_like, p_net, rk[0].f + 1, top->saved.title,
             match_label(ml, sizeof ml, bank, &top->m[rk[0].f]), add_like, n_add, S, ls->c_added.q99,
             add_fam[MATCH_EDGE], add_fam[MATCH_BLUR], n_add * (1.0 - CHANCE_Q), add_like, p_add,
-            (p_net < 0.01 || p_add < 0.01) && fam[MATCH_EDGE] + fam[MATCH_BLUR] + add_fam[MATCH_EDGE] + add_fam[MATCH_BLUR] > 0
-                ? " Blurs keep track of where the ink or the cloth is; edge detectors, of where outlines are and "
-                  "which way they run: the two things a person reaches for first, and these counts are beyond what "
-                  "smooth random filters give, so the networks arrived at some of them from random numbers and "
-                  "labelled pictures alone."
-                : " These counts are within what smooth random filters give: at this size and this training, the "
-                  "evidence that the networks rediscovered the hand-made kernels is not there.");
+            p_net < 0.01 && p_add < 0.01 ? " Both counts are beyond what smooth random filters give: the networks "
+                                           "arrived at some hand-like filters from random numbers and labelled "
+                                           "pictures alone."
+            : p_add < 0.01 ? " What training added is beyond what smooth random additions give; the trained "
+                             "networks' count as a whole is not."
+            : p_net < 0.01 ? " The trained networks' count is beyond what smooth random filters give; what training "
+                             "added in this lesson's short runs is not."
+                           : " Both counts are within what smooth random filters give: at this size and this "
+                             "training, the evidence that the networks rediscovered the hand-made kernels is not "
+                             "there.");
     nb_para(nb, "Nobody would design. %d filters match nothing in the bank better than random filters as smooth as "
                 "theirs would. The bank holds Sobel in two directions only; allowing Sobel turned to any multiple of "
                 "15° (ten more kernels, with each network's level measured again for the larger bank), %d of them "
                 "turn%s out to be %s at another angle%s%s%s. Of the %d, %d score below the median of white noise "
                 "(%.3f): no closer to any hand kernel than a filter of random numbers. How much of them is leftover "
                 "noise of their random start cannot be read from a saved network, whose start is gone; in this "
-                "lesson's LeNet runs from random, a filter kept a cosine with its start given in the section above.",
+                "lesson's LeNet runs from random, how much a filter keeps of its start is measured above.",
             n_other, n_turned, n_turned == 1 ? "s" : "", n_turned == 1 ? "an edge detector" : "edge detectors",
             n_turned ? " (" : "", n_turned ? angles : "", n_turned ? ")" : "", n_other, below_median, ls->white.q50);
     static const char *const says[3] = { "six fixed hand kernels beat a first layer learned from random",
@@ -766,15 +770,14 @@ static void sum_up_rediscoveries(Lesson *ls)
 
 static void try_it_yourself(Lesson *ls)
 {
-    Notebook *nb = ls->nb;
-    nb_section(nb, "Try it yourself");
-    nb_para(nb, "- More seeds: build/lessons/" LESSON_ID " --seeds 8. Which intervals shrink enough to decide?\n"
-                "- Longer comparison runs on all of Fashion-MNIST: --epochs 15 --fashion-train 60000. Does the gap "
-                "between (a) and (c) close or open?\n"
-                "- Change the six kernels of the hand-designed layer (hand_both in lessons/kit/first_layer.c): six "
-                "blurs, or six edge detectors, and see what each costs.\n"
-                "- Add a diagonal Sobel to the registry in core/kernels.c and run again: how many filters that "
-                "matched nothing now find a match?");
+    nb_section(ls->nb, "Try it yourself");
+    nb_para(ls->nb, "- More seeds: build/lessons/" LESSON_ID " --seeds 8. Which intervals shrink enough to decide?\n"
+                    "- Longer comparison runs on all of Fashion-MNIST: --epochs 15 --fashion-train 60000. Does the gap "
+                    "between (a) and (c) close or open?\n"
+                    "- Change the six kernels of the hand-designed layer (hand_both in lessons/kit/first_layer.c): six "
+                    "blurs, or six edge detectors, and see what each costs.\n"
+                    "- Add a diagonal Sobel to the registry in core/kernels.c and run again: how many filters that "
+                    "matched nothing now find a match?");
 }
 
 static int finish(Lesson *ls)

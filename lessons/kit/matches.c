@@ -174,18 +174,34 @@ double map_agreement(float *maps, const float *pic, int h, int w, const float *f
     return fabs(match_cosine(maps, maps + n, n));
 }
 
+/* A K x K filter v as a tile on the symmetric gray scale [-big, big]
+ * (0 mid-gray), enlarged scale times. */
+static void add_on_scale(Sheet *s, int K, const float *v, float big, int scale, const char *label)
+{
+    float g[MATCH_NOISE_MAXK * MATCH_NOISE_MAXK], *t = xcalloc((size_t)K * K * scale * scale, sizeof *t);
+    for (int i = 0; i < K * K; i++) g[i] = big > 0.0f ? fminf(1.0f, fmaxf(0.0f, 0.5f + 0.5f * v[i] / big)) : 0.5f;
+    enlarge(t, g, K, K, scale);
+    sheet_add(s, t, K * scale, K * scale, "%s", label);
+    free(t);
+}
+
 void sheet_add_maps_row(Sheet *s, const float *f, const MatchBank *b, const Match *m, const char *label,
                         const float *mp, int ph, int pw, const float *md, int dh, int dw, const char *what)
 {
-    float e[MATCH_NOISE_MAXK * MATCH_NOISE_MAXK];
+    const int K = b->K, n = K * K;
+    float e[MATCH_NOISE_MAXK * MATCH_NOISE_MAXK], big = 0.0f;
     char lab[80];
-    CN_CHECK(b->K <= MATCH_NOISE_MAXK);
+    CN_CHECK(K <= MATCH_NOISE_MAXK);
     match_kernel(e, b, m);
-    sheet_add_filter(s, b->K, f, 20, label);
+    /* the match drawn as the part of f it explains, on f's gray scale (as sheet_add_match) */
+    double ff = 0.0, ee = 0.0;
+    for (int i = 0; i < n; i++) ff += (double)f[i] * f[i], ee += (double)e[i] * e[i], big = fmaxf(big, fabsf(f[i]));
+    for (int i = 0; i < n; i++) e[i] = ee > 0.0 ? (float)(m->score * sqrt(ff / ee) * e[i]) : 0.0f;
+    add_on_scale(s, K, f, big, 20, label);
     sheet_add_map(s, mp, ph, pw, 1, 0.99, "learned: photo");
     snprintf(lab, sizeof lab, "learned: %s", what);
     sheet_add_map(s, md, dh, dw, 4, 0.99, lab);
-    sheet_add_filter(s, b->K, e, 20, match_label(lab, sizeof lab, b, m));
+    add_on_scale(s, K, e, big, 20, match_label(lab, sizeof lab, b, m));
     sheet_add_map(s, mp + (size_t)ph * pw, ph, pw, 1, 0.99, "hand: photo");
     snprintf(lab, sizeof lab, "hand: %s", what);
     sheet_add_map(s, md + (size_t)dh * dw, dh, dw, 4, 0.99, lab);

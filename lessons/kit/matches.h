@@ -84,7 +84,8 @@ double map_agreement(float *maps, const float *pic, int h, int w, const float *f
 
 /* One row of a sheet: filter f (label), its maps on the photo (maps ph x pw,
  * as map_agreement left them) and on the picture (md, dh x dw, drawn 4
- * times bigger; what: "digit"), then its match m and the match's maps. */
+ * times bigger; what: "digit"), then its match m (drawn as the part of f
+ * it explains, on f's gray scale) and the match's maps. */
 void sheet_add_maps_row(Sheet *s, const float *f, const MatchBank *b, const Match *m, const char *label,
                         const float *mp, int ph, int pw, const float *md, int dh, int dw, const char *what);
 
