@@ -419,11 +419,11 @@ static void filter_a_picture(Lesson *ls)
                            "random filters: weights / photo maps", "99% level, photo maps, mean of n" };
     tab_show(nb, &t, hdr);
     nb_para(nb, "For %d of the %d networks the photo maps agree better than the weights do; random filters as smooth "
-                "do too, for %d of the %d. Pictures are mostly smooth: neighbouring pixels are alike, so what a "
-                "filter does to them depends mostly on its broad shape (its average, its slope from one side to the "
-                "other), far less on the pixel-to-pixel zigzag, which a smooth picture averages away. %s What would "
-                "be evidence is maps agreeing better than random filters' maps do: %d of the %d networks are above "
-                "that level (last column).", maps_better, NM, rand_better, NM,
+                "do too, for %d of the %d. One reason they can: pictures are mostly smooth, neighbouring pixels "
+                "alike, so what a filter does to them depends mostly on its broad shape (its average, its slope "
+                "from one side to the other), less on the pixel-to-pixel zigzag, which a smooth picture averages "
+                "away. %s The evidence that counts is maps agreeing better than random filters' maps do: that holds "
+                "for %d of the %d networks (last column).", maps_better, NM, rand_better, NM,
             rand_better >= maps_better ? "So maps agreeing better than weights is no evidence of learning: random "
                                          "filters show it as often."
                                        : "Random filters show it less often, but a count of 5 networks cannot tell "
