@@ -576,8 +576,9 @@ static void compare_first_layers(Lesson *ls)
                 "gap grows with the difficulty of the pictures.", pol[v[3][0] + 1], pol[v[3][1] + 1],
             gap[v[4][0] + 1], gap[v[4][1] + 1], gap[v[0][0] + 1], gap[v[0][1] + 1],
             v[4][0] != v[0][0] || v[4][1] != v[0][1]
-                ? "So part of what earlier versions blamed on hand-designed kernels was the missing polarity and "
-                  "the frozen biases."
+                ? "So the verdict on hand-designed kernels changed with the layer: part of the earlier gap came from "
+                  "the missing polarity and the frozen biases (whether the two fixed layers differ clearly from "
+                  "each other is the row (a) − (a') above)."
                 : "So the conclusion does not hinge on that choice.");
     /* how far the fine-tuned filters moved, first seed */
     nb_para(nb, "How far did the fine-tuned filters of (b) move from where they started (first seed)? For each "
