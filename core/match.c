@@ -209,19 +209,9 @@ MatchBank *match_bank_registry(int K)
 
 /* --- matching ---------------------------------------------------------------------------- */
 
-Match match_best_of(const MatchBank *b, const float *f, const CnKernel *k)
-{
-    Match m = { .entry = -1, .cos = 0.0, .score = 0.0, .sign = 0 };
-    const size_t n = (size_t)b->K * (size_t)b->K;
-    for (int i = 0; i < b->n; i++) {
-        if (k && b->e[i].kernel != k) continue;
-        const double c = match_cosine(f, b->e[i].v, n);
-        /* strictly greater: ties stay with the earlier entry; a zero filter
-         * (every cosine 0) keeps entry -1 */
-        if (fabs(c) > m.score) m = (Match){ .entry = i, .cos = c, .score = fabs(c), .sign = c > 0 ? 1 : -1 };
-    }
-    return m;
-}
+static Match best_over(const MatchBank *b, const float *f, const CnKernel *k, int shifted);
+
+Match match_best_of(const MatchBank *b, const float *f, const CnKernel *k) { return best_over(b, f, k, 0); }
 
 Match match_best(const MatchBank *b, const float *f) { return match_best_of(b, f, NULL); }
 
@@ -236,22 +226,206 @@ int match_chance(double *out, const MatchBank *b, int trials, double q, uint64_t
     if (!out || !b) return cn_fail("match_chance: no bank or output given");
     if (trials < 1) return cn_fail("match_chance: trials = %d; it must be at least 1 (try 10000)", trials);
     if (!(q >= 0.0 && q <= 1.0)) return cn_fail("match_chance: quantile %g must be in [0, 1]", q);
-    const size_t n = (size_t)b->K * (size_t)b->K;
     double *best = malloc((size_t)trials * sizeof *best);
-    float *f = malloc(n * sizeof *f);
-    if (!best || !f) {
-        free(best), free(f);
-        return cn_fail("match_chance: out of memory for %d trials", trials);
+    if (!best) return cn_fail("match_chance: out of memory for %d trials", trials);
+    const int rc = match_chance_scores(best, b, trials, NULL, 0, seed);
+    if (rc == 0) *out = match_quantile(best, trials, q);
+    free(best);
+    return rc;
+}
+
+/* --- the shift-tolerant match ---------------------------------------------------------- */
+
+/* Where the entry's kernel (h, w) sits in its K x K field: a padded
+ * kernel's top-left corner, moved to the other side by the rotation. */
+static void entry_box(const MatchBank *b, const MatchEntry *e, int *h, int *w, int *top, int *left)
+{
+    *h = e->kernel->h, *w = e->kernel->w;
+    *top = (b->K - *h) / 2, *left = (b->K - *w) / 2;
+    if (e->rotated) *top = b->K - *h - *top, *left = b->K - *w - *left;
+}
+
+static Match best_over(const MatchBank *b, const float *f, const CnKernel *k, int shifted)
+{
+    Match m = { .entry = -1, .cos = 0.0, .score = 0.0, .sign = 0, .dy = 0, .dx = 0 };
+    const int K = b->K;
+    if (!shifted) {
+        for (int i = 0; i < b->n; i++) {
+            if (k && b->e[i].kernel != k) continue;
+            const double c = match_cosine(f, b->e[i].v, (size_t)K * (size_t)K);
+            /* strictly greater: ties stay with the earlier entry; a zero
+             * filter (every cosine 0) keeps entry -1 */
+            if (fabs(c) > m.score) m = (Match){ .entry = i, .cos = c, .score = fabs(c), .sign = c > 0 ? 1 : -1 };
+        }
+        return m;
     }
+    double ff = 0.0;
+    for (int i = 0; i < K * K; i++) ff += (double)f[i] * (double)f[i];
+    if (ff == 0.0) return m;
+    for (int i = 0; i < b->n; i++) {
+        const MatchEntry *e = &b->e[i];
+        if (k && e->kernel != k) continue;
+        if (e->fit != MATCH_FIT_PAD) {
+            const double c = match_cosine(f, e->v, (size_t)K * (size_t)K);
+            if (fabs(c) > m.score) m = (Match){ .entry = i, .cos = c, .score = fabs(c), .sign = c > 0 ? 1 : -1 };
+            continue;
+        }
+        int h, w, top, left;
+        entry_box(b, e, &h, &w, &top, &left);
+        double kk = 0.0;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) kk += (double)e->v[(top + y) * K + left + x] * e->v[(top + y) * K + left + x];
+        if (kk == 0.0) continue;
+        /* the entry's own place first (ties keep it), then every place in row order */
+        for (int p = -1; p < (K - h + 1) * (K - w + 1); p++) {
+            const int py = p < 0 ? top : p / (K - w + 1), px = p < 0 ? left : p % (K - w + 1);
+            if (p >= 0 && py == top && px == left) continue;
+            double ab = 0.0;
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++)
+                    ab += (double)f[(py + y) * K + px + x] * (double)e->v[(top + y) * K + left + x];
+            double c = ab / (sqrt(ff) * sqrt(kk));
+            c = c > 1.0 ? 1.0 : c < -1.0 ? -1.0 : c;
+            if (fabs(c) > m.score)
+                m = (Match){ .entry = i, .cos = c, .score = fabs(c), .sign = c > 0 ? 1 : -1, .dy = py - top,
+                             .dx = px - left };
+        }
+    }
+    return m;
+}
+
+Match match_best_shifted(const MatchBank *b, const float *f) { return best_over(b, f, NULL, 1); }
+
+Match match_best_shifted_of(const MatchBank *b, const float *f, const CnKernel *k) { return best_over(b, f, k, 1); }
+
+void match_kernel(float *out, const MatchBank *b, const Match *m)
+{
+    const int K = b->K;
+    memset(out, 0, (size_t)K * (size_t)K * sizeof *out);
+    if (m->entry < 0 || m->entry >= b->n) return;
+    const MatchEntry *e = &b->e[m->entry];
+    if (e->fit != MATCH_FIT_PAD || (m->dy == 0 && m->dx == 0)) {
+        for (int i = 0; i < K * K; i++) out[i] = (float)m->sign * e->v[i];
+        return;
+    }
+    int h, w, top, left;
+    entry_box(b, e, &h, &w, &top, &left);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            out[(top + m->dy + y) * K + left + m->dx + x] = (float)m->sign * e->v[(top + y) * K + left + x];
+}
+
+/* --- chance levels ------------------------------------------------------------------------ */
+
+/* The 2-D discrete Fourier transform of re + i im (K x K) in place,
+ * inverse when inv (without the 1/K^2: only directions matter here); rows,
+ * then columns. */
+static void dft2(double *re, double *im, int K, int inv)
+{
+    double c[MATCH_NOISE_MAXK], s[MATCH_NOISE_MAXK], tr[MATCH_NOISE_MAXK], ti[MATCH_NOISE_MAXK];
+    for (int j = 0; j < K; j++) {
+        c[j] = cos(2.0 * 3.14159265358979323846 * j / K);
+        s[j] = (inv ? 1.0 : -1.0) * sin(2.0 * 3.14159265358979323846 * j / K);
+    }
+    for (int pass = 0; pass < 2; pass++)
+        for (int a = 0; a < K; a++) {
+            /* pass 0: row a (stride 1); pass 1: column a (stride K) */
+            const int base = pass ? a : a * K, step = pass ? K : 1;
+            for (int u = 0; u < K; u++) {
+                double sr = 0.0, si = 0.0;
+                for (int x = 0; x < K; x++) {
+                    const int j = (u * x) % K;
+                    const double xr = re[base + x * step], xi = im[base + x * step];
+                    sr += xr * c[j] - xi * s[j];
+                    si += xr * s[j] + xi * c[j];
+                }
+                tr[u] = sr, ti[u] = si;
+            }
+            for (int u = 0; u < K; u++) re[base + u * step] = tr[u], im[base + u * step] = ti[u];
+        }
+}
+
+int match_power_spectrum(double *P, const float *w, int nf, int K)
+{
+    if (!P || (!w && nf > 0) || K < 1 || K > MATCH_NOISE_MAXK)
+        return cn_fail("match_power_spectrum: need a spectrum, filters and 1 <= K <= %d (K = %d)", MATCH_NOISE_MAXK, K);
+    double re[MATCH_NOISE_MAXK * MATCH_NOISE_MAXK], im[MATCH_NOISE_MAXK * MATCH_NOISE_MAXK];
+    int used = 0;
+    for (int i = 0; i < K * K; i++) P[i] = 0.0;
+    for (int f = 0; f < nf; f++) {
+        const float *v = w + (size_t)f * K * K;
+        double len = 0.0;
+        for (int i = 0; i < K * K; i++) len += (double)v[i] * v[i];
+        if (len == 0.0) continue;
+        len = sqrt(len);
+        for (int i = 0; i < K * K; i++) re[i] = v[i] / len, im[i] = 0.0;
+        dft2(re, im, K, 0);
+        for (int i = 0; i < K * K; i++) P[i] += re[i] * re[i] + im[i] * im[i];
+        used++;
+    }
+    for (int i = 0; i < K * K; i++) P[i] = used ? P[i] / used : 1.0;
+    return used;
+}
+
+int match_noise_filter(float *f, int K, const double *P, Rng *r)
+{
+    if (!f || !r || K < 1 || K > MATCH_NOISE_MAXK)
+        return cn_fail("match_noise_filter: need a filter, a generator and 1 <= K <= %d (K = %d)", MATCH_NOISE_MAXK, K);
+    double re[MATCH_NOISE_MAXK * MATCH_NOISE_MAXK], im[MATCH_NOISE_MAXK * MATCH_NOISE_MAXK];
+    for (int i = 0; i < K * K; i++) re[i] = rng_normal(r), im[i] = 0.0;
+    if (P) {
+        dft2(re, im, K, 0);
+        for (int i = 0; i < K * K; i++) {
+            const double a = sqrt(P[i] > 0.0 ? P[i] : 0.0);
+            re[i] *= a, im[i] *= a;
+        }
+        /* P of real filters is symmetric (P(u, v) = P(-u, -v)), so the
+         * result is real up to rounding: keep the real part */
+        dft2(re, im, K, 1);
+    }
+    for (int i = 0; i < K * K; i++) f[i] = (float)re[i];
+    return 0;
+}
+
+int match_chance_scores(double *scores, const MatchBank *b, int trials, const double *P, int shifted, uint64_t seed)
+{
+    if (!scores || !b) return cn_fail("match_chance_scores: no bank or output given");
+    if (trials < 1) return cn_fail("match_chance_scores: trials = %d; it must be at least 1 (try 10000)", trials);
+    if (b->K > MATCH_NOISE_MAXK)
+        return cn_fail("match_chance_scores: filters of %dx%d; random filters go up to %dx%d", b->K, b->K,
+                       MATCH_NOISE_MAXK, MATCH_NOISE_MAXK);
+    float f[MATCH_NOISE_MAXK * MATCH_NOISE_MAXK];
     Rng r;
     rng_seed(&r, seed, 9);
     for (int t = 0; t < trials; t++) {
-        for (size_t i = 0; i < n; i++) f[i] = rng_normal(&r);
-        best[t] = match_best(b, f).score;
+        if (match_noise_filter(f, b->K, P, &r)) return -1;
+        scores[t] = (shifted ? match_best_shifted(b, f) : match_best(b, f)).score;
     }
-    qsort(best, (size_t)trials, sizeof *best, cmp_double);
-    *out = best[(size_t)(q * (trials - 1) + 0.5)];
-    free(best);
-    free(f);
+    qsort(scores, (size_t)trials, sizeof *scores, cmp_double);
     return 0;
+}
+
+double match_quantile(const double *sorted, int n, double q)
+{
+    if (n < 1) return NAN;
+    q = q < 0.0 ? 0.0 : q > 1.0 ? 1.0 : q;
+    return sorted[(size_t)(q * (n - 1) + 0.5)];
+}
+
+double match_mean_quantile(const double *pool, int npool, int n_avg, double q, int trials, uint64_t seed)
+{
+    if (!pool || npool < 1 || n_avg < 1 || trials < 1) return NAN;
+    double *m = malloc((size_t)trials * sizeof *m);
+    if (!m) return NAN;
+    Rng r;
+    rng_seed(&r, seed, 10);
+    for (int t = 0; t < trials; t++) {
+        double s = 0.0;
+        for (int i = 0; i < n_avg; i++) s += pool[rng_below(&r, (uint32_t)npool)];
+        m[t] = s / n_avg;
+    }
+    qsort(m, (size_t)trials, sizeof *m, cmp_double);
+    const double v = match_quantile(m, trials, q);
+    free(m);
+    return v;
 }

@@ -73,6 +73,7 @@
 #include <stdint.h>
 
 #include "core/kernels.h"
+#include "core/rng.h"
 
 typedef enum { MATCH_FIT_NATIVE, MATCH_FIT_PAD, MATCH_FIT_RESIZE } MatchFit;
 
@@ -140,6 +141,8 @@ typedef struct {
     double cos;     /* signed cosine with that entry */
     double score;   /* |cos|, in [0, 1] */
     int sign;       /* +1 or -1 (0 for a zero filter) */
+    int dy, dx;     /* placement: rows down, columns right of the entry's own
+                       (centred) place; 0, 0 except from the shifted match */
 } Match;
 
 /* The best entry of b for the K x K filter f (b->K == K is the caller's
@@ -149,6 +152,71 @@ Match match_best(const MatchBank *b, const float *f);
 /* The best entry among those whose kernel is k (NULL: any kernel). For a
  * kernel not in the bank, entry = -1 and score 0. */
 Match match_best_of(const MatchBank *b, const float *f, const CnKernel *k);
+
+/* --- the shift-tolerant match ------------------------------------------------- */
+
+/* A learned filter may hold an edge detector one pixel off centre: the
+ * padded 3x3 kernel does not overlap it where it should, and the plain
+ * match above scores it near 0. The shifted match also slides each padded
+ * entry's kernel to every place it fits whole inside the K x K filter
+ * ((K - h + 1) x (K - w + 1) places, the zeros around it moving along) and
+ * keeps the best cosine over entries, places and sign; m.dy, m.dx say where
+ * (rows down, columns right of the centred place). Native and resized
+ * entries fill the filter already and stay where they are. Ties go to the
+ * earlier entry, and within an entry to its own (centred) place, then to
+ * the places in row order. */
+Match match_best_shifted(const MatchBank *b, const float *f);
+
+/* The same among the entries whose kernel is k (NULL: any kernel). */
+Match match_best_shifted_of(const MatchBank *b, const float *f, const CnKernel *k);
+
+/* The K x K weights m stands for, times its sign: the entry's kernel at
+ * the place m names (zeros for a zero filter, m->entry < 0). */
+void match_kernel(float *out, const MatchBank *b, const Match *m);
+
+/* --- chance levels ------------------------------------------------------------------ */
+
+/* Random filters that learned nothing, two kinds:
+ *   white noise      every weight an independent standard normal number
+ *                    (P = NULL): the direction of a freshly initialised
+ *                    filter, rough from pixel to pixel;
+ *   spectrum-matched Gaussian noise with a given power spectrum P (K*K
+ *                    numbers, P[u*K + v] for the frequencies u down, v
+ *                    across): white noise's discrete Fourier transform
+ *                    multiplied by sqrt(P) and transformed back. Given the
+ *                    mean spectrum of a set of learned filters
+ *                    (match_power_spectrum), the noise is as smooth as they
+ *                    are and answers plain brightness (frequency 0) as
+ *                    strongly, but its pattern is random (random phases):
+ *                    the fair yardstick for "this filter is more like a hand
+ *                    kernel than its smoothness alone would make it". */
+
+/* P (K*K) = the mean over the nf filters w (nf * K*K) of the squared
+ * magnitude of the discrete Fourier transform of each filter scaled to
+ * length 1 (so a loud filter does not count more). Zero filters are
+ * skipped. Returns how many filters counted (0: P is white, all ones). */
+int match_power_spectrum(double *P, const float *w, int nf, int K);
+/* (1 <= K <= MATCH_NOISE_MAXK; -1 with a message otherwise.) */
+
+/* One random K x K filter into f: white (P NULL) or with spectrum P.
+ * 1 <= K <= MATCH_NOISE_MAXK. 0, or -1 with a message. */
+#define MATCH_NOISE_MAXK 16
+int match_noise_filter(float *f, int K, const double *P, Rng *r);
+
+/* The best scores of `trials` random filters (white when P is NULL, else
+ * spectrum P; shifted: match_best_shifted, else match_best), sorted
+ * increasing, into scores[0..trials). Generator seeded with seed. 0, or -1
+ * with a message. */
+int match_chance_scores(double *scores, const MatchBank *b, int trials, const double *P, int shifted, uint64_t seed);
+
+/* The q-quantile (nearest rank) of sorted[0..n). */
+double match_quantile(const double *sorted, int n, double q);
+
+/* The q-quantile of the mean of n_avg random filters' scores: `trials`
+ * means of n_avg scores drawn (with replacement) from pool[0..npool).
+ * The threshold an average over a whole layer must pass: it is lower than
+ * a single filter's, since averages of random scores vary less. */
+double match_mean_quantile(const double *pool, int npool, int n_avg, double q, int trials, uint64_t seed);
 
 /* How high a filter that learned nothing scores: the best scores of
  * `trials` random K x K filters (independent standard normal weights, the

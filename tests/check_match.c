@@ -1,15 +1,19 @@
 /* check_match.c - learned filters against hand-designed kernels
  * (core/match.h): the score of a kernel against itself, its negative, its
  * rotation and a scaled copy; padding and resizing to the filter's size;
- * zero and constant filters; the families; the chance level of random
- * filters. */
+ * zero and constant filters; the families; the shift-tolerant match (a
+ * shifted, a turned Sobel, a checkerboard that matches nothing); the
+ * chance levels of white and spectrum-matched random filters, one filter
+ * and averages. */
 #include <check.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
 #include "core/kernels.h"
 #include "core/match.h"
+#include "core/rng.h"
 #include "core/tensor.h"
 #include "tests/support.h"
 
@@ -334,6 +338,185 @@ START_TEST(chance_level)
 }
 END_TEST
 
+
+/* --- the shift-tolerant match ------------------------------------------------------- */
+
+/* The 3x3 kernel k placed with its top-left corner at (py, px) in a 5x5 field of zeros, times a. */
+static void place3(float *out, const float *k, int py, int px, float a)
+{
+    memset(out, 0, 25 * sizeof *out);
+    for (int y = 0; y < 3; y++)
+        for (int x = 0; x < 3; x++) out[(py + y) * 5 + px + x] = a * k[y * 3 + x];
+}
+
+START_TEST(shifted_sobel)
+{
+    MatchBank *b = match_bank_registry(5);
+    ck_assert_ptr_nonnull(b);
+    const CnKernel *sx = must_find("sobel_x");
+    float f[25], back[25];
+    /* Sobel x one column to the right of centre: the plain match sees its
+     * columns -1 0 +1 against the kernel's 0 +1 0 and ... nothing in common */
+    place3(f, sx->v, 1, 2, 1.0f);
+    float pad[25];
+    ck_assert_int_eq(match_fit(pad, 5, sx->v, 3, 3, MATCH_FIT_PAD), 0);
+    expect_near(match_cosine(f, pad, 25), 0.0, 1e-9, "a shifted Sobel x vs the padded one");
+    Match m = match_best_shifted(b, f);
+    expect_near(m.score, 1.0, 1e-9, "shifted match of a shifted Sobel x");
+    ck_assert_msg(b->e[m.entry].kernel == sx && !b->e[m.entry].rotated && m.dy == 0 && m.dx == 1 && m.sign == 1,
+                  "matched %s at (%d, %d), sign %d", b->e[m.entry].label, m.dy, m.dx, m.sign);
+    /* what it stands for is the filter itself */
+    match_kernel(back, b, &m);
+    assert_close(back, f, 25, 1e-7f, "match_kernel of the shifted match");
+    /* diagonally to the top-left corner, and black and white swapped */
+    place3(f, sx->v, 0, 0, -2.0f);
+    m = match_best_shifted(b, f);
+    expect_near(m.score, 1.0, 1e-9, "Sobel x in the corner, negated");
+    ck_assert_msg(b->e[m.entry].kernel == sx && m.dy == -1 && m.dx == -1 && m.sign == -1, "matched %s at (%d, %d)",
+                  b->e[m.entry].label, m.dy, m.dx);
+    match_kernel(back, b, &m);
+    expect_near(match_cosine(back, f, 25), 1.0, 1e-9, "match_kernel, negated corner");
+    /* at the centre the shifted match is the plain one (its own place wins ties) */
+    place3(f, sx->v, 1, 1, 1.0f);
+    Match p = match_best(b, f), q = match_best_shifted(b, f);
+    ck_assert(p.entry == q.entry && q.dy == 0 && q.dx == 0 && fabs(p.score - q.score) < 1e-12);
+    /* a resized entry does not move */
+    float r[25];
+    ck_assert_int_eq(match_fit(r, 5, sx->v, 3, 3, MATCH_FIT_RESIZE), 0);
+    q = match_best_shifted(b, r);
+    ck_assert(q.dy == 0 && q.dx == 0 && b->e[q.entry].fit == MATCH_FIT_RESIZE);
+    /* a zero filter has no match */
+    memset(f, 0, sizeof f);
+    q = match_best_shifted(b, f);
+    ck_assert(q.entry == -1 && q.score == 0.0);
+    match_bank_free(b);
+}
+END_TEST
+
+START_TEST(turned_sobel)
+{
+    MatchBank *b = match_bank_registry(5);
+    ck_assert_ptr_nonnull(b);
+    const CnKernel *sx = must_find("sobel_x"), *sy = must_find("sobel_y");
+    /* Sobel turned by t: cos t Sobel x + sin t Sobel y. Sobel x and y are
+     * orthogonal and equally long, so it scores cos t against Sobel x and
+     * sin t against Sobel y, wherever it sits */
+    const double t[3] = { 30.0, 45.0, 60.0 };
+    for (int i = 0; i < 3; i++) {
+        const double th = t[i] * 3.14159265358979323846 / 180.0;
+        float k[9], f[25];
+        for (int j = 0; j < 9; j++) k[j] = (float)(cos(th) * sx->v[j] + sin(th) * sy->v[j]);
+        place3(f, k, 0, 2, 1.0f);
+        Match mx = match_best_shifted_of(b, f, sx), my = match_best_shifted_of(b, f, sy);
+        expect_near(mx.score, cos(th), 1e-6, "turned Sobel vs Sobel x");
+        expect_near(my.score, sin(th), 1e-6, "turned Sobel vs Sobel y");
+        ck_assert(mx.dy == -1 && mx.dx == 1);
+        ck_assert(match_best_shifted(b, f).score >= fmax(mx.score, my.score));
+    }
+    /* turned by 90 degrees, Sobel x is Sobel y, here one row down */
+    float k90[9], f[25];
+    for (int y = 0; y < 3; y++)
+        for (int x = 0; x < 3; x++) k90[y * 3 + x] = sx->v[(2 - x) * 3 + y];
+    place3(f, k90, 2, 1, 1.0f);
+    Match m = match_best_shifted(b, f);
+    expect_near(m.score, 1.0, 1e-9, "Sobel x turned by 90 degrees");
+    ck_assert_msg(b->e[m.entry].kernel == sy && m.dy == 1 && m.dx == 0, "matched %s at (%d, %d)", b->e[m.entry].label,
+                  m.dy, m.dx);
+    match_bank_free(b);
+}
+END_TEST
+
+START_TEST(no_match)
+{
+    /* A checkerboard of +-1 matches nothing: wherever a 3x3 kernel sits it
+     * sees a 3x3 checkerboard; the best is the Laplacian edge2
+     * [0 1 0; 1 -4 1; 0 1 0]: |-4 - 4| / (5 * sqrt 20) = 0.358, under
+     * the chance level of white noise */
+    MatchBank *b = match_bank_registry(5);
+    ck_assert_ptr_nonnull(b);
+    float f[25];
+    for (int i = 0; i < 25; i++) f[i] = ((i / 5 + i % 5) % 2) ? -1.0f : 1.0f;
+    const Match m = match_best_shifted(b, f);
+    expect_near(m.score, 8.0 / (5.0 * sqrt(20.0)), 1e-6, "checkerboard");
+    ck_assert_str_eq(b->e[m.entry].kernel->name, "edge2");
+    double *pool = malloc(2000 * sizeof *pool);
+    ck_assert_int_eq(match_chance_scores(pool, b, 2000, NULL, 1, 3), 0);
+    ck_assert_msg(m.score < match_quantile(pool, 2000, 0.5), "checkerboard %g, random median %g", m.score,
+                  match_quantile(pool, 2000, 0.5));
+    free(pool);
+    match_bank_free(b);
+}
+END_TEST
+
+/* --- fair chance levels ---------------------------------------------------------------- */
+
+START_TEST(spectrum_noise)
+{
+    MatchBank *b = match_bank_registry(5);
+    ck_assert_ptr_nonnull(b);
+    double P[25];
+    /* Parseval: a filter of length 1 has a spectrum summing to K^2 = 25 */
+    const CnKernel *sx = must_find("sobel_x"), *g5 = must_find("gaussian5");
+    float w[50];
+    ck_assert_int_eq(match_fit(w, 5, sx->v, 3, 3, MATCH_FIT_PAD), 0);
+    memcpy(w + 25, g5->v, 25 * sizeof *w);
+    ck_assert_int_eq(match_power_spectrum(P, w, 2, 5), 2);
+    double sum = 0.0;
+    for (int i = 0; i < 25; i++) sum += P[i];
+    expect_near(sum, 25.0, 1e-9, "sum of the spectrum");
+    /* Sobel x has no power at frequency 0 (its weights sum to 0), the Gaussian all of its sum */
+    ck_assert_int_eq(match_power_spectrum(P, w, 1, 5), 1);
+    expect_near(P[0], 0.0, 1e-12, "Sobel x at frequency 0");
+    /* a constant filter: all power at frequency 0, its noise is constant too: a box blur */
+    float c[25], z[25] = { 0 };
+    for (int i = 0; i < 25; i++) c[i] = 0.2f;
+    ck_assert_int_eq(match_power_spectrum(P, c, 1, 5), 1);
+    expect_near(P[0], 25.0, 1e-9, "constant at frequency 0");
+    Rng r;
+    rng_seed(&r, 5, 1);
+    float f[25];
+    ck_assert_int_eq(match_noise_filter(f, 5, P, &r), 0);
+    const Match m = match_best_shifted(b, f);
+    expect_near(m.score, 1.0, 1e-6, "noise of a constant spectrum");
+    ck_assert_str_eq(b->e[m.entry].label, "box_blur, resized");
+    /* zero filters are skipped; none at all: white */
+    ck_assert_int_eq(match_power_spectrum(P, z, 1, 5), 0);
+    for (int i = 0; i < 25; i++) ck_assert(P[i] == 1.0);
+    /* white spectrum: the noise is white noise, the same direction as P = NULL */
+    float g[25];
+    Rng r1, r2;
+    rng_seed(&r1, 8, 1), rng_seed(&r2, 8, 1);
+    ck_assert_int_eq(match_noise_filter(f, 5, P, &r1), 0);
+    ck_assert_int_eq(match_noise_filter(g, 5, NULL, &r2), 0);
+    expect_near(match_cosine(f, g, 25), 1.0, 1e-6, "white spectrum vs white noise");
+    /* smooth noise (the spectrum of the 5x5 Gaussian) scores higher than white noise */
+    ck_assert_int_eq(match_power_spectrum(P, g5->v, 1, 5), 1);
+    double *white = malloc(3000 * sizeof *white), *smooth = malloc(3000 * sizeof *smooth);
+    ck_assert_int_eq(match_chance_scores(white, b, 3000, NULL, 1, 4), 0);
+    ck_assert_int_eq(match_chance_scores(smooth, b, 3000, P, 1, 4), 0);
+    const double w50 = match_quantile(white, 3000, 0.5), s50 = match_quantile(smooth, 3000, 0.5);
+    ck_assert_msg(s50 > w50 + 0.1, "median of smooth noise %g, of white noise %g", s50, w50);
+    for (int i = 1; i < 3000; i++) ck_assert(white[i - 1] <= white[i]);
+    /* the shifted match never scores lower than the plain one */
+    double *plain = malloc(3000 * sizeof *plain);
+    ck_assert_int_eq(match_chance_scores(plain, b, 3000, NULL, 0, 4), 0);
+    ck_assert(match_quantile(plain, 3000, 0.99) <= match_quantile(white, 3000, 0.99));
+    /* the threshold for an average of n random filters falls with n, and stays above the median */
+    const double q1 = match_quantile(white, 3000, 0.99), q6 = match_mean_quantile(white, 3000, 6, 0.99, 4000, 1),
+                 q24 = match_mean_quantile(white, 3000, 24, 0.99, 4000, 1);
+    ck_assert_msg(q1 > q6 && q6 > q24 && q24 > w50, "99%% levels: one %g, mean of 6 %g, of 24 %g; median %g", q1, q6,
+                  q24, w50);
+    ck_assert(match_mean_quantile(white, 3000, 6, 0.99, 4000, 1) == q6);
+    /* bad arguments */
+    ck_assert_int_eq(match_noise_filter(f, 17, NULL, &r), -1);
+    ck_assert_int_eq(match_power_spectrum(P, w, 1, 0), -1);
+    ck_assert_int_eq(match_chance_scores(white, b, 0, NULL, 1, 4), -1);
+    ck_assert(isnan(match_mean_quantile(white, 3000, 0, 0.99, 10, 1)));
+    free(white), free(smooth), free(plain);
+    match_bank_free(b);
+}
+END_TEST
+
 Suite *match_suite(void)
 {
     Suite *s = suite_create("match");
@@ -348,8 +531,15 @@ Suite *match_suite(void)
     tcase_add_test(fit, resizing);
     tcase_add_test(fit, families_and_errors);
     suite_add_tcase(s, fit);
+    TCase *sh = tcase_create("shifted");
+    tcase_add_test(sh, shifted_sobel);
+    tcase_add_test(sh, turned_sobel);
+    tcase_add_test(sh, no_match);
+    suite_add_tcase(s, sh);
     TCase *ch = tcase_create("chance");
+    tcase_set_timeout(ch, 30);
     tcase_add_test(ch, chance_level);
+    tcase_add_test(ch, spectrum_noise);
     suite_add_tcase(s, ch);
     return s;
 }
