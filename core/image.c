@@ -16,6 +16,7 @@
 
 #include "core/error.h"
 #include "core/files.h"
+#include "core/jpeg_guard.h"
 
 /* Largest montage side; keeps every int computation far from overflow and the
  * PNG a sensible size. */
@@ -97,26 +98,66 @@ int cn_make_parent_dirs(const char *path)
 
 /* --- read and write -------------------------------------------------------- */
 
+/* Pictures are read whole, at most this many bytes, before decoding. */
+#define IMAGE_MAX_BYTES ((size_t)1 << 28)
+
+/* The bytes of the regular file path (at most IMAGE_MAX_BYTES) into *out,
+ * *n; 0, or -1 with a message. */
+static int read_picture_file(const char *path, unsigned char **out, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return cn_fail("cannot open image %s: %s", path, strerror(errno));
+    struct stat st = { 0 };
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        fclose(f);
+        return cn_fail("%s is %s, not a picture: give a PNG or JPEG file", path,
+                       S_ISDIR(st.st_mode) ? "a directory" : "not a regular file");
+    }
+    if ((size_t)st.st_size > IMAGE_MAX_BYTES) {
+        fclose(f);
+        return cn_fail("%s: %lld bytes is too large for a picture (at most 256 MiB)", path, (long long)st.st_size);
+    }
+    *n = (size_t)st.st_size;
+    *out = malloc(*n ? *n : 1);
+    const size_t got = *out ? fread(*out, 1, *n, f) : 0;
+    fclose(f);
+    if (!*out) return cn_fail("%s: out of memory to read it", path);
+    if (got != *n) {
+        free(*out);
+        return cn_fail("cannot read image %s: only %zu of its %zu bytes", path, got, *n);
+    }
+    return 0;
+}
+
+/* stb_image also decodes formats without a signature (TGA): any file would
+ * become a "picture". Only PNG and JPEG files are decoded, and a JPEG only
+ * once its Huffman tables are possible (core/jpeg_guard.h). */
+static int check_picture_bytes(const unsigned char *b, size_t n, const char *path)
+{
+    static const unsigned char png[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
+    if (n >= 8 && !memcmp(b, png, 8)) return 0;
+    if (n >= 3 && b[0] == 0xFF && b[1] == 0xD8) return jpeg_guard_check(b, n, path);
+    return cn_fail("cannot decode image %s: not a PNG or JPEG file (%s); give a PNG or JPEG picture", path,
+                   n == 0 ? "it is empty" : "it starts with neither signature");
+}
+
 CnImage *image_load(const char *path, int channels)
 {
     if (!path) return cn_fail("image_load: no file name given"), NULL;
     if (channels != 1 && channels != 3)
         return cn_fail("image_load: %s: channels must be 1 (gray) or 3 (RGB), not %d", path, channels), NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) return cn_fail("cannot open image %s: %s", path, strerror(errno)), NULL;
-    struct stat st = { 0 };
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        fclose(f);
-        return cn_fail("%s is %s, not a picture: give a PNG or JPEG file", path,
-                       S_ISDIR(st.st_mode) ? "a directory" : "not a regular file"), NULL;
+    unsigned char *bytes = NULL;
+    size_t nbytes = 0;
+    if (read_picture_file(path, &bytes, &nbytes) != 0) return NULL;
+    if (check_picture_bytes(bytes, nbytes, path) != 0 || nbytes > INT_MAX) {
+        if (nbytes > INT_MAX) cn_fail("%s: too large for the picture decoder", path);
+        free(bytes);
+        return NULL;
     }
     int w = 0, h = 0, file_channels = 0;
-    unsigned char *px = stbi_load_from_file(f, &w, &h, &file_channels, channels);
+    unsigned char *px = stbi_load_from_memory(bytes, (int)nbytes, &w, &h, &file_channels, channels);
     const char *why = stbi_failure_reason();
-    if (fclose(f) != 0 && px) {
-        stbi_image_free(px);
-        return cn_fail("cannot read image %s: %s", path, strerror(errno)), NULL;
-    }
+    free(bytes);
     if (!px)
         return cn_fail("cannot decode image %s: %s (not a complete PNG or JPEG file?)", path,
                        why ? why : "unknown format"), NULL;

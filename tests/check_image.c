@@ -213,6 +213,25 @@ START_TEST(corrupt_file_is_named)
 }
 END_TEST
 
+/* stb_image reads formats without a signature (TGA): 25 bytes once became
+ * an 18746x768 "picture". And a JPEG whose Huffman counts add up to more
+ * than 256 made stb_image 2.27 write past its table (core/jpeg_guard.h).
+ * image_load decodes only PNG and JPEG files, and a JPEG only once
+ * guarded. */
+START_TEST(only_png_and_jpeg_reach_the_decoder)
+{
+    static const unsigned char tga[25] = { 0x7f, 0x00, 0x03, 0x10, 0x84, 0xfc, 0xe8, 0xb7, 0xe3, 0x55, 0x00, 0x00, 0x3a,
+                                           0x49, 0x00, 0x03, 0x10, 0x84, 0x02, 0x01, 0x02, 0x02, 0x00, 0x00, 0x7f };
+    write_bytes(tmp("junk.png"), tga, sizeof tga);
+    ck_assert_ptr_null(image_load(tmp("junk.png"), 1));
+    ck_assert_msg(strstr(cn_last_error(), "junk.png: not a PNG or JPEG file") != NULL, "%s", cn_last_error());
+    static const unsigned char jpeg[9] = { 0xff, 0xd8, 0xff, 0xc4, 0x10, 0x03, 0x13, 0xff, 0xff };
+    write_bytes(tmp("huffman.jpg"), jpeg, sizeof jpeg);
+    ck_assert_ptr_null(image_load(tmp("huffman.jpg"), 3));
+    ck_assert_msg(strstr(cn_last_error(), "huffman.jpg") != NULL, "%s", cn_last_error());
+}
+END_TEST
+
 START_TEST(truncated_png_is_named)
 {
     /* Noise does not compress, so the pixel data fills most of the file and
@@ -522,6 +541,7 @@ Suite *image_suite(void)
     tcase_add_test(tc, missing_file_is_named);
     tcase_add_test(tc, corrupt_file_is_named);
     tcase_add_test(tc, truncated_png_is_named);
+    tcase_add_test(tc, only_png_and_jpeg_reach_the_decoder);
     suite_add_tcase(s, tc);
     tc = tcase_create("maps");
     tcase_add_test(tc, map_modes_on_known_values);
