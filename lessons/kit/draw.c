@@ -212,8 +212,8 @@ CnImage *shrink_image(CnImage *im, int max_side)
     if (f == 1) return im;
     if (im->h / f < 1 || im->w / f < 1)
         CN_DIE("the picture is %dx%d pixels (width x height): shrunk by %d so that it fits %dx%d, it would be less "
-               "than one pixel across. Use a picture whose sides are closer in length", im->w, im->h, f, max_side,
-               max_side);
+               "than one pixel across. Use a picture whose sides are closer in length (its shorter side at least %d "
+               "pixels)", im->w, im->h, f, max_side, max_side, f);
     CnImage *s = image_create(im->c, im->h / f, im->w / f);
     CN_CHECK(s);
     for (int ch = 0; ch < im->c; ch++)
