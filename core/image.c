@@ -106,7 +106,7 @@ int cn_make_parent_dirs(const char *path)
 static int read_picture_file(const char *path, unsigned char **out, size_t *n)
 {
     FILE *f = fopen(path, "rb");
-    if (!f) return cn_fail("cannot open image %s: %s", path, strerror(errno));
+    if (!f) return cn_fail("the picture %s: cannot open it: %s", path, strerror(errno));
     struct stat st = { 0 };
     if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
         fclose(f);
@@ -137,7 +137,7 @@ static int check_picture_bytes(const unsigned char *b, size_t n, const char *pat
     static const unsigned char png[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
     if (n >= 8 && !memcmp(b, png, 8)) return 0;
     if (n >= 3 && b[0] == 0xFF && b[1] == 0xD8) return jpeg_guard_check(b, n, path);
-    return cn_fail("cannot decode image %s: not a PNG or JPEG file (%s); give a PNG or JPEG picture", path,
+    return cn_fail("cannot decode image: %s is not a PNG or JPEG file (%s); give a PNG or JPEG picture", path,
                    n == 0 ? "it is empty" : "it starts with neither signature");
 }
 

@@ -36,7 +36,6 @@
 #include "core/die.h"
 #include "core/error.h"
 #include "core/image.h"
-#include "core/jpeg_guard.h"
 #include "core/lenet.h"
 #include "core/net.h"
 #include "datasets/dataset.h"
@@ -116,41 +115,6 @@ static int add_folder(Names *l, const char *dir)
     return 0;
 }
 
-/* Before stb_image decodes a file: is it a PNG or a JPEG, and a JPEG with
- * possible Huffman tables (core/jpeg_guard.h)? stb_image reads other
- * formats too, some without a signature (TGA): any file would then become
- * a "picture". 0, or -1 with a message. */
-static int check_picture_file(const char *path)
-{
-    struct stat st;
-    if (stat(path, &st) != 0) return cn_fail("%s: cannot open it: %s", path, strerror(errno));
-    if (S_ISDIR(st.st_mode)) return cn_fail("%s is a folder, inside a folder: give its pictures", path);
-    if (!S_ISREG(st.st_mode)) return cn_fail("%s is not a regular file: give a PNG or JPEG file", path);
-    if (st.st_size > (1 << 28))
-        return cn_fail("%s: %lld bytes is too large for a picture (at most 256 MiB)", path, (long long)st.st_size);
-    FILE *f = fopen(path, "rb");
-    if (!f) return cn_fail("%s: cannot open it: %s", path, strerror(errno));
-    size_t n = (size_t)st.st_size;
-    unsigned char *b = malloc(n ? n : 1);
-    const size_t got = b ? fread(b, 1, n, f) : 0;
-    fclose(f);
-    if (!b) return cn_fail("%s: out of memory to read it", path);
-    static const unsigned char png[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
-    size_t k = 0;
-    while (k < got && b[k] == 0xFF) k++;
-    const int is_png = got >= 8 && !memcmp(b, png, 8), is_jpeg = k >= 1 && k < got && b[k] == 0xD8;
-    int rc = 0;
-    if (got != n)
-        rc = cn_fail("%s: could read only %zu of its %zu bytes", path, got, n);
-    else if (!is_png && !is_jpeg)
-        rc = cn_fail("%s is not a PNG or JPEG file (%s): give a PNG or JPEG picture", path,
-                     n == 0 ? "it is empty" : "it starts with neither signature");
-    else if (is_jpeg)
-        rc = jpeg_guard_check(b, n, path);
-    free(b);
-    return rc;
-}
-
 /* --- one picture ------------------------------------------------------------------ */
 
 typedef struct {
@@ -202,8 +166,7 @@ static void save_path(char *out, size_t size, const char *save, int several, con
  * picture cannot be saved (message in cn_last_error). */
 static int classify_one(Classifier *c, const char *picture, int several, const char *save)
 {
-    if (check_picture_file(picture)) return -1;
-    CnImage *im = image_load(picture, 1);
+    CnImage *im = image_load(picture, 1); /* PNG or JPEG only, guarded: core/image.h */
     if (!im) return -1;
     uint8_t px[SIDE * SIDE];
     DigitPrep info;

@@ -224,7 +224,7 @@ START_TEST(only_png_and_jpeg_reach_the_decoder)
                                            0x49, 0x00, 0x03, 0x10, 0x84, 0x02, 0x01, 0x02, 0x02, 0x00, 0x00, 0x7f };
     write_bytes(tmp("junk.png"), tga, sizeof tga);
     ck_assert_ptr_null(image_load(tmp("junk.png"), 1));
-    ck_assert_msg(strstr(cn_last_error(), "junk.png: not a PNG or JPEG file") != NULL, "%s", cn_last_error());
+    ck_assert_msg(strstr(cn_last_error(), "junk.png is not a PNG or JPEG file") != NULL, "%s", cn_last_error());
     static const unsigned char jpeg[9] = { 0xff, 0xd8, 0xff, 0xc4, 0x10, 0x03, 0x13, 0xff, 0xff };
     write_bytes(tmp("huffman.jpg"), jpeg, sizeof jpeg);
     ck_assert_ptr_null(image_load(tmp("huffman.jpg"), 3));
