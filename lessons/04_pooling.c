@@ -770,29 +770,18 @@ static void shift_image(float *dst, const float *src, int n, int dx, int dy)
 
 /* --- datasets made here ---------------------------------------------------------------- */
 
-/* A new dataset holding n images of d picked evenly across it (d's files are
- * sorted by digit, so "the first n" would be all zeros), each moved dx pixels
- * to the right (zeros coming in from the left). */
+/* n images of d picked evenly across it (strided_subset: d's files are
+ * sorted by digit, so "the first n" would be all zeros), each moved dx
+ * pixels to the right (zeros coming in from the left). */
 static Dataset *dataset_pick(const Dataset *d, int n, int dx, const char *name)
 {
-    if (n > d->count) n = d->count;
-    Dataset *o = xcalloc(1, sizeof *o);
-    const size_t px = (size_t)d->height * (size_t)d->width;
-    o->count = n;
-    o->height = d->height;
-    o->width = d->width;
-    o->nclasses = d->nclasses;
-    o->class_names = d->class_names;
+    Dataset *o = strided_subset(d, n);
     snprintf(o->name, sizeof o->name, "%s", name);
-    o->images = xcalloc((size_t)n * px, 1);
-    o->labels = xcalloc((size_t)n, 1);
-    for (int i = 0; i < n; i++) {
-        int j = (int)((long long)i * d->count / n);
-        const unsigned char *src = dataset_image(d, j);
-        unsigned char *dst = o->images + (size_t)i * px;
-        for (int y = 0; y < d->height; y++)
-            for (int x = dx; x < d->width; x++) dst[y * d->width + x] = src[y * d->width + x - dx];
-        o->labels[i] = d->labels[j];
+    const int W = o->width;
+    for (size_t row = 0; row < (size_t)o->count * (size_t)o->height; row++) {
+        unsigned char *r = o->images + row * (size_t)W;
+        memmove(r + dx, r, (size_t)(W - dx));
+        memset(r, 0, (size_t)dx);
     }
     return o;
 }
