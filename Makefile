@@ -12,6 +12,8 @@
 #                   file is checked against datasets/SHA256SUMS, a damaged one is
 #                   made again (DATASETS_DIR=DIR: another folder, for the tests)
 #   make includes   check that core/ <- datasets/ <- lessons/ and no include goes round
+#   make exercises  check the learner's loops of lessons/exercises/ against the library's
+#                   (and build build/exercises/08_lenet on them); make exercise N=04b: one
 #   make classify-eval  accuracy of classify on generated digit pictures, both
 #                   MNIST models, the old preparation and MNIST's (tests/classify_eval.sh)
 #   make fuzz       build and run the libFuzzer targets of every parser (clang),
@@ -139,6 +141,18 @@ TEST_SUPPORT := $(filter-out tests/check_%.c,$(wildcard tests/*.c))
 TEST_OBJ  := $(SUITE_SRC:%.c=$(BUILD)/%.o) $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
 TEST_BIN  := $(BUILD)/tests/check_all
 
+# The exercises (lessons/exercises/*.c, the learner's loops) are compiled
+# only by `make exercises` / `make exercise N=...`, never by `make build`:
+# EXERCISES=DIR grades another folder of them (tests/fixtures/exercises
+# holds solutions). The tests link the solutions.
+EXERCISES  ?= lessons/exercises
+EX_SRC     := $(sort $(wildcard $(EXERCISES)/[0-9][0-9]*.c))
+EX_OBJ     := $(EX_SRC:%.c=$(BUILD)/%.o)
+EX_SOL_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard tests/fixtures/exercises/[0-9][0-9]*.c)))
+EX_CHECK   := $(BUILD)/exercises/check
+EX_LESSONS := $(BUILD)/exercises/08_lenet
+TEST_OBJ   += $(EX_SOL_OBJ)
+
 ALL_OBJ := $(LIB_OBJ) $(KIT_OBJ) $(TEST_OBJ) $(foreach b,$(LESSON_BIN) $(TOOL_BIN) $(BENCH_BIN),$(b).o)
 
 .PHONY: all build check test lessons bench deps datasets dataset-files fuzz classify-eval clean includes FORCE
@@ -197,6 +211,45 @@ $(TEST_OBJ): CPPFLAGS += -DCN_BUILD_DIR='"$(BUILD)"'
 
 $(TEST_BIN): $(TEST_OBJ) $(KIT) $(LIB)
 	$(CC) $(LDFLAGS) $(TEST_OBJ) $(KIT) $(LIB) $(PKG_LIBS) $(LDLIBS) -o $@
+
+# --- exercises --------------------------------------------------------------------
+.PHONY: exercises exercise
+# Which folder the exercise programs were last linked from: a change relinks them.
+ifneq ($(filter exercises exercise $(EX_CHECK) $(EX_LESSONS),$(MAKECMDGOALS)),)
+ifneq ($(file <$(BUILD)/exercises/source),$(EXERCISES))
+$(shell mkdir -p $(BUILD)/exercises)
+$(file >$(BUILD)/exercises/source,$(EXERCISES))
+endif
+endif
+$(BUILD)/exercises/source:
+	@mkdir -p $(@D)
+	@echo '$(EXERCISES)' > $@
+
+# A function not written yet leaves its parameters unused.
+$(EX_OBJ) $(EX_SOL_OBJ): CFLAGS += -Wno-unused-parameter
+
+$(EX_CHECK): $(BUILD)/lessons/exercises/checker/main.o $(EX_OBJ) $(KIT) $(LIB) $(BUILD)/exercises/source
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $(filter %.o,$^) $(KIT) $(LIB) $(PKG_LIBS) $(LDLIBS) -o $@
+
+# The lessons on the learner's loops: linked.o comes before the kit, so its
+# exercise_conv_linked() is the one taken (lessons/kit/mine.h).
+$(EX_LESSONS): $(BUILD)/exercises/%: $(BUILD)/lessons/%.o $(BUILD)/lessons/exercises/checker/linked.o $(EX_OBJ) \
+               $(KIT) $(LIB) $(BUILD)/exercises/source
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $(filter %.o,$^) $(KIT) $(LIB) $(PKG_LIBS) $(LDLIBS) -o $@
+
+exercises:
+	@$(MAKE) --no-print-directory $(EX_CHECK) $(EX_LESSONS)
+	@$(EX_CHECK)
+
+-include $(EX_OBJ:.o=.d) $(BUILD)/lessons/exercises/checker/main.d $(BUILD)/lessons/exercises/checker/linked.d
+
+exercise:
+	@[ -n "$(N)" ] || { echo "make exercise N=...: give an exercise's number (N=04b), a lesson's (N=04)" \
+	    "or a part of a name (N=maxpool); make exercises checks them all" >&2; exit 2; }
+	@$(MAKE) --no-print-directory $(EX_CHECK) $(EX_LESSONS)
+	@$(EX_CHECK) '$(N)'
 
 # --- run -------------------------------------------------------------------------
 # Lessons write to plots/out/; the tests run the lesson binaries in --quick mode.

@@ -31,7 +31,8 @@ typedef enum {
     CONV_PATH_WIDE,
     CONV_PATH_WIDE5,
     CONV_PATH_DENSE,
-    CONV_PATH_BLOCKED
+    CONV_PATH_BLOCKED,
+    CONV_PATH_MINE              /* the program's own loops (conv_set_custom_loops) */
 } ConvPath;
 
 typedef struct {

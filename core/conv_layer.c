@@ -167,19 +167,35 @@ void conv2d_backward_naive(float *dinp, float *dweight, float *dbias, const floa
  * Atomic: layers call conv_loops() from several threads at once. */
 static atomic_int loops_now = -1;
 
-/* CONVNET_LOOPS: unset, empty or "fast" -> fast, "naive" -> naive, else -1. */
+/* The loops a program supplied (conv_set_custom_loops), or NULL. */
+static const ConvCustomLoops *custom_loops;
+
+/* CONVNET_LOOPS: unset, empty or "fast" -> fast, "naive" -> naive, "mine"
+ * -> the program's own loops when it supplied some, else -1. */
 static int loops_in_env(const char **value)
 {
     const char *v = getenv("CONVNET_LOOPS");
     *value = v;
     if (!v || !*v || !strcmp(v, "fast")) return CONV_LOOPS_FAST;
     if (!strcmp(v, "naive")) return CONV_LOOPS_NAIVE;
+    if (!strcmp(v, "mine") && custom_loops) return CONV_LOOPS_MINE;
     return -1;
 }
 
 void conv_set_loops(ConvLoops loops)
 {
-    atomic_store(&loops_now, loops == CONV_LOOPS_NAIVE ? CONV_LOOPS_NAIVE : CONV_LOOPS_FAST);
+    const int v = loops == CONV_LOOPS_NAIVE ? CONV_LOOPS_NAIVE
+                  : loops == CONV_LOOPS_MINE && custom_loops ? CONV_LOOPS_MINE : CONV_LOOPS_FAST;
+    atomic_store(&loops_now, v);
+}
+
+void conv_set_custom_loops(const ConvCustomLoops *loops)
+{
+    custom_loops = loops && loops->forward && loops->backward ? loops : NULL;
+    if (!custom_loops) {
+        int mine = CONV_LOOPS_MINE;
+        atomic_compare_exchange_strong(&loops_now, &mine, CONV_LOOPS_FAST);
+    }
 }
 
 ConvLoops conv_loops(void)
@@ -197,14 +213,22 @@ ConvLoops conv_loops(void)
 
 const char *conv_loops_name(void)
 {
-    return conv_loops() == CONV_LOOPS_NAIVE ? "naive (reference)" : "fast (blocked, vectorized)";
+    switch (conv_loops()) {
+    case CONV_LOOPS_NAIVE: return "naive (reference)";
+    case CONV_LOOPS_MINE: return custom_loops->name ? custom_loops->name : "mine";
+    case CONV_LOOPS_FAST: break;
+    }
+    return "fast (blocked, vectorized)";
 }
 
 int conv_loops_from_env(void)
 {
     const char *value;
     const int v = loops_in_env(&value);
-    conv_set_loops(v == CONV_LOOPS_NAIVE ? CONV_LOOPS_NAIVE : CONV_LOOPS_FAST);
+    conv_set_loops(v < 0 ? CONV_LOOPS_FAST : (ConvLoops)v);
+    if (v < 0 && !strcmp(value, "mine"))
+        return cn_fail("CONVNET_LOOPS=mine: this program has no loops of its own linked in; use "
+                       "CONVNET_LOOPS=naive or fast, or a program built with them");
     if (v < 0)
         return cn_fail("CONVNET_LOOPS=%s: use CONVNET_LOOPS=naive (the reference loops) or "
                        "CONVNET_LOOPS=fast (the default)", value);
@@ -214,6 +238,7 @@ int conv_loops_from_env(void)
 ConvPaths conv2d_paths(const Conv2dGeom *g, const unsigned char *table)
 {
     if (conv_loops() == CONV_LOOPS_NAIVE) return (ConvPaths){ CONV_PATH_NAIVE, CONV_PATH_NAIVE, CONV_PATH_NAIVE };
+    if (conv_loops() == CONV_LOOPS_MINE) return (ConvPaths){ CONV_PATH_MINE, CONV_PATH_MINE, CONV_PATH_MINE };
     return conv_fast_paths(g, table);
 }
 
@@ -226,6 +251,7 @@ const char *conv_path_name(ConvPath path)
     case CONV_PATH_WIDE5: return "wide5";
     case CONV_PATH_DENSE: return "dense";
     case CONV_PATH_BLOCKED: return "blocked";
+    case CONV_PATH_MINE: return "mine";
     }
     return "unknown";
 }
@@ -233,8 +259,11 @@ const char *conv_path_name(ConvPath path)
 void conv2d_forward(float *out, const float *inp, const float *weight, const float *bias,
                     const unsigned char *table, const Conv2dGeom *g)
 {
-    if (conv_loops() == CONV_LOOPS_NAIVE)
+    const ConvLoops loops = conv_loops();
+    if (loops == CONV_LOOPS_NAIVE)
         conv2d_forward_naive(out, inp, weight, bias, table, g);
+    else if (loops == CONV_LOOPS_MINE)
+        custom_loops->forward(out, inp, weight, bias, table, g);
     else
         conv_fast_forward(out, inp, weight, bias, table, g);
 }
@@ -242,8 +271,11 @@ void conv2d_forward(float *out, const float *inp, const float *weight, const flo
 void conv2d_backward(float *dinp, float *dweight, float *dbias, const float *dout, const float *inp,
                      const float *weight, const unsigned char *table, const Conv2dGeom *g)
 {
-    if (conv_loops() == CONV_LOOPS_NAIVE)
+    const ConvLoops loops = conv_loops();
+    if (loops == CONV_LOOPS_NAIVE)
         conv2d_backward_naive(dinp, dweight, dbias, dout, inp, weight, table, g);
+    else if (loops == CONV_LOOPS_MINE)
+        custom_loops->backward(dinp, dweight, dbias, dout, inp, weight, table, g);
     else
         conv_fast_backward(dinp, dweight, dbias, dout, inp, weight, table, g);
 }

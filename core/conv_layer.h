@@ -84,13 +84,31 @@ void conv2d_backward_naive(float *dinp, float *dweight, float *dbias, const floa
  * Fast (the default) or the reference loops, for every conv2d_forward /
  * conv2d_backward call of the program (and so every conv layer). Both give
  * the same results up to rounding. */
-typedef enum { CONV_LOOPS_FAST, CONV_LOOPS_NAIVE } ConvLoops;
+typedef enum { CONV_LOOPS_FAST, CONV_LOOPS_NAIVE, CONV_LOOPS_MINE } ConvLoops;
 
+/* Loops a program supplies itself (a learner's, lessons/exercises/): with
+ * the same arguments and duties as conv2d_forward / conv2d_backward, and a
+ * name for conv_loops_name(). */
+typedef struct {
+    const char *name;
+    void (*forward)(float *out, const float *inp, const float *weight, const float *bias,
+                    const unsigned char *table, const Conv2dGeom *g);
+    void (*backward)(float *dinp, float *dweight, float *dbias, const float *dout, const float *inp,
+                     const float *weight, const unsigned char *table, const Conv2dGeom *g);
+} ConvCustomLoops;
+
+/* Make loops (kept, not copied) available as CONV_LOOPS_MINE; NULL removes
+ * them (the loops in use are then fast if they were the program's own). */
+void conv_set_custom_loops(const ConvCustomLoops *loops);
+
+/* CONV_LOOPS_MINE without loops supplied by conv_set_custom_loops is fast. */
 void conv_set_loops(ConvLoops loops);
 /* The loops in use: set by conv_set_loops, else read once from the
- * environment (CONVNET_LOOPS=naive or fast; unset or empty: fast). */
+ * environment (CONVNET_LOOPS=naive or fast, or mine when the program
+ * supplied its own; unset or empty: fast). */
 ConvLoops conv_loops(void);
-/* "fast (blocked, vectorized)" or "naive (reference)". */
+/* "fast (blocked, vectorized)", "naive (reference)" or the name of the
+ * program's own loops. */
 const char *conv_loops_name(void);
 /* Read CONVNET_LOOPS now and use what it says. 0, or -1 with a message
  * naming the bad value and the allowed ones (the loops then stay fast):
@@ -100,7 +118,7 @@ int conv_loops_from_env(void);
 
 /* What conv2d_forward / conv2d_backward would run on g and table now. */
 ConvPaths conv2d_paths(const Conv2dGeom *g, const unsigned char *table);
-/* "naive", "tap-major", "wide", "wide5", "dense", "blocked". */
+/* "naive", "tap-major", "wide", "wide5", "dense", "blocked", "mine". */
 const char *conv_path_name(ConvPath path);
 
 /* --- the layer ----------------------------------------------------------------- */

@@ -93,7 +93,7 @@ struct Lesson {
 static Lesson *start(int argc, char **argv)
 {
     Lesson *ls = xcalloc(1, sizeof *ls);
-    int quick = 0, retrain = 0, resume = 0, show = CLI_UNSET, naive = 0;
+    int quick = 0, retrain = 0, resume = 0, show = CLI_UNSET, naive = 0, mine = 0;
     CliOpt opts[] = {
         { "quick", OPT_FLAG, &quick, "seconds: 600 training images per dataset, 3 epochs (20 for the classic "
                                      "network); models go to the output folder, not models/" },
@@ -101,8 +101,9 @@ static Lesson *start(int argc, char **argv)
         { "resume", OPT_FLAG, &resume, "continue interrupted trainings from their checkpoints" },
         { "index", OPT_INT, &show, "N: the test image drawn through the layers (default: the first of class 7)" },
         { "naive", OPT_FLAG, &naive, LESSON_NAIVE_HELP },
+        { "mine", OPT_FLAG, &mine, LESSON_MINE_HELP "; trains again, models in the output folder" },
     };
-    cli_main(argc, argv, opts, 5,
+    cli_main(argc, argv, opts, 6,
              "Lesson 08: LeNet-5, twice. The 1998 network (C3's connection table, scaled tanh, trainable "
              "subsampling) and a modern one (ReLU, max pooling) trained on the MNIST sample and Fashion-MNIST: "
              "architectures, curves, filters, feature maps, confusion matrices, mistakes.\n"
@@ -111,8 +112,10 @@ static Lesson *start(int argc, char **argv)
              "On a busy machine, OMP_WAIT_POLICY=passive "
              "(threads that wait sleep instead of spinning) can make training several times faster; the results "
              "are the same.");
-    lesson_choose_loops(naive);
+    lesson_choose_loops_mine(naive, mine);
     if (retrain && resume) cli_refuse("--retrain and --resume contradict each other: give one of them");
+    if (mine && resume) cli_refuse("--mine trains again on your loops: it cannot --resume");
+    retrain |= mine; /* a saved model was trained on other loops */
     if (show != CLI_UNSET && show < 0) cli_refuse("--index %d: give a test image number, 0 or more", show);
     ls->quick = quick, ls->retrain = retrain, ls->resume = resume, ls->show = show;
     ls->t_start = now_s();
@@ -130,7 +133,7 @@ static Lesson *start(int argc, char **argv)
 
     Notebook *nb = ls->nb = nb_open(LESSON_ID, "Lesson 08 — LeNet-5, twice");
     CN_CHECK(nb);
-    models_folder(ls->models_dir, sizeof ls->models_dir, nb, quick);
+    models_folder(ls->models_dir, sizeof ls->models_dir, nb, quick || mine); /* never models/ on your loops */
     ls->runs = xcalloc(4, sizeof *ls->runs);
     /* order: modern MNIST, classic MNIST, modern Fashion, classic Fashion */
     for (int d = 0; d < 2; d++)
@@ -771,6 +774,7 @@ static int finish(Lesson *ls)
     for (int r = 0; r < 4; r++) run_free(&ls->runs[r]);
     free(ls->runs);
     lesson_data_free(ls->data, 2);
+    lesson_your_turn(ls->nb);
     int failed = nb_close(ls->nb);
     CN_CHECK(failed >= 0);
     free(ls);

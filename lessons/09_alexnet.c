@@ -800,6 +800,7 @@ static int finish(Lesson *ls)
     alex_run_free(&ls->mainr);
     dataset_free(ls->train);
     dataset_free(ls->test);
+    lesson_your_turn(nb);
     int failed = nb_close(nb);
     CN_CHECK(failed >= 0);
     free(ls);

@@ -790,6 +790,7 @@ static int finish(Lesson *ls)
     lesson_data_free(ls->data, 2);
     image_free(ls->photo);
     match_bank_free(ls->bank);
+    lesson_your_turn(ls->nb);
     const int failed = nb_close(ls->nb);
     CN_CHECK(failed >= 0);
     free(ls);

@@ -84,6 +84,7 @@ int lesson_end(Notebook *nb)
     if (missed)
         nb_para(nb, "%d claim%s not reached with these settings (marked ◦); at the lesson's default settings "
                     "%s a checked claim.", missed, missed == 1 ? " was" : "s were", missed == 1 ? "it is" : "each is");
+    lesson_your_turn(nb);
     int failed = nb_close(nb);
     CN_CHECK(failed >= 0);
     return failed == 0 ? 0 : 1;

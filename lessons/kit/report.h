@@ -13,6 +13,7 @@
 #include "core/notebook.h"
 #include "core/train.h"
 #include "datasets/dataset.h"
+#include "lessons/kit/your_turn.h"
 
 /* --- the architecture table: one row per layer, between "input" and "total" --- */
 typedef struct {
@@ -26,7 +27,8 @@ typedef struct {
 
 void architecture_table(Notebook *nb, const Net *net, const ArchTable *t);
 
-/* Says how many goals (goals.h) were not reached, if any, closes nb (its
+/* Says how many goals (goals.h) were not reached, if any, ends the notebook
+ * with "Your turn" (your_turn.h), closes nb (its
  * tally of checks) and returns the program's exit status: 0 when every
  * check held, 1 when one failed. */
 int lesson_end(Notebook *nb);

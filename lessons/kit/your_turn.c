@@ -1,0 +1,68 @@
+/* your_turn.c - "Your turn" at the end of each lesson (your_turn.h). */
+#include "lessons/kit/your_turn.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/conv_layer.h"
+#include "lessons/kit/exercise_check.h"
+#include "lessons/kit/mine.h"
+
+/* Lesson id -> the prefix of its exercises' numbers (make exercise N=...),
+ * and a sentence of its own. */
+static const struct {
+    const char *id, *which, *more;
+} turns[] = {
+    { "01_single_filter", "01", "" },
+    { "02_conv_vs_corr", "02", "" },
+    { "03_receptive_field", "03", " The stride and the padding of these loops are what the growth formula counts." },
+    { "04_pooling", "04", " 04b's ties are where most first attempts go wrong." },
+    { "05_learn_filter", "05", " It is the step this lesson's filters learned with (weight decay 0)." },
+    { "06_conv_layer", "06", "" },
+    { "07_backprop", "07", " Every backward is also checked against central differences, as this lesson checked "
+                           "its network." },
+    { "08_lenet", "08", " Once 06c and 07a pass, this lesson trains on your convolution layer: "
+                        "make exercises, then build/exercises/08_lenet --quick --mine." },
+    { "09_alexnet", "05", " AlexNet's weight decay is 05a's: g' = g + lambda w, through the momentum." },
+    { "10_hand_vs_learned", "", " LeNet-5 trained on your own loops: once 06c and 07a pass, "
+                                "build/exercises/08_lenet --quick --mine." },
+};
+
+int your_turn_text(char *buf, size_t size, const char *id)
+{
+    for (size_t t = 0; t < sizeof turns / sizeof *turns; t++) {
+        if (strcmp(turns[t].id, id)) continue;
+        const char *which = turns[t].which;
+        int w = snprintf(buf, size, "Write %s yourself, in lessons/exercises/:",
+                         *which ? "this lesson's loops" : "the loops of the whole course");
+        for (int i = 0; i < EXERCISE_COUNT && w > 0 && (size_t)w < size; i++)
+            if (*which && exercise_matches(i, which))
+                w += snprintf(buf + w, size - (size_t)w, "\n- %s_%s.c: %s;", exercise_info[i].id, exercise_info[i].name,
+                              exercise_info[i].what);
+        if (w > 0 && (size_t)w < size)
+            w += snprintf(buf + w, size - (size_t)w, "%s\nCheck %s with one command: make %s%s.%s",
+                          *which ? "" : "\n- 01a to 08a, twenty functions;", *which ? "them" : "them all",
+                          *which ? "exercise N=" : "exercises", which, turns[t].more);
+        return w > 0;
+    }
+    return 0;
+}
+
+void lesson_your_turn(Notebook *nb)
+{
+    if (conv_loops() == CONV_LOOPS_MINE) {
+        long m = 0, ref = 0;
+        mine_calls(&m, &ref);
+        nb_para(nb, "This run's convolution layers ran on your loops (%s): %ld calls of their forward and backward; "
+                    "%ld calls on shapes your functions do not take ran on the reference loops.",
+                exercise_conv_linked()->where, m, ref);
+    }
+    char dir[4096], text[2048];
+    snprintf(dir, sizeof dir, "%s", nb_dir(nb) ? nb_dir(nb) : "");
+    size_t len = strlen(dir);
+    while (len > 1 && dir[len - 1] == '/') dir[--len] = '\0'; /* a folder given with a trailing slash */
+    const char *slash = strrchr(dir, '/');
+    if (!your_turn_text(text, sizeof text, slash ? slash + 1 : dir)) return;
+    nb_section(nb, "Your turn");
+    nb_para(nb, "%s", text);
+}
