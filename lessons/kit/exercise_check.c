@@ -48,7 +48,7 @@ const ExerciseInfo exercise_info[EXERCISE_COUNT] = {
     { EXF("03a", correlate1d_strided), "1-D cross-correlation, padding and stride" },
     { EXF("03b", convolve1d_strided), "1-D true convolution, padding and stride" },
     { EXF("04a", maxpool_forward), "max pooling, forward" },
-    { EXF("04b", maxpool_backward), "max pooling, backward (ties)" },
+    { EXF("04b", maxpool_backward), "max pooling, backward, ties" },
     { EXF("04c", avgpool_forward), "average pooling, forward" },
     { EXF("04d", avgpool_backward), "average pooling, backward" },
     { EXF("05a", sgd_step), "one SGD step, momentum and weight decay" },
@@ -293,7 +293,8 @@ static void hint(Ctx *c, ExHint h, const char *fmt, ...)
 
 /* Is got (planes of OH' x OW' packed) the reference (planes of OH x OW)
  * with one row or column too few or too many, for some OH', OW' within one
- * of OH, OW (OH' = 1 for a 1-D output)? Compared where both exist. */
+ * of OH, OW (OH' = 1 for a 1-D output)? Compared where both exist. 0: no;
+ * -1: too few, 1: too many, 2: one axis each way. */
 static int size_off_by_one(const float *got, const float *want, int planes, int OH, int OW, int one_d)
 {
     const double fl = scale_floor(want, (size_t)planes * OH * OW);
@@ -308,7 +309,7 @@ static int size_off_by_one(const float *got, const float *want, int planes, int 
                 else
                     elsewhere += rel_err(got[a], want[a], fl) > TOL;
             }
-    if (unwritten && !elsewhere) return 1;
+    if (unwritten && !elsewhere) return -1;
     for (int dh = one_d ? 0 : -1; dh <= (one_d ? 0 : 1); dh++)
         for (int dw = -1; dw <= 1; dw++) {
             const int oh = OH + dh, ow = OW + dw;
@@ -320,15 +321,18 @@ static int size_off_by_one(const float *got, const float *want, int planes, int 
                         ok = rel_err(got[((size_t)p * oh + i) * ow + j], want[((size_t)p * OH + i) * OW + j], fl) <= TOL;
                         seen++;
                     }
-            if (ok && seen > 0) return 1;
+            if (ok && seen > 0) return dh + dw < 0 ? -1 : dh + dw > 0 ? 1 : 2;
         }
     return 0;
 }
 
-static void hint_size(Ctx *c, const char *formula)
+/* off: size_off_by_one's answer */
+static void hint_size(Ctx *c, int off, const char *formula)
 {
-    hint(c, EX_HINT_SIZE, "the output size is off by one: your loops write one row or column (or number) too few "
-                          "or too many. The output has %s numbers per axis.", formula);
+    hint(c, EX_HINT_SIZE, "the output size is off by one: your loops write %s. The output has %s.",
+         off < 0 ? "one row or column (or number) too few" : off == 1 ? "one row or column (or number) too many"
+                                                            : "one row too many and one column too few, or the reverse",
+         formula);
 }
 
 /* Kernel direction and output size, for the convolutions. convolve: what
@@ -345,8 +349,10 @@ static void conv_hints(Ctx *c, const float *got, const float *other, const float
         else
             hint(c, EX_HINT_FLIPPED, "your output is the true convolution: the kernel is flipped. "
                                      "Cross-correlation reads the kernel forwards, k[m] (in 2-D k[m][n]).");
-    } else if (size_off_by_one(got, want, planes, OH, OW, one_d))
-        hint_size(c, formula);
+    } else {
+        const int off = size_off_by_one(got, want, planes, OH, OW, one_d);
+        if (off) hint_size(c, off, formula);
+    }
 }
 
 /* A gradient array: started at `before`, the reference added want - before
@@ -453,7 +459,7 @@ static void run_conv1d(Ctx *c, int convolve, int strided)
         const Arr a = { "y", 1, { out } };
         if (compare_out(c, &a, y, want)) {
             conv_hints(c, y, other, want, 1, 1, out, 1, convolve,
-                       strided ? "out = floor((n + 2*pad - kn) / stride) + 1" : "out = n - kn + 1");
+                       strided ? "out = floor((n + 2*pad - kn) / stride) + 1 numbers" : "out = n - kn + 1 numbers");
             return;
         }
     }
@@ -496,8 +502,8 @@ static void run_conv2d(Ctx *c, int convolve, int strided)
         const Arr a = { "y", 2, { OH, OW } };
         if (compare_out(c, &a, y, want)) {
             conv_hints(c, y, other, want, 1, OH, OW, 0, convolve,
-                       strided ? "OH = floor((H + 2*pad - KH) / stride) + 1 (OW likewise)"
-                               : "OH = H - KH + 1, OW = W - KW + 1");
+                       strided ? "OH = floor((H + 2*pad - KH) / stride) + 1 rows (OW likewise)"
+                               : "OH = H - KH + 1 rows and OW = W - KW + 1 columns");
             return;
         }
     }
@@ -580,8 +586,8 @@ static void run_pool_forward(Ctx *c, int max)
             avgpool2d_forward(want, x, s.B, s.C, s.H, s.W, OH, OW, s.K, s.K, s.s, s.s, 0, 0);
         const Arr a = { "y", 4, { s.B, s.C, OH, OW } };
         if (compare_out(c, &a, y, want)) {
-            if (size_off_by_one(y, want, P, OH, OW, 0))
-                hint_size(c, "OH = floor((H - K) / stride) + 1 (OW likewise)");
+            const int off = size_off_by_one(y, want, P, OH, OW, 0);
+            if (off) hint_size(c, off, "OH = floor((H - K) / stride) + 1 rows (OW likewise)");
             return;
         }
     }
@@ -734,7 +740,7 @@ static void ex06c(Ctx *c)
             float *other = alloc_f(c, ny);
             conv2d_forward_naive(other, x, w, b, NULL, &gc);
             conv_hints(c, y, other, want, s.B * s.OC, g.OH, g.OW, 0, 0,
-                       "OH = floor((H + 2*pad - K) / stride) + 1 (OW likewise)");
+                       "OH = floor((H + 2*pad - K) / stride) + 1 rows (OW likewise)");
             return;
         }
     }
@@ -1025,31 +1031,56 @@ static void run_one(int i, double timeout_s, ExResult *res)
 
 static const char *color(const ExCheckOpts *o, const char *code) { return o->color ? code : ""; }
 
+#define INDENT 27   /* the column the details of an exercise start at */
+#define WIDTH 110   /* and end before */
+
+/* text from column INDENT, its words wrapped before column WIDTH. */
+static void indented(FILE *out, const char *prefix, const char *text)
+{
+    int col = fprintf(out, "%*s%s", INDENT, "", prefix), first = 1;
+    for (const char *p = text; *p;) {
+        const char *sp = strchr(p, ' ');
+        const int len = sp ? (int)(sp - p) : (int)strlen(p);
+        if (!first && col + len + 1 > WIDTH) {
+            col = fprintf(out, "\n%*s", INDENT + 2, "") - 1;
+            first = 1;
+        }
+        col += fprintf(out, "%s%.*s", first ? "" : " ", len, p);
+        first = 0;
+        p += len;
+        while (*p == ' ') p++;
+    }
+    fputc('\n', out);
+}
+
 static void report_one(FILE *out, const ExCheckOpts *o, int i, const ExResult *r)
 {
     const ExerciseInfo *e = &exercise_info[i];
-    char title[64];
+    char title[64], line[800];
     snprintf(title, sizeof title, "%s %s", e->id, e->name);
+    const char *red = color(o, "\033[31m"), *green = color(o, "\033[32m"), *off = color(o, "\033[0m");
     switch (r->outcome) {
     case EX_PASSED:
-        fprintf(out, "%s%-26s passed%s          %d shapes, largest relative error %.1e", color(o, "\033[32m"), title,
-                color(o, "\033[0m"), r->shapes, r->worst);
+        fprintf(out, "%s%-*s passed%s          %d shapes, largest relative error %.1e", green, INDENT - 1, title, off,
+                r->shapes, r->worst);
         if (r->fd_checked) fprintf(out, "; gradient check %.1e over %d entries", r->fd_worst, r->fd_checked);
         fprintf(out, "\n");
         break;
     case EX_NOT_WRITTEN:
-        fprintf(out, "%-26s not written yet%s  %s\n", title, "", e->file);
+        fprintf(out, "%-*s not written yet  %s\n", INDENT - 1, title, e->file);
         break;
     case EX_WRONG:
-        fprintf(out, "%s%-26s WRONG%s           %s (%s)\n", color(o, "\033[31m"), title, color(o, "\033[0m"), e->file,
-                e->what);
-        fprintf(out, "%-26s on shape %s: %s\n", "", r->shape, r->detail);
-        fprintf(out, "%-26s largest relative error %.3g, at %s\n", "", r->worst, r->worst_at);
-        if (r->hint != EX_HINT_NONE) fprintf(out, "%-26s hint: %s\n", "", r->hint_text);
+        fprintf(out, "%s%-*s WRONG%s           %s (%s)\n", red, INDENT - 1, title, off, e->file, e->what);
+        snprintf(line, sizeof line, "on shape %s: %s", r->shape, r->detail);
+        indented(out, "", line);
+        snprintf(line, sizeof line, "largest relative error %.3g, at %s", r->worst, r->worst_at);
+        indented(out, "", line);
+        if (r->hint != EX_HINT_NONE) indented(out, "hint: ", r->hint_text);
         break;
     case EX_CRASHED:
-        fprintf(out, "%s%-26s CRASHED%s         %s\n", color(o, "\033[31m"), title, color(o, "\033[0m"), e->file);
-        fprintf(out, "%-26s %s, on shape %s\n", "", r->detail, r->shape[0] ? r->shape : "(before the first shape)");
+        fprintf(out, "%s%-*s CRASHED%s         %s (%s)\n", red, INDENT - 1, title, off, e->file, e->what);
+        snprintf(line, sizeof line, "%s, on shape %s", r->detail, r->shape[0] ? r->shape : "(before the first shape)");
+        indented(out, "", line);
         break;
     }
 }

@@ -4,10 +4,12 @@
 
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/conv_layer.h"
 #include "core/die.h"
+#include "lessons/lesson.h"
 #include "lessons/kit/exercise_check.h"
 
 static const MineConv *mine;
@@ -57,8 +59,7 @@ static void mine_forward(float *out, const float *inp, const float *weight, cons
 static void mine_backward(float *dinp, float *dweight, float *dbias, const float *dout, const float *inp,
                           const float *weight, const unsigned char *table, const Conv2dGeom *g)
 {
-    /* the learner's backward fills all three gradients */
-    if (!fits(g) || !dinp || !dweight || !dbias) {
+    if (!fits(g)) {
         atomic_fetch_add(&calls_reference, 1);
         conv2d_backward_naive(dinp, dweight, dbias, dout, inp, weight, table, g);
         return;
@@ -66,14 +67,20 @@ static void mine_backward(float *dinp, float *dweight, float *dbias, const float
     atomic_fetch_add(&calls_mine, 1);
     const int G = g->groups, Cg = g->C / G, OCg = g->OC / G;
     const size_t pin = (size_t)g->H * g->W, pout = (size_t)g->OH * g->OW, ksz = (size_t)g->KH * g->KW;
+    /* the learner's backward fills all three gradients: room for those the
+     * layer does not want (the first layer's dx) */
+    float *sx = dinp ? NULL : xcalloc((size_t)g->B * g->C * pin, sizeof(float));
+    float *sw = dweight ? NULL : xcalloc((size_t)g->OC * Cg * ksz, sizeof(float));
+    float *sb = dbias ? NULL : xcalloc((size_t)g->OC, sizeof(float));
+    float *dx = dinp ? dinp : sx, *dw = dweight ? dweight : sw, *db = dbias ? dbias : sb;
     exercise_blank_clear();
     if (G == 1)
-        mine->backward(dinp, dweight, dbias, dout, inp, weight, g->B, g->C, g->H, g->W, g->OC, g->KH, g->sh, g->pt);
+        mine->backward(dx, dw, db, dout, inp, weight, g->B, g->C, g->H, g->W, g->OC, g->KH, g->sh, g->pt);
     else
         for (int n = 0; n < g->B; n++)
             for (int k = 0; k < G; k++)
-                mine->backward(dinp + ((size_t)n * g->C + (size_t)k * Cg) * pin, dweight + (size_t)k * OCg * Cg * ksz,
-                               dbias + (size_t)k * OCg, dout + ((size_t)n * g->OC + (size_t)k * OCg) * pout,
+                mine->backward(dx + ((size_t)n * g->C + (size_t)k * Cg) * pin, dw + (size_t)k * OCg * Cg * ksz,
+                               db + (size_t)k * OCg, dout + ((size_t)n * g->OC + (size_t)k * OCg) * pout,
                                inp + ((size_t)n * g->C + (size_t)k * Cg) * pin, weight + (size_t)k * OCg * Cg * ksz,
                                1, Cg, g->H, g->W, OCg, g->KH, g->sh, g->pt);
     not_blank("07a");
@@ -82,7 +89,10 @@ static void mine_backward(float *dinp, float *dweight, float *dbias, const float
     if (table)
         for (int o = 0; o < g->OC; o++)
             for (int j = 0; j < Cg; j++)
-                if (!table[(size_t)o * Cg + j]) memset(dweight + ((size_t)o * Cg + j) * ksz, 0, ksz * sizeof(float));
+                if (!table[(size_t)o * Cg + j]) memset(dw + ((size_t)o * Cg + j) * ksz, 0, ksz * sizeof(float));
+    free(sx);
+    free(sw);
+    free(sb);
 }
 
 static ConvCustomLoops loops = { name, mine_forward, mine_backward };

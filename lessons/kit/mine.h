@@ -12,8 +12,10 @@
  * gives them every call of core/conv_layer.c they can compute: groups one
  * sample and one group at a time; a connection table (LeNet-5's C3) by the
  * removed weights being 0 (forward) and their gradient kept at 0
- * (backward). A call they cannot take (a true convolution, two strides,
- * uneven padding, no bias) runs on the reference loops and is counted.
+ * (backward); a gradient the layer does not want (the first layer's dx)
+ * into scratch. A call they cannot take (a true convolution, two strides,
+ * uneven padding, a forward without bias) runs on the reference loops and
+ * is counted.
  */
 #ifndef CN_KIT_MINE_H
 #define CN_KIT_MINE_H

@@ -28,22 +28,24 @@ static const struct {
                                 "build/exercises/08_lenet --quick --mine." },
 };
 
-int your_turn_text(char *buf, size_t size, const char *id)
+int your_turn_text(char *list, size_t list_size, char *command, size_t command_size, const char *id)
 {
     for (size_t t = 0; t < sizeof turns / sizeof *turns; t++) {
         if (strcmp(turns[t].id, id)) continue;
         const char *which = turns[t].which;
-        int w = snprintf(buf, size, "Write %s yourself, in lessons/exercises/:",
-                         *which ? "this lesson's loops" : "the loops of the whole course");
-        for (int i = 0; i < EXERCISE_COUNT && w > 0 && (size_t)w < size; i++)
+        const int n = *which ? exercise_count_matching(which) : EXERCISE_COUNT;
+        int w = snprintf(list, list_size, "Write %s yourself, in lessons/exercises/:",
+                         *which ? (n == 1 ? "this lesson's loop" : "this lesson's loops") : "the loops of the course");
+        for (int i = 0, k = 0; i < EXERCISE_COUNT && w > 0 && (size_t)w < list_size; i++)
             if (*which && exercise_matches(i, which))
-                w += snprintf(buf + w, size - (size_t)w, "\n- %s_%s.c: %s;", exercise_info[i].id, exercise_info[i].name,
-                              exercise_info[i].what);
-        if (w > 0 && (size_t)w < size)
-            w += snprintf(buf + w, size - (size_t)w, "%s\nCheck %s with one command: make %s%s.%s",
-                          *which ? "" : "\n- 01a to 08a, twenty functions;", *which ? "them" : "them all",
-                          *which ? "exercise N=" : "exercises", which, turns[t].more);
-        return w > 0;
+                w += snprintf(list + w, list_size - (size_t)w, "\n- %s_%s.c: %s%s", exercise_info[i].id,
+                              exercise_info[i].name, exercise_info[i].what, ++k == n ? "." : ";");
+        if (!*which && w > 0 && (size_t)w < list_size)
+            snprintf(list + w, list_size - (size_t)w, "\n- twenty functions, 01a to 08a, one for each loop the "
+                                                      "lessons ran.");
+        snprintf(command, command_size, "Check %s with one command: make %s%s.%s", n == 1 ? "it" : "them",
+                 *which ? "exercise N=" : "exercises", which, turns[t].more);
+        return 1;
     }
     return 0;
 }
@@ -57,12 +59,13 @@ void lesson_your_turn(Notebook *nb)
                     "%ld calls on shapes your functions do not take ran on the reference loops.",
                 exercise_conv_linked()->where, m, ref);
     }
-    char dir[4096], text[2048];
+    char dir[4096], list[2048], command[1024];
     snprintf(dir, sizeof dir, "%s", nb_dir(nb) ? nb_dir(nb) : "");
     size_t len = strlen(dir);
     while (len > 1 && dir[len - 1] == '/') dir[--len] = '\0'; /* a folder given with a trailing slash */
     const char *slash = strrchr(dir, '/');
-    if (!your_turn_text(text, sizeof text, slash ? slash + 1 : dir)) return;
+    if (!your_turn_text(list, sizeof list, command, sizeof command, slash ? slash + 1 : dir)) return;
     nb_section(nb, "Your turn");
-    nb_para(nb, "%s", text);
+    nb_para(nb, "%s", list);
+    nb_para(nb, "%s", command);
 }

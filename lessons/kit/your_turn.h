@@ -6,13 +6,16 @@
 #ifndef CN_KIT_YOUR_TURN_H
 #define CN_KIT_YOUR_TURN_H
 
+#include <stddef.h>
+
 #include "core/notebook.h"
 
 /* The section for the lesson nb belongs to (its id is its output folder's
  * name); nothing for a lesson without exercises. */
 void lesson_your_turn(Notebook *nb);
 
-/* The text of that section for lesson `id` into buf; 0 when it has none. */
-int your_turn_text(char *buf, size_t size, const char *id);
+/* The two paragraphs of that section for lesson `id`: the list of its
+ * exercises, and the command that checks them; 0 when it has none. */
+int your_turn_text(char *list, size_t list_size, char *command, size_t command_size, const char *id);
 
 #endif
