@@ -18,6 +18,7 @@
 #include "lessons/kit/mine.h"
 #include "lessons/kit/your_turn.h"
 #include "tests/exercise_fixtures.h"
+#include "tests/lesson_run.h"
 
 static ExResult res[EXERCISE_COUNT];
 static char *text;
@@ -251,6 +252,25 @@ START_TEST(mine_in_env_needs_loops)
 }
 END_TEST
 
+/* The lessons built by make build have no loops of the learner's: --mine
+ * says where to find a program that has. */
+START_TEST(mine_refused_without_loops)
+{
+    LessonRun r;
+    const char *mine[] = { "--mine", NULL };
+    lesson_run(&r, "08_lenet", mine);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_msg(strstr(r.err, "make exercises") && strstr(r.err, "build/exercises/08_lenet --quick --mine"), "%s",
+                  r.err);
+    lesson_run_free(&r);
+    const char *both[] = { "--naive", "--mine", NULL };
+    lesson_run(&r, "08_lenet", both);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_ptr_nonnull(strstr(r.err, "--naive and --mine contradict each other"));
+    lesson_run_free(&r);
+}
+END_TEST
+
 Suite *exercises_suite(void)
 {
     Suite *s = suite_create("exercises");
@@ -264,6 +284,7 @@ Suite *exercises_suite(void)
     tcase_add_test(tc, your_turn_names_exercises_and_command);
     tcase_add_test(tc, mine_loops_run_the_layer);
     tcase_add_test(tc, mine_in_env_needs_loops);
+    tcase_add_test(tc, mine_refused_without_loops);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -16,7 +16,7 @@ static const struct {
     { "01_single_filter", "01", "" },
     { "02_conv_vs_corr", "02", "" },
     { "03_receptive_field", "03", " The stride and the padding of these loops are what the growth formula counts." },
-    { "04_pooling", "04", " 04b's ties are where most first attempts go wrong." },
+    { "04_pooling", "04", " In 04b, mind the ties: only the first maximum of a window gets its gradient." },
     { "05_learn_filter", "05", " It is the step this lesson's filters learned with (weight decay 0)." },
     { "06_conv_layer", "06", "" },
     { "07_backprop", "07", " Every backward is also checked against central differences, as this lesson checked "
