@@ -1,4 +1,6 @@
-/* 01a_correlate2d.c - exercise 01a. Lesson 01: a single filter on a picture, as cross-correlation (no padding).
+/* 01a_correlate2d.c - exercise 01a, after lesson 01_single_filter.
+ *
+ * A single filter on a picture, as cross-correlation (no padding).
  *
  *   y[i][j] = sum_{m=0}^{KH-1} sum_{n=0}^{KW-1} x[i + m][j + n] * k[m][n]
  *

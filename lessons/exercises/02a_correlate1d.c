@@ -1,4 +1,6 @@
-/* 02a_correlate1d.c - exercise 02a. Lesson 02: 1-D cross-correlation (no padding, stride 1).
+/* 02a_correlate1d.c - exercise 02a, after lesson 02_conv_vs_corr.
+ *
+ * 1-D cross-correlation (no padding, stride 1).
  *
  *   y[i] = sum_{m=0}^{kn-1} x[i + m] * k[m]
  *

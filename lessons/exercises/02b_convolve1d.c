@@ -1,5 +1,7 @@
-/* 02b_convolve1d.c - exercise 02b. Lesson 02: 1-D true convolution (no padding, stride 1): the same window
- * as correlation, the kernel read backwards.
+/* 02b_convolve1d.c - exercise 02b, after lesson 02_conv_vs_corr.
+ *
+ * 1-D true convolution (no padding, stride 1): the same window as
+ * correlation, the kernel read backwards.
  *
  *   y[i] = sum_{m=0}^{kn-1} x[i + m] * k[kn - 1 - m]
  *

@@ -1,5 +1,7 @@
-/* 02c_convolve2d.c - exercise 02c. Lesson 02: 2-D true convolution (no padding): the kernel turned by 180
- * degrees, flipped in both axes.
+/* 02c_convolve2d.c - exercise 02c, after lesson 02_conv_vs_corr.
+ *
+ * 2-D true convolution (no padding): the kernel turned by 180 degrees,
+ * flipped in both axes.
  *
  *   y[i][j] = sum_{m=0}^{KH-1} sum_{n=0}^{KW-1} x[i + m][j + n] * k[KH-1-m][KW-1-n]
  *

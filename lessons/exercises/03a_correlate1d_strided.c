@@ -1,5 +1,6 @@
-/* 03a_correlate1d_strided.c - exercise 03a. Lesson 03 (strides grow the receptive field): 1-D cross-correlation with
- * zero padding and a stride.
+/* 03a_correlate1d_strided.c - exercise 03a, after lesson 03_receptive_field.
+ *
+ * 1-D cross-correlation with zero padding and a stride.
  *
  *   y[i] = sum_{m=0}^{kn-1} x[i*stride - pad + m] * k[m]
  *

@@ -1,4 +1,6 @@
-/* 03b_convolve1d_strided.c - exercise 03b. Lesson 03: 1-D true convolution with zero padding and a stride.
+/* 03b_convolve1d_strided.c - exercise 03b, after lesson 03_receptive_field.
+ *
+ * 1-D true convolution with zero padding and a stride.
  *
  *   y[i] = sum_{m=0}^{kn-1} x[i*stride - pad + m] * k[kn - 1 - m]
  *

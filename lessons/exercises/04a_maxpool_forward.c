@@ -1,5 +1,7 @@
-/* 04a_maxpool_forward.c - exercise 04a. Lesson 04: max pooling, K x K windows moved by `stride` (no padding),
- * each map on its own.
+/* 04a_maxpool_forward.c - exercise 04a, after lesson 04_pooling.
+ *
+ * Max pooling, K x K windows moved by `stride` (no padding), each map on its
+ * own.
  *
  *   y[b][c][i][j] = max_{m, n in 0..K-1} x[b][c][i*stride + m][j*stride + n]
  *

@@ -1,5 +1,7 @@
-/* 04b_maxpool_backward.c - exercise 04b. Lesson 04: max pooling's backward. Each output took one input, the
- * maximum of its window: only that input gets the output's gradient.
+/* 04b_maxpool_backward.c - exercise 04b, after lesson 04_pooling.
+ *
+ * Max pooling's backward. Each output took one input, the maximum of its
+ * window: only that input gets the output's gradient.
  *
  *   dx[b][c][a] += dy[b][c][i][j]     a = the argmax of window (i, j) in x
  *

@@ -1,4 +1,6 @@
-/* 04c_avgpool_forward.c - exercise 04c. Lesson 04: average pooling, K x K windows moved by `stride` (no padding).
+/* 04c_avgpool_forward.c - exercise 04c, after lesson 04_pooling.
+ *
+ * Average pooling, K x K windows moved by `stride` (no padding).
  *
  *   y[b][c][i][j] = (1 / (K*K)) * sum_{m, n in 0..K-1} x[b][c][i*stride + m][j*stride + n]
  *

@@ -1,5 +1,7 @@
-/* 04d_avgpool_backward.c - exercise 04d. Lesson 04: average pooling's backward: every input of a window gets an
- * equal share of the window's gradient.
+/* 04d_avgpool_backward.c - exercise 04d, after lesson 04_pooling.
+ *
+ * Average pooling's backward: every input of a window gets an equal share of
+ * the window's gradient.
  *
  *   dx[b][c][i*stride + m][j*stride + n] += dy[b][c][i][j] / (K*K)   for m, n in 0..K-1
  *

@@ -1,5 +1,7 @@
-/* 05a_sgd_step.c - exercise 05a. Lesson 05: one step of gradient descent with momentum and weight decay,
- * for every number w[i] with its gradient g[i] and velocity v[i].
+/* 05a_sgd_step.c - exercise 05a, after lesson 05_learn_filter.
+ *
+ * One step of gradient descent with momentum and weight decay, for every
+ * number w[i] with its gradient g[i] and velocity v[i].
  *
  *   g'   = g[i] + weight_decay * w[i]          (the gradient of (weight_decay/2) |w|^2 added)
  *   v[i] = momentum * v[i] - lr * g'

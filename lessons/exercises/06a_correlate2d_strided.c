@@ -1,5 +1,7 @@
-/* 06a_correlate2d_strided.c - exercise 06a. Lesson 06: 2-D cross-correlation with zero padding on every side and the
- * same stride on both axes.
+/* 06a_correlate2d_strided.c - exercise 06a, after lesson 06_conv_layer.
+ *
+ * 2-D cross-correlation with zero padding on every side and the same stride
+ * on both axes.
  *
  *   y[i][j] = sum_{m=0}^{KH-1} sum_{n=0}^{KW-1} x[i*stride - pad + m][j*stride - pad + n] * k[m][n]
  *

@@ -1,4 +1,6 @@
-/* 06b_convolve2d_strided.c - exercise 06b. Lesson 06: 2-D true convolution with zero padding and a stride.
+/* 06b_convolve2d_strided.c - exercise 06b, after lesson 06_conv_layer.
+ *
+ * 2-D true convolution with zero padding and a stride.
  *
  *   y[i][j] = sum_{m,n} x[i*stride - pad + m][j*stride - pad + n] * k[KH-1-m][KW-1-n]
  *

@@ -1,6 +1,8 @@
-/* 06c_conv_forward.c - exercise 06c. Lesson 06: the convolution layer's forward pass (cross-correlation, as in
- * every deep-learning library): every output map sums, over all input
- * maps, the input map correlated with its own K x K kernel, plus a bias.
+/* 06c_conv_forward.c - exercise 06c, after lesson 06_conv_layer.
+ *
+ * The convolution layer's forward pass (cross-correlation, as in every deep-
+ * learning library): every output map sums, over all input maps, the input
+ * map correlated with its own K x K kernel, plus a bias.
  *
  *   y[b][o][i][j] = bias[o] + sum_{c=0}^{C-1} sum_{m,n=0}^{K-1}
  *                       w[o][c][m][n] * x[b][c][i*stride - pad + m][j*stride - pad + n]

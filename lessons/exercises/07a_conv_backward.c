@@ -1,7 +1,9 @@
-/* 07a_conv_backward.c - exercise 07a. Lesson 07: the convolution layer's backward pass. Every term of 06c's sum,
- * w * x into y, sends w * dy back to x and x * dy back to w; every output
- * sends dy to its bias. Sum over every output (b, o, i, j) and tap (c, m, n)
- * whose input pixel is inside x:
+/* 07a_conv_backward.c - exercise 07a, after lesson 07_backprop.
+ *
+ * The convolution layer's backward pass. Every term of 06c's sum, w * x into
+ * y, sends w * dy back to x and x * dy back to w; every output sends dy to
+ * its bias. Sum over every output (b, o, i, j) and tap (c, m, n) whose input
+ * pixel is inside x:
  *
  *   dx[b][c][i*stride - pad + m][j*stride - pad + n] += w[o][c][m][n] * dy[b][o][i][j]
  *   dw[o][c][m][n]                                   += x[b][c][i*stride - pad + m][j*stride - pad + n] * dy[b][o][i][j]

@@ -1,4 +1,6 @@
-/* 07b_dense_forward.c - exercise 07b. Lesson 07: the fully connected layer, y = W x + b for each sample.
+/* 07b_dense_forward.c - exercise 07b, after lesson 07_backprop.
+ *
+ * The fully connected layer, y = W x + b for each sample.
  *
  *   y[s][o] = b[o] + sum_{i=0}^{IN-1} W[o][i] * x[s][i]
  *

@@ -1,4 +1,6 @@
-/* 07c_dense_backward.c - exercise 07c. Lesson 07: the fully connected layer's backward pass.
+/* 07c_dense_backward.c - exercise 07c, after lesson 07_backprop.
+ *
+ * The fully connected layer's backward pass.
  *
  *   dx[s][i] += sum_o dy[s][o] * W[o][i]
  *   dW[o][i] += sum_s dy[s][o] * x[s][i]

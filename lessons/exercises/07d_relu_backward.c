@@ -1,4 +1,6 @@
-/* 07d_relu_backward.c - exercise 07d. Lesson 07: ReLU's backward, written with its output y = max(0, a).
+/* 07d_relu_backward.c - exercise 07d, after lesson 07_backprop.
+ *
+ * ReLU's backward, written with its output y = max(0, a).
  *
  *   dx[i] += dy[i] * (y[i] > 0 ? 1 : 0)
  *

@@ -1,5 +1,7 @@
-/* 07e_softmax_ce_grad.c - exercise 07e. Lesson 07: the gradient of the mean softmax cross-entropy of a batch with
- * respect to its logits z.
+/* 07e_softmax_ce_grad.c - exercise 07e, after lesson 07_backprop.
+ *
+ * The gradient of the mean softmax cross-entropy of a batch with respect to
+ * its logits z.
  *
  *   p[s][k]   = exp(z[s][k] - max_j z[s][j]) / sum_j exp(z[s][j] - max_j z[s][j])
  *   L         = (1/B) sum_s -log p[s][labels[s]]

@@ -1,5 +1,7 @@
-/* 08a_scaled_tanh_backward.c - exercise 08a. Lesson 08: the backward of LeNet-5's squashing function
- * f(a) = A tanh(S a), A = 1.7159, S = 2/3, written with its output y = f(a).
+/* 08a_scaled_tanh_backward.c - exercise 08a, after lesson 08_lenet.
+ *
+ * The backward of LeNet-5's squashing function f(a) = A tanh(S a), A =
+ * 1.7159, S = 2/3, written with its output y = f(a).
  *
  *   f'(a)  = A S (1 - tanh^2(S a)) = (S / A) (A^2 - y^2)
  *   dx[i] += dy[i] * (S / A) * (A*A - y[i]*y[i])
