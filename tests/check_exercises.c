@@ -3,7 +3,8 @@
  * exercise; blanks say "not written yet"; each deliberately wrong version
  * (tests/exercise_fixtures.c) is caught with its hint; a crash and an
  * endless loop end their exercise only, reported with the shape. Also the
- * learner's convolution layer in a network (lessons/kit/mine.h) and the
+ * learner's convolution layer in a network (lessons/kit/mine.h, and 07a's
+ * check through the kit's gradient check) and the
  * "Your turn" of the lessons. */
 #define _DEFAULT_SOURCE /* open_memstream */
 #include <check.h>
@@ -129,6 +130,23 @@ START_TEST(crash_and_endless_loop_end_their_exercise_only)
         if (i != a && i != b) ck_assert_msg(res[i].outcome == EX_PASSED, "%s: %s", exercise_info[i].id, text);
     ck_assert_int_eq(count(text, "CRASHED"), 2);
     ck_assert_ptr_nonnull(strstr(text, "18 passed, 0 not written yet, 0 wrong, 2 crashed (of 20)"));
+}
+END_TEST
+
+/* 07a's network check on its own: the solution passes, a wrong db fails. */
+START_TEST(conv_layer_in_a_network)
+{
+    ExerciseSet s = EXERCISE_SET_OF_EX;
+    ExResult r = { .outcome = EX_PASSED };
+    exercise_conv_in_network(&s, &r);
+    ck_assert_msg(r.outcome == EX_PASSED, "%s", r.detail);
+    ck_assert_int_gt(r.fd_checked, 20);
+    ck_assert(r.fd_worst < 1e-2);
+    s.conv_backward = wrong_conv_backward_db_halved;
+    exercise_conv_in_network(&s, &r);
+    ck_assert_int_eq(r.outcome, EX_WRONG);
+    ck_assert_msg(strstr(r.detail, "in a network") && strstr(r.detail, "dL/db"), "%s", r.detail);
+    ck_assert_int_eq(conv_loops(), CONV_LOOPS_FAST); /* the network's loops are given back */
 }
 END_TEST
 
@@ -280,6 +298,7 @@ Suite *exercises_suite(void)
     tcase_add_test(tc, blanks_not_written);
     tcase_add_test(tc, wrong_versions_caught_with_their_hint);
     tcase_add_test(tc, crash_and_endless_loop_end_their_exercise_only);
+    tcase_add_test(tc, conv_layer_in_a_network);
     tcase_add_test(tc, names_select_exercises);
     tcase_add_test(tc, your_turn_names_exercises_and_command);
     tcase_add_test(tc, mine_loops_run_the_layer);

@@ -133,6 +133,16 @@ void wrong_conv_backward_overwrites(float *dx, float *dw, float *db, const float
     ex_conv_backward(dx, dw, db, dy, x, w, B, C, H, W, OC, K, stride, pad);
 }
 
+void wrong_conv_backward_db_halved(float *dx, float *dw, float *db, const float *dy, const float *x, const float *w,
+                                   int B, int C, int H, int W, int OC, int K, int stride, int pad)
+{
+    float *half = calloc((size_t)OC, sizeof(float));
+    if (!half) return;
+    ex_conv_backward(dx, dw, half, dy, x, w, B, C, H, W, OC, K, stride, pad);
+    for (int o = 0; o < OC; o++) db[o] += 0.5f * half[o];
+    free(half);
+}
+
 /* Max pooling's backward sending dy to the tied maxima: every one (last = 0)
  * or the last (last = 1). */
 static void maxpool_backward_ties(float *dx, const float *dy, const float *x, int B, int C, int H, int W, int K,

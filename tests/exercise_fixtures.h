@@ -22,6 +22,7 @@ ExMaxpoolBackward wrong_maxpool_backward_all_ties;  /* every tied maximum gets d
 ExMaxpoolBackward wrong_maxpool_backward_last_tie;  /* the last maximum gets it */
 ExSoftmaxGrad wrong_softmax_ce_grad_no_batch;   /* not divided by B */
 ExActBackward wrong_scaled_tanh_backward_plain; /* 1 - y^2 */
+ExConvBackward wrong_conv_backward_db_halved;   /* db half what it should be */
 ExPoolForward crash_maxpool_forward;            /* a write through NULL on K = 3 */
 ExConv1d endless_correlate1d;                   /* never ends on n = 7 */
 

@@ -35,6 +35,9 @@
 #include "core/optim.h"
 #include "core/pool.h"
 #include "core/rng.h"
+#include "core/net.h"
+#include "lessons/kit/gradcheck.h"
+#include "lessons/kit/mine.h"
 #include "lessons/lesson.h"
 
 /* --- one run: its arrays, its report ------------------------------------------------------ */
@@ -691,6 +694,65 @@ static double conv_loss(Ctx *c, void *p)
     return dot(q->r, q->y, (size_t)q->g->B * q->g->OC * q->g->OH * q->g->OW);
 }
 
+/* The learner's layer inside a network, as lesson 08 will run it (through
+ * lessons/kit/mine.h), held to the lesson kit's gradient check of the mean
+ * cross-entropy (lessons/kit/gradcheck.h, the check lesson 07 runs). */
+static void conv_in_network(Ctx *c)
+{
+    const MineConv m = { c->set->conv_forward, c->set->conv_backward, "the exercise" };
+    mine_register(&m);
+    conv_set_loops(CONV_LOOPS_MINE);
+    enum { B = 2, C = 2, S = 7, OC = 3 };
+    shape(c, "a network: x (%d, %d, %d, %d) through a conv layer of %d maps, 3x3, stride 2, pad 1, then the mean "
+             "softmax cross-entropy", B, C, S, S, OC);
+    Net *net = net_create("exercise", (CnShape){ C, S, S });
+    CN_CHECK(net && net_add(net, "conv", conv2d_create(OC, 3, 3, 2, 1, 1, CONV_OP_CORRELATE)) == 0 && net_ok(net));
+    net_init(net, INIT_HE, &c->rng);
+    Layer *L = net_layer(net, 0);
+    for (size_t i = 0; i < L->param[1].n; i++) L->param[1].value[i] = rng_range(&c->rng, -0.5f, 0.5f);
+    const int K = (int)shape_size(L->out);
+    float *x = rnd(c, (size_t)B * C * S * S, -1, 1), *probs = alloc_f(c, (size_t)B * K);
+    float *dlogits = alloc_f(c, (size_t)B * K);
+    unsigned char y[B];
+    for (int n = 0; n < B; n++) y[n] = (unsigned char)rng_below(&c->rng, (uint32_t)K);
+    const float *logits = net_forward(net, x, B);
+    CN_CHECK(logits && !isnan(softmax_ce_forward(probs, logits, y, B, K)));
+    softmax_ce_backward(dlogits, probs, y, B, K);
+    net_zero_grad(net);
+    CN_CHECK(net_backward(net, dlogits, B) == 0);
+    GradCheck *g = gradcheck_create(net, x, y, B, 1e-2);
+    GradRow rows[2] = { { .layer = "conv", .what = "dL/dw" }, { .layer = "conv", .what = "dL/db" } };
+    for (int p = 0; p < 2; p++) {
+        gradcheck_param(g, &rows[p], 0, p, L->param[p].grad);
+        c->r->fd_checked += rows[p].smooth;
+        const double rel = rows[p].max_abs_err / fmax(rows[p].max_grad, 1e-12);
+        c->r->fd_worst = fmax(c->r->fd_worst, rel);
+        if ((rows[p].bad || rows[p].smooth == 0) && c->r->outcome != EX_WRONG) {
+            c->r->outcome = EX_WRONG;
+            c->r->worst = fmax(c->r->worst, rel);
+            snprintf(c->r->worst_at, sizeof c->r->worst_at, "%s in a network (gradient check)", rows[p].what);
+            snprintf(c->r->detail, sizeof c->r->detail,
+                     "in a network, %d of %d entries of %s differ from central differences of the loss (largest "
+                     "difference %.3g, largest gradient %.3g)",
+                     rows[p].bad, rows[p].n, rows[p].what, rows[p].max_abs_err, rows[p].max_grad);
+        }
+    }
+    gradcheck_free(g);
+    net_free(net);
+    mine_register(NULL);
+}
+
+void exercise_conv_in_network(const ExerciseSet *set, ExResult *r)
+{
+    Ctx *c = xcalloc(1, sizeof *c);
+    c->set = set;
+    c->r = r;
+    rng_seed(&c->rng, 2026, 99);
+    conv_in_network(c);
+    free_all(c);
+    free(c);
+}
+
 static void ex07a(Ctx *c)
 {
     for (int t = 0; t < NCONV; t++) {
@@ -728,6 +790,7 @@ static void ex07a(Ctx *c)
                 return;
         }
     }
+    conv_in_network(c);
 }
 
 /* --- dense ------------------------------------------------------------------------------------ */

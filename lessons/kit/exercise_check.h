@@ -133,6 +133,12 @@ typedef struct {
  * (message in cn_last_error()) when opts->which names none. */
 int exercise_check(const ExerciseSet *set, const ExCheckOpts *opts, ExResult *res, FILE *out);
 
+/* 07a's last check, on its own (for the tests): set's convolution layer
+ * (06c, 07a) inside a network, as lesson 08 runs it, its gradients held to
+ * central differences of the loss by the lesson kit's gradient check. r's
+ * outcome becomes EX_WRONG when they differ; it is not reset first. */
+void exercise_conv_in_network(const ExerciseSet *set, ExResult *r);
+
 /* Was exercise_not_written() called since the flag was last cleared? */
 int exercise_blank_seen(void);
 void exercise_blank_clear(void);

@@ -9,23 +9,26 @@
 #include "lessons/kit/mine.h"
 
 /* Lesson id -> the prefix of its exercises' numbers (make exercise N=...),
- * and a sentence of its own. */
+ * what to write when they are not the lesson's own, and a sentence of its
+ * own. */
 static const struct {
-    const char *id, *which, *more;
+    const char *id, *which, *more, *lead;
 } turns[] = {
-    { "01_single_filter", "01", "" },
-    { "02_conv_vs_corr", "02", "" },
-    { "03_receptive_field", "03", " The stride and the padding of these loops are what the growth formula counts." },
-    { "04_pooling", "04", " In 04b, mind the ties: only the first maximum of a window gets its gradient." },
-    { "05_learn_filter", "05", " It is the step this lesson's filters learned with (weight decay 0)." },
-    { "06_conv_layer", "06", "" },
+    { "01_single_filter", "01", "", NULL },
+    { "02_conv_vs_corr", "02", "", NULL },
+    { "03_receptive_field", "03", " The stride and the padding of these loops are what the growth formula counts.",
+      NULL },
+    { "04_pooling", "04", " In 04b, mind the ties: only the first maximum of a window gets its gradient.", NULL },
+    { "05_learn_filter", "05", " It is the step this lesson's filters learned with (weight decay 0).", NULL },
+    { "06_conv_layer", "06", "", NULL },
     { "07_backprop", "07", " Every backward is also checked against central differences, as this lesson checked "
-                           "its network." },
+                           "its network.", NULL },
     { "08_lenet", "08", " Once 06c and 07a pass, this lesson trains on your convolution layer: "
-                        "make exercises, then build/exercises/08_lenet --quick --mine." },
-    { "09_alexnet", "05", " AlexNet's weight decay is 05a's: g' = g + lambda w, through the momentum." },
+                        "make exercises, then build/exercises/08_lenet --quick --mine.", NULL },
+    { "09_alexnet", "05", " AlexNet's weight decay is 05a's: g' = g + lambda w, through the momentum.",
+      "the update this lesson trains with" },
     { "10_hand_vs_learned", "", " LeNet-5 trained on your own loops: once 06c and 07a pass, "
-                                "build/exercises/08_lenet --quick --mine." },
+                                "build/exercises/08_lenet --quick --mine.", NULL },
 };
 
 int your_turn_text(char *list, size_t list_size, char *command, size_t command_size, const char *id)
@@ -34,8 +37,10 @@ int your_turn_text(char *list, size_t list_size, char *command, size_t command_s
         if (strcmp(turns[t].id, id)) continue;
         const char *which = turns[t].which;
         const int n = *which ? exercise_count_matching(which) : EXERCISE_COUNT;
-        int w = snprintf(list, list_size, "Write %s yourself, in lessons/exercises/:",
-                         *which ? (n == 1 ? "this lesson's loop" : "this lesson's loops") : "the loops of the course");
+        const char *lead = turns[t].lead ? turns[t].lead
+                           : *which ? (n == 1 ? "this lesson's loop" : "this lesson's loops")
+                                    : "the loops of the course";
+        int w = snprintf(list, list_size, "Write %s yourself, in lessons/exercises/:", lead);
         for (int i = 0, k = 0; i < EXERCISE_COUNT && w > 0 && (size_t)w < list_size; i++)
             if (*which && exercise_matches(i, which))
                 w += snprintf(list + w, list_size - (size_t)w, "\n- %s_%s.c: %s%s", exercise_info[i].id,
