@@ -225,6 +225,9 @@ $(BUILD)/exercises/source:
 	@mkdir -p $(@D)
 	@echo '$(EXERCISES)' > $@
 
+# The checker names the lesson built beside it.
+$(BUILD)/lessons/exercises/checker/main.o: CPPFLAGS += -DCN_BUILD_DIR='"$(BUILD)"'
+
 # A function not written yet leaves its parameters unused.
 $(EX_OBJ) $(EX_SOL_OBJ): CFLAGS += -Wno-unused-parameter
 

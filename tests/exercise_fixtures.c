@@ -213,6 +213,7 @@ void crash_maxpool_forward(float *y, const float *x, int B, int C, int H, int W,
 
 void endless_correlate1d(float *y, const float *x, int n, const float *k, int kn)
 {
-    for (volatile int spin = 0; n == 7; spin++) (void)spin;
+    volatile int stop = n != 7;
+    while (!stop) (void)stop; /* each test of the volatile reads it again */
     ex_correlate1d(y, x, n, k, kn);
 }

@@ -2,9 +2,9 @@
  * exercise of lessons/exercises/, `make exercise N=04b` on one.
  *
  *   build/exercises/check            every exercise
- *   build/exercises/check 04b        one: its number, or a part of its name
+ *   build/exercises/check 04b        one: its number (04: lesson 04's), or a part of its name
  *
- * It grades the functions ex_* linked into it (lessons/exercises/*.c, or
+ * It grades the functions ex_* linked into it (the files of lessons/exercises/, or
  * another folder with make exercises EXERCISES=DIR). Exit status: 0 when
  * nothing is wrong (passed or not written yet), 1 when an exercise is wrong
  * or crashed, 2 for a bad command line.
@@ -17,6 +17,10 @@
 #include "core/error.h"
 #include "lessons/kit/cli.h"
 #include "lessons/kit/exercise_check.h"
+
+#ifndef CN_BUILD_DIR
+#define CN_BUILD_DIR "build"
+#endif
 
 /* The exercises LeNet-5's convolution layers need. */
 static const char *const conv_layer[] = { "06c", "07a" };
@@ -53,12 +57,12 @@ int main(int argc, char **argv)
         for (int k = 0; k < 2; k++) conv_ok &= res[exercise_find(conv_layer[k])].outcome == EX_PASSED;
         if (conv_ok)
             printf("\nYour convolution layer passes (06c forward, 07a backward). Train LeNet-5 on it:\n"
-                   "    build/exercises/08_lenet --quick --mine\n"
+                   "    " CN_BUILD_DIR "/exercises/08_lenet --quick --mine\n"
                    "(make exercises built it: lesson 08 with your loops linked in; without --quick, the full "
                    "lesson). It says which loops it ran.\n");
         else
             printf("\nWhen 06c and 07a pass, LeNet-5 trains on your convolution layer: "
-                   "build/exercises/08_lenet --quick --mine.\n");
+                   CN_BUILD_DIR "/exercises/08_lenet --quick --mine.\n");
     }
     return bad ? 1 : 0;
 }
