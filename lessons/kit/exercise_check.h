@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "lessons/exercises/exercises.h"
+#include "lessons/kit/exercise_list.h"
 
 /* --- the functions an exercise set holds (lessons/exercises/exercises.h) --- */
 typedef void ExConv1d(float *y, const float *x, int n, const float *k, int kn);
@@ -70,27 +71,6 @@ typedef struct {
                     ex_conv_forward, ex_conv_backward, ex_dense_forward, ex_dense_backward, ex_relu_backward,   \
                     ex_softmax_ce_grad, ex_scaled_tanh_backward })
 
-/* --- the exercises ----------------------------------------------------------- */
-#define EXERCISE_COUNT 20
-
-typedef struct {
-    const char *id;      /* "04b" */
-    const char *name;    /* "maxpool_backward" */
-    const char *file;    /* "lessons/exercises/04b_maxpool_backward.c" */
-    const char *what;    /* one line: what it computes */
-} ExerciseInfo;
-
-extern const ExerciseInfo exercise_info[EXERCISE_COUNT];
-
-/* Is exercise i one of those `which` names: its "id_name" starts with
- * which, or its name contains it ("04b", "4b", "04" for all of lesson 04's,
- * "maxpool" for both max-pooling ones; NULL or "": all)? */
-int exercise_matches(int i, const char *which);
-/* How many exercises `which` names. */
-int exercise_count_matching(const char *which);
-/* The index of the exercise with this exact id ("06c"), or -1. */
-int exercise_find(const char *id);
-
 /* --- one exercise's outcome --------------------------------------------------- */
 typedef enum { EX_PASSED, EX_NOT_WRITTEN, EX_WRONG, EX_CRASHED } ExOutcome;
 
@@ -138,9 +118,5 @@ int exercise_check(const ExerciseSet *set, const ExCheckOpts *opts, ExResult *re
  * central differences of the loss by the lesson kit's gradient check. r's
  * outcome becomes EX_WRONG when they differ; it is not reset first. */
 void exercise_conv_in_network(const ExerciseSet *set, ExResult *r);
-
-/* Was exercise_not_written() called since the flag was last cleared? */
-int exercise_blank_seen(void);
-void exercise_blank_clear(void);
 
 #endif

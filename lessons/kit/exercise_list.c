@@ -1,11 +1,13 @@
 /* exercise_list.c - the exercises of lessons/exercises/, how a command
- * names them, and the mark of one not written (exercise_check.h). Apart
+ * names them, and the mark of one not written (exercise_list.h). Apart
  * from the checker so that the lessons' "Your turn" and the learner's loops
  * in a lesson (mine.c) do not need Check. */
+#include "lessons/kit/exercise_list.h"
+
 #include <stdio.h>
 #include <string.h>
 
-#include "lessons/kit/exercise_check.h"
+#include "lessons/exercises/exercises.h"
 
 /* --- the exercises ------------------------------------------------------------------ */
 

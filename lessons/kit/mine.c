@@ -10,7 +10,7 @@
 #include "core/conv_layer.h"
 #include "core/die.h"
 #include "lessons/lesson.h"
-#include "lessons/kit/exercise_check.h"
+#include "lessons/kit/exercise_list.h"
 
 static const MineConv *mine;
 static atomic_long calls_mine, calls_reference;

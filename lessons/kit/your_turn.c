@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "core/conv_layer.h"
-#include "lessons/kit/exercise_check.h"
+#include "lessons/kit/exercise_list.h"
 #include "lessons/kit/mine.h"
 
 /* Lesson id -> the prefix of its exercises' numbers (make exercise N=...),
