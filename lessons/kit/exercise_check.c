@@ -1059,6 +1059,10 @@ static void report_one(FILE *out, const ExCheckOpts *o, int i, const ExResult *r
                 r->shapes, r->worst);
         if (r->fd_checked) fprintf(out, "; gradient check %.1e over %d entries", r->fd_worst, r->fd_checked);
         fprintf(out, "\n");
+        if (r->worst > 0.0) {
+            snprintf(line, sizeof line, "(the largest at %s)", r->worst_at);
+            indented(out, "", line);
+        }
         break;
     case EX_NOT_WRITTEN:
         fprintf(out, "%-*s not written yet  %s\n", INDENT - 1, title, e->file);
