@@ -197,6 +197,11 @@ START_TEST(mine_loops_run_the_layer)
     conv_set_loops(CONV_LOOPS_MINE);
     ck_assert_int_eq(conv_loops(), CONV_LOOPS_MINE);
     ck_assert_ptr_nonnull(strstr(conv_loops_name(), "the solutions"));
+    const Conv2dGeom one = { .B = 1, .C = 1, .H = 3, .W = 3, .OC = 1, .OH = 1, .OW = 1, .KH = 3, .KW = 3, .sh = 1,
+                             .sw = 1, .groups = 1, .op = CONV_OP_CORRELATE };
+    const ConvPaths paths = conv2d_paths(&one, NULL);
+    ck_assert(paths.fwd == CONV_PATH_MINE && paths.dx == CONV_PATH_MINE && paths.dw == CONV_PATH_MINE);
+    ck_assert_str_eq(conv_path_name(CONV_PATH_MINE), "mine");
     Rng r;
     rng_seed(&r, 7, 1);
     for (int v = 0; v < 3; v++) {
