@@ -10,14 +10,15 @@
  * Then
  *
  *     make exercises          checks every exercise
- *     make exercise N=04b     checks one (its number, or a part of its name)
+ *     make exercise N=04b     checks one (N=04: lesson 04's; N=maxpool: by name)
  *
  * The checker runs your function on many shapes (1x1 kernels, kernels as
  * large as the input, strides larger than the kernel, padding, batch 1, odd
  * sizes) against the library's own loops (core/), checks every backward
  * against finite differences, and says per exercise: passed, not written
  * yet, or wrong (the largest relative error, where, and a hint when it
- * recognises the mistake). A crash or an endless loop in your code is
+ * recognises the mistake). Once 06c and 07a pass, LeNet-5 trains on them:
+ * build/exercises/08_lenet --quick --mine. A crash or an endless loop in your code is
  * reported for that exercise, with the shape, and the others still run.
  *
  * Layout (as in core/tensor.h): arrays are row-major, a batch is NCHW: a

@@ -9,7 +9,7 @@
  * wrong versions of the tests (tests/check_exercises.c). Each exercise runs
  * in its own Check test, forked, with a timeout: a crash or an endless loop
  * in the learner's code ends that exercise only, and the checker reports
- * the shape it was running.
+ * the shape it was running. The list of the exercises is exercise_list.h.
  */
 #ifndef CN_KIT_EXERCISE_CHECK_H
 #define CN_KIT_EXERCISE_CHECK_H
