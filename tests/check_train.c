@@ -130,6 +130,18 @@ static void expect_same_history(const TrainHistory *a, const TrainHistory *b, co
     }
 }
 
+/* Two runs that must agree to the bit: the same weights and history. Frees
+ * both networks and histories. */
+static void expect_same_runs(Net *a, Net *b, TrainHistory *h1, TrainHistory *h2, const char *what)
+{
+    assert_same_params(a, b, what);
+    expect_same_history(h1, h2, what);
+    train_history_free(h1);
+    train_history_free(h2);
+    net_free(a);
+    net_free(b);
+}
+
 /* --- tests -------------------------------------------------------------------- */
 
 START_TEST(loss_drops)
@@ -614,13 +626,8 @@ START_TEST(halves_same_bits_with_1_and_2_threads)
     /* batch 15: halves of 8 and 7, and a last batch of 5 (3 + 2) */
     TrainHistory h1 = { 0 }, h2 = { 0 };
     Net *a = run_halves(1, 15, train, test, &h1), *b = run_halves(2, 15, train, test, &h2);
-    assert_same_params(a, b, "halves, 1 vs 2 threads");
-    expect_same_history(&h1, &h2, "halves, 1 vs 2 threads");
     ck_assert_msg(h1.e[2].test_acc > 0.9, "test accuracy %.3f after 3 epochs in halves", h1.e[2].test_acc);
-    train_history_free(&h1);
-    train_history_free(&h2);
-    net_free(a);
-    net_free(b);
+    expect_same_runs(a, b, &h1, &h2, "halves, 1 vs 2 threads");
     bars_free(train);
     bars_free(test);
 }
@@ -769,13 +776,8 @@ START_TEST(watcher_sees_training_and_changes_nothing)
         ck_assert_int_eq(w.starting, 1);
         ck_assert_int_eq(w.epoch_done, 3);
         ck_assert_int_eq(w.in_epoch, 3 * (480 / 16 - 1));
-        assert_same_params(a, b, halves ? "halves, watched or not" : "dropout, watched or not");
-        expect_same_history(&h1, &h2, halves ? "halves, watched or not" : "dropout, watched or not");
         ck_assert_int_eq(net_layer(b, 0)->training, 0);
-        train_history_free(&h1);
-        train_history_free(&h2);
-        net_free(a);
-        net_free(b);
+        expect_same_runs(a, b, &h1, &h2, halves ? "halves, watched or not" : "dropout, watched or not");
     }
     bars_free(train);
     bars_free(test);
