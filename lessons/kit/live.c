@@ -488,9 +488,10 @@ static void on_watch(Net *net, const TrainHistory *h, const TrainWatchInfo *at, 
     keep_rows(h);
     if (live->term && epoch_done) draw_in_terminal(net, at);
     if (live->files) {
-        /* Atomic for the browser, without the fsyncs (cn_file_sync): the
-         * files are redrawn in a few seconds anyway. */
-        const int was = cn_file_sync(0);
+        /* Atomic for the browser, without the fsyncs (cn_file_sync), PNGs
+         * encoded for speed (image_png_quick): the files are redrawn in a
+         * few seconds anyway. */
+        const int was = cn_file_sync(0), was_quick = image_png_quick(1);
         int changed = 0;
         /* the pictures (small, a few tens of milliseconds) after the last
          * epoch, and before it whenever they fit */
@@ -522,6 +523,7 @@ static void on_watch(Net *net, const TrainHistory *h, const TrainWatchInfo *at, 
             live->page_cost = now_s() - c0;
         }
         cn_file_sync(was);
+        image_png_quick(was_quick);
     }
     live->updates++;
     live->last_end = now_s();
