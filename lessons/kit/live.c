@@ -494,8 +494,9 @@ static void on_watch(Net *net, const TrainHistory *h, const TrainWatchInfo *at, 
         const int was = cn_file_sync(0), was_quick = image_png_quick(1);
         int changed = 0;
         /* the pictures (small, a few tens of milliseconds) after the last
-         * epoch, and before it whenever they fit */
-        const int last = epoch_done && at->epoch == at->epochs;
+         * epoch (or at the start of a training that has nothing left to
+         * do: a finished one reused), and before it whenever they fit */
+        const int last = (epoch_done || start) && at->epoch == at->epochs;
         if (last || (!start && fits(live->pictures_cost, t0))) {
             const double c0 = now_s();
             write_filters(net);
@@ -541,9 +542,10 @@ void live_finish(void)
         write_page(1);
         cn_file_sync(was);
     }
-    fprintf(stderr, "live view: %d updates took %.2f s, %.1f%% of the %.1f s of training watched%s%s%s\n",
-            live->updates, live->spent, live->watched > 0 ? 100.0 * live->spent / live->watched : 0.0, live->watched,
-            live->files ? "; the page: " : "", live->files ? live->dir : "", live->files ? "/live.html" : "");
+    if (live->watched > 0)
+        fprintf(stderr, "live view: %d updates took %.2f s, %.1f%% of the %.1f s of training watched%s%s%s\n",
+                live->updates, live->spent, 100.0 * live->spent / live->watched, live->watched,
+                live->files ? "; the page: " : "", live->files ? live->dir : "", live->files ? "/live.html" : "");
     free(live->rows);
     free(live);
     live = NULL;
@@ -552,7 +554,8 @@ void live_finish(void)
 void live_watch(Notebook *nb, TrainConfig *cfg, const char *label, const Dataset *test)
 {
     const int files = !live_flags.off, term = live_term_allowed(live_flags.term, STDERR_FILENO);
-    if (live_flags.term && !term && !isatty(STDERR_FILENO) && (!live || !live->run))
+    static int said; /* once a program */
+    if (live_flags.term && !term && !said++)
         fprintf(stderr, "--live-term: stderr is not a terminal, so the filters are not drawn there\n");
     if (!files && !term) return;
     if (!live) {
