@@ -409,7 +409,9 @@ static void write_page(int finished)
                      live->curves_rows < live->nrows ? "(drawn a few epochs ago: the curves are redrawn when it costs "
                                                        "the training little, and at the end)" : NULL);
     else
-        fputs("<h2>Loss and accuracy so far</h2>\n<p class=\"note\">The curves appear after the first epochs.</p>\n", f);
+        fputs("<h2>Loss and accuracy so far</h2>\n<p class=\"note\">The curves are drawn after an epoch once the "
+              "training has run long enough to pay for a gnuplot run, and at the end of the lesson; the table below "
+              "has every epoch at once.</p>\n", f);
     if (live->nrows > 0) {
         fputs("<table>\n<tr><th>epoch</th><th>training loss</th><th>training accuracy</th><th>test loss</th>"
               "<th>test accuracy</th><th>seconds</th><th>images/s</th></tr>\n", f);
