@@ -39,7 +39,7 @@ failed=0
 
 # Chromium, headless, on a file; its own profile in the temporary folder.
 run_browser() {
-    "$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run \
+    "$browser" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --hide-scrollbars --no-first-run \
         --user-data-dir="$tmp/profile" --virtual-time-budget=2000 "$@" 2>>"$tmp/browser.log"
 }
 
