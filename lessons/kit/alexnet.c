@@ -125,7 +125,9 @@ void alex_train_or_reuse(Notebook *nb, AlexRun *r, const Dataset *train, const D
     }
     const double t0 = now_s();
     train_history_free(&r->hist);
-    live_watch(nb, &r->cfg, r->title, test);
+    char watched[160]; /* the ablations' titles ("groups 2") with the network's name */
+    snprintf(watched, sizeof watched, strstr(r->title, "AlexNet") ? "%s" : "AlexNet-mini, %s", r->title);
+    live_watch(nb, &r->cfg, watched, test);
     if (train_run(r->net, train, test, &r->cfg, &r->hist))
         CN_DIE("training %s failed: %s", r->title, cn_last_error());
     r->cfg.watch = NULL;
