@@ -4,7 +4,8 @@
 #                   every lesson, the tools, the benchmarks and the test runner
 #   make check      datasets + build + run every Check suite; installs nothing
 #   make test       deps + check: the one command on Debian
-#   make lessons    deps + datasets + build + run every lesson in numeric order
+#   make lessons    deps + datasets + build + run every lesson in numeric order, then
+#                   write plots/out/index.html, the list of their notebook.html pages
 #   make bench      deps + datasets + build + speed and memory benchmarks
 #   make deps       install missing Debian packages (apt-get; sudo when not root);
 #                   with CC=clang also clang, libomp-dev and (SANITIZE=1) libclang-rt-dev
@@ -16,6 +17,9 @@
 #                   (and build build/exercises/08_lenet on them); make exercise N=04b: one
 #   make classify-eval  accuracy of classify on generated digit pictures, both
 #                   MNIST models, the old preparation and MNIST's (tests/classify_eval.sh)
+#   make test-browser  deps-browser + datasets + build + the web pages (notebook.html,
+#                   live.html) of lesson 08 --quick in headless Chromium (tests/browser.sh)
+#   make deps-browser  install Chromium (Debian's chromium) when missing: only for test-browser
 #   make fuzz       build and run the libFuzzer targets of every parser (clang),
 #                   FUZZ_SECONDS each (default 30)
 #   make clean      remove build/ (every configuration)
@@ -277,6 +281,21 @@ lessons:
 	@if [ -z "$(LESSONS_NUM)" ]; then echo "No lessons yet: lessons/NN_name.c files will be run here in order."; fi
 	@set -e; for l in $(LESSONS_NUM:%.c=$(BUILD)/%); do \
 	    echo "=== $$l ==="; $$l; done
+	@sh lessons/index.sh
+
+# The web pages in a real browser: every picture loaded, nothing blank, and
+# the check seen to fail when a picture is missing.
+.PHONY: test-browser deps-browser
+test-browser:
+	@$(MAKE) --no-print-directory deps-browser
+	@$(MAKE) --no-print-directory datasets
+	@$(MAKE) --no-print-directory build
+	@sh tests/browser.sh $(BUILD)
+
+deps-browser:
+	@if command -v chromium >/dev/null 2>&1; then echo "deps-browser: Chromium is installed"; else \
+	    echo "Installing: chromium"; $(SUDO) apt-get update && \
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends chromium; fi
 
 # core/ includes only core/, datasets/ only core/ and datasets/; no include cycle.
 includes:

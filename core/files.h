@@ -29,6 +29,15 @@ int cn_file_write_atomic(const char *path, const void *data, size_t n);
  * they keep their files, for targets they may never write again. */
 void cn_remove_stale_temps(const char *dir);
 
+/* Whether cn_file_write_atomic makes its writes durable (fsync of the file
+ * and of its directory; on by default). Turned off, a write stays atomic for
+ * readers, who see the old file or the new one, but a crash of the machine
+ * may lose the last one: the choice for files rewritten every few seconds
+ * for a person to look at (a live view of a training), where the two
+ * fsyncs would cost far more than the write. Returns the previous setting.
+ * Programs only: not for models and checkpoints. */
+int cn_file_sync(int on);
+
 /* For tests: with on != 0, cn_file_write_atomic fails as on a full disk
  * (half the bytes written, then ENOSPC) until called again with 0. */
 void cn_file_simulate_full_disk(int on);

@@ -204,6 +204,17 @@ static void png_gather(void *ctx, void *data, int size)
     b->n += (size_t)size;
 }
 
+int image_png_quick(int on)
+{
+    const int was = stbi_write_png_compression_level == 1;
+    /* stb's defaults: zlib level 8, and each row tried with the five PNG
+     * filters to keep the best; quick: level 1 and the "up" filter for every
+     * row (smooth pictures compress well with it) */
+    stbi_write_png_compression_level = on ? 1 : 8;
+    stbi_write_force_png_filter = on ? 2 : -1;
+    return was;
+}
+
 int image_write_png(const char *path, const float *data, int c, int h, int w)
 {
     if (!path || !data) return cn_fail("image_write_png: no file name or no pixels given");

@@ -32,6 +32,11 @@ void image_free(CnImage *im);
  * to [0, 1] (NaN becomes 0) and rounded to v * 255. Missing parent
  * directories are created. 0 or -1. */
 int image_write_png(const char *path, const float *data, int c, int h, int w);
+/* With on != 0, PNGs are written for speed rather than size (zlib level 1,
+ * one filter for every row): several times faster, files somewhat larger.
+ * For pictures redrawn every few seconds (a live view of a training); off by
+ * default. Returns the previous setting. */
+int image_png_quick(int on);
 
 /* mkdir -p: create the directory `path` and any missing parents (mode 0755).
  * An existing directory is fine. 0 or -1. */

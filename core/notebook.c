@@ -1,4 +1,5 @@
-/* notebook.c - a lesson's story in the terminal and in plots/out/<id>/notebook.md. */
+/* notebook.c - a lesson's story in the terminal and in plots/out/<id>/notebook.md
+ * and notebook.html: every function below writes all three. */
 #include "core/notebook.h"
 
 #include <errno.h>
@@ -20,6 +21,7 @@
 struct Notebook {
     FILE *term;          /* the terminal stream, or NULL */
     FILE *md;            /* notebook.md */
+    FILE *html;          /* notebook.html: the same blocks as HTML */
     int color;           /* ANSI colours on term */
     int checks, failed;
     int io_error;        /* a write failed or memory ran out; nb_close reports it */
@@ -28,6 +30,7 @@ struct Notebook {
     char id[128];
     char dir[NB_PATH_MAX];
     char md_path[NB_PATH_MAX];
+    char html_path[NB_PATH_MAX];
     char paths[NB_NPATHS][NB_PATH_MAX];
 };
 
@@ -100,16 +103,94 @@ static void md_url(FILE *f, const char *s)
 }
 
 /* Close an open list of checks: a Markdown block needs a blank line before it. */
+static void html_block(Notebook *nb);
 static void md_block(Notebook *nb)
 {
     if (nb->in_list) fputc('\n', nb->md);
+    html_block(nb);
     nb->in_list = 0;
+}
+
+/* --- the HTML page ----------------------------------------------------------------- */
+
+/* Text for the .html: the characters HTML would read as markup become entities. */
+static void html_text(FILE *f, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        switch (s[i]) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default: fputc(s[i], f);
+        }
+    }
+}
+
+static void html_str(FILE *f, const char *s) { html_text(f, s, strlen(s)); }
+
+/* before, then s escaped, then after. */
+static void html_between(FILE *f, const char *before, const char *s, const char *after)
+{
+    fputs(before, f);
+    html_str(f, s);
+    fputs(after, f);
+}
+
+/* A relative URL: letters, digits, "-._~/" as they are, every other byte
+ * (spaces, quotes, '#', '?', UTF-8) percent-encoded. */
+static void html_url(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("-._~/", c))
+            fputc(c, f);
+        else
+            fprintf(f, "%%%02X", c);
+    }
+}
+
+/* The page's head: a small style sheet, so that it reads well opened from
+ * disk with nothing else. */
+static const char HTML_STYLE[] =
+    "body{font:16px/1.5 system-ui,-apple-system,\"Segoe UI\",sans-serif;max-width:60rem;margin:2rem auto;"
+    "padding:0 1rem;color:#1d232b;background:#fff}\n"
+    "h1{font-size:1.8rem;border-bottom:2px solid #3a4a5c;padding-bottom:.3rem}\n"
+    "h2{font-size:1.35rem;margin-top:2.2rem;border-bottom:1px solid #d0d7de;padding-bottom:.2rem}\n"
+    ".note{color:#57606a;font-style:italic}\n"
+    "pre{background:#f6f8fa;border:1px solid #d0d7de;border-radius:6px;padding:.7rem 1rem;overflow-x:auto;"
+    "font:13px/1.45 ui-monospace,\"DejaVu Sans Mono\",monospace}\n"
+    "pre.c{border-left:4px solid #3a6ea5}\n"
+    "table{border-collapse:collapse;margin:1rem 0;font-size:.92rem}\n"
+    "th,td{border:1px solid #d0d7de;padding:.25rem .6rem;text-align:left;vertical-align:top}\n"
+    "th{background:#eef2f6}tr:nth-child(even) td{background:#f8fafc}td.num,th.num{text-align:right;"
+    "font-variant-numeric:tabular-nums}\n"
+    "figure{margin:1.2rem 0}figure img{max-width:100%;height:auto;border:1px solid #d0d7de;background:#2b3440}\n"
+    "figcaption{color:#57606a;font-size:.92rem;font-style:italic}\n"
+    "ul.checks{list-style:none;padding-left:.5rem}ul.checks li{margin:.2rem 0}\n"
+    ".pass{color:#1a7f37;font-weight:bold}.fail{color:#cf222e;font-weight:bold}\n"
+    "li.failed{background:#ffebe9;border-left:4px solid #cf222e;padding-left:.4rem}\n"
+    ".missing{color:#cf222e}.tally{font-size:1.1rem;border-top:1px solid #d0d7de;padding-top:.6rem}\n";
+
+/* Counts the page's pictures once they have loaded: <body data-images="12 of
+ * 12 loaded">, for a browser test to read (an image that failed has no
+ * width). Changes nothing a reader sees. */
+static const char HTML_SCRIPT[] =
+    "<script>window.addEventListener('load',function(){var im=document.images,ok=0;"
+    "for(var i=0;i<im.length;i++)if(im[i].complete&&im[i].naturalWidth>0)ok++;"
+    "document.body.setAttribute('data-images',ok+' of '+im.length+' loaded');});</script>\n";
+
+/* Close an open list of checks in the .html. */
+static void html_block(Notebook *nb)
+{
+    if (nb->in_list) fputs("</ul>\n", nb->html);
 }
 
 static void flush_both(Notebook *nb)
 {
     if (nb->term) fflush(nb->term);
     if (fflush(nb->md) != 0 || ferror(nb->md)) nb->io_error = 1;
+    if (fflush(nb->html) != 0 || ferror(nb->html)) nb->io_error = 1;
 }
 
 /* Print one line (no '\n' inside) wrapped at NB_WIDTH columns. A leading
@@ -187,7 +268,9 @@ Notebook *nb_open_to(const char *lesson_id, const char *title, FILE *term)
     int n = out && *out ? snprintf(nb->dir, sizeof nb->dir, "%s/%s", root, lesson_id)
                         : snprintf(nb->dir, sizeof nb->dir, "%s/plots/out/%s", root, lesson_id);
     int m = snprintf(nb->md_path, sizeof nb->md_path, "%s/notebook.md", nb->dir);
-    if (n < 0 || (size_t)n >= sizeof nb->dir || m < 0 || (size_t)m >= sizeof nb->md_path) {
+    int k = snprintf(nb->html_path, sizeof nb->html_path, "%s/notebook.html", nb->dir);
+    if (n < 0 || (size_t)n >= sizeof nb->dir || m < 0 || (size_t)m >= sizeof nb->md_path || k < 0 ||
+        (size_t)k >= sizeof nb->html_path) {
         free(nb);
         return cn_fail("nb_open: output folder path under %s is too long", root), NULL;
     }
@@ -204,6 +287,13 @@ Notebook *nb_open_to(const char *lesson_id, const char *title, FILE *term)
         free(nb);
         return NULL;
     }
+    nb->html = fopen(nb->html_path, "w");
+    if (!nb->html) {
+        cn_fail("nb_open: cannot write %s: %s", nb->html_path, strerror(errno));
+        fclose(nb->md);
+        free(nb);
+        return NULL;
+    }
     nb->term = term;
     const char *no_color = getenv("NO_COLOR");
     nb->color = term && isatty(fileno(term)) && !(no_color && *no_color);
@@ -213,7 +303,7 @@ Notebook *nb_open_to(const char *lesson_id, const char *title, FILE *term)
         term_rule(term, "═", NB_WIDTH);
         fprintf(term, "  %s\n", title);
         fputs(ansi(nb, RESET), term);
-        fprintf(term, "%s  lesson %s; pictures, plots and notebook.md in %s/%s\n", ansi(nb, DIM), lesson_id,
+        fprintf(term, "%s  lesson %s; pictures, plots, notebook.md and notebook.html in %s/%s\n", ansi(nb, DIM), lesson_id,
                 nb->dir, ansi(nb, RESET));
         fputs(ansi(nb, BOLD), term);
         term_rule(term, "═", NB_WIDTH);
@@ -224,6 +314,13 @@ Notebook *nb_open_to(const char *lesson_id, const char *title, FILE *term)
     md_str(nb->md, title);
     fprintf(nb->md, "\n\n*The transcript of one run of `lessons/%s.c`: every number on this page was computed "
                     "in that run. Run the lesson again to regenerate it.*\n\n", lesson_id);
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", nb->html);
+    html_str(nb->html, title);
+    fprintf(nb->html, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>", HTML_STYLE);
+    html_str(nb->html, title);
+    fprintf(nb->html, "</h1>\n<p class=\"note\">The transcript of one run of <code>lessons/%s.c</code>: every number "
+                      "on this page was computed in that run. Run the lesson again to regenerate it.</p>\n", lesson_id);
     flush_both(nb);
     return nb;
 }
@@ -258,18 +355,25 @@ int nb_close(Notebook *nb)
         }
         fprintf(nb->md, "---\n\n**%d of %d checks passed%s.**\n", passed, nb->checks,
                 nb->failed ? ", see the ✘ above" : "");
+        fprintf(nb->html, "<p class=\"tally %s\">%d of %d checks passed%s.</p>\n", nb->failed ? "fail" : "pass",
+                passed, nb->checks, nb->failed ? ", see the ✘ above" : "");
     }
+    fprintf(nb->html, "%s</body>\n</html>\n", HTML_SCRIPT);
     if (nb->term) fflush(nb->term);
     errno = 0;
-    int bad = nb->io_error || fflush(nb->md) != 0 || ferror(nb->md);
+    int bad = nb->io_error || fflush(nb->md) != 0 || ferror(nb->md) || fflush(nb->html) != 0 || ferror(nb->html);
     int e = errno;
     if (fclose(nb->md) != 0) {
         bad = 1;
         if (!e) e = errno;
     }
+    if (fclose(nb->html) != 0) {
+        bad = 1;
+        if (!e) e = errno;
+    }
     int failed = nb->failed;
     if (bad)
-        cn_fail("nb_close: %s was not written completely: %s", nb->md_path,
+        cn_fail("nb_close: %s or %s was not written completely: %s", nb->md_path, nb->html_path,
                 e ? strerror(e) : "a write failed or memory ran out");
     free(nb);
     return bad ? -1 : failed;
@@ -297,6 +401,7 @@ void nb_section(Notebook *nb, const char *fmt, ...)
     fputs("## ", nb->md);
     md_str(nb->md, s);
     fputs("\n\n", nb->md);
+    html_between(nb->html, "<h2>", s, "</h2>\n");
     free(s);
     flush_both(nb);
 }
@@ -314,11 +419,24 @@ void nb_para(Notebook *nb, const char *fmt, ...)
     }
     if (nb->term) fputc('\n', nb->term);
     md_block(nb);
+    int in_p = 0, in_ul = 0; /* the .html's open <p> or <ul> */
     for (const char *p = s; *p;) {
         const char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
         if (nb->term) term_wrap_line(nb->term, p, len);
         md_text(nb->md, p, len);
+        /* HTML: lines starting with "- " are the items of a list, the other
+         * lines of a paragraph, kept apart by <br>. */
+        const int item = len >= 2 && p[0] == '-' && p[1] == ' ';
+        if (item) {
+            fputs(in_p ? "</p>\n<ul>\n<li>" : in_ul ? "<li>" : "<ul>\n<li>", nb->html);
+            html_text(nb->html, p + 2, len - 2);
+            fputs("</li>\n", nb->html);
+        } else {
+            fputs(in_ul ? "</ul>\n<p>" : in_p ? "<br>\n" : "<p>", nb->html);
+            html_text(nb->html, p, len);
+        }
+        in_p = !item, in_ul = item;
         /* Keep the line break in Markdown too (two trailing spaces), unless the
          * next line is a list item, which starts a new line anyway. */
         const char *next = nl ? nl + 1 : NULL;
@@ -326,6 +444,7 @@ void nb_para(Notebook *nb, const char *fmt, ...)
         p = nl ? nl + 1 : p + len;
     }
     fputs("\n\n", nb->md);
+    fputs(in_ul ? "</ul>\n" : in_p ? "</p>\n" : "", nb->html);
     free(s);
     flush_both(nb);
 }
@@ -361,10 +480,13 @@ void nb_matrix(Notebook *nb, const char *caption, const float *m, int rows, int 
         fputs("**", nb->md);
         md_str(nb->md, caption);
         fprintf(nb->md, "** (%d×%d)\n\n", rows, cols);
+        html_between(nb->html, "<p><b>", caption, "</b>");
+        fprintf(nb->html, " (%d×%d)</p>\n", rows, cols);
     } else if (nb->term) {
         fputc('\n', nb->term);
     }
     fputs("```text\n", nb->md);
+    fputs("<pre>", nb->html);
     /* The same aligned rows in both outputs: values right-aligned in columns
      * as wide as the widest value, two spaces apart. */
     for (int r = 0; r < rows; r++) {
@@ -373,11 +495,14 @@ void nb_matrix(Notebook *nb, const char *caption, const float *m, int rows, int 
             format_value(buf, sizeof buf, m[(size_t)r * (size_t)cols + (size_t)c], precision);
             if (nb->term) fprintf(nb->term, "%s%*s", c ? "  " : "", (int)width, buf);
             fprintf(nb->md, "%s%*s", c ? "  " : "", (int)width, buf);
+            fprintf(nb->html, "%s%*s", c ? "  " : "", (int)width, buf);
         }
         if (nb->term) fputc('\n', nb->term);
         fputc('\n', nb->md);
+        fputc('\n', nb->html);
     }
     fputs("```\n\n", nb->md);
+    fputs("</pre>\n", nb->html);
     flush_both(nb);
 }
 
@@ -464,6 +589,29 @@ void nb_table(Notebook *nb, const char *const *header, const char *const *cells,
         fputc('\n', nb->md);
     }
     fputc('\n', nb->md);
+    /* HTML: the same table, number columns right-aligned */
+    fputs("<table>\n", nb->html);
+    if (header) {
+        fputs("<thead><tr>", nb->html);
+        for (int c = 0; c < cols; c++) {
+            fputs(numeric[c] ? "<th class=\"num\">" : "<th>", nb->html);
+            html_str(nb->html, header[c] ? header[c] : "");
+            fputs("</th>", nb->html);
+        }
+        fputs("</tr></thead>\n", nb->html);
+    }
+    fputs("<tbody>\n", nb->html);
+    for (int r = 0; r < rows; r++) {
+        fputs("<tr>", nb->html);
+        for (int c = 0; c < cols; c++) {
+            const char *s = cells[(size_t)r * (size_t)cols + (size_t)c];
+            fputs(numeric[c] ? "<td class=\"num\">" : "<td>", nb->html);
+            html_str(nb->html, s ? s : "");
+            fputs("</td>", nb->html);
+        }
+        fputs("</tr>\n", nb->html);
+    }
+    fputs("</tbody>\n</table>\n", nb->html);
     flush_both(nb);
 }
 
@@ -482,6 +630,7 @@ static void code_block(Notebook *nb, const char *lang, const char *text, size_t 
     md_block(nb);
     for (size_t i = 0; i < fence; i++) fputc('`', nb->md);
     fprintf(nb->md, "%s\n", lang);
+    fprintf(nb->html, "<pre class=\"%s\"><code>", lang);
     for (const char *p = text, *stop = text + n; p < stop;) {
         const char *nl = memchr(p, '\n', (size_t)(stop - p));
         size_t len = nl ? (size_t)(nl - p) : (size_t)(stop - p);
@@ -492,10 +641,13 @@ static void code_block(Notebook *nb, const char *lang, const char *text, size_t 
         }
         fwrite(p, 1, len, nb->md);
         fputc('\n', nb->md);
+        html_text(nb->html, p, len);
+        fputc('\n', nb->html);
         p = nl ? nl + 1 : stop;
     }
     for (size_t i = 0; i < fence; i++) fputc('`', nb->md);
     fputs("\n\n", nb->md);
+    fputs("</code></pre>\n", nb->html);
     flush_both(nb);
 }
 
@@ -580,6 +732,9 @@ int nb_code_from_source(Notebook *nb, const char *rel_path, const char *function
     md_str(nb->md, rel_path);
     fprintf(nb->md, ", lines %d-%d**%s\n\n", span.first_line, span.last_line,
             stale ? " (changed since this program was built: run `make build`)" : "");
+    html_between(nb->html, "<p><b>", rel_path, "");
+    fprintf(nb->html, ", lines %d-%d</b>%s</p>\n", span.first_line, span.last_line,
+            stale ? " (changed since this program was built: run <code>make build</code>)" : "");
     code_block(nb, "c", text + span.begin, span.end - span.begin);
     free(text);
     return 1;
@@ -607,6 +762,10 @@ static void picture(Notebook *nb, const char *kind, const char *caption, const c
         fputs(")\n\n*", nb->md);
         md_str(nb->md, caption);
         fputs("*\n\n", nb->md);
+        fputs("<figure><img src=\"", nb->html);
+        html_url(nb->html, file);
+        html_between(nb->html, "\" alt=\"", caption, "\">");
+        html_between(nb->html, "<figcaption>", caption, "</figcaption></figure>\n");
     } else if (is_plot) {
         if (nb->term)
             fprintf(nb->term, "\n%s[plot not drawn]%s %s → %s\n    (gnuplot was not available: the first line of "
@@ -618,6 +777,10 @@ static void picture(Notebook *nb, const char *kind, const char *caption, const c
               "beside `", nb->md);
         fputs(file, nb->md);
         fputs("` is the command that draws it).*\n\n", nb->md);
+        html_between(nb->html, "<p class=\"note\">", caption,
+                     ": not drawn (gnuplot was not available when the lesson ran; the first line of the "
+                     "<code>.dat</code> file beside <code>");
+        html_between(nb->html, "", file, "</code> is the command that draws it).</p>\n");
     } else {
         if (nb->term)
             fprintf(nb->term, "\n%s[%s missing]%s %s → %s\n", ansi(nb, RED), kind, ansi(nb, RESET), caption, full);
@@ -626,6 +789,8 @@ static void picture(Notebook *nb, const char *kind, const char *caption, const c
         fputs(": the image `", nb->md);
         fputs(file, nb->md);
         fputs("` was not written.*\n\n", nb->md);
+        html_between(nb->html, "<p class=\"missing\">", caption, ": the image <code>");
+        html_between(nb->html, "", file, "</code> was not written.</p>\n");
     }
     flush_both(nb);
 }
@@ -657,6 +822,9 @@ int nb_check(Notebook *nb, int ok, const char *fmt, ...)
     fputs(ok ? "- ✔ " : "- ✘ **FAILED:** ", nb->md);
     md_str(nb->md, s);
     fputc('\n', nb->md);
+    if (!nb->in_list) fputs("<ul class=\"checks\">\n", nb->html);
+    html_between(nb->html, ok ? "<li><span class=\"pass\">✔</span> " : "<li class=\"failed\"><span class=\"fail\">✘ "
+                                                                       "FAILED:</span> ", s, "</li>\n");
     nb->in_list = 1;
     free(s);
     flush_both(nb);

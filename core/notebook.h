@@ -1,5 +1,6 @@
 /* notebook.h - how a lesson tells its story: in the terminal, and the same
- * story as a Markdown page with the images inline, to be read after the run.
+ * story as a Markdown page and as a web page with the images inline, to be
+ * read after the run.
  *
  *     Notebook *nb = nb_open("01_single_filter", "A single filter");
  *     CN_CHECK(nb);
@@ -13,8 +14,12 @@
  * Everything a lesson writes goes into one folder,
  * cn_project_root()/plots/out/<lesson_id>/ ($CONVNET_ROOT if set, else the
  * checkout the program runs from; see core/paths.h), with the transcript in notebook.md
- * there; images are linked relative to it, so the folder can be moved or
- * published as it is. When the environment variable CONVNET_OUT is set and
+ * and notebook.html there; images are linked relative to them, so the folder
+ * can be moved or published as it is. notebook.html is one file with a small
+ * style sheet inside (no other file but the pictures beside it), written by
+ * the same calls as the .md: no Markdown converter is involved. It counts
+ * its pictures once they have loaded into <body data-images="N of M
+ * loaded">, for a browser test to read. When the environment variable CONVNET_OUT is set and
  * non-empty, the folder is $CONVNET_OUT/<lesson_id>/ instead: only the
  * outputs move, the data is still read from the project root (the lesson
  * tests use it so a run never overwrites a learner's plots/out/).
@@ -38,16 +43,18 @@
 
 typedef struct Notebook Notebook;
 
-/* Create the lesson's output folder and its notebook.md, and print the title.
+/* Create the lesson's output folder, its notebook.md and notebook.html, and
+ * print the title.
  * lesson_id: letters, digits, '_', '-', '.' (e.g. "01_single_filter").
  * NULL with a message on failure. */
 Notebook *nb_open(const char *lesson_id, const char *title);
 /* The same, printing to `term` instead of stdout (NULL: no terminal output). */
 Notebook *nb_open_to(const char *lesson_id, const char *title, FILE *term);
 
-/* Print and write the tally of checks, flush and close notebook.md, free nb.
- * Returns the number of failed checks (0 = all claims held), or -1 if
- * notebook.md could not be written completely (message in cn_last_error()). */
+/* Print and write the tally of checks, flush and close notebook.md and
+ * notebook.html, free nb. Returns the number of failed checks (0 = all
+ * claims held), or -1 if either could not be written completely (message in
+ * cn_last_error()). */
 int nb_close(Notebook *nb);
 
 /* The lesson's output folder (absolute when the root is). */

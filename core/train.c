@@ -62,6 +62,7 @@ typedef struct {
     int tty;
     int epochs;
     double t0, last;  /* start of the epoch, last draw or line */
+    double watched;   /* last call of cfg->watch */
 } Progress;
 
 static void progress_batch(Progress *p, int epoch, int done, int total, double loss)
@@ -104,6 +105,21 @@ static void progress_epoch(Progress *p, const EpochStats *s)
     fprintf(p->f, "  lr %.4g  %.1f s  %s img/s%s\n", s->lr, s->seconds, commas(a, 32, s->images_per_s),
             p->tty ? "\033[K" : "");
     fflush(p->f);
+}
+
+/* --- the watcher ------------------------------------------------------------ */
+
+/* Call cfg->watch with the net in evaluation mode, then put it back into
+ * the mode it was in (and the replica too, which the watcher never sees). */
+static void watch(Net *net, const TrainHistory *h, const TrainConfig *cfg, Progress *p, TrainWatchInfo at)
+{
+    if (!cfg->watch) return;
+    const int was_training = net->n > 0 && net->layer[0]->training;
+    net_set_training(net, 0);
+    at.epochs = cfg->epochs;
+    cfg->watch(net, h, &at, cfg->watch_ctx);
+    net_set_training(net, was_training);
+    p->watched = now_seconds();
 }
 
 /* --- checks ------------------------------------------------------------------ */
@@ -419,7 +435,7 @@ static int check_grads(const Net *net, const TrainConfig *cfg, int e, int b)
 
 /* One epoch over the first N images in the epoch's shuffled order. */
 static int train_epoch(Net *net, Sgd *opt, const LabelledImages *ds, int N, const TrainConfig *cfg, int e,
-                       Scratch *w, Progress *pg, EpochStats *st)
+                       Scratch *w, Progress *pg, EpochStats *st, const TrainHistory *h)
 {
     const int K = ds->nclasses, nb = (N + cfg->batch - 1) / cfg->batch;
     const size_t in = shape_size(net->in);
@@ -473,6 +489,9 @@ static int train_epoch(Net *net, Sgd *opt, const LabelledImages *ds, int N, cons
             sgd_step(opt, lr);
         }
         progress_batch(pg, e, first + B, N, loss_sum / (first + B));
+        if (cfg->watch && cfg->watch_seconds > 0 && b + 1 < nb && now_seconds() - pg->watched >= cfg->watch_seconds)
+            watch(net, h, cfg, pg, (TrainWatchInfo){ .moment = TRAIN_IN_EPOCH, .epoch = e + 1, .done = first + B,
+                                                     .total = N, .loss = loss_sum / (first + B) });
     }
     net_set_training(net, 0);
     if (cfg->replica) net_set_training(cfg->replica, 0);
@@ -524,11 +543,12 @@ int train_run(Net *net, const LabelledImages *train, const LabelledImages *test,
     if (train->class_names && net_set_classes(net, train->class_names, train->nclasses)) goto done;
     if (cfg->history && train_history_write(&h, cfg->history)) goto done;
     if (cfg->replica) copy_params(cfg->replica, net); /* the weights as loaded or initialised */
+    watch(net, &h, cfg, &pg, (TrainWatchInfo){ .moment = TRAIN_STARTING, .epoch = h.n });
 
     for (int e = h.n; e < cfg->epochs; e++) {
         EpochStats st = { .test_loss = NAN, .test_acc = NAN };
         pg.t0 = pg.last = now_seconds();
-        if (train_epoch(net, opt, train, N, cfg, e, &w, &pg, &st)) goto done;
+        if (train_epoch(net, opt, train, N, cfg, e, &w, &pg, &st, &h)) goto done;
         double t_train = now_seconds() - pg.t0;
         st.images_per_s = t_train > 0 ? N / t_train : 0.0;
         if (test) {
@@ -541,6 +561,7 @@ int train_run(Net *net, const LabelledImages *train, const LabelledImages *test,
         if (cfg->history && train_history_write(&h, cfg->history)) goto done;
         if (cfg->checkpoint && net_checkpoint_save(cfg->checkpoint, net, opt, cfg, &h)) goto done;
         progress_epoch(&pg, &st);
+        watch(net, &h, cfg, &pg, (TrainWatchInfo){ .moment = TRAIN_EPOCH_DONE, .epoch = e + 1 });
     }
     rc = 0;
 done:

@@ -11,6 +11,12 @@
  *         sgd_step(optim_lr_at(schedule, epoch, (b + 1) / nbatches))
  *     evaluate on the test set; append a row to the history file; checkpoint
  *
+ * A watcher (cfg.watch, train_config.h) sees the net and the history at the
+ * start, after every epoch and, every cfg.watch_seconds, between two batches
+ * of an epoch: a live view draws the training as it goes. It runs on the
+ * calling thread with the net in evaluation mode, and the training goes on
+ * exactly as without it; its time counts in the epoch's seconds.
+ *
  * The settings (TrainConfig) are in train_config.h, the record of the epochs
  * (TrainHistory) in history.h, and the checkpoint file in model_io.h.
  *

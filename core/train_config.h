@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/history.h"
 #include "core/net.h"
 #include "core/optim.h"
 #include "core/rng.h"
@@ -15,6 +16,28 @@
 /* Changes one normalized image in place: img (c, h, w). Draw every random
  * number from r (re-seeded each epoch), nothing else, to stay reproducible. */
 typedef void (*AugmentFn)(float *img, int c, int h, int w, Rng *r, void *ctx);
+
+/* Where a training run is when it calls its watcher (TrainConfig.watch). */
+typedef enum {
+    TRAIN_STARTING,   /* before the first epoch of this call (the epochs of a resumed run are in h) */
+    TRAIN_IN_EPOCH,   /* within an epoch, every watch_seconds */
+    TRAIN_EPOCH_DONE  /* after an epoch: its row is the last of h */
+} TrainMoment;
+
+typedef struct {
+    TrainMoment moment;
+    int epoch;         /* 1-based: the epoch running or just done; at TRAIN_STARTING the epochs done before */
+    int epochs;        /* the run's total */
+    int done, total;   /* training images of this epoch so far, of total (TRAIN_IN_EPOCH) */
+    double loss;       /* mean training loss of the epoch so far (TRAIN_IN_EPOCH) */
+} TrainWatchInfo;
+
+/* A watcher: sees the network and the history so far while it trains (a
+ * live view of the training draws from them). The net is in evaluation
+ * mode during the call: the watcher may run it forward (its activations
+ * are not needed again by the loop), but must not change its parameters,
+ * and the training then goes on exactly as without a watcher. */
+typedef void (*TrainWatchFn)(Net *net, const TrainHistory *h, const TrainWatchInfo *at, void *ctx);
 
 typedef struct {
     int epochs;             /* total epochs; a resumed run continues up to this many */
@@ -37,6 +60,10 @@ typedef struct {
                                epoch with every row so far, so it is never half a line (NULL = none) */
     Net *replica;           /* NULL, or a second network built exactly like net (the same
                                constructor and options): see "Two halves" in train.h */
+    TrainWatchFn watch;     /* NULL, or called at the start, after every epoch, and within epochs */
+    void *watch_ctx;
+    double watch_seconds;   /* > 0: call watch within an epoch whenever this many seconds have passed
+                               since its last call (checked after each batch); 0: only between epochs */
     int quiet;              /* 1: print nothing */
     FILE *log;              /* where progress goes; NULL = stderr */
 } TrainConfig;

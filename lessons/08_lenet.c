@@ -41,6 +41,7 @@
 #include "lessons/kit/draw.h"
 #include "lessons/kit/lenet.h"
 #include "lessons/kit/lenet_story.h"
+#include "lessons/kit/live.h"
 #include "lessons/kit/loops.h"
 #include "lessons/kit/models.h"
 #include "lessons/kit/readings.h"
@@ -101,9 +102,9 @@ static Lesson *start(int argc, char **argv)
         { "resume", OPT_FLAG, &resume, "continue interrupted trainings from their checkpoints" },
         { "index", OPT_INT, &show, "N: the test image drawn through the layers (default: the first of class 7)" },
         { "naive", OPT_FLAG, &naive, LESSON_NAIVE_HELP },
-        { "mine", OPT_FLAG, &mine, LESSON_MINE_HELP "; trains again, models in the output folder" },
+        { "mine", OPT_FLAG, &mine, LESSON_MINE_HELP "; trains again, models in the output folder" }, LIVE_CLI_OPTS,
     };
-    cli_main(argc, argv, opts, 6,
+    cli_main(argc, argv, opts, (int)(sizeof opts / sizeof opts[0]),
              "Lesson 08: LeNet-5, twice. The 1998 network (C3's connection table, scaled tanh, trainable "
              "subsampling) and a modern one (ReLU, max pooling) trained on the MNIST sample and Fashion-MNIST: "
              "architectures, curves, filters, feature maps, confusion matrices, mistakes.\n"

@@ -35,6 +35,7 @@
 #include "lessons/kit/cli.h"
 #include "lessons/kit/goals.h"
 #include "lessons/kit/layers.h"
+#include "lessons/kit/live.h"
 #include "lessons/kit/loops.h"
 #include "lessons/kit/models.h"
 #include "lessons/kit/readings.h"
@@ -133,7 +134,7 @@ static Lesson *start(int argc, char **argv)
         { "groups", OPT_INT, &groups, "G: train the main network with conv2..conv5 in G groups (1 or 2; 2 is "
                                       "saved as alexnet_mini_g2_fashion.cnn)" },
         { "index", OPT_INT, &show, "N: the test image drawn through the layers (default: the first ankle boot)" },
-        { "naive", OPT_FLAG, &naive, LESSON_NAIVE_HELP },
+        { "naive", OPT_FLAG, &naive, LESSON_NAIVE_HELP }, LIVE_CLI_OPTS,
     };
     cli_main(argc, argv, opts, (int)(sizeof opts / sizeof opts[0]),
              "Lesson 09: a scaled-down AlexNet on Fashion-MNIST: ReLU, local response normalization, overlapping "

@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "lessons/kit/cli.h"
+#include "lessons/kit/live.h"
 #include "tests/lesson_run.h"
 
 static int quick, epochs;
@@ -35,6 +36,41 @@ START_TEST(good_flags)
     ck_assert_str_eq(image, "x.png");
     const char *h[] = { "p", "--help" };
     ck_assert_int_eq(parse(2, h), 1);
+}
+END_TEST
+
+/* The live view's flags, as every lesson that trains lists them: each sets
+ * its choice, they combine (--no-live --live-term: the terminal only), take
+ * no value, and --help shows them. */
+START_TEST(live_flags_parse)
+{
+    const CliOpt lo[] = { { "quick", OPT_FLAG, &quick, "a few seconds" }, LIVE_CLI_OPTS };
+    live_flags = (LiveFlags){ 0 };
+    const char *none[] = { "p", "--quick" };
+    ck_assert_int_eq(cli_parse(2, (char **)none, lo, 3), 0);
+    ck_assert(!live_flags.term && !live_flags.off);
+    const char *term[] = { "p", "--live-term" };
+    ck_assert_int_eq(cli_parse(2, (char **)term, lo, 3), 0);
+    ck_assert(live_flags.term && !live_flags.off);
+    live_flags = (LiveFlags){ 0 };
+    const char *both[] = { "p", "--no-live", "--live-term" };
+    ck_assert_int_eq(cli_parse(3, (char **)both, lo, 3), 0);
+    ck_assert(live_flags.term && live_flags.off);
+    const char *value[] = { "p", "--no-live=1" };
+    ck_assert_int_eq(cli_parse(2, (char **)value, lo, 3), -1);
+    const char *typo[] = { "p", "--live" };
+    ck_assert_int_eq(cli_parse(2, (char **)typo, lo, 3), -1);
+    ck_assert_ptr_nonnull(strstr(cn_last_error(), "unknown flag \"--live\""));
+    FILE *f = tmpfile();
+    ck_assert_ptr_nonnull(f);
+    cli_usage(f, "p", "about", lo, 3);
+    rewind(f);
+    char text[4096];
+    text[fread(text, 1, sizeof text - 1, f)] = '\0';
+    fclose(f);
+    ck_assert_msg(strstr(text, "--live-term") && strstr(text, "--no-live") && strstr(text, "only when it is a terminal"),
+                  "%s", text);
+    live_flags = (LiveFlags){ 0 };
 }
 END_TEST
 
@@ -219,6 +255,7 @@ Suite *cli_suite(void)
     TCase *tc = tcase_create("parse");
     tcase_add_test(tc, good_flags);
     tcase_add_test(tc, bad_flags);
+    tcase_add_test(tc, live_flags_parse);
     tcase_add_test(tc, names_among_flags);
     tcase_add_test(tc, matrices);
     tcase_add_test(tc, unset_is_not_zero);

@@ -98,6 +98,27 @@ START_TEST(full_disk_leaves_the_old_file)
 }
 END_TEST
 
+/* Without the fsyncs (cn_file_sync(0)), a write is still atomic: it replaces
+ * the file whole, leaves no temporary file, and a failed one leaves the old
+ * file as it was. */
+START_TEST(without_sync_still_atomic)
+{
+    ck_assert_int_eq(cn_file_sync(0), 1); /* on by default */
+    ck_assert_int_eq(cn_file_write_atomic(in_dir("f.bin"), "abc", 3), 0);
+    ck_assert_int_eq(cn_file_write_atomic(in_dir("f.bin"), "de", 2), 0);
+    cn_file_simulate_full_disk(1);
+    const int rc = cn_file_write_atomic(in_dir("f.bin"), "0123456789", 10);
+    cn_file_simulate_full_disk(0);
+    ck_assert_int_eq(cn_file_sync(1), 0);
+    ck_assert_int_eq(rc, -1);
+    struct stat st;
+    ck_assert_int_eq(stat(in_dir("f.bin"), &st), 0);
+    ck_assert_int_eq(st.st_size, 2);
+    ck_assert_int_eq(count_files(), 1);
+    ck_assert_int_eq(cn_file_sync(1), 1);
+}
+END_TEST
+
 START_TEST(directory_in_the_way)
 {
     ck_assert_int_eq(mkdir(in_dir("d.bin"), 0755), 0);
@@ -165,6 +186,7 @@ Suite *files_suite(void)
     tcase_add_checked_fixture(tc, make_dir, remove_dir);
     tcase_add_test(tc, writes_and_replaces);
     tcase_add_test(tc, full_disk_leaves_the_old_file);
+    tcase_add_test(tc, without_sync_still_atomic);
     tcase_add_test(tc, directory_in_the_way);
     tcase_add_test(tc, stale_temporary_files_are_removed);
     tcase_add_test(tc, folder_sweep_removes_every_target_s_leftovers);

@@ -103,6 +103,26 @@ START_TEST(png_round_trip_rgb_planar)
 }
 END_TEST
 
+/* Quick PNGs (image_png_quick) hold the same pixels as the default ones:
+ * only the compression differs. */
+START_TEST(png_quick_same_pixels)
+{
+    enum { H = 40, W = 60 };
+    static float px[3 * H * W];
+    for (int i = 0; i < 3 * H * W; i++) px[i] = (float)((i * 7919) % 256) / 255.0f;
+    ck_assert_int_eq(image_write_png(tmp("slow.png"), px, 3, H, W), 0);
+    ck_assert_int_eq(image_png_quick(1), 0); /* off by default */
+    ck_assert_int_eq(image_write_png(tmp("quick.png"), px, 3, H, W), 0);
+    ck_assert_int_eq(image_png_quick(0), 1);
+    CnImage *a = image_load(tmp("slow.png"), 3), *b = image_load(tmp("quick.png"), 3);
+    ck_assert(a && b);
+    ck_assert_int_eq(memcmp(a->data, b->data, sizeof px), 0);
+    assert_close(b->data, px, 3 * H * W, 1.0f / 255.0f, "quick PNG read back");
+    image_free(a);
+    image_free(b);
+}
+END_TEST
+
 START_TEST(png_write_clamps_and_makes_dirs)
 {
     float px[4] = { -3.0f, 0.5f, 7.0f, NAN };
@@ -535,6 +555,7 @@ Suite *image_suite(void)
     tcase_add_checked_fixture(tc, make_tmpdir, remove_tmpdir);
     tcase_add_test(tc, png_round_trip_gray);
     tcase_add_test(tc, png_round_trip_rgb_planar);
+    tcase_add_test(tc, png_quick_same_pixels);
     tcase_add_test(tc, png_write_clamps_and_makes_dirs);
     tcase_add_test(tc, make_dirs_is_mkdir_p);
     tcase_add_test(tc, png_write_on_a_full_disk_fails);

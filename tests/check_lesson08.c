@@ -223,6 +223,9 @@ START_TEST(quick_run_reuse_and_classify)
     LessonRun r;
     const char *quick[] = { "--quick", NULL };
     char *md = lesson_expect_run(&r, L08, quick, &expect);
+    /* the live view: announced at the start, its last page complete */
+    ck_assert_msg(strstr(r.err, "live view of the training: file://") != NULL, "no live view announced: %.500s", r.err);
+    ck_assert_int_eq(lesson_check_page(&r, "live.html"), 4);
     Results first;
     read_results(&r, &first);
     for (int i = 0; i < 4; i++) {

@@ -116,6 +116,8 @@ START_TEST(quick_run_and_reuse)
     LessonRun r;
     const char *quick[] = { "--quick", NULL };
     char *md = lesson_expect_run(&r, L09, quick, &e);
+    ck_assert_msg(strstr(r.err, "live view of the training: file://") != NULL, "no live view announced: %.500s", r.err);
+    ck_assert_int_eq(lesson_check_page(&r, "live.html"), 4);
     const double acc = stated_accuracy(md);
     ck_assert_msg(acc > 0.25, "quick-mode test accuracy %.4f is not clearly above chance (0.10)", acc);
     ck_assert_msg(strstr(md, "No saved model yet: training now."), "the first run did not train");

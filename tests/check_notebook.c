@@ -166,6 +166,72 @@ START_TEST(notebook_writes_markdown)
 }
 END_TEST
 
+/* notebook.html: the same blocks as the .md, as HTML, from the same calls. */
+START_TEST(notebook_writes_html)
+{
+    Notebook *nb = nb_open_to("07_html", "Filters & <maps>", NULL);
+    ck_assert_msg(nb != NULL, "%s", cn_last_error());
+    nb_section(nb, "Section \"%d\"", 1);
+    nb_para(nb, "First line <b>\nsecond line\n- item one\n- item two\nafter the list");
+    const float m[4] = { 1.0f, -2.5f, 0.25f, 4.0f };
+    nb_matrix(nb, "a matrix", m, 2, 2, 2);
+    const char *hdr[2] = { "layer", "parameters" };
+    const char *cells[4] = { "conv1", "156", "a|b", "85%" };
+    nb_table(nb, hdr, cells, 2, 2);
+    nb_code(nb, "if (a < b && c)\n    x = 1;");
+    float px[4] = { 0, 0.3f, 0.6f, 1 };
+    ck_assert_int_eq(image_write_png(nb_path(nb, "my pic.png"), px, 1, 2, 2), 0);
+    nb_image(nb, "a tiny \"test\" image", "my pic.png");
+    nb_image(nb, "never written", "nope.png");
+    nb_check(nb, 1, "one holds");
+    nb_check(nb, 0, "two fails: %d < %d", 1, 2);
+    nb_para(nb, "After the checks.");
+    ck_assert_int_eq(nb_close(nb), 1);
+
+    char *h = slurp(tmp("plots/out/07_html/notebook.html"));
+    ck_assert_msg(h != NULL, "no notebook.html in %s/plots/out/07_html", tmpdir);
+    ck_assert_ptr_nonnull(strstr(h, "<!DOCTYPE html>"));
+    ck_assert_ptr_nonnull(strstr(h, "<meta charset=\"utf-8\">"));
+    ck_assert_ptr_nonnull(strstr(h, "<title>Filters &amp; &lt;maps&gt;</title>"));
+    ck_assert_ptr_nonnull(strstr(h, "<style>"));
+    assert_line(h, "<h1>Filters &amp; &lt;maps&gt;</h1>");
+    assert_line(h, "<h2>Section &quot;1&quot;</h2>");
+    assert_line(h, "<p>First line &lt;b&gt;<br>");
+    assert_line(h, "second line</p>");
+    assert_line(h, "<li>item one</li>");
+    assert_line(h, "<li>item two</li>");
+    ck_assert_ptr_nonnull(strstr(h, "<li>item two</li>\n</ul>\n<p>after the list</p>"));
+    assert_line(h, "<pre> 1.00  -2.50");
+    assert_line(h, "<thead><tr><th>layer</th><th class=\"num\">parameters</th></tr></thead>");
+    assert_line(h, "<tr><td>a|b</td><td class=\"num\">85%</td></tr>");
+    assert_line(h, "<pre class=\"text\"><code>if (a &lt; b &amp;&amp; c)");
+    assert_line(h, "<figure><img src=\"my%20pic.png\" alt=\"a tiny &quot;test&quot; image\"><figcaption>a tiny "
+                   "&quot;test&quot; image</figcaption></figure>");
+    ck_assert_ptr_nonnull(strstr(h, "<p class=\"missing\">never written: the image <code>nope.png</code>"));
+    assert_line(h, "<ul class=\"checks\">");
+    assert_line(h, "<li><span class=\"pass\">✔</span> one holds</li>");
+    assert_line(h, "<li class=\"failed\"><span class=\"fail\">✘ FAILED:</span> two fails: 1 &lt; 2</li>");
+    ck_assert_ptr_nonnull(strstr(h, "two fails: 1 &lt; 2</li>\n</ul>\n<p>After the checks.</p>"));
+    assert_line(h, "<p class=\"tally fail\">1 of 2 checks passed, see the ✘ above.</p>");
+    ck_assert_ptr_nonnull(strstr(h, "naturalWidth"));   /* the count of loaded pictures */
+    ck_assert_ptr_nonnull(strstr(h, "</body>\n</html>\n"));
+    /* every element opened is closed */
+    const char *tags[] = { "p", "ul", "li", "pre", "table", "figure", "h2" };
+    for (size_t t = 0; t < sizeof tags / sizeof *tags; t++) {
+        char open1[16], open2[16], close[16];
+        snprintf(open1, sizeof open1, "<%s>", tags[t]);
+        snprintf(open2, sizeof open2, "<%s ", tags[t]);
+        snprintf(close, sizeof close, "</%s>", tags[t]);
+        int opens = 0, closes = 0;
+        for (const char *q = h; (q = strstr(q, open1)); q++) opens++;
+        for (const char *q = h; (q = strstr(q, open2)); q++) opens++;
+        for (const char *q = h; (q = strstr(q, close)); q++) closes++;
+        ck_assert_msg(opens == closes, "<%s>: %d opened, %d closed in:\n%s", tags[t], opens, closes, h);
+    }
+    free(h);
+}
+END_TEST
+
 START_TEST(notebook_all_checks_pass)
 {
     Notebook *nb = nb_open_to("ok", "All good", NULL);
@@ -559,6 +625,7 @@ Suite *notebook_suite(void)
     TCase *tc = tcase_create("notebook");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, notebook_writes_markdown);
+    tcase_add_test(tc, notebook_writes_html);
     tcase_add_test(tc, notebook_all_checks_pass);
     tcase_add_test(tc, notebook_paths_and_pictures);
     tcase_add_test(tc, notebook_unwritable_root);

@@ -130,6 +130,18 @@ static void expect_same_history(const TrainHistory *a, const TrainHistory *b, co
     }
 }
 
+/* Two runs that must agree to the bit: the same weights and history. Frees
+ * both networks and histories. */
+static void expect_same_runs(Net *a, Net *b, TrainHistory *h1, TrainHistory *h2, const char *what)
+{
+    assert_same_params(a, b, what);
+    expect_same_history(h1, h2, what);
+    train_history_free(h1);
+    train_history_free(h2);
+    net_free(a);
+    net_free(b);
+}
+
 /* --- tests -------------------------------------------------------------------- */
 
 START_TEST(loss_drops)
@@ -614,13 +626,8 @@ START_TEST(halves_same_bits_with_1_and_2_threads)
     /* batch 15: halves of 8 and 7, and a last batch of 5 (3 + 2) */
     TrainHistory h1 = { 0 }, h2 = { 0 };
     Net *a = run_halves(1, 15, train, test, &h1), *b = run_halves(2, 15, train, test, &h2);
-    assert_same_params(a, b, "halves, 1 vs 2 threads");
-    expect_same_history(&h1, &h2, "halves, 1 vs 2 threads");
     ck_assert_msg(h1.e[2].test_acc > 0.9, "test accuracy %.3f after 3 epochs in halves", h1.e[2].test_acc);
-    train_history_free(&h1);
-    train_history_free(&h2);
-    net_free(a);
-    net_free(b);
+    expect_same_runs(a, b, &h1, &h2, "halves, 1 vs 2 threads");
     bars_free(train);
     bars_free(test);
 }
@@ -699,6 +706,84 @@ START_TEST(bad_replicas_are_refused)
 }
 END_TEST
 
+/* --- the watcher (cfg.watch) ------------------------------------------------------ */
+
+typedef struct {
+    int starting, in_epoch, epoch_done;
+    int bad;              /* calls that saw something wrong; why in msg */
+    char msg[256];
+    int last_done;
+    const Dataset *test;
+} Watched;
+
+/* Records the calls, and runs the net forward on a few test images, as a
+ * live view does. */
+static void watcher(Net *net, const TrainHistory *h, const TrainWatchInfo *at, void *ctx)
+{
+    Watched *w = ctx;
+    if (net->layer[0]->training && !w->bad++) snprintf(w->msg, sizeof w->msg, "called in training mode");
+    if (at->epochs != 3 && !w->bad++) snprintf(w->msg, sizeof w->msg, "epochs %d, not 3", at->epochs);
+    if (at->moment == TRAIN_STARTING) {
+        w->starting++;
+        if ((at->epoch != 0 || h->n != 0) && !w->bad++) snprintf(w->msg, sizeof w->msg, "start at epoch %d", at->epoch);
+    } else if (at->moment == TRAIN_EPOCH_DONE) {
+        w->epoch_done++;
+        if ((h->n != at->epoch || at->epoch != w->epoch_done) && !w->bad++)
+            snprintf(w->msg, sizeof w->msg, "epoch %d done with %d rows", at->epoch, h->n);
+        w->last_done = 0;
+    } else {
+        w->in_epoch++;
+        if ((at->done <= w->last_done || at->done >= at->total || !(at->loss > 0) || h->n != at->epoch - 1) &&
+            !w->bad++)
+            snprintf(w->msg, sizeof w->msg, "in epoch %d: %d of %d images, loss %g, %d rows", at->epoch, at->done,
+                     at->total, at->loss, h->n);
+        w->last_done = at->done;
+    }
+    float x[5 * 64];
+    net_input_from_u8(net, x, w->test->images, 5 * 64);
+    if (!net_forward(net, x, 5) && !w->bad++) snprintf(w->msg, sizeof w->msg, "forward: %s", cn_last_error());
+}
+
+/* Train a fresh network (with dropout, or plain in two halves) with or
+ * without the watcher. */
+static Net *run_watched(int halves, const Dataset *train, const Dataset *test, Watched *w, TrainHistory *h)
+{
+    Net *net = halves ? plain_net(7) : bar_net(7), *half = halves ? plain_net(7) : NULL;
+    TrainConfig cfg = bar_config();
+    cfg.augment = shift_augment;
+    cfg.replica = half;
+    if (w) {
+        cfg.watch = watcher;
+        cfg.watch_ctx = w;
+        cfg.watch_seconds = 1e-9; /* after every batch but an epoch's last */
+    }
+    ck_assert_msg(train_run(net, train, test, &cfg, h) == 0, "%s", cn_last_error());
+    net_free(half);
+    return net;
+}
+
+/* The watcher is called at the start, within every epoch and after it, with
+ * the net in evaluation mode; its forward passes change nothing: the same
+ * weights and history to the bit, with dropout and in two halves. */
+START_TEST(watcher_sees_training_and_changes_nothing)
+{
+    Dataset *train = bars(480, 1), *test = bars(60, 2);
+    for (int halves = 0; halves < 2; halves++) {
+        Watched w = { .test = test };
+        TrainHistory h1 = { 0 }, h2 = { 0 };
+        Net *a = run_watched(halves, train, test, NULL, &h1), *b = run_watched(halves, train, test, &w, &h2);
+        ck_assert_msg(!w.bad, "%d bad calls, the first: %s", w.bad, w.msg);
+        ck_assert_int_eq(w.starting, 1);
+        ck_assert_int_eq(w.epoch_done, 3);
+        ck_assert_int_eq(w.in_epoch, 3 * (480 / 16 - 1));
+        ck_assert_int_eq(net_layer(b, 0)->training, 0);
+        expect_same_runs(a, b, &h1, &h2, halves ? "halves, watched or not" : "dropout, watched or not");
+    }
+    bars_free(train);
+    bars_free(test);
+}
+END_TEST
+
 Suite *train_suite(void)
 {
     Suite *s = suite_create("train");
@@ -721,6 +806,7 @@ Suite *train_suite(void)
     tcase_add_test(tc, halves_same_bits_with_1_and_2_threads);
     tcase_add_test(tc, halves_take_the_same_step);
     tcase_add_test(tc, bad_replicas_are_refused);
+    tcase_add_test(tc, watcher_sees_training_and_changes_nothing);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -71,6 +71,8 @@ char *lesson_expect_run(LessonRun *r, const char *name, const char *const *args,
     lesson_assert_all_passed(md, e->min_checks);
     int images = lesson_check_images(r, md);
     ck_assert_msg(images >= e->min_images, "notebook.md shows %d images, expected at least %d", images, e->min_images);
+    /* the same pictures in the web page */
+    ck_assert_int_eq(lesson_check_page(r, "notebook.html"), images);
     for (size_t i = 0; i < e->nfiles; i++) {
         char link[300];
         snprintf(link, sizeof link, "](%s)", e->files[i]);

@@ -194,6 +194,33 @@ void lesson_run_free(LessonRun *r)
     if (r->dir[0]) lesson_temp_free(r->dir);
 }
 
+int lesson_check_page(const LessonRun *r, const char *page)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", r->outdir, page);
+    char *html = lesson_read_file(path, NULL);
+    ck_assert_msg(html != NULL, "%s was not written", path);
+    const size_t len = strlen(html);
+    ck_assert_msg(len > 8 && !strcmp(html + len - 8, "</html>\n"), "%s is not complete: it ends \"%.60s\"", path,
+                  len > 60 ? html + len - 60 : html);
+    int n = 0;
+    for (const char *p = html; (p = strstr(p, "<img src=\"")) != NULL; p++) {
+        const char *start = p + strlen("<img src=\""), *end = start + strcspn(start, "\"?");
+        ck_assert_msg(*end && end > start && end - start < 256, "%s: bad picture near \"%.40s\"", page, p);
+        char file[1300];
+        snprintf(file, sizeof file, "%s/%.*s", r->outdir, (int)(end - start), start);
+        /* the notebook escapes a space as %20 */
+        for (char *q; (q = strstr(file, "%20"));) {
+            *q = ' ';
+            memmove(q + 1, q + 3, strlen(q + 3) + 1);
+        }
+        ck_assert_msg(lesson_png_valid(file), "%s shows %s, which is not a valid PNG", page, file);
+        n++;
+    }
+    free(html);
+    return n;
+}
+
 int lesson_check_images(const LessonRun *r, const char *md)
 {
     int n = 0;

@@ -57,6 +57,12 @@ int lesson_png_valid(const char *path);
  * images were checked. */
 int lesson_check_images(const LessonRun *r, const char *md);
 
+/* The web page `page` (e.g. "notebook.html", "live.html") in r's output
+ * folder: it must exist and be complete (end with </html>), and every
+ * picture it shows (<img src="file"> or "file?v=N") must exist there and be
+ * a valid PNG; fails the test otherwise. Returns how many it shows. */
+int lesson_check_page(const LessonRun *r, const char *page);
+
 /* Number of occurrences of needle in haystack. */
 int lesson_count(const char *haystack, const char *needle);
 

@@ -16,6 +16,7 @@
 #include "core/optim.h"
 #include "lessons/kit/draw.h"
 #include "lessons/kit/layers.h"
+#include "lessons/kit/live.h"
 #include "lessons/kit/models.h"
 #include "lessons/kit/report.h"
 #include "lessons/lesson.h"
@@ -124,8 +125,12 @@ void alex_train_or_reuse(Notebook *nb, AlexRun *r, const Dataset *train, const D
     }
     const double t0 = now_s();
     train_history_free(&r->hist);
+    char watched[160]; /* the ablations' titles ("groups 2") with the network's name */
+    snprintf(watched, sizeof watched, strstr(r->title, "AlexNet") ? "%s" : "AlexNet-mini, %s", r->title);
+    live_watch(nb, &r->cfg, watched, test);
     if (train_run(r->net, train, test, &r->cfg, &r->hist))
         CN_DIE("training %s failed: %s", r->title, cn_last_error());
+    r->cfg.watch = NULL;
     r->seconds = complete ? 0.0 : now_s() - t0;
     r->how = complete ? "reused" : r->cfg.resume ? "resumed" : "trained";
     r->loaded = r->cfg.resume ? done : 0;

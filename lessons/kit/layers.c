@@ -109,7 +109,8 @@ void layers_in_rows(Notebook *nb, const char *file, Net *net, const Dataset *ds,
     enum { LEFT = 170, G = 10, MAXW = 1500 };
     int *scale = xcalloc((size_t)nrows, sizeof *scale), *cols = xcalloc((size_t)nrows, sizeof *cols),
         *rowh = xcalloc((size_t)nrows, sizeof *rowh);
-    int H = G + 28 * 4 + 20 + G;
+    const int ph = ds->height, pw = ds->width; /* the input picture: 28x28, or 32x32 padded */
+    int H = G + ph * 4 + 20 + G;
     for (int r = 0; r < nrows; r++) {
         const CnShape s = net->layer[layer[r]]->out;
         if (s.h > 1) {
@@ -130,15 +131,16 @@ void layers_in_rows(Notebook *nb, const char *file, Net *net, const Dataset *ds,
     H += K * 18 + 2 * G + 14;
     CnImage *im = canvas(H, MAXW);
     /* the input */
-    float px[28 * 28];
-    picture_28(px, dataset_image(ds, index));
+    float *px = xcalloc((size_t)ph * pw, sizeof *px);
+    for (int i = 0; i < ph * pw; i++) px[i] = dataset_image(ds, index)[i] / 255.0f;
     int y = G;
     text_at(im, G, y + 20, "input", WHITE);
     char buf[96];
-    snprintf(buf, sizeof buf, "1x28x28: %s", ds->class_names[lab]);
+    snprintf(buf, sizeof buf, "1x%dx%d: %s", ph, pw, ds->class_names ? ds->class_names[lab] : "");
     text_at(im, G, y + 32, buf, DIM);
-    blit_map(im, LEFT, y, px, 28, 28, 4, 0.0f, 1.0f);
-    y += 28 * 4 + 20 + G;
+    blit_map(im, LEFT, y, px, ph, pw, 4, 0.0f, 1.0f);
+    free(px);
+    y += ph * 4 + 20 + G;
     for (int r = 0; r < nrows; r++) {
         const Layer *L = net->layer[layer[r]];
         const CnShape s = L->out;

@@ -12,6 +12,7 @@
 #include "core/lenet.h"
 #include "core/model_io.h"
 #include "lessons/kit/layers.h"
+#include "lessons/kit/live.h"
 #include "lessons/kit/models.h"
 #include "lessons/kit/readings.h"
 #include "lessons/kit/report.h"
@@ -225,10 +226,14 @@ void train_or_reuse(Notebook *nb, LenetRun *r, int retrain, int resume)
     r->cfg.history = hist_path;
     const double t0 = now_s();
     train_history_free(&r->hist);
+    char watched[128];
+    snprintf(watched, sizeof watched, "%s, %s", lenet_variant_title(r->classic), r->data->title);
+    live_watch(nb, &r->cfg, watched, r->test);
     if (train_run(r->net, r->train, r->test, &r->cfg, &r->hist))
         CN_DIE("training %s on %s failed: %s", lenet_variant_title(r->classic), r->data->title, cn_last_error());
     r->seconds = now_s() - t0;
     r->cfg.history = NULL;
+    r->cfg.watch = NULL;
     CN_CHECK(net_save(r->net, r->model) == 0);
     r->how = do_resume ? "resumed" : "trained";
     say_training_time(nb, &r->hist, do_resume ? done : 0, r->train->count, r->seconds, r->model);
