@@ -16,6 +16,7 @@
 #include "core/model_io.h"
 #include "core/net.h"
 #include "core/optim.h"
+#include "core/paths.h"
 #include "core/rng.h"
 #include "core/threads.h"
 #include "core/train.h"
@@ -699,6 +700,36 @@ START_TEST(bad_replicas_are_refused)
 }
 END_TEST
 
+/* What a program that trains tells the OpenMP runtime before it starts
+ * (OMP_DISPLAY_ENV prints the settings the runtime read): passive waiting
+ * when the user set nothing, the user's choice when they did. libgomp reads
+ * them when it is loaded; clang's runtime only at the first parallel region,
+ * which --help never reaches, so the check is gcc's. */
+START_TEST(waits_passively_unless_told)
+{
+#if defined(_OPENMP) && !defined(__clang__)
+    const char *src = cn_source_root();
+    ck_assert_msg(src != NULL, "%s", cn_last_error());
+    const char *build = getenv("CN_BUILD");
+    if (!build || !*build) build = CN_BUILD_DIR;
+    const char *settings[] = { "", "OMP_WAIT_POLICY=active" }, *want[] = { "'PASSIVE'", "'ACTIVE'" };
+    for (int k = 0; k < 2; k++) {
+        char cmd[1400], line[256];
+        snprintf(cmd, sizeof cmd, "env -u OMP_WAIT_POLICY -u GOMP_SPINCOUNT -u KMP_BLOCKTIME %s OMP_DISPLAY_ENV=true "
+                 "'%s%s%s/tests/bench/bench_lenet' --help 2>&1", settings[k], build[0] == '/' ? "" : src,
+                 build[0] == '/' ? "" : "/", build);
+        FILE *p = popen(cmd, "r");
+        ck_assert_msg(p != NULL, "cannot run %s", cmd);
+        int seen = 0;
+        while (fgets(line, sizeof line, p))
+            if (strstr(line, "OMP_WAIT_POLICY")) seen = strstr(line, want[k]) != NULL ? 1 : -1;
+        ck_assert_int_eq(pclose(p), 0);
+        ck_assert_msg(seen == 1, "with \"%s\" the runtime did not read OMP_WAIT_POLICY = %s", settings[k], want[k]);
+    }
+#endif
+}
+END_TEST
+
 Suite *train_suite(void)
 {
     Suite *s = suite_create("train");
@@ -721,6 +752,7 @@ Suite *train_suite(void)
     tcase_add_test(tc, halves_same_bits_with_1_and_2_threads);
     tcase_add_test(tc, halves_take_the_same_step);
     tcase_add_test(tc, bad_replicas_are_refused);
+    tcase_add_test(tc, waits_passively_unless_told);
     suite_add_tcase(s, tc);
     return s;
 }
