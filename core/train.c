@@ -15,6 +15,9 @@
 
 /* --- threads on a busy machine ------------------------------------------------ */
 
+#if defined(_OPENMP) && defined(__ELF__)
+static int wait_policy_set_here; /* 1 when the function below set the policy */
+
 /* Two threads that meet at the end of every layer (or of every half batch)
  * wait for each other. By default libgomp lets a waiting thread spin, up to
  * 300,000 turns, before it sleeps: on a quiet machine that saves a wake-up,
@@ -31,9 +34,6 @@
  * .preinit_array runs earlier, before any shared library's constructor
  * (the ELF rule; glibc and musl follow it). A program linked with this file
  * (any that calls train_run) carries this entry. */
-#if defined(_OPENMP) && defined(__ELF__)
-static int wait_policy_set_here;
-
 static void wait_passively_unless_chosen(int argc, char **argv, char **envp)
 {
     (void)argc, (void)argv, (void)envp;

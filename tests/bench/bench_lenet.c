@@ -46,27 +46,8 @@
 #include "datasets/dataset.h"
 #include "lessons/kit/cli.h"
 #include "lessons/kit/models.h"
+#include "lessons/kit/speed_net.h"
 #include "tests/bench/bench.h"
-
-/* Training images per second of net on ds over `batches` batches of `batch`. */
-static double train_rate(Net *net, Net *half, const Dataset *ds, int batch, int batches, uint64_t seed)
-{
-    TrainConfig cfg = train_defaults();
-    cfg.epochs = 1;
-    cfg.batch = batch;
-    cfg.lr = optim_schedule_constant(0.01f);
-    cfg.momentum = 0.9f;
-    cfg.std = 0.0f;
-    cfg.seed = seed;
-    cfg.train_limit = batch * batches;
-    cfg.quiet = 1;
-    cfg.replica = half;
-    TrainHistory h = { 0 };
-    if (train_run(net, ds, NULL, &cfg, &h)) CN_DIE("training failed: %s", cn_last_error());
-    double r = h.e[0].images_per_s;
-    train_history_free(&h);
-    return r;
-}
 
 /* Inference images per second over the whole of ds at batch B. */
 static double infer_rate(Net *net, const Dataset *ds, int B)
@@ -188,16 +169,16 @@ int main(int argc, char **argv)
         const int pad = net->in.h != train->height;
         Dataset *tr = pad ? lenet5_fit_dataset(train, net) : train, *te = pad ? lenet5_fit_dataset(test, net) : test;
         CN_CHECK(tr && te);
-        train_rate(net, half, tr, B, 20, 99); /* warm-up: page in the data, start the threads */
+        train_images_per_s(net, half, tr, B, 20, 99); /* warm-up: page in the data, start the threads */
         double *v = xcalloc(1, (size_t)repeat * sizeof *v), tmed, tbest, omed, obest, imed, ibest, kmed, kbest;
         /* the two ways alternate, so a drift of the machine's speed hits both */
         double *o = xcalloc(1, (size_t)repeat * sizeof *o), *c = xcalloc(1, (size_t)repeat * sizeof *c), cmed, cbest;
         for (int r = 0; r < repeat; r++) {
-            v[r] = train_rate(net, half, tr, B, batches, (uint64_t)r + 1);
+            v[r] = train_images_per_s(net, half, tr, B, batches, (uint64_t)r + 1);
             const pid_t busy = busy_start();
-            c[r] = train_rate(net, half, tr, B, batches, (uint64_t)r + 1);
+            c[r] = train_images_per_s(net, half, tr, B, batches, (uint64_t)r + 1);
             busy_stop(busy);
-            o[r] = train_rate(net, NULL, tr, B, batches, (uint64_t)r + 1);
+            o[r] = train_images_per_s(net, NULL, tr, B, batches, (uint64_t)r + 1);
         }
         summary(v, repeat, &tmed, &tbest);
         summary(o, repeat, &omed, &obest);
