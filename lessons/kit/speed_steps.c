@@ -1,10 +1,9 @@
-/* speed_steps.c - steps 1 to 4 of speed_steps.h, built for the compiler's
- * baseline instruction set (the Makefile says so): the textbook nest, its
- * windows clipped, the loop order that vectorizes, and register blocking. */
+/* speed_steps.c - steps 1 to 3 of speed_steps.h, built for the compiler's
+ * baseline instruction set like step 4 (the Makefile says so): the textbook
+ * nest, its windows clipped, and the loop order that vectorizes. */
 #include "lessons/kit/speed_steps.h"
 
 #include "core/conv.h"
-#include "lessons/kit/speed_block.h"
 
 StepGeom step_geom(int B, int C, int H, int W, int OC, int K, int pad)
 {
@@ -84,10 +83,3 @@ void step_rows(float *out, const float *inp, const float *weight, const float *b
                     }
         }
 }
-
-void step_blocked(float *out, const float *inp, const float *weight, const float *bias, const StepGeom *g)
-{
-    block_forward(out, inp, weight, bias, g);
-}
-
-int step_blocked_floats(void) { return BLOCK_FLOATS; }

@@ -10,9 +10,10 @@
  *
  * (pixels outside the input are 0), adding the same terms in other orders:
  * equal up to rounding. The steps are teaching code: short, one idea each.
- * speed_steps.c is built for the compiler's baseline instruction set (on
- * x86-64, SSE2: 4 floats a vector register), speed_wide.c with the
- * instructions the fast loops of core/conv_fast.c use (the Makefile's
+ * speed_steps.c (steps 1-3) and speed_narrow.c (step 4) are built for the
+ * compiler's baseline instruction set (on x86-64, SSE2: 4 floats a vector
+ * register), speed_wide.c (steps 5-6, and the machine's measurements) with
+ * the instructions the fast loops of core/conv_fast.c use (the Makefile's
  * FAST_ARCH: this machine's own). */
 #ifndef CN_KIT_SPEED_STEPS_H
 #define CN_KIT_SPEED_STEPS_H

@@ -95,6 +95,7 @@ double machine_madd_gflops(int chains, int threads, double seconds)
 
 double machine_triad_gbs(size_t bytes, int threads, int repeat)
 {
+    (void)threads; /* (read only by the pragmas, which a build without OpenMP ignores) */
     const size_t n = bytes / sizeof(float);
     float *a = xcalloc(n, sizeof *a), *b = xcalloc(n, sizeof *b), *c = xcalloc(n, sizeof *c);
     const float s = 0.5f;
@@ -116,6 +117,7 @@ double machine_triad_gbs(size_t bytes, int threads, int repeat)
 
 double machine_fork_join_us(int threads)
 {
+    (void)threads; /* (as above) */
     enum { REGIONS = 2000 };
     volatile int sink = 0;
     double best = 1e30;
