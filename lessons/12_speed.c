@@ -417,9 +417,11 @@ static void one_layer_step_by_step(Notebook *nb, const Run *run)
     nb_check(nb, gf[4] >= 4.0 * gf[0],
              "register blocking with the machine's vectors (step 5) runs %.1f times as fast as the textbook nest",
              gf[4] / gf[0]);
-    nb_para(nb, "The clipped window (step 2) saves only the tests; the row order (step 3) vectorizes but "
-                "spends its time loading and storing outputs; blocking keeps the sums in registers, and only then "
-                "do wider vectors pay. From step 1 to the library's loops: %.0f times the speed.", gf[5] / gf[0]);
+    nb_para(nb, "Step by step: clipping changed the speed %.2f times (it saves only the tests), the row order "
+                "%.1f times (vectors, but every multiply-add loads and stores its output), blocking %.1f times "
+                "(the sums stay in registers), the wider vectors %.2f times (they pay once the sums are in "
+                "registers), and from step 1 to the library's loops on one thread, %.0f times.",
+            gf[1] / gf[0], gf[2] / gf[1], gf[3] / gf[2], gf[4] / gf[3], gf[5] / gf[0]);
     layer1_free(&L);
 }
 
@@ -604,8 +606,8 @@ static void a_busy_machine(Notebook *nb, const Run *run, const Dataset *train)
                 "a thread that finishes first waits. How it waits decides the rest. OpenMP's default lets a "
                 "waiting thread spin for a while before it sleeps: on a quiet machine that saves a wake-up, but "
                 "here the spinning thread holds a core that the thread it waits for (or the busy process, which "
-                "the system then moves onto the other core) needs. Measured with one busy process beside "
-                "bench_lenet, spinning kept only about a fifth of the quiet speed.");
+                "the system then moves onto the other core) needs. To see what spinning does on this machine, run "
+                "this lesson with OMP_WAIT_POLICY=active (Try it yourself).");
     nb_para(nb, "So the library makes waiting threads sleep at once (OMP_WAIT_POLICY=passive), unless you set "
                 "OMP_WAIT_POLICY (or GOMP_SPINCOUNT, KMP_BLOCKTIME) yourself. The OpenMP runtime reads that "
                 "variable while the program loads, before main() runs, so the library sets it from a function "
