@@ -23,9 +23,13 @@
 
 /* inp (B,C,H,W) -> a new (B,C,Hp,Wp): each map inside a frame of zeros, pad
  * wide on the top and left, and on the right wide enough for whole blocks
- * of BLOCK_W outputs. One copy, and no window needs clipping after it. */
+ * of BLOCK_W outputs. One copy, and no window needs clipping after it.
+ * Stops the program when the maps do not come in whole blocks. */
 static inline float *block_pad(const float *inp, const StepGeom *g, int *Hp, int *Wp)
 {
+    if (g->OC % STEP_MAPS != 0)
+        CN_DIE("the blocked steps compute %d maps at a time, and %d output maps are not a multiple of it: change "
+               "STEP_MAPS in lessons/kit/speed_steps.h", STEP_MAPS, g->OC);
     *Hp = g->OH + g->K - 1;
     *Wp = (g->OW + BLOCK_W - 1) / BLOCK_W * BLOCK_W + g->K - 1;
     float *xp = xcalloc((size_t)g->B * g->C * (size_t)*Hp * *Wp, sizeof *xp);
