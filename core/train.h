@@ -96,8 +96,8 @@ void train_eval_result_free(EvalResult *r); /* keeps want_pred */
 
 /* How this program's OpenMP threads wait for each other: "passive (the
  * library's default ...)" when train.c set OMP_WAIT_POLICY=passive before the
- * OpenMP runtime started (see train.c: a waiting thread that spins slows
- * training several times on a busy machine), else the user's OMP_WAIT_POLICY,
+ * OpenMP runtime started (see train.c: a waiting thread that spins more than
+ * halved training speed beside one busy program), else the user's OMP_WAIT_POLICY,
  * or a note that GOMP_SPINCOUNT / KMP_BLOCKTIME decide, or the runtime's
  * default (no OpenMP, or no way to set it early). */
 const char *train_wait_policy(void);

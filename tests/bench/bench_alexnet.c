@@ -11,7 +11,7 @@
  * momentum and weight decay); the evaluation pass is not counted, as in the
  * PyTorch reference (shared/bench/torch_ref.py alexnet, which times the same
  * things with flips only); also beside a competing busy process the
- * benchmark starts and stops itself (bench.h), in alternation with the
+ * benchmark starts and stops itself (lessons/kit/busy.h), alternating with the
  * quiet measurement. Inference images/s: net_forward over the 10,000
  * test images at batch 64 and 1000 (input conversion included), and at
  * batch 1 over the first 2,000 (the reference's three figures). Each figure

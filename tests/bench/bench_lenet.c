@@ -14,7 +14,7 @@
  * replica of the network (cfg.replica, what lesson 08 does), and one
  * network whose layers split their work between the threads.
  * The two halves are also measured beside a competing busy process that
- * the benchmark starts and stops itself (busy_start in bench.h), in
+ * the benchmark starts and stops itself (lessons/kit/busy.h), in
  * alternation with the quiet measurement: the share of the quiet speed a
  * learner keeps while a browser or a compile runs on the other core.
  * Inference images/s: net_forward over the 10,000 test images in batches
