@@ -15,9 +15,6 @@
 
 /* --- threads on a busy machine ------------------------------------------------ */
 
-#if defined(_OPENMP) && defined(__ELF__)
-static int wait_policy_set_here; /* 1 when the function below set the policy */
-
 /* Two threads that meet at the end of every layer (or of every half batch)
  * wait for each other. By default libgomp lets a waiting thread spin, up to
  * 300,000 turns, before it sleeps: on a quiet machine that saves a wake-up,
@@ -28,17 +25,35 @@ static int wait_policy_set_here; /* 1 when the function below set the policy */
  * once), and passive cost nothing measurable on a quiet machine. So every
  * program that trains waits passively unless its user chose otherwise.
  *
- * The OpenMP runtime reads its settings from the environment when it is
- * loaded, before main() runs (libgomp in a shared library's constructor), so
- * setenv() in main would come too late. A function listed in the program's
- * .preinit_array runs earlier, before any shared library's constructor
- * (the ELF rule; glibc and musl follow it). A program linked with this file
- * (any that calls train_run) carries this entry. */
+ * The OpenMP runtime reads its settings from the environment while the
+ * program loads, before main() runs (libgomp in its constructor), and there
+ * is no function to change them afterwards. A function listed in the
+ * program's .preinit_array runs even earlier, but setenv() there does not
+ * last: the C library sets up `environ` from the loader's copy after it, and
+ * the runtime reads that copy. So when none of the runtime's waiting
+ * variables is set, this function starts the program again, at once, with
+ * OMP_WAIT_POLICY=passive added to its environment (execve of the program
+ * itself: same arguments, same open files); the second start finds the
+ * variable and goes on. Set OMP_WAIT_POLICY yourself (e.g. to run under
+ * valgrind, which would not follow the restart) and nothing is restarted.
+ * A program linked with this file (any that calls train_run) carries the
+ * entry; without /proc/self/exe it keeps the runtime's default. */
+#if defined(_OPENMP) && defined(__linux__)
 static void wait_passively_unless_chosen(int argc, char **argv, char **envp)
 {
-    (void)argc, (void)argv, (void)envp;
-    if (!getenv("OMP_WAIT_POLICY") && !getenv("GOMP_SPINCOUNT") && !getenv("KMP_BLOCKTIME"))
-        wait_policy_set_here = setenv("OMP_WAIT_POLICY", "passive", 0) == 0;
+    (void)argc;
+    const char *chosen[] = { "OMP_WAIT_POLICY=", "GOMP_SPINCOUNT=", "KMP_BLOCKTIME=" };
+    size_t n = 0;
+    for (char **e = envp; e && *e; e++, n++)
+        for (int k = 0; k < 3; k++)
+            if (!strncmp(*e, chosen[k], strlen(chosen[k]))) return; /* the user's choice, or the second start */
+    char **env = malloc((n + 2) * sizeof *env);
+    if (!env) return;
+    if (n) memcpy(env, envp, n * sizeof *env);
+    env[n] = "OMP_WAIT_POLICY=passive";
+    env[n + 1] = NULL;
+    execve("/proc/self/exe", argv, env);
+    free(env); /* the restart failed: keep the runtime's default */
 }
 
 __attribute__((used, section(".preinit_array"))) static void (*const wait_policy_entry)(int, char **, char **) =
@@ -47,9 +62,6 @@ __attribute__((used, section(".preinit_array"))) static void (*const wait_policy
 
 const char *train_wait_policy(void)
 {
-#if defined(_OPENMP) && defined(__ELF__)
-    if (wait_policy_set_here) return "passive (the library's default: waiting threads sleep)";
-#endif
     const char *p = getenv("OMP_WAIT_POLICY");
     if (p && *p) return p;
     if (getenv("GOMP_SPINCOUNT") || getenv("KMP_BLOCKTIME")) return "as GOMP_SPINCOUNT / KMP_BLOCKTIME say";

@@ -108,8 +108,9 @@ static Lesson *start(int argc, char **argv)
              "architectures, curves, filters, feature maps, confusion matrices, mistakes.\n"
              "Outputs: plots/out/" LESSON_ID "/ (or $CONVNET_OUT/" LESSON_ID "/). Models: models/ (or "
              "$CONVNET_MODELS; with --quick, the output folder's models/, or $CONVNET_MODELS/quick).\n"
-             "Threads that wait for each other sleep instead of spinning (OMP_WAIT_POLICY=passive, set by the "
-             "library unless you set it), which keeps training fast on a busy machine; the results are the same.");
+             "Threads that wait for each other sleep instead of spinning (OMP_WAIT_POLICY=passive, which the "
+             "program sets for itself unless you set it), which keeps training fast on a busy machine; the results "
+             "are the same.");
     lesson_choose_loops(naive);
     if (retrain && resume) cli_refuse("--retrain and --resume contradict each other: give one of them");
     if (show != CLI_UNSET && show < 0) cli_refuse("--index %d: give a test image number, 0 or more", show);

@@ -610,8 +610,9 @@ static void a_busy_machine(Notebook *nb, const Run *run, const Dataset *train)
                 "this lesson with OMP_WAIT_POLICY=active (Try it yourself).");
     nb_para(nb, "So the library makes waiting threads sleep at once (OMP_WAIT_POLICY=passive), unless you set "
                 "OMP_WAIT_POLICY (or GOMP_SPINCOUNT, KMP_BLOCKTIME) yourself. The OpenMP runtime reads that "
-                "variable while the program loads, before main() runs, so the library sets it from a function "
-                "the program's loader calls even earlier (an ELF .preinit_array entry):");
+                "variable while the program loads, before main() runs, and has no function to change it later; "
+                "so a function the loader calls even earlier (an ELF .preinit_array entry) starts the program "
+                "again at once with the variable in its environment:");
     nb_code_from_source(nb, "core/train.c", "wait_passively_unless_chosen");
     nb_para(nb, "This run's threads wait: %s.", train_wait_policy());
     free(wq), free(wb);
