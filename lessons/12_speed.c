@@ -568,11 +568,19 @@ static void the_whole_network(Notebook *nb, const Run *run, const Dataset *train
     CN_CHECK(plot_bars(nb_path(nb, "step_time.png"), nb_path(nb, "step_time.dat"),
                        "One training step of LeNet-5 on one thread, batch 32", "microseconds", pl, parts, 3) >= 0);
     nb_plot(nb, "Where a training step's time goes", "step_time.png");
-    nb_para(nb, "The layers add up to %.0f µs of the %.0f µs a step takes (%.0f images/s on one thread); the "
-                "other %.0f µs (%.0f%%) is the rest: gathering the batch (%d images converted to floats), the "
-                "loss and its gradient, the check for non-finite gradients, and the optimizer step over all "
-                "%zu parameters with momentum. Faster convolutions make that rest a larger share.",
-            sum * 1e6, step * 1e6, r1, rest * 1e6, 100.0 * rest / step, B, net_param_count(net));
+    if (rest > 0.0)
+        nb_para(nb, "The layers add up to %.0f µs of the %.0f µs a step takes (%.0f images/s on one thread); the "
+                    "other %.0f µs (%.0f%%) is the rest: gathering the batch (%d images converted to floats), the "
+                    "loss and its gradient, the check for non-finite gradients, and the optimizer step over all "
+                    "%zu parameters with momentum. Faster convolutions make that rest a larger share.",
+                sum * 1e6, step * 1e6, r1, rest * 1e6, 100.0 * rest / step, B, net_param_count(net));
+    else
+        nb_para(nb, "Timed one by one, the layers took %.0f µs, longer than the %.0f µs a whole step took (%.0f "
+                    "images/s on one thread): the machine's speed changed between the measurements (other "
+                    "programs ran), and the rest of a step (gathering the batch, the loss, the check for "
+                    "non-finite gradients, the optimizer step over %zu parameters) is too small to show through "
+                    "that noise. Run the lesson again on a quieter machine.",
+                sum * 1e6, step * 1e6, r1, net_param_count(net));
     lesson_goal(nb, sum < 1.5 * step, "the layers' times add up to %.0f%% of a measured training step, the rest to %.0f%%",
              100.0 * sum / step, 100.0 * rest / step);
     net_free(net);
