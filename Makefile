@@ -185,6 +185,10 @@ $(BUILD)/%.o: %.c $(BUILD)/flags
 
 # The one file built with the widest vectors (see ARCH above).
 $(BUILD)/core/conv_fast.o: ARCH_FLAGS = $(FAST_ARCH)
+# Lesson 12's steps: the same blocked loops for the compiler's baseline
+# instructions and for the fast loops' (lessons/kit/speed_steps.h).
+$(BUILD)/lessons/kit/speed_steps.o $(BUILD)/lessons/kit/speed_narrow.o: ARCH_FLAGS =
+$(BUILD)/lessons/kit/speed_wide.o: ARCH_FLAGS = $(FAST_ARCH)
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(@D)

@@ -100,4 +100,12 @@ int net_evaluate_views(Net *net, const LabelledImages *ds, int limit, ViewFn fn,
                        EvalResult *r);
 void train_eval_result_free(EvalResult *r); /* keeps want_pred */
 
+/* How this program's OpenMP threads wait for each other: OMP_WAIT_POLICY as
+ * the runtime read it ("passive" unless the user set it: train.c restarts a
+ * program that trains with that setting, since a waiting thread that spins
+ * more than halved training speed beside one busy program), or a note that
+ * GOMP_SPINCOUNT / KMP_BLOCKTIME decide, or the runtime's default (no OpenMP,
+ * or no way to restart). */
+const char *train_wait_policy(void);
+
 #endif

@@ -110,8 +110,8 @@ static Lesson *start(int argc, char **argv)
              "architectures, curves, filters, feature maps, confusion matrices, mistakes.\n"
              "Outputs: plots/out/" LESSON_ID "/ (or $CONVNET_OUT/" LESSON_ID "/). Models: models/ (or "
              "$CONVNET_MODELS; with --quick, the output folder's models/, or $CONVNET_MODELS/quick).\n"
-             "On a busy machine, OMP_WAIT_POLICY=passive "
-             "(threads that wait sleep instead of spinning) can make training several times faster; the results "
+             "Threads that wait for each other sleep instead of spinning (OMP_WAIT_POLICY=passive, which the "
+             "program sets for itself unless you set it), which keeps training fast on a busy machine; the results "
              "are the same.");
     lesson_choose_loops_mine(naive, mine);
     if (retrain && resume) cli_refuse("--retrain and --resume contradict each other: give one of them");

@@ -16,6 +16,7 @@
 #include "core/model_io.h"
 #include "core/net.h"
 #include "core/optim.h"
+#include "core/paths.h"
 #include "core/rng.h"
 #include "core/threads.h"
 #include "core/train.h"
@@ -784,6 +785,49 @@ START_TEST(watcher_sees_training_and_changes_nothing)
 }
 END_TEST
 
+/* What the OpenMP runtime of a program that trains read at its start
+ * (OMP_DISPLAY_ENV=verbose prints it): passive waiting (no spinning at all)
+ * when the user set nothing, with the user's other settings kept; the
+ * user's choice when they made one. libgomp reads them when it is loaded;
+ * clang's runtime only at the first parallel region, which --help never
+ * reaches, so the check is gcc's. */
+START_TEST(waits_passively_unless_told)
+{
+#if defined(_OPENMP) && !defined(__clang__) && defined(__linux__)
+    const char *src = cn_source_root();
+    ck_assert_msg(src != NULL, "%s", cn_last_error());
+    const char *build = getenv("CN_BUILD");
+    if (!build || !*build) build = CN_BUILD_DIR;
+    const struct {
+        const char *set, *want[2];
+    } cases[] = {
+        { "", { "OMP_WAIT_POLICY = 'PASSIVE'", "GOMP_SPINCOUNT = '0'" } },
+        { "OMP_NUM_THREADS=1", { "OMP_NUM_THREADS = '1'", "GOMP_SPINCOUNT = '0'" } },
+        { "OMP_WAIT_POLICY=active", { "OMP_WAIT_POLICY = 'ACTIVE'", "GOMP_SPINCOUNT = '30000000000'" } },
+        { "GOMP_SPINCOUNT=1000", { "GOMP_SPINCOUNT = '1000'", "GOMP_SPINCOUNT = '1000'" } },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        char cmd[1400], line[256];
+        snprintf(cmd, sizeof cmd, "env -u OMP_WAIT_POLICY -u GOMP_SPINCOUNT -u KMP_BLOCKTIME -u OMP_NUM_THREADS %s "
+                 "OMP_DISPLAY_ENV=verbose '%s%s%s/tests/bench/bench_lenet' --help 2>&1", cases[k].set,
+                 build[0] == '/' ? "" : src, build[0] == '/' ? "" : "/", build);
+        FILE *p = popen(cmd, "r");
+        ck_assert_msg(p != NULL, "cannot run %s", cmd);
+        int seen[2] = { 0, 0 }, shown = 0;
+        while (fgets(line, sizeof line, p)) {
+            shown += strstr(line, "OPENMP DISPLAY ENVIRONMENT BEGIN") != NULL;
+            for (int w = 0; w < 2; w++) seen[w] |= strstr(line, cases[k].want[w]) != NULL;
+        }
+        ck_assert_int_eq(pclose(p), 0);
+        ck_assert_msg(shown == 1, "with \"%s\" the runtime showed its settings %d times (1 expected)", cases[k].set,
+                      shown);
+        for (int w = 0; w < 2; w++)
+            ck_assert_msg(seen[w], "with \"%s\" the runtime did not report %s", cases[k].set, cases[k].want[w]);
+    }
+#endif
+}
+END_TEST
+
 Suite *train_suite(void)
 {
     Suite *s = suite_create("train");
@@ -807,6 +851,7 @@ Suite *train_suite(void)
     tcase_add_test(tc, halves_take_the_same_step);
     tcase_add_test(tc, bad_replicas_are_refused);
     tcase_add_test(tc, watcher_sees_training_and_changes_nothing);
+    tcase_add_test(tc, waits_passively_unless_told);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,11 +1,13 @@
 /* bench.h - what every benchmark program needs beside the lessons' helpers
  * (a clock, allocations that stop the program when memory runs out): the
- * median and best of repeated measurements. */
+ * median and best of repeated measurements (and, from the kit, a competing
+ * busy process to measure training beside: lessons/kit/busy.h). */
 #ifndef CN_BENCH_H
 #define CN_BENCH_H
 
 #include <stdlib.h>
 
+#include "lessons/kit/busy.h"
 #include "lessons/lesson.h"
 
 static inline int cmp_double(const void *a, const void *b)

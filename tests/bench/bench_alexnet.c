@@ -10,7 +10,9 @@
  * crops and flips, forward, softmax cross-entropy, backward, SGD step with
  * momentum and weight decay); the evaluation pass is not counted, as in the
  * PyTorch reference (shared/bench/torch_ref.py alexnet, which times the same
- * things with flips only). Inference images/s: net_forward over the 10,000
+ * things with flips only); also beside a competing busy process the
+ * benchmark starts and stops itself (lessons/kit/busy.h), alternating with the
+ * quiet measurement. Inference images/s: net_forward over the 10,000
  * test images at batch 64 and 1000 (input conversion included), and at
  * batch 1 over the first 2,000 (the reference's three figures). Each figure
  * is measured --repeat times; the median and the best are printed.
@@ -216,8 +218,8 @@ int main(int argc, char **argv)
     const int B = 64;
     Dataset *train, *test;
     load_splits("fashion-mnist", &train, &test);
-    printf("bench_alexnet: %d OpenMP threads; Fashion-MNIST %d train / %d test; batch %d\n", omp_get_max_threads(),
-           train->count, test->count, B);
+    printf("bench_alexnet: %d OpenMP threads, waiting: %s; Fashion-MNIST %d train / %d test; batch %d\n",
+           omp_get_max_threads(), train_wait_policy(), train->count, test->count, B);
 
     AlexNetOptions o = alexnet_defaults();
     o.groups = groups;
@@ -226,8 +228,16 @@ int main(int argc, char **argv)
     alexnet_init(net, 1, 0.1f);
     train_rate(net, train, B, 10, 99); /* warm-up: page in the data, start the threads */
     double *v = xcalloc(1, (size_t)repeat * sizeof *v), tmed, tbest, m64, b64, m1k, b1k, m1, b1;
-    for (int r = 0; r < repeat; r++) v[r] = train_rate(net, train, B, batches, (uint64_t)r + 1);
+    double *c = xcalloc(1, (size_t)repeat * sizeof *c), cmed, cbest;
+    for (int r = 0; r < repeat; r++) {
+        v[r] = train_rate(net, train, B, batches, (uint64_t)r + 1);
+        const pid_t busy = busy_start();
+        c[r] = train_rate(net, train, B, batches, (uint64_t)r + 1);
+        busy_stop(busy);
+    }
     summary(v, repeat, &tmed, &tbest);
+    summary(c, repeat, &cmed, &cbest);
+    free(c);
     for (int r = 0; r < repeat; r++) v[r] = infer_rate(net, test, B, test->count);
     summary(v, repeat, &m64, &b64);
     for (int r = 0; r < repeat; r++) v[r] = infer_rate(net, test, 1000, test->count);
@@ -240,6 +250,8 @@ int main(int argc, char **argv)
     printf("\n%s (%zu parameters, %.0f multiply-adds per image forward)\n", net->name, net_param_count(net), macs);
     printf("  training,  batch %4d: %8.0f images/s median, %8.0f best  (%d x %d batches; %.0f s per 60,000-image "
            "epoch at the median)\n", B, tmed, tbest, repeat, batches, train->count / tmed);
+    printf("  training,  batch %4d: %8.0f images/s median, %8.0f best  (beside one busy process: %.0f%% of the "
+           "quiet median)\n", B, cmed, cbest, 100.0 * cmed / tmed);
     printf("  inference, batch %4d: %8.0f images/s median, %8.0f best  (10,000 test images)\n", B, m64, b64);
     printf("  inference, batch %4d: %8.0f images/s median, %8.0f best\n", 1000, m1k, b1k);
     printf("  inference, batch %4d: %8.0f images/s median, %8.0f best  (2,000 test images, %.3f ms each)\n", 1, m1,

@@ -13,6 +13,10 @@
  * use two threads: each batch cut in two halves, one per thread, with a
  * replica of the network (cfg.replica, what lesson 08 does), and one
  * network whose layers split their work between the threads.
+ * The two halves are also measured beside a competing busy process that
+ * the benchmark starts and stops itself (lessons/kit/busy.h), in
+ * alternation with the quiet measurement: the share of the quiet speed a
+ * learner keeps while a browser or a compile runs on the other core.
  * Inference images/s: net_forward over the 10,000 test images in batches
  * (32, and 1000 to compare with the reference's figure), input conversion
  * included. Each figure is measured --repeat times;
@@ -42,27 +46,8 @@
 #include "datasets/dataset.h"
 #include "lessons/kit/cli.h"
 #include "lessons/kit/models.h"
+#include "lessons/kit/speed_net.h"
 #include "tests/bench/bench.h"
-
-/* Training images per second of net on ds over `batches` batches of `batch`. */
-static double train_rate(Net *net, Net *half, const Dataset *ds, int batch, int batches, uint64_t seed)
-{
-    TrainConfig cfg = train_defaults();
-    cfg.epochs = 1;
-    cfg.batch = batch;
-    cfg.lr = optim_schedule_constant(0.01f);
-    cfg.momentum = 0.9f;
-    cfg.std = 0.0f;
-    cfg.seed = seed;
-    cfg.train_limit = batch * batches;
-    cfg.quiet = 1;
-    cfg.replica = half;
-    TrainHistory h = { 0 };
-    if (train_run(net, ds, NULL, &cfg, &h)) CN_DIE("training failed: %s", cn_last_error());
-    double r = h.e[0].images_per_s;
-    train_history_free(&h);
-    return r;
-}
 
 /* Inference images per second over the whole of ds at batch B. */
 static double infer_rate(Net *net, const Dataset *ds, int B)
@@ -173,8 +158,8 @@ int main(int argc, char **argv)
     const int B = 32;
     Dataset *train, *test;
     load_splits("fashion-mnist", &train, &test);
-    printf("bench_lenet: %d OpenMP threads; Fashion-MNIST %d train / %d test; batch %d\n", omp_get_max_threads(),
-           train->count, test->count, B);
+    printf("bench_lenet: %d OpenMP threads, waiting: %s; Fashion-MNIST %d train / %d test; batch %d\n",
+           omp_get_max_threads(), train_wait_policy(), train->count, test->count, B);
 
     for (int k = 0; k < (classic ? 2 : 1); k++) {
         Net *net = k == 0 ? lenet5_modern() : lenet5_classic(), *half = k == 0 ? lenet5_modern() : lenet5_classic();
@@ -184,17 +169,22 @@ int main(int argc, char **argv)
         const int pad = net->in.h != train->height;
         Dataset *tr = pad ? lenet5_fit_dataset(train, net) : train, *te = pad ? lenet5_fit_dataset(test, net) : test;
         CN_CHECK(tr && te);
-        train_rate(net, half, tr, B, 20, 99); /* warm-up: page in the data, start the threads */
+        train_images_per_s(net, half, tr, B, 20, 99); /* warm-up: page in the data, start the threads */
         double *v = xcalloc(1, (size_t)repeat * sizeof *v), tmed, tbest, omed, obest, imed, ibest, kmed, kbest;
         /* the two ways alternate, so a drift of the machine's speed hits both */
-        double *o = xcalloc(1, (size_t)repeat * sizeof *o);
+        double *o = xcalloc(1, (size_t)repeat * sizeof *o), *c = xcalloc(1, (size_t)repeat * sizeof *c), cmed, cbest;
         for (int r = 0; r < repeat; r++) {
-            v[r] = train_rate(net, half, tr, B, batches, (uint64_t)r + 1);
-            o[r] = train_rate(net, NULL, tr, B, batches, (uint64_t)r + 1);
+            v[r] = train_images_per_s(net, half, tr, B, batches, (uint64_t)r + 1);
+            const pid_t busy = busy_start();
+            c[r] = train_images_per_s(net, half, tr, B, batches, (uint64_t)r + 1);
+            busy_stop(busy);
+            o[r] = train_images_per_s(net, NULL, tr, B, batches, (uint64_t)r + 1);
         }
         summary(v, repeat, &tmed, &tbest);
         summary(o, repeat, &omed, &obest);
+        summary(c, repeat, &cmed, &cbest);
         free(o);
+        free(c);
         for (int r = 0; r < repeat; r++) v[r] = infer_rate(net, te, B);
         summary(v, repeat, &imed, &ibest);
         for (int r = 0; r < repeat; r++) v[r] = infer_rate(net, te, 1000);
@@ -203,6 +193,8 @@ int main(int argc, char **argv)
                net_madds(net));
         printf("  training,  batch %4d: %8.0f images/s median, %8.0f best  (%d x %d batches; two halves, as lesson 08)\n",
                B, tmed, tbest, repeat, batches);
+        printf("  training,  batch %4d: %8.0f images/s median, %8.0f best  (two halves beside one busy process: "
+               "%.0f%% of the quiet median)\n", B, cmed, cbest, 100.0 * cmed / tmed);
         printf("  training,  batch %4d: %8.0f images/s median, %8.0f best  (one network, its layers split between "
                "threads)\n", B, omed, obest);
         printf("  inference, batch %4d: %8.0f images/s median, %8.0f best  (10,000 test images)\n", B, imed,
