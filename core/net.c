@@ -295,23 +295,39 @@ const float *net_forward(Net *net, const float *x, int B)
     return net->act[net->n - 1];
 }
 
-int net_backward(Net *net, const float *dlogits, int B)
+/* The backward pass of net_backward and net_backward_input: dx_in gets
+ * dL/d(input) when not NULL; params 0 leaves the parameter gradients alone. */
+static int backward_pass(Net *net, float *dx_in, const float *dlogits, int B, int params, const char *who)
 {
     if (!net_ok(net)) return -1;
     if (B != net->last_B || !net->last_x || !dlogits)
-        return cn_fail("%s: net_backward(B = %d) must follow a net_forward with the same batch (last was %d)",
-                       net->name, B, net->last_B);
-    /* Each layer adds its dL/dx into grad[i-1], so those start at zero. */
+        return cn_fail("%s: %s(B = %d) must follow a net_forward with the same batch (last was %d)", net->name,
+                       who, B, net->last_B);
+    /* Each layer adds its dL/dx into grad[i-1] (or dx_in), so those start at zero. */
     for (int i = 0; i + 1 < net->n; i++)
         memset(net->grad[i], 0, shape_size(net->layer[i]->out) * (size_t)B * sizeof(float));
+    if (dx_in) memset(dx_in, 0, shape_size(net->in) * (size_t)B * sizeof(float));
     for (int i = net->n - 1; i >= 0; i--) {
         Layer *L = net->layer[i];
         const float *dy = i == net->n - 1 ? dlogits : net->grad[i];
-        float *dx = i == 0 ? NULL : net->grad[i - 1];
+        float *dx = i == 0 ? dx_in : net->grad[i - 1];
         const float *x = i == 0 ? net->last_x : net->act[i - 1];
+        L->input_grad_only = !params;
         L->ops->backward(L, dx, dy, x, net->act[i], B);
+        L->input_grad_only = 0;
     }
     return 0;
+}
+
+int net_backward(Net *net, const float *dlogits, int B)
+{
+    return backward_pass(net, NULL, dlogits, B, 1, "net_backward");
+}
+
+int net_backward_input(Net *net, float *dx, const float *dlogits, int B)
+{
+    if (!dx) return cn_fail("net_backward_input: no buffer for the input gradient (dx is NULL)");
+    return backward_pass(net, dx, dlogits, B, 0, "net_backward_input");
 }
 
 const float *net_output(const Net *net, int i)
