@@ -335,20 +335,43 @@ static Net *every_kind_net(void)
     return net;
 }
 
-/* S = sum_k r_k z_k of the logits z for input x, in double. */
-static double weighted_score(Net *net, const float *x, const float *r, int n)
+/* S = sum_k r_k y_k of the output y of layer `layer` for input x, in double. */
+static double weighted_score(Net *net, int layer, const float *x, const float *r, int n)
 {
-    const float *z = net_forward(net, x, 2);
-    ck_assert_ptr_nonnull(z);
+    ck_assert_ptr_nonnull(net_forward(net, x, 2));
+    const float *y = net_output(net, layer);
     double s = 0.0;
-    for (int k = 0; k < n; k++) s += (double)r[k] * z[k];
+    for (int k = 0; k < n; k++) s += (double)r[k] * y[k];
     return s;
+}
+
+/* dx (the analytic gradient of S) against central differences at every
+ * input entry; returns the largest |numeric| seen. */
+static double expect_input_gradient(Net *net, int layer, float *x, const float *dx, const float *r, int nin, int nout,
+                                    const char *what)
+{
+    const double eps = 1e-3, atol = 2e-4, rtol = 1e-2;
+    double max_grad = 0.0;
+    for (int i = 0; i < nin; i++) {
+        const float saved = x[i];
+        x[i] = (float)(saved + eps);
+        const double hp = (double)x[i] - saved, sp = weighted_score(net, layer, x, r, nout);
+        x[i] = (float)(saved - eps);
+        const double hm = (double)saved - x[i], sm = weighted_score(net, layer, x, r, nout);
+        x[i] = saved;
+        const double num = (sp - sm) / (hp + hm), err = fabs(dx[i] - num);
+        ck_assert_msg(err <= atol + rtol * fabs(num), "%s: dx[%d] analytic %.6g, numeric %.6g", what, i,
+                      (double)dx[i], num);
+        max_grad = fmax(max_grad, fabs(num));
+    }
+    return max_grad;
 }
 
 START_TEST(input_gradient)
 {
-    enum { B = 2, NIN = B * 2 * 8 * 8, NOUT = B * 3 };
+    enum { B = 2, NIN = B * 2 * 8 * 8, NOUT = B * 3, NPOOL = B * 6 * 2 * 2 };
     for (int loops = 0; loops < 2; loops++) {
+        const char *what = loops ? "naive loops" : "fast loops";
         conv_set_loops(loops ? CONV_LOOPS_NAIVE : CONV_LOOPS_FAST);
         Net *net = every_kind_net();
         Rng g;
@@ -358,9 +381,10 @@ START_TEST(input_gradient)
             CnParam *p = net_param(net, k, NULL);
             for (size_t i = 0; i < p->n; i++) p->value[i] += rng_range(&g, -0.2f, 0.2f);
         }
-        float x[NIN], dx[NIN], r[NOUT];
+        float x[NIN], dx[NIN], r[NOUT], rp[NPOOL];
         for (int i = 0; i < NIN; i++) x[i] = rng_range(&g, -1.0f, 1.0f);
         for (int i = 0; i < NOUT; i++) r[i] = rng_range(&g, -1.0f, 1.0f);
+        for (int i = 0; i < NPOOL; i++) rp[i] = rng_range(&g, -1.0f, 1.0f);
         /* parameter gradients hold a pattern that must survive */
         for (int k = 0; k < net_nparams(net); k++) {
             CnParam *p = net_param(net, k, NULL);
@@ -373,25 +397,19 @@ START_TEST(input_gradient)
             int li;
             const CnParam *p = net_param(net, k, &li);
             for (size_t i = 0; i < p->n; i++)
-                ck_assert_msg(p->grad[i] == 0.5f + (float)i, "%s loops: layer %s %s grad[%zu] changed to %g",
-                              loops ? "naive" : "fast", net_layer(net, li)->label, p->name, i, (double)p->grad[i]);
+                ck_assert_msg(p->grad[i] == 0.5f + (float)i, "%s: layer %s %s grad[%zu] changed to %g", what,
+                              net_layer(net, li)->label, p->name, i, (double)p->grad[i]);
             ck_assert_int_eq(net_layer(net, li)->input_grad_only, 0);
         }
-        /* central differences of S = r . z, every input entry */
-        const double eps = 1e-3, atol = 2e-4, rtol = 1e-2;
-        double max_grad = 0.0, worst = 0.0;
-        for (int i = 0; i < NIN; i++) {
-            const float saved = x[i];
-            x[i] = (float)(saved + eps);
-            const double hp = (double)x[i] - saved, sp = weighted_score(net, x, r, NOUT);
-            x[i] = (float)(saved - eps);
-            const double hm = (double)saved - x[i], sm = weighted_score(net, x, r, NOUT);
-            x[i] = saved;
-            const double num = (sp - sm) / (hp + hm), err = fabs(dx[i] - num);
-            ck_assert_msg(err <= atol + rtol * fabs(num), "%s loops: dx[%d] analytic %.6g, numeric %.6g",
-                          loops ? "naive" : "fast", i, (double)dx[i], num);
-            worst = fmax(worst, err), max_grad = fmax(max_grad, fabs(num));
-        }
+        /* central differences of S = r . logits, every input entry */
+        double max_grad = expect_input_gradient(net, net_count(net) - 1, x, dx, r, NIN, NOUT, what);
+        ck_assert_msg(max_grad > 1e-2, "the input gradient is (nearly) all zero: max %g", max_grad);
+        /* from a hidden layer's output (the pooling): S = rp . pool output */
+        const int pool = net_find(net, "pool");
+        ck_assert_ptr_nonnull(net_forward(net, x, B));
+        ck_assert_int_eq(net_backward_input_from(net, pool, dx, rp, B), 0);
+        max_grad = expect_input_gradient(net, pool, x, dx, rp, NIN, NPOOL, what);
+        ck_assert_msg(max_grad > 1e-2, "the pooling's input gradient is (nearly) all zero: max %g", max_grad);
         ck_assert_msg(max_grad > 1e-2, "the input gradient is (nearly) all zero: max %g", max_grad);
         /* net_backward afterwards still adds the parameter gradients */
         net_zero_grad(net);
@@ -408,6 +426,8 @@ START_TEST(input_gradient)
         ck_assert_ptr_nonnull(strstr(cn_last_error(), "dx is NULL"));
         ck_assert_int_eq(net_backward_input(net, dx, r, 1), -1);
         ck_assert_ptr_nonnull(strstr(cn_last_error(), "must follow a net_forward with the same batch"));
+        ck_assert_int_eq(net_backward_input_from(net, net_count(net), dx, r, B), -1);
+        ck_assert_ptr_nonnull(strstr(cn_last_error(), "no layer 10"));
         net_free(net);
     }
     conv_set_loops(CONV_LOOPS_FAST);
