@@ -284,7 +284,7 @@ static void compare_with_occlusion(Lesson *ls)
                 "the 784 places. As a yardstick, the same correlation between a picture's saliency and the "
                 "occlusion map of another picture (the next one of the set): how much two maps agree only "
                 "because both are larger in the middle, where the ink is.", SQ, SQ, SQ * SQ);
-    const int nc = ls->quick ? 10 : ls->pictures / 10;
+    const int nc = ls->quick ? 10 : ls->pictures / 20;
     Tab t = tab_new(3, 4);
     float *g = xcalloc((size_t)nc * PIC_PX, sizeof *g), *occ = xcalloc((size_t)nc * PIC_PX, sizeof *occ);
     float box[PIC_PX];
@@ -383,7 +383,8 @@ static void add_patch_row(Sheet *s, const Model *m, const float *pics, const Uni
                           int scale, float *mean)
 {
     const int r = rf->size;
-    float *patch = xcalloc((size_t)r * r, sizeof *patch), *rgb = xcalloc((size_t)3 * r * r * scale * scale, 4);
+    float *patch = xcalloc((size_t)r * r, sizeof *patch);
+    float *rgb = xcalloc((size_t)3 * r * r * scale * scale, sizeof *rgb);
     if (mean) memset(mean, 0, (size_t)r * r * sizeof *mean);
     for (int k = 0; k < TOPK; k++) {
         const Unit *u = &top[(size_t)map * TOPK + k];
@@ -488,7 +489,8 @@ static void paint_class_pictures(Lesson *ls)
     const char *names[3];
     for (int j = 0; j < 3; j++) {
         const Model *m = &ls->m[LOOKED[j]];
-        float *pics = xcalloc((size_t)K * PIC_PX, sizeof *pics), *trace = xcalloc((size_t)K * (o.steps + 1), 4);
+        float *pics = xcalloc((size_t)K * PIC_PX, sizeof *pics);
+        float *trace = xcalloc((size_t)K * (o.steps + 1), sizeof *trace);
         float prob[K * K], big[PIC_PX * 16];
         class_pictures(m->net, K, &o, SEED + j, pics, trace);
         picture_probs(m->net, pics, K, prob);
