@@ -97,7 +97,8 @@ struct Lesson {
     double corr[3], corr_other[3];      /* saliency vs occlusion, own picture and another's */
     double drop_sal[3], drop_rand[3];   /* occluding the salient square, a random one */
     double acc_eps[NM][NEPS];           /* accuracy under the fast gradient sign */
-    double erf_side[6], erf_field[6];   /* 90% square and theoretical field, pixels */
+    double erf_side[6], erf_half[6];    /* sides of the squares with 90% and half of the gradient */
+    double erf_field[6];                /* the theoretical field's side in the picture */
     double c1_cos;                      /* mean cos(C1 filter, its mean favourite patch) */
     int c1_edges;                       /* C1 maps whose mean patch matches an edge detector best */
     double t_start;
@@ -657,8 +658,11 @@ static void measure_effective_fields(Lesson *ls)
                 "use all of it? Luo, Li, Urtasun and Zemel (2016) measured it with the backward pass: start from "
                 "1 at the centre unit of every map of a layer, 0 elsewhere, run back to the pixels, and average "
                 "|gradient| over many pictures. Outside the theoretical field the gradient is exactly 0; inside, "
-                "it tells how much each pixel moves the unit. Here over %d pictures each; the square is the "
-                "smallest one around the unit's centre that holds 90%% of the summed |gradient|.", ls->n[0]);
+                "it tells how much each pixel moves the unit. Here over %d pictures each. How much of its field a "
+                "unit uses, in two numbers: the smallest square around the unit's centre that holds half of the "
+                "summed |gradient|, and the one that holds 90%%, each as a share of the area of the field inside "
+                "the picture. A unit that used its field evenly would need half of it for half the gradient.",
+            ls->n[0]);
     static const struct { int model; const char *layer; } L[6] = {
         { 0, "C1" }, { 0, "C3" }, { 0, "C5" }, { 4, "conv2" }, { 4, "conv3" }, { 4, "conv5" } };
     Tab t = tab_new(6, 5);
@@ -679,28 +683,29 @@ static void measure_effective_fields(Lesson *ls)
             const int r = k / PIC, c = k % PIC, in = r >= y0 && r < y0 + rf.size && c >= x0 && c < x0 + rf.size;
             total += mass[k], inside += in ? mass[k] : 0.0;
         }
-        int side = 0; /* grow the square around the centre by one pixel each side until it holds 90% */
-        for (double h = 0.0; h < PIC; h += 1.0) {
+        int side = 0, half = 0; /* grow the square around the centre one pixel a side: half, then 90% */
+        for (double h = 0.0; h < PIC && !side; h += 1.0) {
             double in = 0.0;
             int rows = 0;
             for (int r = 0; r < PIC; r++) rows += fabs(r - cy) <= h + 0.5;
             for (int k = 0; k < PIC_PX; k++)
                 in += fabs(k / PIC - cy) <= h + 0.5 && fabs(k % PIC - cx) <= h + 0.5 ? mass[k] : 0.0;
-            side = rows;
-            if (in >= 0.9 * total) break;
+            if (!half && in >= 0.5 * total) half = rows;
+            if (in >= 0.9 * total || h + 1.0 >= PIC) side = rows;
         }
         const int fy = (y0 + rf.size < PIC ? y0 + rf.size : PIC) - (y0 > 0 ? y0 : 0);
-        ls->erf_side[l] = side, ls->erf_field[l] = fy;
+        ls->erf_side[l] = side, ls->erf_half[l] = half, ls->erf_field[l] = fy;
         all_inside &= total > 0.0 && inside >= total * (1.0 - 1e-6);
-        tab_row(&t, l, "%s\t%s\t%dx%d (%d in the picture)\t%dx%d\t%.0f%%", m->tag, L[l].layer, rf.size, rf.size, fy,
-                side, side, 100.0 * side * side / ((double)fy * fy));
+        const double a = (double)fy * fy;
+        tab_row(&t, l, "%s\t%s\t%dx%d (%d in the picture)\t%dx%d: %.0f%%\t%dx%d: %.0f%%", m->tag, L[l].layer, rf.size,
+                rf.size, fy, half, half, 100.0 * half * half / a, side, side, 100.0 * side * side / a);
         const float hi = abs_quantile(mass, PIC_PX, 1.0);
         heat_rgb(rgb, mass, PIC, PIC, 4, hi);
         outline_field(rgb, y0, x0, rf.size);
         sheet_add_c(&s, rgb, 3, PIC * 4, PIC * 4, "%s %s", L[l].model ? "AlexNet" : "LeNet", L[l].layer);
     }
-    const char *hdr[5] = { "network", "layer", "theoretical field", "square with 90% of |gradient|",
-                           "its share of the field in the picture" };
+    const char *hdr[5] = { "network", "layer", "theoretical field", "square with half the |gradient|: its share",
+                           "square with 90%: its share" };
     tab_show(nb, &t, hdr);
     sheet_write(&s, nb, "effective_field.png", 3, 6, 1);
     nb_image(nb, "the mean |gradient| of a layer's centre unit with respect to each pixel (black 0, through red and "
@@ -721,7 +726,13 @@ static void sum_up(Lesson *ls)
     nb_section(nb, "What the networks look at");
     int agree = 1, narrower = 0;
     for (int j = 0; j < 3; j++) agree &= ls->corr[j] > ls->corr_other[j];
-    for (int l = 0; l < 6; l++) narrower += ls->erf_side[l] < ls->erf_field[l];
+    char shares[128];
+    int o = 0;
+    for (int l = 0; l < 6; l++) {
+        narrower += ls->erf_side[l] < ls->erf_field[l];
+        o += snprintf(shares + o, sizeof shares - (size_t)o, "%s%.0f%%", l ? (l == 5 ? " and " : ", ") : "",
+                      100.0 * ls->erf_half[l] * ls->erf_half[l] / (ls->erf_field[l] * ls->erf_field[l]));
+    }
     nb_para(nb, "- Saliency and occlusion, one backward pass against 784 forward passes, %s: mean correlations "
                 "%.2f, %.2f and %.2f (modern LeNet-5 on digits, on garments, AlexNet-mini), against %.2f, %.2f and "
                 "%.2f for another picture's map. Hiding the most salient square lowers the true class's "
@@ -732,16 +743,15 @@ static void sum_up(Lesson *ls)
                 "- An invisible change (ε = 0.03, 8 gray levels) leaves %.0f%%, %.0f%%, %.0f%%, %.0f%% and %.0f%% "
                 "accuracy (modern and classic LeNet-5 on digits, then on garments, AlexNet-mini), from %.0f%%, "
                 "%.0f%%, %.0f%%, %.0f%% and %.0f%%.\n"
-                "- The square holding 90%% of a unit's gradient is narrower than its field in the picture for %d "
-                "of the 6 layers: C3's is %.0f pixels wide of its %.0f, conv5's %.0f of the %.0f in the picture.",
+                "- Half of a unit's gradient comes from a central square of %s of its field in the picture "
+                "(LeNet-5's C1, C3, C5, then AlexNet-mini's conv2, conv3, conv5; a field used evenly: 50%%), and the "
+                "square with 90%% is narrower than the field for %d of the 6 layers.",
             agree ? "agree beyond the shared bias toward the middle" : "do not agree for every network", ls->corr[0],
             ls->corr[1], ls->corr[2], ls->corr_other[0], ls->corr_other[1], ls->corr_other[2], ls->drop_sal[0],
             ls->drop_sal[1], ls->drop_sal[2], ls->drop_rand[0], ls->drop_rand[1], ls->drop_rand[2], ls->c1_cos,
             ls->c1_edges, NMAPS, 100 * ls->acc_eps[0][3], 100 * ls->acc_eps[1][3], 100 * ls->acc_eps[2][3],
             100 * ls->acc_eps[3][3], 100 * ls->acc_eps[4][3], 100 * ls->acc_eps[0][0], 100 * ls->acc_eps[1][0],
-            100 * ls->acc_eps[2][0], 100 * ls->acc_eps[3][0], 100 * ls->acc_eps[4][0], narrower, ls->erf_side[1],
-            ls->erf_field[1], ls->erf_side[5],
-            ls->erf_field[5]);
+            100 * ls->acc_eps[2][0], 100 * ls->acc_eps[3][0], 100 * ls->acc_eps[4][0], shares, narrower);
 }
 
 static void try_it_yourself(Lesson *ls)
