@@ -308,15 +308,21 @@ static void compare_with_occlusion(Lesson *ls)
     free(g), free(occ);
     const char *hdr[4] = { "network", "pictures", "mean correlation: own picture", "another picture's occlusion" };
     tab_show(nb, &t, hdr);
-    int agree = 1;
-    for (int j = 0; j < 3; j++) agree &= ls->corr[j] > ls->corr_other[j];
-    nb_para(nb, "The correlation is %s for every network than the yardstick's: %s. Where they part, occlusion "
-                "also counts what the square adds (gray where a digit has black background can draw a stroke "
-                "that is not there), and saliency counts pixels whose small change matters but whose removal "
-                "another part of the picture makes up for.",
-            agree ? "higher" : "not higher", agree ? "the two methods point at the same places, beyond the shared "
-                                                     "bias toward the middle"
-                                                   : "at this size the two maps agree no more than any two maps do");
+    char weak[256] = "";
+    int agree = 0;
+    for (int j = 0; j < 3; j++) {
+        const int a = ls->corr[j] > ls->corr_other[j];
+        agree += a;
+        if (!a)
+            snprintf(weak + strlen(weak), sizeof weak - strlen(weak), "%s%s", weak[0] ? ", " : "",
+                     ls->m[LOOKED[j]].saved.title);
+    }
+    nb_para(nb, "The correlation with the picture's own occlusion map is above the yardstick for %d of the 3 "
+                "networks%s%s%s: there the two methods point at the same places, beyond the shared bias toward the "
+                "middle. Where they part, occlusion also counts what the square adds (gray where a digit has black "
+                "background can draw a stroke that is not there), and saliency counts pixels whose small change "
+                "matters but whose removal another part of the picture makes up for.",
+            agree, agree < 3 ? " (not for " : "", weak, agree < 3 ? ")" : "");
 }
 
 static void test_salient_squares(Lesson *ls)
@@ -532,8 +538,8 @@ static void paint_class_pictures(Lesson *ls)
 }
 
 /* One fooled picture: the clean one, the change (x20, 0 gray) and the changed one. */
-static void add_fooled(Sheet *s, const Model *m, const float *pic, const float *adv, int cls, int now, float eps,
-                       const float *p0, const float *p1, const char *const *names)
+static void add_fooled(Sheet *s, const float *pic, const float *adv, int cls, int now, float eps, const float *p0,
+                       const float *p1, const char *const *names)
 {
     float big[PIC_PX * 16], diff[PIC_PX];
     enlarge(big, pic, PIC, PIC, 4);
@@ -543,7 +549,6 @@ static void add_fooled(Sheet *s, const Model *m, const float *pic, const float *
     sheet_add(s, big, PIC * 4, PIC * 4, "change x20, e=%.2f", (double)eps);
     enlarge(big, adv, PIC, PIC, 4);
     sheet_add(s, big, PIC * 4, PIC * 4, "%.10s %.2f", names[now], p1[now]);
-    (void)m;
 }
 
 static void fool_the_networks(Lesson *ls)
@@ -599,7 +604,7 @@ static void fool_the_networks(Lesson *ls)
                 float a[PIC_PX], pa[K];
                 fgsm(a, pic, g + (size_t)best * PIC_PX, 1, first[best]);
                 picture_probs(m->net, a, 1, pa);
-                add_fooled(&s, m, pic, a, ls->y[d][best], cn_argmax(pa, K), first[best], p0 + (size_t)best * K, pa,
+                add_fooled(&s, pic, a, ls->y[d][best], cn_argmax(pa, K), first[best], p0 + (size_t)best * K, pa,
                            names_of(ls, d));
                 first[best] = 0.0f;
             }
