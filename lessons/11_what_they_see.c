@@ -530,9 +530,9 @@ static void paint_class_pictures(Lesson *ls)
     nb_plot(nb, "the score of the class being painted, minus its score for the gray start, averaged over the 10 "
                 "classes, step by step, for each network", "ascent.png");
     nb_para(nb, "Look for strokes where the class's ink usually lies and dark where another class's ink would be "
-                "(a 0's hole, the sides of a 1), and for outlines of garments. They are not pictures from the "
-                "dataset but what the network's features add up to, exaggerated; a class the ascent barely moves "
-                "(a low probability under it) is one whose evidence this network spreads thin.");
+                "(a 0's hole, the sides of a 1); the garments are harder to read, pieces of edges and folds. They "
+                "are not pictures from the dataset but what the network's features add up to, exaggerated; a "
+                "class whose picture keeps a low probability is one whose evidence this network spreads thin.");
     for (int j = 0; j < 3; j++) free(y[j]);
     free(x);
 }
@@ -594,11 +594,16 @@ static void fool_the_networks(Lesson *ls)
         nb_check(nb, yv[i][NEPS - 1] < yv[i][0],
                  "%s: the fast gradient sign at ε = %.2f lowers the accuracy from %.1f%% to %.1f%%", m->saved.title,
                  EPS[NEPS - 1], 100.0 * yv[i][0], 100.0 * yv[i][NEPS - 1]);
-        if (i == 0 || i == 4) { /* three fooled pictures: the ones flipped by the smallest change */
+        if (i == 0 || i == 4) { /* three fooled pictures: flipped by the smallest change, the surest first */
             for (int shown = 0; shown < 3; shown++) {
                 int best = -1;
-                for (int k = 0; k < n; k++)
-                    if (first[k] > 0.0f && (best < 0 || first[k] < first[best])) best = k;
+                for (int k = 0; k < n; k++) {
+                    if (first[k] == 0.0f) continue;
+                    const float sure = p0[(size_t)k * K + ls->y[d][k]];
+                    if (best < 0 || first[k] < first[best] ||
+                        (first[k] == first[best] && sure > p0[(size_t)best * K + ls->y[d][best]]))
+                        best = k;
+                }
                 if (best < 0) break;
                 const float *pic = ls->pics[d] + (size_t)best * PIC_PX;
                 float a[PIC_PX], pa[K];
@@ -618,10 +623,11 @@ static void fool_the_networks(Lesson *ls)
                         "test accuracy", names, ex, (const double *const *)yv, NM, NEPS) >= 0);
     nb_plot(nb, "the accuracy of each network on its test pictures moved by ε·sign(dL/dp), against ε (0.03 is 8 "
                 "of 255 gray levels)", "fgsm.png");
-    sheet_write(&s, nb, "fooled.png", 6, 6, 1);
-    nb_image(nb, "pictures each network got right and gets wrong after the smallest change of the list that flips "
-                 "it, two a row, each as three tiles: the picture (true class, probability), the change enlarged "
-                 "20 times (mid-gray 0, lighter brighter), the changed picture (the new answer, its probability). "
+    sheet_write(&s, nb, "fooled.png", 9, 6, 1);
+    nb_image(nb, "pictures the network got right and gets wrong after the smallest ε of the list that flips them "
+                 "(of those, the ones it was surest of), three a row, each as three tiles: the picture (true class, "
+                 "probability), the change enlarged 20 times (mid-gray 0, lighter brighter), the changed picture "
+                 "(the new answer, its probability). "
                  "The first row: modern LeNet-5 on the MNIST sample; the second: AlexNet-mini on Fashion-MNIST",
              "fooled.png");
     char halves[640];
@@ -767,8 +773,8 @@ static void try_it_yourself(Lesson *ls)
                     "intervals shrink, which numbers stay where they were?\n"
                     "- Change the occluding square (SQ and FILL at the top of lessons/" LESSON_ID ".c): a black "
                     "square on digits hides ink without adding any; does the agreement with saliency rise?\n"
-                    "- Paint the class pictures without jitter and blur (AscentOpts in paint_class_pictures): the "
-                    "score rises faster, and the pictures turn to noise.");
+                    "- Paint the class pictures without jitter and blur (AscentOpts in paint_class_pictures): does "
+                    "the score rise faster? Can you still read the pictures?");
 }
 
 static int finish(Lesson *ls)
