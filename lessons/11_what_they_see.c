@@ -528,7 +528,8 @@ static void paint_class_pictures(Lesson *ls)
                         "score minus the score of gray, mean of 10 classes", names, x, (const double *const *)y, 3,
                         o.steps + 1) >= 0);
     nb_plot(nb, "the score of the class being painted, minus its score for the gray start, averaged over the 10 "
-                "classes, step by step, for each network", "ascent.png");
+                "classes, step by step, for each network; the saw teeth are the blur, every 4 steps, which takes "
+                "back a little of what the steps gained", "ascent.png");
     nb_para(nb, "Look for strokes where the class's ink usually lies and dark where another class's ink would be "
                 "(a 0's hole, the sides of a 1); the garments are harder to read, pieces of edges and folds. They "
                 "are not pictures from the dataset but what the network's features add up to, exaggerated; a "
