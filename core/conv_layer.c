@@ -381,7 +381,7 @@ static void conv2d_bwd_op(Layer *l, float *dx, const float *dy, const float *x, 
     (void)y;
     Conv2d *c = (Conv2d *)l;
     const Conv2dGeom g = conv2d_geom(c, B);
-    conv2d_backward(dx, l->param[0].grad, l->param[1].grad, dy, x, l->param[0].value, c->table, &g);
+    conv2d_backward(dx, layer_param_grad(l, 0), layer_param_grad(l, 1), dy, x, l->param[0].value, c->table, &g);
 }
 
 /* Weights by `kind` with each output map's own fan-in F_o (its connected

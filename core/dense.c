@@ -114,7 +114,7 @@ static void dense_layer_forward(Layer *l, float *y, const float *x, int B)
 static void dense_layer_backward(Layer *l, float *dx, const float *dy, const float *x, const float *y, int B)
 {
     (void)y;
-    dense_backward(dx, l->param[0].grad, l->param[1].grad, dy, x, l->param[0].value, B,
+    dense_backward(dx, layer_param_grad(l, 0), layer_param_grad(l, 1), dy, x, l->param[0].value, B,
                    (int)shape_size(l->in), l->out.c);
 }
 

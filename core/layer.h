@@ -16,7 +16,8 @@
  * blocks (NCHW, see tensor.h). A dense layer's vectors are (C, 1, 1).
  *
  * Gradients are the true dL/d(thing). backward ACCUMULATES: it adds into dx
- * and into every param's grad; layer_zero_grad / net_zero_grad clear them.
+ * and into every param's grad (through layer_param_grad, which is NULL while
+ * input_grad_only is set); layer_zero_grad / net_zero_grad clear them.
  */
 #ifndef CN_LAYER_H
 #define CN_LAYER_H
@@ -86,7 +87,16 @@ struct Layer {
     int rf_k, rf_s, rf_p;
     double madds;       /* multiply-adds per sample in forward */
     int reserved;       /* largest B reserve() was called with */
+    int input_grad_only; /* 1 during net_backward_input: backward computes dx and
+                            leaves every param's grad as it is */
 };
+
+/* What backward adds param p's gradient into: its grad, or NULL (the raw
+ * kernels then skip that sum) while only the input gradient is wanted. */
+static inline float *layer_param_grad(const Layer *l, int p)
+{
+    return l->input_grad_only ? NULL : l->param[p].grad;
+}
 
 /* Give the layer its input shape; calls ops->setup. 0 or -1. */
 int layer_setup(Layer *l, CnShape in);

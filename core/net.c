@@ -295,23 +295,47 @@ const float *net_forward(Net *net, const float *x, int B)
     return net->act[net->n - 1];
 }
 
-int net_backward(Net *net, const float *dlogits, int B)
+/* The backward pass of net_backward and net_backward_input(_from), from the
+ * output of layer `top` (dtop its gradient) down: dx_in gets dL/d(input)
+ * when not NULL; params 0 leaves the parameter gradients alone. */
+static int backward_pass(Net *net, int top, float *dx_in, const float *dtop, int B, int params, const char *who)
 {
     if (!net_ok(net)) return -1;
-    if (B != net->last_B || !net->last_x || !dlogits)
-        return cn_fail("%s: net_backward(B = %d) must follow a net_forward with the same batch (last was %d)",
-                       net->name, B, net->last_B);
-    /* Each layer adds its dL/dx into grad[i-1], so those start at zero. */
-    for (int i = 0; i + 1 < net->n; i++)
+    if (B != net->last_B || !net->last_x || !dtop)
+        return cn_fail("%s: %s(B = %d) must follow a net_forward with the same batch (last was %d)", net->name,
+                       who, B, net->last_B);
+    if (top < 0 || top >= net->n)
+        return cn_fail("%s: %s: no layer %d (the network has %d)", net->name, who, top, net->n);
+    /* Each layer adds its dL/dx into grad[i-1] (or dx_in), so those start at zero. */
+    for (int i = 0; i < top; i++)
         memset(net->grad[i], 0, shape_size(net->layer[i]->out) * (size_t)B * sizeof(float));
-    for (int i = net->n - 1; i >= 0; i--) {
+    if (dx_in) memset(dx_in, 0, shape_size(net->in) * (size_t)B * sizeof(float));
+    for (int i = top; i >= 0; i--) {
         Layer *L = net->layer[i];
-        const float *dy = i == net->n - 1 ? dlogits : net->grad[i];
-        float *dx = i == 0 ? NULL : net->grad[i - 1];
+        const float *dy = i == top ? dtop : net->grad[i];
+        float *dx = i == 0 ? dx_in : net->grad[i - 1];
         const float *x = i == 0 ? net->last_x : net->act[i - 1];
+        L->input_grad_only = !params;
         L->ops->backward(L, dx, dy, x, net->act[i], B);
+        L->input_grad_only = 0;
     }
     return 0;
+}
+
+int net_backward(Net *net, const float *dlogits, int B)
+{
+    return backward_pass(net, net ? net->n - 1 : 0, NULL, dlogits, B, 1, "net_backward");
+}
+
+int net_backward_input_from(Net *net, int layer, float *dx, const float *dy, int B)
+{
+    if (!dx) return cn_fail("net_backward_input: no buffer for the input gradient (dx is NULL)");
+    return backward_pass(net, layer, dx, dy, B, 0, "net_backward_input");
+}
+
+int net_backward_input(Net *net, float *dx, const float *dlogits, int B)
+{
+    return net_backward_input_from(net, net ? net->n - 1 : 0, dx, dlogits, B);
 }
 
 const float *net_output(const Net *net, int i)

@@ -106,6 +106,18 @@ const float *net_forward(Net *net, const float *x, int B);
  * Parameter gradients ACCUMULATE; net_zero_grad clears them. 0 or -1. */
 int net_backward(Net *net, const float *dlogits, int B);
 
+/* The gradient with respect to the input, for saliency maps and
+ * adversarial pictures: given dlogits = dL/dlogits (B, out) for the last
+ * forward (same B), dx (B, in) = dL/dx, overwritten. The layers skip their
+ * parameter gradients (Layer.input_grad_only), which stay exactly as they
+ * were: nothing a training step would read is touched. 0 or -1. */
+int net_backward_input(Net *net, float *dx, const float *dlogits, int B);
+/* The same from the output of layer `layer` instead of the logits: dy =
+ * dL/d(output of that layer) (B, out_layer), for the last forward; layers
+ * after it play no part (the gradient of one hidden unit, for its
+ * effective receptive field). 0 or -1. */
+int net_backward_input_from(Net *net, int layer, float *dx, const float *dy, int B);
+
 /* Output of layer i after the last forward: (last_B, out_i), or NULL. */
 const float *net_output(const Net *net, int i);
 

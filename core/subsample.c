@@ -122,7 +122,7 @@ static void subsample_bwd_op(Layer *l, float *dx, const float *dy, const float *
 {
     (void)y;
     Subsample *s = (Subsample *)l;
-    subsample_backward(dx, l->param[0].grad, l->param[1].grad, dy, x, l->param[0].value, B, l->in.c,
+    subsample_backward(dx, layer_param_grad(l, 0), layer_param_grad(l, 1), dy, x, l->param[0].value, B, l->in.c,
                        l->in.h, l->in.w, l->out.h, l->out.w, s->k, s->stride);
 }
 

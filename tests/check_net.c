@@ -1,6 +1,7 @@
 /* check_net.c - building a network (shapes, parameter and multiply-add
  * counts, receptive fields in the summary), build errors, forward/backward
- * through the whole net against central differences of the loss. */
+ * through the whole net against central differences of the loss, and the
+ * gradient with respect to the input alone (net_backward_input). */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -10,11 +11,14 @@
 #include "core/activation.h"
 #include "core/conv_layer.h"
 #include "core/dense.h"
+#include "core/dropout.h"
+#include "core/lrn.h"
 #include "core/error.h"
 #include "core/loss.h"
 #include "core/net.h"
 #include "core/pool.h"
 #include "core/rng.h"
+#include "core/subsample.h"
 #include "core/tensor.h"
 
 /* in 1x8x8
@@ -308,6 +312,128 @@ START_TEST(input_norm)
 }
 END_TEST
 
+/* --- the gradient with respect to the input ------------------------------ */
+
+/* Every layer kind with parameters (conv, subsample, dense) and the others
+ * between them, on 2 samples of 2x8x8:
+ * conv 4 3x3 pad 1 -> scaled tanh -> subsample 2/2 -> LRN -> conv 6 3x3 pad 1
+ * -> relu -> maxpool 2/2 -> dense 5 -> dropout (evaluation: identity) -> dense 3. */
+static Net *every_kind_net(void)
+{
+    Net *net = net_create("every-kind", (CnShape){ 2, 8, 8 });
+    net_add(net, "conv1", conv2d_create(4, 3, 3, 1, 1, 1, CONV_OP_CORRELATE));
+    net_add(net, "tanh", scaled_tanh_create());
+    net_add(net, "sub", subsample_create(2, 2));
+    net_add(net, "lrn", lrn_create_default());
+    net_add(net, "conv2", conv2d_create(6, 3, 3, 1, 1, 1, CONV_OP_CORRELATE));
+    net_add(net, "relu", relu_create());
+    net_add(net, "pool", maxpool2d_create(2, 2, 0));
+    net_add(net, "fc1", dense_create(5));
+    net_add(net, "drop", dropout_create(0.5f, 3));
+    net_add(net, "fc2", dense_create(3));
+    ck_assert_msg(net_ok(net), "%s", cn_last_error());
+    return net;
+}
+
+/* S = sum_k r_k y_k of the output y of layer `layer` for input x, in double. */
+static double weighted_score(Net *net, int layer, const float *x, const float *r, int n)
+{
+    ck_assert_ptr_nonnull(net_forward(net, x, 2));
+    const float *y = net_output(net, layer);
+    double s = 0.0;
+    for (int k = 0; k < n; k++) s += (double)r[k] * y[k];
+    return s;
+}
+
+/* dx (the analytic gradient of S) against central differences at every
+ * input entry; returns the largest |numeric| seen. */
+static double expect_input_gradient(Net *net, int layer, float *x, const float *dx, const float *r, int nin, int nout,
+                                    const char *what)
+{
+    const double eps = 1e-3, atol = 2e-4, rtol = 1e-2;
+    double max_grad = 0.0;
+    for (int i = 0; i < nin; i++) {
+        const float saved = x[i];
+        x[i] = (float)(saved + eps);
+        const double hp = (double)x[i] - saved, sp = weighted_score(net, layer, x, r, nout);
+        x[i] = (float)(saved - eps);
+        const double hm = (double)saved - x[i], sm = weighted_score(net, layer, x, r, nout);
+        x[i] = saved;
+        const double num = (sp - sm) / (hp + hm), err = fabs(dx[i] - num);
+        ck_assert_msg(err <= atol + rtol * fabs(num), "%s: dx[%d] analytic %.6g, numeric %.6g", what, i,
+                      (double)dx[i], num);
+        max_grad = fmax(max_grad, fabs(num));
+    }
+    return max_grad;
+}
+
+START_TEST(input_gradient)
+{
+    enum { B = 2, NIN = B * 2 * 8 * 8, NOUT = B * 3, NPOOL = B * 6 * 2 * 2 };
+    for (int loops = 0; loops < 2; loops++) {
+        const char *what = loops ? "naive loops" : "fast loops";
+        conv_set_loops(loops ? CONV_LOOPS_NAIVE : CONV_LOOPS_FAST);
+        Net *net = every_kind_net();
+        Rng g;
+        rng_seed(&g, 5, 1);
+        net_init(net, INIT_XAVIER, &g);
+        for (int k = 0; k < net_nparams(net); k++) { /* biases too, so every path carries signal */
+            CnParam *p = net_param(net, k, NULL);
+            for (size_t i = 0; i < p->n; i++) p->value[i] += rng_range(&g, -0.2f, 0.2f);
+        }
+        float x[NIN], dx[NIN], r[NOUT], rp[NPOOL];
+        for (int i = 0; i < NIN; i++) x[i] = rng_range(&g, -1.0f, 1.0f);
+        for (int i = 0; i < NOUT; i++) r[i] = rng_range(&g, -1.0f, 1.0f);
+        for (int i = 0; i < NPOOL; i++) rp[i] = rng_range(&g, -1.0f, 1.0f);
+        /* parameter gradients hold a pattern that must survive */
+        for (int k = 0; k < net_nparams(net); k++) {
+            CnParam *p = net_param(net, k, NULL);
+            for (size_t i = 0; i < p->n; i++) p->grad[i] = 0.5f + (float)i;
+        }
+        ck_assert_ptr_nonnull(net_forward(net, x, B));
+        for (int i = 0; i < NIN; i++) dx[i] = 99.0f; /* overwritten, not added to */
+        ck_assert_int_eq(net_backward_input(net, dx, r, B), 0);
+        for (int k = 0; k < net_nparams(net); k++) {
+            int li;
+            const CnParam *p = net_param(net, k, &li);
+            for (size_t i = 0; i < p->n; i++)
+                ck_assert_msg(p->grad[i] == 0.5f + (float)i, "%s: layer %s %s grad[%zu] changed to %g", what,
+                              net_layer(net, li)->label, p->name, i, (double)p->grad[i]);
+            ck_assert_int_eq(net_layer(net, li)->input_grad_only, 0);
+        }
+        /* central differences of S = r . logits, every input entry */
+        double max_grad = expect_input_gradient(net, net_count(net) - 1, x, dx, r, NIN, NOUT, what);
+        ck_assert_msg(max_grad > 1e-2, "the input gradient is (nearly) all zero: max %g", max_grad);
+        /* from a hidden layer's output (the pooling): S = rp . pool output */
+        const int pool = net_find(net, "pool");
+        ck_assert_ptr_nonnull(net_forward(net, x, B));
+        ck_assert_int_eq(net_backward_input_from(net, pool, dx, rp, B), 0);
+        max_grad = expect_input_gradient(net, pool, x, dx, rp, NIN, NPOOL, what);
+        ck_assert_msg(max_grad > 1e-2, "the pooling's input gradient is (nearly) all zero: max %g", max_grad);
+        ck_assert_msg(max_grad > 1e-2, "the input gradient is (nearly) all zero: max %g", max_grad);
+        /* net_backward afterwards still adds the parameter gradients */
+        net_zero_grad(net);
+        ck_assert_ptr_nonnull(net_forward(net, x, B));
+        ck_assert_int_eq(net_backward(net, r, B), 0);
+        double gsum = 0.0;
+        for (int k = 0; k < net_nparams(net); k++) {
+            const CnParam *p = net_param(net, k, NULL);
+            for (size_t i = 0; i < p->n; i++) gsum += fabs(p->grad[i]);
+        }
+        ck_assert_msg(gsum > 1e-3, "net_backward after net_backward_input gave no parameter gradient");
+        /* misuse: no buffer, another batch size */
+        ck_assert_int_eq(net_backward_input(net, NULL, r, B), -1);
+        ck_assert_ptr_nonnull(strstr(cn_last_error(), "dx is NULL"));
+        ck_assert_int_eq(net_backward_input(net, dx, r, 1), -1);
+        ck_assert_ptr_nonnull(strstr(cn_last_error(), "must follow a net_forward with the same batch"));
+        ck_assert_int_eq(net_backward_input_from(net, net_count(net), dx, r, B), -1);
+        ck_assert_ptr_nonnull(strstr(cn_last_error(), "no layer 10"));
+        net_free(net);
+    }
+    conv_set_loops(CONV_LOOPS_FAST);
+}
+END_TEST
+
 Suite *net_suite(void)
 {
     Suite *s = suite_create("net");
@@ -320,6 +446,7 @@ Suite *net_suite(void)
     tc = tcase_create("gradient");
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, end_to_end_gradient);
+    tcase_add_test(tc, input_gradient);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -44,6 +44,10 @@ typedef struct GradCheck GradCheck;
  * on/off pattern of its ReLU and max-pooling layers. eps: the nudge ε. */
 GradCheck *gradcheck_create(Net *net, const float *x, const unsigned char *y, int B, double eps);
 
+/* The same for the sum over the B samples of the score (logit) of class
+ * y[n] instead of the loss: the quantity a saliency map differentiates. */
+GradCheck *gradcheck_create_score(Net *net, const float *x, const unsigned char *y, int B, double eps);
+
 /* The gradient of the loss with respect to the input of layer `from` (the
  * pictures for 0; the scores for from == net_count(net)) against analytic;
  * the forward passes restart at that layer. Fills row's counts. */
