@@ -650,9 +650,6 @@ static void plot_ablations(Lesson *ls)
                    "included, which in the paper read both halves)");
 }
 
-/* the verdict of a claim, as the sentences say it */
-static const char *said(const Claim *c) { return verdict_text[c->v]; }
-
 static void compare_ablations(Lesson *ls)
 {
     Notebook *nb = ls->nb;
@@ -662,10 +659,7 @@ static void compare_ablations(Lesson *ls)
     char a[32], b[32];
     const Claims cl = ls->cl;
     const Claim *c = cl.c;
-    double xb[MAX_SEEDS], xn[MAX_SEEDS];
-    abl_values(xb, A, A_BASE, AV_TEST, 0);
-    abl_values(xn, A, A_NODROP, AV_TEST, 0);
-    const double noise = test_noise_half(xb[0] / 100.0, xn[0] / 100.0, A->ntest);
+    const double noise = test_noise_half(base->test_acc, base->test_acc, A->ntest); /* about, for one seed */
     nb_para(nb, "The paper's claims, each measured as a difference (in points) or a ratio between two networks of the "
                 "same seed, turned so that a positive difference, or a ratio above 1, goes the paper's way. The "
                 "interval is a 95%% interval: Student's t over the %d seeds' differences (t = %.2f for %d seeds), "
@@ -690,11 +684,11 @@ static void compare_ablations(Lesson *ls)
                  100.0 * cl.relu_err);
     if (!r->q.ok)
         nb_para(nb, "- ReLU vs tanh: not every run reached a training error of %.1f%% within %d epochs, so there is no "
-                    "time to compare: %s.", 100.0 * cl.relu_err, E, said(r));
+                    "time to compare: %s.", 100.0 * cl.relu_err, E, verdict_text[r->v]);
     else
         nb_para(nb, "- ReLU vs tanh: tanh needed %s the epochs of ReLU to reach %.1f%% training error%s; seed by seed "
                     "%s: %s. %s",
-                r->result, 100.0 * cl.relu_err, not_paper, r->per_seed, said(r),
+                r->result, 100.0 * cl.relu_err, not_paper, r->per_seed, verdict_text[r->v],
                 r->v == V_REPRODUCED ? (r->q.hi < 6.0 ? "ReLU trains faster here, but the paper's 6x lies above the "
                                                         "interval: its network, data and learning rates were not "
                                                         "these."
@@ -702,38 +696,43 @@ static void compare_ablations(Lesson *ls)
                 : r->v == V_NOT_REPRODUCED ? "tanh trained faster here, against the paper."
                                            : "The interval holds equal speed.");
     nb_para(nb, "- LRN: with it − without it, %s in test accuracy (seed by seed %s): %s. %s", c[C_LRN].result,
-            c[C_LRN].per_seed, said(&c[C_LRN]),
+            c[C_LRN].per_seed, verdict_text[c[C_LRN].v],
             c[C_LRN].v == V_REPRODUCED
                 ? "But LRN here is nearly a constant factor (measured above), so the gain may well come from that "
                   "factor, which scales down every activation after conv1 and conv2 and with them the steps of the "
                   "layers below, rather than from the normalization itself: a run is a measurement, not yet an "
                   "explanation."
+            : c[C_LRN].v == V_NOT_REPRODUCED
+                ? "Here the networks did better without it; as measured above, at α = 1e-4 LRN is close to a "
+                  "constant factor on these activations."
                 : "As measured above, at α = 1e-4 LRN is close to a constant factor on these activations, which the "
                   "next layer's weights can absorb.");
     nb_para(nb, "- Overlapping pooling: 3x3/2 − 2x2/2, %s in test accuracy (%s): %s; its training − test gap, 2x2/2 "
                 "− 3x3/2, %s (%s): %s. The 2x2 network keeps 3x3 maps after pool5 instead of 2x2, so fc6 has %s "
                 "parameters instead of %s: the paper's comparison kept the output size equal, this one cannot.",
-            c[C_POOL].result, c[C_POOL].per_seed, said(&c[C_POOL]), c[C_POOL_GAP].result, c[C_POOL_GAP].per_seed,
-            said(&c[C_POOL_GAP]), commas(a, (double)p2->fc6_params), commas(b, (double)base->fc6_params));
+            c[C_POOL].result, c[C_POOL].per_seed, verdict_text[c[C_POOL].v], c[C_POOL_GAP].result, c[C_POOL_GAP].per_seed,
+            verdict_text[c[C_POOL_GAP].v], commas(a, (double)p2->fc6_params), commas(b, (double)base->fc6_params));
     const Claim *dg = &c[C_DROP_GAP], *ds = &c[C_DROP_SHORT], *dc = &c[C_DROP_COST];
     char cost[512];
     if (dc->q.ok)
         snprintf(cost, sizeof cost, "to reach test accuracy %.4f (the lowest final accuracy of these runs, so that "
                  "every one reaches it) the runs with dropout needed %s the epochs of those without (%s): %s",
-                 cl.drop_level, dc->result, dc->per_seed, said(dc));
+                 cl.drop_level, dc->result, dc->per_seed, verdict_text[dc->v]);
     else
         snprintf(cost, sizeof cost, "the runs did not all rise above chance, so the epochs to reach a test accuracy "
-                 "cannot be compared: %s", said(dc));
+                 "cannot be compared: %s", verdict_text[dc->v]);
     nb_para(nb, "- Dropout, over-fitting: the training − test gap without dropout minus the gap with it is %s (%s): "
                 "%s%s. Dropout, its cost: after %d epochs, the test accuracy without dropout minus with it is %s "
                 "(%s): %s%s; and %s. The paper notes that dropout roughly doubles the iterations needed to converge; "
                 "%s",
-            dg->result, dg->per_seed, said(dg),
+            dg->result, dg->per_seed, verdict_text[dg->v],
             dg->v == V_REPRODUCED ? ": dropout narrows the gap, as the paper says" : "", E, ds->result, ds->per_seed,
-            said(ds), ds->v == V_REPRODUCED ? ": in a run this short the network without dropout is ahead" : "", cost,
-            ds->v == V_REPRODUCED || dc->v == V_REPRODUCED
-                ? "that cost is the large effect here: at the same epochs, dropout holds the test accuracy back."
-                : "at this size the intervals do not show that cost.");
+            verdict_text[ds->v], ds->v == V_REPRODUCED ? ": in a run this short the network without dropout is ahead" : "", cost,
+            ds->v == V_REPRODUCED ? "that cost is the large effect here: at the same epochs, dropout holds the test "
+                                    "accuracy back."
+            : dc->v == V_REPRODUCED ? "here it shows as the time to reach the same test accuracy."
+            : ds->v == V_NOT_REPRODUCED ? "here the networks with dropout are ahead even in a run this short."
+                                        : "at this size the intervals do not show that cost.");
     const Claim *gs = &c[C_GRP_SPEED], *ga = &c[C_GRP_ACC];
     nb_para(nb, "- Two groups: each output map of conv2..conv5 sees half the maps below it, so those layers have "
                 "half the weights (%s parameters in all instead of %s) and half the multiply-adds; training speed, "
@@ -743,10 +742,10 @@ static void compare_ablations(Lesson *ls)
                 "network to fit two GPUs of 3 GB, and found it 1.7 points better than one GPU with half the maps in "
                 "each layer, another comparison than this one: set against the same widths in one group, as here, "
                 "a split is a trade of connections for work.",
-            commas(a, (double)g2->params), commas(b, (double)base->params), gs->result, gs->per_seed, said(gs),
+            commas(a, (double)g2->params), commas(b, (double)base->params), gs->result, gs->per_seed, verdict_text[gs->v],
             gs->v == V_UNMEASURABLE ? " (the timing of short runs on a busy machine is noisy, and smaller blocks "
                                       "of maps use the loops less well)" : "",
-            ga->result, ga->per_seed, said(ga));
+            ga->result, ga->per_seed, verdict_text[ga->v]);
     int ok = 1;
     for (int k = 0; k < NABL; k++)
         for (int s = 0; s < S; s++) ok &= abl_at(A, k, s)->run.hist.n == E && isfinite(abl_at(A, k, s)->test_acc);
