@@ -574,7 +574,7 @@ static void train_ablations(Lesson *ls)
     Notebook *nb = ls->nb;
     Ablations *A = &ls->abl;
     const int *size = ABLATION[ls->quick ? ABL_QUICK : ls->long_abl ? ABL_LONG : ABL_DEFAULT];
-    char a[32], b[32], c[32];
+    char a[32], b[32], c[32], d[32];
     nb_section(nb, "The paper's ideas, one at a time");
     ablations_run(A, nb, &RECIPE, ls->seeds, size[1], size[0], size[2], ls->long_abl, ls->train, ls->test,
                   ls->models_dir, ls->retrain, ls->resume);
@@ -600,7 +600,7 @@ static void train_ablations(Lesson *ls)
                 "costs; the seconds depend on how busy the machine was.",
             runs, commas(a, A->train_images), commas(b, A->train_images / runs),
             commas(c, A->train_seconds > 0 ? A->train_images / A->train_seconds : 0.0), A->train_seconds,
-            commas(c, A->eval_images), A->eval_seconds);
+            commas(d, A->eval_images), A->eval_seconds);
     nb_para(nb, "Each network over the %d seeds, the mean ± the standard deviation from seed to seed (the training "
                 "accuracy of the gap is measured at the end on the training pictures with dropout off; the epochs "
                 "to %.0f%% training error come from the accuracy measured while training):", S, 100.0 * TRAIN_ERR);
@@ -659,18 +659,22 @@ static void compare_ablations(Lesson *ls)
     char a[32], b[32];
     const Claims cl = ls->cl;
     const Claim *c = cl.c;
-    const double noise = test_noise_half(base->test_acc, base->test_acc, A->ntest); /* about, for one seed */
     nb_para(nb, "The paper's claims, each measured as a difference (in points) or a ratio between two networks of the "
                 "same seed, turned so that a positive difference, or a ratio above 1, goes the paper's way. The "
                 "interval is a 95%% interval: Student's t over the %d seeds' differences (t = %.2f for %d seeds), "
-                "and for a difference that holds a test accuracy, widened by the test set's own error (1.96 "
-                "standard errors of the difference of two accuracies on %s pictures, about ±%.2f points here), "
-                "added in quadrature; a ratio is read on a log scale (its geometric mean, the same t interval on the "
+                "and for a difference that holds a test accuracy, widened by the test set's own error, added in "
+                "quadrature: the %s test pictures are a sample too. Both networks of a pair are tested on the same "
+                "pictures, so that error is measured picture by picture: each picture adds the share of seeds in "
+                "which one network gets it right minus the share for the other, pictures both get right or both "
+                "get wrong add nothing, and the error is 1.96 standard errors of the mean of those shares (±%.2f "
+                "points for dropout's test accuracies, against ±%.2f if the two accuracies were measured on "
+                "separate pictures). A ratio is read on a log scale (its geometric mean, the same t interval on the "
                 "log ratios), from the seeds alone. The verdict is the interval's: \"reproduced\" when the whole "
                 "interval lies on the paper's side of no effect (0, or a ratio of 1), \"not reproduced\" when it "
                 "lies on the other side, \"not measurable at this size\" when it holds no effect. The yardstick is "
                 "that of a difference between two networks, not the error of one accuracy.",
-            S, t975(S - 1), S, commas(a, A->ntest), noise);
+            S, t975(S - 1), S, commas(a, A->ntest), cl.test_half,
+            test_noise_half(base->test_acc, abl_at(A, A_NODROP, 0)->test_acc, A->ntest));
     if (ls->quick)
         nb_para(nb, "This is a --quick run: %d runs of %d pictures for %d epochs per seed are far too small to decide "
                     "anything, and the verdicts below say so where their intervals hold no effect; the numbers decide, "

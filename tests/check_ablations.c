@@ -47,7 +47,7 @@ enum { S = 3, E = 4 };
 static void fake_ablations(Ablations *A, const double off[NABL][S], int tanh_reaches)
 {
     memset(A, 0, sizeof *A);
-    A->seeds = S, A->epochs = E, A->ntrain = 1000, A->ntest = 1000000; /* a test set so large its error is ~0 */
+    A->seeds = S, A->epochs = E, A->ntrain = 1000, A->ntest = 1000;
     A->r = calloc(NABL * S, sizeof *A->r);
     ck_assert_ptr_nonnull(A->r);
     for (int k = 0; k < NABL; k++)
@@ -59,8 +59,14 @@ static void fake_ablations(Ablations *A, const double off[NABL][S], int tanh_rea
                 tr[e] = k == A_TANH ? tanh_[e] : relu[e];
                 te[e] = 0.5 + 0.05 * e + off[k][s];
             }
-            fake_run(abl_at(A, k, s), tr, te, E, k == A_GROUPS ? 150.0 + s : 100.0);
-            if (k == A_GROUPS) abl_at(A, k, s)->params = 800;
+            AblRun *a = abl_at(A, k, s);
+            fake_run(a, tr, te, E, k == A_GROUPS ? 150.0 + s : 100.0);
+            if (k == A_GROUPS) a->params = 800;
+            /* the first (test accuracy x 1000) pictures right: nested, so that arms differ picture by picture
+             * exactly by their accuracies */
+            a->right = calloc(1000, 1);
+            ck_assert_ptr_nonnull(a->right);
+            for (int i = 0; i < lround(1000 * a->test_acc); i++) a->right[i] = 1;
         }
 }
 
@@ -96,6 +102,13 @@ START_TEST(claims_follow_intervals)
     ck_assert_int_eq(c[C_GRP_PARAMS].v, V_REPRODUCED);    /* 800 < 1000, counted */
     ck_assert_int_eq(c[C_GRP_SPEED].v, V_REPRODUCED);     /* 150..152 images/s vs 100 */
     ck_assert_int_eq(c[C_GRP_ACC].v, V_UNMEASURABLE);     /* exactly equal: no spread, no difference */
+    ck_assert_double_eq_tol(c[C_GRP_ACC].test_half, 0.0, 1e-12); /* the same pictures right: no test error */
+    /* dropout: pictures 650..689 differ in seed 0, 660..699 in seed 1, 670..709 in seed 2, so D (the share of
+     * seeds) is 1/3, 2/3, 1, 2/3, 1/3 on runs of 10, 10, 20, 10, 10 pictures: sum 40, sum of squares 20 + 100/9;
+     * the error is 1.96 sd(D) / sqrt(1000), in points */
+    const double sd = sqrt((20.0 + 100.0 / 9.0 - 40.0 * 40.0 / 1000.0) / 999.0);
+    ck_assert_double_eq_tol(c[C_DROP_SHORT].test_half, 1.96 * 100.0 * sd / sqrt(1000.0), 1e-9);
+    ck_assert_double_eq_tol(cl.test_half, c[C_DROP_SHORT].test_half, 1e-12);
     /* dropout's cost: every run reaches the lowest final accuracy, base's first seed at its last epoch */
     ck_assert_double_eq_tol(cl.drop_level, 0.65, 1e-12);
     ck_assert(strstr(c[C_DROP_COST].result, "×") != NULL);

@@ -108,6 +108,22 @@ START_TEST(ratios)
 }
 END_TEST
 
+START_TEST(paired_test_error)
+{
+    /* two seeds, 4 pictures: arm b gets picture 0 right where a does not (both seeds), picture 1 in one seed;
+     * D = (1, 0.5, 0, 0): sd = sqrt(((1 - 0.375)^2 + (0.5 - 0.375)^2 + 2 * 0.375^2) / 3) */
+    const unsigned char a0[4] = { 0, 0, 1, 1 }, a1[4] = { 0, 0, 1, 0 };
+    const unsigned char b0[4] = { 1, 1, 1, 1 }, b1[4] = { 1, 0, 1, 0 };
+    const unsigned char *a[2] = { a0, a1 }, *b[2] = { b0, b1 };
+    const double m = 0.375, sd = sqrt(((1 - m) * (1 - m) + (0.5 - m) * (0.5 - m) + 2 * m * m) / 3.0);
+    expect_near(paired_test_half(a, b, 2, 4), 1.96 * 100.0 * sd / 2.0, 1e-9, "paired test error");
+    /* the same pictures right in both arms: no error from the test set, however few pictures */
+    expect_near(paired_test_half(a, a, 2, 4), 0.0, 1e-12, "identical arms");
+    /* smaller than the error of two accuracies measured on separate pictures */
+    ck_assert(paired_test_half(a, b, 2, 4) < test_noise_half(0.375, 0.75, 4));
+}
+END_TEST
+
 Suite *seeds_suite(void)
 {
     Suite *s = suite_create("seeds");
@@ -115,6 +131,7 @@ Suite *seeds_suite(void)
     tcase_add_test(tc, seed_statistics);
     tcase_add_test(tc, widened_and_sides);
     tcase_add_test(tc, ratios);
+    tcase_add_test(tc, paired_test_error);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -55,6 +55,11 @@ void ablations_run(Ablations *A, Notebook *nb, const AlexRecipe *rc, int seeds, 
             A->reused += !strcmp(a->run.how, "reused");
             a->train_eval = accuracy_on(a->run.net, train, A->ntrain);
             a->test_acc = a->run.hist.e[a->run.hist.n - 1].test_acc;
+            EvalResult ev = { .want_pred = 1 };
+            CN_CHECK(net_evaluate(a->run.net, test, A->ntest, &ev) == 0 && ev.n == A->ntest);
+            a->right = xcalloc((size_t)A->ntest, 1);
+            for (int i = 0; i < A->ntest; i++) a->right[i] = ev.pred[i] == test->labels[i];
+            train_eval_result_free(&ev);
             a->params = net_param_count(a->run.net);
             a->fc6_params = layer_param_count(a->run.net->layer[net_find(a->run.net, "fc6")]);
             /* what the training cost when it ran (from the history, also when reused) */
@@ -72,7 +77,10 @@ void ablations_run(Ablations *A, Notebook *nb, const AlexRecipe *rc, int seeds, 
 
 void ablations_free(Ablations *A)
 {
-    for (int i = 0; A->r && i < NABL * A->seeds; i++) alex_run_free(&A->r[i].run);
+    for (int i = 0; A->r && i < NABL * A->seeds; i++) {
+        alex_run_free(&A->r[i].run);
+        free(A->r[i].right);
+    }
     free(A->r);
     free(A->rc);
     memset(A, 0, sizeof *A);
@@ -161,7 +169,7 @@ static void list_values(char *buf, size_t size, const double *x, int n, const ch
 Claim claim_difference(const Ablations *A, int a, AblValue va, int b, AblValue vb, int test_noise, double level)
 {
     Claim c = { 0 };
-    double xa[256], xb[256], d[256], ta[256], tb[256];
+    double xa[256], xb[256], d[256];
     const int S = A->seeds;
     CN_CHECK(S <= 256);
     abl_values(xa, A, a, va, level);
@@ -169,12 +177,12 @@ Claim claim_difference(const Ablations *A, int a, AblValue va, int b, AblValue v
     for (int s = 0; s < S; s++) d[s] = xb[s] - xa[s];
     double extra = 0.0;
     if (test_noise) {
-        abl_values(ta, A, a, AV_TEST, 0);
-        abl_values(tb, A, b, AV_TEST, 0);
-        const SeedStat ma = seed_stat(ta, S), mb = seed_stat(tb, S);
-        extra = test_noise_half(ma.mean / 100.0, mb.mean / 100.0, A->ntest);
+        const unsigned char *ra[256], *rb[256];
+        for (int s = 0; s < S; s++) ra[s] = abl_at(A, a, s)->right, rb[s] = abl_at(A, b, s)->right;
+        extra = paired_test_half(ra, rb, S, A->ntest);
     }
     c.d = seed_stat_widened(d, S, extra);
+    c.test_half = extra;
     list_values(c.per_seed, sizeof c.per_seed, d, S, "%+.2f");
     snprintf(c.result, sizeof c.result, "%+.2f points [%+.2f, %+.2f]", c.d.mean, c.d.mean - c.d.half,
              c.d.mean + c.d.half);
@@ -247,6 +255,7 @@ void paper_claims(Claims *cl, const Ablations *A, double train_err)
     c[C_POOL_GAP] = claim_difference(A, A_BASE, AV_GAP, A_POOL2, AV_GAP, 1, 0);
     c[C_DROP_GAP] = claim_difference(A, A_BASE, AV_GAP, A_NODROP, AV_GAP, 1, 0);
     c[C_DROP_SHORT] = claim_difference(A, A_BASE, AV_TEST, A_NODROP, AV_TEST, 1, 0);
+    cl->test_half = c[C_DROP_SHORT].test_half;
     c[C_DROP_COST] = claim_ratio(A, A_BASE, A_NODROP, AV_TO_TEST, cl->drop_level);
     snprintf(pc, sizeof pc, "%s vs %s", commas(a, (double)g2->params), commas(b, (double)base->params));
     c[C_GRP_PARAMS] = claim_counted(g2->params < base->params, pc);
@@ -317,8 +326,10 @@ void ablation_bands(Notebook *nb, const Ablations *A, const char *png, const cha
     }
     FILE *f = fopen(datp, "w");
     if (!f) CN_DIE("cannot write %s", datp);
-    fprintf(f, "# draw: gnuplot -e \"%s\" plots/bands.gp\n# for each curve: the mean over %d seeds, the lowest "
-               "and the highest seed\nepoch", params, A->seeds);
+    char script[4096];
+    if (plot_script_path(script, sizeof script, "bands.gp") != 0) snprintf(script, sizeof script, "plots/bands.gp");
+    fprintf(f, "# draw: gnuplot -e \"%s\" %s\n# for each curve: the mean over %d seeds, the lowest and the highest "
+               "seed\nepoch", params, script, A->seeds);
     for (int k = 0; k < n; k++) fprintf(f, " \"%s\" \"%s low\" \"%s high\"", c[k].name, c[k].name, c[k].name);
     fputc('\n', f);
     for (int e = 0; e < A->epochs; e++) {

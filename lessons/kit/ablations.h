@@ -33,6 +33,7 @@ typedef struct {
     AlexRun run;           /* its history; the network is freed after training */
     double train_eval;     /* accuracy on its training images at the end, dropout off */
     double test_acc;       /* final test accuracy */
+    unsigned char *right;  /* [ntest]: 1 for each test picture the final network gets right */
     size_t params, fc6_params;
 } AblRun;
 
@@ -86,6 +87,7 @@ typedef struct {
     int ratio;            /* 1: a ratio (q), 0: a difference in points (d) */
     SeedStat d;
     RatioStat q;
+    double test_half;     /* the test set's share of d's interval (0: none) */
     char per_seed[160];   /* the values seed by seed */
     char result[96];      /* "+1.20 points [-0.31, +2.71]" or "1.83× [1.41×, 2.37×]" */
     int side;             /* +1 the interval lies on the paper's side, -1 on the other, 0 holds no effect */
@@ -93,8 +95,9 @@ typedef struct {
 } Claim;
 
 /* The difference b - a (points) of what arms a and b measure, its interval
- * widened by the test set's own error when `test_noise` (the arms' test
- * accuracies on ntest images, seeds.h test_noise_half). */
+ * widened by the test set's own error when `test_noise` (the difference of
+ * their test accuracies measured picture by picture on the same ntest
+ * pictures, seeds.h paired_test_half). */
 Claim claim_difference(const Ablations *A, int a, AblValue va, int b, AblValue vb, int test_noise, double level);
 /* The ratio num / den of what arms num and den measure; not measurable
  * when a run has no value (-1: a level never reached). */
@@ -112,6 +115,7 @@ typedef struct {
                         * else the highest final training error of those runs (the level every one reached)
                         * when that is better than chance (0.9), else train_err again */
     int relu_paper;    /* 1: relu_err is the paper's train_err */
+    double test_half;  /* the test set's error in the difference of dropout's test accuracies, for instance */
     double drop_level; /* the test accuracy of dropout's cost: the lowest final test accuracy of the runs with
                         * and without dropout, so that every one reaches it */
 } Claims;

@@ -33,6 +33,19 @@ double test_noise_half(double pa, double pb, int test_n)
     return 1.96 * 100.0 * sqrt((pa * (1 - pa) + pb * (1 - pb)) / test_n);
 }
 
+double paired_test_half(const unsigned char *const *a, const unsigned char *const *b, int seeds, int n)
+{
+    CN_CHECK(seeds >= 1 && n >= 2);
+    double s1 = 0.0, s2 = 0.0;
+    for (int i = 0; i < n; i++) {
+        double d = 0.0;
+        for (int s = 0; s < seeds; s++) d += ((double)b[s][i] - (double)a[s][i]) / seeds;
+        s1 += d, s2 += d * d;
+    }
+    const double var = fmax(0.0, (s2 - s1 * s1 / n) / (n - 1));
+    return 1.96 * 100.0 * sqrt(var / n);
+}
+
 SeedStat seed_stat_widened(const double *d, int n, double extra)
 {
     SeedStat s = seed_stat(d, n);

@@ -27,6 +27,15 @@ SeedStat seed_stat(const double *x, int n);
  * independent: an overestimate when both are measured on the same images. */
 double test_noise_half(double pa, double pb, int test_n);
 
+/* 1.96 standard errors, in points, of the test set's draw in a mean
+ * difference of accuracies measured picture by picture on the same n test
+ * pictures: a[s][i] and b[s][i] are 1 when the network of arm a (b) with
+ * seed s got picture i right; each picture contributes D_i, the mean over
+ * the seeds of b[s][i] - a[s][i], and the error is 1.96 sd(D) / sqrt(n).
+ * Pictures both arms get right (or wrong) add nothing: the exact error of
+ * a paired difference, smaller than test_noise_half's. */
+double paired_test_half(const unsigned char *const *a, const unsigned char *const *b, int seeds, int n);
+
 /* seed_stat of the n differences d, its half-width widened by `extra` (a
  * second, independent source of chance, such as test_noise_half) added in
  * quadrature. NAN half-width for one seed. */
