@@ -657,8 +657,8 @@ static void compare_ablations(Lesson *ls)
     const AblRun *base = abl_at(A, A_BASE, 0), *g2 = abl_at(A, A_GROUPS, 0), *p2 = abl_at(A, A_POOL2, 0);
     const int S = A->seeds, E = A->epochs;
     char a[32], b[32];
-    const Claims cl = ls->cl;
-    const Claim *c = cl.c;
+    const Claims cl = ls->cl; /* measured in plot_ablations */
+    const Claim *const c = cl.c;
     nb_para(nb, "The paper's claims, each measured as a difference (in points) or a ratio between two networks of the "
                 "same seed, turned so that a positive difference, or a ratio above 1, goes the paper's way. The "
                 "interval is a 95%% interval: Student's t over the %d seeds' differences (t = %.2f for %d seeds), "
