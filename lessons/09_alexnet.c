@@ -122,9 +122,10 @@ static Lesson *start(int argc, char **argv)
         { "retrain", OPT_FLAG, &retrain, "train again even when saved runs match this lesson's settings" },
         { "resume", OPT_FLAG, &resume, "continue an interrupted training from its checkpoint" },
         { "ablations", OPT_FLAG, &long_abl, "the longer ablations: all 60,000 training images, 10 epochs each "
-                                            "(about three hours with 3 seeds on a quiet 2-core machine)" },
-        { "seeds", OPT_INT, &seeds, "N: train each ablation from N seeds (2..20, default 3); a run with more "
-                                    "seeds reuses the first ones" },
+                                            "(with 3 seeds 10.8 million training images: one to three hours on a "
+                                            "2-core machine)" },
+        { "seeds", OPT_INT, &seeds, "N: train each ablation from N seeds (2..20); a run with more seeds "
+                                    "reuses the ones trained before" },
         { "epochs", OPT_INT, &epochs, "N: epochs of the main training (default 26; 3 with --quick)" },
         { "groups", OPT_INT, &groups, "G: train the main network with conv2..conv5 in G groups (1 or 2; 2 is "
                                       "saved as alexnet_mini_g2_fashion.cnn)" },
@@ -589,8 +590,8 @@ static void train_ablations(Lesson *ls)
                 "flips. What an idea does is then measured seed by seed, as a difference between two networks of "
                 "the same seed, and the spread of those differences says how far their mean can be trusted.",
             commas(a, A->ntrain), A->epochs, commas(b, A->ntest),
-            ls->long_abl ? " (the long version, --ablations: about three hours with 3 seeds on a quiet 2-core "
-                           "machine)" : " (a subset, to keep the lesson short; --ablations uses them all)",
+            ls->long_abl ? " (the long version, --ablations: with 3 seeds one to three hours on a 2-core machine)"
+                         : " (a subset, to keep the lesson short; --ablations uses them all)",
             NABL, S, (unsigned long long)A->rc[0].seed, (unsigned long long)A->rc[S - 1].seed);
     if (A->reused)
         nb_para(nb, "%s %d runs were reused from the checkpoints of an earlier run of this lesson (%s); --retrain "
@@ -776,7 +777,7 @@ static void try_it_yourself(Lesson *ls)
                 "--epochs 5, shorter).\n"
                 "- build/lessons/" LESSON_ID " --seeds 5 trains each network of the ablations from 5 seeds instead of "
                 "%d (the seeds an earlier run trained are reused): which intervals shrink enough to decide?\n"
-                "- Without --quick, --ablations runs each comparison on all %s training pictures (about three "
+                "- Without --quick, --ablations runs each comparison on all %s training pictures (one to three "
                 "hours with 3 seeds).\n"
                 "- In core/alexnet.c, change the widths or the LRN constants (alpha 1e-2 makes LRN matter), rebuild "
                 "with make and run again with --retrain.\n"
