@@ -92,6 +92,8 @@ START_TEST(claims_follow_intervals)
     paper_claims(&cl, &A, 0.25);
     const Claim *c = cl.c;
     ck_assert(cl.relu_paper && cl.relu_err == 0.25);
+    ck_assert_str_eq(cl.relu_level, "25% error");
+    ck_assert_str_eq(cl.relu_why, "");
     ck_assert_int_eq(c[C_RELU].v, V_REPRODUCED);          /* tanh needs 4 epochs, ReLU 2: 2x in every seed */
     ck_assert_double_eq_tol(c[C_RELU].q.ratio, 2.0, 1e-12);
     ck_assert_int_eq(c[C_LRN].v, V_UNMEASURABLE);         /* the sign changes from seed to seed */
@@ -119,6 +121,9 @@ START_TEST(claims_follow_intervals)
     paper_claims(&cl, &A, 0.25);
     ck_assert(!cl.relu_paper);
     ck_assert_double_eq_tol(cl.relu_err, 0.30, 1e-12);
+    ck_assert_str_eq(cl.relu_level, "30.0% error, every run reached");
+    ck_assert_msg(strstr(cl.relu_why, "not every run reached the paper's 25% within 4 epochs, so the two are "
+                                      "compared at 30.0%"), "%s", cl.relu_why);
     ck_assert(cl.c[C_RELU].q.ok);
     ck_assert_str_eq(cl.c[C_RELU].what, "epochs to 30.0% training error, tanh ÷ ReLU");
     ablations_free(&A);

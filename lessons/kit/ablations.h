@@ -115,6 +115,8 @@ typedef struct {
                         * else the highest final training error of those runs (the level every one reached)
                         * when that is better than chance (0.9), else train_err again */
     int relu_paper;    /* 1: relu_err is the paper's train_err */
+    char relu_level[64];  /* "25% error", or "31.6% error, every run reached" */
+    char relu_why[200];   /* "" or " (not every run reached the paper's 25% ...)" */
     double test_half;  /* the test set's error in the difference of dropout's test accuracies, for instance */
     double drop_level; /* the test accuracy of dropout's cost: the lowest final test accuracy of the runs with
                         * and without dropout, so that every one reaches it */
