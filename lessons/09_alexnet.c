@@ -8,19 +8,20 @@
  * Fashion-MNIST, shows what it learned (curves, conv1's filters, one
  * garment's feature maps through every layer, the confusion matrix, the
  * mistakes), sets it beside LeNet-5 from lesson 08, and then turns each of
- * the paper's ideas off in turn, on a subset of the data, to measure what it
- * does at this scale.
+ * the paper's ideas off in turn, on a subset of the data and from several
+ * seeds, to measure what it does at this scale and how sure that is.
  *
  * The trained network is saved as models/alexnet_mini_fashion.cnn (lesson
  * 10 reads it), with a checkpoint (.ckpt) after every epoch; the next run
  * reuses it when it matches this lesson's settings. The ablation runs keep
- * their checkpoints there too.
+ * their checkpoints there too, one per idea and seed.
  *
  *   build/lessons/09_alexnet              the full lesson
  *   build/lessons/09_alexnet --quick      seconds: a small subset, every picture still drawn
  *   build/lessons/09_alexnet --retrain    train again even when saved runs match
  *   build/lessons/09_alexnet --resume     continue an interrupted training from its checkpoint
  *   build/lessons/09_alexnet --ablations  the longer ablations (all 60,000 images)
+ *   build/lessons/09_alexnet --seeds 5    each ablation from 5 seeds (default 3)
  */
 #include <math.h>
 #include <stdio.h>
@@ -30,6 +31,7 @@
 #include "core/alexnet.h"
 #include "core/die.h"
 #include "core/error.h"
+#include "lessons/kit/ablations.h"
 #include "lessons/kit/alexnet.h"
 #include "lessons/kit/alexnet_story.h"
 #include "lessons/kit/cli.h"
@@ -54,9 +56,13 @@
 #define QUICK_TRAIN 1000     /* --quick: training and test images, epochs */
 #define QUICK_TEST 300
 #define QUICK_EPOCHS 3
-/* The ablations' training images, epochs and test images: by default, with --ablations, with --quick. */
+/* The ablations' training images, epochs and test images, for each seed: by default, with --ablations, with
+ * --quick. The default: 18 runs (3 seeds) of 2,000 images x 8 epochs cost about what 6 single-seed runs of
+ * 5,000 x 8 cost (the notebook gives the measured cost). */
 enum { ABL_DEFAULT, ABL_LONG, ABL_QUICK };
-static const int ABLATION[3][3] = { { 5000, 8, 2000 }, { 60000, 10, 10000 }, { 128, 2, 128 } };
+static const int ABLATION[3][3] = { { 2000, 8, 2000 }, { 60000, 10, 10000 }, { 128, 2, 128 } };
+#define SEEDS 3              /* the ablations' seeds by default (--seeds) */
+#define MAX_SEEDS 20
 #define VGG16_FASHION 0.935 /* for scale: a VGG-16 in the Fashion-MNIST repository's benchmark table */
 #define FLOOR_ACC 0.90     /* what the default run must reach (a checked claim) */
 #define TRAIN_ERR 0.25       /* ReLU vs tanh: time to reach 25% training error */
@@ -89,10 +95,8 @@ int main(int argc, char **argv)
 static const AlexRecipe RECIPE = { .seed = SEED, .batch = BATCH, .lr = MAIN_LR, .warmup = WARMUP,
                                    .label_smoothing = LABEL_SMOOTH, .bias_hidden = BIAS_HIDDEN, .crop_pad = CROP_PAD };
 
-typedef struct Abl Abl; /* one of the paper's ideas switched off, trained on a subset */
-
 struct Lesson {
-    int quick, retrain, resume, long_abl, epochs, show, groups; /* the command line */
+    int quick, retrain, resume, long_abl, epochs, show, groups, seeds; /* the command line */
     int defaults;                          /* the training settings are the lesson's (for its mode) */
     Notebook *nb;
     Dataset *train, *test;
@@ -100,20 +104,9 @@ struct Lesson {
     char models_dir[4096];
     AlexRun mainr;                         /* the main network */
     EvalResult ev, ev10;                   /* its test: one view, ten views */
-    Abl *abl;                              /* [NABL] */
-    int abl_train, abl_epochs, abl_test;   /* the ablations' training images, epochs, test images */
+    Ablations abl;                         /* each idea switched off, from several seeds */
+    Claims cl;                             /* the paper's claims, measured on them */
     double t_start;
-};
-
-/* --- the ablations ---------------------------------------------------------------------- */
-
-enum { A_BASE, A_TANH, A_NOLRN, A_POOL2, A_NODROP, A_GROUPS, NABL };
-
-struct Abl {
-    AlexRun run;
-    double train_acc_eval; /* accuracy on its training images at the end, dropout off */
-    double test_acc;       /* final test accuracy (on the ablation test set) */
-    size_t params, fc6_params;
 };
 
 
@@ -123,13 +116,17 @@ static Lesson *start(int argc, char **argv)
 {
     Lesson *ls = xcalloc(1, sizeof *ls);
     int quick = 0, retrain = 0, resume = 0, long_abl = 0, epochs = CLI_UNSET, show = CLI_UNSET, groups = 1, naive = 0;
+    int seeds = SEEDS;
     CliOpt opts[] = {
         { "quick", OPT_FLAG, &quick, "seconds: a small subset, a few epochs (models go to the output folder, not "
                                      "models/); every picture is still drawn" },
         { "retrain", OPT_FLAG, &retrain, "train again even when saved runs match this lesson's settings" },
         { "resume", OPT_FLAG, &resume, "continue an interrupted training from its checkpoint" },
         { "ablations", OPT_FLAG, &long_abl, "the longer ablations: all 60,000 training images, 10 epochs each "
-                                            "(about an hour)" },
+                                            "(with 3 seeds 10.8 million training images: one to three hours on a "
+                                            "2-core machine)" },
+        { "seeds", OPT_INT, &seeds, "N: train each ablation from N seeds (2..20); a run with more seeds "
+                                    "reuses the ones trained before" },
         { "epochs", OPT_INT, &epochs, "N: epochs of the main training (default 26; 3 with --quick)" },
         { "groups", OPT_INT, &groups, "G: train the main network with conv2..conv5 in G groups (1 or 2; 2 is "
                                       "saved as alexnet_mini_g2_fashion.cnn)" },
@@ -147,8 +144,10 @@ static Lesson *start(int argc, char **argv)
     cli_int_or(&epochs, quick ? QUICK_EPOCHS : MAIN_EPOCHS, 1, 1000, "epochs", "epochs");
     if (groups != 1 && groups != 2) cli_refuse("--groups %d: use 1, or 2 for the paper's two halves", groups);
     if (quick && long_abl) cli_refuse("--quick and --ablations contradict each other: give one of them");
+    cli_int_in(seeds, 2, MAX_SEEDS, "seeds", "a number of seeds (one seed has no spread, so no interval)");
     if (show != CLI_UNSET && show < 0) cli_refuse("--index %d: give a test image number, 0 or more", show);
     ls->quick = quick, ls->retrain = retrain, ls->resume = resume, ls->long_abl = long_abl, ls->groups = groups;
+    ls->seeds = seeds;
     ls->t_start = now_s();
 
     Dataset *train, *test;
@@ -575,196 +574,184 @@ static void lenet_beside_alexnet(Lesson *ls)
 static void train_ablations(Lesson *ls)
 {
     Notebook *nb = ls->nb;
-    Dataset *train = ls->train, *test = ls->test;
-    const char *models_dir = ls->models_dir;
-    const int quick = ls->quick, long_abl = ls->long_abl, retrain = ls->retrain, resume = ls->resume;
-    char a[32], b[32];
+    Ablations *A = &ls->abl;
+    const int *size = ABLATION[ls->quick ? ABL_QUICK : ls->long_abl ? ABL_LONG : ABL_DEFAULT];
+    char a[32], b[32], c[32], d[32];
     nb_section(nb, "The paper's ideas, one at a time");
-    const int *size = ABLATION[quick ? ABL_QUICK : long_abl ? ABL_LONG : ABL_DEFAULT];
-    const int abl_train = size[0], abl_epochs = size[1], abl_test = size[2];
-    ls->abl_train = abl_train, ls->abl_epochs = abl_epochs, ls->abl_test = abl_test;
+    ablations_run(A, nb, &RECIPE, ls->seeds, size[1], size[0], size[2], ls->long_abl, ls->train, ls->test,
+                  ls->models_dir, ls->retrain, ls->resume);
+    const int S = A->seeds, runs = NABL * S;
     nb_para(nb, "Each idea is switched off in turn (or swapped for what came before it) and the network is trained "
-                "again from the same seed, on the first %s training pictures for %d epochs, tested on the first %s "
-                "test pictures%s. Everything else stays as above, but for the widths: these runs train the reference "
-                "script's narrower network (24, 48, 64, 64, 48 maps), which is quicker. These are small runs to keep "
-                "the lesson short: "
-                "the numbers say what each idea does here, at this scale, and may or may not go the paper's way; "
-                "--ablations runs them on all the training pictures for %d epochs.",
-            commas(a, abl_train), abl_epochs, commas(b, abl_test),
-            long_abl ? "" : " (a subset: the network overfits it sooner than the full set)", ABLATION[ABL_LONG][1]);
-    Abl *abl = ls->abl = xcalloc(NABL, sizeof *ls->abl);
-    const char *keys[NABL] = { "abl_base", "abl_tanh", "abl_nolrn", "abl_pool2", "abl_nodrop", "abl_groups2" };
-    const char *titles[NABL] = { "AlexNet-mini", "tanh", "no LRN", "pool 2x2/2", "no dropout", "groups 2" };
-    char lkeys[NABL][32];
-    const double t0 = now_s();
-    int reused = 0;
-    for (int k = 0; k < NABL; k++) {
-        AlexNetOptions ao = alexnet_defaults();
-        ao.seed = SEED;
-        if (k == A_TANH) ao.act = ACT_TANH;
-        if (k == A_NOLRN) ao.lrn = 0;
-        if (k == A_POOL2) ao.pool_k = 2;
-        if (k == A_NODROP) ao.dropout = 0.0f;
-        if (k == A_GROUPS) ao.groups = 2;
-        snprintf(lkeys[k], sizeof lkeys[k], "%s%s", keys[k], long_abl ? "_long" : "");
-        alex_run_setup(&abl[k].run, lkeys[k], titles[k], &ao, abl_epochs, abl_train, abl_test, models_dir, 0, &RECIPE);
-        alex_train_or_reuse(nb, &abl[k].run, train, test, retrain, resume, NULL, 0);
-        reused += !strcmp(abl[k].run.how, "reused");
-        abl[k].train_acc_eval = accuracy_on(abl[k].run.net, train, abl_train);
-        abl[k].test_acc = abl[k].run.hist.e[abl[k].run.hist.n - 1].test_acc;
-        /* keep the numbers, free the network and its buffers */
-        abl[k].params = net_param_count(abl[k].run.net);
-        abl[k].fc6_params = layer_param_count(abl[k].run.net->layer[net_find(abl[k].run.net, "fc6")]);
-        net_free(abl[k].run.net);
-        abl[k].run.net = NULL;
-    }
-    const double dt = now_s() - t0;
-    if (reused == NABL)
-        nb_para(nb, "All %d runs were reused from the checkpoints of an earlier run of this lesson (%s); "
-                    "--retrain trains them again.", NABL, models_dir);
-    else
-        nb_para(nb, "The %d runs took %.0f s here%s.", NABL, dt,
-                reused ? " (some were reused from an earlier run's checkpoints)" : "");
+                "again, on the first %s training pictures for %d epochs, tested on the first %s test pictures%s. "
+                "Everything else stays as above, but for the widths: these runs train the reference script's "
+                "narrower network (24, 48, 64, 64, 48 maps), which is quicker. One run of each would say little: "
+                "the same network trained from two seeds already ends at two accuracies. So each of the %d networks "
+                "is trained from %d seeds (%llu to %llu; --seeds N for more), and within one seed all of them start "
+                "from that seed and see the same mini-batches in the same order, with the same random crops and "
+                "flips. What an idea does is then measured seed by seed, as a difference between two networks of "
+                "the same seed, and the spread of those differences says how far their mean can be trusted.",
+            commas(a, A->ntrain), A->epochs, commas(b, A->ntest),
+            ls->long_abl ? " (the long version, --ablations: with 3 seeds one to three hours on a 2-core machine)"
+                         : " (a subset, to keep the lesson short; --ablations uses them all)",
+            NABL, S, (unsigned long long)A->rc[0].seed, (unsigned long long)A->rc[S - 1].seed);
+    if (A->reused)
+        nb_para(nb, "%s %d runs were reused from the checkpoints of an earlier run of this lesson (%s); --retrain "
+                    "trains them again.", A->reused == runs ? "All" : "Of these,", A->reused, ls->models_dir);
+    nb_para(nb, "What the %d runs cost when they trained: %s training images (%s per run) at %s images per second, "
+                "%.0f s, and %s test images evaluated after the epochs, %.0f s. The count of images is what a run "
+                "costs; the seconds depend on how busy the machine was.",
+            runs, commas(a, A->train_images), commas(b, A->train_images / runs),
+            commas(c, A->train_seconds > 0 ? A->train_images / A->train_seconds : 0.0), A->train_seconds,
+            commas(d, A->eval_images), A->eval_seconds);
+    nb_para(nb, "Each network over the %d seeds, the mean ± the standard deviation from seed to seed (the training "
+                "accuracy of the gap is measured at the end on the training pictures with dropout off; the epochs "
+                "to %.0f%% training error come from the accuracy measured while training):", S, 100.0 * TRAIN_ERR);
+    ablations_arm_table(nb, A, TRAIN_ERR);
 }
 
 static void plot_ablations(Lesson *ls)
 {
     Notebook *nb = ls->nb;
-    const Abl *abl = ls->abl;
-    const Abl *base = &abl[A_BASE];
-    /* ReLU vs tanh */
+    const Ablations *A = &ls->abl;
+    paper_claims(&ls->cl, A, TRAIN_ERR);
+    char cap[200];
+    snprintf(cap, sizeof cap, "training error per epoch (averaged over each epoch while training), ReLU and tanh "
+             "networks, and the line at %s", ls->cl.relu_level);
     nb_para(nb, "ReLU vs tanh. The paper's figure 1: a 4-layer network on CIFAR-10 reached 25%% training error six "
                 "times faster with ReLUs than with tanh units. A tanh saturates: for |a| > 2 its slope is under "
                 "0.07, and gradients shrink through every saturated layer; a ReLU passes the gradient unchanged "
                 "wherever it is active. The tanh network here gets Glorot's initialisation, the usual one for tanh, "
                 "and the same learning rate.");
-    alex_ablation_plot(nb, "relu_vs_tanh.png", "ReLU vs tanh: training error", &base->run, "ReLU", &abl[A_TANH].run,
-                       "tanh", 0, TRAIN_ERR,
-                       "training error per epoch (averaged over each epoch while training), ReLU and tanh networks, "
-                       "and the 25% line");
-    /* LRN, pooling */
-    alex_ablation_plot(nb, "lrn.png", "LRN on vs off: accuracy", &base->run, "LRN", &abl[A_NOLRN].run, "no LRN", 2,
-                       0, "training and test accuracy per epoch with LRN (AlexNet-mini) and without");
-    alex_ablation_plot(nb, "pooling.png", "Overlapping 3x3/2 pooling vs 2x2/2: accuracy", &base->run, "3x3/2",
-                       &abl[A_POOL2].run, "2x2/2", 2, 0,
-                       "training and test accuracy per epoch with overlapping 3x3 pooling at stride 2 (AlexNet-mini) "
-                       "and 2x2 pooling at stride 2");
-    alex_ablation_plot(nb, "dropout.png", "Dropout on vs off: training and test accuracy", &base->run, "dropout 0.5",
-                       &abl[A_NODROP].run, "no dropout", 2, 0,
-                       "training accuracy and test accuracy per epoch, with dropout 0.5 (AlexNet-mini) and "
-                       "without; the training curves are measured while training, with dropout on in the run that "
-                       "has it, which holds its training curve down: the gap between a run's two curves is not its "
-                       "over-fitting (that gap, measured with dropout off, is in the table below)");
-    alex_ablation_plot(nb, "groups.png", "Two groups vs one: accuracy", &base->run, "1 group", &abl[A_GROUPS].run,
-                       "2 groups", 2, 0,
-                       "training and test accuracy per epoch with conv2..conv5 in one group (AlexNet-mini) and in two "
-                       "(conv3 included, which in the paper read both halves)");
+    const BandCurve relu[2] = { { A_BASE, TRAIN_ERROR, "ReLU" }, { A_TANH, TRAIN_ERROR, "tanh" } };
+    ablation_bands(nb, A, "relu_vs_tanh.png", "ReLU vs tanh: training error", "training error (while training)",
+                   relu, 2, 0, ls->cl.relu_err, ls->cl.relu_level, cap);
+    const BandCurve lrn[2] = { { A_BASE, TEST_ACC, "LRN" }, { A_NOLRN, TEST_ACC, "no LRN" } };
+    ablation_bands(nb, A, "lrn.png", "LRN on vs off: test accuracy", "test accuracy", lrn, 2, 0, 0, NULL,
+                   "test accuracy per epoch with LRN (AlexNet-mini) and without");
+    const BandCurve pool[4] = { { A_BASE, TRAIN_ACC, "3x3/2: training" }, { A_BASE, TEST_ACC, "3x3/2: test" },
+                                { A_POOL2, TRAIN_ACC, "2x2/2: training" }, { A_POOL2, TEST_ACC, "2x2/2: test" } };
+    ablation_bands(nb, A, "pooling.png", "Overlapping 3x3/2 pooling vs 2x2/2: accuracy", "fraction classified right",
+                   pool, 4, 1, 0, NULL,
+                   "training (solid, while training) and test accuracy (dashed) per epoch with overlapping 3x3 "
+                   "pooling at stride 2 (AlexNet-mini) and 2x2 pooling at stride 2");
+    const BandCurve drop[4] = { { A_BASE, TRAIN_ACC, "dropout 0.5: training" },
+                                { A_BASE, TEST_ACC, "dropout 0.5: test" },
+                                { A_NODROP, TRAIN_ACC, "no dropout: training" },
+                                { A_NODROP, TEST_ACC, "no dropout: test" } };
+    ablation_bands(nb, A, "dropout.png", "Dropout on vs off: training and test accuracy", "fraction classified right",
+                   drop, 4, 1, 0, NULL,
+                   "training accuracy (solid) and test accuracy (dashed) per epoch, with dropout 0.5 (AlexNet-mini) "
+                   "and without (the training curves are measured while training, with dropout on in the run that "
+                   "has it, which holds its training curve down: the gap between a run's two curves is not its "
+                   "over-fitting; that gap, measured with dropout off, is in the tables)");
+    const BandCurve grp[2] = { { A_BASE, TEST_ACC, "1 group" }, { A_GROUPS, TEST_ACC, "2 groups" } };
+    ablation_bands(nb, A, "groups.png", "Two groups vs one: test accuracy", "test accuracy", grp, 2, 0, 0, NULL,
+                   "test accuracy per epoch with conv2..conv5 in one group (AlexNet-mini) and in two (conv3 "
+                   "included, which in the paper read both halves)");
 }
 
 static void compare_ablations(Lesson *ls)
 {
     Notebook *nb = ls->nb;
-    const Dataset *test = ls->test;
-    const Abl *abl = ls->abl, *base = &abl[A_BASE];
-    const int abl_epochs = ls->abl_epochs, abl_test = ls->abl_test, abl_train = ls->abl_train;
-    char a[32], b[32], c[32], d[32];
-    double t_relu, t_tanh;
-    const double e_relu = epochs_to_error(&base->run, TRAIN_ERR, &t_relu);
-    const double e_tanh = epochs_to_error(&abl[A_TANH].run, TRAIN_ERR, &t_tanh);
-    const char *hdr[] = { "idea", "with it", "without it", "measured", "with", "without", "the paper" };
-    enum { NR = 6, NC = 7 };
-    Tab t = tab_new(NR, NC);
-    const double ips_b = mean_images_per_s(&base->run.hist), ips_g = mean_images_per_s(&abl[A_GROUPS].run.hist);
-    const double gap_b = base->train_acc_eval - base->test_acc, gap_d = abl[A_NODROP].train_acc_eval - abl[A_NODROP].test_acc;
-    const double gap_p = abl[A_POOL2].train_acc_eval - abl[A_POOL2].test_acc;
-    char e1[48], e2[48];
-    if (e_relu >= 0) snprintf(e1, sizeof e1, "%.2f epochs (%.0f s)", e_relu, t_relu);
-    else snprintf(e1, sizeof e1, "not in %d epochs", abl_epochs);
-    if (e_tanh >= 0) snprintf(e2, sizeof e2, "%.2f epochs (%.0f s)", e_tanh, t_tanh);
-    else snprintf(e2, sizeof e2, "not in %d epochs", abl_epochs);
-    tab_row(&t, 0, "ReLU\tReLU\ttanh\ttime to 25%% training error\t%s\t%s\t6x faster (CIFAR-10)", e1, e2);
-    tab_row(&t, 1, "LRN\tLRN\tnone\ttest accuracy\t%.4f\t%.4f\ttop-1 error −1.4%%", base->test_acc,
-            abl[A_NOLRN].test_acc);
-    tab_row(&t, 2, "overlapping pooling\t3x3 stride 2\t2x2 stride 2\ttest accuracy (train − test)\t%.4f (%+.4f)\t"
-            "%.4f (%+.4f)\ttop-1 error −0.4%%, less overfitting", base->test_acc, gap_b, abl[A_POOL2].test_acc, gap_p);
-    tab_row(&t, 3, "dropout\t0.5 at fc7, fc8\tnone\ttrain − test accuracy\t%+.4f (%.4f − %.4f)\t%+.4f (%.4f − %.4f)\t"
-            "without it, substantial overfitting", gap_b, base->train_acc_eval, base->test_acc, gap_d,
-            abl[A_NODROP].train_acc_eval, abl[A_NODROP].test_acc);
-    tab_row(&t, 4, "two groups\tgroups 2\tgroups 1\tparameters; training images/s\t%s; %s\t%s; %s\t"
-            "what fit on two 3 GB GPUs", commas(a, (double)abl[A_GROUPS].params), commas(b, ips_g),
-            commas(c, (double)base->params), commas(d, ips_b));
-    tab_row(&t, 5, "two groups\tgroups 2\tgroups 1\ttest accuracy\t%.4f\t%.4f\tvs half the maps: top-1 −1.7%%",
-            abl[A_GROUPS].test_acc, base->test_acc);
-    tab_show(nb, &t, hdr);
-
-    /* in words, with the direction computed */
-    const double d_lrn = base->test_acc - abl[A_NOLRN].test_acc, d_pool = base->test_acc - abl[A_POOL2].test_acc;
-    const double d_grp = abl[A_GROUPS].test_acc - base->test_acc;
-    const double ntest_abl = abl_test < test->count ? abl_test : test->count;
-    const double se = sqrt(base->test_acc * (1.0 - base->test_acc) / ntest_abl);
-    if (e_relu >= 0 && e_tanh >= 0)
-        nb_para(nb, "- ReLU vs tanh: the ReLU network reached 25%% training error after %.2f epochs (%.0f s of "
-                    "training), the tanh network after %.2f epochs (%.0f s): tanh needed %.2f times as many epochs. "
-                    "%s",
-                e_relu, t_relu, e_tanh, t_tanh, e_relu > 0 ? e_tanh / e_relu : 0.0,
-                e_tanh > 1.2 * e_relu ? "That is the paper's direction, far from its 6x: its network, data and "
-                                       "learning rates were not these."
-                : e_relu > 1.2 * e_tanh ? "Here tanh was faster, against the paper's direction at this scale."
-                                        : "About the same at this scale: the paper's effect does not show here.");
+    const Ablations *A = &ls->abl;
+    const AblRun *base = abl_at(A, A_BASE, 0), *g2 = abl_at(A, A_GROUPS, 0), *p2 = abl_at(A, A_POOL2, 0);
+    const int S = A->seeds, E = A->epochs;
+    char a[32], b[32];
+    const Claims cl = ls->cl; /* measured in plot_ablations */
+    const Claim *const c = cl.c;
+    nb_para(nb, "The paper's claims, each measured as a difference (in points) or a ratio between two networks of the "
+                "same seed, turned so that a positive difference, or a ratio above 1, goes the paper's way. The "
+                "interval is a 95%% interval: Student's t over the %d seeds' differences (t = %.2f for %d seeds), "
+                "and for a difference that holds a test accuracy, widened by the test set's own error, added in "
+                "quadrature: the %s test pictures are a sample too. Both networks of a pair are tested on the same "
+                "pictures, so that error is measured picture by picture: each picture adds the share of seeds in "
+                "which one network gets it right minus the share for the other, pictures both get right or both "
+                "get wrong add nothing, and the error is 1.96 standard errors of the mean of those shares (±%.2f "
+                "points for dropout's test accuracies, against ±%.2f if the two accuracies were measured on "
+                "separate pictures). A ratio is read on a log scale (its geometric mean, the same t interval on the "
+                "log ratios), from the seeds alone. The verdict is the interval's: \"reproduced\" when the whole "
+                "interval lies on the paper's side of no effect (0, or a ratio of 1), \"not reproduced\" when it "
+                "lies on the other side, \"not measurable at this size\" when it holds no effect. The yardstick is "
+                "that of a difference between two networks, not the error of one accuracy.",
+            S, t975(S - 1), S, commas(a, A->ntest), cl.test_half,
+            test_noise_half(base->test_acc, abl_at(A, A_NODROP, 0)->test_acc, A->ntest));
+    if (ls->quick)
+        nb_para(nb, "This is a --quick run: %d runs of %d pictures for %d epochs per seed are far too small to decide "
+                    "anything, and the verdicts below say so where their intervals hold no effect; the numbers decide, "
+                    "not what a full run found.", NABL, A->ntrain, E);
+    claims_table(nb, c, NCLAIM);
+    const Claim *r = &c[C_RELU];
+    if (!r->q.ok)
+        nb_para(nb, "- ReLU vs tanh: not every run reached a training error of %.1f%% within %d epochs, so there is no "
+                    "time to compare: %s.", 100.0 * cl.relu_err, E, verdict_text[r->v]);
     else
-        nb_para(nb, "- ReLU vs tanh: %s 25%% training error within %d epochs.",
-                e_relu < 0 && e_tanh < 0 ? "neither network reached" : e_relu < 0 ? "the ReLU network did not reach"
-                                                                                  : "the tanh network did not reach",
-                abl_epochs);
-    nb_para(nb, "- LRN: %.4f with it, %.4f without (%+.4f). One standard error of a test accuracy measured on "
-                "%.0f pictures is about %.4f here, so this %s. %s",
-            base->test_acc, abl[A_NOLRN].test_acc, d_lrn, ntest_abl, se,
-            fabs(d_lrn) < 2 * se ? "is within the noise of one run" : d_lrn > 0 ? "favours LRN, as the paper found"
-                                                                                 : "goes against the paper here",
-            d_lrn > 2 * se ? "But LRN here is nearly the constant factor 0.59 (measured above), so the gain most "
-                             "likely comes from that factor, which scales down every activation after conv1 and "
-                             "conv2 and with them the size of the steps of the layers below, rather than from the "
-                             "normalization itself: a run is a measurement, not yet an explanation."
-                           : "As measured above, at α = 1e-4 LRN is close to a constant factor on these "
-                             "activations, which the next layer's weights can absorb.");
-    nb_para(nb, "- Overlapping pooling: %.4f with 3x3/2, %.4f with 2x2/2 (%+.4f; %s). The 2x2 network keeps "
-                "3x3 maps after pool5 instead of 2x2, so fc6 has %s parameters instead of %s: the paper's "
-                "comparison kept the output size equal, this one cannot.",
-            base->test_acc, abl[A_POOL2].test_acc, d_pool,
-            fabs(d_pool) < 2 * se ? "within the noise" : d_pool > 0 ? "the paper's direction" : "against the paper",
-            commas(a, (double)abl[A_POOL2].fc6_params), commas(b, (double)base->fc6_params));
-    nb_para(nb, "- Dropout: without it the network fits its %s training pictures to %.4f but tests at %.4f, a gap "
-                "of %+.4f; with dropout, %.4f and %.4f, a gap of %+.4f (training accuracy measured at the end with "
-                "dropout off). %s",
-            commas(a, abl_train), abl[A_NODROP].train_acc_eval, abl[A_NODROP].test_acc, gap_d,
-            base->train_acc_eval, base->test_acc, gap_b,
-            gap_d > gap_b ? "Dropout narrows the gap, as the paper says. Whether the test accuracy itself gains "
-                            "depends on how long the run is: dropout also slows learning down, and the paper "
-                            "notes it roughly doubles the iterations needed to converge."
-                          : "Here dropout did not narrow the gap.");
-    const double speed = ips_b > 0 ? ips_g / ips_b : 0.0;
+        nb_para(nb, "- ReLU vs tanh: tanh needed %s the epochs of ReLU to reach %.1f%% training error%s; seed by seed "
+                    "%s: %s. %s",
+                r->result, 100.0 * cl.relu_err, cl.relu_why, r->per_seed, verdict_text[r->v],
+                r->v == V_REPRODUCED ? (r->q.hi < 6.0 ? "ReLU trains faster here, but the paper's 6x lies above the "
+                                                        "interval: its network, data and learning rates were not "
+                                                        "these."
+                                                      : "ReLU trains faster here, and the paper's 6x is not ruled out.")
+                : r->v == V_NOT_REPRODUCED ? "tanh trained faster here, against the paper."
+                                           : "The interval holds equal speed.");
+    nb_para(nb, "- LRN: with it − without it, %s in test accuracy (seed by seed %s): %s. %s", c[C_LRN].result,
+            c[C_LRN].per_seed, verdict_text[c[C_LRN].v],
+            c[C_LRN].v == V_REPRODUCED
+                ? "But LRN here is nearly a constant factor (measured above), so the gain may well come from that "
+                  "factor, which scales down every activation after conv1 and conv2 and with them the steps of the "
+                  "layers below, rather than from the normalization itself: a run is a measurement, not yet an "
+                  "explanation."
+            : c[C_LRN].v == V_NOT_REPRODUCED
+                ? "Here the networks did better without it; as measured above, at α = 1e-4 LRN is close to a "
+                  "constant factor on these activations."
+                : "As measured above, at α = 1e-4 LRN is close to a constant factor on these activations, which the "
+                  "next layer's weights can absorb.");
+    nb_para(nb, "- Overlapping pooling: 3x3/2 − 2x2/2, %s in test accuracy (%s): %s; its training − test gap, 2x2/2 "
+                "− 3x3/2, %s (%s): %s. The 2x2 network keeps 3x3 maps after pool5 instead of 2x2, so fc6 has %s "
+                "parameters instead of %s: the paper's comparison kept the output size equal, this one cannot.",
+            c[C_POOL].result, c[C_POOL].per_seed, verdict_text[c[C_POOL].v], c[C_POOL_GAP].result, c[C_POOL_GAP].per_seed,
+            verdict_text[c[C_POOL_GAP].v], commas(a, (double)p2->fc6_params), commas(b, (double)base->fc6_params));
+    const Claim *dg = &c[C_DROP_GAP], *ds = &c[C_DROP_SHORT], *dc = &c[C_DROP_COST];
+    char cost[512];
+    if (dc->q.ok)
+        snprintf(cost, sizeof cost, "to reach test accuracy %.4f (the lowest final accuracy of these runs, so that "
+                 "every one reaches it) the runs with dropout needed %s the epochs of those without (%s): %s",
+                 cl.drop_level, dc->result, dc->per_seed, verdict_text[dc->v]);
+    else
+        snprintf(cost, sizeof cost, "the runs did not all rise above chance, so the epochs to reach a test accuracy "
+                 "cannot be compared: %s", verdict_text[dc->v]);
+    nb_para(nb, "- Dropout, over-fitting: the training − test gap without dropout minus the gap with it is %s (%s): "
+                "%s%s. Dropout, its cost: after %d epochs, the test accuracy without dropout minus with it is %s "
+                "(%s): %s%s; and %s. The paper notes that dropout roughly doubles the iterations needed to converge; "
+                "%s",
+            dg->result, dg->per_seed, verdict_text[dg->v],
+            dg->v == V_REPRODUCED ? ": dropout narrows the gap, as the paper says" : "", E, ds->result, ds->per_seed,
+            verdict_text[ds->v], ds->v == V_REPRODUCED ? ": in a run this short the network without dropout is ahead" : "", cost,
+            ds->v == V_REPRODUCED ? "that cost is the large effect here: at the same epochs, dropout holds the test "
+                                    "accuracy back."
+            : dc->v == V_REPRODUCED ? "here it shows as the time to reach the same test accuracy."
+            : ds->v == V_NOT_REPRODUCED ? "here the networks with dropout are ahead even in a run this short."
+                                        : "at this size the intervals do not show that cost.");
+    const Claim *gs = &c[C_GRP_SPEED], *ga = &c[C_GRP_ACC];
     nb_para(nb, "- Two groups: each output map of conv2..conv5 sees half the maps below it, so those layers have "
-                "half the weights (%s parameters in all instead of %s) and half the multiply-adds; training ran "
-                "at %s images/s instead of %s (%.2fx: %s). Test accuracy %.4f with two groups, %.4f with one "
-                "(%+.4f, %s). One difference from the paper: here conv3 is split too, while in the paper conv3 "
-                "read both halves of conv2's maps (the GPUs met there), so this split cuts more connections than "
-                "the paper's did. The paper split the network to fit two GPUs of 3 GB, and found it slightly better "
-                "than one GPU with half the maps in each layer; set against the same widths in one group, as here, "
+                "half the weights (%s parameters in all instead of %s) and half the multiply-adds; training speed, "
+                "two groups ÷ one, %s (%s): %s%s. Test accuracy, two groups − one, %s (%s): %s. One difference from "
+                "the paper: here conv3 is split too, while in the paper conv3 read both halves of conv2's maps (the "
+                "GPUs met there), so this split cuts more connections than the paper's did. The paper split the "
+                "network to fit two GPUs of 3 GB, and found it 1.7 points better than one GPU with half the maps in "
+                "each layer, another comparison than this one: set against the same widths in one group, as here, "
                 "a split is a trade of connections for work.",
-            commas(a, (double)abl[A_GROUPS].params), commas(b, (double)base->params), commas(c, ips_g),
-            commas(d, ips_b), speed,
-            speed > 2.05 ? "more than the halved work explains: the timing of short runs on a busy machine is noisy"
-            : speed > 1.15 ? "faster, though not twice: the other layers and the bookkeeping do not shrink"
-            : speed > 0.95 ? "hardly faster: smaller blocks of maps use the loops less well"
-                           : "slower here: smaller blocks of maps use the loops less well, and the timing of "
-                             "short runs is noisy",
-            abl[A_GROUPS].test_acc, base->test_acc, d_grp,
-            fabs(d_grp) < 2 * se ? "within the noise of one run" : d_grp > 0 ? "better" : "worse");
+            commas(a, (double)g2->params), commas(b, (double)base->params), gs->result, gs->per_seed, verdict_text[gs->v],
+            gs->v == V_UNMEASURABLE ? " (the timing of short runs on a busy machine is noisy, and smaller blocks "
+                                      "of maps use the loops less well)" : "",
+            ga->result, ga->per_seed, verdict_text[ga->v]);
     int ok = 1;
-    for (int k = 0; k < NABL; k++) ok &= abl[k].run.hist.n == abl_epochs && isfinite(abl[k].test_acc);
-    nb_check(nb, ok, "all %d ablation runs finished %d epochs with finite results", NABL, abl_epochs);
-    nb_check(nb, abl[A_GROUPS].params < base->params, "groups 2 has fewer parameters (%s) than groups 1 (%s)",
-             commas(a, (double)abl[A_GROUPS].params), commas(b, (double)base->params));
+    for (int k = 0; k < NABL; k++)
+        for (int s = 0; s < S; s++) ok &= abl_at(A, k, s)->run.hist.n == E && isfinite(abl_at(A, k, s)->test_acc);
+    nb_check(nb, ok, "all %d ablation runs (%d networks × %d seeds) finished %d epochs with finite results", NABL * S,
+             NABL, S, E);
+    nb_check(nb, g2->params < base->params, "groups 2 has fewer parameters (%s) than groups 1 (%s)",
+             commas(a, (double)g2->params), commas(b, (double)base->params));
 }
 
 static void try_it_yourself(Lesson *ls)
@@ -782,11 +769,14 @@ static void try_it_yourself(Lesson *ls)
                 "as if on two GPUs (saved apart, as alexnet_mini_g2_fashion.cnn).\n"
                 "- build/lessons/" LESSON_ID " --epochs 40 trains longer than the %d epochs of the lesson (or "
                 "--epochs 5, shorter).\n"
-                "- Without --quick, --ablations runs each comparison on all %s training pictures (about an hour).\n"
+                "- build/lessons/" LESSON_ID " --seeds 5 trains each network of the ablations from 5 seeds instead of "
+                "%d (the seeds an earlier run trained are reused): which intervals shrink enough to decide?\n"
+                "- Without --quick, --ablations runs each comparison on all %s training pictures (one to three "
+                "hours with 3 seeds).\n"
                 "- In core/alexnet.c, change the widths or the LRN constants (alpha 1e-2 makes LRN matter), rebuild "
                 "with make and run again with --retrain.\n"
                 "- Lesson 10 loads %s and compares conv1's filters with the hand-designed kernels of lesson 01.",
-            ls->test->class_names[SHOW_CLASS], MAIN_EPOCHS, commas(a, ls->full_train), mr->model);
+            ls->test->class_names[SHOW_CLASS], MAIN_EPOCHS, SEEDS, commas(a, ls->full_train), mr->model);
 }
 
 static int finish(Lesson *ls)
@@ -794,8 +784,7 @@ static int finish(Lesson *ls)
     Notebook *nb = ls->nb;
     nb_para(nb, "This run took %.0f s of wall time and at most %.0f MiB of memory (peak resident set).",
             now_s() - ls->t_start, peak_memory_mib());
-    for (int k = 0; k < NABL; k++) alex_run_free(&ls->abl[k].run);
-    free(ls->abl);
+    ablations_free(&ls->abl);
     train_eval_result_free(&ls->ev);
     train_eval_result_free(&ls->ev10);
     alex_run_free(&ls->mainr);

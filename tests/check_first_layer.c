@@ -1,9 +1,8 @@
 /* check_first_layer.c - the lesson kit's first-layer machinery
  * (lessons/kit/first_layer.h) and chance levels (lessons/kit/matches.h):
- * the statistics over seeds (Student's t, mean and spread, a paired
- * difference and its interval, the verdict), the binomial tail, a score
- * above a level at 3 decimals, the hand-designed layers, Sobel at other
- * angles, the ranking, and the chance levels of a set of filters. */
+ * the binomial tail, a score above a level at 3 decimals, the
+ * hand-designed layers, Sobel at other angles, the ranking, and the chance
+ * levels of a set of filters. */
 #include <check.h>
 #include <math.h>
 #include <string.h>
@@ -17,47 +16,6 @@ static void expect_near(double got, double want, double tol, const char *what)
 {
     ck_assert_msg(fabs(got - want) <= tol, "%s: got %.12g, want %.12g", what, got, want);
 }
-
-START_TEST(seed_statistics)
-{
-    /* Student's t: the table's ends and the large-sample limit */
-    expect_near(t975(1), 12.706, 1e-9, "t975(1)");
-    expect_near(t975(2), 4.303, 1e-9, "t975(2)");
-    expect_near(t975(30), 2.042, 1e-9, "t975(30)");
-    expect_near(t975(1000), 1.96, 0.003, "t975(1000)");
-    ck_assert(isnan(t975(0)));
-    /* 1, 2, 3: mean 2, sd 1, half-width t(2) * 1 / sqrt 3 */
-    const double x[3] = { 1, 2, 3 };
-    SeedStat s = seed_stat(x, 3);
-    expect_near(s.mean, 2.0, 1e-12, "mean");
-    expect_near(s.sd, 1.0, 1e-12, "sd");
-    expect_near(s.half, 4.303 / sqrt(3.0), 1e-9, "half-width");
-    /* one value: no interval */
-    s = seed_stat(x, 1);
-    ck_assert(isnan(s.half) && s.sd == 0.0);
-    /* a paired difference: seeds 91/92, 92/93, 93/94 differ by exactly +1
-     * (no spread), so only the test set's error is left: 1.96 standard
-     * errors of two accuracies of 92% and 93% on n images, in points */
-    const double a[3] = { 91, 92, 93 }, b[3] = { 92, 93, 94 };
-    s = paired_difference(a, b, 3, 10000);
-    expect_near(s.mean, 1.0, 1e-12, "paired mean");
-    const double se = 100.0 * sqrt((0.92 * 0.08 + 0.93 * 0.07) / 10000.0);
-    expect_near(s.half, 1.96 * se, 1e-9, "paired half-width");
-    ck_assert(stat_supported(&s));
-    char buf[96];
-    ck_assert_str_eq(stat_text(buf, sizeof buf, &s), "+1.00 points [+0.27, +1.73]");
-    /* the same difference on 100 test images cannot be told from 0 */
-    s = paired_difference(a, b, 3, 100);
-    ck_assert(!stat_supported(&s));
-    /* differences that change sign from seed to seed: not supported */
-    const double c[3] = { 93, 91, 93.5 };
-    s = paired_difference(a, c, 3, 1000000);
-    ck_assert_msg(!stat_supported(&s), "mean %g half %g", s.mean, s.half);
-    ck_assert_str_eq(stat_versus(&(SeedStat){ 3, 0.8, 0.1, 0.05 }, 0.7), "clearly above");
-    ck_assert_str_eq(stat_versus(&(SeedStat){ 3, 0.8, 0.1, 0.2 }, 0.7), "not clear of");
-    ck_assert_str_eq(stat_versus(&(SeedStat){ 3, 0.5, 0.1, 0.05 }, 0.7), "clearly below");
-}
-END_TEST
 
 START_TEST(binomial_and_levels)
 {
@@ -149,7 +107,6 @@ Suite *first_layer_suite(void)
 {
     Suite *s = suite_create("first_layer");
     TCase *st = tcase_create("statistics");
-    tcase_add_test(st, seed_statistics);
     tcase_add_test(st, binomial_and_levels);
     suite_add_tcase(s, st);
     TCase *la = tcase_create("layers");

@@ -33,7 +33,7 @@ static const char *const claims[] = {
     ("- ✔ receptive fields by the recurrence r ← r + (k − 1)·j: conv1 5, pool1 7, conv2 11, pool2 15, conv3 23, "
      "conv4 31, conv5 39, pool5 47"),
     "- ✔ test accuracy",
-    "- ✔ all 6 ablation runs finished 2 epochs with finite results",
+    "- ✔ all 18 ablation runs (6 networks × 3 seeds) finished 2 epochs with finite results",
     "- ✔ groups 2 has fewer parameters (169,882) than groups 1 (221,146)",
     "| conv2 | conv 64@3x3, pad 1 | 64x13x13 | 13,888 | 2,336,256 | 11x11 |",
     "| total | 22 layers | 10 classes | 342,458 | 9,907,584 |",
@@ -69,6 +69,50 @@ static const char *const files[] = {
     "augmentation.png", "loss.png",    "error.png",   "conv1_filters.png", "feature_maps.png", "confusion.png",
     "mistakes.png",     "relu_vs_tanh.png", "lrn.png", "pooling.png",      "dropout.png",      "groups.png",
 };
+
+/* Every row of the table of the paper's claims ("| idea | measured ... |
+ * verdict |") gives the verdict its interval gives: for a difference "m
+ * points [lo, hi]", reproduced when lo > 0, not reproduced when hi < 0, not
+ * measurable otherwise; for a ratio "r× [lo×, hi×]" the same against 1; no
+ * ratio: not measurable; a count: reproduced. Returns how many rows. */
+static int claims_follow_intervals(const char *md)
+{
+    const char *p = strstr(md, "| idea | measured (with the paper's direction positive) |");
+    ck_assert_msg(p != NULL, "the notebook has no table of the paper's claims");
+    p = strchr(strchr(p, '\n') + 1, '\n') + 1; /* past the header and its rule */
+    int rows = 0;
+    while (!strncmp(p, "| ", 2)) {
+        char line[1024], cell[8][256];
+        const char *end = strchr(p, '\n');
+        ck_assert(end != NULL && (size_t)(end - p) < sizeof line);
+        /* the row without markdown's backslashes, split at " | " */
+        size_t n = 0;
+        for (const char *q = p; q < end; q++)
+            if (*q != '\\') line[n++] = *q;
+        line[n] = '\0';
+        int nc = 0;
+        for (char *q = line + 2, *bar; nc < 8 && (bar = strstr(q, " |")) != NULL; q = bar + 3) {
+            snprintf(cell[nc++], sizeof cell[0], "%.*s", (int)(bar - q), q);
+            if (!bar[2]) break;
+        }
+        ck_assert_msg(nc == 6, "a row of the claims table has %d cells, not 6: %s", nc, line);
+        const char *res = cell[3], *verdict = cell[5], *want;
+        double m, lo, hi;
+        if (strstr(res, "no ratio"))
+            want = "not measurable at this size";
+        else if (sscanf(res, "%lf points [%lf, %lf]", &m, &lo, &hi) == 3)
+            want = lo > 0 ? "reproduced" : hi < 0 ? "not reproduced" : "not measurable at this size";
+        else if (sscanf(res, "%lf× [%lf×, %lf×]", &m, &lo, &hi) == 3)
+            want = lo > 1 ? "reproduced" : hi < 1 ? "not reproduced" : "not measurable at this size";
+        else
+            want = strstr(cell[2], "counted") ? "reproduced" : "(unreadable)";
+        ck_assert_msg(!strcmp(verdict, want), "claim \"%s: %s\" reads %s but says \"%s\"", cell[0], cell[1], res,
+                      verdict);
+        rows++;
+        p = end + 1;
+    }
+    return rows;
+}
 
 /* The test accuracy the notebook states: "After N epochs: test accuracy 0.xxxx". */
 static double stated_accuracy(const char *md)
@@ -122,18 +166,23 @@ START_TEST(quick_run_and_reuse)
     ck_assert_msg(acc > 0.25, "quick-mode test accuracy %.4f is not clearly above chance (0.10)", acc);
     ck_assert_msg(strstr(md, "No saved model yet: training now."), "the first run did not train");
     /* the model, its checkpoint and the ablations' checkpoints were saved */
-    const char *saved[] = { "alexnet_mini_fashion.cnn", "alexnet_mini_fashion.ckpt", "alexnet_mini_abl_base.ckpt",
-                            "alexnet_mini_abl_tanh.ckpt", "alexnet_mini_abl_groups2.ckpt" };
+    const char *saved[] = { "alexnet_mini_fashion.cnn", "alexnet_mini_fashion.ckpt",
+                            "alexnet_mini_abl_base_s2012.ckpt", "alexnet_mini_abl_tanh_s2013.ckpt",
+                            "alexnet_mini_abl_groups2_s2014.ckpt" };
     for (size_t i = 0; i < sizeof saved / sizeof *saved; i++) {
         char p[256];
         struct stat st;
         snprintf(p, sizeof p, "%s/%s", qdir, saved[i]);
         ck_assert_msg(stat(p, &st) == 0 && st.st_size > 100000, "%s is missing or too small", p);
     }
-    /* the ablation table has its six rows */
-    ck_assert_msg(strstr(md, "| ReLU | ReLU | tanh | time to 25% training error |") &&
-                      strstr(md, "| dropout | 0.5 at fc7, fc8 | none | train − test accuracy |"),
-                  "the ablation table is incomplete");
+    /* the table of the arms over the seeds, and every claim's verdict is its interval's */
+    ck_assert_msg(strstr(md, "| AlexNet-mini | ") && strstr(md, "| groups 2 | ") &&
+                      strstr(md, "| two groups | parameters, 2 groups vs 1 | counted (the same in every seed) | "
+                                 "169,882 vs 221,146 |"),
+                  "the ablation tables are incomplete");
+    ck_assert_int_eq(claims_follow_intervals(md), 10);
+    ck_assert_msg(strstr(md, "This is a --quick run: 6 runs of 128 pictures for 2 epochs per seed are far too small "
+                             "to decide anything"), "the quick run does not say it is too small to decide");
     free(md);
     lesson_run_free(&r);
 
@@ -148,11 +197,30 @@ START_TEST(quick_run_and_reuse)
     folder_state(qdir, after, sizeof after);
     ck_assert_msg(!strcmp(before, after), "reusing the models changed the folder:\nbefore\n%safter\n%s", before, after);
     ck_assert_msg(strstr(md, "Reusing "), "the second run did not reuse the model");
-    ck_assert_msg(strstr(md, "All 6 runs were reused"), "the second run did not reuse the ablations");
+    ck_assert_msg(strstr(md, "All 18 runs were reused"), "the second run did not reuse the ablations");
     const double again = stated_accuracy(md);
     ck_assert_msg(again == acc, "test accuracy %.4f after reuse, %.4f when trained", again, acc);
+    char *claims1 = strdup(strstr(md, "| idea | measured"));
     free(md);
     lesson_run_free(&r2);
+
+    /* More seeds: the first three are reused, a fourth trained, its checkpoints kept beside them. */
+    LessonRun r3;
+    const char *four[] = { "--quick", "--seeds", "4", NULL };
+    const LessonExpect e4 = { sections, sizeof sections / sizeof *sections, NULL, 0, files,
+                              sizeof files / sizeof *files, 5, 12 };
+    md = lesson_expect_run(&r3, L09, four, &e4);
+    ck_assert_msg(strstr(md, "Of these, 18 runs were reused"), "--seeds 4 did not reuse the 3 seeds trained before");
+    ck_assert_msg(strstr(md, "all 24 ablation runs (6 networks × 4 seeds) finished 2 epochs"), "not 24 runs");
+    ck_assert_int_eq(claims_follow_intervals(md), 10);
+    ck_assert_msg(strcmp(claims1, strstr(md, "| idea | measured")) != 0, "a fourth seed changed no number");
+    char p4[256];
+    struct stat st4;
+    snprintf(p4, sizeof p4, "%s/alexnet_mini_abl_nodrop_s2015.ckpt", qdir);
+    ck_assert_msg(stat(p4, &st4) == 0, "%s is missing", p4);
+    free(claims1);
+    free(md);
+    lesson_run_free(&r3);
     lesson_temp_free(mdir);
     unsetenv("CONVNET_MODELS");
     unsetenv("OMP_NUM_THREADS");
@@ -172,14 +240,17 @@ START_TEST(try_it_yourself_flags)
     ck_assert_int_eq(setenv("CONVNET_MODELS", mdir, 1), 0);
     ck_assert_int_eq(setenv("OMP_NUM_THREADS", "1", 1), 0);
     static const char *const tsections[] = { "## The network", "## Try it yourself" };
-    static const char *const tclaims[] = { "Test picture 42, of class", "conv 64@3x3, pad 1, 2 groups" };
-    const LessonExpect e = { tsections, 2, tclaims, 2, files, sizeof files / sizeof *files, 3, 12 };
+    static const char *const tclaims[] = { "Test picture 42, of class", "conv 64@3x3, pad 1, 2 groups",
+                                           "all 12 ablation runs (6 networks × 2 seeds) finished 2 epochs",
+                                           "Student's t over the 2 seeds' differences (t = 12.71 for 2 seeds)" };
+    const LessonExpect e = { tsections, 2, tclaims, 4, files, sizeof files / sizeof *files, 3, 12 };
     LessonRun r;
-    const char *args[] = { "--quick", "--index", "42", "--groups", "2", "--epochs", "2", "--retrain", NULL };
+    const char *args[] = { "--quick", "--index", "42", "--groups", "2", "--epochs", "2", "--retrain",
+                           "--seeds", "2", NULL };
     char *md = lesson_expect_run(&r, L09, args, &e);
     ck_assert_msg(strstr(md, "After 2 epochs: test accuracy "), "the main run did not train for 2 epochs");
-    static const char *const tested[] = { "index", "groups", "epochs", "retrain", "ablations" };
-    lesson_assert_try_it(md, tested, 5);
+    static const char *const tested[] = { "index", "groups", "epochs", "retrain", "ablations", "seeds" };
+    lesson_assert_try_it(md, tested, 6);
     free(md);
     lesson_run_free(&r);
     lesson_temp_free(mdir);
@@ -190,7 +261,8 @@ END_TEST
 
 START_TEST(command_line)
 {
-    const char *flags[] = { "--quick", "--retrain", "--resume", "--ablations", "--epochs", "--groups", "--index" };
+    const char *flags[] = { "--quick", "--retrain", "--resume", "--ablations", "--epochs", "--groups", "--index",
+                            "--seeds" };
     lesson_assert_cli(L09, flags, sizeof flags / sizeof *flags);
     const char *const bad[][4] = {
         { "--epochs", "0", NULL, "--epochs 0" },
@@ -199,6 +271,9 @@ START_TEST(command_line)
         { "--groups", "3", NULL, "--groups 3" },
         { "--retrain", "--resume", NULL, "contradict" },
         { "--quick", "--ablations", NULL, "contradict" },
+        { "--seeds", "1", NULL, "--seeds 1: give a number of seeds (one seed has no spread, so no interval) from 2" },
+        { "--seeds", "0", NULL, "--seeds 0" },
+        { "--seeds", "21", NULL, "--seeds 21" },
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         LessonRun r;

@@ -210,42 +210,6 @@ FilterDrift filter_drift(const float *w0, const float *w1, const MatchBank *b, c
 
 /* --- several seeds ------------------------------------------------------------------- */
 
-double t975(int df)
-{
-    static const double t[30] = { 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-                                  2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-                                  2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042 };
-    if (df < 1) return NAN;
-    return df <= 30 ? t[df - 1] : 1.960 + 2.4 / df; /* within 0.002 of the exact value beyond 30 */
-}
-
-SeedStat seed_stat(const double *x, int n)
-{
-    SeedStat s = { .n = n, .mean = 0.0, .sd = 0.0, .half = NAN };
-    for (int i = 0; i < n; i++) s.mean += x[i] / n;
-    if (n < 2) return s;
-    double ss = 0.0;
-    for (int i = 0; i < n; i++) ss += (x[i] - s.mean) * (x[i] - s.mean);
-    s.sd = sqrt(ss / (n - 1));
-    s.half = t975(n - 1) * s.sd / sqrt((double)n);
-    return s;
-}
-
-SeedStat paired_difference(const double *a, const double *b, int n, int test_n)
-{
-    double d[256] = { 0 }, ma = 0.0, mb = 0.0;
-    CN_CHECK(n >= 1 && n <= 256 && test_n >= 1);
-    for (int i = 0; i < n; i++) d[i] = b[i] - a[i], ma += a[i] / (100.0 * n), mb += b[i] / (100.0 * n);
-    SeedStat s = seed_stat(d, n);
-    const double se_test = 100.0 * sqrt((ma * (1 - ma) + mb * (1 - mb)) / test_n);
-    const double seeds = n >= 2 ? s.half : 0.0;
-    s.half = sqrt(seeds * seeds + (1.96 * se_test) * (1.96 * se_test));
-    if (n < 2) s.half = NAN; /* one seed: the spread from seed to seed is unknown */
-    return s;
-}
-
-int stat_supported(const SeedStat *s) { return isfinite(s->half) && fabs(s->mean) > s->half; }
-
 double binomial_tail(int k, int n, double p)
 {
     double t = 0.0;
@@ -281,20 +245,6 @@ float *first_test_picture(const Dataset *ds, int c, const char **what)
     snprintf(digit, sizeof digit, "%d", c);
     *what = ds->class_names ? ds->class_names[c] : digit;
     return p;
-}
-
-const char *stat_versus(const SeedStat *s, double level)
-{
-    return s->mean - s->half > level ? "clearly above" : s->mean + s->half < level ? "clearly below" : "not clear of";
-}
-
-const char *stat_text(char *buf, size_t size, const SeedStat *s)
-{
-    if (isfinite(s->half))
-        snprintf(buf, size, "%+.2f points [%+.2f, %+.2f]", s->mean, s->mean - s->half, s->mean + s->half);
-    else
-        snprintf(buf, size, "%+.2f points [no interval from one seed]", s->mean);
-    return buf;
 }
 
 /* --- Sobel at other angles ------------------------------------------------------------ */

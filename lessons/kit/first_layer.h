@@ -1,9 +1,8 @@
 /* first_layer.h - the lesson kit's machinery for lesson 10's experiment on
  * LeNet-5's first layer (C1: 6 filters of 5x5): the hand-designed layers,
- * one run of the modern LeNet-5 with C1 fixed, fine-tuned or learned, the
- * statistics of several such runs (mean, spread, the interval of a
- * difference paired by seed), Sobel turned to other angles, and filters
- * ranked by score. */
+ * one run of the modern LeNet-5 with C1 fixed, fine-tuned or learned,
+ * several such runs (read with the statistics of seeds.h), Sobel turned to
+ * other angles, and filters ranked by score. */
 #ifndef CN_KIT_FIRST_LAYER_H
 #define CN_KIT_FIRST_LAYER_H
 
@@ -17,6 +16,7 @@
 #include "lessons/kit/matches.h"
 #include "lessons/kit/models.h"
 #include "lessons/kit/report.h"
+#include "lessons/kit/seeds.h"
 
 #define FL_K 5  /* C1's filters are 5x5 */
 #define FL_NF 6 /* and there are 6 of them */
@@ -140,31 +140,6 @@ FilterDrift filter_drift(const float *w0, const float *w1, const MatchBank *b, c
 
 /* --- several seeds ------------------------------------------------------------------- */
 
-/* The 97.5% quantile of Student's t with df degrees of freedom (df >= 1):
- * a 95% interval is mean +- t975(n - 1) * sd / sqrt(n). */
-double t975(int df);
-
-/* n measurements (one per seed): mean, standard deviation (n - 1), and the
- * half-width of a 95% interval for the mean. */
-typedef struct {
-    int n;
-    double mean, sd, half;
-} SeedStat;
-
-SeedStat seed_stat(const double *x, int n);
-
-/* The difference b - a of two accuracies in percent (one pair per seed:
- * same seed, same start above C1, same mini-batches), measured on test_n
- * test images. The interval joins two sources of chance: the spread from
- * seed to seed (95% t interval of the paired differences) and the draw of
- * the test set (1.96 standard errors of the difference of two accuracies on
- * test_n images, taken as independent: an overestimate, since both are
- * measured on the same images), added in quadrature. */
-SeedStat paired_difference(const double *a, const double *b, int n, int test_n);
-
-/* 1 when the interval excludes 0: the difference is supported. */
-int stat_supported(const SeedStat *s);
-
 /* P(X >= k) for X binomial(n, p): how often k or more of n random filters
  * pass a level that one in 1/p passes. */
 double binomial_tail(int k, int n, double p);
@@ -179,13 +154,6 @@ int comparison_difference_row(Tab *t, int row, const Comparison *c, int d, int a
 /* The first test image of class c in ds, pixels in [0, 1] (malloc'ed);
  * *what its class name. */
 float *first_test_picture(const Dataset *ds, int c, const char **what);
-
-/* "clearly above", "clearly below" or "not clear of" the level: where
- * s's interval lies. */
-const char *stat_versus(const SeedStat *s, double level);
-
-/* "+1.14 points [+0.35, +1.93]" */
-const char *stat_text(char *buf, size_t size, const SeedStat *s);
 
 /* --- Sobel at other angles ------------------------------------------------------------ */
 

@@ -230,7 +230,7 @@ void class_bars(CnImage *im, int x, int y, const char *const *names, const float
 
 /* --- curves per epoch ------------------------------------------------------------------ */
 
-static double epoch_value(const Curve *c, int e)
+double epoch_value(const Curve *c, int e)
 {
     if (c->what == LEVEL) return c->level;
     if (e >= c->h->n) return NAN;

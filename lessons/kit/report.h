@@ -104,6 +104,9 @@ typedef struct {
     double level;
 } Curve;
 
+/* Curve c's value at epoch e (0-based): NAN past the end of its history. */
+double epoch_value(const Curve *c, int e);
+
 /* The n curves against the epoch (1, 2, ...; a curve whose history is
  * shorter ends there) plotted into nb's png, with its data beside it (the
  * same name ending in .dat). */
