@@ -108,6 +108,21 @@ START_TEST(ratios)
 }
 END_TEST
 
+/* A verdict reads the interval as printed (2 decimals): a bound that prints
+ * as +0.00 points or 1.00x holds "no effect", one that prints past it does not. */
+START_TEST(sides_read_the_printed_interval)
+{
+    ck_assert_int_eq(ratio_side(&(RatioStat){ 3, 1, 1.36, 1.004, 1.85 }), 0);
+    ck_assert_int_eq(ratio_side(&(RatioStat){ 3, 1, 1.36, 1.006, 1.85 }), 1);
+    ck_assert_int_eq(ratio_side(&(RatioStat){ 3, 1, 0.8, 0.6, 0.996 }), 0);
+    ck_assert_int_eq(ratio_side(&(RatioStat){ 3, 1, 0.8, 0.6, 0.994 }), -1);
+    ck_assert_int_eq(stat_side(&(SeedStat){ 3, 1.000, 0.5, 0.996 }), 0);  /* prints [+0.00, +2.00] */
+    ck_assert_int_eq(stat_side(&(SeedStat){ 3, 1.000, 0.5, 0.994 }), 1);  /* prints [+0.01, +1.99] */
+    ck_assert_int_eq(stat_side(&(SeedStat){ 3, -1.000, 0.5, 0.996 }), 0); /* prints [-2.00, -0.00] */
+    ck_assert_int_eq(stat_side(&(SeedStat){ 3, -1.000, 0.5, 0.994 }), -1);
+}
+END_TEST
+
 START_TEST(paired_test_error)
 {
     /* two seeds, 4 pictures: arm b gets picture 0 right where a does not (both seeds), picture 1 in one seed;
@@ -132,6 +147,7 @@ Suite *seeds_suite(void)
     tcase_add_test(tc, widened_and_sides);
     tcase_add_test(tc, ratios);
     tcase_add_test(tc, paired_test_error);
+    tcase_add_test(tc, sides_read_the_printed_interval);
     suite_add_tcase(s, tc);
     return s;
 }

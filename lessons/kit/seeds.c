@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "core/die.h"
 
@@ -61,7 +62,21 @@ SeedStat paired_difference(const double *a, const double *b, int n, int test_n)
     return seed_stat_widened(d, n, test_noise_half(ma, mb, test_n));
 }
 
-int stat_supported(const SeedStat *s) { return isfinite(s->half) && fabs(s->mean) > s->half; }
+/* The verdicts read the interval as the notebook prints it, to 2 decimals: a
+ * bound printed as +0.00 points or 1.00x holds "no effect", even when the
+ * unrounded bound is a hair past it, so no sentence claims what its own
+ * printed interval does not show. */
+static double as_printed(double x)
+{
+    char text[64];
+    snprintf(text, sizeof text, "%.2f", x);
+    return strtod(text, NULL);
+}
+
+int stat_supported(const SeedStat *s)
+{
+    return isfinite(s->half) && (as_printed(s->mean - s->half) > 0.0 || as_printed(s->mean + s->half) < 0.0);
+}
 
 const char *stat_versus(const SeedStat *s, double level)
 {
@@ -96,4 +111,7 @@ RatioStat ratio_stat(const double *num, const double *den, int n)
 
 int stat_side(const SeedStat *s) { return stat_supported(s) ? (s->mean > 0 ? 1 : -1) : 0; }
 
-int ratio_side(const RatioStat *r) { return !r->ok ? 0 : r->lo > 1.0 ? 1 : r->hi < 1.0 ? -1 : 0; }
+int ratio_side(const RatioStat *r)
+{
+    return !r->ok ? 0 : as_printed(r->lo) > 1.0 ? 1 : as_printed(r->hi) < 1.0 ? -1 : 0;
+}
