@@ -346,12 +346,21 @@ static double weighted_score(Net *net, int layer, const float *x, const float *r
 }
 
 /* dx (the analytic gradient of S) against central differences at every
- * input entry; returns the largest |numeric| seen. */
+ * input entry; returns the largest |numeric| seen. Two things blur a
+ * difference quotient here: the forward pass runs in float, so S carries
+ * rounding of about 1e-7 of its size, which divided by 2 eps is up to about
+ * 2e-4 (the summation order, naive or fast loops, gcc or clang, moves it);
+ * and the ReLU and the max pooling have kinks that a nudge of eps can cross,
+ * where the central difference mixes two slopes. An entry that misses the
+ * central tolerance passes when dx equals one side's slope (the one-sided
+ * difference, within the looser tolerance such a difference needs), and at
+ * most 1 entry in 16 may need that second look. */
 static double expect_input_gradient(Net *net, int layer, float *x, const float *dx, const float *r, int nin, int nout,
                                     const char *what)
 {
-    const double eps = 1e-3, atol = 2e-4, rtol = 1e-2;
+    const double eps = 1e-3, atol = 2e-4, rtol = 1e-2, atol1 = 1e-3, rtol1 = 5e-2;
     double max_grad = 0.0;
+    int one_sided = 0;
     for (int i = 0; i < nin; i++) {
         const float saved = x[i];
         x[i] = (float)(saved + eps);
@@ -360,10 +369,16 @@ static double expect_input_gradient(Net *net, int layer, float *x, const float *
         const double hm = (double)saved - x[i], sm = weighted_score(net, layer, x, r, nout);
         x[i] = saved;
         const double num = (sp - sm) / (hp + hm), err = fabs(dx[i] - num);
-        ck_assert_msg(err <= atol + rtol * fabs(num), "%s: dx[%d] analytic %.6g, numeric %.6g", what, i,
-                      (double)dx[i], num);
         max_grad = fmax(max_grad, fabs(num));
+        if (err <= atol + rtol * fabs(num)) continue;
+        const double s0 = weighted_score(net, layer, x, r, nout), up = (sp - s0) / hp, down = (s0 - sm) / hm;
+        ck_assert_msg(fabs(dx[i] - up) <= atol1 + rtol1 * fabs(up) || fabs(dx[i] - down) <= atol1 + rtol1 * fabs(down),
+                      "%s: dx[%d] analytic %.6g, numeric %.6g (one-sided %.6g above, %.6g below)", what, i,
+                      (double)dx[i], num, up, down);
+        one_sided++;
     }
+    ck_assert_msg(one_sided <= nin / 16, "%s: %d of %d entries matched only a one-sided difference", what, one_sided,
+                  nin);
     return max_grad;
 }
 
