@@ -302,6 +302,15 @@ static void hint_overwritten(Ctx *c, const Arr *a, const float *got, const float
                                      "output it fed, and the trainer clears it before each batch.", a->name);
 }
 
+/* compare() for a gradient array that started at `before`: when it differs,
+ * also looks for the overwritten-instead-of-accumulated mistake. */
+static int compare_gradient(Ctx *c, const Arr *a, const float *got, const float *want, const float *before)
+{
+    if (!compare(c, a, got, want)) return 0;
+    hint_overwritten(c, a, got, want, before);
+    return 1;
+}
+
 /* --- central differences ---------------------------------------------------------------- */
 
 /* L computed with the library's forward on the arrays as they are now. */
@@ -576,8 +585,7 @@ static void run_pool_backward(Ctx *c, int max)
             avgpool2d_backward(want, dy, s.B, s.C, s.H, s.W, OH, OW, s.K, s.K, s.s, s.s, 0, 0);
         }
         const Arr a = { "dx", 4, { s.B, s.C, s.H, s.W } };
-        if (compare(c, &a, dx, want)) {
-            hint_overwritten(c, &a, dx, want, before);
+        if (compare_gradient(c, &a, dx, want, before)) {
             for (int last = 0; max && c->r->hint == EX_HINT_NONE && last < 2; last++) {
                 float *wrong = copy_f(c, before, nx);
                 maxpool_wrong_ties(wrong, dy, x, &s, last);
@@ -769,18 +777,9 @@ static void ex07a(Ctx *c)
         conv2d_backward_naive(wx, ww, wb, dy, x, w, NULL, &g);
         const Arr ax = { "dx", 4, { s.B, s.C, s.H, s.W } }, aw = { "dw", 4, { s.OC, s.C, s.K, s.K } },
                   ab = { "db", 1, { s.OC } };
-        if (compare(c, &ax, dx, wx)) {
-            hint_overwritten(c, &ax, dx, wx, bx);
+        if (compare_gradient(c, &ax, dx, wx, bx) || compare_gradient(c, &aw, dw, ww, bw) ||
+            compare_gradient(c, &ab, db, wb, bb))
             return;
-        }
-        if (compare(c, &aw, dw, ww)) {
-            hint_overwritten(c, &aw, dw, ww, bw);
-            return;
-        }
-        if (compare(c, &ab, db, wb)) {
-            hint_overwritten(c, &ab, db, wb, bb);
-            return;
-        }
         if (t == 2 || t == 5) {
             float *b = rnd(c, nb, -1, 1), *y = alloc_f(c, ny);
             ConvLoss q = { &g, x, w, b, dy, y };
@@ -839,18 +838,9 @@ static void ex07c(Ctx *c)
         LEARNER(c, c->set->dense_backward(dx, dW, db, dy, x, W, B, IN, OUT));
         dense_backward(wx, ww, wb, dy, x, W, B, IN, OUT);
         const Arr ax = { "dx", 2, { B, IN } }, aw = { "dW", 2, { OUT, IN } }, ab = { "db", 1, { OUT } };
-        if (compare(c, &ax, dx, wx)) {
-            hint_overwritten(c, &ax, dx, wx, bx);
+        if (compare_gradient(c, &ax, dx, wx, bx) || compare_gradient(c, &aw, dW, ww, bw) ||
+            compare_gradient(c, &ab, db, wb, bb))
             return;
-        }
-        if (compare(c, &aw, dW, ww)) {
-            hint_overwritten(c, &aw, dW, ww, bw);
-            return;
-        }
-        if (compare(c, &ab, db, wb)) {
-            hint_overwritten(c, &ab, db, wb, bb);
-            return;
-        }
         if (t == 2 || t == 4) {
             float *b = rnd(c, nb, -1, 1), *y = alloc_f(c, ny);
             DenseLoss q = { B, IN, OUT, x, W, b, dy, y };
@@ -896,8 +886,7 @@ static void run_act_backward(Ctx *c, ActKind kind)
         LEARNER(c, f(dx, dy, y, n));
         activation_backward(want, dy, y, (size_t)n, kind);
         const Arr ax = { "dx", 1, { n } };
-        if (compare(c, &ax, dx, want)) {
-            hint_overwritten(c, &ax, dx, want, before);
+        if (compare_gradient(c, &ax, dx, want, before)) {
             if (kind == ACT_SCALED_TANH && c->r->hint == EX_HINT_NONE) {
                 float *plain = copy_f(c, before, (size_t)n);
                 for (int i = 0; i < n; i++) plain[i] += dy[i] * (1.0f - y[i] * y[i]);
@@ -951,8 +940,7 @@ static void ex07e(Ctx *c)
         CN_CHECK(!isnan(softmax_ce_forward(probs, z, labels, B, K)));
         softmax_ce_backward(want, probs, labels, B, K);
         const Arr a = { "dz", 2, { B, K } };
-        if (compare(c, &a, dz, want)) {
-            hint_overwritten(c, &a, dz, want, before);
+        if (compare_gradient(c, &a, dz, want, before)) {
             float *times = alloc_f(c, n);
             for (size_t i = 0; i < n; i++) times[i] = before[i] + (float)B * (want[i] - before[i]);
             if (c->r->hint == EX_HINT_NONE && B > 1 && matches(dz, times, n))
