@@ -28,6 +28,7 @@
  */
 #include "core/conv_fast.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/threads.h"
@@ -1048,6 +1049,131 @@ static void blocked_taps(float *restrict dst, size_t dstride, int ncols, int add
         blocked_taps_4(dst, dstride, ncols, add, init, nb, src, P, J, k, sb, sj, q);
 }
 
+/* 3b. Maps along the vectors. blocked_taps keeps a row of outputs along a
+ *    vector register, so a 6x6 output (46 flattened numbers, 10 of them the
+ *    garbage columns) fills two registers of 16 badly, and each weight is
+ *    broadcast to a whole register before use. With many maps (conv2..conv5,
+ *    C3 forward) the other way round does better: a register holds one
+ *    pixel's sums for PM_MAPS consecutive output maps, and a block keeps
+ *    PM_NP pixels x PM_MAPS maps of sums:
+ *
+ *      for each block of PM_MAPS maps, each run of PM_NP pixels p:
+ *          v[p][o] = bias[o]
+ *          for each input map j, each tap t = (m, kk):
+ *              x = xp_j[base(p) + m*Wp + kk]                   (one number)
+ *              v[p][o] += x * w[j][t][o]   for the block's maps o  (one vector op)
+ *
+ *    The weights w[j][t][o] of a block are packed once per call so that the
+ *    maps of one tap are consecutive (pm_pack); only real pixels are visited
+ *    (base(p) skips the garbage columns). Each sum still starts from the bias
+ *    and adds the inputs j and the taps in the reference loops' order, so
+ *    forward gives exactly the reference's bits, as blocked_taps does.
+ *    PM_NP x 2 registers of sums (12 of AVX2's 16 registers, the 2 of
+ *    weights and the broadcast pixel beside them) keep enough independent
+ *    sums in flight. Fewer than 8 maps (C3's input gradient: 6 input maps)
+ *    stay with blocked_taps, which would leave most lanes empty here. */
+#define PM_MAPS 16
+#if VEC == 16
+#define PM_NP 8 /* pixels of 16 maps: 8 of AVX-512's 32 registers */
+#else
+#define PM_NP 6 /* 6 pixels x 2 registers: 12 of AVX2's 16 */
+#endif
+#define PM_MIN_MAPS 8
+
+/* Maps in the block that starts with `left` maps still to do: 16, or 8 for
+ * the last few (a block of 8 runs twice the pixels, the same registers). */
+static int pm_width(int left)
+{
+    return left > 8 ? PM_MAPS : 8;
+}
+
+/* Floats pm_pack writes for nb maps over J inputs of T taps. */
+static size_t pm_pack_size(int nb, int J, int T)
+{
+    size_t w = 0;
+    for (int b0 = 0; b0 < nb; b0 += pm_width(nb - b0)) w += (size_t)pm_width(nb - b0);
+    return w * (size_t)J * (size_t)T;
+}
+
+/* wp = the weights of nb maps in blocks (pm_width wide), block by block:
+ *   wp[block][j][t][b] = k[(b0+b)*sb + j*sj + (flip ? T-1-t : t)]
+ * and 0 for the maps past nb of a last block. */
+static void pm_pack(float *restrict wp, const float *restrict k, int nb, int J, int T, size_t sb, size_t sj,
+                    int flip)
+{
+    for (int b0 = 0; b0 < nb; b0 += pm_width(nb - b0)) {
+        const int mw = pm_width(nb - b0);
+        for (int j = 0; j < J; j++)
+            for (int t = 0; t < T; t++)
+                for (int b = 0; b < mw; b++)
+                    *wp++ = b0 + b < nb ? k[(size_t)(b0 + b) * sb + (size_t)j * sj + (size_t)(flip ? T - 1 - t : t)]
+                                        : 0.0f;
+    }
+}
+
+/* acc(b, p) = init[b] + sum_{j<J} sum_{t<T} wp[j][t][b] * src[j*P + base(p) + off[t]]
+ * for maps b < bn (of a block of MW) and pixels p < npix, base(p) =
+ * (p / ncols) * R + p % ncols; pixel p of map b goes to dst[b*dstride + p]
+ * (= or +=, by add). Kernel rows that read only zeros are skipped (BlkSums).
+ * One function per block shape: with MW and NP constants GCC keeps the
+ * NP x MW sums in registers. */
+#define DEFINE_PIXEL_TAPS(NAME, MW, NP)                                                                         \
+static __attribute__((noinline)) void NAME(float *restrict dst, size_t dstride, int ncols, int add,             \
+                                           const float *init, int bn, const float *restrict src, size_t P,      \
+                                           int J, const float *restrict wp, const BlkSums *q)                   \
+{                                                                                                               \
+    const int *off = q->off, T = q->T, KW = q->KW, R = q->R, npix = q->L;                                       \
+    for (int p0 = 0; p0 < npix; p0 += NP) {                                                                     \
+        int bp[NP]; /* the run's pixels in the source; past the plane: its last pixel again, not kept */       \
+        for (int p = 0; p < NP; p++) {                                                                          \
+            const int pix = p0 + p < npix ? p0 + p : npix - 1;                                                  \
+            bp[p] = pix / ncols * R + pix % ncols;                                                              \
+        }                                                                                                       \
+        const int below = q->zlo - (bp[NP - 1] + KW - 1), lim = q->zhi - bp[0];                                 \
+        const int m0 = below > 0 ? (below + R - 1) / R : 0;                                                     \
+        const int m1 = lim <= 0 ? 0 : (lim + R - 1) / R < T / KW ? (lim + R - 1) / R : T / KW;                  \
+        float v[NP][MW];                                                                                        \
+        for (int p = 0; p < NP; p++)                                                                            \
+            for (int b = 0; b < MW; b++) v[p][b] = init && b < bn ? init[b] : 0.0f;                             \
+        for (int j = 0; j < J; j++) {                                                                           \
+            const float *restrict s = src + (size_t)j * P;                                                      \
+            const float *restrict wj = wp + (size_t)j * T * MW;                                                 \
+            for (int t = m0 * KW; t < m1 * KW; t++) {                                                           \
+                const float *restrict w = wj + (size_t)t * MW, *restrict st = s + off[t];                       \
+                for (int p = 0; p < NP; p++) {                                                                  \
+                    const float x = st[bp[p]];                                                                  \
+                    LANE_SIMD                                                                                   \
+                    for (int b = 0; b < MW; b++) v[p][b] += x * w[b];                                           \
+                }                                                                                               \
+            }                                                                                                   \
+        }                                                                                                       \
+        for (int p = 0; p < NP && p0 + p < npix; p++)                                                           \
+            for (int b = 0; b < bn; b++) {                                                                      \
+                float *d = dst + (size_t)b * dstride + (size_t)(p0 + p);                                        \
+                *d = add ? *d + v[p][b] : v[p][b];                                                              \
+            }                                                                                                   \
+    }                                                                                                           \
+}
+DEFINE_PIXEL_TAPS(pixel_taps_16, PM_MAPS, PM_NP)
+DEFINE_PIXEL_TAPS(pixel_taps_8, 8, 2 * PM_NP)
+
+/* The blocks of nb maps (weights packed by pm_pack), each by its function.
+ * q->L here is the number of pixels, ncols of them a row. */
+static void pixel_taps(float *restrict dst, size_t dstride, int ncols, int add, const float *init, int nb,
+                       const float *restrict src, size_t P, int J, const float *restrict wp, const BlkSums *q)
+{
+    for (int b0 = 0; b0 < nb; b0 += pm_width(nb - b0)) {
+        const int mw = pm_width(nb - b0), bn = nb - b0 < mw ? nb - b0 : mw;
+        float *d = dst + (size_t)b0 * dstride;
+        const float *in = init ? init + b0 : NULL;
+        if (mw == PM_MAPS)
+            pixel_taps_16(d, dstride, ncols, add, in, bn, src, P, J, wp, q);
+        else
+            pixel_taps_8(d, dstride, ncols, add, in, bn, src, P, J, wp, q);
+        wp += (size_t)mw * J * q->T;
+    }
+}
+
 /* Planes of Hp*Wp floats, padded, plus slack: the stride between them. */
 static size_t blk_plane(const Geom *g)
 {
@@ -1071,9 +1197,27 @@ static void blk_offsets(int *off, const Geom *g, int Wp)
     for (int t = 0; t < g->KH * g->KW; t++) off[t] = (t / g->KW) * Wp + t % g->KW;
 }
 
-/* Forward of one (sample, group): y (OCg planes) from xs (Cg planes). */
-static void fwd_blocked(float *y, const float *xs, const float *ks, const float *bias, int Cg, int OCg,
-                        const Geom *g, ConvOp mode)
+/* The weights of every group packed for pixel_taps (gsize floats a group),
+ * or NULL: too few maps, or no memory, and the caller uses blocked_taps.
+ * The maps b of a block are output maps (forward: sb = Cg*T, sj = T) or
+ * input maps (input gradient: sb = T, sj = Cg*T); a group's weights are
+ * nb*J*T floats either way. */
+static float *pm_pack_groups(const float *weight, int groups, int nb, int J, int T, size_t sb, size_t sj, int flip,
+                             size_t *gsize)
+{
+    if (nb < PM_MIN_MAPS) return NULL;
+    *gsize = pm_pack_size(nb, J, T);
+    float *wp = malloc((size_t)groups * *gsize * sizeof *wp);
+    if (!wp) return NULL;
+    for (int gi = 0; gi < groups; gi++)
+        pm_pack(wp + (size_t)gi * *gsize, weight + (size_t)gi * nb * J * T, nb, J, T, sb, sj, flip);
+    return wp;
+}
+
+/* Forward of one (sample, group): y (OCg planes) from xs (Cg planes), by
+ * pixel_taps when wp holds the group's packed weights, else blocked_taps. */
+static void fwd_blocked(float *y, const float *xs, const float *ks, const float *wp, const float *bias, int Cg,
+                        int OCg, const Geom *g, ConvOp mode)
 {
     const int Wp = g->OW + g->KW - 1, T = g->KH * g->KW, L = (g->OH - 1) * Wp + g->OW;
     const size_t P = blk_plane(g);
@@ -1085,7 +1229,12 @@ static void fwd_blocked(float *y, const float *xs, const float *ks, const float 
         for (int iy = 0; iy < g->H; iy++)
             memcpy(xp + (size_t)j * P + (size_t)(iy + g->pt) * Wp + g->pl, xs + ((size_t)j * g->H + iy) * g->W,
                    (size_t)g->W * sizeof *xp);
-    const BlkSums q = { off, T, g->KW, mode == CONV_OP_CONVOLVE, Wp, L, g->pt * Wp, (g->pt + g->H) * Wp };
+    const BlkSums q = { off, T, g->KW, mode == CONV_OP_CONVOLVE, Wp, wp ? g->OH * g->OW : L, g->pt * Wp,
+                        (g->pt + g->H) * Wp };
+    if (wp) {
+        pixel_taps(y, (size_t)g->OH * g->OW, g->OW, 0, bias, OCg, xp, P, Cg, wp, &q);
+        return;
+    }
     blocked_taps(y, (size_t)g->OH * g->OW, g->OW, 0, bias, OCg, xp, P, Cg, ks, (size_t)Cg * T, (size_t)T, &q);
 }
 
@@ -1093,7 +1242,8 @@ static void fwd_blocked(float *y, const float *xs, const float *ks, const float 
  * planes). dyz_o = dy_o with row length Wp after Z zeros (see dx_wide); the
  * gradient of a CORRELATE layer reads each kernel reversed (flip), of a
  * CONVOLVE layer forwards. */
-static void dx_blocked(float *dx, const float *dys, const float *ks, int Cg, int OCg, const Geom *g, ConvOp mode)
+static void dx_blocked(float *dx, const float *dys, const float *ks, const float *wp, int Cg, int OCg, const Geom *g,
+                       ConvOp mode)
 {
     const int Wp = g->OW + g->KW - 1, T = g->KH * g->KW, Z = (g->KH - 1) * Wp + (g->KW - 1);
     const int i0 = g->pt * Wp + g->pl, L = (g->H - 1) * Wp + g->W;
@@ -1107,7 +1257,12 @@ static void dx_blocked(float *dx, const float *dys, const float *ks, int Cg, int
             memcpy(dyz + (size_t)og * P + Z + (size_t)oy * Wp, dys + ((size_t)og * g->OH + oy) * g->OW,
                    (size_t)g->OW * sizeof *dyz);
     /* maps b = input channels c (kernel stride T), sums over j = output maps (stride Cg*T) */
-    const BlkSums q = { off, T, g->KW, mode == CONV_OP_CORRELATE, Wp, L, Z - i0, Z + g->OH * Wp - i0 };
+    const BlkSums q = { off, T, g->KW, mode == CONV_OP_CORRELATE, Wp, wp ? g->H * g->W : L, Z - i0,
+                        Z + g->OH * Wp - i0 };
+    if (wp) {
+        pixel_taps(dx, (size_t)g->H * g->W, g->W, 1, NULL, Cg, dyz + i0, P, OCg, wp, &q);
+        return;
+    }
     blocked_taps(dx, (size_t)g->H * g->W, g->W, 1, NULL, Cg, dyz + i0, P, OCg, ks, (size_t)T, (size_t)Cg * T, &q);
 }
 
@@ -1277,11 +1432,15 @@ void conv_fast_forward(float *out, const float *inp, const float *weight, const 
     if (path == CONV_PATH_BLOCKED) {
         const int Cg = C / groups, OCg = OC / groups;
         const size_t pin = (size_t)H * W, pout = (size_t)OH * OW, ksz = (size_t)KH * KW;
+        size_t gp = 0;
+        float *wp = pm_pack_groups(weight, groups, OCg, Cg, (int)ksz, (size_t)Cg * ksz, ksz, mode == CONV_OP_CONVOLVE, &gp);
 #pragma omp parallel for collapse(2) schedule(static) if ((double)B * OC * Cg * pout * ksz >= CONV_PAR_MADDS)
         for (int n = 0; n < B; n++)
             for (int gi = 0; gi < groups; gi++)
                 fwd_blocked(out + ((size_t)n * OC + (size_t)gi * OCg) * pout, inp + ((size_t)n * C + (size_t)gi * Cg) * pin,
-                            weight + (size_t)gi * OCg * Cg * ksz, bias ? bias + (size_t)gi * OCg : NULL, Cg, OCg, &g, mode);
+                            weight + (size_t)gi * OCg * Cg * ksz, wp ? wp + (size_t)gi * gp : NULL,
+                            bias ? bias + (size_t)gi * OCg : NULL, Cg, OCg, &g, mode);
+        free(wp);
         return;
     }
     if (path == CONV_PATH_TAPMAJOR) {
@@ -1350,11 +1509,14 @@ void conv_fast_backward(float *dinp, float *dweight, float *dbias, const float *
     const int dense_rows = dense && !table && !flip;
     const int N = Cg * (int)ksz;
     if (dinp && path.dx == CONV_PATH_BLOCKED) {
+        size_t gp = 0;
+        float *wp = pm_pack_groups(weight, groups, Cg, OCg, (int)ksz, ksz, (size_t)Cg * ksz, !flip, &gp);
 #pragma omp parallel for collapse(2) schedule(static) if (work >= CONV_PAR_MADDS)
         for (int n = 0; n < B; n++)
             for (int gi = 0; gi < groups; gi++)
                 dx_blocked(dinp + ((size_t)n * C + (size_t)gi * Cg) * pin, dout + ((size_t)n * OC + (size_t)gi * OCg) * pout,
-                           weight + (size_t)gi * OCg * Cg * ksz, Cg, OCg, &g, mode);
+                           weight + (size_t)gi * OCg * Cg * ksz, wp ? wp + (size_t)gi * gp : NULL, Cg, OCg, &g, mode);
+        free(wp);
     } else if (dinp && dense) {
         /* dx[n, block of o] += dy[n,o] * k_o, outputs o = 0..OC-1 in order. */
 #pragma omp parallel for schedule(static) if (work >= CONV_PAR_MADDS)
