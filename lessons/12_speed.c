@@ -190,6 +190,63 @@ static void the_machines_limits(Notebook *nb, Run *run)
 
 /* --- the roofline ------------------------------------------------------------------- */
 
+/* Where a point's label goes: (x, y) in the plot's units, align 0 centred
+ * on x, 1 starting at x, 2 ending at x. */
+typedef struct {
+    double x, y;
+    int align;
+} LabelAt;
+
+/* Area (pixels^2) that box b = {x0, y0, x1, y1} shares with box c. */
+static double box_overlap(const double *b, const double *c)
+{
+    const double w = fmin(b[2], c[2]) - fmax(b[0], c[0]), h = fmin(b[3], c[3]) - fmax(b[1], c[1]);
+    return w > 0 && h > 0 ? w * h : 0.0;
+}
+
+/* Labels for n points (x[i], y[i]) of the log-log roofline, placed one after
+ * another at the first of: above, below, right of, left of the point whose
+ * text overlaps no label placed before and no point; failing that, where it
+ * overlaps least. Pixels come from the axis ranges plots/roofline.gp sets
+ * (decades of x and y over a plot area of about 760 x 430 pixels at its
+ * default size) and a 9-point font (about 6.5 pixels a character, 12 high). */
+static void place_labels(LabelAt *at, const double *x, const double *y, char label[][32], int n, double peak,
+                         double bw)
+{
+    const double ridge = peak / bw;
+    double mnx = ridge, mxx = ridge, mny = INFINITY;
+    for (int i = 0; i < n; i++) mnx = fmin(mnx, x[i]), mxx = fmax(mxx, x[i]), mny = fmin(mny, y[i]);
+    const double xlo = pow(10.0, floor(log10(mnx) - 0.3)), xhi = pow(10.0, ceil(log10(mxx) + 0.3));
+    const double ylo = pow(10.0, floor(log10(fmin(mny, bw * xlo)))), yhi = peak * 2.5;
+    const double sx = 760.0 / log10(xhi / xlo), sy = 430.0 / log10(yhi / ylo);
+    enum { MAXP = 16 };
+    double px[MAXP], py[MAXP], placed[MAXP][4];
+    CN_CHECK(n <= MAXP);
+    for (int i = 0; i < n; i++) px[i] = sx * log10(x[i] / xlo), py[i] = sy * log10(y[i] / ylo);
+    const double cand[4][3] = { { 0, 16, 0 }, { 0, -16, 0 }, { 10, 0, 1 }, { -10, 0, 2 } }; /* dx, dy, align */
+    for (int i = 0; i < n; i++) {
+        const double w = 6.5 * (double)strlen(label[i]), h = 12.0;
+        double best = INFINITY;
+        for (int c = 0; c < 4 && best > 0.0; c++) {
+            const double ax = px[i] + cand[c][0], ay = py[i] + cand[c][1];
+            const int align = (int)cand[c][2];
+            const double x0 = align == 0 ? ax - w / 2 : align == 1 ? ax : ax - w;
+            const double box[4] = { x0, ay - h / 2, x0 + w, ay + h / 2 };
+            double lap = 0.0;
+            for (int j = 0; j < i; j++) lap += box_overlap(box, placed[j]);
+            for (int j = 0; j < n; j++) {
+                const double pt[4] = { px[j] - 6, py[j] - 6, px[j] + 6, py[j] + 6 };
+                lap += box_overlap(box, pt);
+            }
+            if (lap < best) {
+                best = lap;
+                memcpy(placed[i], box, sizeof box);
+                at[i] = (LabelAt){ xlo * pow(10.0, ax / sx), ylo * pow(10.0, ay / sy), align };
+            }
+        }
+    }
+}
+
 typedef struct {
     Conv2d *cv;
     float *x, *y;
@@ -220,9 +277,10 @@ static void the_roofline(Notebook *nb, const Run *run)
     CN_CHECK(f);
     fprintf(f, "# gnuplot -e \"datafile='roofline.dat'; outfile='roofline.png'; peak=%.2f; bw=%.2f; "
                "series0='LeNet-5'; series1='AlexNet-mini'\" plots/roofline.gp\n", run->peak_madd, run->bw);
-    char txt[8][7][32];
+    char txt[8][7][32], label[8][32];
     const char *cells[8 * 7];
-    int rows = 0, above = 0;
+    double pai[8], pgf[8];
+    int rows = 0, above = 0, series[8];
     double ai_min[2] = { INFINITY, INFINITY }, ai_max[2] = { 0.0, 0.0 }; /* LeNet-5's; AlexNet-mini's after conv1 */
     Rng r;
     rng_seed(&r, 12, 1);
@@ -244,7 +302,8 @@ static void the_roofline(Notebook *nb, const Run *run)
                 ai_min[k] = fmin(ai_min[k], ai);
                 ai_max[k] = fmax(ai_max[k], ai);
             }
-            fprintf(f, "\"%s\" %.3f %.3f %d\n", l->label, ai, gf, k);
+            snprintf(label[rows], sizeof label[rows], "%s", l->label);
+            pai[rows] = ai, pgf[rows] = gf, series[rows] = k;
             snprintf(txt[rows][0], 32, "%s %s", netname[k], l->label);
             snprintf(txt[rows][1], 32, "%dx%dx%d → %dx%dx%d", l->in.c, l->in.h, l->in.w, l->out.c, l->out.h,
                      l->out.w);
@@ -257,6 +316,11 @@ static void the_roofline(Notebook *nb, const Run *run)
             rows++;
             free(c.x), free(c.y);
         }
+    LabelAt at[8];
+    place_labels(at, pai, pgf, label, rows, run->peak_madd, run->bw);
+    for (int i = 0; i < rows; i++)
+        fprintf(f, "\"%s\" %.3f %.3f %d %.4g %.4g %d\n", label[i], pai[i], pgf[i], series[i], at[i].x, at[i].y,
+                at[i].align);
     CN_CHECK(fclose(f) == 0);
     net_free(nets[0]);
     net_free(nets[1]);

@@ -7,14 +7,13 @@
 #
 # Data (written by lesson 12): optional '#' comment lines, then one row per
 # layer: its label (in double quotes when it has spaces), I (flop/byte), the
-# measured GFLOP/s, and a series number (0, 1, ...: one colour each).
+# measured GFLOP/s, a series number (0, 1, ...: one colour each), and where
+# its label goes: x, y, and 0 (centred there), 1 (starting there) or 2
+# (ending there). Lesson 12 places each label beside its point where it
+# covers no other label or point.
 #
-#     "LeNet-5 C1" 10.4 45.2 0
-#     "AlexNet conv2" 61.0 80.1 1
-#
-# Labels sit above the first, third, ... row's point and below the others',
-# every other pair a little to the right: two layers at the same place stay
-# readable.
+#     "LeNet-5 C1" 10.4 45.2 0 10.4 52.3 0
+#     "AlexNet conv2" 61.0 80.1 1 66.1 80.1 1
 #
 # Parameters, given with -e before the script name:
 #   datafile, outfile   (required) the data file; the PNG to write
@@ -65,5 +64,6 @@ set label 3 sprintf("ridge %.1f", ridge) at ridge * 1.08, ylo * 2 left textcolor
 plot roof(x) with lines lw 2 lc rgb "#222222" title "roof: min(peak, bandwidth x intensity)", \
      datafile using 2:($4 == 0 ? $3 : 1/0) with points pt 7 ps 1.4 lc rgb "#4477aa" title series0, \
      datafile using 2:($4 == 1 ? $3 : 1/0) with points pt 5 ps 1.3 lc rgb "#cc6677" title series1, \
-     datafile using (int($0) % 4 < 2 ? $2 : $2 * 1.3):(int($0) % 2 == 0 ? $3 * 1.35 : $3 / 1.4):1 \
-         with labels font ",9" notitle
+     datafile using ($7 == 0 ? $5 : 1/0):6:1 with labels center font ",9" notitle, \
+     datafile using ($7 == 1 ? $5 : 1/0):6:1 with labels left font ",9" notitle, \
+     datafile using ($7 == 2 ? $5 : 1/0):6:1 with labels right font ",9" notitle

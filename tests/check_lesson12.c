@@ -58,6 +58,15 @@ START_TEST(quick_run)
     char *d = lesson_read_file(dat, NULL);
     ck_assert_msg(d != NULL, "%s was not written", dat);
     ck_assert_int_eq(lesson_count(d, "\n\""), 8);
+    /* ... and where its label goes: x, y and an alignment 0, 1 or 2 */
+    for (const char *row = strstr(d, "\n\""); row; row = strstr(row + 1, "\n\"")) {
+        const char *q = strchr(row + 2, '"');
+        ck_assert_ptr_nonnull(q);
+        double ai, gf, lx, ly;
+        int series, align;
+        ck_assert_int_eq(sscanf(q + 1, "%lf %lf %d %lf %lf %d", &ai, &gf, &series, &lx, &ly, &align), 6);
+        ck_assert(lx > 0 && ly > 0 && align >= 0 && align <= 2);
+    }
     free(d);
     free(md);
     lesson_run_free(&r);
