@@ -973,6 +973,17 @@ typedef struct {
     int T, KW, flip, R, L, zlo, zhi;
 } BlkSums;
 
+/* The kernel rows m0 .. m1-1 that read some of [zlo, zhi) for a run of
+ * outputs whose tap 0 reads source positions first .. last (row m reads
+ * [first + m*R, last + m*R + KW-1]); the other rows read only zeros. */
+static inline void live_rows(const BlkSums *q, int first, int last, int *m0, int *m1)
+{
+    const int KH = q->T / q->KW, R = q->R;
+    const int below = q->zlo - (last + q->KW - 1), lim = q->zhi - first;
+    *m0 = below > 0 ? (below + R - 1) / R : 0;
+    *m1 = lim <= 0 ? 0 : (lim + R - 1) / R < KH ? (lim + R - 1) / R : KH;
+}
+
 /* One function per block size BO (blocked_taps_3, blocked_taps_4): with BO
  * a constant, GCC keeps the BO x BLK_P sums in registers. Not inlined: in
  * its callers' bodies GCC moved some of them to the stack. */
@@ -987,10 +998,8 @@ static __attribute__((noinline)) void NAME(float *restrict dst, size_t dstride, 
         const float *kb[BO];                                                                                      \
         for (int b = 0; b < BO; b++) kb[b] = b < bn ? k + (size_t)(b0 + b) * sb : &blk_zero;                      \
         for (int i0 = 0; i0 < L; i0 += BLK_P) {                                                                   \
-            /* kernel rows m0 .. m1-1 read some of [zlo, zhi); the others only zeros */                          \
-            const int below = q->zlo - (i0 + BLK_P - 1 + KW - 1), lim = q->zhi - i0;                              \
-            const int m0 = below > 0 ? (below + R - 1) / R : 0;                                                   \
-            const int m1 = lim <= 0 ? 0 : (lim + R - 1) / R < T / KW ? (lim + R - 1) / R : T / KW;                \
+            int m0, m1;                                                                                           \
+            live_rows(q, i0, i0 + BLK_P - 1, &m0, &m1);                                                           \
             float v[BO][BLK_P];                                                                                   \
             for (int b = 0; b < BO; b++)                                                                          \
                 for (int u = 0; u < BLK_P; u++) v[b][u] = init && b < bn ? init[b0 + b] : 0.0f;                   \
@@ -1071,7 +1080,8 @@ static void blocked_taps(float *restrict dst, size_t dstride, int ncols, int add
  *    PM_NP x 2 registers of sums (12 of AVX2's 16 registers, the 2 of
  *    weights and the broadcast pixel beside them) keep enough independent
  *    sums in flight. Fewer than 8 maps (C3's input gradient: 6 input maps)
- *    stay with blocked_taps, which would leave most lanes empty here. */
+ *    stay with blocked_taps, whose block of 6 maps fits them exactly; a
+ *    block of 8 here would leave a quarter of every register empty. */
 #define PM_MAPS 16
 #if VEC == 16
 #define PM_NP 8 /* pixels of 16 maps: 8 of AVX-512's 32 registers */
@@ -1112,26 +1122,25 @@ static void pm_pack(float *restrict wp, const float *restrict k, int nb, int J, 
 }
 
 /* acc(b, p) = init[b] + sum_{j<J} sum_{t<T} wp[j][t][b] * src[j*P + base(p) + off[t]]
- * for maps b < bn (of a block of MW) and pixels p < npix, base(p) =
- * (p / ncols) * R + p % ncols; pixel p of map b goes to dst[b*dstride + p]
+ * for maps b < bn (of a block of MW) and pixels p < npix (rows of ncols),
+ * base(p) = (p / ncols) * R + p % ncols; pixel p of map b goes to dst[b*dstride + p]
  * (= or +=, by add). Kernel rows that read only zeros are skipped (BlkSums).
  * One function per block shape: with MW and NP constants GCC keeps the
  * NP x MW sums in registers. */
 #define DEFINE_PIXEL_TAPS(NAME, MW, NP)                                                                         \
-static __attribute__((noinline)) void NAME(float *restrict dst, size_t dstride, int ncols, int add,             \
+static __attribute__((noinline)) void NAME(float *restrict dst, size_t dstride, int npix, int ncols, int add,   \
                                            const float *init, int bn, const float *restrict src, size_t P,      \
                                            int J, const float *restrict wp, const BlkSums *q)                   \
 {                                                                                                               \
-    const int *off = q->off, T = q->T, KW = q->KW, R = q->R, npix = q->L;                                       \
+    const int *off = q->off, T = q->T, KW = q->KW, R = q->R;                                                    \
     for (int p0 = 0; p0 < npix; p0 += NP) {                                                                     \
         int bp[NP]; /* the run's pixels in the source; past the plane: its last pixel again, not kept */       \
         for (int p = 0; p < NP; p++) {                                                                          \
             const int pix = p0 + p < npix ? p0 + p : npix - 1;                                                  \
             bp[p] = pix / ncols * R + pix % ncols;                                                              \
         }                                                                                                       \
-        const int below = q->zlo - (bp[NP - 1] + KW - 1), lim = q->zhi - bp[0];                                 \
-        const int m0 = below > 0 ? (below + R - 1) / R : 0;                                                     \
-        const int m1 = lim <= 0 ? 0 : (lim + R - 1) / R < T / KW ? (lim + R - 1) / R : T / KW;                  \
+        int m0, m1;                                                                                             \
+        live_rows(q, bp[0], bp[NP - 1], &m0, &m1);                                                              \
         float v[NP][MW];                                                                                        \
         for (int p = 0; p < NP; p++)                                                                            \
             for (int b = 0; b < MW; b++) v[p][b] = init && b < bn ? init[b] : 0.0f;                             \
@@ -1157,9 +1166,8 @@ static __attribute__((noinline)) void NAME(float *restrict dst, size_t dstride, 
 DEFINE_PIXEL_TAPS(pixel_taps_16, PM_MAPS, PM_NP)
 DEFINE_PIXEL_TAPS(pixel_taps_8, 8, 2 * PM_NP)
 
-/* The blocks of nb maps (weights packed by pm_pack), each by its function.
- * q->L here is the number of pixels, ncols of them a row. */
-static void pixel_taps(float *restrict dst, size_t dstride, int ncols, int add, const float *init, int nb,
+/* The blocks of nb maps (weights packed by pm_pack), each by its function. */
+static void pixel_taps(float *restrict dst, size_t dstride, int npix, int ncols, int add, const float *init, int nb,
                        const float *restrict src, size_t P, int J, const float *restrict wp, const BlkSums *q)
 {
     for (int b0 = 0; b0 < nb; b0 += pm_width(nb - b0)) {
@@ -1167,9 +1175,9 @@ static void pixel_taps(float *restrict dst, size_t dstride, int ncols, int add, 
         float *d = dst + (size_t)b0 * dstride;
         const float *in = init ? init + b0 : NULL;
         if (mw == PM_MAPS)
-            pixel_taps_16(d, dstride, ncols, add, in, bn, src, P, J, wp, q);
+            pixel_taps_16(d, dstride, npix, ncols, add, in, bn, src, P, J, wp, q);
         else
-            pixel_taps_8(d, dstride, ncols, add, in, bn, src, P, J, wp, q);
+            pixel_taps_8(d, dstride, npix, ncols, add, in, bn, src, P, J, wp, q);
         wp += (size_t)mw * J * q->T;
     }
 }
@@ -1229,10 +1237,9 @@ static void fwd_blocked(float *y, const float *xs, const float *ks, const float 
         for (int iy = 0; iy < g->H; iy++)
             memcpy(xp + (size_t)j * P + (size_t)(iy + g->pt) * Wp + g->pl, xs + ((size_t)j * g->H + iy) * g->W,
                    (size_t)g->W * sizeof *xp);
-    const BlkSums q = { off, T, g->KW, mode == CONV_OP_CONVOLVE, Wp, wp ? g->OH * g->OW : L, g->pt * Wp,
-                        (g->pt + g->H) * Wp };
+    const BlkSums q = { off, T, g->KW, mode == CONV_OP_CONVOLVE, Wp, L, g->pt * Wp, (g->pt + g->H) * Wp };
     if (wp) {
-        pixel_taps(y, (size_t)g->OH * g->OW, g->OW, 0, bias, OCg, xp, P, Cg, wp, &q);
+        pixel_taps(y, (size_t)g->OH * g->OW, g->OH * g->OW, g->OW, 0, bias, OCg, xp, P, Cg, wp, &q);
         return;
     }
     blocked_taps(y, (size_t)g->OH * g->OW, g->OW, 0, bias, OCg, xp, P, Cg, ks, (size_t)Cg * T, (size_t)T, &q);
@@ -1257,10 +1264,9 @@ static void dx_blocked(float *dx, const float *dys, const float *ks, const float
             memcpy(dyz + (size_t)og * P + Z + (size_t)oy * Wp, dys + ((size_t)og * g->OH + oy) * g->OW,
                    (size_t)g->OW * sizeof *dyz);
     /* maps b = input channels c (kernel stride T), sums over j = output maps (stride Cg*T) */
-    const BlkSums q = { off, T, g->KW, mode == CONV_OP_CORRELATE, Wp, wp ? g->H * g->W : L, Z - i0,
-                        Z + g->OH * Wp - i0 };
+    const BlkSums q = { off, T, g->KW, mode == CONV_OP_CORRELATE, Wp, L, Z - i0, Z + g->OH * Wp - i0 };
     if (wp) {
-        pixel_taps(dx, (size_t)g->H * g->W, g->W, 1, NULL, Cg, dyz + i0, P, OCg, wp, &q);
+        pixel_taps(dx, (size_t)g->H * g->W, g->H * g->W, g->W, 1, NULL, Cg, dyz + i0, P, OCg, wp, &q);
         return;
     }
     blocked_taps(dx, (size_t)g->H * g->W, g->W, 1, NULL, Cg, dyz + i0, P, OCg, ks, (size_t)T, (size_t)Cg * T, &q);

@@ -204,21 +204,31 @@ static double box_overlap(const double *b, const double *c)
     return w > 0 && h > 0 ? w * h : 0.0;
 }
 
-/* Labels for n points (x[i], y[i]) of the log-log roofline, placed one after
- * another at the first of: above, below, right of, left of the point whose
- * text overlaps no label placed before and no point; failing that, where it
- * overlaps least. Pixels come from the axis ranges plots/roofline.gp sets
- * (decades of x and y over a plot area of about 760 x 430 pixels at its
- * default size) and a 9-point font (about 6.5 pixels a character, 12 high). */
-static void place_labels(LabelAt *at, const double *x, const double *y, char label[][32], int n, double peak,
-                         double bw)
+/* The roofline's axes {xlo, xhi, ylo, yhi}: whole decades around the
+ * points and the ridge, x 0.3 of a decade wider on each side, and y up to
+ * 2.5 times the peak (room for its label). plots/roofline.gp draws these. */
+static void roof_axes(double *ax, const double *x, const double *y, int n, double peak, double bw)
 {
     const double ridge = peak / bw;
     double mnx = ridge, mxx = ridge, mny = INFINITY;
     for (int i = 0; i < n; i++) mnx = fmin(mnx, x[i]), mxx = fmax(mxx, x[i]), mny = fmin(mny, y[i]);
-    const double xlo = pow(10.0, floor(log10(mnx) - 0.3)), xhi = pow(10.0, ceil(log10(mxx) + 0.3));
-    const double ylo = pow(10.0, floor(log10(fmin(mny, bw * xlo)))), yhi = peak * 2.5;
-    const double sx = 760.0 / log10(xhi / xlo), sy = 430.0 / log10(yhi / ylo);
+    ax[0] = pow(10.0, floor(log10(mnx) - 0.3));
+    ax[1] = pow(10.0, ceil(log10(mxx) + 0.3));
+    ax[2] = pow(10.0, floor(log10(fmin(mny, bw * ax[0]))));
+    ax[3] = peak * 2.5;
+}
+
+/* Labels for n points (x[i], y[i]) of the log-log roofline on axes ax,
+ * placed one after another at the first of: above, below, right of, left
+ * of the point whose text overlaps no label placed before and no point;
+ * failing that, where it overlaps least. Pixels: the decades of each axis
+ * over the plot area (about 760 x 430 pixels of roofline.gp's default
+ * 900 x 560), a 9-point font (about 6.5 pixels a character, 12 high). */
+static void place_labels(LabelAt *at, const double *x, const double *y, const char *const *label, int n,
+                         const double *ax)
+{
+    const double xlo = ax[0], ylo = ax[2];
+    const double sx = 760.0 / log10(ax[1] / xlo), sy = 430.0 / log10(ax[3] / ylo);
     enum { MAXP = 16 };
     double px[MAXP], py[MAXP], placed[MAXP][4];
     CN_CHECK(n <= MAXP);
@@ -228,10 +238,10 @@ static void place_labels(LabelAt *at, const double *x, const double *y, char lab
         const double w = 6.5 * (double)strlen(label[i]), h = 12.0;
         double best = INFINITY;
         for (int c = 0; c < 4 && best > 0.0; c++) {
-            const double ax = px[i] + cand[c][0], ay = py[i] + cand[c][1];
+            const double lx = px[i] + cand[c][0], ly = py[i] + cand[c][1]; /* the label, in pixels */
             const int align = (int)cand[c][2];
-            const double x0 = align == 0 ? ax - w / 2 : align == 1 ? ax : ax - w;
-            const double box[4] = { x0, ay - h / 2, x0 + w, ay + h / 2 };
+            const double x0 = align == 0 ? lx - w / 2 : align == 1 ? lx : lx - w;
+            const double box[4] = { x0, ly - h / 2, x0 + w, ly + h / 2 };
             double lap = 0.0;
             for (int j = 0; j < i; j++) lap += box_overlap(box, placed[j]);
             for (int j = 0; j < n; j++) {
@@ -241,7 +251,7 @@ static void place_labels(LabelAt *at, const double *x, const double *y, char lab
             if (lap < best) {
                 best = lap;
                 memcpy(placed[i], box, sizeof box);
-                at[i] = (LabelAt){ xlo * pow(10.0, ax / sx), ylo * pow(10.0, ay / sy), align };
+                at[i] = (LabelAt){ xlo * pow(10.0, lx / sx), ylo * pow(10.0, ly / sy), align };
             }
         }
     }
@@ -275,9 +285,8 @@ static void the_roofline(Notebook *nb, const Run *run)
     const char *netname[2] = { "LeNet-5", "AlexNet-mini" };
     FILE *f = fopen(nb_path(nb, "roofline.dat"), "w");
     CN_CHECK(f);
-    fprintf(f, "# gnuplot -e \"datafile='roofline.dat'; outfile='roofline.png'; peak=%.2f; bw=%.2f; "
-               "series0='LeNet-5'; series1='AlexNet-mini'\" plots/roofline.gp\n", run->peak_madd, run->bw);
-    char txt[8][7][32], label[8][32];
+    char txt[8][7][32];
+    const char *label[8];
     const char *cells[8 * 7];
     double pai[8], pgf[8];
     int rows = 0, above = 0, series[8];
@@ -302,7 +311,7 @@ static void the_roofline(Notebook *nb, const Run *run)
                 ai_min[k] = fmin(ai_min[k], ai);
                 ai_max[k] = fmax(ai_max[k], ai);
             }
-            snprintf(label[rows], sizeof label[rows], "%s", l->label);
+            label[rows] = l->label;
             pai[rows] = ai, pgf[rows] = gf, series[rows] = k;
             snprintf(txt[rows][0], 32, "%s %s", netname[k], l->label);
             snprintf(txt[rows][1], 32, "%dx%dx%d → %dx%dx%d", l->in.c, l->in.h, l->in.w, l->out.c, l->out.h,
@@ -316,21 +325,27 @@ static void the_roofline(Notebook *nb, const Run *run)
             rows++;
             free(c.x), free(c.y);
         }
+    double ax[4];
     LabelAt at[8];
-    place_labels(at, pai, pgf, label, rows, run->peak_madd, run->bw);
+    roof_axes(ax, pai, pgf, rows, run->peak_madd, run->bw);
+    place_labels(at, pai, pgf, label, rows, ax);
+    char axes[160];
+    snprintf(axes, sizeof axes, "xlo=%.6g; xhi=%.6g; ylo=%.6g; yhi=%.6g", ax[0], ax[1], ax[2], ax[3]);
+    fprintf(f, "# gnuplot -e \"datafile='roofline.dat'; outfile='roofline.png'; peak=%.2f; bw=%.2f; %s; "
+               "series0='LeNet-5'; series1='AlexNet-mini'\" plots/roofline.gp\n", run->peak_madd, run->bw, axes);
     for (int i = 0; i < rows; i++)
         fprintf(f, "\"%s\" %.3f %.3f %d %.4g %.4g %d\n", label[i], pai[i], pgf[i], series[i], at[i].x, at[i].y,
                 at[i].align);
     CN_CHECK(fclose(f) == 0);
-    net_free(nets[0]);
+    net_free(nets[0]); /* after the last use of its labels */
     net_free(nets[1]);
     const char *hdr[] = { "layer", "shape", "MFLOP", "MB moved", "flop/byte", "GFLOP/s", "of peak" };
     nb_table(nb, hdr, cells, rows, 7);
     char params[1024];
     snprintf(params, sizeof params,
-             "datafile='%s'; outfile='%s'; peak=%.3f; bw=%.3f; series0='LeNet-5'; series1='AlexNet-mini'; "
+             "datafile='%s'; outfile='%s'; peak=%.3f; bw=%.3f; %s; series0='LeNet-5'; series1='AlexNet-mini'; "
              "plottitle='Roofline of this machine, %d threads: convolutions forward, batch %d'",
-             nb_path(nb, "roofline.dat"), nb_path(nb, "roofline.png"), run->peak_madd, run->bw, run->threads, B);
+             nb_path(nb, "roofline.dat"), nb_path(nb, "roofline.png"), run->peak_madd, run->bw, axes, run->threads, B);
     CN_CHECK(plot_gnuplot("roofline.gp", params, nb_path(nb, "roofline.png")) >= 0);
     nb_plot(nb, "Each convolution's measured GFLOP/s against its arithmetic intensity, under the roof", "roofline.png");
     nb_check(nb, ai_min[1] > ai_max[0],

@@ -9,8 +9,9 @@
 # layer: its label (in double quotes when it has spaces), I (flop/byte), the
 # measured GFLOP/s, a series number (0, 1, ...: one colour each), and where
 # its label goes: x, y, and 0 (centred there), 1 (starting there) or 2
-# (ending there). Lesson 12 places each label beside its point where it
-# covers no other label or point.
+# (ending there). Lesson 12 places each label beside its point, where it
+# covers no other label or point if there is such a place, for the axes it
+# passes (xlo .. yhi below).
 #
 #     "LeNet-5 C1" 10.4 45.2 0 10.4 52.3 0
 #     "AlexNet conv2" 61.0 80.1 1 66.1 80.1 1
@@ -18,14 +19,17 @@
 # Parameters, given with -e before the script name:
 #   datafile, outfile   (required) the data file; the PNG to write
 #   peak, bw            (required) the peak in GFLOP/s and the bandwidth in GB/s
+#   xlo, xhi, ylo, yhi  (required) the axes' ranges (the labels were placed for them)
 #   plottitle           title (default empty)
 #   series0, series1    names of the series (default "series 1", "series 2")
 #   width, height       pixels (default 900x560)
 #
-#   gnuplot -e "datafile='roof.dat'; outfile='roof.png'; peak=230; bw=20" plots/roofline.gp
+#   gnuplot -e "datafile='roof.dat'; outfile='roof.png'; peak=230; bw=20; xlo=1; xhi=1000; ylo=10; yhi=575" plots/roofline.gp
+#   (the first line of lesson 12's roofline.dat is the command for its data)
 
-if (!exists("datafile") || !exists("outfile") || !exists("peak") || !exists("bw")) {
-    print "roofline.gp: set datafile, outfile, peak and bw, e.g. gnuplot -e \"datafile='r.dat'; outfile='r.png'; peak=200; bw=20\" roofline.gp"
+if (!exists("datafile") || !exists("outfile") || !exists("peak") || !exists("bw") || \
+    !exists("xlo") || !exists("xhi") || !exists("ylo") || !exists("yhi")) {
+    print "roofline.gp: set datafile, outfile, peak, bw and the axes xlo, xhi, ylo, yhi, e.g. gnuplot -e \"datafile='r.dat'; outfile='r.png'; peak=200; bw=20; xlo=1; xhi=1000; ylo=10; yhi=500\" roofline.gp (the first line of lesson 12's roofline.dat has the command for its data)"
     exit status 2
 }
 if (!exists("plottitle")) { plottitle = "" }
@@ -38,12 +42,7 @@ set encoding utf8
 set terminal pngcairo size width, height noenhanced font "DejaVu Sans,11"
 set output outfile
 
-stats datafile using 2:3 nooutput
 ridge = peak / bw
-xlo = 10 ** floor(log10(STATS_min_x < ridge ? STATS_min_x : ridge) - 0.3)
-xhi = 10 ** ceil(log10(STATS_max_x > ridge ? STATS_max_x : ridge) + 0.3)
-ylo = 10 ** floor(log10(STATS_min_y < bw * xlo ? STATS_min_y : bw * xlo))
-yhi = peak * 2.5
 
 set title plottitle
 set logscale xy
