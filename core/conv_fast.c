@@ -1200,6 +1200,20 @@ static int blocked_ok(const Geom *g, int Cg, int OCg, const unsigned char *table
            (size_t)g->OH * g->OW * DW_O <= BLK_SCRATCH / 4 && (size_t)Cg * g->KH * g->KW * DW_O <= BLK_SCRATCH;
 }
 
+/* n input planes x (H x W each) copied into xp with their zero padding
+ * around them: planes blk_plane(g) floats apart, rows Wp = OW + KW - 1 wide,
+ * the layout the blocked loops read. */
+static void pad_planes(float *restrict xp, const float *restrict x, int n, const Geom *g)
+{
+    const int Wp = g->OW + g->KW - 1;
+    const size_t P = blk_plane(g);
+    memset(xp, 0, (size_t)n * P * sizeof *xp);
+    for (int j = 0; j < n; j++)
+        for (int iy = 0; iy < g->H; iy++)
+            memcpy(xp + (size_t)j * P + (size_t)(iy + g->pt) * Wp + g->pl, x + ((size_t)j * g->H + iy) * g->W,
+                   (size_t)g->W * sizeof *xp);
+}
+
 static void blk_offsets(int *off, const Geom *g, int Wp)
 {
     for (int t = 0; t < g->KH * g->KW; t++) off[t] = (t / g->KW) * Wp + t % g->KW;
@@ -1232,11 +1246,7 @@ static void fwd_blocked(float *y, const float *xs, const float *ks, const float 
     float xp[BLK_SCRATCH];
     int off[64];
     blk_offsets(off, g, Wp);
-    memset(xp, 0, (size_t)Cg * P * sizeof *xp);
-    for (int j = 0; j < Cg; j++)
-        for (int iy = 0; iy < g->H; iy++)
-            memcpy(xp + (size_t)j * P + (size_t)(iy + g->pt) * Wp + g->pl, xs + ((size_t)j * g->H + iy) * g->W,
-                   (size_t)g->W * sizeof *xp);
+    pad_planes(xp, xs, Cg, g);
     const BlkSums q = { off, T, g->KW, mode == CONV_OP_CONVOLVE, Wp, L, g->pt * Wp, (g->pt + g->H) * Wp };
     if (wp) {
         pixel_taps(y, (size_t)g->OH * g->OW, g->OH * g->OW, g->OW, 0, bias, OCg, xp, P, Cg, wp, &q);
@@ -1272,39 +1282,41 @@ static void dx_blocked(float *dx, const float *dys, const float *ks, const float
     blocked_taps(dx, (size_t)g->H * g->W, g->W, 1, NULL, Cg, dyz + i0, P, OCg, ks, (size_t)T, (size_t)Cg * T, &q);
 }
 
-/* One pass of dw_blocked over the pixels of one sample, for input map j and
+/* One pass of dw_blocked over the pixels of ns samples, for input map j and
  * NR kernel rows x NK taps:
- *     a[r][q][o] += sum_{oy,ox} xj[(oy + r) * Wp + ox + q] * dyT[oy, ox][o]
- * a: dkT at (j, first row, first tap), rows KW taps apart. The NR x NK sums,
- * DW_O maps wide, stay in registers: a multiply-add takes several cycles
- * before its sum can be added to again, so the processor needs about 8
- * independent sums in flight (one kernel row of 3 taps at a time would
- * keep only 3).
+ *     a[r][q][o] += sum_s sum_{oy,ox} xj[s * xs + (oy + r) * Wp + ox + q] * dyT[s, oy, ox][o]
+ * a: dkT at (j, first row, first tap), rows KW taps apart; xs: the floats
+ * from one sample's plane j to the next's. The NR x NK sums, DW_O maps wide,
+ * stay in registers over all ns samples: a multiply-add takes several
+ * cycles before its sum can be added to again, so the processor needs about
+ * 8 independent sums in flight (one kernel row of 3 taps at a time would
+ * keep only 3), and a pass of many samples loads and stores them once.
  * Rows r >= nr and taps q >= nk are computed on readable memory (row 0, the
  * padding or slack) and not kept. Each sum still adds the pixels in order,
  * sample after sample. */
 #define DEFINE_DW_PASS(NAME, NR, NK)                                                                              \
 static __attribute__((noinline)) void NAME(float *restrict a, int KW, int nr, int nk, const float *restrict xj,  \
-                                           const float *restrict dyT, int OH, int OW, int Wp)                     \
+                                           size_t xs, int ns, const float *restrict dyT, int OH, int OW, int Wp)  \
 {                                                                                                                 \
     float acc[NR][NK][DW_O];                                                                                      \
     for (int r = 0; r < NR; r++)                                                                                  \
         for (int q = 0; q < NK; q++)                                                                              \
             for (int v = 0; v < DW_O; v++) acc[r][q][v] = r < nr && q < nk ? a[(r * KW + q) * DW_O + v] : 0.0f; \
-    for (int oy = 0; oy < OH; oy++) {                                                                             \
-        const float *restrict xr[NR];                                                                             \
-        for (int r = 0; r < NR; r++) xr[r] = xj + (size_t)(oy + (r < nr ? r : 0)) * Wp;                           \
-        const float *restrict d = dyT + (size_t)oy * OW * DW_O;                                                   \
-        for (int ox = 0; ox < OW; ox++) {                                                                         \
-            const float *restrict dd = d + (size_t)ox * DW_O;                                                     \
-            for (int r = 0; r < NR; r++)                                                                          \
-                for (int q = 0; q < NK; q++) {                                                                    \
-                    const float x = xr[r][ox + q];                                                                \
-                    LANE_SIMD                                                                                     \
-                    for (int v = 0; v < DW_O; v++) acc[r][q][v] += x * dd[v];                                     \
-                }                                                                                                 \
+    for (int s = 0; s < ns; s++)                                                                                  \
+        for (int oy = 0; oy < OH; oy++) {                                                                         \
+            const float *restrict xr[NR];                                                                         \
+            for (int r = 0; r < NR; r++) xr[r] = xj + s * xs + (size_t)(oy + (r < nr ? r : 0)) * Wp;              \
+            const float *restrict d = dyT + ((size_t)s * OH + oy) * OW * DW_O;                                    \
+            for (int ox = 0; ox < OW; ox++) {                                                                     \
+                const float *restrict dd = d + (size_t)ox * DW_O;                                                 \
+                for (int r = 0; r < NR; r++)                                                                      \
+                    for (int q = 0; q < NK; q++) {                                                                \
+                        const float x = xr[r][ox + q];                                                            \
+                        LANE_SIMD                                                                                 \
+                        for (int v = 0; v < DW_O; v++) acc[r][q][v] += x * dd[v];                                 \
+                    }                                                                                             \
+            }                                                                                                     \
         }                                                                                                         \
-    }                                                                                                             \
     for (int r = 0; r < nr; r++)                                                                                  \
         for (int q = 0; q < nk; q++)                                                                              \
             for (int v = 0; v < DW_O; v++) a[(r * KW + q) * DW_O + v] = acc[r][q][v];                             \
@@ -1323,42 +1335,47 @@ DEFINE_DW_PASS(dw_pass_3, 1, 3)        /* other widths: 3 taps of one row */
  * vector operation, with no horizontal sum at all. Each dk entry is one
  * running sum over samples 0..B-1 and the pixels in order, owned by one
  * thread. */
-static void dw_blocked(float *dweight, float *dbias, const float *dout, const float *inp, int B, int C, int OC,
-                       int o0, int nb, int gi, int Cg, int j0, int nj, const Geom *g, ConvOp mode)
+static void dw_blocked(float *dweight, float *dbias, const float *dout, const float *inp, const float *xpad, int B,
+                       int C, int OC, int o0, int nb, int gi, int Cg, int j0, int nj, const Geom *g, ConvOp mode)
 {
     const int Wp = g->OW + g->KW - 1, KH = g->KH, KW = g->KW, T = KH * KW, flip = mode == CONV_OP_CONVOLVE;
     const size_t P = blk_plane(g), pout = (size_t)g->OH * g->OW;
     float xp[BLK_SCRATCH], dyT[BLK_SCRATCH / 4], dkT[BLK_SCRATCH];
     float sb[DW_O] = { 0 };
+    /* samples per pass: as many as dyT holds when the padded planes are in
+     * xpad, one at a time when they are padded here into xp */
+    const int chunk = xpad ? (int)(BLK_SCRATCH / 4 / (pout * DW_O)) : 1;
     memset(dkT, 0, (size_t)nj * T * DW_O * sizeof *dkT);
-    for (int n = 0; n < B; n++) {
-        for (size_t p = 0; p < pout; p++)
-            for (int b = 0; b < DW_O; b++) dyT[p * DW_O + b] = b < nb ? dout[((size_t)n * OC + o0 + b) * pout + p] : 0.0f;
-        for (int b = 0; b < nb && j0 == 0; b++) {
-            const float *dy = dout + ((size_t)n * OC + o0 + b) * pout;
-            for (size_t p = 0; p < pout; p++) sb[b] += dy[p];
+    for (int n0 = 0; n0 < B; n0 += chunk) {
+        const int ns = B - n0 < chunk ? B - n0 : chunk;
+        for (int s = 0; s < ns; s++) {
+            const float *dys = dout + ((size_t)(n0 + s) * OC + o0) * pout;
+            float *t = dyT + (size_t)s * pout * DW_O;
+            for (size_t p = 0; p < pout; p++)
+                for (int b = 0; b < DW_O; b++) t[p * DW_O + b] = b < nb ? dys[(size_t)b * pout + p] : 0.0f;
+            for (int b = 0; b < nb && j0 == 0; b++)
+                for (size_t p = 0; p < pout; p++) sb[b] += dys[(size_t)b * pout + p];
         }
-        memset(xp, 0, (size_t)nj * P * sizeof *xp);
-        for (int j = 0; j < nj; j++)
-            for (int iy = 0; iy < g->H; iy++)
-                memcpy(xp + (size_t)j * P + (size_t)(iy + g->pt) * Wp + g->pl,
-                       inp + (((size_t)n * C + (size_t)gi * Cg + j0 + j) * g->H + iy) * g->W, (size_t)g->W * sizeof *xp);
+        const size_t first = (size_t)n0 * C + (size_t)gi * Cg + j0; /* sample n0's plane j0 of group gi */
+        const float *xs = xpad ? xpad + first * P : xp;
+        const size_t xstride = (size_t)C * P;
+        if (!xpad) pad_planes(xp, inp + first * g->H * g->W, nj, g);
         for (int j = 0; j < nj; j++) {
-            const float *xj = xp + (size_t)j * P;
+            const float *xj = xs + (size_t)j * P;
             float *aj = dkT + (size_t)j * T * DW_O;
             if (KW == 3)
                 for (int m = 0; m < KH; m += 3)
-                    dw_pass_3x3(aj + (size_t)m * KW * DW_O, KW, KH - m < 3 ? KH - m : 3, 3, xj + (size_t)m * Wp, dyT,
-                                g->OH, g->OW, Wp);
+                    dw_pass_3x3(aj + (size_t)m * KW * DW_O, KW, KH - m < 3 ? KH - m : 3, 3, xj + (size_t)m * Wp,
+                                xstride, ns, dyT, g->OH, g->OW, Wp);
             else if (KW == 5)
                 for (int m = 0; m < KH; m += DW5_ROWS)
                     dw_pass_5(aj + (size_t)m * KW * DW_O, KW, KH - m < DW5_ROWS ? KH - m : DW5_ROWS, 5,
-                              xj + (size_t)m * Wp, dyT, g->OH, g->OW, Wp);
+                              xj + (size_t)m * Wp, xstride, ns, dyT, g->OH, g->OW, Wp);
             else
                 for (int m = 0; m < KH; m++)
                     for (int k0 = 0; k0 < KW; k0 += 3)
                         dw_pass_3(aj + ((size_t)m * KW + k0) * DW_O, KW, 1, KW - k0 < 3 ? KW - k0 : 3,
-                                  xj + (size_t)m * Wp + k0, dyT, g->OH, g->OW, Wp);
+                                  xj + (size_t)m * Wp + k0, xstride, ns, dyT, g->OH, g->OW, Wp);
         }
     }
     for (int b = 0; b < nb; b++) {
@@ -1570,12 +1587,21 @@ void conv_fast_backward(float *dinp, float *dweight, float *dbias, const float *
         const int nt = work >= CONV_PAR_MADDS && !omp_in_parallel() ? omp_get_max_threads() : 1;
         const int per = (OCg + DW_O - 1) / DW_O;
         const int nch = (groups * per) % nt && Cg >= 2 * nt ? nt : 1, cj = (Cg + nch - 1) / nch;
+        /* Every block reads every input plane of its group: padded once
+         * here for all of them (if the memory is there; else each block
+         * pads the planes of one sample at a time). */
+        float *xpad = malloc((size_t)B * C * blk_plane(&g) * sizeof *xpad);
+        if (xpad) {
+#pragma omp parallel for schedule(static) if (work >= CONV_PAR_MADDS)
+            for (int n = 0; n < B; n++) pad_planes(xpad + (size_t)n * C * blk_plane(&g), inp + (size_t)n * C * pin, C, &g);
+        }
 #pragma omp parallel for schedule(dynamic, 1) if (work >= CONV_PAR_MADDS)
         for (int task = 0; task < groups * per * nch; task++) {
             const int blk = task / nch, j0 = task % nch * cj, gi = blk / per, first = (blk % per) * DW_O;
-            dw_blocked(dweight, dbias, dout, inp, B, C, OC, gi * OCg + first, OCg - first < DW_O ? OCg - first : DW_O,
-                       gi, Cg, j0, Cg - j0 < cj ? Cg - j0 : cj, &g, mode);
+            dw_blocked(dweight, dbias, dout, inp, xpad, B, C, OC, gi * OCg + first,
+                       OCg - first < DW_O ? OCg - first : DW_O, gi, Cg, j0, Cg - j0 < cj ? Cg - j0 : cj, &g, mode);
         }
+        free(xpad);
     } else if (dweight || dbias) {
 #pragma omp parallel for schedule(dynamic, 1) if (work >= CONV_PAR_MADDS)
         for (int o = 0; o < OC; o++) {
