@@ -945,11 +945,16 @@ static void axpy_blocks(float *restrict out, const float *restrict in, float gva
 #define BLK_P (2 * VEC)
 #define BLK_SCRATCH 32768 /* floats of padded planes per thread (on the stack: 128 KiB; 64 maps of 13x13, padded) */
 #define BLK_MIN_CHANNELS 6
-#define DW_O VEC /* output maps per weight-gradient block: one vector register */
+#define DW_O 16 /* output maps per weight-gradient block: one AVX-512 register, two AVX2 ones */
+/* Kernel rows per weight-gradient pass of a 3-wide and a 5-wide kernel:
+ * each pixel's input value feeds DW_O maps at once (one broadcast, two AVX2
+ * multiply-adds), and the sums fill most registers. */
 #if VEC == 16
-#define DW5_ROWS 3 /* rows of a 5-wide kernel per weight-gradient pass: 15 sums of AVX-512's 32 registers */
+#define DW3_ROWS 3 /* 9 sums of AVX-512's 32 registers */
+#define DW5_ROWS 3 /* 15 */
 #else
-#define DW5_ROWS 2 /* 10 of AVX2's 16 */
+#define DW3_ROWS 2 /* 2 x 3 sums of 2 registers: 12 of AVX2's 16 */
+#define DW5_ROWS 1 /* 5 x 2: 10 */
 #endif
 
 /* acc(b, i) = init[b] + sum_{j<J} sum_{t<T} w(b, j, t) * src[j*P + i + off[t]]
@@ -1321,7 +1326,7 @@ static __attribute__((noinline)) void NAME(float *restrict a, int KW, int nr, in
         for (int q = 0; q < nk; q++)                                                                              \
             for (int v = 0; v < DW_O; v++) a[(r * KW + q) * DW_O + v] = acc[r][q][v];                             \
 }
-DEFINE_DW_PASS(dw_pass_3x3, 3, 3)      /* 3x3 kernels: the whole kernel, 9 sums */
+DEFINE_DW_PASS(dw_pass_3x3, DW3_ROWS, 3) /* 3-wide: DW3_ROWS rows of 3 (3x3 kernels, AVX2: 2 rows, then 1) */
 DEFINE_DW_PASS(dw_pass_5, DW5_ROWS, 5) /* 5-wide: DW5_ROWS rows of 5 */
 DEFINE_DW_PASS(dw_pass_3, 1, 3)        /* other widths: 3 taps of one row */
 
@@ -1364,9 +1369,15 @@ static void dw_blocked(float *dweight, float *dbias, const float *dout, const fl
             const float *xj = xs + (size_t)j * P;
             float *aj = dkT + (size_t)j * T * DW_O;
             if (KW == 3)
-                for (int m = 0; m < KH; m += 3)
-                    dw_pass_3x3(aj + (size_t)m * KW * DW_O, KW, KH - m < 3 ? KH - m : 3, 3, xj + (size_t)m * Wp,
-                                xstride, ns, dyT, g->OH, g->OW, Wp);
+                for (int m = 0; m < KH; m += DW3_ROWS) {
+                    const int nr = KH - m < DW3_ROWS ? KH - m : DW3_ROWS;
+                    if (nr == 1)
+                        dw_pass_3(aj + (size_t)m * KW * DW_O, KW, 1, 3, xj + (size_t)m * Wp, xstride, ns, dyT,
+                                  g->OH, g->OW, Wp);
+                    else
+                        dw_pass_3x3(aj + (size_t)m * KW * DW_O, KW, nr, 3, xj + (size_t)m * Wp, xstride, ns, dyT,
+                                    g->OH, g->OW, Wp);
+                }
             else if (KW == 5)
                 for (int m = 0; m < KH; m += DW5_ROWS)
                     dw_pass_5(aj + (size_t)m * KW * DW_O, KW, KH - m < DW5_ROWS ? KH - m : DW5_ROWS, 5,
