@@ -295,6 +295,20 @@ const float *net_forward(Net *net, const float *x, int B)
     return net->act[net->n - 1];
 }
 
+/* p[0 .. n-1] = 0, in pieces of 128 KiB shared among the threads: a batch's
+ * gradient buffers are megabytes (AlexNet-mini's conv1 at batch 64: 4.8 MB),
+ * and one thread clearing them left the others waiting. */
+static void zero_floats(float *p, size_t n)
+{
+    const size_t piece = (size_t)1 << 15;
+    const long long pieces = (long long)((n + piece - 1) / piece);
+#pragma omp parallel for schedule(static) if (pieces > 1)
+    for (long long k = 0; k < pieces; k++) {
+        const size_t a = (size_t)k * piece;
+        memset(p + a, 0, (n - a < piece ? n - a : piece) * sizeof *p);
+    }
+}
+
 /* The backward pass of net_backward and net_backward_input(_from), from the
  * output of layer `top` (dtop its gradient) down: dx_in gets dL/d(input)
  * when not NULL; params 0 leaves the parameter gradients alone. */
@@ -306,15 +320,14 @@ static int backward_pass(Net *net, int top, float *dx_in, const float *dtop, int
                        who, B, net->last_B);
     if (top < 0 || top >= net->n)
         return cn_fail("%s: %s: no layer %d (the network has %d)", net->name, who, top, net->n);
-    /* Each layer adds its dL/dx into grad[i-1] (or dx_in), so those start at zero. */
-    for (int i = 0; i < top; i++)
-        memset(net->grad[i], 0, shape_size(net->layer[i]->out) * (size_t)B * sizeof(float));
-    if (dx_in) memset(dx_in, 0, shape_size(net->in) * (size_t)B * sizeof(float));
     for (int i = top; i >= 0; i--) {
         Layer *L = net->layer[i];
         const float *dy = i == top ? dtop : net->grad[i];
         float *dx = i == 0 ? dx_in : net->grad[i - 1];
         const float *x = i == 0 ? net->last_x : net->act[i - 1];
+        /* the layer adds its dL/dx into dx (grad[i-1] or dx_in): zeroed just
+         * before, while the layer is about to read it from the cache */
+        if (dx) zero_floats(dx, shape_size(L->in) * (size_t)B);
         L->input_grad_only = !params;
         L->ops->backward(L, dx, dy, x, net->act[i], B);
         L->input_grad_only = 0;
