@@ -946,6 +946,7 @@ static void axpy_blocks(float *restrict out, const float *restrict in, float gva
 #define BLK_SCRATCH 32768 /* floats of padded planes per thread (on the stack: 128 KiB; 64 maps of 13x13, padded) */
 #define BLK_MIN_CHANNELS 6
 #define DW_O 16 /* output maps per weight-gradient block: one AVX-512 register, two AVX2 ones */
+#define DW_DYT (BLK_SCRATCH / 2) /* floats of dy for a chunk of samples, DW_O maps a pixel (on the stack) */
 /* Kernel rows per weight-gradient pass of a 3-wide and a 5-wide kernel:
  * each pixel's input value feeds DW_O maps at once (one broadcast, two AVX2
  * multiply-adds), and the sums fill most registers. */
@@ -1201,8 +1202,16 @@ static int blocked_ok(const Geom *g, int Cg, int OCg, const unsigned char *table
     const int Hp = g->OH + g->KH - 1, Wp = g->OW + g->KW - 1;
     if (Hp < g->H || Wp < g->W || g->KH * g->KW > 64) return 0;
     const size_t P = blk_plane(g);
-    return (size_t)Cg * P <= BLK_SCRATCH && (size_t)OCg * P <= BLK_SCRATCH &&
-           (size_t)g->OH * g->OW * DW_O <= BLK_SCRATCH / 4 && (size_t)Cg * g->KH * g->KW * DW_O <= BLK_SCRATCH;
+    return (size_t)Cg * P <= BLK_SCRATCH && (size_t)OCg * P <= BLK_SCRATCH;
+}
+
+/* The weight gradient's blocks (dw_blocked) fit its scratch: one sample's
+ * dy at least, and the sums of every tap of Cg input maps, DW_O maps wide.
+ * (Its own test: a layer whose weight gradient does not fit keeps the
+ * blocked forward and input gradient.) */
+static int dw_blocked_ok(const Geom *g, int Cg)
+{
+    return (size_t)g->OH * g->OW * DW_O <= DW_DYT && (size_t)Cg * g->KH * g->KW * DW_O <= BLK_SCRATCH;
 }
 
 /* n input planes x (H x W each) copied into xp with their zero padding
@@ -1345,11 +1354,11 @@ static void dw_blocked(float *dweight, float *dbias, const float *dout, const fl
 {
     const int Wp = g->OW + g->KW - 1, KH = g->KH, KW = g->KW, T = KH * KW, flip = mode == CONV_OP_CONVOLVE;
     const size_t P = blk_plane(g), pout = (size_t)g->OH * g->OW;
-    float xp[BLK_SCRATCH], dyT[BLK_SCRATCH / 4], dkT[BLK_SCRATCH];
+    float xp[BLK_SCRATCH], dyT[DW_DYT], dkT[BLK_SCRATCH];
     float sb[DW_O] = { 0 };
     /* samples per pass: as many as dyT holds when the padded planes are in
      * xpad, one at a time when they are padded here into xp */
-    const int chunk = xpad ? (int)(BLK_SCRATCH / 4 / (pout * DW_O)) : 1;
+    const int chunk = xpad ? (int)(DW_DYT / (pout * DW_O)) : 1;
     memset(dkT, 0, (size_t)nj * T * DW_O * sizeof *dkT);
     for (int n0 = 0; n0 < B; n0 += chunk) {
         const int ns = B - n0 < chunk ? B - n0 : chunk;
@@ -1448,7 +1457,7 @@ ConvPaths conv_fast_paths(const Conv2dGeom *cg, const unsigned char *table)
     if (wide && !table && cg->KW == 5 && wide_padded(&g))
         p.dw = CONV_PATH_WIDE5;
     else
-        p.dw = blocked ? CONV_PATH_BLOCKED : dense ? CONV_PATH_DENSE : CONV_PATH_WIDE;
+        p.dw = blocked && dw_blocked_ok(&g, Cg) ? CONV_PATH_BLOCKED : dense ? CONV_PATH_DENSE : CONV_PATH_WIDE;
     return p;
 }
 
@@ -1604,10 +1613,11 @@ void conv_fast_backward(float *dinp, float *dweight, float *dbias, const float *
         /* Every block reads every input plane of its group: padded once
          * here for all of them (if the memory is there; else each block
          * pads the planes of one sample at a time). */
-        float *xpad = malloc((size_t)B * C * blk_plane(&g) * sizeof *xpad);
+        const size_t P = blk_plane(&g);
+        float *xpad = malloc((size_t)B * C * P * sizeof *xpad);
         if (xpad) {
 #pragma omp parallel for schedule(static) if (work >= CONV_PAR_MADDS)
-            for (int n = 0; n < B; n++) pad_planes(xpad + (size_t)n * C * blk_plane(&g), inp + (size_t)n * C * pin, C, &g);
+            for (int n = 0; n < B; n++) pad_planes(xpad + (size_t)n * C * P, inp + (size_t)n * C * pin, C, &g);
         }
 #pragma omp parallel for schedule(dynamic, 1) if (work >= CONV_PAR_MADDS)
         for (int task = 0; task < groups * per * nch; task++) {

@@ -306,7 +306,8 @@ static const FastCase fast_cases[] = {
     { { 2, 4, 11, 11, 6, 3, 3, 2, 2, 1, 1, 1, 1, 2, 0 }, PATHS(TAPMAJOR, TAPMAJOR, TAPMAJOR) }, /* stride 2 */
     { { 2, 40, 5, 7, 17, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0 }, PATHS(BLOCKED, BLOCKED, BLOCKED) }, /* maps along the vectors: blocks 16+8 (17 maps), 16+16+8 (40), 35-pixel planes */
     { { 2, 20, 8, 8, 24, 5, 5, 1, 1, 0, 0, 0, 0, 1, 0 }, PATHS(BLOCKED, BLOCKED, BLOCKED) }, /* the same, 5x5 unpadded: the input gradient skips rows of zeros */
-    { { 9, 12, 13, 13, 12, 3, 3, 1, 1, 1, 1, 1, 1, 2, 0 }, PATHS(BLOCKED, BLOCKED, BLOCKED) }, /* weight gradient over samples in chunks (6 + 3 with AVX2), 2 groups */
+    { { 9, 12, 13, 13, 12, 3, 3, 1, 1, 1, 1, 1, 1, 2, 0 }, PATHS(BLOCKED, BLOCKED, BLOCKED) }, /* weight gradient over samples in chunks (6 + 3), 2 groups */
+    { { 2, 6, 36, 36, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0 }, PATHS(BLOCKED, BLOCKED, WIDE) }, /* dy of one sample too large for dw_blocked's scratch: blocked forward, wide weight gradient */
 };
 
 /* The kernels' geometry of case g with output OH x OW. */
