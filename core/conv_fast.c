@@ -803,31 +803,64 @@ static float dot_lanes(const float *restrict a, const float *restrict b, int n)
     return s;
 }
 
-/* out[i] += sum_{r<R} c[r*cs] * src[r*S + i] for i < N, the terms added in
- * the order r = 0, 1, ...; a run of ROWS_RUN outputs (8 vector registers:
- * 8 independent sums in flight) stays in registers over all r; the rest of
- * the row (C5: 16 of 400) is added row by row. With one register of sums,
- * each multiply-add waited for the one before (LeNet-5's C5 backward). */
-#define ROWS_RUN (8 * VEC)
-static void tile_rows(float *restrict out, const float *restrict src, size_t S,
-                      const float *restrict c, size_t cs, int R, int N)
+/* For TR_M rows m at once:
+ *   out_m[i] += sum_{r<R} c_m[r*cs] * src[r*S + i]   for i < n,
+ * the terms of each out_m[i] added in the order r = 0, 1, ... (LeNet-5's
+ * C5 backward: dx of a sample sums its 120 kernels' rows, dk of a map sums
+ * the batch's input rows). A run of TR_RUN columns of TR_M rows stays in
+ * registers (TR_M x TR_RUN / VEC independent sums in flight) over all r,
+ * and each load of src feeds TR_M rows. (Taken one row at a time, with
+ * long runs, every row of src, C5's 192 KB of kernels for dx, was streamed
+ * again from the L2 cache for each sample.) The caller gives runs of at
+ * most TR_RUN columns; a shorter one (C5 with AVX-512: the last 16 of 400)
+ * is added a register a row at a time, and what is left of it (less than a
+ * register) row by row. A short block (M < TR_M) computes the missing rows
+ * on c_0 and does not keep them. */
+#if VEC == 16
+#define TR_M 6 /* 6 rows x 2 registers of sums: 12 of AVX-512's 32 */
+#else
+#define TR_M 5 /* 5 rows x 2 registers of sums, 2 of src, a broadcast, a product: 14 of AVX2's 16 */
+#endif
+#define TR_NV 2 /* registers of sums per row */
+#define TR_RUN (TR_NV * VEC)
+#define DEFINE_TILE_RUN(NAME, W)                                                                               \
+static __attribute__((noinline)) void NAME(float *const *out, size_t off, const float *const *c, size_t cs, int M, \
+                                           const float *restrict src, size_t S, int R)                           \
+{                                                                                                              \
+    float v[TR_M][W];                                                                                          \
+    for (int m = 0; m < M; m++)                                                                                \
+        for (int u = 0; u < W; u++) v[m][u] = out[m][off + u];                                                 \
+    for (int m = M; m < TR_M; m++)                                                                             \
+        for (int u = 0; u < W; u++) v[m][u] = 0.0f;                                                            \
+    for (int r = 0; r < R; r++) {                                                                              \
+        const float *restrict a = src + (size_t)r * S;                                                         \
+        for (int m = 0; m < TR_M; m++) {                                                                       \
+            const float cr = c[m][(size_t)r * cs];                                                             \
+            LANE_SIMD for (int u = 0; u < W; u++) v[m][u] += cr * a[u];                                            \
+        }                                                                                                      \
+    }                                                                                                          \
+    for (int m = 0; m < M; m++)                                                                                \
+        for (int u = 0; u < W; u++) out[m][off + u] = v[m][u];                                                 \
+}
+DEFINE_TILE_RUN(tile_run, TR_RUN)
+DEFINE_TILE_RUN(tile_vec, VEC)
+
+static void tile_rows(float *const *out, const float *const *c, size_t cs, int M, const float *restrict src,
+                      size_t S, int R, int n)
 {
-    int i0 = 0;
-    for (; i0 + ROWS_RUN <= N; i0 += ROWS_RUN) {
-        float v[ROWS_RUN];
-        for (int u = 0; u < ROWS_RUN; u++) v[u] = out[i0 + u];
-        for (int r = 0; r < R; r++) {
-            const float cr = c[(size_t)r * cs];
-            const float *restrict a = src + (size_t)r * S + i0;
-#pragma omp simd
-            for (int u = 0; u < ROWS_RUN; u++) v[u] += cr * a[u];
-        }
-        for (int u = 0; u < ROWS_RUN; u++) out[i0 + u] = v[u];
+    if (n == TR_RUN) {
+        tile_run(out, 0, c, cs, M, src, S, R);
+        return;
     }
-    for (int r = 0; r < R; r++) {
-        const float cr = c[(size_t)r * cs];
-        const float *restrict a = src + (size_t)r * S;
-        for (int i = i0; i < N; i++) out[i] += cr * a[i];
+    int i0 = 0;
+    for (; i0 + VEC <= n; i0 += VEC) tile_vec(out, (size_t)i0, c, cs, M, src + i0, S, R);
+    for (int m = 0; m < M; m++) {
+        float *restrict o = out[m];
+        for (int r = 0; r < R; r++) {
+            const float cr = c[m][(size_t)r * cs];
+            const float *restrict a = src + (size_t)r * S;
+            for (int i = i0; i < n; i++) o[i] += cr * a[i];
+        }
     }
 }
 
@@ -835,7 +868,7 @@ static void tile_rows(float *restrict out, const float *restrict src, size_t S,
  *   CORRELATE  y = b0 + sum_j sum_t k_j[t] x_j[t]
  *   CONVOLVE   y = b0 + sum_j sum_t k_j[T-1-t] x_j[t]
  * (Without a table a correlation is one dot product over all Cg*T numbers:
- * dense_dots, several outputs at a time.) */
+ * dense_forward, the maps of several outputs at a time.) */
 static float fwd_dense(const float *restrict xs, const float *restrict ks, float b0,
                        const unsigned char *trow, int Cg, int T, ConvOp mode)
 {
@@ -854,40 +887,56 @@ static float fwd_dense(const float *restrict xs, const float *restrict ks, float
     return b0 + s;
 }
 
-/* The dense case without a table, CORRELATE (LeNet-5's C5): for one sample,
- * y[b] = bias[b] + dot_lanes(k_b, xs, N) for nb <= DOT_O outputs b (kernels
- * kstride apart), the same sums in the same order, DOT_O at a time: each
- * load of xs feeds DOT_O sums, and the DOT_O chains run side by side (one
- * dot product at a time waited for each multiply-add). A short block
- * computes the missing outputs on kernel 0 and does not keep them. */
-#if VEC == 16
-#define DOT_O 8
-#else
-#define DOT_O 4 /* 8 sums of 2 registers: AVX2's 16 */
-#endif
-static void dense_dots(float *restrict y, const float *restrict xs, const float *restrict ks, size_t kstride,
-                       const float *bias, int nb, int N)
+/* The dense case without a table, CORRELATE (LeNet-5's C5), N = Cg*H*W:
+ *   y[n,o] = bias[o] + sum_{i<N} k_o[i] x_n[i],   i = 0, 1, ... in order
+ * (the reference's sum, bit for bit). With the batch's inputs transposed,
+ * xT[i][n] = x_n[i], the outputs of map o for a run of samples are
+ *   yT_o[run] = bias[o] + sum_i k_o[i] xT_i[run]
+ * which is tile_rows with the maps as rows and the samples as columns: one
+ * load of a run of xT feeds TR_M maps. (As dot products over i, each
+ * output's partial sums had to be added up across the vector at the end.)
+ * Tasks are TR_M maps x one run of samples. Without memory for the scratch,
+ * each output is one chain of the same sums. */
+static void dense_forward(float *out, const float *inp, const float *weight, const float *bias, int B, int C,
+                          int OC, int groups, size_t pin, double work)
 {
-    const float *restrict k[DOT_O];
-    for (int b = 0; b < DOT_O; b++) k[b] = ks + (size_t)(b < nb ? b : 0) * kstride;
-    float v[DOT_O][TILE];
-    for (int b = 0; b < DOT_O; b++)
-        for (int u = 0; u < TILE; u++) v[b][u] = 0.0f;
-    int i0 = 0;
-    for (; i0 + TILE <= N; i0 += TILE) {
-        const float *restrict px = xs + i0;
-        for (int b = 0; b < DOT_O; b++) {
-            const float *restrict pk = k[b] + i0;
-            LANE_SIMD
-            for (int u = 0; u < TILE; u++) v[b][u] += pk[u] * px[u];
+    const int OCg = OC / groups, N = C / groups * (int)pin;
+    const size_t X = (size_t)C * pin; /* floats of one sample's input */
+    float *xT = malloc((X + (size_t)OC) * (size_t)B * sizeof *xT);
+    if (!xT) {
+#pragma omp parallel for collapse(2) schedule(static) if (work >= CONV_PAR_MADDS)
+        for (int n = 0; n < B; n++)
+            for (int o = 0; o < OC; o++) {
+                const float *x = inp + (size_t)n * X + (size_t)(o / OCg) * N, *k = weight + (size_t)o * N;
+                float sum = bias ? bias[o] : 0.0f;
+                for (int i = 0; i < N; i++) sum += k[i] * x[i];
+                out[(size_t)n * OC + o] = sum;
+            }
+        return;
+    }
+    float *yT = xT + X * B;
+#pragma omp parallel for schedule(static) if (work >= CONV_PAR_MADDS)
+    for (size_t i = 0; i < X; i++)
+        for (int n = 0; n < B; n++) xT[i * B + n] = inp[(size_t)n * X + i];
+    for (int o = 0; o < OC; o++)
+        for (int n = 0; n < B; n++) yT[(size_t)o * B + n] = bias ? bias[o] : 0.0f;
+    const int nob = (OCg + TR_M - 1) / TR_M, nrun = (B + TR_RUN - 1) / TR_RUN;
+#pragma omp parallel for schedule(static) if (work >= CONV_PAR_MADDS)
+    for (int task = 0; task < groups * nob * nrun; task++) {
+        const int gi = task / (nob * nrun), f = task / nrun % nob * TR_M, n0 = task % nrun * TR_RUN;
+        float *o[TR_M];
+        const float *c[TR_M];
+        for (int m = 0; m < TR_M; m++) {
+            const size_t oc = (size_t)gi * OCg + (size_t)(f + m < OCg ? f + m : f);
+            o[m] = yT + oc * B + n0;
+            c[m] = weight + oc * N;
         }
+        tile_rows(o, c, 1, OCg - f < TR_M ? OCg - f : TR_M, xT + (size_t)gi * N * B + n0, (size_t)B, N,
+                  B - n0 < TR_RUN ? B - n0 : TR_RUN);
     }
-    for (int b = 0; b < nb; b++) {
-        float s = 0.0f;
-        for (int u = 0; u < TILE; u++) s += v[b][u];
-        for (int i = i0; i < N; i++) s += k[b][i] * xs[i];
-        y[b] = (bias ? bias[b] : 0.0f) + s;
-    }
+    for (int n = 0; n < B; n++)
+        for (int o = 0; o < OC; o++) out[(size_t)n * OC + o] = yT[(size_t)o * B + n];
+    free(xT);
 }
 
 /* Dense case with a table or in CONVOLVE mode, one (sample, output) pair:
@@ -1495,18 +1544,7 @@ void conv_fast_forward(float *out, const float *inp, const float *weight, const 
     const size_t pin = (size_t)H * W, pout = (size_t)OH * OW, ksz = (size_t)KH * KW;
     const double work = (double)B * OC * Cg * (double)pout * (double)ksz;
     if (dense && !table && mode == CONV_OP_CORRELATE) {
-        const int per = (OCg + DOT_O - 1) / DOT_O;
-        /* block after block, all samples of a block in a row: its DOT_O
-         * kernels stay in the L1 cache (C5's 120 kernels of 400 weights
-         * do not, and streaming them again for each sample was the cost) */
-#pragma omp parallel for collapse(2) schedule(static) if (work >= CONV_PAR_MADDS)
-        for (int blk = 0; blk < groups * per; blk++)
-            for (int n = 0; n < B; n++) {
-                const int gi = blk / per, o0 = gi * OCg + blk % per * DOT_O, left = (gi + 1) * OCg - o0;
-                dense_dots(out + (size_t)n * OC + o0, inp + ((size_t)n * C + (size_t)gi * Cg) * pin,
-                           weight + (size_t)o0 * Cg * ksz, (size_t)Cg * ksz, bias ? bias + o0 : NULL,
-                           left < DOT_O ? left : DOT_O, Cg * (int)ksz);
-            }
+        dense_forward(out, inp, weight, bias, B, C, OC, groups, pin, work);
         return;
     }
 #pragma omp parallel for collapse(2) schedule(static) if (work >= CONV_PAR_MADDS)
@@ -1554,6 +1592,7 @@ void conv_fast_backward(float *dinp, float *dweight, float *dbias, const float *
      * dk_o += sum_n dy[n,o] x_block(n) are register-tiled sums of rows. */
     const int dense_rows = dense && !table && !flip;
     const int N = Cg * (int)ksz;
+    const int nrun = (N + TR_RUN - 1) / TR_RUN, nsb = (B + TR_M - 1) / TR_M, nob = (OCg + TR_M - 1) / TR_M;
     if (dinp && path.dx == CONV_PATH_BLOCKED) {
         size_t gp = 0;
         float *wp = pm_pack_groups(weight, groups, Cg, OCg, (int)ksz, ksz, (size_t)Cg * ksz, !flip, &gp);
@@ -1563,22 +1602,31 @@ void conv_fast_backward(float *dinp, float *dweight, float *dbias, const float *
                 dx_blocked(dinp + ((size_t)n * C + (size_t)gi * Cg) * pin, dout + ((size_t)n * OC + (size_t)gi * OCg) * pout,
                            weight + (size_t)gi * OCg * Cg * ksz, wp ? wp + (size_t)gi * gp : NULL, Cg, OCg, &g, mode);
         free(wp);
+    } else if (dinp && dense_rows) {
+        /* dx[n, run] += sum_o dy[n,o] k_o[run], outputs o = 0..OCg-1 in
+         * order: tasks of TR_M samples x one run of columns, the samples
+         * innermost, so that a run of the group's kernels (C5: 120 x 24
+         * floats) stays in the L1 cache from one task to the next */
+#pragma omp parallel for schedule(static) if (work >= CONV_PAR_MADDS)
+        for (int task = 0; task < groups * nrun * nsb; task++) {
+            const int gi = task / (nrun * nsb), i0 = task / nsb % nrun * TR_RUN, n0 = task % nsb * TR_M;
+            float *o[TR_M];
+            const float *c[TR_M];
+            for (int m = 0; m < TR_M; m++) {
+                const int n = n0 + m < B ? n0 + m : n0;
+                o[m] = dinp + ((size_t)n * C + (size_t)gi * Cg) * pin + i0;
+                c[m] = dout + (size_t)n * OC + (size_t)gi * OCg;
+            }
+            tile_rows(o, c, 1, B - n0 < TR_M ? B - n0 : TR_M, weight + (size_t)gi * OCg * N + i0, (size_t)N, OCg,
+                      N - i0 < TR_RUN ? N - i0 : TR_RUN);
+        }
     } else if (dinp && dense) {
         /* dx[n, block of o] += dy[n,o] * k_o, outputs o = 0..OC-1 in order. */
 #pragma omp parallel for schedule(static) if (work >= CONV_PAR_MADDS)
-        for (int n = 0; n < B; n++) {
-            if (dense_rows) {
-                for (int gi = 0; gi < groups; gi++)
-                    tile_rows(dinp + ((size_t)n * C + (size_t)gi * Cg) * pin,
-                              weight + (size_t)gi * OCg * N, (size_t)N,
-                              dout + (size_t)n * OC + (size_t)gi * OCg, 1, OCg, N);
-            } else {
-                for (int o = 0; o < OC; o++)
-                    axpy_blocks(dinp + ((size_t)n * C + (size_t)(o / OCg) * Cg) * pin,
-                                weight + (size_t)o * Cg * ksz, dout[(size_t)n * OC + o],
-                                table ? table + (size_t)o * Cg : NULL, Cg, (int)ksz, flip, 0);
-            }
-        }
+        for (int n = 0; n < B; n++)
+            for (int o = 0; o < OC; o++)
+                axpy_blocks(dinp + ((size_t)n * C + (size_t)(o / OCg) * Cg) * pin, weight + (size_t)o * Cg * ksz,
+                            dout[(size_t)n * OC + o], table ? table + (size_t)o * Cg : NULL, Cg, (int)ksz, flip, 0);
     } else if (dinp) {
 #pragma omp parallel for collapse(2) schedule(static) if (work >= CONV_PAR_MADDS)
         for (int n = 0; n < B; n++) {
@@ -1626,18 +1674,34 @@ void conv_fast_backward(float *dinp, float *dweight, float *dbias, const float *
                        OCg - first < DW_O ? OCg - first : DW_O, gi, Cg, j0, Cg - j0 < cj ? Cg - j0 : cj, &g, mode);
         }
         free(xpad);
+    } else if (dweight && dense_rows) {
+        /* dk_o[run] += sum_n dy[n,o] x_n[run], samples n = 0..B-1 in order:
+         * tasks of TR_M maps x one run of columns, the maps innermost (a
+         * run of the batch's inputs stays in the L1 cache) */
+#pragma omp parallel for schedule(static) if (work >= CONV_PAR_MADDS)
+        for (int task = 0; task < groups * nrun * nob; task++) {
+            const int gi = task / (nrun * nob), i0 = task / nob % nrun * TR_RUN, f = task % nob * TR_M;
+            float *o[TR_M];
+            const float *c[TR_M];
+            for (int m = 0; m < TR_M; m++) {
+                const size_t oc = (size_t)gi * OCg + (size_t)(f + m < OCg ? f + m : f);
+                o[m] = dweight + oc * N + i0;
+                c[m] = dout + oc;
+            }
+            tile_rows(o, c, (size_t)OC, OCg - f < TR_M ? OCg - f : TR_M, inp + (size_t)gi * Cg * pin + i0,
+                      (size_t)C * pin, B, N - i0 < TR_RUN ? N - i0 : TR_RUN);
+        }
+        if (dbias)
+            for (int o = 0; o < OC; o++) dbias[o] += bias_sum(dout, B, OC, o, pout);
     } else if (dweight || dbias) {
 #pragma omp parallel for schedule(dynamic, 1) if (work >= CONV_PAR_MADDS)
         for (int o = 0; o < OC; o++) {
             const unsigned char *trow = table ? table + (size_t)o * Cg : NULL;
             float *dks = dweight ? dweight + (size_t)o * Cg * ksz : NULL;
-            if (dks && dense_rows)
-                tile_rows(dks, inp + (size_t)(o / OCg) * Cg * pin, (size_t)C * pin, dout + o,
-                          (size_t)OC, B, N);
             for (int n = 0; n < B; n++) {
                 const float *dy = dout + ((size_t)n * OC + o) * pout;
                 const float *xs = inp + ((size_t)n * C + (size_t)(o / OCg) * Cg) * pin;
-                if (dks && !dense_rows) {
+                if (dks) {
                     if (dense)
                         axpy_blocks(dks, xs, dy[0], trow, Cg, (int)ksz, 0, flip);
                     else

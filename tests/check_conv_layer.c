@@ -308,6 +308,7 @@ static const FastCase fast_cases[] = {
     { { 2, 20, 8, 8, 24, 5, 5, 1, 1, 0, 0, 0, 0, 1, 0 }, PATHS(BLOCKED, BLOCKED, BLOCKED) }, /* the same, 5x5 unpadded: the input gradient skips rows of zeros */
     { { 9, 12, 13, 13, 12, 3, 3, 1, 1, 1, 1, 1, 1, 2, 0 }, PATHS(BLOCKED, BLOCKED, BLOCKED) }, /* weight gradient over samples in chunks (6 + 3), 2 groups */
     { { 2, 6, 36, 36, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0 }, PATHS(BLOCKED, BLOCKED, WIDE) }, /* dy of one sample too large for dw_blocked's scratch: blocked forward, wide weight gradient */
+    { { 7, 16, 5, 5, 12, 5, 5, 1, 1, 0, 0, 0, 0, 1, 0 }, PATHS(DENSE, DENSE, DENSE) }, /* dense backward in blocks of samples and maps, full and short (AVX2: 5 + 2, 5 + 5 + 2) */
 };
 
 /* The kernels' geometry of case g with output OH x OW. */
@@ -375,6 +376,11 @@ START_TEST(fast_matches_reference)
             const float tol = 2e-6f;
             snprintf(what, sizeof what, "case %zu %s: y", c, mode_name(mode));
             assert_close(y1, y2, ny, tol * fmaxf(1.0f, max_abs(y2, ny)) * 4, what);
+            if (path.fwd == CONV_PATH_DENSE && !t && mode == CONV_OP_CORRELATE) {
+                /* dense_forward adds the reference's terms in its order */
+                snprintf(what, sizeof what, "case %zu %s: dense y", c, mode_name(mode));
+                assert_same_bits(y1, y2, ny, what);
+            }
             snprintf(what, sizeof what, "case %zu %s: dx", c, mode_name(mode));
             assert_close(dx1, dx2, nx, tol * fmaxf(1.0f, max_abs(dx2, nx)) * 4, what);
             snprintf(what, sizeof what, "case %zu %s: dweight", c, mode_name(mode));
