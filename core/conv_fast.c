@@ -889,54 +889,54 @@ static float fwd_dense(const float *restrict xs, const float *restrict ks, float
 
 /* The dense case without a table, CORRELATE (LeNet-5's C5), N = Cg*H*W:
  *   y[n,o] = bias[o] + sum_{i<N} k_o[i] x_n[i],   i = 0, 1, ... in order
- * (the reference's sum, bit for bit). With the batch's inputs transposed,
- * xT[i][n] = x_n[i], the outputs of map o for a run of samples are
- *   yT_o[run] = bias[o] + sum_i k_o[i] xT_i[run]
+ * (the reference's sum, bit for bit). With a run of samples' inputs
+ * transposed, xT[i][u] = x_{n0+u}[i], the outputs of map o for the run are
+ *   yT_o[u] = bias[o] + sum_i k_o[i] xT_i[u]
  * which is tile_rows with the maps as rows and the samples as columns: one
  * load of a run of xT feeds TR_M maps. (As dot products over i, each
  * output's partial sums had to be added up across the vector at the end.)
- * Tasks are TR_M maps x one run of samples. Without memory for the scratch,
- * each output is one chain of the same sums. */
+ * A task is one run of samples, all maps, with its own scratch: no thread
+ * waits for another in the middle. Without memory for the scratch, each
+ * output of the run is one chain of the same sums. */
 static void dense_forward(float *out, const float *inp, const float *weight, const float *bias, int B, int C,
                           int OC, int groups, size_t pin, double work)
 {
-    const int OCg = OC / groups, N = C / groups * (int)pin;
+    const int OCg = OC / groups, N = C / groups * (int)pin, nrun = (B + TR_RUN - 1) / TR_RUN;
     const size_t X = (size_t)C * pin; /* floats of one sample's input */
-    float *xT = malloc((X + (size_t)OC) * (size_t)B * sizeof *xT);
-    if (!xT) {
-#pragma omp parallel for collapse(2) schedule(static) if (work >= CONV_PAR_MADDS)
-        for (int n = 0; n < B; n++)
-            for (int o = 0; o < OC; o++) {
-                const float *x = inp + (size_t)n * X + (size_t)(o / OCg) * N, *k = weight + (size_t)o * N;
-                float sum = bias ? bias[o] : 0.0f;
-                for (int i = 0; i < N; i++) sum += k[i] * x[i];
-                out[(size_t)n * OC + o] = sum;
-            }
-        return;
-    }
-    float *yT = xT + X * B;
 #pragma omp parallel for schedule(static) if (work >= CONV_PAR_MADDS)
-    for (size_t i = 0; i < X; i++)
-        for (int n = 0; n < B; n++) xT[i * B + n] = inp[(size_t)n * X + i];
-    for (int o = 0; o < OC; o++)
-        for (int n = 0; n < B; n++) yT[(size_t)o * B + n] = bias ? bias[o] : 0.0f;
-    const int nob = (OCg + TR_M - 1) / TR_M, nrun = (B + TR_RUN - 1) / TR_RUN;
-#pragma omp parallel for schedule(static) if (work >= CONV_PAR_MADDS)
-    for (int task = 0; task < groups * nob * nrun; task++) {
-        const int gi = task / (nob * nrun), f = task / nrun % nob * TR_M, n0 = task % nrun * TR_RUN;
-        float *o[TR_M];
-        const float *c[TR_M];
-        for (int m = 0; m < TR_M; m++) {
-            const size_t oc = (size_t)gi * OCg + (size_t)(f + m < OCg ? f + m : f);
-            o[m] = yT + oc * B + n0;
-            c[m] = weight + oc * N;
+    for (int run = 0; run < nrun; run++) {
+        const int n0 = run * TR_RUN, nn = B - n0 < TR_RUN ? B - n0 : TR_RUN;
+        float *xT = malloc((X + (size_t)OC) * TR_RUN * sizeof *xT);
+        if (!xT) {
+            for (int n = n0; n < n0 + nn; n++)
+                for (int o = 0; o < OC; o++) {
+                    const float *x = inp + (size_t)n * X + (size_t)(o / OCg) * N, *k = weight + (size_t)o * N;
+                    float sum = bias ? bias[o] : 0.0f;
+                    for (int i = 0; i < N; i++) sum += k[i] * x[i];
+                    out[(size_t)n * OC + o] = sum;
+                }
+            continue;
         }
-        tile_rows(o, c, 1, OCg - f < TR_M ? OCg - f : TR_M, xT + (size_t)gi * N * B + n0, (size_t)B, N,
-                  B - n0 < TR_RUN ? B - n0 : TR_RUN);
+        float *yT = xT + X * TR_RUN;
+        for (size_t i = 0; i < X; i++)
+            for (int u = 0; u < nn; u++) xT[i * TR_RUN + u] = inp[(size_t)(n0 + u) * X + i];
+        for (int o = 0; o < OC; o++)
+            for (int u = 0; u < nn; u++) yT[(size_t)o * TR_RUN + u] = bias ? bias[o] : 0.0f;
+        for (int gi = 0; gi < groups; gi++)
+            for (int f = 0; f < OCg; f += TR_M) {
+                float *o[TR_M];
+                const float *c[TR_M];
+                for (int m = 0; m < TR_M; m++) {
+                    const size_t oc = (size_t)gi * OCg + (size_t)(f + m < OCg ? f + m : f);
+                    o[m] = yT + oc * TR_RUN;
+                    c[m] = weight + oc * N;
+                }
+                tile_rows(o, c, 1, OCg - f < TR_M ? OCg - f : TR_M, xT + (size_t)gi * N * TR_RUN, TR_RUN, N, nn);
+            }
+        for (int u = 0; u < nn; u++)
+            for (int o = 0; o < OC; o++) out[(size_t)(n0 + u) * OC + o] = yT[(size_t)o * TR_RUN + u];
+        free(xT);
     }
-    for (int n = 0; n < B; n++)
-        for (int o = 0; o < OC; o++) out[(size_t)n * OC + o] = yT[(size_t)o * B + n];
-    free(xT);
 }
 
 /* Dense case with a table or in CONVOLVE mode, one (sample, output) pair:
