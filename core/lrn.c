@@ -76,36 +76,61 @@ void lrn_forward(float *restrict y, float *restrict scale, const float *restrict
  * dL/da_i += dy_i / s_i^beta - 2 alpha' beta a_i sum_{j = i - (n-1)/2}^{i + n/2} dy_j y_j / s_j
  *
  * (j in [0, C): the outputs whose window contains channel i; y_j / s_j =
- * a_j s_j^(-beta-1)). Each dx plane (n, i) is written by one thread, and
- * each pixel's sum runs over j in order, so results do not depend on the
- * thread count. As in the forward pass, the sums of a chunk of pixels are
- * built plane by plane so the inner loop is over contiguous pixels. */
-void lrn_backward(float *restrict dx, const float *restrict dy, const float *restrict x, const float *restrict y,
-                  const float *restrict scale, int B, int C, int HW, int size, float ap, float beta)
+ * a_j s_j^(-beta-1)). The terms t_j = dy_j y_j / s_j of a sample are
+ * computed once, into the thread's scratch t, and each enters the n sums
+ * whose window holds it (computed inside the sum, each division was done n
+ * times). Threads take whole samples, and each pixel's sum runs over j in
+ * order, so results do not depend on the thread count. As in the forward
+ * pass, the sums of a chunk of pixels are built plane by plane so the inner
+ * loop is over contiguous pixels. Without memory for the scratch, each term
+ * is computed where it is added, the same number. */
+static void lrn_backward_sample(float *restrict dx, const float *restrict dy, const float *restrict x,
+                                const float *restrict y, const float *restrict scale, float *restrict t, int C,
+                                int HW, int size, float ap, float beta)
 {
     const int lo = size / 2, hi = (size - 1) / 2;
     const float coef = 2.0f * ap * beta;
-#pragma omp parallel for collapse(2) schedule(static) if ((double)B * C * HW >= 16384.0)
-    for (int n = 0; n < B; n++) {
-        for (int i = 0; i < C; i++) {
-            const int j0 = i - hi < 0 ? 0 : i - hi, j1 = i + lo > C - 1 ? C - 1 : i + lo;
-            const size_t base = (size_t)n * (size_t)C * (size_t)HW;  /* sample n */
-            const size_t off = base + (size_t)i * (size_t)HW;
-            for (int p0 = 0; p0 < HW; p0 += CHUNK) {
-                const int m = HW - p0 < CHUNK ? HW - p0 : CHUNK;
-                float sum[CHUNK];
-                for (int p = 0; p < m; p++) sum[p] = 0.0f;
-                for (int j = j0; j <= j1; j++) {
-                    const size_t q = base + (size_t)j * (size_t)HW + (size_t)p0;
+    const size_t n = (size_t)C * (size_t)HW;
+    if (t)
+        for (size_t q = 0; q < n; q++) t[q] = dy[q] * y[q] / scale[q];
+    for (int i = 0; i < C; i++) {
+        const int j0 = i - hi < 0 ? 0 : i - hi, j1 = i + lo > C - 1 ? C - 1 : i + lo;
+        const size_t off = (size_t)i * (size_t)HW;
+        for (int p0 = 0; p0 < HW; p0 += CHUNK) {
+            const int m = HW - p0 < CHUNK ? HW - p0 : CHUNK;
+            float sum[CHUNK];
+            for (int p = 0; p < m; p++) sum[p] = 0.0f;
+            for (int j = j0; j <= j1; j++) {
+                const size_t q = (size_t)j * (size_t)HW + (size_t)p0;
+                if (t) {
+                    const float *restrict tj = t + q;
+                    for (int p = 0; p < m; p++) sum[p] += tj[p];
+                } else {
                     const float *restrict dyj = dy + q, *restrict yj = y + q, *restrict sj = scale + q;
                     for (int p = 0; p < m; p++) sum[p] += dyj[p] * yj[p] / sj[p];
                 }
-                const size_t q = off + (size_t)p0;
-                float *restrict dxi = dx + q;
-                const float *restrict dyi = dy + q, *restrict xi = x + q, *restrict si = scale + q;
-                for (int p = 0; p < m; p++) dxi[p] += dyi[p] / pow_beta(si[p], beta) - coef * xi[p] * sum[p];
             }
+            const size_t q = off + (size_t)p0;
+            float *restrict dxi = dx + q;
+            const float *restrict dyi = dy + q, *restrict xi = x + q, *restrict si = scale + q;
+            for (int p = 0; p < m; p++) dxi[p] += dyi[p] / pow_beta(si[p], beta) - coef * xi[p] * sum[p];
         }
+    }
+}
+
+void lrn_backward(float *restrict dx, const float *restrict dy, const float *restrict x, const float *restrict y,
+                  const float *restrict scale, int B, int C, int HW, int size, float ap, float beta)
+{
+    const size_t n = (size_t)C * (size_t)HW; /* floats of one sample */
+#pragma omp parallel if ((double)B * C * HW >= 16384.0)
+    {
+        float *t = malloc(n * sizeof *t);
+#pragma omp for schedule(static)
+        for (int s = 0; s < B; s++) {
+            const size_t q = (size_t)s * n;
+            lrn_backward_sample(dx + q, dy + q, x + q, y + q, scale + q, t, C, HW, size, ap, beta);
+        }
+        free(t);
     }
 }
 
