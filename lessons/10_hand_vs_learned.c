@@ -12,7 +12,7 @@
  * models/ (or $CONVNET_MODELS); a missing one is trained here, shorter, and
  * saved as models/lesson10_<name>.cnn.
  *
- *   build/lessons/10_hand_vs_learned            the full lesson (about 5 minutes on 2 cores with the saved models)
+ *   build/lessons/10_hand_vs_learned            the full lesson (about 3 minutes on 2 cores with the saved models)
  *   build/lessons/10_hand_vs_learned --quick    seconds: tiny models, a few hundred images
  *   build/lessons/10_hand_vs_learned --seeds 5 --epochs 10 --fashion-train 60000
  */
@@ -104,7 +104,7 @@ static Lesson *start(int argc, char **argv)
                                             "(default 6; 2 with --quick)" },
         { "fashion-train", OPT_INT, &fashion_train,
           "N: Fashion-MNIST training images in that comparison, spread evenly over the file (100..60000, default "
-          "30000 to keep the lesson near 5 minutes; the MNIST sample is used whole)" },
+          "30000 to keep the lesson near 3 minutes; the MNIST sample is used whole)" },
         { "naive", OPT_FLAG, &naive, LESSON_NAIVE_HELP },
     };
     cli_main(argc, argv, opts, 5,
@@ -481,7 +481,7 @@ static void train_hand_first_layer(Lesson *ls)
             commas(a32, tr[0]->count), commas(b32, data[0].test->count), tr[1]->count == data[1].train->count ? "all " : "",
             commas(c32, tr[1]->count),
             tr[1]->count == data[1].train->count ? "" : " of 60,000, spread evenly over the training file, to keep "
-                                                        "the lesson near 5 minutes",
+                                                        "the lesson near 3 minutes",
             commas(e32, data[1].test->count));
     lesson_say_loops(nb);
     char ckpt[4096];
