@@ -836,7 +836,7 @@ static __attribute__((noinline)) void NAME(float *const *out, size_t off, const 
         const float *restrict a = src + (size_t)r * S;                                                         \
         for (int m = 0; m < TR_M; m++) {                                                                       \
             const float cr = c[m][(size_t)r * cs];                                                             \
-            LANE_SIMD for (int u = 0; u < W; u++) v[m][u] += cr * a[u];                                            \
+            LANE_SIMD for (int u = 0; u < W; u++) v[m][u] += cr * a[u];                                        \
         }                                                                                                      \
     }                                                                                                          \
     for (int m = 0; m < M; m++)                                                                                \
@@ -1605,8 +1605,8 @@ void conv_fast_backward(float *dinp, float *dweight, float *dbias, const float *
     } else if (dinp && dense_rows) {
         /* dx[n, run] += sum_o dy[n,o] k_o[run], outputs o = 0..OCg-1 in
          * order: tasks of TR_M samples x one run of columns, the samples
-         * innermost, so that a run of the group's kernels (C5: 120 x 24
-         * floats) stays in the L1 cache from one task to the next */
+         * innermost, so that a run of the group's kernels (C5: 120 x
+         * TR_RUN floats) stays in the L1 cache from one task to the next */
 #pragma omp parallel for schedule(static) if (work >= CONV_PAR_MADDS)
         for (int task = 0; task < groups * nrun * nsb; task++) {
             const int gi = task / (nrun * nsb), i0 = task / nsb % nrun * TR_RUN, n0 = task % nsb * TR_M;
