@@ -803,7 +803,7 @@ static float dot_lanes(const float *restrict a, const float *restrict b, int n)
     return s;
 }
 
-/* For TR_M rows m at once:
+/* For TR_M rows m at once, out_m = out + m*os and c_m = c + m*cm:
  *   out_m[i] += sum_{r<R} c_m[r*cs] * src[r*S + i]   for i < n,
  * the terms of each out_m[i] added in the order r = 0, 1, ... (LeNet-5's
  * C5 backward: dx of a sample sums its 120 kernels' rows, dk of a map sums
@@ -815,7 +815,8 @@ static float dot_lanes(const float *restrict a, const float *restrict b, int n)
  * most TR_RUN columns; a shorter one (C5 with AVX-512: the last 16 of 400)
  * is added a register a row at a time, and what is left of it (less than a
  * register) row by row. A short block (M < TR_M) computes the missing rows
- * on c_0 and does not keep them. */
+ * on c_0 and does not keep them. The callers' rows are samples or maps,
+ * evenly spaced in memory, hence the strides. */
 #if VEC == 16
 #define TR_M 6 /* 6 rows x 2 registers of sums: 12 of AVX-512's 32 */
 #else
@@ -824,40 +825,42 @@ static float dot_lanes(const float *restrict a, const float *restrict b, int n)
 #define TR_NV 2 /* registers of sums per row */
 #define TR_RUN (TR_NV * VEC)
 #define DEFINE_TILE_RUN(NAME, W)                                                                               \
-static __attribute__((noinline)) void NAME(float *const *out, size_t off, const float *const *c, size_t cs, int M, \
+static __attribute__((noinline)) void NAME(float *out, size_t os, const float *c, size_t cm, size_t cs, int M,    \
                                            const float *restrict src, size_t S, int R)                           \
 {                                                                                                              \
+    const float *cp[TR_M];                                                                                     \
     float v[TR_M][W];                                                                                          \
+    for (int m = 0; m < TR_M; m++) cp[m] = c + (size_t)(m < M ? m : 0) * cm;                                   \
     for (int m = 0; m < M; m++)                                                                                \
-        for (int u = 0; u < W; u++) v[m][u] = out[m][off + u];                                                 \
+        for (int u = 0; u < W; u++) v[m][u] = out[(size_t)m * os + u];                                         \
     for (int m = M; m < TR_M; m++)                                                                             \
         for (int u = 0; u < W; u++) v[m][u] = 0.0f;                                                            \
     for (int r = 0; r < R; r++) {                                                                              \
         const float *restrict a = src + (size_t)r * S;                                                         \
         for (int m = 0; m < TR_M; m++) {                                                                       \
-            const float cr = c[m][(size_t)r * cs];                                                             \
+            const float cr = cp[m][(size_t)r * cs];                                                            \
             LANE_SIMD for (int u = 0; u < W; u++) v[m][u] += cr * a[u];                                        \
         }                                                                                                      \
     }                                                                                                          \
     for (int m = 0; m < M; m++)                                                                                \
-        for (int u = 0; u < W; u++) out[m][off + u] = v[m][u];                                                 \
+        for (int u = 0; u < W; u++) out[(size_t)m * os + u] = v[m][u];                                         \
 }
 DEFINE_TILE_RUN(tile_run, TR_RUN)
 DEFINE_TILE_RUN(tile_vec, VEC)
 
-static void tile_rows(float *const *out, const float *const *c, size_t cs, int M, const float *restrict src,
+static void tile_rows(float *out, size_t os, const float *c, size_t cm, size_t cs, int M, const float *restrict src,
                       size_t S, int R, int n)
 {
     if (n == TR_RUN) {
-        tile_run(out, 0, c, cs, M, src, S, R);
+        tile_run(out, os, c, cm, cs, M, src, S, R);
         return;
     }
     int i0 = 0;
-    for (; i0 + VEC <= n; i0 += VEC) tile_vec(out, (size_t)i0, c, cs, M, src + i0, S, R);
+    for (; i0 + VEC <= n; i0 += VEC) tile_vec(out + i0, os, c, cm, cs, M, src + i0, S, R);
     for (int m = 0; m < M; m++) {
-        float *restrict o = out[m];
+        float *restrict o = out + (size_t)m * os;
         for (int r = 0; r < R; r++) {
-            const float cr = c[m][(size_t)r * cs];
+            const float cr = c[(size_t)m * cm + (size_t)r * cs];
             const float *restrict a = src + (size_t)r * S;
             for (int i = i0; i < n; i++) o[i] += cr * a[i];
         }
@@ -924,14 +927,9 @@ static void dense_forward(float *out, const float *inp, const float *weight, con
             for (int u = 0; u < nn; u++) yT[(size_t)o * TR_RUN + u] = bias ? bias[o] : 0.0f;
         for (int gi = 0; gi < groups; gi++)
             for (int f = 0; f < OCg; f += TR_M) {
-                float *o[TR_M];
-                const float *c[TR_M];
-                for (int m = 0; m < TR_M; m++) {
-                    const size_t oc = (size_t)gi * OCg + (size_t)(f + m < OCg ? f + m : f);
-                    o[m] = yT + oc * TR_RUN;
-                    c[m] = weight + oc * N;
-                }
-                tile_rows(o, c, 1, OCg - f < TR_M ? OCg - f : TR_M, xT + (size_t)gi * N * TR_RUN, TR_RUN, N, nn);
+                const size_t o0 = (size_t)gi * OCg + (size_t)f;
+                tile_rows(yT + o0 * TR_RUN, TR_RUN, weight + o0 * N, (size_t)N, 1, OCg - f < TR_M ? OCg - f : TR_M,
+                          xT + (size_t)gi * N * TR_RUN, TR_RUN, N, nn);
             }
         for (int u = 0; u < nn; u++)
             for (int o = 0; o < OC; o++) out[(size_t)(n0 + u) * OC + o] = yT[(size_t)o * TR_RUN + u];
@@ -1592,7 +1590,7 @@ void conv_fast_backward(float *dinp, float *dweight, float *dbias, const float *
      * dk_o += sum_n dy[n,o] x_block(n) are register-tiled sums of rows. */
     const int dense_rows = dense && !table && !flip;
     const int N = Cg * (int)ksz;
-    const int nrun = (N + TR_RUN - 1) / TR_RUN, nsb = (B + TR_M - 1) / TR_M, nob = (OCg + TR_M - 1) / TR_M;
+    const int nrun = (N + TR_RUN - 1) / TR_RUN; /* runs of columns of the dense rows */
     if (dinp && path.dx == CONV_PATH_BLOCKED) {
         size_t gp = 0;
         float *wp = pm_pack_groups(weight, groups, Cg, OCg, (int)ksz, ksz, (size_t)Cg * ksz, !flip, &gp);
@@ -1607,18 +1605,13 @@ void conv_fast_backward(float *dinp, float *dweight, float *dbias, const float *
          * order: tasks of TR_M samples x one run of columns, the samples
          * innermost, so that a run of the group's kernels (C5: 120 x
          * TR_RUN floats) stays in the L1 cache from one task to the next */
+        const int nsb = (B + TR_M - 1) / TR_M;
 #pragma omp parallel for schedule(static) if (work >= CONV_PAR_MADDS)
         for (int task = 0; task < groups * nrun * nsb; task++) {
             const int gi = task / (nrun * nsb), i0 = task / nsb % nrun * TR_RUN, n0 = task % nsb * TR_M;
-            float *o[TR_M];
-            const float *c[TR_M];
-            for (int m = 0; m < TR_M; m++) {
-                const int n = n0 + m < B ? n0 + m : n0;
-                o[m] = dinp + ((size_t)n * C + (size_t)gi * Cg) * pin + i0;
-                c[m] = dout + (size_t)n * OC + (size_t)gi * OCg;
-            }
-            tile_rows(o, c, 1, B - n0 < TR_M ? B - n0 : TR_M, weight + (size_t)gi * OCg * N + i0, (size_t)N, OCg,
-                      N - i0 < TR_RUN ? N - i0 : TR_RUN);
+            tile_rows(dinp + ((size_t)n0 * C + (size_t)gi * Cg) * pin + i0, (size_t)C * pin,
+                      dout + (size_t)n0 * OC + (size_t)gi * OCg, (size_t)OC, 1, B - n0 < TR_M ? B - n0 : TR_M,
+                      weight + (size_t)gi * OCg * N + i0, (size_t)N, OCg, N - i0 < TR_RUN ? N - i0 : TR_RUN);
         }
     } else if (dinp && dense) {
         /* dx[n, block of o] += dy[n,o] * k_o, outputs o = 0..OC-1 in order. */
@@ -1678,18 +1671,13 @@ void conv_fast_backward(float *dinp, float *dweight, float *dbias, const float *
         /* dk_o[run] += sum_n dy[n,o] x_n[run], samples n = 0..B-1 in order:
          * tasks of TR_M maps x one run of columns, the maps innermost (a
          * run of the batch's inputs stays in the L1 cache) */
+        const int nob = (OCg + TR_M - 1) / TR_M;
 #pragma omp parallel for schedule(static) if (work >= CONV_PAR_MADDS)
         for (int task = 0; task < groups * nrun * nob; task++) {
             const int gi = task / (nrun * nob), i0 = task / nob % nrun * TR_RUN, f = task % nob * TR_M;
-            float *o[TR_M];
-            const float *c[TR_M];
-            for (int m = 0; m < TR_M; m++) {
-                const size_t oc = (size_t)gi * OCg + (size_t)(f + m < OCg ? f + m : f);
-                o[m] = dweight + oc * N + i0;
-                c[m] = dout + oc;
-            }
-            tile_rows(o, c, (size_t)OC, OCg - f < TR_M ? OCg - f : TR_M, inp + (size_t)gi * Cg * pin + i0,
-                      (size_t)C * pin, B, N - i0 < TR_RUN ? N - i0 : TR_RUN);
+            const size_t o0 = (size_t)gi * OCg + (size_t)f;
+            tile_rows(dweight + o0 * N + i0, (size_t)N, dout + o0, 1, (size_t)OC, OCg - f < TR_M ? OCg - f : TR_M,
+                      inp + (size_t)gi * Cg * pin + i0, (size_t)C * pin, B, N - i0 < TR_RUN ? N - i0 : TR_RUN);
         }
         if (dbias)
             for (int o = 0; o < OC; o++) dbias[o] += bias_sum(dout, B, OC, o, pout);
