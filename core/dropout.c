@@ -64,11 +64,13 @@ static void dropout_layer_forward(Layer *l, float *y, const float *x, int B)
     size_t n = shape_size(l->in) * (size_t)B;
     d->masked = l->training && d->p > 0.0f;
     if (!d->masked) {
+        d->preset = 0;
         /* evaluation (or p = 0): y = x */
         if (y != x) memcpy(y, x, n * sizeof *y);
         return;
     }
-    dropout_draw_mask(d->mask, n, d->p, &d->rng);
+    if (!d->preset) dropout_draw_mask(d->mask, n, d->p, &d->rng);
+    d->preset = 0;
     dropout_forward(y, x, d->mask, n, d->p);
 }
 
@@ -112,4 +114,26 @@ Layer *dropout_create(float p, uint64_t seed)
     d->p = p;
     rng_seed(&d->rng, seed, 0);
     return &d->base;
+}
+
+int dropout_split_mask(Layer *a, Layer *b, int B, int B1)
+{
+    if (strcmp(a->ops->kind, "dropout") || strcmp(b->ops->kind, "dropout"))
+        return cn_fail("dropout_split_mask: %s and %s are not both dropout layers", a->ops->kind, b->ops->kind);
+    Dropout *da = (Dropout *)a, *db = (Dropout *)b;
+    if (da->p != db->p || shape_size(a->in) != shape_size(b->in))
+        return cn_fail("dropout_split_mask: the two layers differ (rate %g on %zu units, %g on %zu)", (double)da->p,
+                       shape_size(a->in), (double)db->p, shape_size(b->in));
+    if (B1 < 0 || B1 > B) return cn_fail("dropout_split_mask: cut %d is outside a batch of %d", B1, B);
+    if (!a->training || !b->training || da->p == 0.0f) return 0; /* no masks are drawn */
+    const size_t units = shape_size(a->in), n = units * (size_t)B, n1 = units * (size_t)B1;
+    if (layer_reserve(a, B) || (B > B1 && layer_reserve(b, B - B1))) return -1;
+    /* the whole batch's masks, drawn as one forward on B samples draws them */
+    dropout_draw_mask(da->mask, n, da->p, &da->rng);
+    da->preset = B1 > 0;
+    if (B > B1) {
+        memcpy(db->mask, da->mask + n1, n - n1);
+        db->preset = 1;
+    }
+    return 0;
 }

@@ -20,6 +20,12 @@
  * words `rng.state` and `rng.inc` of the Dropout struct and write them back
  * on load (or copy the whole Rng: it is plain data). In evaluation mode, and
  * when p == 0, nothing is drawn.
+ *
+ * Two halves of one batch (train.h, cfg.replica): dropout_split_mask draws
+ * the masks of the whole batch from the first network's generator, exactly
+ * as one forward on the whole batch would, and hands each half its samples'
+ * part. The halves' next forwards draw nothing, so the masks do not depend
+ * on the cut, and the second network's generator is never used.
  */
 #ifndef CN_DROPOUT_H
 #define CN_DROPOUT_H
@@ -35,6 +41,7 @@ typedef struct {
     Rng rng;               /* mask generator: save/restore for checkpoints */
     unsigned char *mask;   /* scratch: (reserved B) * units, 1 = kept */
     int masked;            /* 1 if the last forward applied a mask */
+    int preset;            /* 1: the next training forward uses mask as it is (dropout_split_mask) */
 } Dropout;
 
 /* --- kernels on raw arrays --------------------------------------------------- */
@@ -52,5 +59,12 @@ void dropout_backward(float *dx, const float *dy, const unsigned char *mask, siz
  * Starts in evaluation mode (base.training = 0) like every layer.
  * NULL (with cn_last_error()) on a bad p or out of memory. */
 Layer *dropout_create(float p, uint64_t seed);
+
+/* a and b: the same dropout layer of two copies of a network, in training
+ * mode. Draw the masks of a batch of B from a's generator (as a forward of a
+ * on B samples would) and preset them: a's next forward, on samples [0, B1),
+ * gets their masks, and b's next forward, on samples [B1, B), the rest.
+ * 0 <= B1 <= B; a half of no samples is left alone. 0, or -1 with a message. */
+int dropout_split_mask(Layer *a, Layer *b, int B, int B1);
 
 #endif

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/dropout.h"
 #include "core/error.h"
 #include "core/loss.h"
 #include "core/model_io.h"
@@ -325,8 +326,8 @@ typedef struct {
 
 static void scratch_free(Scratch *s) { free(s->idx), free(s->x), free(s->probs), free(s->dlogits), free(s->y); }
 
-/* The replica must be built like net: same name, layers and parameter
- * sizes; and without dropout (see train.h). */
+/* The replica must be built like net: same name, kinds of layers and
+ * parameter sizes. */
 static int check_replica(const Net *net, const Net *rep)
 {
     if (!net_ok(rep)) return cn_fail("training: the replica is not a usable network: %s", cn_last_error());
@@ -340,9 +341,10 @@ static int check_replica(const Net *net, const Net *rep)
                            "same constructor and options", k, net_param(rep, k, NULL)->n, net->name,
                            net_param(net, k, NULL)->n);
     for (int i = 0; i < net->n; i++)
-        if (!strcmp(net->layer[i]->ops->kind, "dropout"))
-            return cn_fail("training: %s has a dropout layer (%s); a replica would repeat its random masks, so train it "
-                           "without one (cfg.replica = NULL)", net->name, net->layer[i]->label);
+        if (strcmp(net->layer[i]->ops->kind, rep->layer[i]->ops->kind))
+            return cn_fail("training: layer %d of the replica is a %s layer, of %s a %s layer; build it with the same "
+                           "constructor and options", i + 1, rep->layer[i]->ops->kind, net->name,
+                           net->layer[i]->ops->kind);
     return 0; /* (its input normalization is never used: it gets the batch already normalized) */
 }
 
@@ -407,6 +409,10 @@ static int half_step(Net *h, Scratch *w, int s0, int n, int B, int K, size_t in,
 static int halves_step(Net *net, Net *rep, Scratch *w, int B, int K, size_t in, float eps, float *loss)
 {
     const int B1 = (B + 1) / 2;
+    /* dropout: the whole batch's masks, drawn by net's layers, each half its part */
+    for (int i = 0; i < net->n; i++)
+        if (!strcmp(net->layer[i]->ops->kind, "dropout") && dropout_split_mask(net->layer[i], rep->layer[i], B, B1))
+            return -1;
     double sum[2] = { 0.0, 0.0 };
     int rc[2] = { 0, 0 };
     char why[2][256] = { "", "" }; /* messages are per thread: carry a half's failure back */

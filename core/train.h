@@ -41,9 +41,11 @@
  * after the other), so results stay bit-identical whatever the number of
  * threads; they differ from a run without a replica by rounding only (the
  * gradient is summed in another order). The replica is only scratch: net
- * holds the weights, and checkpoints save net. Networks with dropout layers
- * are refused (the replica's masks would repeat net's). Large layers that
- * already keep both threads busy (AlexNet-mini) gain nothing from it.
+ * holds the weights, and checkpoints save net. Dropout layers get the masks
+ * one forward on the whole batch would draw, from net's generators, each half
+ * its samples' part (dropout_split_mask), so the masks do not depend on the
+ * cut either. Even AlexNet-mini, whose layers keep two threads busy, trains
+ * faster in halves: its threads meet once per batch instead of at every layer.
  *
  * Progress goes to cfg.log (stderr when NULL) unless cfg.quiet: on a terminal
  * a bar redrawn in place at most ten times a second,

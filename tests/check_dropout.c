@@ -210,6 +210,40 @@ START_TEST(rate_zero_and_bad_rates)
 }
 END_TEST
 
+/* Two halves of a batch of 5 (3 + 2) get the outputs one layer gives the
+ * whole batch, the second layer's own generator unused; then both draw
+ * again as usual. Mismatched layers are refused. */
+START_TEST(split_mask_gives_each_half_its_part)
+{
+    const CnShape in = { 3, 4, 4 };
+    enum { B = 5, B1 = 3, N = 48 * B };
+    Layer *whole = make(0.4f, 9, in, B), *a = make(0.4f, 9, in, B1), *b = make(0.4f, 77, in, B - B1);
+    whole->training = a->training = b->training = 1;
+    float x[N], y[N], ya[N], yb[N];
+    for (int i = 0; i < N; i++) x[i] = 1.0f + (float)(i % 13);
+    whole->ops->forward(whole, y, x, B);
+    const Rng b_before = ((Dropout *)b)->rng;
+    ck_assert_int_eq(dropout_split_mask(a, b, B, B1), 0);
+    a->ops->forward(a, ya, x, B1);
+    b->ops->forward(b, yb, x + 48 * B1, B - B1);
+    ck_assert_int_eq(memcmp(ya, y, 48 * B1 * sizeof *y), 0);
+    ck_assert_int_eq(memcmp(yb, y + 48 * B1, 48 * (B - B1) * sizeof *y), 0);
+    ck_assert_uint_eq(((Dropout *)b)->rng.state, b_before.state);
+    /* a's generator moved as whole's did: the next draws agree too */
+    whole->ops->forward(whole, y, x, B1);
+    a->ops->forward(a, ya, x, B1);
+    ck_assert_int_eq(memcmp(ya, y, 48 * B1 * sizeof *y), 0);
+
+    Layer *other = make(0.5f, 9, in, B);
+    other->training = 1;
+    ck_assert_int_eq(dropout_split_mask(a, other, B, B1), -1);
+    ck_assert_ptr_nonnull(strstr(cn_last_error(), "differ"));
+    ck_assert_int_eq(dropout_split_mask(a, b, B, B + 1), -1);
+    ck_assert_ptr_nonnull(strstr(cn_last_error(), "outside"));
+    layer_free(whole), layer_free(a), layer_free(b), layer_free(other);
+}
+END_TEST
+
 Suite *dropout_suite(void)
 {
     Suite *s = suite_create("dropout");
@@ -223,6 +257,7 @@ Suite *dropout_suite(void)
     tcase_set_timeout(tc, 20);
     tcase_add_test(tc, same_seed_same_mask_any_threads);
     tcase_add_test(tc, rng_state_resumes_bit_exactly);
+    tcase_add_test(tc, split_mask_gives_each_half_its_part);
     suite_add_tcase(s, tc);
     tc = tcase_create("gradcheck");
     tcase_add_test(tc, gradcheck_training);

@@ -80,7 +80,7 @@ static Net *small_net(const char *name, int dropout, uint64_t init_seed)
 }
 
 static Net *bar_net(uint64_t init_seed) { return small_net("bars", 1, init_seed); }
-/* without dropout: a network that can train in two halves */
+/* the same without dropout */
 static Net *plain_net(uint64_t init_seed) { return small_net("bars-plain", 0, init_seed); }
 
 /* Shift the image by -1, 0 or +1 pixels horizontally (zeros come in). */
@@ -606,11 +606,11 @@ END_TEST
 
 /* --- two halves (cfg.replica) ---------------------------------------------------- */
 
-/* Train plain_net in two halves with n threads, batch B. */
+/* Train bar_net (dropout included) in two halves with n threads, batch B. */
 static Net *run_halves(int threads, int B, const Dataset *train, const Dataset *test, TrainHistory *h)
 {
     omp_set_num_threads(threads);
-    Net *net = plain_net(7), *half = plain_net(99); /* the replica's own weights must not matter */
+    Net *net = bar_net(7), *half = bar_net(99); /* the replica's own weights must not matter */
     TrainConfig cfg = bar_config();
     cfg.batch = B;
     cfg.augment = shift_augment;
@@ -627,7 +627,8 @@ START_TEST(halves_same_bits_with_1_and_2_threads)
     /* batch 15: halves of 8 and 7, and a last batch of 5 (3 + 2) */
     TrainHistory h1 = { 0 }, h2 = { 0 };
     Net *a = run_halves(1, 15, train, test, &h1), *b = run_halves(2, 15, train, test, &h2);
-    ck_assert_msg(h1.e[2].test_acc > 0.9, "test accuracy %.3f after 3 epochs in halves", h1.e[2].test_acc);
+    /* it learns (chance: 1/3; with dropout on a quarter of C2's units, 54 of 60 after 3 epochs) */
+    ck_assert_msg(h1.e[2].test_acc > 0.85, "test accuracy %.3f after 3 epochs in halves", h1.e[2].test_acc);
     expect_same_runs(a, b, &h1, &h2, "halves, 1 vs 2 threads");
     bars_free(train);
     bars_free(test);
@@ -649,20 +650,21 @@ static double param_gap(Net *a, Net *b)
 }
 
 /* One step in two halves is the same step as on one network, up to the
- * rounding of a sum taken in another order; with batch 1 the second half is
- * empty and the step is the same to the bit. */
+ * rounding of a sum taken in another order, dropout included: each half gets
+ * its samples' part of the masks one network would draw. With batch 1 the
+ * second half is empty and the step is the same to the bit. */
 START_TEST(halves_take_the_same_step)
 {
     Dataset *train = bars(16, 1);
     TrainConfig cfg = bar_config();
     cfg.epochs = 1;
     cfg.lr = optim_schedule_constant(0.5f); /* a large step shows a wrong gradient clearly */
-    Net *one = plain_net(7), *two = plain_net(7), *half = plain_net(7);
+    Net *one = bar_net(7), *two = bar_net(7), *half = bar_net(7);
     TrainHistory h1 = { 0 }, h2 = { 0 };
     ck_assert_msg(train_run(one, train, NULL, &cfg, &h1) == 0, "%s", cn_last_error());
     cfg.replica = half;
     ck_assert_msg(train_run(two, train, NULL, &cfg, &h2) == 0, "%s", cn_last_error());
-    Net *start = plain_net(7);
+    Net *start = bar_net(7);
     const double step = param_gap(one, start), gap = param_gap(two, one);
     ck_assert_msg(step > 1e-2, "the step moved the weights by only %g", step);
     ck_assert_msg(gap < 1e-5, "halves vs one network after one step: largest relative difference %g", gap);
@@ -676,12 +678,43 @@ START_TEST(halves_take_the_same_step)
     cfg = bar_config();
     cfg.batch = 1;
     cfg.epochs = 1;
-    one = plain_net(7), two = plain_net(7), half = plain_net(7);
+    one = bar_net(7), two = bar_net(7), half = bar_net(7);
     ck_assert_msg(train_run(one, train, NULL, &cfg, NULL) == 0, "%s", cn_last_error());
     cfg.replica = half;
     ck_assert_msg(train_run(two, train, NULL, &cfg, NULL) == 0, "%s", cn_last_error());
     assert_same_params(one, two, "batch 1, halves vs one network");
     net_free(one), net_free(two), net_free(half);
+    bars_free(train);
+}
+END_TEST
+
+/* In halves, a run resumed from its checkpoint ends where an uninterrupted
+ * one ends: the dropout masks come from net's generators, which the
+ * checkpoint saves, never from the replica's. */
+START_TEST(halves_resume_equals_uninterrupted)
+{
+    make_dir();
+    char ck_full[128], ck_part[128];
+    snprintf(ck_full, sizeof ck_full, "%s/halves_full.ckpt", dir);
+    snprintf(ck_part, sizeof ck_part, "%s/halves_part.ckpt", dir);
+    Dataset *train = bars(120, 1);
+    TrainConfig cfg = bar_config();
+    cfg.augment = shift_augment;
+    Net *a = bar_net(7), *b = bar_net(7), *half = bar_net(7);
+    cfg.replica = half;
+    cfg.checkpoint = ck_full;
+    ck_assert_msg(train_run(a, train, NULL, &cfg, NULL) == 0, "%s", cn_last_error());
+    cfg.checkpoint = ck_part;
+    cfg.epochs = 1;
+    ck_assert_msg(train_run(b, train, NULL, &cfg, NULL) == 0, "%s", cn_last_error());
+    net_free(b), net_free(half);
+    b = bar_net(99), half = bar_net(5); /* a new process: other weights, fresh generators */
+    cfg.replica = half;
+    cfg.epochs = 3;
+    cfg.resume = 1;
+    ck_assert_msg(train_run(b, train, NULL, &cfg, NULL) == 0, "%s", cn_last_error());
+    assert_same_params(a, b, "halves, resumed vs uninterrupted");
+    net_free(a), net_free(b), net_free(half);
     bars_free(train);
 }
 END_TEST
@@ -698,11 +731,20 @@ START_TEST(bad_replicas_are_refused)
     cfg.replica = net; /* itself */
     ck_assert_int_eq(train_run(net, train, NULL, &cfg, NULL), -1);
     ck_assert_msg(strstr(cn_last_error(), "second network"), "%s", cn_last_error());
-    Net *drop = bar_net(1), *drop2 = bar_net(1); /* dropout: the masks would repeat */
-    cfg.replica = drop2;
+    /* the same name, layers and parameters, but a ReLU where net has dropout */
+    Net *drop = bar_net(1), *relu = net_create("bars", (CnShape){ 1, 8, 8 });
+    net_add(relu, "C1", conv2d_create(4, 3, 3, 1, 1, 1, CONV_OP_CORRELATE));
+    net_add(relu, "relu1", relu_create());
+    net_add(relu, "C2", conv2d_create(8, 3, 3, 2, 0, 1, CONV_OP_CORRELATE));
+    net_add(relu, "relu2", relu_create());
+    net_add(relu, "relu3", relu_create());
+    net_add(relu, "fc", dense_create(3));
+    ck_assert_msg(net_ok(relu), "%s", cn_last_error());
+    cfg.replica = relu;
     ck_assert_int_eq(train_run(drop, train, NULL, &cfg, NULL), -1);
-    ck_assert_msg(strstr(cn_last_error(), "dropout") && strstr(cn_last_error(), "drop"), "%s", cn_last_error());
-    net_free(net), net_free(other), net_free(drop), net_free(drop2);
+    ck_assert_msg(strstr(cn_last_error(), "layer 5") && strstr(cn_last_error(), "relu") &&
+                      strstr(cn_last_error(), "dropout"), "%s", cn_last_error());
+    net_free(net), net_free(other), net_free(drop), net_free(relu);
     bars_free(train);
 }
 END_TEST
@@ -745,11 +787,11 @@ static void watcher(Net *net, const TrainHistory *h, const TrainWatchInfo *at, v
     if (!net_forward(net, x, 5) && !w->bad++) snprintf(w->msg, sizeof w->msg, "forward: %s", cn_last_error());
 }
 
-/* Train a fresh network (with dropout, or plain in two halves) with or
+/* Train a fresh network (with dropout; whole or in two halves) with or
  * without the watcher. */
 static Net *run_watched(int halves, const Dataset *train, const Dataset *test, Watched *w, TrainHistory *h)
 {
-    Net *net = halves ? plain_net(7) : bar_net(7), *half = halves ? plain_net(7) : NULL;
+    Net *net = bar_net(7), *half = halves ? bar_net(7) : NULL;
     TrainConfig cfg = bar_config();
     cfg.augment = shift_augment;
     cfg.replica = half;
@@ -849,6 +891,7 @@ Suite *train_suite(void)
     tcase_add_test(tc, resume_equals_uninterrupted);
     tcase_add_test(tc, halves_same_bits_with_1_and_2_threads);
     tcase_add_test(tc, halves_take_the_same_step);
+    tcase_add_test(tc, halves_resume_equals_uninterrupted);
     tcase_add_test(tc, bad_replicas_are_refused);
     tcase_add_test(tc, watcher_sees_training_and_changes_nothing);
     tcase_add_test(tc, waits_passively_unless_told);
