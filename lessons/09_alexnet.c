@@ -321,7 +321,11 @@ static void explain_recipe(Lesson *ls)
              "augmentation.png");
     nb_para(nb, "Every choice is random but seeded (seed %d): a run of this lesson gives the same weights on any "
                 "number of threads, and a run interrupted after any epoch resumes to exactly the same end "
-                "(--resume; tests/check_alexnet.c checks both).", SEED);
+                "(--resume; tests/check_alexnet.c checks both). With two threads, each batch is cut in two halves "
+                "of %d, each run through its own copy of the network on its own thread, as LeNet-5 trains in "
+                "lesson 08 (lesson 12 shows why): the threads meet once per batch instead of at every layer. The "
+                "dropout masks are drawn for the whole batch and each half gets its part, so the step is the same "
+                "sum either way, added in another order.", SEED, (BATCH + 1) / 2);
     lesson_say_loops(nb);
 }
 

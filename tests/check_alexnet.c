@@ -611,6 +611,8 @@ START_TEST(resume_equals_uninterrupted)
     /* Augmentation, two dropout layers, momentum, weight decay and a cosine
      * schedule: every piece of state a checkpoint must carry. */
     TrainConfig cfg = small_config();
+    Net *half = _i ? fresh() : NULL; /* loop 1: in two halves, as lesson 09 trains */
+    cfg.replica = half;
     TrainHistory full = { 0 }, part = { 0 };
     cfg.checkpoint = ck_full;
     Net *a = fresh();
@@ -642,6 +644,7 @@ START_TEST(resume_equals_uninterrupted)
     train_history_free(&part);
     net_free(a);
     net_free(b);
+    net_free(half);
     dataset_free(train);
     dataset_free(test);
     rm_dir();
@@ -654,6 +657,8 @@ START_TEST(same_bits_at_1_and_2_threads)
     TrainConfig cfg = small_config();
     cfg.epochs = 1;
     cfg.train_limit = 64;
+    Net *half = _i ? fresh() : NULL; /* loop 1: in two halves, as lesson 09 trains */
+    cfg.replica = half;
     TrainHistory h1 = { 0 }, h2 = { 0 };
     const int saved = omp_get_max_threads();
     omp_set_num_threads(1);
@@ -669,6 +674,7 @@ START_TEST(same_bits_at_1_and_2_threads)
     train_history_free(&h2);
     net_free(a);
     net_free(b);
+    net_free(half);
     dataset_free(train);
 }
 END_TEST
@@ -691,8 +697,8 @@ Suite *alexnet_suite(void)
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     tc = tcase_create("training");
-    tcase_add_test(tc, resume_equals_uninterrupted);
-    tcase_add_test(tc, same_bits_at_1_and_2_threads);
+    tcase_add_loop_test(tc, resume_equals_uninterrupted, 0, 2);
+    tcase_add_loop_test(tc, same_bits_at_1_and_2_threads, 0, 2);
     tcase_set_timeout(tc, 300);
     suite_add_tcase(s, tc);
     return s;

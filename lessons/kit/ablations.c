@@ -69,8 +69,10 @@ void ablations_run(Ablations *A, Notebook *nb, const AlexRecipe *rc, int seeds, 
                 A->train_images += A->ntrain, A->train_seconds += tsec;
                 A->eval_images += A->ntest, A->eval_seconds += fmax(0.0, st->seconds - tsec);
             }
-            net_free(a->run.net); /* keep the numbers, not the network */
-            a->run.net = NULL;
+            net_free(a->run.net); /* keep the numbers, not the networks */
+            net_free(a->run.half);
+            a->run.net = a->run.half = NULL;
+            a->run.cfg.replica = NULL;
         }
     }
 }

@@ -46,7 +46,8 @@ void alex_run_setup(AlexRun *r, const char *key, const char *title, const AlexNe
     r->rc = rc;
     r->opt = *o;
     r->net = alexnet_mini(o);
-    CN_CHECK(r->net);
+    r->half = alexnet_mini(o);
+    CN_CHECK(r->net && r->half);
     r->ntrain = ntrain;
     CN_CHECK(snprintf(r->ckpt, sizeof r->ckpt, "%s/alexnet_mini_%s.ckpt", models_dir, key) < (int)sizeof r->ckpt);
     if (save_model)
@@ -65,6 +66,7 @@ void alex_run_setup(AlexRun *r, const char *key, const char *title, const AlexNe
     c.train_limit = ntrain;
     c.test_limit = ntest;
     c.checkpoint = r->ckpt;
+    c.replica = r->half; /* each batch in two halves, one thread each: they meet once per batch, not per layer */
     r->aug = (AlexNetAugment){ .pad = rc->crop_pad, .flip = 1, .background = -pixel_mean / pixel_std };
     c.augment = alexnet_augment;
     c.augment_ctx = &r->aug;
@@ -75,6 +77,7 @@ void alex_run_setup(AlexRun *r, const char *key, const char *title, const AlexNe
 void alex_run_free(AlexRun *r)
 {
     net_free(r->net);
+    net_free(r->half);
     train_history_free(&r->hist);
 }
 
@@ -333,9 +336,10 @@ int alex_feature_maps(Notebook *nb, Net *net, const Dataset *test, int index, co
 int lenet_with_recipe(NetRow *row, const AlexRun *r, const Dataset *train, const Dataset *test, const char *ckpt,
                       int retrain, uint64_t seed)
 {
-    Net *ln = lenet5_modern();
-    CN_CHECK(ln);
+    Net *ln = lenet5_modern(), *half = lenet5_modern();
+    CN_CHECK(ln && half);
     TrainConfig lc = r->cfg;
+    lc.replica = half; /* in two halves, as lesson 08 trains it */
     lc.checkpoint = ckpt;
     lc.history = NULL;
     lc.quiet = 1;
@@ -348,6 +352,7 @@ int lenet_with_recipe(NetRow *row, const AlexRun *r, const Dataset *train, const
     train_history_free(&h);
     fill_net_row(row, ln, test, "LeNet-5, modern", "trained here");
     net_free(ln);
+    net_free(half);
     return lc.resume;
 }
 

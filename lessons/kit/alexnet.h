@@ -36,6 +36,7 @@ typedef struct {
     const AlexRecipe *rc;
     AlexNetOptions opt;
     Net *net;
+    Net *half;             /* a second copy that trains on half of every batch (train.h, "Two halves") */
     TrainConfig cfg;
     AlexNetAugment aug;
     TrainHistory hist;

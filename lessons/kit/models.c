@@ -316,7 +316,11 @@ static Net *train_missing(Notebook *nb, const SavedModel *m, const LessonData *d
             path);
     const double t0 = now_s();
     TrainHistory h = { 0 };
+    Net *half = build(m->arch); /* each batch in two halves, one thread each (core/train.h) */
+    CN_CHECK(half);
+    c.replica = half;
     if (train_run(net, tr, NULL, &c, &h)) CN_DIE("training %s failed: %s", m->title, cn_last_error());
+    net_free(half);
     nb_para(nb, "Trained in %.1f s (%s images per second while training).", now_s() - t0,
             commas(a, h.e[h.n - 1].images_per_s));
     CN_CHECK(net_save(net, path) == 0);

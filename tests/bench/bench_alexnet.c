@@ -10,9 +10,10 @@
  * crops and flips, forward, softmax cross-entropy, backward, SGD step with
  * momentum and weight decay); the evaluation pass is not counted, as in the
  * PyTorch reference (shared/bench/torch_ref.py alexnet, which times the same
- * things with flips only); also beside a competing busy process the
- * benchmark starts and stops itself (lessons/kit/busy.h), alternating with the
- * quiet measurement. Inference images/s: net_forward over the 10,000
+ * things with flips only). Two ways: in two halves (cfg.replica, as lesson
+ * 09 trains) and as one network whose layers split their work between the
+ * threads; each also beside a competing busy process the benchmark starts
+ * and stops itself (lessons/kit/busy.h), the four alternating. Inference images/s: net_forward over the 10,000
  * test images at batch 64 and 1000 (input conversion included), and at
  * batch 1 over the first 2,000 (the reference's three figures). Each figure
  * is measured --repeat times; the median and the best are printed.
@@ -48,7 +49,7 @@
 
 /* Training images per second of net on ds over `batches` batches of `batch`,
  * with the lesson's augmentation. */
-static double train_rate(Net *net, const Dataset *ds, int batch, int batches, uint64_t seed)
+static double train_rate(Net *net, Net *half, const Dataset *ds, int batch, int batches, uint64_t seed)
 {
     AlexNetAugment aug = { .pad = 2, .flip = 1, .background = 0.0f };
     TrainConfig cfg = train_defaults();
@@ -63,6 +64,7 @@ static double train_rate(Net *net, const Dataset *ds, int batch, int batches, ui
     cfg.augment = alexnet_augment;
     cfg.augment_ctx = &aug;
     cfg.quiet = 1;
+    cfg.replica = half;
     TrainHistory h = { 0 };
     if (train_run(net, ds, NULL, &cfg, &h)) CN_DIE("training failed: %s", cn_last_error());
     double r = h.e[0].images_per_s;
@@ -223,21 +225,30 @@ int main(int argc, char **argv)
 
     AlexNetOptions o = alexnet_defaults();
     o.groups = groups;
-    Net *net = alexnet_mini(&o);
-    CN_CHECK(net);
+    Net *net = alexnet_mini(&o), *half = alexnet_mini(&o);
+    CN_CHECK(net && half);
     alexnet_init(net, 1, 0.1f);
-    train_rate(net, train, B, 10, 99); /* warm-up: page in the data, start the threads */
-    double *v = xcalloc(1, (size_t)repeat * sizeof *v), tmed, tbest, m64, b64, m1k, b1k, m1, b1;
-    double *c = xcalloc(1, (size_t)repeat * sizeof *c), cmed, cbest;
-    for (int r = 0; r < repeat; r++) {
-        v[r] = train_rate(net, train, B, batches, (uint64_t)r + 1);
-        const pid_t busy = busy_start();
-        c[r] = train_rate(net, train, B, batches, (uint64_t)r + 1);
-        busy_stop(busy);
+    train_rate(net, half, train, B, 10, 99); /* warm-up: page in the data, start the threads */
+    double *v = xcalloc(1, (size_t)repeat * sizeof *v), m64, b64, m1k, b1k, m1, b1;
+    /* [0] two halves (as lesson 09 trains), [1] one network with its layers split between the threads; quiet
+     * and beside a busy process. The four alternate, so a drift of the machine's speed hits all of them. */
+    double *q[2], *c[2], qmed[2], qbest[2], cmed[2], cbest[2];
+    for (int k = 0; k < 2; k++) {
+        q[k] = xcalloc(1, (size_t)repeat * sizeof *q[k]);
+        c[k] = xcalloc(1, (size_t)repeat * sizeof *c[k]);
     }
-    summary(v, repeat, &tmed, &tbest);
-    summary(c, repeat, &cmed, &cbest);
-    free(c);
+    for (int r = 0; r < repeat; r++)
+        for (int k = 0; k < 2; k++) {
+            q[k][r] = train_rate(net, k ? NULL : half, train, B, batches, (uint64_t)r + 1);
+            const pid_t busy = busy_start();
+            c[k][r] = train_rate(net, k ? NULL : half, train, B, batches, (uint64_t)r + 1);
+            busy_stop(busy);
+        }
+    for (int k = 0; k < 2; k++) {
+        summary(q[k], repeat, &qmed[k], &qbest[k]);
+        summary(c[k], repeat, &cmed[k], &cbest[k]);
+        free(q[k]), free(c[k]);
+    }
     for (int r = 0; r < repeat; r++) v[r] = infer_rate(net, test, B, test->count);
     summary(v, repeat, &m64, &b64);
     for (int r = 0; r < repeat; r++) v[r] = infer_rate(net, test, 1000, test->count);
@@ -248,21 +259,25 @@ int main(int argc, char **argv)
     for (int i = 0; i < net->n; i++)
         if (net->layer[i]->nparam) macs += net->layer[i]->madds;
     printf("\n%s (%zu parameters, %.0f multiply-adds per image forward)\n", net->name, net_param_count(net), macs);
-    printf("  training,  batch %4d: %8.0f images/s median, %8.0f best  (%d x %d batches; %.0f s per 60,000-image "
-           "epoch at the median)\n", B, tmed, tbest, repeat, batches, train->count / tmed);
-    printf("  training,  batch %4d: %8.0f images/s median, %8.0f best  (beside one busy process: %.0f%% of the "
-           "quiet median)\n", B, cmed, cbest, 100.0 * cmed / tmed);
+    static const char *const way[2] = { "two halves, as lesson 09", "one network, its layers split between threads" };
+    for (int k = 0; k < 2; k++) {
+        printf("  training,  batch %4d: %8.0f images/s median, %8.0f best  (%d x %d batches; %s; %.0f s per 60,000-image "
+               "epoch)\n", B, qmed[k], qbest[k], repeat, batches, way[k], train->count / qmed[k]);
+        printf("  training,  batch %4d: %8.0f images/s median, %8.0f best  (%s, beside one busy process: %.0f%% of "
+               "the quiet median)\n", B, cmed[k], cbest[k], k ? "one network" : "two halves", 100.0 * cmed[k] / qmed[k]);
+    }
     printf("  inference, batch %4d: %8.0f images/s median, %8.0f best  (10,000 test images)\n", B, m64, b64);
     printf("  inference, batch %4d: %8.0f images/s median, %8.0f best\n", 1000, m1k, b1k);
     printf("  inference, batch %4d: %8.0f images/s median, %8.0f best  (2,000 test images, %.3f ms each)\n", 1, m1,
            b1, 1e3 / m1);
-    printf("  training at the median: %.1f GFLOP/s (3 x forward multiply-adds x 2 per image)\n",
-           tmed * 6.0 * macs / 1e9);
+    printf("  training at the median: %.1f GFLOP/s in two halves, %.1f as one network (3 x forward multiply-adds x 2 "
+           "per image)\n", qmed[0] * 6.0 * macs / 1e9, qmed[1] * 6.0 * macs / 1e9);
     free(v);
     layer_table(net, test, B, repeat);
     struct rusage ru;
     if (getrusage(RUSAGE_SELF, &ru) == 0) printf("\npeak resident memory of this process: %.0f MiB\n", ru.ru_maxrss / 1024.0);
     net_free(net);
+    net_free(half);
     dataset_free(train);
     dataset_free(test);
     return 0;
