@@ -577,7 +577,9 @@ static void threads_and_small_layers(Notebook *nb, const Run *run)
     nb_para(nb, "So LeNet-5 trains in two halves (core/train.c): each batch is cut in two, each half goes "
                 "through its own copy of the network on its own thread from the first layer to the last, and the "
                 "threads meet once per batch, to add the two gradients (always in the same order, so the result "
-                "does not depend on the number of threads) and take the step.");
+                "does not depend on the number of threads) and take the step. Lesson 09 trains AlexNet-mini the "
+                "same way: its layers are large enough to share, but its threads would still meet at every "
+                "layer, forward and backward, where the halves meet once.");
     nb_code_from_source(nb, "core/train.c", "halves_step");
 }
 
