@@ -325,7 +325,7 @@ static void explain_recipe(Lesson *ls)
                 "of %d, each run through its own copy of the network on its own thread, as LeNet-5 trains in "
                 "lesson 08 (lesson 12 shows why): the threads meet once per batch instead of at every layer. The "
                 "dropout masks are drawn for the whole batch and each half gets its part, so the step is the same "
-                "sum either way, added in another order.", SEED, (BATCH + 1) / 2);
+                "sum either way, added in another order (tests/check_alexnet.c checks that too).", SEED, (BATCH + 1) / 2);
     lesson_say_loops(nb);
 }
 

@@ -62,15 +62,15 @@ static void bars_free(Dataset *d)
     free(d);
 }
 
-/* conv 4 3x3 pad 1 -> relu -> conv 8 3x3 stride 2 -> relu -> [dropout 0.25] -> dense 3 */
-static Net *small_net(const char *name, int dropout, uint64_t init_seed)
+/* conv 4 3x3 pad 1 -> relu -> conv 8 3x3 stride 2 -> relu -> [fifth] -> dense 3 */
+static Net *small_net(const char *name, Layer *fifth, uint64_t init_seed)
 {
     Net *net = net_create(name, (CnShape){ 1, 8, 8 });
     net_add(net, "C1", conv2d_create(4, 3, 3, 1, 1, 1, CONV_OP_CORRELATE));
     net_add(net, "relu1", relu_create());
     net_add(net, "C2", conv2d_create(8, 3, 3, 2, 0, 1, CONV_OP_CORRELATE));
     net_add(net, "relu2", relu_create());
-    if (dropout) net_add(net, "drop", dropout_create(0.25f, 3));
+    if (fifth) net_add(net, "fifth", fifth);
     net_add(net, "fc", dense_create(3));
     ck_assert_msg(net_ok(net), "%s", cn_last_error());
     Rng r;
@@ -79,9 +79,9 @@ static Net *small_net(const char *name, int dropout, uint64_t init_seed)
     return net;
 }
 
-static Net *bar_net(uint64_t init_seed) { return small_net("bars", 1, init_seed); }
+static Net *bar_net(uint64_t init_seed) { return small_net("bars", dropout_create(0.25f, 3), init_seed); }
 /* the same without dropout */
-static Net *plain_net(uint64_t init_seed) { return small_net("bars-plain", 0, init_seed); }
+static Net *plain_net(uint64_t init_seed) { return small_net("bars-plain", NULL, init_seed); }
 
 /* Shift the image by -1, 0 or +1 pixels horizontally (zeros come in). */
 static void shift_augment(float *img, int c, int h, int w, Rng *r, void *ctx)
@@ -732,14 +732,7 @@ START_TEST(bad_replicas_are_refused)
     ck_assert_int_eq(train_run(net, train, NULL, &cfg, NULL), -1);
     ck_assert_msg(strstr(cn_last_error(), "second network"), "%s", cn_last_error());
     /* the same name, layers and parameters, but a ReLU where net has dropout */
-    Net *drop = bar_net(1), *relu = net_create("bars", (CnShape){ 1, 8, 8 });
-    net_add(relu, "C1", conv2d_create(4, 3, 3, 1, 1, 1, CONV_OP_CORRELATE));
-    net_add(relu, "relu1", relu_create());
-    net_add(relu, "C2", conv2d_create(8, 3, 3, 2, 0, 1, CONV_OP_CORRELATE));
-    net_add(relu, "relu2", relu_create());
-    net_add(relu, "relu3", relu_create());
-    net_add(relu, "fc", dense_create(3));
-    ck_assert_msg(net_ok(relu), "%s", cn_last_error());
+    Net *drop = bar_net(1), *relu = small_net("bars", relu_create(), 1);
     cfg.replica = relu;
     ck_assert_int_eq(train_run(drop, train, NULL, &cfg, NULL), -1);
     ck_assert_msg(strstr(cn_last_error(), "layer 5") && strstr(cn_last_error(), "relu") &&

@@ -13,8 +13,8 @@
  * things with flips only). Two ways: in two halves (cfg.replica, as lesson
  * 09 trains) and as one network whose layers split their work between the
  * threads; each also beside a competing busy process the benchmark starts
- * and stops itself (lessons/kit/busy.h), the four alternating. Inference images/s: net_forward over the 10,000
- * test images at batch 64 and 1000 (input conversion included), and at
+ * and stops itself (lessons/kit/busy.h), the four alternating. Inference
+ * images/s: net_forward over the 10,000 test images at batch 64 and 1000 (input conversion included), and at
  * batch 1 over the first 2,000 (the reference's three figures). Each figure
  * is measured --repeat times; the median and the best are printed.
  *
@@ -259,12 +259,13 @@ int main(int argc, char **argv)
     for (int i = 0; i < net->n; i++)
         if (net->layer[i]->nparam) macs += net->layer[i]->madds;
     printf("\n%s (%zu parameters, %.0f multiply-adds per image forward)\n", net->name, net_param_count(net), macs);
-    static const char *const way[2] = { "two halves, as lesson 09", "one network, its layers split between threads" };
+    static const char *const way[2] = { "two halves", "one network" },
+                             *const how[2] = { "as lesson 09", "its layers split between threads" };
     for (int k = 0; k < 2; k++) {
-        printf("  training,  batch %4d: %8.0f images/s median, %8.0f best  (%d x %d batches; %s; %.0f s per 60,000-image "
-               "epoch)\n", B, qmed[k], qbest[k], repeat, batches, way[k], train->count / qmed[k]);
+        printf("  training,  batch %4d: %8.0f images/s median, %8.0f best  (%d x %d batches; %s, %s; %.0f s per "
+               "60,000-image epoch)\n", B, qmed[k], qbest[k], repeat, batches, way[k], how[k], train->count / qmed[k]);
         printf("  training,  batch %4d: %8.0f images/s median, %8.0f best  (%s, beside one busy process: %.0f%% of "
-               "the quiet median)\n", B, cmed[k], cbest[k], k ? "one network" : "two halves", 100.0 * cmed[k] / qmed[k]);
+               "the quiet median)\n", B, cmed[k], cbest[k], way[k], 100.0 * cmed[k] / qmed[k]);
     }
     printf("  inference, batch %4d: %8.0f images/s median, %8.0f best  (10,000 test images)\n", B, m64, b64);
     printf("  inference, batch %4d: %8.0f images/s median, %8.0f best\n", 1000, m1k, b1k);
