@@ -906,6 +906,7 @@ static void dense_forward(float *out, const float *inp, const float *weight, con
 {
     const int OCg = OC / groups, N = C / groups * (int)pin, nrun = (B + TR_RUN - 1) / TR_RUN;
     const size_t X = (size_t)C * pin; /* floats of one sample's input */
+    (void)work; /* read only by the OpenMP clause */
 #pragma omp parallel for schedule(static) if (work >= CONV_PAR_MADDS)
     for (int run = 0; run < nrun; run++) {
         const int n0 = run * TR_RUN, nn = B - n0 < TR_RUN ? B - n0 : TR_RUN;
