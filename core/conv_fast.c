@@ -1344,30 +1344,33 @@ static void dx_blocked(float *dx, const float *dys, const float *ks, const float
     blocked_taps(dx, (size_t)g->H * g->W, g->W, 1, NULL, Cg, dyz + i0, P, OCg, ks, (size_t)T, (size_t)Cg * T, &q);
 }
 
-/* One pass of dw_blocked over the pixels of ns samples, for input map j and
- * NR kernel rows x NK taps:
- *     a[r][q][o] += sum_s sum_{oy,ox} xj[s * xs + (oy + r) * Wp + ox + q] * dyT[s, oy, ox][o]
- * a: dkT at (j, first row, first tap), rows KW taps apart; xs: the floats
- * from one sample's plane j to the next's. The NR x NK sums, DW_O maps wide,
- * stay in registers over all ns samples: a multiply-add takes several
- * cycles before its sum can be added to again, so the processor needs about
- * 8 independent sums in flight (one kernel row of 3 taps at a time would
- * keep only 3), and a pass of many samples loads and stores them once.
- * Rows r >= nr and taps q >= nk are computed on readable memory (row 0, the
- * padding or slack) and not kept. Each sum still adds the pixels in order,
+/* One pass of dw_blocked over the pixels of ns samples, for NR kernel rows
+ * x NK taps:
+ *     a[r * ra + q * DW_O + o] += sum_s sum_{oy,ox} xj[s * xs + r * rx + oy * Wp + ox + q] * dyT[s, oy, ox][o]
+ * a: dkT at (input map j, first row, first tap); xj: the first row's source
+ * in plane j; xs: the floats from one sample's plane j to the next's. The
+ * rows are the kernel rows of one map (ra = KW * DW_O, rx = Wp) or the same
+ * row of consecutive maps (ra = KH * KW * DW_O, rx = the planes' stride).
+ * The NR x NK sums, DW_O maps wide, stay in registers over all ns samples:
+ * a multiply-add takes several cycles before its sum can be added to again,
+ * so the processor needs about 8 independent sums in flight (one kernel row
+ * of 3 taps at a time would keep only 3), and a pass of many samples loads
+ * and stores them once. Rows r >= nr and taps q >= nk are computed on
+ * readable memory (row 0's, the padding or slack) and not kept. Each sum still adds the pixels in order,
  * sample after sample. */
 #define DEFINE_DW_PASS(NAME, NR, NK)                                                                              \
-static __attribute__((noinline)) void NAME(float *restrict a, int KW, int nr, int nk, const float *restrict xj,  \
-                                           size_t xs, int ns, const float *restrict dyT, int OH, int OW, int Wp)  \
+static __attribute__((noinline)) void NAME(float *restrict a, size_t ra, int nr, int nk,                        \
+                                           const float *restrict xj, size_t rx, size_t xs, int ns,                \
+                                           const float *restrict dyT, int OH, int OW, int Wp)                     \
 {                                                                                                                 \
     float acc[NR][NK][DW_O];                                                                                      \
     for (int r = 0; r < NR; r++)                                                                                  \
         for (int q = 0; q < NK; q++)                                                                              \
-            for (int v = 0; v < DW_O; v++) acc[r][q][v] = r < nr && q < nk ? a[(r * KW + q) * DW_O + v] : 0.0f; \
+            for (int v = 0; v < DW_O; v++) acc[r][q][v] = r < nr && q < nk ? a[r * ra + q * DW_O + v] : 0.0f;   \
     for (int s = 0; s < ns; s++)                                                                                  \
         for (int oy = 0; oy < OH; oy++) {                                                                         \
             const float *restrict xr[NR];                                                                         \
-            for (int r = 0; r < NR; r++) xr[r] = xj + s * xs + (size_t)(oy + (r < nr ? r : 0)) * Wp;              \
+            for (int r = 0; r < NR; r++) xr[r] = xj + s * xs + (r < nr ? r : 0) * rx + (size_t)oy * Wp;         \
             const float *restrict d = dyT + ((size_t)s * OH + oy) * OW * DW_O;                                    \
             for (int ox = 0; ox < OW; ox++) {                                                                     \
                 const float *restrict dd = d + (size_t)ox * DW_O;                                                 \
@@ -1381,11 +1384,11 @@ static __attribute__((noinline)) void NAME(float *restrict a, int KW, int nr, in
         }                                                                                                         \
     for (int r = 0; r < nr; r++)                                                                                  \
         for (int q = 0; q < nk; q++)                                                                              \
-            for (int v = 0; v < DW_O; v++) a[(r * KW + q) * DW_O + v] = acc[r][q][v];                             \
+            for (int v = 0; v < DW_O; v++) a[r * ra + q * DW_O + v] = acc[r][q][v];                               \
 }
-DEFINE_DW_PASS(dw_pass_3x3, DW3_ROWS, 3) /* 3-wide: DW3_ROWS rows of 3 (3x3 kernels, AVX2: 2 rows, then 1) */
+DEFINE_DW_PASS(dw_pass_3x3, DW3_ROWS, 3) /* 3-wide: DW3_ROWS rows of 3 */
 DEFINE_DW_PASS(dw_pass_5, DW5_ROWS, 5) /* 5-wide: DW5_ROWS rows of 5 */
-DEFINE_DW_PASS(dw_pass_3, 1, 3)        /* other widths: 3 taps of one row */
+DEFINE_DW_PASS(dw_pass_3, 1, 3)        /* 3 taps of one row: a last odd row, other widths */
 
 /* Weight gradient of one block of up to DW_O output maps of group gi:
  *   dk[o, j, t] += sum_n sum_{oy,ox} dy[n, o, oy, ox] * xp[n, j, (oy + m) * Wp + ox + kk],  t = (m, kk)
@@ -1422,29 +1425,40 @@ static void dw_blocked(float *dweight, float *dbias, const float *dout, const fl
         const float *xs = xpad ? xpad + first * P : xp;
         const size_t xstride = (size_t)C * P;
         if (!xpad) pad_planes(xp, inp + first * g->H * g->W, nj, g);
-        for (int j = 0; j < nj; j++) {
-            const float *xj = xs + (size_t)j * P;
-            float *aj = dkT + (size_t)j * T * DW_O;
-            if (KW == 3)
-                for (int m = 0; m < KH; m += DW3_ROWS) {
-                    const int nr = KH - m < DW3_ROWS ? KH - m : DW3_ROWS;
-                    if (nr == 1)
-                        dw_pass_3(aj + (size_t)m * KW * DW_O, KW, 1, 3, xj + (size_t)m * Wp, xstride, ns, dyT,
-                                  g->OH, g->OW, Wp);
-                    else
-                        dw_pass_3x3(aj + (size_t)m * KW * DW_O, KW, nr, 3, xj + (size_t)m * Wp, xstride, ns, dyT,
-                                    g->OH, g->OW, Wp);
-                }
-            else if (KW == 5)
-                for (int m = 0; m < KH; m += DW5_ROWS)
-                    dw_pass_5(aj + (size_t)m * KW * DW_O, KW, KH - m < DW5_ROWS ? KH - m : DW5_ROWS, 5,
-                              xj + (size_t)m * Wp, xstride, ns, dyT, g->OH, g->OW, Wp);
-            else
-                for (int m = 0; m < KH; m++)
-                    for (int k0 = 0; k0 < KW; k0 += 3)
-                        dw_pass_3(aj + ((size_t)m * KW + k0) * DW_O, KW, 1, KW - k0 < 3 ? KW - k0 : 3,
-                                  xj + (size_t)m * Wp + k0, xstride, ns, dyT, g->OH, g->OW, Wp);
-        }
+        const size_t ra = (size_t)KW * DW_O, rm = (size_t)T * DW_O; /* rows, maps apart in dkT */
+        if (KW == 3 && KH == 3 && DW3_ROWS == 2)
+            /* AVX2: rows 0 and 1 of maps j and j + 1 in a pass each, then
+             * row 2 of both in one pass (a pass of row 2 alone would keep
+             * only 6 sums in flight) */
+            for (int j = 0; j < nj; j += 2) {
+                const int two = nj - j > 1;
+                const float *xj = xs + (size_t)j * P;
+                float *aj = dkT + (size_t)j * rm;
+                for (int i = 0; i <= two; i++)
+                    dw_pass_3x3(aj + i * rm, ra, 2, 3, xj + i * P, (size_t)Wp, xstride, ns, dyT, g->OH, g->OW, Wp);
+                (two ? dw_pass_3x3 : dw_pass_3)(aj + 2 * ra, rm, 1 + two, 3, xj + 2 * (size_t)Wp, P, xstride, ns, dyT,
+                                                g->OH, g->OW, Wp);
+            }
+        else
+            for (int j = 0; j < nj; j++) {
+                const float *xj = xs + (size_t)j * P;
+                float *aj = dkT + (size_t)j * rm;
+                if (KW == 3)
+                    for (int m = 0; m < KH; m += DW3_ROWS) {
+                        const int nr = KH - m < DW3_ROWS ? KH - m : DW3_ROWS;
+                        (nr == 1 ? dw_pass_3 : dw_pass_3x3)(aj + m * ra, ra, nr, 3, xj + (size_t)m * Wp, (size_t)Wp,
+                                                            xstride, ns, dyT, g->OH, g->OW, Wp);
+                    }
+                else if (KW == 5)
+                    for (int m = 0; m < KH; m += DW5_ROWS)
+                        dw_pass_5(aj + m * ra, ra, KH - m < DW5_ROWS ? KH - m : DW5_ROWS, 5, xj + (size_t)m * Wp,
+                                  (size_t)Wp, xstride, ns, dyT, g->OH, g->OW, Wp);
+                else
+                    for (int m = 0; m < KH; m++)
+                        for (int k0 = 0; k0 < KW; k0 += 3)
+                            dw_pass_3(aj + m * ra + (size_t)k0 * DW_O, ra, 1, KW - k0 < 3 ? KW - k0 : 3,
+                                      xj + (size_t)m * Wp + k0, (size_t)Wp, xstride, ns, dyT, g->OH, g->OW, Wp);
+            }
     }
     for (int b = 0; b < nb; b++) {
         if (dweight)

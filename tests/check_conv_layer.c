@@ -298,7 +298,7 @@ static const FastCase fast_cases[] = {
     { { 2, 32, 6, 6, 28, 3, 3, 1, 1, 1, 1, 1, 1, 2, 0 }, PATHS(BLOCKED, BLOCKED, BLOCKED) }, /* blocked, groups, 14 maps a group (not 4k, 8k) */
     { { 2, 12, 9, 9, 13, 5, 5, 1, 1, 0, 0, 0, 0, 1, 0 }, PATHS(BLOCKED, BLOCKED, BLOCKED) }, /* blocked, 5x5, no padding, 13 maps */
     { { 3, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 0 }, PATHS(BLOCKED, BLOCKED, BLOCKED) }, /* modern C3: blocked, input gradient in 3s */
-    { { 2, 9, 7, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0 }, PATHS(BLOCKED, BLOCKED, BLOCKED) }, /* blocks of 3 (9 inputs), short last block of 4 (7) */
+    { { 2, 9, 7, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0 }, PATHS(BLOCKED, BLOCKED, BLOCKED) }, /* blocks of 3 (9 inputs), last of 4 (7); dw: row 2 of 2 maps a pass, the 9th alone */
     { { 2, 1, 28, 28, 5, 5, 5, 1, 1, 2, 2, 2, 2, 1, 0 }, PATHS(WIDE, WIDE, WIDE5) }, /* padded 5-wide, weight gradient by maps, short block */
     { { 2, 2, 12, 12, 8, 5, 5, 1, 1, 2, 2, 2, 2, 2, 0 }, PATHS(WIDE, WIDE, WIDE5) }, /* the same in 2 groups of 4 maps */
     { { 2, 6, 9, 8, 7, 4, 3, 1, 1, 1, 0, 1, 1, 1, 0 }, PATHS(BLOCKED, BLOCKED, BLOCKED) }, /* blocked, 3-wide in passes of 3 rows, then 1 row */
