@@ -1356,8 +1356,8 @@ static void dx_blocked(float *dx, const float *dys, const float *ks, const float
  * so the processor needs about 8 independent sums in flight (one kernel row
  * of 3 taps at a time would keep only 3), and a pass of many samples loads
  * and stores them once. Rows r >= nr and taps q >= nk are computed on
- * readable memory (row 0's, the padding or slack) and not kept. Each sum still adds the pixels in order,
- * sample after sample. */
+ * readable memory (row 0's, the padding or slack) and not kept. Each sum
+ * still adds the pixels in order, sample after sample. */
 #define DEFINE_DW_PASS(NAME, NR, NK)                                                                              \
 static __attribute__((noinline)) void NAME(float *restrict a, size_t ra, int nr, int nk,                        \
                                            const float *restrict xj, size_t rx, size_t xs, int ns,                \
@@ -1426,34 +1426,30 @@ static void dw_blocked(float *dweight, float *dbias, const float *dout, const fl
         const size_t xstride = (size_t)C * P;
         if (!xpad) pad_planes(xp, inp + first * g->H * g->W, nj, g);
         const size_t ra = (size_t)KW * DW_O, rm = (size_t)T * DW_O; /* rows, maps apart in dkT */
-        if (KW == 3 && KH == 3 && DW3_ROWS == 2)
-            /* AVX2: rows 0 and 1 of maps j and j + 1 in a pass each, then
-             * row 2 of both in one pass (a pass of row 2 alone would keep
-             * only 6 sums in flight) */
-            for (int j = 0; j < nj; j += 2) {
-                const int two = nj - j > 1;
-                const float *xj = xs + (size_t)j * P;
-                float *aj = dkT + (size_t)j * rm;
-                for (int i = 0; i <= two; i++)
-                    dw_pass_3x3(aj + i * rm, ra, 2, 3, xj + i * P, (size_t)Wp, xstride, ns, dyT, g->OH, g->OW, Wp);
-                (two ? dw_pass_3x3 : dw_pass_3)(aj + 2 * ra, rm, 1 + two, 3, xj + 2 * (size_t)Wp, P, xstride, ns, dyT,
-                                                g->OH, g->OW, Wp);
+        if (KW == 3)
+            /* maps in groups of DW3_ROWS: DW3_ROWS rows of one map a pass, as
+             * long as the map has that many left; then each row left over
+             * (a 3x3 kernel's third, with AVX2) of all the group's maps in
+             * one pass: alone it would keep only 6 sums in flight */
+            for (int jg = 0; jg < nj; jg += DW3_ROWS) {
+                const int n = nj - jg < DW3_ROWS ? nj - jg : DW3_ROWS, full = KH - KH % DW3_ROWS;
+                for (int j = jg; j < jg + n; j++)
+                    for (int m = 0; m < full; m += DW3_ROWS)
+                        dw_pass_3x3(dkT + j * rm + m * ra, ra, DW3_ROWS, 3, xs + j * P + (size_t)m * Wp, (size_t)Wp,
+                                    xstride, ns, dyT, g->OH, g->OW, Wp);
+                for (int m = full; m < KH; m++)
+                    (n == 1 ? dw_pass_3 : dw_pass_3x3)(dkT + jg * rm + m * ra, rm, n, 3, xs + jg * P + (size_t)m * Wp,
+                                                       P, xstride, ns, dyT, g->OH, g->OW, Wp);
             }
         else
             for (int j = 0; j < nj; j++) {
                 const float *xj = xs + (size_t)j * P;
                 float *aj = dkT + (size_t)j * rm;
-                if (KW == 3)
-                    for (int m = 0; m < KH; m += DW3_ROWS) {
-                        const int nr = KH - m < DW3_ROWS ? KH - m : DW3_ROWS;
-                        (nr == 1 ? dw_pass_3 : dw_pass_3x3)(aj + m * ra, ra, nr, 3, xj + (size_t)m * Wp, (size_t)Wp,
-                                                            xstride, ns, dyT, g->OH, g->OW, Wp);
-                    }
-                else if (KW == 5)
+                if (KW == 5)
                     for (int m = 0; m < KH; m += DW5_ROWS)
                         dw_pass_5(aj + m * ra, ra, KH - m < DW5_ROWS ? KH - m : DW5_ROWS, 5, xj + (size_t)m * Wp,
                                   (size_t)Wp, xstride, ns, dyT, g->OH, g->OW, Wp);
-                else
+                else /* other widths: 3 taps of one row a pass */
                     for (int m = 0; m < KH; m++)
                         for (int k0 = 0; k0 < KW; k0 += 3)
                             dw_pass_3(aj + m * ra + (size_t)k0 * DW_O, ra, 1, KW - k0 < 3 ? KW - k0 : 3,

@@ -14,9 +14,10 @@
  * 09 trains) and as one network whose layers split their work between the
  * threads; each also beside a competing busy process the benchmark starts
  * and stops itself (lessons/kit/busy.h), the four alternating. Inference
- * images/s: net_forward over the 10,000 test images at batch 64 and 1000 (input conversion included), and at
- * batch 1 over the first 2,000 (the reference's three figures). Each figure
- * is measured --repeat times; the median and the best are printed.
+ * images/s: net_forward over the 10,000 test images at batch 64 and 1000
+ * (input conversion included), and at batch 1 over the first 2,000 (the
+ * reference's three figures). Each figure is measured --repeat times; the
+ * median and the best are printed.
  *
  * Per layer, at batch 64 on the network's own buffers: the forward and the
  * backward op of every layer timed on its own (median of --repeat timings
